@@ -1,0 +1,74 @@
+// Sequenced commands: the engine's only input. Plain data, copyable through lock-free queues.
+#pragma once
+
+#include <cstdint>
+
+#include "swarmex/engine/types.hpp"
+
+namespace swarmex::engine {
+
+enum class CommandKind : std::uint8_t {
+  NewOrder = 0,
+  CancelOrder = 1,
+  ModifyOrder = 2,
+  MassCancel = 3,
+  Halt = 4,
+  Resume = 5,
+  kCount
+};
+
+struct NewOrder {
+  OrderId order_id;  // exchange-wide unique, assigned before the engine
+  InstrumentId instrument;
+  OwnerId owner;
+  HostId host;  // the selling host for asks; 0 for bids
+  Side side;
+  OrderType type;
+  TimeInForce tif;
+  StpMode stp;
+  bool post_only;
+  Price price;  // limit price; for market orders an optional protection price (0 = from the band)
+  Qty qty;
+  Qty min_qty;  // 0 = none; entry condition: at least this much must trade at once
+};
+
+// `instrument` routes the command to its shard and must be the order's own instrument.
+struct CancelOrder {
+  OrderId order_id;
+  OwnerId owner;
+  InstrumentId instrument;
+};
+
+// new_qty is the new remaining quantity. Same price and lower qty keeps time priority.
+struct ModifyOrder {
+  OrderId order_id;
+  OwnerId owner;
+  InstrumentId instrument;
+  Price new_price;
+  Qty new_qty;
+};
+
+struct MassCancel {
+  OwnerId owner;
+  InstrumentId instrument;  // kAllInstruments for every book
+};
+
+struct InstrumentControl {  // Halt / Resume
+  InstrumentId instrument;
+};
+
+struct Command {
+  Seq seq = 0;
+  std::int64_t time_ns = 0;  // stamped by the sequencer; never read from a clock in the engine
+  CommandKind kind = CommandKind::NewOrder;
+  union {
+    NewOrder new_order;
+    CancelOrder cancel;
+    ModifyOrder modify;
+    MassCancel mass_cancel;
+    InstrumentControl control;
+  };
+  Command() : new_order{} {}
+};
+
+}  // namespace swarmex::engine

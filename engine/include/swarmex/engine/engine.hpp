@@ -1,0 +1,128 @@
+// The matching engine of one shard: a pure, single-threaded state machine over sequenced
+// commands. No I/O, no clock, no allocation on the matching path after construction (the event
+// buffer aside, which the caller sizes).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+#include "swarmex/engine/command.hpp"
+#include "swarmex/engine/event.hpp"
+#include "swarmex/engine/instrument.hpp"
+#include "swarmex/engine/order_book.hpp"
+#include "swarmex/engine/order_index.hpp"
+#include "swarmex/engine/order_pool.hpp"
+
+namespace swarmex::engine {
+
+struct EngineConfig {
+  std::uint32_t order_capacity = 1u << 20;  // resting orders across all books of the engine
+};
+
+struct LevelView {
+  Price price;
+  Qty qty;
+  std::uint32_t orders;
+};
+
+struct OrderView {
+  OrderId id;
+  InstrumentId instrument;
+  OwnerId owner;
+  HostId host;
+  Side side;
+  Price price;
+  Qty qty;
+  Seq priority_seq;
+};
+
+// Highest instrument id the engine accepts (ids index a direct table).
+inline constexpr InstrumentId kMaxInstrumentId = (1u << 20) - 1;
+
+class Engine {
+ public:
+  explicit Engine(EngineConfig config = {});
+  Engine(const Engine&) = delete;
+  Engine& operator=(const Engine&) = delete;
+
+  // Configuration time only (allocates). Throws std::invalid_argument on a bad or duplicate spec.
+  void add_instrument(const InstrumentSpec& spec);
+
+  // Applies one command and appends its events to `out`: first exactly one Accepted or Rejected,
+  // then whatever it caused.
+  void apply(const Command& cmd, EventBuffer& out);
+
+  [[nodiscard]] std::uint64_t state_hash() const noexcept;
+  [[nodiscard]] Seq last_seq() const noexcept { return last_seq_; }
+  [[nodiscard]] std::uint32_t resting_orders() const noexcept { return pool_.live(); }
+  [[nodiscard]] bool has_instrument(InstrumentId id) const noexcept { return book_of(id) != nullptr; }
+  [[nodiscard]] const InstrumentSpec* instrument(InstrumentId id) const noexcept;
+  [[nodiscard]] std::vector<InstrumentId> instruments() const;
+
+  // Inspection (tests, tools, market data snapshots). Best-first levels, at most `depth`.
+  void depth(InstrumentId id, Side side, std::size_t depth, std::vector<LevelView>& out) const;
+  [[nodiscard]] std::optional<OrderView> order(OrderId id) const noexcept;
+  // Resting orders of one book side in priority order.
+  void orders(InstrumentId id, Side side, std::vector<OrderView>& out) const;
+
+  // Bytes held per resting order at full pool (pool slot + index slots) and in total.
+  [[nodiscard]] std::size_t bytes_per_order() const noexcept;
+  [[nodiscard]] std::size_t bytes_total() const noexcept;
+
+ private:
+  struct Taker {  // an order while it matches, before it may rest
+    OrderId id;
+    OwnerId owner;
+    HostId host;
+    Side side;
+    StpMode stp;
+    Qty leaves;
+    std::int64_t limit_level;  // best-to-worst bound of levels it may trade at
+  };
+
+  OrderBook* book_of(InstrumentId id) noexcept {
+    return id <= kMaxInstrumentId && id < book_by_id_.size() && book_by_id_[id] != kNoBook
+               ? &books_[book_by_id_[id]]
+               : nullptr;
+  }
+  [[nodiscard]] const OrderBook* book_of(InstrumentId id) const noexcept {
+    return const_cast<Engine*>(this)->book_of(id);
+  }
+
+  void on_new_order(const Command& cmd, EventBuffer& out);
+  void on_cancel(const Command& cmd, EventBuffer& out);
+  void on_modify(const Command& cmd, EventBuffer& out);
+  void on_mass_cancel(const Command& cmd, EventBuffer& out);
+  void on_halt(const Command& cmd, bool halt, EventBuffer& out);
+
+  RejectReason check_new_order(const NewOrder& o, const OrderBook* book) const noexcept;
+  RejectReason check_price_qty(const OrderBook& book, Price price, Qty qty) const noexcept;
+
+  // Matching (matching.cpp).
+  Qty executable_qty(OrderBook& book, const Taker& t, Qty needed) const noexcept;
+  // Returns true when self-trade prevention stopped the taker.
+  bool match(OrderBook& book, Taker& t, Seq seq, EventBuffer& out) noexcept;
+  std::uint32_t rest(OrderBook& book, const Taker& t, Price price, std::uint8_t flags, Seq seq,
+                     EventBuffer& out) noexcept;
+  void remove_order(OrderBook& book, std::uint32_t idx) noexcept;  // unlink + free, no events
+  void cancel_resting(OrderBook& book, std::uint32_t idx, CancelReason why, Seq seq,
+                      EventBuffer& out) noexcept;  // emits Cancelled, not the level event
+
+  void emit_level(const OrderBook& book, Side side, std::uint32_t level, Seq seq,
+                  EventBuffer& out) const;
+  [[nodiscard]] std::uint64_t hash_of(const OrderBook& book, const Order& o) const noexcept;
+  [[nodiscard]] OrderView view_of(std::uint32_t idx) const noexcept;
+
+  static constexpr std::uint16_t kNoBook = 0xFFFF;
+
+  OrderPool pool_;
+  OrderIndex index_;
+  std::vector<OrderBook> books_;
+  std::vector<std::uint16_t> book_by_id_;
+  Seq last_seq_ = 0;
+  std::uint64_t orders_hash_ = 0;  // wrapping sum of order_hash over resting orders
+  std::uint64_t halted_hash_ = 0;
+};
+
+}  // namespace swarmex::engine

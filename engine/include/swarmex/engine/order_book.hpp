@@ -1,0 +1,96 @@
+// One instrument's book: per side, price levels as a contiguous array over the price band, a
+// bitmap to find the best level, and an intrusive FIFO of pool orders per level.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "swarmex/engine/instrument.hpp"
+#include "swarmex/engine/level_bitmap.hpp"
+#include "swarmex/engine/order_pool.hpp"
+
+namespace swarmex::engine {
+
+struct Level {
+  std::uint32_t head = kNil;
+  std::uint32_t tail = kNil;
+  std::uint32_t count = 0;
+  Qty total = 0;
+};
+
+class BookSide {
+ public:
+  BookSide(Side side, std::uint32_t levels);
+
+  [[nodiscard]] std::int64_t best() const noexcept { return best_; }
+  [[nodiscard]] bool empty() const noexcept { return best_ == LevelBitmap::kNone; }
+  Level& level(std::uint32_t i) noexcept { return levels_[i]; }
+  [[nodiscard]] const Level& level(std::uint32_t i) const noexcept { return levels_[i]; }
+
+  // Does a resting level on this side trade against an incoming limit at `limit_level`?
+  [[nodiscard]] bool crosses(std::int64_t level, std::int64_t limit_level) const noexcept {
+    return side_ == Side::Sell ? level <= limit_level : level >= limit_level;
+  }
+
+  void link_tail(OrderPool& pool, std::uint32_t idx, std::uint32_t level) noexcept;
+  // Removes the order from its level FIFO and its remaining qty from the level total.
+  void unlink(OrderPool& pool, std::uint32_t idx) noexcept;
+  // Call when a level became empty through unlink: clears its bit and finds the new best.
+  void level_emptied(std::uint32_t level) noexcept;
+
+  // Next occupied level strictly worse than `level` in priority order, or kNone.
+  [[nodiscard]] std::int64_t next_worse(std::int64_t level) const noexcept {
+    return side_ == Side::Buy ? bits_.find_at_or_below(level - 1) : bits_.find_at_or_above(level + 1);
+  }
+
+  [[nodiscard]] std::size_t bytes() const noexcept {
+    return levels_.size() * sizeof(Level) + bits_.bytes();
+  }
+
+ private:
+  Side side_;
+  std::vector<Level> levels_;
+  LevelBitmap bits_;
+  std::int64_t best_ = LevelBitmap::kNone;
+};
+
+class OrderBook {
+ public:
+  OrderBook(InstrumentSpec spec, std::uint16_t index);
+
+  [[nodiscard]] const InstrumentSpec& spec() const noexcept { return spec_; }
+  [[nodiscard]] std::uint16_t index() const noexcept { return index_; }
+  BookSide& side(Side s) noexcept { return s == Side::Buy ? bids_ : asks_; }
+  [[nodiscard]] const BookSide& side(Side s) const noexcept {
+    return s == Side::Buy ? bids_ : asks_;
+  }
+  [[nodiscard]] std::uint32_t levels() const noexcept { return levels_; }
+
+  [[nodiscard]] bool halted() const noexcept { return halted_; }
+  void set_halted(bool h) noexcept { halted_ = h; }
+
+  // Price must be on tick and inside the band.
+  [[nodiscard]] std::uint32_t level_of(Price p) const noexcept {
+    const Price off = p - spec_.band_min;
+    return static_cast<std::uint32_t>(spec_.tick == 1 ? off : off / spec_.tick);
+  }
+  [[nodiscard]] Price price_of(std::int64_t level) const noexcept {
+    return spec_.band_min + level * spec_.tick;
+  }
+  [[nodiscard]] bool on_tick(Price p) const noexcept { return spec_.tick == 1 || p % spec_.tick == 0; }
+  [[nodiscard]] bool in_band(Price p) const noexcept {
+    return p >= spec_.band_min && p <= spec_.band_max;
+  }
+
+  [[nodiscard]] std::size_t bytes() const noexcept { return bids_.bytes() + asks_.bytes(); }
+
+ private:
+  InstrumentSpec spec_;
+  std::uint16_t index_;
+  std::uint32_t levels_;
+  bool halted_ = false;
+  BookSide bids_;
+  BookSide asks_;
+};
+
+}  // namespace swarmex::engine

@@ -1,0 +1,51 @@
+// Open-addressing map from order id to pool index: linear probing, backward-shift deletion (no
+// tombstones), 8-byte slots holding the pool index and the high 32 bits of the id's hash.
+// Sized at construction to at least twice the pool, so the load factor stays <= 0.5.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "swarmex/engine/order_pool.hpp"
+
+namespace swarmex::engine {
+
+class OrderIndex {
+ public:
+  OrderIndex(std::uint32_t pool_capacity, const OrderPool& pool);
+
+  // Pool index of the order, or kNil.
+  [[nodiscard]] std::uint32_t find(OrderId id) const noexcept {
+    const std::uint32_t fp = fingerprint(id);
+    for (std::uint32_t i = fp & mask_;; i = (i + 1) & mask_) {
+      const Slot s = slots_[i];
+      if (s.order == kNil) return kNil;
+      if (s.fp == fp && pool_[s.order].id == id) return s.order;
+    }
+  }
+  // The id must not be present.
+  void insert(OrderId id, std::uint32_t order) noexcept {
+    const std::uint32_t fp = fingerprint(id);
+    std::uint32_t i = fp & mask_;
+    while (slots_[i].order != kNil) i = (i + 1) & mask_;
+    slots_[i] = Slot{order, fp};
+  }
+  void erase(OrderId id) noexcept;
+
+  [[nodiscard]] std::size_t bytes() const noexcept { return slots_.size() * sizeof(Slot); }
+
+ private:
+  struct Slot {
+    std::uint32_t order;
+    std::uint32_t fp;
+  };
+  static std::uint32_t fingerprint(OrderId id) noexcept {
+    return static_cast<std::uint32_t>((id * 0x9E3779B97F4A7C15ull) >> 32);
+  }
+
+  std::vector<Slot> slots_;
+  std::uint32_t mask_;
+  const OrderPool& pool_;
+};
+
+}  // namespace swarmex::engine

@@ -1,0 +1,66 @@
+// Resting orders live in one preallocated pool, addressed by 32-bit index, linked intrusively into
+// their price level's FIFO. 48 bytes per order; nothing is allocated after construction.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "swarmex/engine/types.hpp"
+
+namespace swarmex::engine {
+
+inline constexpr std::uint32_t kNil = 0xFFFFFFFFu;
+
+struct Order {
+  OrderId id;
+  Qty qty;           // remaining (leaves) quantity
+  Seq priority_seq;  // sequence at which it took its place in the level FIFO
+  OwnerId owner;
+  HostId host;
+  std::uint32_t next;   // level FIFO links (pool indices), or free-list link
+  std::uint32_t prev;
+  std::uint32_t level;  // index of its price level in the book's band
+  std::uint16_t book;   // index of its book in the engine
+  Side side;
+  std::uint8_t flags;   // bits 0-1: StpMode, bit 2: post-only
+
+  static constexpr std::uint8_t kPostOnly = 0x4;
+  [[nodiscard]] StpMode stp() const noexcept { return static_cast<StpMode>(flags & 0x3); }
+  [[nodiscard]] bool post_only() const noexcept { return (flags & kPostOnly) != 0; }
+};
+static_assert(sizeof(Order) == 48, "Order layout is part of the memory budget");
+
+class OrderPool {
+ public:
+  explicit OrderPool(std::uint32_t capacity);
+
+  // Returns kNil when the pool is exhausted.
+  std::uint32_t allocate() noexcept {
+    const std::uint32_t idx = free_head_;
+    if (idx != kNil) {
+      free_head_ = orders_[idx].next;
+      ++live_;
+    }
+    return idx;
+  }
+  void release(std::uint32_t idx) noexcept {
+    orders_[idx].next = free_head_;
+    free_head_ = idx;
+    --live_;
+  }
+
+  Order& operator[](std::uint32_t idx) noexcept { return orders_[idx]; }
+  const Order& operator[](std::uint32_t idx) const noexcept { return orders_[idx]; }
+  [[nodiscard]] bool full() const noexcept { return free_head_ == kNil; }
+  [[nodiscard]] std::uint32_t live() const noexcept { return live_; }
+  [[nodiscard]] std::uint32_t capacity() const noexcept {
+    return static_cast<std::uint32_t>(orders_.size());
+  }
+
+ private:
+  std::vector<Order> orders_;
+  std::uint32_t free_head_ = kNil;
+  std::uint32_t live_ = 0;
+};
+
+}  // namespace swarmex::engine

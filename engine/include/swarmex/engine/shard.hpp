@@ -1,0 +1,82 @@
+// Engine shards: one thread per shard owns an Engine (single writer of its books). Commands enter
+// through one moodycamel queue per shard; the shard thread is the sequencer (it stamps sequence
+// number and time), applies them, and publishes events on a lock-free queue.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <thread>
+#include <vector>
+
+#include <concurrentqueue/blockingconcurrentqueue.h>
+
+#include "swarmex/engine/engine.hpp"
+
+namespace swarmex::engine {
+
+enum class WaitStrategy : std::uint8_t { Spin, Yield, Block };
+
+struct ShardConfig {
+  EngineConfig engine;
+  WaitStrategy wait = WaitStrategy::Block;
+  std::size_t batch = 256;  // commands taken off the queue per wake-up
+  // Clock for the sequencer's time stamp; the engine never reads it. Defaults to CLOCK_REALTIME.
+  std::function<std::int64_t()> clock;
+};
+
+class EngineShard {
+ public:
+  EngineShard(std::uint32_t id, ShardConfig config);
+  ~EngineShard();
+  EngineShard(const EngineShard&) = delete;
+  EngineShard& operator=(const EngineShard&) = delete;
+
+  // Before start() or after stop() only: the engine is the shard thread's while it runs.
+  Engine& engine() noexcept { return engine_; }
+
+  void start();
+  void stop();  // drains what was submitted, then joins
+
+  // Any thread. The command's seq and time_ns are overwritten by the sequencer.
+  bool submit(const Command& cmd) { return input_.enqueue(cmd); }
+  // Any thread: takes up to `max` events; waits up to `timeout_us` when none is ready.
+  std::size_t poll(Event* out, std::size_t max, std::int64_t timeout_us = 0);
+
+  [[nodiscard]] std::uint32_t id() const noexcept { return id_; }
+  [[nodiscard]] Seq applied() const noexcept { return applied_.load(std::memory_order_acquire); }
+
+ private:
+  void run();
+
+  std::uint32_t id_;
+  ShardConfig config_;
+  Engine engine_;
+  moodycamel::BlockingConcurrentQueue<Command> input_;
+  moodycamel::BlockingConcurrentQueue<Event> output_;
+  std::atomic<bool> running_{false};
+  std::atomic<Seq> applied_{0};
+  std::thread thread_;
+};
+
+// Routes commands to shards by instrument id (id % shard count).
+class ShardedEngine {
+ public:
+  ShardedEngine(std::uint32_t shards, const ShardConfig& config);
+
+  EngineShard& shard_for(InstrumentId id) noexcept { return *shards_[id % shards_.size()]; }
+  EngineShard& shard(std::size_t i) noexcept { return *shards_[i]; }
+  [[nodiscard]] std::size_t size() const noexcept { return shards_.size(); }
+
+  void add_instrument(const InstrumentSpec& spec) { shard_for(spec.id).engine().add_instrument(spec); }
+  // A mass cancel over all instruments goes to every shard (one outcome per shard).
+  bool submit(const Command& cmd);
+  void start();
+  void stop();
+
+ private:
+  std::vector<std::unique_ptr<EngineShard>> shards_;
+};
+
+}  // namespace swarmex::engine

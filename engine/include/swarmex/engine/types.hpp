@@ -1,0 +1,83 @@
+// Engine vocabulary: ids, enums and the one reject-reason enum the protocol maps 1:1.
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+
+namespace swarmex::engine {
+
+using OrderId = std::uint64_t;
+using OwnerId = std::uint32_t;  // principal id of a tenant, host or operator
+using HostId = std::uint32_t;   // host that must enact an ask; 0 on bids
+using InstrumentId = std::uint32_t;
+using Seq = std::uint64_t;
+using Price = std::int64_t;  // micro-units per unit per hour, a multiple of the tick
+using Qty = std::int64_t;    // whole units (VRUs, shards, ...), a multiple of the lot
+
+inline constexpr InstrumentId kAllInstruments = 0xFFFFFFFFu;
+
+enum class Side : std::uint8_t { Buy = 0, Sell = 1 };
+enum class OrderType : std::uint8_t { Limit = 0, Market = 1 };
+enum class TimeInForce : std::uint8_t { Gtc = 0, Ioc = 1, Fok = 2 };
+
+// Self-trade prevention, applied when an incoming order meets a resting order of its owner.
+enum class StpMode : std::uint8_t {
+  None = 0,          // self-trades allowed
+  CancelNewest = 1,  // cancel the incoming order's remainder
+  CancelOldest = 2,  // cancel the resting order, keep matching
+  CancelBoth = 3,    // cancel both
+};
+
+// Every reason a command can be refused. Values are wire values: append only.
+enum class RejectReason : std::uint8_t {
+  None = 0,
+  UnknownInstrument = 1,
+  InvalidSide = 2,
+  InvalidOrderType = 3,
+  InvalidTimeInForce = 4,
+  InvalidStpMode = 5,
+  InvalidQuantity = 6,      // zero or negative
+  QuantityOffLot = 7,       // not a multiple of the lot
+  QuantityBelowMin = 8,
+  QuantityAboveMax = 9,
+  InvalidPrice = 10,        // zero or negative limit price
+  PriceOffTick = 11,
+  PriceOutsideBand = 12,
+  NotionalOverflow = 13,    // price x qty does not fit in int64
+  InvalidMinQuantity = 14,  // negative, above qty or off lot
+  DuplicateOrderId = 15,
+  UnknownOrder = 16,        // also: an order of another owner (leaks nothing)
+  WouldCrossPostOnly = 17,
+  InstrumentHalted = 18,
+  OrderCapacityExhausted = 19,
+  StaleSequence = 20,       // sequence number not above the last applied one
+  InvalidCommand = 21,      // unknown command kind
+  PostOnlyNotLimitGtc = 22, // post-only needs a GTC limit order
+  MarketNotImmediate = 23,  // market orders must be IOC or FOK
+  UnknownCommandOwner = 24, // owner id 0 is reserved
+  kCount
+};
+
+// Why a live order left the book without a cancel request of its own.
+enum class CancelReason : std::uint8_t {
+  Requested = 0,
+  IocRemainder = 1,
+  FokUnfillable = 2,
+  MinQtyNotMet = 3,
+  SelfTrade = 4,
+  MarketProtection = 5,  // market order remainder beyond its protection price
+  NoLiquidity = 6,       // market order with an empty opposite side
+  MassCancel = 7,
+  kCount
+};
+
+std::string_view to_string(RejectReason reason) noexcept;
+std::string_view to_string(CancelReason reason) noexcept;
+std::string_view to_string(Side side) noexcept;
+std::string_view to_string(OrderType type) noexcept;
+std::string_view to_string(TimeInForce tif) noexcept;
+std::string_view to_string(StpMode mode) noexcept;
+
+constexpr Side opposite(Side s) noexcept { return s == Side::Buy ? Side::Sell : Side::Buy; }
+
+}  // namespace swarmex::engine

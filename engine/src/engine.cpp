@@ -1,0 +1,315 @@
+// Command dispatch, validation, cancel / modify / mass cancel / halt, and inspection.
+// Matching itself lives in matching.cpp.
+#include "swarmex/engine/engine.hpp"
+
+#include <algorithm>
+#include <stdexcept>
+
+#include "swarmex/engine/checked_math.hpp"
+#include "swarmex/engine/state_hash.hpp"
+#include "event_builders.hpp"
+
+namespace swarmex::engine {
+
+// Accepted / Rejected echo the command's own fields; nothing else is known for a reject.
+Event echo(const Command& cmd, EventKind kind, std::uint8_t reason) noexcept {
+  Event e;
+  e.seq = cmd.seq;
+  e.kind = kind;
+  e.command = cmd.kind;
+  e.reason = reason;
+  switch (cmd.kind) {
+    case CommandKind::NewOrder: {
+      const NewOrder& o = cmd.new_order;
+      e.order_id = o.order_id;
+      e.instrument = o.instrument;
+      e.owner = o.owner;
+      e.host = o.host;
+      e.side = o.side;
+      e.price = o.price;
+      e.qty = o.qty;
+      break;
+    }
+    case CommandKind::CancelOrder:
+      e.order_id = cmd.cancel.order_id;
+      e.owner = cmd.cancel.owner;
+      e.instrument = cmd.cancel.instrument;
+      break;
+    case CommandKind::ModifyOrder:
+      e.order_id = cmd.modify.order_id;
+      e.owner = cmd.modify.owner;
+      e.instrument = cmd.modify.instrument;
+      e.price = cmd.modify.new_price;
+      e.qty = cmd.modify.new_qty;
+      break;
+    case CommandKind::MassCancel:
+      e.owner = cmd.mass_cancel.owner;
+      e.instrument = cmd.mass_cancel.instrument;
+      break;
+    case CommandKind::Halt:
+    case CommandKind::Resume:
+      e.instrument = cmd.control.instrument;
+      break;
+    default:
+      break;
+  }
+  return e;
+}
+
+namespace {
+
+void reject(const Command& cmd, RejectReason why, EventBuffer& out) {
+  out.push(echo(cmd, EventKind::Rejected, static_cast<std::uint8_t>(why)));
+}
+
+}  // namespace
+
+Engine::Engine(EngineConfig config)
+    : pool_(config.order_capacity), index_(config.order_capacity, pool_) {}
+
+void Engine::add_instrument(const InstrumentSpec& spec) {
+  if (const std::string err = validate(spec); !err.empty())
+    throw std::invalid_argument("instrument " + spec.symbol + ": " + err);
+  if (spec.id > kMaxInstrumentId) throw std::invalid_argument("instrument id too large");
+  if (has_instrument(spec.id)) throw std::invalid_argument("duplicate instrument id");
+  if (books_.size() >= kNoBook) throw std::invalid_argument("too many instruments in one engine");
+  if (book_by_id_.size() <= spec.id) book_by_id_.resize(spec.id + 1, kNoBook);
+  book_by_id_[spec.id] = static_cast<std::uint16_t>(books_.size());
+  books_.emplace_back(spec, static_cast<std::uint16_t>(books_.size()));
+}
+
+const InstrumentSpec* Engine::instrument(InstrumentId id) const noexcept {
+  const OrderBook* b = book_of(id);
+  return b ? &b->spec() : nullptr;
+}
+
+std::vector<InstrumentId> Engine::instruments() const {
+  std::vector<InstrumentId> ids;
+  for (const OrderBook& b : books_) ids.push_back(b.spec().id);
+  return ids;
+}
+
+void Engine::apply(const Command& cmd, EventBuffer& out) {
+  if (cmd.seq <= last_seq_) return reject(cmd, RejectReason::StaleSequence, out);
+  last_seq_ = cmd.seq;
+  switch (cmd.kind) {
+    case CommandKind::NewOrder: return on_new_order(cmd, out);
+    case CommandKind::CancelOrder: return on_cancel(cmd, out);
+    case CommandKind::ModifyOrder: return on_modify(cmd, out);
+    case CommandKind::MassCancel: return on_mass_cancel(cmd, out);
+    case CommandKind::Halt: return on_halt(cmd, true, out);
+    case CommandKind::Resume: return on_halt(cmd, false, out);
+    default: return reject(cmd, RejectReason::InvalidCommand, out);
+  }
+}
+
+std::uint64_t Engine::state_hash() const noexcept {
+  return combine_state_hash(orders_hash_, halted_hash_, last_seq_);
+}
+
+RejectReason Engine::check_price_qty(const OrderBook& book, Price price, Qty qty) const noexcept {
+  const InstrumentSpec& s = book.spec();
+  if (qty <= 0) return RejectReason::InvalidQuantity;
+  if (s.lot != 1 && qty % s.lot != 0) return RejectReason::QuantityOffLot;
+  if (qty < s.min_qty) return RejectReason::QuantityBelowMin;
+  if (qty > s.max_qty) return RejectReason::QuantityAboveMax;
+  if (price <= 0) return RejectReason::InvalidPrice;
+  if (!book.on_tick(price)) return RejectReason::PriceOffTick;
+  if (!book.in_band(price)) return RejectReason::PriceOutsideBand;
+  Price notional;
+  if (!checked_mul(price, qty, &notional)) return RejectReason::NotionalOverflow;
+  return RejectReason::None;
+}
+
+RejectReason Engine::check_new_order(const NewOrder& o, const OrderBook* book) const noexcept {
+  if (o.owner == 0) return RejectReason::UnknownCommandOwner;
+  if (book == nullptr) return RejectReason::UnknownInstrument;
+  if (static_cast<std::uint8_t>(o.side) > 1) return RejectReason::InvalidSide;
+  if (static_cast<std::uint8_t>(o.type) > 1) return RejectReason::InvalidOrderType;
+  if (static_cast<std::uint8_t>(o.tif) > 2) return RejectReason::InvalidTimeInForce;
+  if (static_cast<std::uint8_t>(o.stp) > 3) return RejectReason::InvalidStpMode;
+  if (book->halted()) return RejectReason::InstrumentHalted;
+  const bool market = o.type == OrderType::Market;
+  // A market order without a protection price is checked at the worst price of the band.
+  const Price checked_price = market && o.price == 0 ? book->spec().band_max : o.price;
+  if (const RejectReason r = check_price_qty(*book, checked_price, o.qty); r != RejectReason::None)
+    return r;
+  if (o.min_qty < 0 || o.min_qty > o.qty ||
+      (book->spec().lot != 1 && o.min_qty % book->spec().lot != 0))
+    return RejectReason::InvalidMinQuantity;
+  if (o.post_only && (market || o.tif != TimeInForce::Gtc))
+    return RejectReason::PostOnlyNotLimitGtc;
+  if (market && o.tif == TimeInForce::Gtc) return RejectReason::MarketNotImmediate;
+  if (index_.find(o.order_id) != kNil) return RejectReason::DuplicateOrderId;
+  if (!market && o.tif == TimeInForce::Gtc && pool_.full())
+    return RejectReason::OrderCapacityExhausted;
+  return RejectReason::None;
+}
+
+void Engine::on_cancel(const Command& cmd, EventBuffer& out) {
+  const std::uint32_t idx = index_.find(cmd.cancel.order_id);
+  if (idx == kNil || pool_[idx].owner != cmd.cancel.owner ||
+      books_[pool_[idx].book].spec().id != cmd.cancel.instrument)
+    return reject(cmd, RejectReason::UnknownOrder, out);
+  OrderBook& book = books_[pool_[idx].book];
+  const Side side = pool_[idx].side;
+  const std::uint32_t level = pool_[idx].level;
+  Event acc = echo(cmd, EventKind::Accepted);
+  acc.side = side;
+  out.push(acc);
+  cancel_resting(book, idx, CancelReason::Requested, cmd.seq, out);
+  emit_level(book, side, level, cmd.seq, out);
+}
+
+void Engine::on_modify(const Command& cmd, EventBuffer& out) {
+  const ModifyOrder& m = cmd.modify;
+  const std::uint32_t idx = index_.find(m.order_id);
+  if (idx == kNil || pool_[idx].owner != m.owner || books_[pool_[idx].book].spec().id != m.instrument)
+    return reject(cmd, RejectReason::UnknownOrder, out);
+  Order& o = pool_[idx];
+  OrderBook& book = books_[o.book];
+  if (book.halted()) return reject(cmd, RejectReason::InstrumentHalted, out);
+  if (const RejectReason r = check_price_qty(book, m.new_price, m.new_qty); r != RejectReason::None)
+    return reject(cmd, r, out);
+  const std::uint32_t new_level = book.level_of(m.new_price);
+  BookSide& own = book.side(o.side);
+  const BookSide& opp = book.side(opposite(o.side));
+  if (o.post_only() && !opp.empty() && opp.crosses(opp.best(), new_level))
+    return reject(cmd, RejectReason::WouldCrossPostOnly, out);
+
+  Event acc = echo(cmd, EventKind::Accepted);
+  acc.side = o.side;
+  out.push(acc);
+  Event mod = acc;
+  mod.kind = EventKind::Modified;
+  mod.host = o.host;
+  mod.leaves_qty = m.new_qty;
+  out.push(mod);
+
+  const std::uint32_t old_level = o.level;
+  if (new_level == old_level && m.new_qty <= o.qty) {  // keeps time priority
+    if (m.new_qty == o.qty) return;
+    orders_hash_ -= hash_of(book, o);
+    own.level(old_level).total -= o.qty - m.new_qty;
+    o.qty = m.new_qty;
+    orders_hash_ += hash_of(book, o);
+    return emit_level(book, o.side, old_level, cmd.seq, out);
+  }
+  orders_hash_ -= hash_of(book, o);
+  own.unlink(pool_, idx);
+  if (new_level == old_level) {  // quantity up: back of the queue, cannot cross
+    o.qty = m.new_qty;
+    o.priority_seq = cmd.seq;
+    own.link_tail(pool_, idx, new_level);
+    orders_hash_ += hash_of(book, o);
+    return emit_level(book, o.side, new_level, cmd.seq, out);
+  }
+  // Price change: leave the old level, trade as an incoming order, rest what is left.
+  emit_level(book, o.side, old_level, cmd.seq, out);
+  Taker t{o.id, o.owner, o.host, o.side, o.stp(), m.new_qty, new_level};
+  const bool stopped = match(book, t, cmd.seq, out);
+  if (t.leaves > 0 && !stopped) {
+    o.qty = t.leaves;
+    o.priority_seq = cmd.seq;
+    own.link_tail(pool_, idx, new_level);
+    orders_hash_ += hash_of(book, o);
+    return emit_level(book, o.side, new_level, cmd.seq, out);
+  }
+  if (stopped && t.leaves > 0) {
+    Event c = mod;
+    c.kind = EventKind::Cancelled;
+    c.reason = static_cast<std::uint8_t>(CancelReason::SelfTrade);
+    c.qty = t.leaves;
+    c.leaves_qty = 0;
+    out.push(c);
+  }
+  index_.erase(o.id);
+  pool_.release(idx);
+}
+
+void Engine::on_mass_cancel(const Command& cmd, EventBuffer& out) {
+  const MassCancel& mc = cmd.mass_cancel;
+  if (mc.owner == 0) return reject(cmd, RejectReason::UnknownCommandOwner, out);
+  if (mc.instrument != kAllInstruments && book_of(mc.instrument) == nullptr)
+    return reject(cmd, RejectReason::UnknownInstrument, out);
+  out.push(echo(cmd, EventKind::Accepted));
+  for (OrderBook& book : books_) {
+    if (mc.instrument != kAllInstruments && book.spec().id != mc.instrument) continue;
+    for (const Side s : {Side::Buy, Side::Sell}) {
+      BookSide& side = book.side(s);
+      for (std::int64_t lvl = side.best(); lvl != LevelBitmap::kNone;) {
+        const std::int64_t next_level = side.next_worse(lvl);
+        bool touched = false;
+        for (std::uint32_t o = side.level(static_cast<std::uint32_t>(lvl)).head; o != kNil;) {
+          const std::uint32_t next = pool_[o].next;
+          if (pool_[o].owner == mc.owner) {
+            cancel_resting(book, o, CancelReason::MassCancel, cmd.seq, out);
+            touched = true;
+          }
+          o = next;
+        }
+        if (touched) emit_level(book, s, static_cast<std::uint32_t>(lvl), cmd.seq, out);
+        lvl = next_level;
+      }
+    }
+  }
+}
+
+void Engine::on_halt(const Command& cmd, bool halt, EventBuffer& out) {
+  OrderBook* book = book_of(cmd.control.instrument);
+  if (book == nullptr) return reject(cmd, RejectReason::UnknownInstrument, out);
+  out.push(echo(cmd, EventKind::Accepted));
+  if (book->halted() == halt) return;
+  book->set_halted(halt);
+  if (halt) halted_hash_ += halted_hash(book->spec().id);
+  else halted_hash_ -= halted_hash(book->spec().id);
+}
+
+OrderView Engine::view_of(std::uint32_t idx) const noexcept {
+  const Order& o = pool_[idx];
+  const OrderBook& b = books_[o.book];
+  return OrderView{o.id, b.spec().id, o.owner, o.host, o.side, b.price_of(o.level), o.qty,
+                   o.priority_seq};
+}
+
+std::optional<OrderView> Engine::order(OrderId id) const noexcept {
+  const std::uint32_t idx = index_.find(id);
+  if (idx == kNil) return std::nullopt;
+  return view_of(idx);
+}
+
+void Engine::depth(InstrumentId id, Side s, std::size_t max_levels,
+                   std::vector<LevelView>& out) const {
+  out.clear();
+  const OrderBook* book = book_of(id);
+  if (book == nullptr) return;
+  const BookSide& side = book->side(s);
+  for (std::int64_t lvl = side.best(); lvl != LevelBitmap::kNone && out.size() < max_levels;
+       lvl = side.next_worse(lvl)) {
+    const Level& l = side.level(static_cast<std::uint32_t>(lvl));
+    out.push_back(LevelView{book->price_of(lvl), l.total, l.count});
+  }
+}
+
+void Engine::orders(InstrumentId id, Side s, std::vector<OrderView>& out) const {
+  out.clear();
+  const OrderBook* book = book_of(id);
+  if (book == nullptr) return;
+  const BookSide& side = book->side(s);
+  for (std::int64_t lvl = side.best(); lvl != LevelBitmap::kNone; lvl = side.next_worse(lvl))
+    for (std::uint32_t o = side.level(static_cast<std::uint32_t>(lvl)).head; o != kNil;
+         o = pool_[o].next)
+      out.push_back(view_of(o));
+}
+
+std::size_t Engine::bytes_per_order() const noexcept {
+  return sizeof(Order) + index_.bytes() / pool_.capacity();
+}
+
+std::size_t Engine::bytes_total() const noexcept {
+  std::size_t books = 0;
+  for (const OrderBook& b : books_) books += b.bytes();
+  return static_cast<std::size_t>(pool_.capacity()) * sizeof(Order) + index_.bytes() + books;
+}
+
+}  // namespace swarmex::engine

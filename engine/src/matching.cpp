@@ -1,0 +1,210 @@
+// Price-time matching: new orders, self-trade prevention, FOK / minimum-quantity checks, resting.
+// This is the hot path: no allocation, no clock, iteration only over levels and FIFOs.
+#include <algorithm>
+
+#include "swarmex/engine/engine.hpp"
+#include "swarmex/engine/state_hash.hpp"
+#include "event_builders.hpp"
+
+namespace swarmex::engine {
+
+std::uint64_t Engine::hash_of(const OrderBook& book, const Order& o) const noexcept {
+  return order_hash(OrderHashFields{o.id, book.spec().id, o.side, book.price_of(o.level), o.qty,
+                                    o.owner, o.host, o.priority_seq, o.flags});
+}
+
+void Engine::emit_level(const OrderBook& book, Side side, std::uint32_t level, Seq seq,
+                        EventBuffer& out) const {
+  const Level& l = book.side(side).level(level);
+  Event e;
+  e.seq = seq;
+  e.kind = EventKind::BookLevel;
+  e.side = side;
+  e.instrument = book.spec().id;
+  e.price = book.price_of(level);
+  e.qty = l.total;
+  e.leaves_qty = l.count;
+  out.push(e);
+}
+
+void Engine::remove_order(OrderBook& book, std::uint32_t idx) noexcept {
+  Order& o = pool_[idx];
+  orders_hash_ -= hash_of(book, o);
+  book.side(o.side).unlink(pool_, idx);
+  index_.erase(o.id);
+  pool_.release(idx);
+}
+
+void Engine::cancel_resting(OrderBook& book, std::uint32_t idx, CancelReason why, Seq seq,
+                            EventBuffer& out) noexcept {
+  const Order& o = pool_[idx];
+  Event e;
+  e.seq = seq;
+  e.kind = EventKind::Cancelled;
+  e.command = CommandKind::CancelOrder;
+  e.reason = static_cast<std::uint8_t>(why);
+  e.side = o.side;
+  e.instrument = book.spec().id;
+  e.order_id = o.id;
+  e.owner = o.owner;
+  e.host = o.host;
+  e.price = book.price_of(o.level);
+  e.qty = o.qty;
+  out.push(e);
+  remove_order(book, idx);
+}
+
+Qty Engine::executable_qty(OrderBook& book, const Taker& t, Qty needed) const noexcept {
+  const BookSide& opp = book.side(opposite(t.side));
+  Qty sum = 0;
+  for (std::int64_t lvl = opp.best(); lvl != LevelBitmap::kNone && opp.crosses(lvl, t.limit_level);
+       lvl = opp.next_worse(lvl)) {
+    for (std::uint32_t o = opp.level(static_cast<std::uint32_t>(lvl)).head; o != kNil;
+         o = pool_[o].next) {
+      const Order& m = pool_[o];
+      if (t.stp != StpMode::None && m.owner == t.owner) {
+        if (t.stp == StpMode::CancelOldest) continue;  // would be cancelled, matching goes on
+        return sum;                                    // matching would stop here
+      }
+      sum += m.qty;
+      if (sum >= needed) return sum;
+    }
+  }
+  return sum;
+}
+
+bool Engine::match(OrderBook& book, Taker& t, Seq seq, EventBuffer& out) noexcept {
+  const Side opp_side = opposite(t.side);
+  BookSide& opp = book.side(opp_side);
+  while (t.leaves > 0 && !opp.empty() && opp.crosses(opp.best(), t.limit_level)) {
+    const auto lvl = static_cast<std::uint32_t>(opp.best());
+    Level& level = opp.level(lvl);
+    const Price price = book.price_of(lvl);
+    bool stopped = false;
+    bool touched = false;
+    for (std::uint32_t o = level.head; o != kNil && t.leaves > 0;) {
+      Order& m = pool_[o];
+      const std::uint32_t next = m.next;
+      if (t.stp != StpMode::None && m.owner == t.owner) {
+        if (t.stp != StpMode::CancelNewest) {
+          cancel_resting(book, o, CancelReason::SelfTrade, seq, out);
+          touched = true;
+        }
+        if (t.stp != StpMode::CancelOldest) {
+          stopped = true;
+          break;
+        }
+        o = next;
+        continue;
+      }
+      const Qty q = std::min(t.leaves, m.qty);
+      t.leaves -= q;
+      Event f;
+      f.seq = seq;
+      f.kind = EventKind::Fill;
+      f.command = CommandKind::NewOrder;
+      f.side = t.side;
+      f.instrument = book.spec().id;
+      f.order_id = t.id;
+      f.maker_order_id = m.id;
+      f.owner = t.owner;
+      f.maker_owner = m.owner;
+      f.host = t.side == Side::Sell ? t.host : m.host;
+      f.price = price;
+      f.qty = q;
+      f.leaves_qty = t.leaves;
+      f.maker_leaves_qty = m.qty - q;
+      out.push(f);
+      touched = true;
+      if (q == m.qty) {
+        remove_order(book, o);
+      } else {
+        orders_hash_ -= hash_of(book, m);
+        m.qty -= q;
+        level.total -= q;
+        orders_hash_ += hash_of(book, m);
+      }
+      o = next;
+    }
+    if (touched) emit_level(book, opp_side, lvl, seq, out);
+    if (stopped) return true;
+  }
+  return false;
+}
+
+std::uint32_t Engine::rest(OrderBook& book, const Taker& t, Price price, std::uint8_t flags,
+                           Seq seq, EventBuffer& out) noexcept {
+  const std::uint32_t idx = pool_.allocate();  // capacity was checked before acceptance
+  Order& o = pool_[idx];
+  o.id = t.id;
+  o.qty = t.leaves;
+  o.priority_seq = seq;
+  o.owner = t.owner;
+  o.host = t.host;
+  o.book = book.index();
+  o.side = t.side;
+  o.flags = flags;
+  const std::uint32_t level = book.level_of(price);
+  book.side(t.side).link_tail(pool_, idx, level);
+  index_.insert(t.id, idx);
+  orders_hash_ += hash_of(book, o);
+  emit_level(book, t.side, level, seq, out);
+  return idx;
+}
+
+void Engine::on_new_order(const Command& cmd, EventBuffer& out) {
+  const NewOrder& o = cmd.new_order;
+  OrderBook* book = book_of(o.instrument);
+  const RejectReason r = check_new_order(o, book);
+  if (r != RejectReason::None) {
+    out.push(echo(cmd, EventKind::Rejected, static_cast<std::uint8_t>(r)));
+    return;
+  }
+  const BookSide& opp = book->side(opposite(o.side));
+  const bool market = o.type == OrderType::Market;
+  std::int64_t limit_level;
+  if (!market || o.price != 0) {
+    limit_level = book->level_of(o.price);
+  } else if (opp.empty()) {
+    limit_level = o.side == Side::Buy ? -1 : book->levels();  // crosses nothing
+  } else {
+    const std::int64_t prot = book->spec().market_protection_ticks;
+    limit_level = o.side == Side::Buy
+                      ? std::min<std::int64_t>(opp.best() + prot, book->levels() - 1)
+                      : std::max<std::int64_t>(opp.best() - prot, 0);
+  }
+  if (o.post_only && !opp.empty() && opp.crosses(opp.best(), limit_level)) {
+    out.push(echo(cmd, EventKind::Rejected, static_cast<std::uint8_t>(RejectReason::WouldCrossPostOnly)));
+    return;
+  }
+
+  Event ev = echo(cmd, EventKind::Accepted);
+  out.push(ev);
+
+  // `ev` becomes the taker's own cancel event if one is needed.
+  const auto cancel_taker = [&](CancelReason why, Qty qty) {
+    ev.kind = EventKind::Cancelled;
+    ev.reason = static_cast<std::uint8_t>(why);
+    ev.qty = qty;
+    out.push(ev);
+  };
+
+  Taker t{o.order_id, o.owner, o.host, o.side, o.stp, o.qty, limit_level};
+  const Qty needed = o.tif == TimeInForce::Fok ? o.qty : o.min_qty;
+  if (needed > 0 && executable_qty(*book, t, needed) < needed)
+    return cancel_taker(o.tif == TimeInForce::Fok ? CancelReason::FokUnfillable
+                                                  : CancelReason::MinQtyNotMet,
+                        o.qty);
+  const bool stopped = match(*book, t, cmd.seq, out);
+  if (t.leaves == 0) return;
+  if (stopped) return cancel_taker(CancelReason::SelfTrade, t.leaves);
+  if (market)
+    return cancel_taker(opp.empty() ? CancelReason::NoLiquidity : CancelReason::MarketProtection,
+                        t.leaves);
+  if (o.tif != TimeInForce::Gtc) return cancel_taker(CancelReason::IocRemainder, t.leaves);
+  const std::uint8_t flags =
+      static_cast<std::uint8_t>(static_cast<std::uint8_t>(o.stp) | (o.post_only ? Order::kPostOnly : 0));
+  rest(*book, t, o.price, flags, cmd.seq, out);
+}
+
+}  // namespace swarmex::engine

@@ -1,0 +1,107 @@
+#include "swarmex/engine/shard.hpp"
+
+#include <time.h>
+
+#include <vector>
+
+namespace swarmex::engine {
+namespace {
+
+std::int64_t realtime_ns() noexcept {
+  timespec ts{};
+  clock_gettime(CLOCK_REALTIME, &ts);
+  return static_cast<std::int64_t>(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
+}
+
+InstrumentId routing_instrument(const Command& cmd) noexcept {
+  switch (cmd.kind) {
+    case CommandKind::NewOrder: return cmd.new_order.instrument;
+    case CommandKind::CancelOrder: return cmd.cancel.instrument;
+    case CommandKind::ModifyOrder: return cmd.modify.instrument;
+    case CommandKind::MassCancel: return cmd.mass_cancel.instrument;
+    default: return cmd.control.instrument;
+  }
+}
+
+}  // namespace
+
+EngineShard::EngineShard(std::uint32_t id, ShardConfig config)
+    : id_(id), config_(std::move(config)), engine_(config_.engine) {
+  if (!config_.clock) config_.clock = realtime_ns;
+  if (config_.batch == 0) config_.batch = 1;
+}
+
+EngineShard::~EngineShard() { stop(); }
+
+void EngineShard::start() {
+  if (running_.exchange(true)) return;
+  thread_ = std::thread([this] { run(); });
+}
+
+void EngineShard::stop() {
+  if (!running_.exchange(false)) return;
+  thread_.join();
+}
+
+void EngineShard::run() {
+  std::vector<Command> batch(config_.batch);
+  EventBuffer events(config_.batch * 8);
+  Seq seq = engine_.last_seq();
+  for (;;) {
+    std::size_t n = 0;
+    switch (config_.wait) {
+      case WaitStrategy::Spin: n = input_.try_dequeue_bulk(batch.data(), batch.size()); break;
+      case WaitStrategy::Yield:
+        n = input_.try_dequeue_bulk(batch.data(), batch.size());
+        if (n == 0) std::this_thread::yield();
+        break;
+      case WaitStrategy::Block:
+        n = input_.wait_dequeue_bulk_timed(batch.data(), batch.size(), 1000);
+        break;
+    }
+    if (n == 0) {
+      // Stop only once the input is drained, so nothing submitted before stop() is lost.
+      if (!running_.load(std::memory_order_acquire) && input_.size_approx() == 0) return;
+      continue;
+    }
+    const std::int64_t now_ns = config_.clock();  // one clock read per batch
+    for (std::size_t i = 0; i < n; ++i) {
+      batch[i].seq = ++seq;
+      batch[i].time_ns = now_ns;
+      engine_.apply(batch[i], events);
+    }
+    output_.enqueue_bulk(events.events().data(), events.size());
+    events.clear();
+    applied_.store(seq, std::memory_order_release);
+  }
+}
+
+std::size_t EngineShard::poll(Event* out, std::size_t max, std::int64_t timeout_us) {
+  if (timeout_us <= 0) return output_.try_dequeue_bulk(out, max);
+  return output_.wait_dequeue_bulk_timed(out, max, timeout_us);
+}
+
+ShardedEngine::ShardedEngine(std::uint32_t shards, const ShardConfig& config) {
+  if (shards == 0) shards = 1;
+  for (std::uint32_t i = 0; i < shards; ++i)
+    shards_.push_back(std::make_unique<EngineShard>(i, config));
+}
+
+bool ShardedEngine::submit(const Command& cmd) {
+  if (cmd.kind == CommandKind::MassCancel && cmd.mass_cancel.instrument == kAllInstruments) {
+    bool ok = true;
+    for (auto& s : shards_) ok = s->submit(cmd) && ok;
+    return ok;
+  }
+  return shard_for(routing_instrument(cmd)).submit(cmd);
+}
+
+void ShardedEngine::start() {
+  for (auto& s : shards_) s->start();
+}
+
+void ShardedEngine::stop() {
+  for (auto& s : shards_) s->stop();
+}
+
+}  // namespace swarmex::engine
