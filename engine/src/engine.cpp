@@ -5,9 +5,9 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "event_builders.hpp"
 #include "swarmex/engine/checked_math.hpp"
 #include "swarmex/engine/state_hash.hpp"
-#include "event_builders.hpp"
 
 namespace swarmex::engine {
 
@@ -85,21 +85,30 @@ const InstrumentSpec* Engine::instrument(InstrumentId id) const noexcept {
 
 std::vector<InstrumentId> Engine::instruments() const {
   std::vector<InstrumentId> ids;
-  for (const OrderBook& b : books_) ids.push_back(b.spec().id);
+  for (const OrderBook& b : books_)
+    ids.push_back(b.spec().id);
   return ids;
 }
 
 void Engine::apply(const Command& cmd, EventBuffer& out) {
   if (cmd.seq <= last_seq_) return reject(cmd, RejectReason::StaleSequence, out);
   last_seq_ = cmd.seq;
+  current_command_ = cmd.kind;
   switch (cmd.kind) {
-    case CommandKind::NewOrder: return on_new_order(cmd, out);
-    case CommandKind::CancelOrder: return on_cancel(cmd, out);
-    case CommandKind::ModifyOrder: return on_modify(cmd, out);
-    case CommandKind::MassCancel: return on_mass_cancel(cmd, out);
-    case CommandKind::Halt: return on_halt(cmd, true, out);
-    case CommandKind::Resume: return on_halt(cmd, false, out);
-    default: return reject(cmd, RejectReason::InvalidCommand, out);
+    case CommandKind::NewOrder:
+      return on_new_order(cmd, out);
+    case CommandKind::CancelOrder:
+      return on_cancel(cmd, out);
+    case CommandKind::ModifyOrder:
+      return on_modify(cmd, out);
+    case CommandKind::MassCancel:
+      return on_mass_cancel(cmd, out);
+    case CommandKind::Halt:
+      return on_halt(cmd, true, out);
+    case CommandKind::Resume:
+      return on_halt(cmd, false, out);
+    default:
+      return reject(cmd, RejectReason::InvalidCommand, out);
   }
 }
 
@@ -164,7 +173,8 @@ void Engine::on_cancel(const Command& cmd, EventBuffer& out) {
 void Engine::on_modify(const Command& cmd, EventBuffer& out) {
   const ModifyOrder& m = cmd.modify;
   const std::uint32_t idx = index_.find(m.order_id);
-  if (idx == kNil || pool_[idx].owner != m.owner || books_[pool_[idx].book].spec().id != m.instrument)
+  if (idx == kNil || pool_[idx].owner != m.owner ||
+      books_[pool_[idx].book].spec().id != m.instrument)
     return reject(cmd, RejectReason::UnknownOrder, out);
   Order& o = pool_[idx];
   OrderBook& book = books_[o.book];
@@ -261,15 +271,17 @@ void Engine::on_halt(const Command& cmd, bool halt, EventBuffer& out) {
   out.push(echo(cmd, EventKind::Accepted));
   if (book->halted() == halt) return;
   book->set_halted(halt);
-  if (halt) halted_hash_ += halted_hash(book->spec().id);
-  else halted_hash_ -= halted_hash(book->spec().id);
+  if (halt)
+    halted_hash_ += halted_hash(book->spec().id);
+  else
+    halted_hash_ -= halted_hash(book->spec().id);
 }
 
 OrderView Engine::view_of(std::uint32_t idx) const noexcept {
   const Order& o = pool_[idx];
   const OrderBook& b = books_[o.book];
-  return OrderView{o.id, b.spec().id, o.owner, o.host, o.side, b.price_of(o.level), o.qty,
-                   o.priority_seq};
+  return OrderView{o.id,   b.spec().id,         o.owner, o.host,
+                   o.side, b.price_of(o.level), o.qty,   o.priority_seq};
 }
 
 std::optional<OrderView> Engine::order(OrderId id) const noexcept {
@@ -308,7 +320,8 @@ std::size_t Engine::bytes_per_order() const noexcept {
 
 std::size_t Engine::bytes_total() const noexcept {
   std::size_t books = 0;
-  for (const OrderBook& b : books_) books += b.bytes();
+  for (const OrderBook& b : books_)
+    books += b.bytes();
   return static_cast<std::size_t>(pool_.capacity()) * sizeof(Order) + index_.bytes() + books;
 }
 

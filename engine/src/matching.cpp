@@ -2,9 +2,9 @@
 // This is the hot path: no allocation, no clock, iteration only over levels and FIFOs.
 #include <algorithm>
 
+#include "event_builders.hpp"
 #include "swarmex/engine/engine.hpp"
 #include "swarmex/engine/state_hash.hpp"
-#include "event_builders.hpp"
 
 namespace swarmex::engine {
 
@@ -19,6 +19,7 @@ void Engine::emit_level(const OrderBook& book, Side side, std::uint32_t level, S
   Event e;
   e.seq = seq;
   e.kind = EventKind::BookLevel;
+  e.command = current_command_;
   e.side = side;
   e.instrument = book.spec().id;
   e.price = book.price_of(level);
@@ -41,7 +42,7 @@ void Engine::cancel_resting(OrderBook& book, std::uint32_t idx, CancelReason why
   Event e;
   e.seq = seq;
   e.kind = EventKind::Cancelled;
-  e.command = CommandKind::CancelOrder;
+  e.command = current_command_;
   e.reason = static_cast<std::uint8_t>(why);
   e.side = o.side;
   e.instrument = book.spec().id;
@@ -102,7 +103,7 @@ bool Engine::match(OrderBook& book, Taker& t, Seq seq, EventBuffer& out) noexcep
       Event f;
       f.seq = seq;
       f.kind = EventKind::Fill;
-      f.command = CommandKind::NewOrder;
+      f.command = current_command_;
       f.side = t.side;
       f.instrument = book.spec().id;
       f.order_id = t.id;
@@ -174,7 +175,8 @@ void Engine::on_new_order(const Command& cmd, EventBuffer& out) {
                       : std::max<std::int64_t>(opp.best() - prot, 0);
   }
   if (o.post_only && !opp.empty() && opp.crosses(opp.best(), limit_level)) {
-    out.push(echo(cmd, EventKind::Rejected, static_cast<std::uint8_t>(RejectReason::WouldCrossPostOnly)));
+    out.push(echo(cmd, EventKind::Rejected,
+                  static_cast<std::uint8_t>(RejectReason::WouldCrossPostOnly)));
     return;
   }
 
@@ -192,9 +194,9 @@ void Engine::on_new_order(const Command& cmd, EventBuffer& out) {
   Taker t{o.order_id, o.owner, o.host, o.side, o.stp, o.qty, limit_level};
   const Qty needed = o.tif == TimeInForce::Fok ? o.qty : o.min_qty;
   if (needed > 0 && executable_qty(*book, t, needed) < needed)
-    return cancel_taker(o.tif == TimeInForce::Fok ? CancelReason::FokUnfillable
-                                                  : CancelReason::MinQtyNotMet,
-                        o.qty);
+    return cancel_taker(
+        o.tif == TimeInForce::Fok ? CancelReason::FokUnfillable : CancelReason::MinQtyNotMet,
+        o.qty);
   const bool stopped = match(*book, t, cmd.seq, out);
   if (t.leaves == 0) return;
   if (stopped) return cancel_taker(CancelReason::SelfTrade, t.leaves);
@@ -202,8 +204,8 @@ void Engine::on_new_order(const Command& cmd, EventBuffer& out) {
     return cancel_taker(opp.empty() ? CancelReason::NoLiquidity : CancelReason::MarketProtection,
                         t.leaves);
   if (o.tif != TimeInForce::Gtc) return cancel_taker(CancelReason::IocRemainder, t.leaves);
-  const std::uint8_t flags =
-      static_cast<std::uint8_t>(static_cast<std::uint8_t>(o.stp) | (o.post_only ? Order::kPostOnly : 0));
+  const std::uint8_t flags = static_cast<std::uint8_t>(static_cast<std::uint8_t>(o.stp) |
+                                                       (o.post_only ? Order::kPostOnly : 0));
   rest(*book, t, o.price, flags, cmd.seq, out);
 }
 

@@ -41,14 +41,18 @@ constexpr std::array<std::string_view, static_cast<std::size_t>(RejectReason::kC
 };
 
 constexpr std::array<std::string_view, static_cast<std::size_t>(CancelReason::kCount)> kCancel{
-    "requested",     "ioc_remainder",     "fok_unfillable", "min_qty_not_met",
-    "self_trade",    "market_protection", "no_liquidity",   "mass_cancel",
+    "requested",  "ioc_remainder",     "fok_unfillable", "min_qty_not_met",
+    "self_trade", "market_protection", "no_liquidity",   "mass_cancel",
 };
 
 }  // namespace
 
-std::string_view to_string(RejectReason r) noexcept { return lookup(kReject, r); }
-std::string_view to_string(CancelReason r) noexcept { return lookup(kCancel, r); }
+std::string_view to_string(RejectReason r) noexcept {
+  return lookup(kReject, r);
+}
+std::string_view to_string(CancelReason r) noexcept {
+  return lookup(kCancel, r);
+}
 std::string_view to_string(Side s) noexcept {
   return lookup(std::array<std::string_view, 2>{"buy", "sell"}, s);
 }

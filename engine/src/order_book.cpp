@@ -29,8 +29,14 @@ void BookSide::link_tail(OrderPool& pool, std::uint32_t idx, std::uint32_t lvl) 
 void BookSide::unlink(OrderPool& pool, std::uint32_t idx) noexcept {
   const Order& o = pool[idx];
   Level& l = levels_[o.level];
-  if (o.prev != kNil) pool[o.prev].next = o.next; else l.head = o.next;
-  if (o.next != kNil) pool[o.next].prev = o.prev; else l.tail = o.prev;
+  if (o.prev != kNil)
+    pool[o.prev].next = o.next;
+  else
+    l.head = o.next;
+  if (o.next != kNil)
+    pool[o.next].prev = o.prev;
+  else
+    l.tail = o.prev;
   --l.count;
   l.total -= o.qty;
   if (l.count == 0) level_emptied(o.level);

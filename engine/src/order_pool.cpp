@@ -7,7 +7,8 @@ namespace swarmex::engine {
 OrderPool::OrderPool(std::uint32_t capacity) : orders_(capacity) {
   if (capacity == 0 || capacity == kNil) throw std::invalid_argument("order pool capacity");
   // Free list in ascending index order, so allocation order is deterministic.
-  for (std::uint32_t i = 0; i < capacity; ++i) orders_[i].next = i + 1 < capacity ? i + 1 : kNil;
+  for (std::uint32_t i = 0; i < capacity; ++i)
+    orders_[i].next = i + 1 < capacity ? i + 1 : kNil;
   free_head_ = 0;
 }
 

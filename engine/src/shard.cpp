@@ -15,11 +15,16 @@ std::int64_t realtime_ns() noexcept {
 
 InstrumentId routing_instrument(const Command& cmd) noexcept {
   switch (cmd.kind) {
-    case CommandKind::NewOrder: return cmd.new_order.instrument;
-    case CommandKind::CancelOrder: return cmd.cancel.instrument;
-    case CommandKind::ModifyOrder: return cmd.modify.instrument;
-    case CommandKind::MassCancel: return cmd.mass_cancel.instrument;
-    default: return cmd.control.instrument;
+    case CommandKind::NewOrder:
+      return cmd.new_order.instrument;
+    case CommandKind::CancelOrder:
+      return cmd.cancel.instrument;
+    case CommandKind::ModifyOrder:
+      return cmd.modify.instrument;
+    case CommandKind::MassCancel:
+      return cmd.mass_cancel.instrument;
+    default:
+      return cmd.control.instrument;
   }
 }
 
@@ -31,7 +36,9 @@ EngineShard::EngineShard(std::uint32_t id, ShardConfig config)
   if (config_.batch == 0) config_.batch = 1;
 }
 
-EngineShard::~EngineShard() { stop(); }
+EngineShard::~EngineShard() {
+  stop();
+}
 
 void EngineShard::start() {
   if (running_.exchange(true)) return;
@@ -50,7 +57,9 @@ void EngineShard::run() {
   for (;;) {
     std::size_t n = 0;
     switch (config_.wait) {
-      case WaitStrategy::Spin: n = input_.try_dequeue_bulk(batch.data(), batch.size()); break;
+      case WaitStrategy::Spin:
+        n = input_.try_dequeue_bulk(batch.data(), batch.size());
+        break;
       case WaitStrategy::Yield:
         n = input_.try_dequeue_bulk(batch.data(), batch.size());
         if (n == 0) std::this_thread::yield();
@@ -90,18 +99,21 @@ ShardedEngine::ShardedEngine(std::uint32_t shards, const ShardConfig& config) {
 bool ShardedEngine::submit(const Command& cmd) {
   if (cmd.kind == CommandKind::MassCancel && cmd.mass_cancel.instrument == kAllInstruments) {
     bool ok = true;
-    for (auto& s : shards_) ok = s->submit(cmd) && ok;
+    for (auto& s : shards_)
+      ok = s->submit(cmd) && ok;
     return ok;
   }
   return shard_for(routing_instrument(cmd)).submit(cmd);
 }
 
 void ShardedEngine::start() {
-  for (auto& s : shards_) s->start();
+  for (auto& s : shards_)
+    s->start();
 }
 
 void ShardedEngine::stop() {
-  for (auto& s : shards_) s->stop();
+  for (auto& s : shards_)
+    s->stop();
 }
 
 }  // namespace swarmex::engine

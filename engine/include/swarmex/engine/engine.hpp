@@ -56,7 +56,9 @@ class Engine {
   [[nodiscard]] std::uint64_t state_hash() const noexcept;
   [[nodiscard]] Seq last_seq() const noexcept { return last_seq_; }
   [[nodiscard]] std::uint32_t resting_orders() const noexcept { return pool_.live(); }
-  [[nodiscard]] bool has_instrument(InstrumentId id) const noexcept { return book_of(id) != nullptr; }
+  [[nodiscard]] bool has_instrument(InstrumentId id) const noexcept {
+    return book_of(id) != nullptr;
+  }
   [[nodiscard]] const InstrumentSpec* instrument(InstrumentId id) const noexcept;
   [[nodiscard]] std::vector<InstrumentId> instruments() const;
 
@@ -121,6 +123,7 @@ class Engine {
   std::vector<OrderBook> books_;
   std::vector<std::uint16_t> book_by_id_;
   Seq last_seq_ = 0;
+  CommandKind current_command_ = CommandKind::NewOrder;  // stamped on every event it causes
   std::uint64_t orders_hash_ = 0;  // wrapping sum of order_hash over resting orders
   std::uint64_t halted_hash_ = 0;
 };

@@ -30,10 +30,10 @@ struct Event {
   OrderId maker_order_id = 0;  // fills only
   OwnerId owner = 0;
   OwnerId maker_owner = 0;
-  HostId host = 0;       // fills: host of the ask (the seller)
-  Price price = 0;       // fill price / order price / level price
-  Qty qty = 0;           // fill qty / cancelled qty / level total qty
-  Qty leaves_qty = 0;    // remaining qty of order_id after this event; level order count
+  HostId host = 0;     // fills: host of the ask (the seller)
+  Price price = 0;     // fill price / order price / level price
+  Qty qty = 0;         // fill qty / cancelled qty / level total qty
+  Qty leaves_qty = 0;  // remaining qty of order_id after this event; level order count
   Qty maker_leaves_qty = 0;
 
   bool operator==(const Event&) const = default;

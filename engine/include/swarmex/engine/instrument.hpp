@@ -8,7 +8,8 @@
 
 namespace swarmex::engine {
 
-// Delivery window. Spot: starts at the fill and lasts lease_ns. Scheduled: [start_ns, start_ns+length_ns).
+// Delivery window. Spot: starts at the fill and lasts lease_ns. Scheduled: [start_ns,
+// start_ns+length_ns).
 struct Window {
   bool spot = true;
   std::int64_t start_ns = 0;

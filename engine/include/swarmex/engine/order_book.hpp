@@ -40,7 +40,8 @@ class BookSide {
 
   // Next occupied level strictly worse than `level` in priority order, or kNone.
   [[nodiscard]] std::int64_t next_worse(std::int64_t level) const noexcept {
-    return side_ == Side::Buy ? bits_.find_at_or_below(level - 1) : bits_.find_at_or_above(level + 1);
+    return side_ == Side::Buy ? bits_.find_at_or_below(level - 1)
+                              : bits_.find_at_or_above(level + 1);
   }
 
   [[nodiscard]] std::size_t bytes() const noexcept {
@@ -77,7 +78,9 @@ class OrderBook {
   [[nodiscard]] Price price_of(std::int64_t level) const noexcept {
     return spec_.band_min + level * spec_.tick;
   }
-  [[nodiscard]] bool on_tick(Price p) const noexcept { return spec_.tick == 1 || p % spec_.tick == 0; }
+  [[nodiscard]] bool on_tick(Price p) const noexcept {
+    return spec_.tick == 1 || p % spec_.tick == 0;
+  }
   [[nodiscard]] bool in_band(Price p) const noexcept {
     return p >= spec_.band_min && p <= spec_.band_max;
   }

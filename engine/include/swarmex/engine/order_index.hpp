@@ -27,7 +27,8 @@ class OrderIndex {
   void insert(OrderId id, std::uint32_t order) noexcept {
     const std::uint32_t fp = fingerprint(id);
     std::uint32_t i = fp & mask_;
-    while (slots_[i].order != kNil) i = (i + 1) & mask_;
+    while (slots_[i].order != kNil)
+      i = (i + 1) & mask_;
     slots_[i] = Slot{order, fp};
   }
   void erase(OrderId id) noexcept;

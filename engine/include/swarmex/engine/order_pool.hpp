@@ -17,12 +17,12 @@ struct Order {
   Seq priority_seq;  // sequence at which it took its place in the level FIFO
   OwnerId owner;
   HostId host;
-  std::uint32_t next;   // level FIFO links (pool indices), or free-list link
+  std::uint32_t next;  // level FIFO links (pool indices), or free-list link
   std::uint32_t prev;
   std::uint32_t level;  // index of its price level in the book's band
   std::uint16_t book;   // index of its book in the engine
   Side side;
-  std::uint8_t flags;   // bits 0-1: StpMode, bit 2: post-only
+  std::uint8_t flags;  // bits 0-1: StpMode, bit 2: post-only
 
   static constexpr std::uint8_t kPostOnly = 0x4;
   [[nodiscard]] StpMode stp() const noexcept { return static_cast<StpMode>(flags & 0x3); }

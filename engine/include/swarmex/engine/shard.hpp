@@ -69,7 +69,9 @@ class ShardedEngine {
   EngineShard& shard(std::size_t i) noexcept { return *shards_[i]; }
   [[nodiscard]] std::size_t size() const noexcept { return shards_.size(); }
 
-  void add_instrument(const InstrumentSpec& spec) { shard_for(spec.id).engine().add_instrument(spec); }
+  void add_instrument(const InstrumentSpec& spec) {
+    shard_for(spec.id).engine().add_instrument(spec);
+  }
   // A mass cancel over all instruments goes to every shard (one outcome per shard).
   bool submit(const Command& cmd);
   void start();

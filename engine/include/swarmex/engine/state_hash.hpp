@@ -34,8 +34,9 @@ struct OrderHashFields {
 
 constexpr std::uint64_t order_hash(const OrderHashFields& o) noexcept {
   std::uint64_t h = mix64(o.id ^ 0x5157'4152'4d45'5831ull);
-  h = mix64(h ^ (static_cast<std::uint64_t>(o.instrument) << 8 | static_cast<std::uint64_t>(o.side)
-                 << 1 | static_cast<std::uint64_t>(o.flags) << 40));
+  h = mix64(h ^
+            (static_cast<std::uint64_t>(o.instrument) << 8 |
+             static_cast<std::uint64_t>(o.side) << 1 | static_cast<std::uint64_t>(o.flags) << 40));
   h = mix64(h ^ static_cast<std::uint64_t>(o.price));
   h = mix64(h ^ static_cast<std::uint64_t>(o.qty));
   h = mix64(h ^ (static_cast<std::uint64_t>(o.owner) << 32 | o.host));

@@ -36,25 +36,25 @@ enum class RejectReason : std::uint8_t {
   InvalidOrderType = 3,
   InvalidTimeInForce = 4,
   InvalidStpMode = 5,
-  InvalidQuantity = 6,      // zero or negative
-  QuantityOffLot = 7,       // not a multiple of the lot
+  InvalidQuantity = 6,  // zero or negative
+  QuantityOffLot = 7,   // not a multiple of the lot
   QuantityBelowMin = 8,
   QuantityAboveMax = 9,
-  InvalidPrice = 10,        // zero or negative limit price
+  InvalidPrice = 10,  // zero or negative limit price
   PriceOffTick = 11,
   PriceOutsideBand = 12,
   NotionalOverflow = 13,    // price x qty does not fit in int64
   InvalidMinQuantity = 14,  // negative, above qty or off lot
   DuplicateOrderId = 15,
-  UnknownOrder = 16,        // also: an order of another owner (leaks nothing)
+  UnknownOrder = 16,  // also: an order of another owner (leaks nothing)
   WouldCrossPostOnly = 17,
   InstrumentHalted = 18,
   OrderCapacityExhausted = 19,
-  StaleSequence = 20,       // sequence number not above the last applied one
-  InvalidCommand = 21,      // unknown command kind
-  PostOnlyNotLimitGtc = 22, // post-only needs a GTC limit order
-  MarketNotImmediate = 23,  // market orders must be IOC or FOK
-  UnknownCommandOwner = 24, // owner id 0 is reserved
+  StaleSequence = 20,        // sequence number not above the last applied one
+  InvalidCommand = 21,       // unknown command kind
+  PostOnlyNotLimitGtc = 22,  // post-only needs a GTC limit order
+  MarketNotImmediate = 23,   // market orders must be IOC or FOK
+  UnknownCommandOwner = 24,  // owner id 0 is reserved
   kCount
 };
 
@@ -78,6 +78,8 @@ std::string_view to_string(OrderType type) noexcept;
 std::string_view to_string(TimeInForce tif) noexcept;
 std::string_view to_string(StpMode mode) noexcept;
 
-constexpr Side opposite(Side s) noexcept { return s == Side::Buy ? Side::Sell : Side::Buy; }
+constexpr Side opposite(Side s) noexcept {
+  return s == Side::Buy ? Side::Sell : Side::Buy;
+}
 
 }  // namespace swarmex::engine

@@ -1,0 +1,28 @@
+# Sourced by tools/run-tests and tools/run-demo: installs the Debian packages Swarmex builds with.
+# A quick no-op when everything is present.
+SWARMEX_PACKAGES=(
+  build-essential cmake ninja-build pkg-config clang-format
+  libboost-dev libconcurrentqueue-dev libflatbuffers-dev flatbuffers-compiler
+  libjemalloc-dev liburing-dev libgtest-dev libgmock-dev libbenchmark-dev
+  libtomlplusplus-dev libcli11-dev libspdlog-dev libfmt-dev
+)
+
+swarmex_install_deps() {
+  local missing=()
+  for p in "${SWARMEX_PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  ((${#missing[@]} == 0)) && return 0
+  echo "installing: ${missing[*]}"
+  local sudo=()
+  [[ $(id -u) -ne 0 ]] && sudo=(sudo)
+  "${sudo[@]}" apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+# Configures and builds a preset; echoes nothing on success beyond the build's own output.
+swarmex_build() {
+  local preset=$1
+  cmake --preset "$preset" >/dev/null
+  cmake --build --preset "$preset"
+}
