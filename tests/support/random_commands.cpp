@@ -1,5 +1,6 @@
 #include "random_commands.hpp"
 
+#include <algorithm>
 #include <limits>
 
 namespace swarmex::testing {
@@ -129,13 +130,16 @@ Command RandomCommands::new_order() {
         o.min_qty = -s.lot;
         break;
       case 1:
-        o.min_qty = o.qty + s.lot;
+        o.min_qty = o.qty < s.max_qty ? o.qty + s.lot : -1;
         break;
       case 2:
         o.min_qty = s.lot + (s.lot > 1 ? 1 : 0);
         break;
       default:
-        o.min_qty = o.qty > 0 ? s.lot * static_cast<Qty>(1 + below(o.qty / s.lot + 1)) : 0;
+        // At most qty, in lots (capped so extreme quantities cannot overflow the draw).
+        o.min_qty =
+            o.qty > 0 ? s.lot * static_cast<Qty>(1 + below(std::min<Qty>(o.qty / s.lot, 1'000'000)))
+                      : 0;
     }
   }
   issued_.push_back(Issued{o.order_id, o.owner, o.instrument, o.price});
@@ -160,7 +164,7 @@ void RandomCommands::retarget(Command& c, const Issued& pick) {
     Price p = pick.price;
     const std::uint64_t how = below(4);
     if (how == 1) p = price_near(*s);  // price change
-    if (how == 2) p = pick.price + s->tick;
+    if (how == 2 && pick.price < s->band_max) p = pick.price + s->tick;
     c.modify = ModifyOrder{pick.id, owner, instrument, p, qty_for(*s)};
   }
 }
