@@ -30,8 +30,10 @@ InstrumentId routing_instrument(const Command& cmd) noexcept {
 
 }  // namespace
 
-EngineShard::EngineShard(std::uint32_t id, ShardConfig config)
-    : id_(id), config_(std::move(config)), engine_(config_.engine) {
+EngineShard::EngineShard(std::uint32_t id, ShardConfig config, std::unique_ptr<Engine> engine)
+    : id_(id),
+      config_(std::move(config)),
+      engine_(engine ? std::move(engine) : std::make_unique<Engine>(config_.engine)) {
   if (!config_.clock) config_.clock = realtime_ns;
   if (config_.batch == 0) config_.batch = 1;
 }
@@ -53,7 +55,9 @@ void EngineShard::stop() {
 void EngineShard::run() {
   std::vector<Command> batch(config_.batch);
   EventBuffer events(config_.batch * 8);
-  Seq seq = engine_.last_seq();
+  Seq seq = engine_->last_seq();
+  applied_.store(seq, std::memory_order_release);
+  std::uint64_t since_snapshot = 0;
   for (;;) {
     std::size_t n = 0;
     switch (config_.wait) {
@@ -77,11 +81,19 @@ void EngineShard::run() {
     for (std::size_t i = 0; i < n; ++i) {
       batch[i].seq = ++seq;
       batch[i].time_ns = now_ns;
-      engine_.apply(batch[i], events);
+      engine_->apply(batch[i], events);
     }
-    output_.enqueue_bulk(events.events().data(), events.size());
+    const bool held = config_.on_batch && config_.on_batch({batch.data(), n}, events);
+    if (!held) output_.enqueue_bulk(events.events().data(), events.size());
     events.clear();
     applied_.store(seq, std::memory_order_release);
+    since_snapshot += n;
+    if (config_.on_snapshot &&
+        ((config_.snapshot_interval > 0 && since_snapshot >= config_.snapshot_interval) ||
+         snapshot_requested_.exchange(false, std::memory_order_acq_rel))) {
+      config_.on_snapshot(*engine_);
+      since_snapshot = 0;
+    }
   }
 }
 

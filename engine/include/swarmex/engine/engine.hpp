@@ -13,6 +13,7 @@
 #include "swarmex/engine/order_book.hpp"
 #include "swarmex/engine/order_index.hpp"
 #include "swarmex/engine/order_pool.hpp"
+#include "swarmex/engine/snapshot.hpp"
 
 namespace swarmex::engine {
 
@@ -67,6 +68,12 @@ class Engine {
   [[nodiscard]] std::optional<OrderView> order(OrderId id) const noexcept;
   // Resting orders of one book side in priority order.
   void orders(InstrumentId id, Side side, std::vector<OrderView>& out) const;
+
+  // Snapshots (snapshot.cpp). snapshot() copies the state; restore() rebuilds it into an engine
+  // that has no instruments yet and throws std::runtime_error when the image is inconsistent
+  // (its recorded hash included).
+  void snapshot(EngineSnapshot& out) const;
+  void restore(const EngineSnapshot& snap);
 
   // Bytes held per resting order at full pool (pool slot + index slots) and in total.
   [[nodiscard]] std::size_t bytes_per_order() const noexcept;

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <span>
 #include <thread>
 #include <vector>
 
@@ -24,23 +25,38 @@ struct ShardConfig {
   std::size_t batch = 256;  // commands taken off the queue per wake-up
   // Clock for the sequencer's time stamp; the engine never reads it. Defaults to CLOCK_REALTIME.
   std::function<std::int64_t()> clock;
+  // Sees every applied batch: its sequenced commands and their events (the journal hooks in
+  // here). Returning true means it takes over publishing those events (sync durability: they go
+  // out once the batch is on disk, through EngineShard::publish).
+  std::function<bool(std::span<const Command>, const EventBuffer&)> on_batch;
+  // Called on the shard thread every `snapshot_interval` commands (0 = never) and when requested.
+  std::uint64_t snapshot_interval = 0;
+  std::function<void(const Engine&)> on_snapshot;
 };
 
 class EngineShard {
  public:
-  EngineShard(std::uint32_t id, ShardConfig config);
+  // Takes `engine` (e.g. one rebuilt by recovery) or creates an empty one.
+  EngineShard(std::uint32_t id, ShardConfig config, std::unique_ptr<Engine> engine = nullptr);
   ~EngineShard();
   EngineShard(const EngineShard&) = delete;
   EngineShard& operator=(const EngineShard&) = delete;
 
   // Before start() or after stop() only: the engine is the shard thread's while it runs.
-  Engine& engine() noexcept { return engine_; }
+  Engine& engine() noexcept { return *engine_; }
 
   void start();
   void stop();  // drains what was submitted, then joins
 
   // Any thread. The command's seq and time_ns are overwritten by the sequencer.
   bool submit(const Command& cmd) { return input_.enqueue(cmd); }
+  // Any thread (the journal writer in sync durability): events for the output queue.
+  void publish(const std::vector<Event>& events) {
+    output_.enqueue_bulk(events.data(), events.size());
+  }
+  // Any thread: asks for a snapshot at the next batch.
+  void request_snapshot() noexcept { snapshot_requested_.store(true, std::memory_order_release); }
+
   // Any thread: takes up to `max` events; waits up to `timeout_us` when none is ready.
   std::size_t poll(Event* out, std::size_t max, std::int64_t timeout_us = 0);
 
@@ -52,11 +68,12 @@ class EngineShard {
 
   std::uint32_t id_;
   ShardConfig config_;
-  Engine engine_;
+  std::unique_ptr<Engine> engine_;
   moodycamel::BlockingConcurrentQueue<Command> input_;
   moodycamel::BlockingConcurrentQueue<Event> output_;
   std::atomic<bool> running_{false};
   std::atomic<Seq> applied_{0};
+  std::atomic<bool> snapshot_requested_{false};
   std::thread thread_;
 };
 

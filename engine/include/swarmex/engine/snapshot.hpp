@@ -1,0 +1,37 @@
+// A consistent image of an engine's state at one sequence number: instruments (with their halt
+// state) and every resting order in FIFO order. Restoring it rebuilds the same state hash.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "swarmex/engine/instrument.hpp"
+#include "swarmex/engine/types.hpp"
+
+namespace swarmex::engine {
+
+struct SnapshotInstrument {
+  InstrumentSpec spec;
+  bool halted = false;
+};
+
+struct SnapshotOrder {
+  OrderId id;
+  InstrumentId instrument;
+  Side side;
+  std::uint8_t flags;  // StpMode | post-only, as in Order
+  OwnerId owner;
+  HostId host;
+  Price price;
+  Qty qty;
+  Seq priority_seq;
+};
+
+struct EngineSnapshot {
+  Seq last_seq = 0;
+  std::uint64_t state_hash = 0;
+  std::vector<SnapshotInstrument> instruments;  // in the engine's book order
+  std::vector<SnapshotOrder> orders;            // per book, bids then asks, best level first, FIFO
+};
+
+}  // namespace swarmex::engine

@@ -1,0 +1,150 @@
+#include "swarmex/journal/record.hpp"
+
+#include <boost/crc.hpp>
+#include <cstring>
+
+#include "byte_io.hpp"
+
+namespace swarmex::journal {
+namespace {
+
+using engine::Command;
+using engine::CommandKind;
+
+void put_u32_at(std::uint8_t* at, std::uint32_t v) noexcept {
+  detail::PtrWriter{at}.put(v);
+}
+
+}  // namespace
+
+std::uint32_t crc32c(const void* data, std::size_t n) noexcept {
+  boost::crc_optimal<32, 0x1EDC6F41, 0xFFFFFFFF, 0xFFFFFFFF, true, true> crc;
+  crc.process_bytes(data, n);
+  return crc.checksum();
+}
+
+std::size_t encode_record(const Command& cmd, std::uint8_t* out) noexcept {
+  detail::PtrWriter w{out + 8};
+  w.put<std::uint64_t>(cmd.seq);
+  w.put<std::int64_t>(cmd.time_ns);
+  w.put<std::uint8_t>(static_cast<std::uint8_t>(cmd.kind));
+  switch (cmd.kind) {
+    case CommandKind::NewOrder: {
+      const auto& o = cmd.new_order;
+      w.put(o.order_id);
+      w.put(o.instrument);
+      w.put(o.owner);
+      w.put(o.host);
+      w.put(static_cast<std::uint8_t>(o.side));
+      w.put(static_cast<std::uint8_t>(o.type));
+      w.put(static_cast<std::uint8_t>(o.tif));
+      w.put(static_cast<std::uint8_t>(o.stp));
+      w.put(static_cast<std::uint8_t>(o.post_only ? 1 : 0));
+      w.put(o.price);
+      w.put(o.qty);
+      w.put(o.min_qty);
+      break;
+    }
+    case CommandKind::CancelOrder:
+      w.put(cmd.cancel.order_id);
+      w.put(cmd.cancel.owner);
+      w.put(cmd.cancel.instrument);
+      break;
+    case CommandKind::ModifyOrder:
+      w.put(cmd.modify.order_id);
+      w.put(cmd.modify.owner);
+      w.put(cmd.modify.instrument);
+      w.put(cmd.modify.new_price);
+      w.put(cmd.modify.new_qty);
+      break;
+    case CommandKind::MassCancel:
+      w.put(cmd.mass_cancel.owner);
+      w.put(cmd.mass_cancel.instrument);
+      break;
+    default:  // Halt, Resume, and kinds the engine will reject: the instrument field only
+      w.put(cmd.control.instrument);
+      break;
+  }
+  const auto length = static_cast<std::uint32_t>(w.p - out);
+  put_u32_at(out, length);
+  put_u32_at(out + 4, crc32c(out + 8, length - 8));
+  return length;
+}
+
+DecodeStatus decode_record(std::span<const std::uint8_t> bytes, Command* cmd,
+                           std::size_t* length) noexcept {
+  if (bytes.size() < 8) return DecodeStatus::Truncated;
+  detail::Reader head{bytes.data(), bytes.data() + 8};
+  const auto len = head.get<std::uint32_t>();
+  const auto crc = head.get<std::uint32_t>();
+  if (len < kRecordHeaderBytes + 1 || len > kMaxRecordBytes) return DecodeStatus::BadLength;
+  if (bytes.size() < len) return DecodeStatus::Truncated;
+  if (crc32c(bytes.data() + 8, len - 8) != crc) return DecodeStatus::BadChecksum;
+
+  detail::Reader r{bytes.data() + 8, bytes.data() + len};
+  Command c;
+  c.seq = r.get<std::uint64_t>();
+  c.time_ns = r.get<std::int64_t>();
+  c.kind = static_cast<CommandKind>(r.get<std::uint8_t>());
+  switch (c.kind) {
+    case CommandKind::NewOrder: {
+      auto& o = c.new_order;
+      o.order_id = r.get<std::uint64_t>();
+      o.instrument = r.get<std::uint32_t>();
+      o.owner = r.get<std::uint32_t>();
+      o.host = r.get<std::uint32_t>();
+      o.side = static_cast<engine::Side>(r.get<std::uint8_t>());
+      o.type = static_cast<engine::OrderType>(r.get<std::uint8_t>());
+      o.tif = static_cast<engine::TimeInForce>(r.get<std::uint8_t>());
+      o.stp = static_cast<engine::StpMode>(r.get<std::uint8_t>());
+      const auto post_only = r.get<std::uint8_t>();
+      if (post_only > 1) return DecodeStatus::BadCommand;
+      o.post_only = post_only == 1;
+      o.price = r.get<std::int64_t>();
+      o.qty = r.get<std::int64_t>();
+      o.min_qty = r.get<std::int64_t>();
+      break;
+    }
+    case CommandKind::CancelOrder:
+      c.cancel.order_id = r.get<std::uint64_t>();
+      c.cancel.owner = r.get<std::uint32_t>();
+      c.cancel.instrument = r.get<std::uint32_t>();
+      break;
+    case CommandKind::ModifyOrder:
+      c.modify.order_id = r.get<std::uint64_t>();
+      c.modify.owner = r.get<std::uint32_t>();
+      c.modify.instrument = r.get<std::uint32_t>();
+      c.modify.new_price = r.get<std::int64_t>();
+      c.modify.new_qty = r.get<std::int64_t>();
+      break;
+    case CommandKind::MassCancel:
+      c.mass_cancel.owner = r.get<std::uint32_t>();
+      c.mass_cancel.instrument = r.get<std::uint32_t>();
+      break;
+    default:
+      c.control.instrument = r.get<std::uint32_t>();
+      break;
+  }
+  if (!r.ok || r.p != r.end) return DecodeStatus::BadCommand;
+  *cmd = c;
+  *length = len;
+  return DecodeStatus::Ok;
+}
+
+const char* to_string(DecodeStatus s) noexcept {
+  switch (s) {
+    case DecodeStatus::Ok:
+      return "ok";
+    case DecodeStatus::Truncated:
+      return "truncated";
+    case DecodeStatus::BadLength:
+      return "bad length";
+    case DecodeStatus::BadChecksum:
+      return "bad checksum";
+    case DecodeStatus::BadCommand:
+      return "bad command";
+  }
+  return "unknown";
+}
+
+}  // namespace swarmex::journal

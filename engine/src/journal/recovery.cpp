@@ -1,0 +1,62 @@
+#include "swarmex/journal/recovery.hpp"
+
+#include <stdexcept>
+
+#include "swarmex/journal/reader.hpp"
+#include "swarmex/journal/snapshot_file.hpp"
+
+namespace swarmex::journal {
+
+Recovered recover(JournalFiles& files, const RecoveryOptions& opt) {
+  Recovered rec;
+  const std::vector<std::string> snaps = files.list(kSnapshotPrefix);
+  std::vector<std::uint8_t> bytes;
+  for (auto it = snaps.rbegin(); it != snaps.rend() && !rec.engine; ++it) {
+    std::optional<engine::EngineSnapshot> snap;
+    if (files.read(*it, &bytes)) snap = decode_snapshot(bytes);
+    if (!snap || *it != snapshot_name(snap->last_seq)) {
+      rec.log.push_back("snapshot " + files.path(*it) + " is damaged; trying an older one");
+      continue;
+    }
+    auto engine = std::make_unique<engine::Engine>(opt.engine);
+    try {
+      engine->restore(*snap);
+    } catch (const std::exception& e) {
+      rec.log.push_back("snapshot " + files.path(*it) + " unusable (" + e.what() +
+                        "); trying an older one");
+      continue;
+    }
+    rec.snapshot_seq = snap->last_seq;
+    rec.engine = std::move(engine);
+    rec.log.push_back("loaded snapshot " + files.path(*it) + " at seq " +
+                      std::to_string(rec.snapshot_seq));
+  }
+  if (!rec.engine) rec.engine = std::make_unique<engine::Engine>(opt.engine);
+  for (const engine::InstrumentSpec& spec : opt.instruments)
+    if (!rec.engine->has_instrument(spec.id)) rec.engine->add_instrument(spec);
+
+  engine::EventBuffer events;
+  ScanOptions scan;
+  scan.repair_tail = true;
+  scan.from_seq = rec.snapshot_seq + 1;
+  scan.visit = [&](const engine::Command& cmd) {
+    events.clear();
+    rec.engine->apply(cmd, events);
+    ++rec.replayed;
+    if (opt.on_replayed) opt.on_replayed(cmd, events);
+  };
+  ScanResult res = scan_journal(files, scan);
+  for (auto& line : res.log)
+    rec.log.push_back(std::move(line));
+  if (!res.ok) throw std::runtime_error("journal: " + res.error);
+  if (res.records > 0 && res.first_seq > rec.snapshot_seq + 1)
+    throw std::runtime_error("journal starts at seq " + std::to_string(res.first_seq) +
+                             " but the state before it (snapshot seq " +
+                             std::to_string(rec.snapshot_seq) + ") ends earlier");
+  if (rec.snapshot_seq > 0 && res.records > 0 && res.last_seq < rec.snapshot_seq)
+    throw std::runtime_error("journal ends at seq " + std::to_string(res.last_seq) +
+                             ", before the snapshot at " + std::to_string(rec.snapshot_seq));
+  return rec;
+}
+
+}  // namespace swarmex::journal

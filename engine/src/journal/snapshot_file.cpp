@@ -1,0 +1,119 @@
+#include "swarmex/journal/snapshot_file.hpp"
+
+#include <cstdio>
+#include <cstring>
+
+#include "byte_io.hpp"
+#include "swarmex/journal/record.hpp"
+
+namespace swarmex::journal {
+namespace {
+constexpr std::uint32_t kSnapshotVersion = 1;
+}
+
+std::string snapshot_name(engine::Seq seq) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%s%020llu.snap", kSnapshotPrefix,
+                static_cast<unsigned long long>(seq));
+  return buf;
+}
+
+std::vector<std::uint8_t> encode_snapshot(const engine::EngineSnapshot& snap) {
+  std::vector<std::uint8_t> out;
+  out.reserve(64 + snap.instruments.size() * 128 + snap.orders.size() * 52);
+  detail::VecWriter w{out};
+  for (const char c : {'S', 'W', 'X', 'S'})
+    w.put(static_cast<std::uint8_t>(c));
+  w.put(kSnapshotVersion);
+  w.put(snap.last_seq);
+  w.put(snap.state_hash);
+  w.put(static_cast<std::uint32_t>(snap.instruments.size()));
+  for (const auto& i : snap.instruments) {
+    const engine::InstrumentSpec& s = i.spec;
+    w.put(s.id);
+    w.put(static_cast<std::uint8_t>(i.halted));
+    w.put_string(s.symbol);
+    w.put_string(s.resource);
+    w.put_string(s.pool);
+    w.put(static_cast<std::uint8_t>(s.window.spot));
+    w.put(s.window.start_ns);
+    w.put(s.window.length_ns);
+    w.put(s.tick);
+    w.put(s.lot);
+    w.put(s.min_qty);
+    w.put(s.max_qty);
+    w.put(s.band_min);
+    w.put(s.band_max);
+    w.put(s.market_protection_ticks);
+  }
+  w.put(static_cast<std::uint64_t>(snap.orders.size()));
+  for (const auto& o : snap.orders) {
+    w.put(o.id);
+    w.put(o.instrument);
+    w.put(static_cast<std::uint8_t>(o.side));
+    w.put(o.flags);
+    w.put(o.owner);
+    w.put(o.host);
+    w.put(o.price);
+    w.put(o.qty);
+    w.put(o.priority_seq);
+  }
+  w.put(crc32c(out.data(), out.size()));
+  return out;
+}
+
+std::optional<engine::EngineSnapshot> decode_snapshot(const std::vector<std::uint8_t>& bytes) {
+  if (bytes.size() < 12 || std::memcmp(bytes.data(), "SWXS", 4) != 0) return std::nullopt;
+  detail::Reader tail{bytes.data() + bytes.size() - 4, bytes.data() + bytes.size()};
+  if (crc32c(bytes.data(), bytes.size() - 4) != tail.get<std::uint32_t>()) return std::nullopt;
+  detail::Reader r{bytes.data() + 4, bytes.data() + bytes.size() - 4};
+  if (r.get<std::uint32_t>() != kSnapshotVersion) return std::nullopt;
+  engine::EngineSnapshot snap;
+  snap.last_seq = r.get<std::uint64_t>();
+  snap.state_hash = r.get<std::uint64_t>();
+  const auto n_instruments = r.get<std::uint32_t>();
+  for (std::uint32_t k = 0; k < n_instruments && r.ok; ++k) {
+    engine::SnapshotInstrument i;
+    engine::InstrumentSpec& s = i.spec;
+    s.id = r.get<std::uint32_t>();
+    i.halted = r.get<std::uint8_t>() != 0;
+    s.symbol = r.get_string();
+    s.resource = r.get_string();
+    s.pool = r.get_string();
+    s.window.spot = r.get<std::uint8_t>() != 0;
+    s.window.start_ns = r.get<std::int64_t>();
+    s.window.length_ns = r.get<std::int64_t>();
+    s.tick = r.get<std::int64_t>();
+    s.lot = r.get<std::int64_t>();
+    s.min_qty = r.get<std::int64_t>();
+    s.max_qty = r.get<std::int64_t>();
+    s.band_min = r.get<std::int64_t>();
+    s.band_max = r.get<std::int64_t>();
+    s.market_protection_ticks = r.get<std::int64_t>();
+    snap.instruments.push_back(std::move(i));
+  }
+  const auto n_orders = r.get<std::uint64_t>();
+  if (!r.ok || n_orders > bytes.size() / 8) return std::nullopt;
+  snap.orders.reserve(n_orders);
+  for (std::uint64_t k = 0; k < n_orders && r.ok; ++k) {
+    engine::SnapshotOrder o{};
+    o.id = r.get<std::uint64_t>();
+    o.instrument = r.get<std::uint32_t>();
+    o.side = static_cast<engine::Side>(r.get<std::uint8_t>());
+    o.flags = r.get<std::uint8_t>();
+    o.owner = r.get<std::uint32_t>();
+    o.host = r.get<std::uint32_t>();
+    o.price = r.get<std::int64_t>();
+    o.qty = r.get<std::int64_t>();
+    o.priority_seq = r.get<std::uint64_t>();
+    snap.orders.push_back(o);
+  }
+  if (!r.ok || r.p != r.end) return std::nullopt;
+  return snap;
+}
+
+int write_snapshot(JournalFiles& files, const engine::EngineSnapshot& snap) {
+  return files.write_atomic(snapshot_name(snap.last_seq), encode_snapshot(snap));
+}
+
+}  // namespace swarmex::journal

@@ -1,0 +1,66 @@
+// Engine state image and its restoration.
+#include <stdexcept>
+
+#include "swarmex/engine/engine.hpp"
+#include "swarmex/engine/state_hash.hpp"
+
+namespace swarmex::engine {
+
+void Engine::snapshot(EngineSnapshot& out) const {
+  out.last_seq = last_seq_;
+  out.state_hash = state_hash();
+  out.instruments.clear();
+  out.orders.clear();
+  out.orders.reserve(pool_.live());
+  for (const OrderBook& book : books_) {
+    out.instruments.push_back(SnapshotInstrument{book.spec(), book.halted()});
+    for (const Side s : {Side::Buy, Side::Sell}) {
+      const BookSide& side = book.side(s);
+      for (std::int64_t lvl = side.best(); lvl != LevelBitmap::kNone; lvl = side.next_worse(lvl))
+        for (std::uint32_t i = side.level(static_cast<std::uint32_t>(lvl)).head; i != kNil;
+             i = pool_[i].next) {
+          const Order& o = pool_[i];
+          out.orders.push_back(SnapshotOrder{o.id, book.spec().id, o.side, o.flags, o.owner, o.host,
+                                             book.price_of(lvl), o.qty, o.priority_seq});
+        }
+    }
+  }
+}
+
+void Engine::restore(const EngineSnapshot& snap) {
+  if (!books_.empty() || pool_.live() != 0 || last_seq_ != 0)
+    throw std::runtime_error("restore needs an empty engine");
+  if (snap.orders.size() > pool_.capacity())
+    throw std::runtime_error("snapshot holds more orders than the order capacity");
+  for (const SnapshotInstrument& si : snap.instruments) {
+    add_instrument(si.spec);
+    if (si.halted) {
+      book_of(si.spec.id)->set_halted(true);
+      halted_hash_ += halted_hash(si.spec.id);
+    }
+  }
+  for (const SnapshotOrder& so : snap.orders) {
+    OrderBook* book = book_of(so.instrument);
+    if (book == nullptr || so.qty <= 0 || !book->in_band(so.price) || !book->on_tick(so.price) ||
+        static_cast<std::uint8_t>(so.side) > 1 || index_.find(so.id) != kNil)
+      throw std::runtime_error("snapshot order " + std::to_string(so.id) + " is inconsistent");
+    const std::uint32_t idx = pool_.allocate();
+    Order& o = pool_[idx];
+    o.id = so.id;
+    o.qty = so.qty;
+    o.priority_seq = so.priority_seq;
+    o.owner = so.owner;
+    o.host = so.host;
+    o.book = book->index();
+    o.side = so.side;
+    o.flags = so.flags;
+    book->side(so.side).link_tail(pool_, idx, book->level_of(so.price));
+    index_.insert(so.id, idx);
+    orders_hash_ += hash_of(*book, o);
+  }
+  last_seq_ = snap.last_seq;
+  if (state_hash() != snap.state_hash)
+    throw std::runtime_error("restored state hash differs from the snapshot's");
+}
+
+}  // namespace swarmex::engine
