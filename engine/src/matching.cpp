@@ -181,6 +181,7 @@ void Engine::on_new_order(const Command& cmd, EventBuffer& out) {
   }
 
   Event ev = echo(cmd, EventKind::Accepted);
+  ev.leaves_qty = o.qty;
   out.push(ev);
 
   // `ev` becomes the taker's own cancel event if one is needed.
@@ -188,6 +189,7 @@ void Engine::on_new_order(const Command& cmd, EventBuffer& out) {
     ev.kind = EventKind::Cancelled;
     ev.reason = static_cast<std::uint8_t>(why);
     ev.qty = qty;
+    ev.leaves_qty = 0;
     out.push(ev);
   };
 

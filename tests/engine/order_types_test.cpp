@@ -8,6 +8,7 @@ TEST_F(EngineTest, GtcLimitRestsAndPublishesItsLevel) {
   auto ev = buy(1, 100, 5);
   ASSERT_EQ(ev.size(), 2u);
   EXPECT_EQ(ev[0].kind, EventKind::Accepted);
+  EXPECT_EQ(ev[0].leaves_qty, 5);
   EXPECT_EQ(ev[1].kind, EventKind::BookLevel);
   EXPECT_EQ(ev[1].price, 100);
   EXPECT_EQ(ev[1].qty, 5);

@@ -281,11 +281,13 @@ void ReferenceBook::on_new(const Command& cmd, EventBuffer& out) {
     return;
   }
   Event ev = echo(cmd, EventKind::Accepted);
+  ev.leaves_qty = o.qty;
   out.push(ev);
   auto cancel_taker = [&](CancelReason why, Qty qty) {
     ev.kind = EventKind::Cancelled;
     ev.reason = static_cast<std::uint8_t>(why);
     ev.qty = qty;
+    ev.leaves_qty = 0;
     out.push(ev);
   };
 
