@@ -38,6 +38,18 @@ constexpr std::array<std::string_view, static_cast<std::size_t>(RejectReason::kC
     "post_only_not_limit_gtc",
     "market_not_immediate",
     "unknown_command_owner",
+    "not_logged_on",
+    "bad_credentials",
+    "wrong_role",
+    "rate_limited",
+    "malformed_message",
+    "unknown_message",
+    "duplicate_client_order_id",
+    "session_limit",
+    "already_logged_on",
+    "not_your_host",
+    "journal_unavailable",
+    "invalid_parameter",
 };
 
 constexpr std::array<std::string_view, static_cast<std::size_t>(CancelReason::kCount)> kCancel{

@@ -59,8 +59,8 @@ class EngineTest : public ::testing::Test {
   std::vector<Event> order(OrderId id, Side side, Price price, Qty qty, OrderOpts o = {}) {
     Command c;
     c.kind = CommandKind::NewOrder;
-    c.new_order = NewOrder{id,    o.instrument, o.owner,     o.host, side, o.type,
-                           o.tif, o.stp,        o.post_only, price,  qty,  o.min_qty};
+    c.new_order = NewOrder{id,    o.instrument, o.owner, o.host, side,      o.type, o.tif,
+                           o.stp, o.post_only,  price,   qty,    o.min_qty, id};
     return apply(c);
   }
   std::vector<Event> buy(OrderId id, Price price, Qty qty, OrderOpts o = {}) {

@@ -82,7 +82,7 @@ TEST_F(EngineTest, StaleAndReplayedSequencesAreRejected) {
   c.kind = CommandKind::NewOrder;
   c.new_order =
       NewOrder{1,     kCpu, 1, 0, Side::Buy, OrderType::Limit, TimeInForce::Gtc, StpMode::None,
-               false, 100,  1, 0};
+               false, 100,  1, 0, 1};
   c.seq = 10;
   EventBuffer out;
   engine_.apply(c, out);

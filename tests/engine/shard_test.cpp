@@ -103,7 +103,7 @@ TEST(ShardStopTest, StopDrainsWhatWasSubmitted) {
     c.kind = CommandKind::NewOrder;
     c.new_order =
         NewOrder{id,    1,   1, 0, Side::Buy, OrderType::Limit, TimeInForce::Gtc, StpMode::None,
-                 false, 100, 1, 0};
+                 false, 100, 1, 0, id};
     shard.submit(c);
   }
   shard.stop();

@@ -203,7 +203,8 @@ TEST(SnapshotTest, RoundTripRestoresTheSameHash) {
                                    id % 2 ? static_cast<engine::Price>(10 + id % 40)
                                           : static_cast<engine::Price>(160 + id % 40),
                                    static_cast<engine::Qty>(1 + id % 7),
-                                   0};
+                                   0,
+                                   id};
     live.apply(c, depth);
   }
   ASSERT_GT(live.resting_orders(), 150u);

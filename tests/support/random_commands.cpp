@@ -107,6 +107,7 @@ Command RandomCommands::new_order() {
   const InstrumentSpec& s = instruments_[below(instruments_.size())];
   NewOrder& o = c.new_order;
   o.order_id = next_id_++;
+  o.client_order_id = o.order_id * 7 + 1;
   o.instrument = below(150) == 0 ? 12345 : s.id;
   o.owner = below(300) == 0 ? 0 : static_cast<OwnerId>(1 + below(5));
   o.side = below(400) == 0 ? static_cast<Side>(2 + below(200)) : static_cast<Side>(below(2));

@@ -43,6 +43,7 @@ std::size_t encode_record(const Command& cmd, std::uint8_t* out) noexcept {
       w.put(o.price);
       w.put(o.qty);
       w.put(o.min_qty);
+      w.put(o.client_order_id);
       break;
     }
     case CommandKind::CancelOrder:
@@ -103,6 +104,7 @@ DecodeStatus decode_record(std::span<const std::uint8_t> bytes, Command* cmd,
       o.price = r.get<std::int64_t>();
       o.qty = r.get<std::int64_t>();
       o.min_qty = r.get<std::int64_t>();
+      o.client_order_id = r.get<std::uint64_t>();
       break;
     }
     case CommandKind::CancelOrder:

@@ -30,6 +30,8 @@ struct NewOrder {
   Price price;  // limit price; for market orders an optional protection price (0 = from the band)
   Qty qty;
   Qty min_qty;  // 0 = none; entry condition: at least this much must trade at once
+  // The client's own id, journaled so the gateway can rebuild its maps; matching ignores it.
+  std::uint64_t client_order_id;
 };
 
 // `instrument` routes the command to its shard and must be the order's own instrument.

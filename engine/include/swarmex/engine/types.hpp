@@ -55,6 +55,20 @@ enum class RejectReason : std::uint8_t {
   PostOnlyNotLimitGtc = 22,  // post-only needs a GTC limit order
   MarketNotImmediate = 23,   // market orders must be IOC or FOK
   UnknownCommandOwner = 24,  // owner id 0 is reserved
+  // Reasons only the gateway gives (the engine never sees such a command); one enum, so the
+  // protocol maps it 1:1.
+  NotLoggedOn = 25,
+  BadCredentials = 26,
+  WrongRole = 27,  // tenant sending Admin, host buying, tenant subscribing to fills
+  RateLimited = 28,
+  MalformedMessage = 29,  // failed the FlatBuffers verifier or our own validation
+  UnknownMessage = 30,    // a union type this server does not know
+  DuplicateClientOrderId = 31,
+  SessionLimit = 32,
+  AlreadyLoggedOn = 33,
+  NotYourHost = 34,         // a host subscribing to another host's fills
+  JournalUnavailable = 35,  // the journal failed: nothing more can be acknowledged
+  InvalidParameter = 36,    // an admin parameter out of range
   kCount
 };
 
