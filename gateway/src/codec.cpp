@@ -1,0 +1,84 @@
+#include "swarmex/gateway/codec.hpp"
+
+namespace swarmex::gateway {
+namespace {
+
+using engine::RejectReason;
+
+bool valid_role(wire::Role r) {
+  return r <= wire::Role::MAX;
+}
+
+RejectReason check_order_enums(wire::Side side, wire::OrderType type, wire::TimeInForce tif,
+                               wire::StpMode stp) {
+  if (side > wire::Side::MAX) return RejectReason::InvalidSide;
+  if (type > wire::OrderType::MAX) return RejectReason::InvalidOrderType;
+  if (tif > wire::TimeInForce::MAX) return RejectReason::InvalidTimeInForce;
+  if (stp > wire::StpMode::MAX) return RejectReason::InvalidStpMode;
+  return RejectReason::None;
+}
+
+// What the Verifier does not check: enum ranges and content we require.
+RejectReason validate(const wire::Message& m) {
+  switch (m.body_type()) {
+    case wire::Body::Logon: {
+      const auto* l = m.body_as_Logon();
+      if (l->principal()->size() == 0 || l->principal()->size() > 128 || l->token()->size() > 512 ||
+          !valid_role(l->role()))
+        return RejectReason::MalformedMessage;
+      return RejectReason::None;
+    }
+    case wire::Body::NewOrder: {
+      const auto* o = m.body_as_NewOrder();
+      return check_order_enums(o->side(), o->type(), o->time_in_force(), o->stp());
+    }
+    case wire::Body::SubscribeMarketData: {
+      const auto* s = m.body_as_SubscribeMarketData();
+      if (s->instruments() != nullptr && s->instruments()->size() > 4096)
+        return RejectReason::MalformedMessage;
+      return RejectReason::None;
+    }
+    case wire::Body::Admin: {
+      const auto* a = m.body_as_Admin();
+      if (a->action_type() == wire::AdminAction::NONE || a->action_type() > wire::AdminAction::MAX)
+        return RejectReason::UnknownMessage;
+      return RejectReason::None;
+    }
+    case wire::Body::LogonAck:
+      return valid_role(m.body_as_LogonAck()->role()) ? RejectReason::None
+                                                      : RejectReason::MalformedMessage;
+    default:
+      return RejectReason::None;
+  }
+}
+
+}  // namespace
+
+RejectReason decode_frame(std::span<const std::uint8_t> frame, const wire::Message** out) noexcept {
+  if (frame.size() < kFrameHeaderBytes + kMinMessageBytes ||
+      read_frame_length(frame.data()) != frame.size() - kFrameHeaderBytes ||
+      !flatbuffers::BufferHasIdentifier(frame.data(), wire::MessageIdentifier(),
+                                        /*size_prefixed=*/true))
+    return RejectReason::MalformedMessage;
+  flatbuffers::Verifier verifier(frame.data(), frame.size(), /*max_depth=*/16,
+                                 /*max_tables=*/4096);
+  if (!wire::VerifySizePrefixedMessageBuffer(verifier)) return RejectReason::MalformedMessage;
+  // The generated verifier passes union types it does not know (without looking inside them).
+  const auto* msg = wire::GetSizePrefixedMessage(frame.data());
+  if (msg->body_type() == wire::Body::NONE || msg->body_type() > wire::Body::MAX)
+    return RejectReason::UnknownMessage;
+  if (const RejectReason r = validate(*msg); r != RejectReason::None) return r;
+  *out = msg;
+  return RejectReason::None;
+}
+
+std::span<const std::uint8_t> FrameWriter::finish_union(wire::Body type,
+                                                        flatbuffers::Offset<void> body) {
+  finished_ = true;
+  const auto msg = wire::CreateMessage(fbb_, type, body);
+  fbb_.FinishSizePrefixed(msg, wire::MessageIdentifier());  // u32 little-endian length prefix
+  std::span<const std::uint8_t> out(fbb_.GetBufferPointer(), fbb_.GetSize());
+  return out;
+}
+
+}  // namespace swarmex::gateway
