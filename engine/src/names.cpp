@@ -50,6 +50,8 @@ constexpr std::array<std::string_view, static_cast<std::size_t>(RejectReason::kC
     "not_your_host",
     "journal_unavailable",
     "invalid_parameter",
+    "idle_timeout",
+    "slow_consumer",
 };
 
 constexpr std::array<std::string_view, static_cast<std::size_t>(CancelReason::kCount)> kCancel{

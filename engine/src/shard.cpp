@@ -33,7 +33,8 @@ InstrumentId routing_instrument(const Command& cmd) noexcept {
 EngineShard::EngineShard(std::uint32_t id, ShardConfig config, std::unique_ptr<Engine> engine)
     : id_(id),
       config_(std::move(config)),
-      engine_(engine ? std::move(engine) : std::make_unique<Engine>(config_.engine)) {
+      engine_(engine ? std::move(engine) : std::make_unique<Engine>(config_.engine)),
+      out_(config_.output != nullptr ? config_.output : &output_) {
   if (!config_.clock) config_.clock = realtime_ns;
   if (config_.batch == 0) config_.batch = 1;
 }
@@ -84,7 +85,7 @@ void EngineShard::run() {
       engine_->apply(batch[i], events);
     }
     const bool held = config_.on_batch && config_.on_batch({batch.data(), n}, events);
-    if (!held) output_.enqueue_bulk(events.events().data(), events.size());
+    if (!held) out_->enqueue_bulk(events.events().data(), events.size());
     events.clear();
     applied_.store(seq, std::memory_order_release);
     since_snapshot += n;

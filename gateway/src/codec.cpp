@@ -65,11 +65,10 @@ RejectReason decode_frame(std::span<const std::uint8_t> frame, const wire::Messa
   if (!wire::VerifySizePrefixedMessageBuffer(verifier)) return RejectReason::MalformedMessage;
   // The generated verifier passes union types it does not know (without looking inside them).
   const auto* msg = wire::GetSizePrefixedMessage(frame.data());
+  *out = msg;  // verified: safe to read even when a check below refuses it
   if (msg->body_type() == wire::Body::NONE || msg->body_type() > wire::Body::MAX)
     return RejectReason::UnknownMessage;
-  if (const RejectReason r = validate(*msg); r != RejectReason::None) return r;
-  *out = msg;
-  return RejectReason::None;
+  return validate(*msg);
 }
 
 std::span<const std::uint8_t> FrameWriter::finish_union(wire::Body type,

@@ -32,6 +32,9 @@ struct ShardConfig {
   // Called on the shard thread every `snapshot_interval` commands (0 = never) and when requested.
   std::uint64_t snapshot_interval = 0;
   std::function<void(const Engine&)> on_snapshot;
+  // Where events go; null = the shard's own queue (poll()). Several shards may share one queue:
+  // each producer's events stay in order.
+  moodycamel::BlockingConcurrentQueue<Event>* output = nullptr;
 };
 
 class EngineShard {
@@ -52,7 +55,7 @@ class EngineShard {
   bool submit(const Command& cmd) { return input_.enqueue(cmd); }
   // Any thread (the journal writer in sync durability): events for the output queue.
   void publish(const std::vector<Event>& events) {
-    output_.enqueue_bulk(events.data(), events.size());
+    out_->enqueue_bulk(events.data(), events.size());
   }
   // Any thread: asks for a snapshot at the next batch.
   void request_snapshot() noexcept { snapshot_requested_.store(true, std::memory_order_release); }
@@ -71,6 +74,7 @@ class EngineShard {
   std::unique_ptr<Engine> engine_;
   moodycamel::BlockingConcurrentQueue<Command> input_;
   moodycamel::BlockingConcurrentQueue<Event> output_;
+  moodycamel::BlockingConcurrentQueue<Event>* out_;  // output_ or the configured shared queue
   std::atomic<bool> running_{false};
   std::atomic<Seq> applied_{0};
   std::atomic<bool> snapshot_requested_{false};

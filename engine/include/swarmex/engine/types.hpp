@@ -69,6 +69,8 @@ enum class RejectReason : std::uint8_t {
   NotYourHost = 34,         // a host subscribing to another host's fills
   JournalUnavailable = 35,  // the journal failed: nothing more can be acknowledged
   InvalidParameter = 36,    // an admin parameter out of range
+  IdleTimeout = 37,         // no message (not even a Heartbeat) within the idle timeout
+  SlowConsumer = 38,        // outbound backlog over its bound
   kCount
 };
 

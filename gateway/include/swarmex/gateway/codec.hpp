@@ -34,7 +34,8 @@ inline FrameCheck check_frame_length(std::uint32_t body_bytes,
 // Verifies and validates one whole frame (length header included: FlatBuffers checks alignment
 // from the start of the size-prefixed buffer, which should itself be 8-byte aligned). Returns
 // None and sets *out, or the reason: MalformedMessage, UnknownMessage, or the specific reason of
-// an enum out of range (InvalidSide, InvalidOrderType, InvalidTimeInForce, InvalidStpMode).
+// an enum out of range (InvalidSide, InvalidOrderType, InvalidTimeInForce, InvalidStpMode). *out
+// is set whenever the Verifier passed, so a refusal of our own can still quote the message.
 engine::RejectReason decode_frame(std::span<const std::uint8_t> frame,
                                   const wire::Message** out) noexcept;
 

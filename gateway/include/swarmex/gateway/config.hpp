@@ -1,0 +1,67 @@
+// swarmexd configuration, read from TOML. Unknown or invalid values stop start-up with a message
+// naming the key; every default is in etc/swarmex.toml and docs/operations.md.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "swarmex/engine/instrument.hpp"
+#include "swarmex/engine/shard.hpp"
+#include "swarmex/journal/writer.hpp"
+
+namespace swarmex::gateway {
+
+enum class Role : std::uint8_t { Tenant = 0, Host = 1, Operator = 2 };
+const char* to_string(Role r) noexcept;
+
+struct Principal {
+  std::string name;
+  engine::OwnerId id = 0;
+  Role role = Role::Tenant;
+  engine::HostId host_id = 0;  // hosts only
+  std::string token_hash;      // pbkdf2-sha256$iterations$salt$hash
+};
+
+struct ServerConfig {
+  std::string listen_address = "127.0.0.1";
+  std::uint16_t listen_port = 7400;
+  std::uint32_t io_threads = 2;
+  std::uint32_t max_sessions = 1024;
+  std::uint32_t max_frame_bytes = 64 * 1024;
+  std::uint32_t idle_timeout_ms = 10'000;
+  std::uint32_t heartbeat_interval_ms = 2'000;
+  std::uint32_t logon_timeout_ms = 5'000;
+  std::uint32_t partial_frame_timeout_ms = 5'000;
+  std::uint64_t outbound_queue_bytes = 8u << 20;
+  double rate_limit_per_s = 200'000;
+  double rate_burst = 20'000;
+  std::uint64_t replay_buffer = 1'000'000;
+};
+
+struct EngineSection {
+  std::uint32_t shards = 2;
+  engine::WaitStrategy wait = engine::WaitStrategy::Block;
+  std::uint32_t order_capacity = 1u << 20;
+};
+
+struct JournalSection {
+  std::string path = "/var/lib/swarmex/journal";
+  journal::Durability durability = journal::Durability::Sync;
+  std::uint64_t segment_bytes = 64u << 20;
+  std::uint64_t snapshot_interval = 1'000'000;
+};
+
+struct Config {
+  ServerConfig server;
+  EngineSection engine;
+  JournalSection journal;
+  std::vector<engine::InstrumentSpec> instruments;
+  std::vector<Principal> principals;
+};
+
+// Throws std::runtime_error naming the file, key and problem.
+Config load_config(const std::string& path);
+Config parse_config(const std::string& toml_text, const std::string& source_name);
+
+}  // namespace swarmex::gateway

@@ -1,0 +1,221 @@
+#include "swarmex/gateway/config.hpp"
+
+#include <toml++/toml.h>
+#include <fstream>
+#include <set>
+#include <sstream>
+#include <stdexcept>
+
+namespace swarmex::gateway {
+namespace {
+
+[[noreturn]] void bad(const std::string& src, const std::string& key, const std::string& what) {
+  throw std::runtime_error(src + ": " + key + ": " + what);
+}
+
+template <typename T>
+void read_int(const toml::table& t, const char* key, T& out, const std::string& src,
+              const std::string& where, std::int64_t min_value = 0,
+              std::int64_t max_value = INT64_MAX) {
+  const toml::node* n = t.get(key);
+  if (n == nullptr) return;
+  const auto v = n->value<std::int64_t>();
+  if (!v || !n->is_integer()) bad(src, where + key, "must be an integer");
+  if (*v < min_value || *v > max_value)
+    bad(src, where + key,
+        "must be in [" + std::to_string(min_value) + ", " + std::to_string(max_value) + "]");
+  out = static_cast<T>(*v);
+}
+
+void read_string(const toml::table& t, const char* key, std::string& out, const std::string& src,
+                 const std::string& where) {
+  const toml::node* n = t.get(key);
+  if (n == nullptr) return;
+  if (!n->is_string()) bad(src, where + key, "must be a string");
+  out = *n->value<std::string>();
+}
+
+void reject_unknown(const toml::table& t, const std::set<std::string>& known,
+                    const std::string& src, const std::string& where) {
+  for (const auto& [k, v] : t)
+    if (!known.count(std::string(k.str()))) bad(src, where + std::string(k.str()), "unknown key");
+}
+
+void parse_server(const toml::table& t, ServerConfig& s, const std::string& src) {
+  const std::string w = "server.";
+  reject_unknown(t,
+                 {"listen", "io_threads", "max_sessions", "max_frame_bytes", "idle_timeout_ms",
+                  "heartbeat_interval_ms", "logon_timeout_ms", "partial_frame_timeout_ms",
+                  "outbound_queue_bytes", "rate_limit_per_s", "rate_burst", "replay_buffer"},
+                 src, w);
+  std::string listen = s.listen_address + ":" + std::to_string(s.listen_port);
+  read_string(t, "listen", listen, src, w);
+  const auto colon = listen.rfind(':');
+  if (colon == std::string::npos) bad(src, w + "listen", "must be address:port");
+  s.listen_address = listen.substr(0, colon);
+  try {
+    const long port = std::stol(listen.substr(colon + 1));
+    if (port < 0 || port > 65535) throw std::out_of_range("port");
+    s.listen_port = static_cast<std::uint16_t>(port);
+  } catch (const std::exception&) {
+    bad(src, w + "listen", "port must be a number in [0, 65535]");
+  }
+  read_int(t, "io_threads", s.io_threads, src, w, 1, 64);
+  read_int(t, "max_sessions", s.max_sessions, src, w, 1, 1'000'000);
+  read_int(t, "max_frame_bytes", s.max_frame_bytes, src, w, 64, 16 << 20);
+  read_int(t, "idle_timeout_ms", s.idle_timeout_ms, src, w, 100, 86'400'000);
+  read_int(t, "heartbeat_interval_ms", s.heartbeat_interval_ms, src, w, 10, 86'400'000);
+  read_int(t, "logon_timeout_ms", s.logon_timeout_ms, src, w, 10, 86'400'000);
+  read_int(t, "partial_frame_timeout_ms", s.partial_frame_timeout_ms, src, w, 10, 86'400'000);
+  read_int(t, "outbound_queue_bytes", s.outbound_queue_bytes, src, w, 4096);
+  read_int(t, "replay_buffer", s.replay_buffer, src, w, 0, 1'000'000'000);
+  for (const char* key : {"rate_limit_per_s", "rate_burst"}) {
+    const toml::node* n = t.get(key);
+    if (n == nullptr) continue;
+    const auto v = n->value<double>();
+    if (!v || *v <= 0) bad(src, w + key, "must be a positive number");
+    (std::string(key) == "rate_burst" ? s.rate_burst : s.rate_limit_per_s) = *v;
+  }
+}
+
+engine::InstrumentSpec parse_instrument(const toml::table& t, const std::string& src,
+                                        const std::string& w) {
+  reject_unknown(t,
+                 {"id", "symbol", "resource", "pool", "tick", "lot", "min_qty", "max_qty",
+                  "band_min", "band_max", "market_protection_ticks", "lease_s"},
+                 src, w);
+  engine::InstrumentSpec s;
+  if (!t.contains("id") || !t.contains("symbol")) bad(src, w, "id and symbol are required");
+  read_int(t, "id", s.id, src, w, 1, engine::kMaxInstrumentId);
+  read_string(t, "symbol", s.symbol, src, w);
+  read_string(t, "resource", s.resource, src, w);
+  read_string(t, "pool", s.pool, src, w);
+  read_int(t, "tick", s.tick, src, w, 1);
+  read_int(t, "lot", s.lot, src, w, 1);
+  read_int(t, "min_qty", s.min_qty, src, w, 1);
+  read_int(t, "max_qty", s.max_qty, src, w, 1);
+  read_int(t, "band_min", s.band_min, src, w, 1);
+  read_int(t, "band_max", s.band_max, src, w, 1);
+  read_int(t, "market_protection_ticks", s.market_protection_ticks, src, w, 0);
+  std::int64_t lease_s = 3600;
+  read_int(t, "lease_s", lease_s, src, w, 1, 10LL * 365 * 86400);
+  s.window = engine::Window{true, 0, lease_s * 1'000'000'000};
+  if (const std::string err = engine::validate(s); !err.empty()) bad(src, w, err);
+  return s;
+}
+
+Principal parse_principal(const toml::table& t, const std::string& src, const std::string& w) {
+  reject_unknown(t, {"name", "id", "role", "host_id", "token_hash"}, src, w);
+  Principal p;
+  std::string role;
+  read_string(t, "name", p.name, src, w);
+  read_int(t, "id", p.id, src, w, 1, UINT32_MAX);
+  read_string(t, "role", role, src, w);
+  read_int(t, "host_id", p.host_id, src, w, 0, UINT32_MAX);
+  read_string(t, "token_hash", p.token_hash, src, w);
+  if (p.name.empty() || p.id == 0 || p.token_hash.empty())
+    bad(src, w, "name, id and token_hash are required");
+  if (role == "tenant")
+    p.role = Role::Tenant;
+  else if (role == "host")
+    p.role = Role::Host;
+  else if (role == "operator")
+    p.role = Role::Operator;
+  else
+    bad(src, w + "role", "must be tenant, host or operator");
+  if (p.role == Role::Host && p.host_id == 0) bad(src, w + "host_id", "a host needs a host_id > 0");
+  if (p.token_hash.rfind("pbkdf2-sha256$", 0) != 0)
+    bad(src, w + "token_hash", "must be pbkdf2-sha256$iterations$salt$hash (swarmex token hash)");
+  return p;
+}
+
+}  // namespace
+
+const char* to_string(Role r) noexcept {
+  switch (r) {
+    case Role::Tenant:
+      return "tenant";
+    case Role::Host:
+      return "host";
+    case Role::Operator:
+      return "operator";
+  }
+  return "invalid";
+}
+
+Config parse_config(const std::string& text, const std::string& src) {
+  toml::table root;
+  try {
+    root = toml::parse(text, src);
+  } catch (const toml::parse_error& e) {
+    throw std::runtime_error(src + ": " + std::string(e.description()) + " at line " +
+                             std::to_string(e.source().begin.line));
+  }
+  reject_unknown(root, {"server", "engine", "journal", "instruments", "principals"}, src, "");
+  Config c;
+  if (const auto* t = root["server"].as_table()) parse_server(*t, c.server, src);
+  if (const auto* t = root["engine"].as_table()) {
+    reject_unknown(*t, {"shards", "wait", "order_capacity"}, src, "engine.");
+    read_int(*t, "shards", c.engine.shards, src, "engine.", 1, 64);
+    read_int(*t, "order_capacity", c.engine.order_capacity, src, "engine.", 1, 1 << 28);
+    std::string wait = "block";
+    read_string(*t, "wait", wait, src, "engine.");
+    if (wait == "spin")
+      c.engine.wait = engine::WaitStrategy::Spin;
+    else if (wait == "yield")
+      c.engine.wait = engine::WaitStrategy::Yield;
+    else if (wait == "block")
+      c.engine.wait = engine::WaitStrategy::Block;
+    else
+      bad(src, "engine.wait", "must be spin, yield or block");
+  }
+  if (const auto* t = root["journal"].as_table()) {
+    reject_unknown(*t, {"path", "durability", "segment_bytes", "snapshot_interval"}, src,
+                   "journal.");
+    read_string(*t, "path", c.journal.path, src, "journal.");
+    std::string d = "sync";
+    read_string(*t, "durability", d, src, "journal.");
+    if (!journal::parse_durability(d, &c.journal.durability))
+      bad(src, "journal.durability", "must be none, async or sync");
+    read_int(*t, "segment_bytes", c.journal.segment_bytes, src, "journal.", 4096);
+    read_int(*t, "snapshot_interval", c.journal.snapshot_interval, src, "journal.", 0);
+  }
+  std::set<engine::InstrumentId> ids;
+  if (const auto* arr = root["instruments"].as_array()) {
+    for (std::size_t i = 0; i < arr->size(); ++i) {
+      const auto* t = arr->get(i)->as_table();
+      const std::string w = "instruments[" + std::to_string(i) + "].";
+      if (t == nullptr) bad(src, w, "must be a table");
+      c.instruments.push_back(parse_instrument(*t, src, w));
+      if (!ids.insert(c.instruments.back().id).second) bad(src, w + "id", "duplicate id");
+    }
+  }
+  std::set<std::string> names;
+  std::set<engine::OwnerId> pids;
+  std::set<engine::HostId> hosts;
+  if (const auto* arr = root["principals"].as_array()) {
+    for (std::size_t i = 0; i < arr->size(); ++i) {
+      const auto* t = arr->get(i)->as_table();
+      const std::string w = "principals[" + std::to_string(i) + "].";
+      if (t == nullptr) bad(src, w, "must be a table");
+      Principal p = parse_principal(*t, src, w);
+      if (!names.insert(p.name).second) bad(src, w + "name", "duplicate name");
+      if (!pids.insert(p.id).second) bad(src, w + "id", "duplicate id");
+      if (p.role == Role::Host && !hosts.insert(p.host_id).second)
+        bad(src, w + "host_id", "duplicate host_id");
+      c.principals.push_back(std::move(p));
+    }
+  }
+  return c;
+}
+
+Config load_config(const std::string& path) {
+  toml::table root;
+  std::ifstream in(path);
+  if (!in) throw std::runtime_error(path + ": cannot read");
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return parse_config(ss.str(), path);
+}
+
+}  // namespace swarmex::gateway

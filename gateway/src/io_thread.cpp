@@ -1,0 +1,147 @@
+#include "io_thread.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include "server.hpp"
+#include "session.hpp"
+
+namespace swarmex::gateway {
+
+namespace asio = boost::asio;
+
+IoThread::IoThread(Server& server, std::uint32_t index)
+    : server_(server),
+      index_(index),
+      work_(asio::make_work_guard(ctx_)),
+      housekeeping_(ctx_),
+      writer_(4096) {
+  batch_.resize(1024);
+}
+
+IoThread::~IoThread() {
+  stop();
+}
+
+void IoThread::start() {
+  schedule_housekeeping();
+  thread_ = std::thread([this] { ctx_.run(); });
+}
+
+void IoThread::stop() {
+  if (!thread_.joinable()) return;
+  asio::post(ctx_, [this] {
+    housekeeping_.cancel();
+    for (auto& [id, s] : std::unordered_map(sessions_))
+      s->abort("server stopping");
+    work_.reset();
+    ctx_.stop();
+  });
+  thread_.join();
+}
+
+void IoThread::deliver(OutItem&& item) {
+  inbox_.enqueue(std::move(item));
+  if (!drain_posted_.exchange(true, std::memory_order_acq_rel))
+    asio::post(ctx_, [this] { drain(); });
+}
+
+void IoThread::drain() {
+  // Clear the flag first: anything delivered from here on posts another drain.
+  drain_posted_.store(false, std::memory_order_release);
+  for (;;) {
+    const std::size_t n = inbox_.try_dequeue_bulk(batch_.data(), batch_.size());
+    if (n == 0) return;
+    for (std::size_t i = 0; i < n; ++i)
+      handle(batch_[i]);
+  }
+}
+
+void IoThread::handle(const OutItem& item) {
+  switch (item.kind) {
+    case OutItem::Kind::Report:
+    case OutItem::Kind::MakerReport: {
+      PrincipalState* ps = principal(item.principal);
+      if (ps == nullptr) return;
+      ExecReport r = report_for(
+          item.event, item.kind == OutItem::Kind::MakerReport ? FillParty::Maker : FillParty::Taker,
+          item.time_ns);
+      r.client_order_id = ps->client_of(r.order_id);
+      const ExecReport& stamped = ps->append(r);
+      if (ps->sessions.empty()) return;
+      const auto frame = encode(writer_, stamped);
+      for (Session* s : ps->sessions)
+        s->send(frame);
+      return;
+    }
+    case OutItem::Kind::HostFill: {
+      PrincipalState* ps = principal(item.principal);
+      if (ps == nullptr) return;
+      const HostFill& f = ps->append(host_fill_for(item.event, item.time_ns));
+      if (ps->fill_sessions.empty()) return;
+      const auto frame = encode(writer_, f);
+      for (Session* s : ps->fill_sessions)
+        s->send(frame);
+      return;
+    }
+    case OutItem::Kind::MarketData: {
+      auto it = market_data_.find(item.event.instrument);
+      if (it == market_data_.end() || it->second.empty()) return;
+      const auto frame = item.event.kind == engine::EventKind::Fill
+                             ? encode_trade(writer_, item.event)
+                             : encode_book_update(writer_, item.event);
+      for (Session* s : it->second)
+        s->send(frame);
+      return;
+    }
+    case OutItem::Kind::Snapshot: {
+      auto it = sessions_.find(item.session_id);
+      if (it == sessions_.end()) return;  // gone meanwhile
+      it->second->send(*item.frame);
+      // From here on the session gets every update after the snapshot, in order.
+      subscribe_market_data(it->second.get(), item.event.instrument);
+      return;
+    }
+  }
+}
+
+void IoThread::add_principal(const Principal& p, std::size_t replay_capacity) {
+  principals_[p.id] = std::make_unique<PrincipalState>(p, replay_capacity);
+}
+
+PrincipalState* IoThread::principal(engine::OwnerId id) {
+  auto it = principals_.find(id);
+  return it == principals_.end() ? nullptr : it->second.get();
+}
+
+void IoThread::add_session(std::shared_ptr<Session> s) {
+  sessions_[s->id()] = std::move(s);
+}
+
+void IoThread::remove_session(Session* s) {
+  for (auto& [instrument, subs] : market_data_)
+    std::erase(subs, s);
+  sessions_.erase(s->id());
+}
+
+void IoThread::subscribe_market_data(Session* s, engine::InstrumentId id) {
+  auto& subs = market_data_[id];
+  if (std::find(subs.begin(), subs.end(), s) == subs.end()) subs.push_back(s);
+}
+
+void IoThread::schedule_housekeeping() {
+  housekeeping_.expires_after(std::chrono::milliseconds(50));
+  housekeeping_.async_wait([this](const boost::system::error_code& ec) {
+    if (ec) return;
+    const std::int64_t now = steady_ns();
+    // Copy: a session may close (and leave the map) during its check.
+    std::vector<std::shared_ptr<Session>> all;
+    all.reserve(sessions_.size());
+    for (auto& [id, s] : sessions_)
+      all.push_back(s);
+    for (auto& s : all)
+      s->housekeeping(now);
+    schedule_housekeeping();
+  });
+}
+
+}  // namespace swarmex::gateway

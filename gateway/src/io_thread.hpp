@@ -1,0 +1,86 @@
+// One Boost.Asio I/O thread: its sessions, the principals homed on it, and an inbox through
+// which the publisher hands it events without locks (a post happens only when the inbox goes
+// from idle to busy).
+#pragma once
+
+#include <concurrentqueue/concurrentqueue.h>
+#include <atomic>
+#include <memory>
+#include <thread>
+#include <unordered_map>
+#include <vector>
+#include "swarmex/gateway/asio.hpp"
+
+#include "principal_state.hpp"
+#include "swarmex/gateway/codec.hpp"
+
+namespace swarmex::gateway {
+
+class Server;
+class Session;
+
+struct OutItem {
+  enum class Kind : std::uint8_t { Report, MakerReport, HostFill, MarketData, Snapshot };
+  Kind kind = Kind::Report;
+  engine::OwnerId principal = 0;  // Report / MakerReport / HostFill
+  engine::Event event;
+  std::int64_t time_ns = 0;
+  std::uint64_t session_id = 0;                            // Snapshot: who asked
+  std::shared_ptr<const std::vector<std::uint8_t>> frame;  // Snapshot: encoded BookSnapshot
+};
+
+class IoThread {
+ public:
+  IoThread(Server& server, std::uint32_t index);
+  ~IoThread();
+
+  void start();
+  void stop();  // stops the context and joins
+
+  boost::asio::io_context& context() noexcept { return ctx_; }
+  [[nodiscard]] std::uint32_t index() const noexcept { return index_; }
+  Server& server() noexcept { return server_; }
+  FrameWriter& writer() noexcept { return writer_; }
+
+  // Any thread.
+  void deliver(OutItem&& item);
+  // This thread (or start-up, before start()): processes everything in the inbox.
+  void drain();
+
+  void add_principal(const Principal& p, std::size_t replay_capacity);
+  PrincipalState* principal(engine::OwnerId id);
+
+  void add_session(std::shared_ptr<Session> s);
+  void remove_session(Session* s);  // after it closed
+  [[nodiscard]] std::size_t session_count() const noexcept { return sessions_.size(); }
+  void subscribe_market_data(Session* s, engine::InstrumentId id);
+  Session* find_session(std::uint64_t id) {
+    auto it = sessions_.find(id);
+    return it == sessions_.end() ? nullptr : it->second.get();
+  }
+  template <typename F>
+  void for_each_session(F&& f) const {
+    for (const auto& [id, s] : sessions_)
+      f(*s);
+  }
+
+ private:
+  void handle(const OutItem& item);
+  void schedule_housekeeping();
+
+  Server& server_;
+  std::uint32_t index_;
+  boost::asio::io_context ctx_;
+  boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work_;
+  boost::asio::steady_timer housekeeping_;
+  std::thread thread_;
+  moodycamel::ConcurrentQueue<OutItem> inbox_;
+  std::atomic<bool> drain_posted_{false};
+  std::vector<OutItem> batch_;
+  FrameWriter writer_;
+  std::unordered_map<std::uint64_t, std::shared_ptr<Session>> sessions_;
+  std::unordered_map<engine::OwnerId, std::unique_ptr<PrincipalState>> principals_;
+  std::unordered_map<engine::InstrumentId, std::vector<Session*>> market_data_;
+};
+
+}  // namespace swarmex::gateway

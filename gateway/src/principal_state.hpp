@@ -1,0 +1,97 @@
+// Everything the gateway keeps per principal. It lives on the principal's home I/O thread and is
+// touched by no other thread: client order ids, the gap-free report stream with its replay ring,
+// the host fill stream, and the principal's live sessions.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <unordered_map>
+#include <vector>
+
+#include "reports.hpp"
+#include "swarmex/gateway/config.hpp"
+
+namespace swarmex::gateway {
+
+class Session;
+
+struct ClientOrder {
+  engine::OrderId order_id;
+  engine::InstrumentId instrument;
+};
+
+class PrincipalState {
+ public:
+  PrincipalState(const Principal& p, std::size_t replay_capacity)
+      : principal(p), replay_capacity_(replay_capacity) {}
+
+  const Principal& principal;
+
+  // Client order ids are unique per principal for the life of the journal.
+  [[nodiscard]] const ClientOrder* find_client(std::uint64_t client_order_id) const {
+    auto it = by_client_.find(client_order_id);
+    return it == by_client_.end() ? nullptr : &it->second;
+  }
+  void remember(std::uint64_t client_order_id, engine::OrderId order_id,
+                engine::InstrumentId instrument) {
+    by_client_[client_order_id] = ClientOrder{order_id, instrument};
+    client_of_[order_id] = client_order_id;
+  }
+  [[nodiscard]] std::uint64_t client_of(engine::OrderId order_id) const {
+    auto it = client_of_.find(order_id);
+    return it == client_of_.end() ? 0 : it->second;
+  }
+
+  // Stamps the next stream sequence, keeps the report for replay, returns it.
+  const ExecReport& append(ExecReport r);
+  const HostFill& append(HostFill f);
+  [[nodiscard]] std::uint64_t next_stream_seq() const noexcept { return next_report_seq_; }
+  [[nodiscard]] std::uint64_t next_fill_seq() const noexcept { return next_fill_seq_; }
+  // Reports / fills with stream_seq > after still held in the ring (oldest first).
+  template <typename F>
+  bool replay_reports(std::uint64_t after, F&& send) const {
+    return replay(reports_, after, next_report_seq_, send);
+  }
+  template <typename F>
+  bool replay_fills(std::uint64_t after, F&& send) const {
+    return replay(fills_, after, next_fill_seq_, send);
+  }
+
+  std::vector<Session*> sessions;       // logged on
+  std::vector<Session*> fill_sessions;  // hosts subscribed to fills
+
+ private:
+  // False when the ring no longer holds everything after `after`.
+  template <typename Ring, typename F>
+  static bool replay(const Ring& ring, std::uint64_t after, std::uint64_t next, F& send) {
+    if (after + 1 >= next) return true;
+    const std::uint64_t oldest = ring.empty() ? next : ring.front().stream_seq;
+    for (const auto& r : ring)
+      if (r.stream_seq > after) send(r);
+    return after + 1 >= oldest;
+  }
+
+  std::size_t replay_capacity_;
+  std::unordered_map<std::uint64_t, ClientOrder> by_client_;
+  std::unordered_map<engine::OrderId, std::uint64_t> client_of_;
+  std::deque<ExecReport> reports_;
+  std::deque<HostFill> fills_;
+  std::uint64_t next_report_seq_ = 1;
+  std::uint64_t next_fill_seq_ = 1;
+};
+
+inline const ExecReport& PrincipalState::append(ExecReport r) {
+  r.stream_seq = next_report_seq_++;
+  reports_.push_back(r);
+  if (reports_.size() > replay_capacity_) reports_.pop_front();
+  return reports_.back();
+}
+
+inline const HostFill& PrincipalState::append(HostFill f) {
+  f.stream_seq = next_fill_seq_++;
+  fills_.push_back(f);
+  if (fills_.size() > replay_capacity_) fills_.pop_front();
+  return fills_.back();
+}
+
+}  // namespace swarmex::gateway

@@ -1,0 +1,133 @@
+#include "publisher.hpp"
+
+#include "io_thread.hpp"
+#include "server.hpp"
+#include "session.hpp"
+
+namespace swarmex::gateway {
+
+using engine::Event;
+using engine::EventKind;
+
+Publisher::Publisher(Server& server, moodycamel::BlockingConcurrentQueue<Event>& events)
+    : server_(server), events_(events) {}
+
+Publisher::~Publisher() {
+  stop();
+}
+
+void Publisher::start() {
+  if (running_.exchange(true)) return;
+  thread_ = std::thread([this] { run(); });
+}
+
+void Publisher::stop() {
+  if (!running_.exchange(false)) return;
+  thread_.join();
+}
+
+void Publisher::run() {
+  std::vector<Event> batch(1024);
+  MarketDataRequest req;
+  for (;;) {
+    while (requests_.try_dequeue(req))
+      serve(req);
+    const std::size_t n = events_.wait_dequeue_bulk_timed(batch.data(), batch.size(), 1000);
+    if (n == 0) {
+      if (!running_.load(std::memory_order_acquire)) return;
+      continue;
+    }
+    const std::int64_t now = wall_ns();
+    for (std::size_t i = 0; i < n; ++i)
+      route(batch[i], now);
+  }
+}
+
+void Publisher::route(const Event& e, std::int64_t time_ns) {
+  auto to_owner = [&](engine::OwnerId owner, OutItem::Kind kind) {
+    if (owner == 0 || server_.principal_by_id(owner) == nullptr) return;
+    OutItem item;
+    item.kind = kind;
+    item.principal = owner;
+    item.event = e;
+    item.time_ns = time_ns;
+    server_.home_of(owner).deliver(std::move(item));
+  };
+  auto to_market_data = [&](Book& book) {
+    for (std::uint64_t mask = book.thread_mask; mask != 0; mask &= mask - 1) {
+      OutItem item;
+      item.kind = OutItem::Kind::MarketData;
+      item.event = e;
+      server_.io(static_cast<std::uint32_t>(std::countr_zero(mask))).deliver(std::move(item));
+    }
+  };
+  switch (e.kind) {
+    case EventKind::Accepted:
+    case EventKind::Rejected:
+    case EventKind::Cancelled:
+    case EventKind::Modified:
+      to_owner(e.owner, OutItem::Kind::Report);
+      return;
+    case EventKind::Fill: {
+      to_owner(e.owner, OutItem::Kind::Report);
+      to_owner(e.maker_owner, OutItem::Kind::MakerReport);
+      if (const Principal* host = server_.principal_of_host(e.host))
+        to_owner(host->id, OutItem::Kind::HostFill);
+      Book& book = books_[e.instrument];
+      book.seq = e.seq;
+      to_market_data(book);
+      return;
+    }
+    case EventKind::BookLevel: {
+      Book& book = books_[e.instrument];
+      book.seq = e.seq;
+      const wire::Level level(e.price, e.qty, static_cast<std::uint32_t>(e.leaves_qty));
+      if (e.side == engine::Side::Buy) {
+        if (e.qty == 0)
+          book.bids.erase(e.price);
+        else
+          book.bids[e.price] = level;
+      } else {
+        if (e.qty == 0)
+          book.asks.erase(e.price);
+        else
+          book.asks[e.price] = level;
+      }
+      to_market_data(book);
+      return;
+    }
+  }
+}
+
+void Publisher::serve(const MarketDataRequest& r) {
+  std::vector<engine::InstrumentId> ids = r.instruments;
+  if (ids.empty())
+    for (const auto& spec : server_.config().instruments)
+      ids.push_back(spec.id);
+  FrameWriter w;
+  for (const engine::InstrumentId id : ids) {
+    if (!server_.has_instrument(id)) continue;
+    Book& book = books_[id];
+    std::vector<wire::Level> bids, asks;
+    for (const auto& [p, l] : book.bids) {
+      if (bids.size() >= r.depth) break;
+      bids.push_back(l);
+    }
+    for (const auto& [p, l] : book.asks) {
+      if (asks.size() >= r.depth) break;
+      asks.push_back(l);
+    }
+    auto snap = wire::CreateBookSnapshot(w.fbb(), id, book.seq, w.fbb().CreateVectorOfStructs(bids),
+                                         w.fbb().CreateVectorOfStructs(asks));
+    const auto bytes = w.finish(snap);
+    OutItem item;
+    item.kind = OutItem::Kind::Snapshot;
+    item.session_id = r.session_id;
+    item.event.instrument = id;
+    item.frame = std::make_shared<const std::vector<std::uint8_t>>(bytes.begin(), bytes.end());
+    book.thread_mask |= 1ull << r.thread;
+    server_.io(r.thread).deliver(std::move(item));
+  }
+}
+
+}  // namespace swarmex::gateway

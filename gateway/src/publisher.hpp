@@ -1,0 +1,59 @@
+// The publisher thread: takes every event the engine shards emit and routes it — execution
+// reports to the owner's home I/O thread, fills also to the selling host, book changes and
+// trades to market-data subscribers. It keeps a replica of every book's levels, so a subscriber
+// gets a consistent snapshot followed, in order, by the updates after it.
+#pragma once
+
+#include <concurrentqueue/blockingconcurrentqueue.h>
+#include <atomic>
+#include <functional>
+#include <map>
+#include <thread>
+#include <unordered_map>
+#include <vector>
+
+#include "swarmex/engine/event.hpp"
+#include "swarmex_generated.h"
+
+namespace swarmex::gateway {
+
+class Server;
+
+struct MarketDataRequest {
+  std::uint32_t thread = 0;
+  std::uint64_t session_id = 0;
+  std::vector<engine::InstrumentId> instruments;  // empty: every instrument
+  std::uint32_t depth = 10;
+};
+
+class Publisher {
+ public:
+  Publisher(Server& server, moodycamel::BlockingConcurrentQueue<engine::Event>& events);
+  ~Publisher();
+
+  void start();
+  void stop();  // routes what is queued, then joins
+
+  // The routing of one event (the publisher thread, or start-up replay before start()).
+  void route(const engine::Event& e, std::int64_t time_ns);
+  void request(MarketDataRequest&& r) { requests_.enqueue(std::move(r)); }
+
+ private:
+  struct Book {
+    std::map<engine::Price, wire::Level, std::greater<>> bids;
+    std::map<engine::Price, wire::Level> asks;
+    engine::Seq seq = 0;
+    std::uint64_t thread_mask = 0;  // I/O threads that have subscribers
+  };
+  void run();
+  void serve(const MarketDataRequest& r);
+
+  Server& server_;
+  moodycamel::BlockingConcurrentQueue<engine::Event>& events_;
+  moodycamel::ConcurrentQueue<MarketDataRequest> requests_;
+  std::unordered_map<engine::InstrumentId, Book> books_;
+  std::atomic<bool> running_{false};
+  std::thread thread_;
+};
+
+}  // namespace swarmex::gateway

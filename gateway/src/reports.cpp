@@ -1,0 +1,93 @@
+#include "reports.hpp"
+
+namespace swarmex::gateway {
+
+using engine::Event;
+using engine::EventKind;
+
+ExecReport report_for(const Event& e, FillParty party, std::int64_t time_ns) {
+  ExecReport r{};
+  r.side = e.side;
+  r.instrument = e.instrument;
+  r.host = e.host;
+  r.order_id = e.order_id;
+  r.price = e.price;
+  r.qty = e.qty;
+  r.leaves_qty = e.leaves_qty;
+  r.engine_seq = e.seq;
+  r.time_ns = time_ns;
+  switch (e.kind) {
+    case EventKind::Accepted:
+      r.kind = wire::ExecKind::Accepted;
+      break;
+    case EventKind::Rejected:
+      r.kind = wire::ExecKind::Rejected;
+      r.reject_reason = static_cast<engine::RejectReason>(e.reason);
+      r.leaves_qty = 0;
+      break;
+    case EventKind::Cancelled:
+      r.kind = wire::ExecKind::Cancelled;
+      r.cancel_reason = static_cast<engine::CancelReason>(e.reason);
+      break;
+    case EventKind::Modified:
+      r.kind = wire::ExecKind::Modified;
+      break;
+    case EventKind::Fill:
+      r.kind = wire::ExecKind::Filled;
+      r.last_qty = e.qty;
+      r.last_price = e.price;
+      if (party == FillParty::Maker) {
+        r.order_id = e.maker_order_id;
+        r.side = engine::opposite(e.side);
+        r.leaves_qty = e.maker_leaves_qty;
+      }
+      r.price = 0;  // the order's own price is in its Accepted report
+      r.qty = 0;
+      break;
+    case EventKind::BookLevel:
+      break;
+  }
+  return r;
+}
+
+HostFill host_fill_for(const Event& e, std::int64_t time_ns) {
+  const bool taker_buys = e.side == engine::Side::Buy;
+  return HostFill{0,
+                  e.seq,
+                  e.instrument,
+                  e.host,
+                  taker_buys ? e.owner : e.maker_owner,
+                  taker_buys ? e.order_id : e.maker_order_id,
+                  taker_buys ? e.maker_order_id : e.order_id,
+                  e.qty,
+                  e.price,
+                  time_ns};
+}
+
+std::span<const std::uint8_t> encode(FrameWriter& w, const ExecReport& r) {
+  auto& b = w.fbb();
+  return w.finish(wire::CreateExecutionReport(
+      b, r.kind, static_cast<wire::RejectReason>(r.reject_reason),
+      static_cast<wire::CancelReason>(r.cancel_reason), r.client_order_id, r.order_id, r.instrument,
+      static_cast<wire::Side>(r.side), r.price, r.qty, r.last_qty, r.last_price, r.leaves_qty,
+      r.host, r.stream_seq, r.engine_seq, r.time_ns));
+}
+
+std::span<const std::uint8_t> encode(FrameWriter& w, const HostFill& f) {
+  return w.finish(wire::CreateFill(w.fbb(), f.stream_seq, f.engine_seq, f.instrument, f.host,
+                                   f.tenant, f.buy_order_id, f.sell_order_id, f.qty, f.price,
+                                   f.time_ns));
+}
+
+std::span<const std::uint8_t> encode_book_update(FrameWriter& w, const Event& e) {
+  const wire::Level level(e.price, e.qty, static_cast<std::uint32_t>(e.leaves_qty));
+  return w.finish(wire::CreateBookUpdate(w.fbb(), e.instrument, e.seq,
+                                         static_cast<wire::Side>(e.side), &level));
+}
+
+std::span<const std::uint8_t> encode_trade(FrameWriter& w, const Event& e) {
+  return w.finish(wire::CreateTrade(w.fbb(), e.instrument, e.seq, e.price, e.qty,
+                                    static_cast<wire::Side>(e.side)));
+}
+
+}  // namespace swarmex::gateway

@@ -1,0 +1,58 @@
+// What a principal is told: execution reports and host fills as plain records (kept for replay)
+// and their encoding into wire frames.
+#pragma once
+
+#include <cstdint>
+#include <span>
+
+#include "swarmex/engine/event.hpp"
+#include "swarmex/gateway/codec.hpp"
+
+namespace swarmex::gateway {
+
+struct ExecReport {
+  wire::ExecKind kind;
+  engine::RejectReason reject_reason;
+  engine::CancelReason cancel_reason;
+  engine::Side side;
+  engine::InstrumentId instrument;
+  engine::HostId host;
+  std::uint64_t client_order_id;
+  engine::OrderId order_id;
+  engine::Price price;
+  engine::Qty qty;
+  engine::Qty last_qty;
+  engine::Price last_price;
+  engine::Qty leaves_qty;
+  std::uint64_t stream_seq;
+  engine::Seq engine_seq;
+  std::int64_t time_ns;
+};
+
+struct HostFill {
+  std::uint64_t stream_seq;
+  engine::Seq engine_seq;
+  engine::InstrumentId instrument;
+  engine::HostId host;
+  engine::OwnerId tenant;
+  engine::OrderId buy_order_id;
+  engine::OrderId sell_order_id;
+  engine::Qty qty;
+  engine::Price price;
+  std::int64_t time_ns;
+};
+
+// Which side of a fill event a report is for.
+enum class FillParty : std::uint8_t { Taker, Maker };
+
+// The execution report an engine event means for its owner (or for the maker of a fill).
+ExecReport report_for(const engine::Event& e, FillParty party, std::int64_t time_ns);
+HostFill host_fill_for(const engine::Event& e, std::int64_t time_ns);
+
+std::span<const std::uint8_t> encode(FrameWriter& w, const ExecReport& r);
+std::span<const std::uint8_t> encode(FrameWriter& w, const HostFill& f);
+// Market data: a BookLevel event as BookUpdate, a Fill event as Trade.
+std::span<const std::uint8_t> encode_book_update(FrameWriter& w, const engine::Event& e);
+std::span<const std::uint8_t> encode_trade(FrameWriter& w, const engine::Event& e);
+
+}  // namespace swarmex::gateway

@@ -1,0 +1,87 @@
+// swarmexd's gateway: owns the exchange (shards, journals), the I/O threads and the publisher;
+// accepts connections and serves authentication, admin and cross-thread requests.
+#pragma once
+
+#include <concurrentqueue/blockingconcurrentqueue.h>
+#include <atomic>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <unordered_map>
+#include <vector>
+#include "swarmex/gateway/asio.hpp"
+
+#include "exchange.hpp"
+#include "io_thread.hpp"
+#include "publisher.hpp"
+#include "swarmex/gateway/config.hpp"
+
+namespace swarmex::gateway {
+
+class Session;
+
+class Server {
+ public:
+  // Recovers the exchange from its journals; throws on bad configuration or corruption.
+  explicit Server(Config config);
+  ~Server();
+
+  void start();  // binds and starts serving; throws when the address cannot be bound
+  void stop();
+  [[nodiscard]] std::uint16_t port() const noexcept { return port_; }
+  [[nodiscard]] const std::vector<std::string>& recovery_log() const {
+    return exchange_->recovery_log();
+  }
+
+  [[nodiscard]] const Config& config() const noexcept { return config_; }
+  Exchange& exchange() noexcept { return *exchange_; }
+  IoThread& io(std::uint32_t i) noexcept { return *io_[i]; }
+  IoThread& home_of(engine::OwnerId id) noexcept { return *io_[id % io_.size()]; }
+  [[nodiscard]] const Principal* principal_by_id(engine::OwnerId id) const;
+  [[nodiscard]] const Principal* principal_of_host(engine::HostId host) const;
+  [[nodiscard]] bool has_instrument(engine::InstrumentId id) const;
+  [[nodiscard]] bool journal_failed() const noexcept { return exchange_->journal_failed(); }
+  engine::OrderId next_order_id() noexcept { return next_order_id_.fetch_add(1); }
+
+  // Checks name, role and token; null when any is wrong.
+  const Principal* authenticate(const std::string& name, const std::string& token, Role role);
+
+  // Called on the session's thread.
+  void note_logon(Session& s);
+  void note_logoff(Session& s, PrincipalState& state);
+  void note_closed() noexcept { open_sessions_.fetch_sub(1); }
+  void note_enactment(const Principal& host, std::uint64_t fill_seq, bool enforced,
+                      std::int64_t latency_ns, const std::string& reason);
+  void subscribe_market_data(std::uint32_t thread, std::uint64_t session,
+                             std::vector<engine::InstrumentId> ids, std::uint32_t depth);
+  void admin(std::uint32_t thread, std::uint64_t session, const wire::Admin& a);
+
+ private:
+  void accept();
+  void on_replayed(const engine::Command& cmd, const engine::EventBuffer& events);
+  void send_to(std::uint32_t thread, std::uint64_t session, std::vector<std::uint8_t> frame);
+  void list_sessions(std::uint32_t thread, std::uint64_t session, std::uint64_t request_id);
+
+  Config config_;
+  std::unordered_map<std::string, const Principal*> by_name_;
+  std::unordered_map<engine::OwnerId, const Principal*> by_id_;
+  std::unordered_map<engine::HostId, const Principal*> by_host_;
+  std::vector<std::unique_ptr<IoThread>> io_;
+  moodycamel::BlockingConcurrentQueue<engine::Event> events_;
+  std::unique_ptr<Publisher> publisher_;
+  std::unique_ptr<Exchange> exchange_;
+  std::unique_ptr<boost::asio::ip::tcp::acceptor> acceptor_;
+  std::uint16_t port_ = 0;
+  std::atomic<engine::OrderId> next_order_id_{1};
+  std::atomic<std::uint64_t> next_session_id_{1};
+  std::atomic<std::uint32_t> open_sessions_{0};
+  bool started_ = false;
+
+  std::mutex mu_;  // guards what admin and logon share across threads (not the hot path)
+  std::map<std::string, std::string> verified_tokens_;  // principal -> token, after one PBKDF2
+  std::map<engine::InstrumentId, bool> halted_;
+  std::uint64_t enactments_ = 0;
+  std::uint64_t enactment_failures_ = 0;
+};
+
+}  // namespace swarmex::gateway

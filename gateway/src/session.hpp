@@ -1,0 +1,108 @@
+// One client connection: reads frames, checks each (framing, verification, logon, role,
+// ownership, rate), turns orders into engine commands, and writes through a bounded outbound
+// buffer. Lives on one I/O thread; after logon it moves to its principal's home thread.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+#include "swarmex/gateway/asio.hpp"
+
+#include "principal_state.hpp"
+#include "swarmex/gateway/codec.hpp"
+
+namespace swarmex::gateway {
+
+class IoThread;
+
+// What a session carries from the thread it logged on to its principal's home thread.
+struct LogonState {
+  const Principal* principal = nullptr;
+  std::uint64_t resume_from_seq = 0;
+  bool cancel_on_disconnect = false;
+  std::uint32_t heartbeat_interval_ms = 0;
+};
+
+class Session : public std::enable_shared_from_this<Session> {
+ public:
+  Session(IoThread& thread, boost::asio::ip::tcp::socket socket, std::uint64_t id);
+  // Arriving on the home thread after logon, with any bytes already read behind the Logon.
+  Session(IoThread& thread, boost::asio::ip::tcp::socket socket, std::uint64_t id,
+          const LogonState& logon, std::vector<std::uint8_t> unread, std::int64_t connected_ns);
+
+  void start();
+  void send(std::span<const std::uint8_t> frame);
+  // Sends Error{reason, text}, then closes once it is written.
+  void close(engine::RejectReason reason, const std::string& text);
+  void abort(const std::string& why);  // closes at once (slow reader, socket error)
+  void housekeeping(std::int64_t now_ns);
+
+  [[nodiscard]] std::uint64_t id() const noexcept { return id_; }
+  [[nodiscard]] bool logged_on() const noexcept { return principal_ != nullptr; }
+  [[nodiscard]] const Principal* principal() const noexcept { return principal_; }
+  [[nodiscard]] const std::string& remote() const noexcept { return remote_; }
+  [[nodiscard]] std::uint64_t messages_in() const noexcept { return messages_in_; }
+  [[nodiscard]] std::uint64_t messages_out() const noexcept { return messages_out_; }
+  [[nodiscard]] bool cancel_on_disconnect() const noexcept { return cancel_on_disconnect_; }
+
+ private:
+  void read();
+  void process_input();
+  void handle(const wire::Message& m, engine::RejectReason verdict);
+  void on_logon(const wire::Logon& l);
+  void finish_logon(std::uint64_t resume_from_seq);
+  void on_new_order(const wire::NewOrder& o, engine::RejectReason verdict);
+  void on_cancel(const wire::CancelOrder& c);
+  void on_modify(const wire::ModifyOrder& m);
+  void on_mass_cancel(const wire::MassCancel& m);
+  void on_subscribe_market_data(const wire::SubscribeMarketData& s);
+  void on_subscribe_fills(const wire::SubscribeFills& s);
+  void on_admin(const wire::Admin& a);
+  void on_enactment(const wire::EnactmentReport& r);
+  // A gateway-level reject of an order command, as an execution report on the principal's stream.
+  void reject_order(engine::RejectReason why, std::uint64_t client_order_id, engine::OrderId id,
+                    engine::InstrumentId instrument, engine::Side side, engine::Price price,
+                    engine::Qty qty);
+  void send_error(engine::RejectReason reason, const std::string& text);
+  bool take_token(std::int64_t now_ns);
+  void flush();
+  void finish_close();
+
+  IoThread& thread_;
+  boost::asio::ip::tcp::socket socket_;
+  std::uint64_t id_;
+  std::string remote_;
+  const Principal* principal_ = nullptr;
+  PrincipalState* state_ = nullptr;
+  bool cancel_on_disconnect_ = false;
+  std::uint64_t resume_from_seq_ = 0;
+  bool closing_ = false;
+  bool closed_ = false;
+  bool migrated_ = false;  // handed to the home thread: this object no longer owns the socket
+
+  std::vector<std::uint8_t> in_;  // [in_start_, in_end_) holds unread bytes
+  std::size_t in_start_ = 0;
+  std::size_t in_end_ = 0;
+  std::vector<std::uint8_t> aligned_;  // frames copied to an 8-byte boundary for reading
+
+  std::vector<std::uint8_t> pending_;  // frames waiting for the write in flight
+  std::vector<std::uint8_t> writing_;
+  bool write_active_ = false;
+
+  std::int64_t connected_ns_;
+  std::int64_t last_rx_ns_;
+  std::int64_t last_tx_ns_;
+  std::int64_t partial_since_ns_ = 0;  // a frame has been arriving since
+  std::uint32_t heartbeat_interval_ms_;
+  double tokens_;
+  std::int64_t tokens_at_ns_;
+  std::uint64_t rate_rejects_in_row_ = 0;
+  std::uint64_t messages_in_ = 0;
+  std::uint64_t messages_out_ = 0;
+};
+
+std::int64_t steady_ns() noexcept;
+std::int64_t wall_ns() noexcept;
+
+}  // namespace swarmex::gateway

@@ -1,0 +1,63 @@
+// swarmexd: the exchange process (gateway, sequencers, journals, engine shards, publisher).
+#include <signal.h>
+
+#include <spdlog/spdlog.h>
+#include <CLI/CLI.hpp>
+#include <cstdio>
+
+#include "server.hpp"
+
+int main(int argc, char** argv) {
+  CLI::App app{"swarmexd: the Swarmex compute-capacity exchange"};
+  std::string config_path;
+  std::string listen;
+  std::string journal_dir;
+  std::string durability;
+  std::string log_level = "info";
+  app.add_option("--config", config_path, "TOML configuration (see etc/swarmex.toml)")->required();
+  app.add_option("--listen", listen, "override server.listen (ADDR:PORT; port 0 = any free port)");
+  app.add_option("--journal-dir", journal_dir, "override journal.path");
+  app.add_option("--durability", durability, "override journal.durability (none|async|sync)");
+  app.add_option("--log-level", log_level, "trace|debug|info|warn|error");
+  CLI11_PARSE(app, argc, argv);
+  spdlog::set_level(spdlog::level::from_str(log_level));
+
+  // Signals are taken by sigwait below; block them before any thread starts.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  try {
+    swarmex::gateway::Config config = swarmex::gateway::load_config(config_path);
+    if (!listen.empty()) {
+      const auto colon = listen.rfind(':');
+      if (colon == std::string::npos) throw std::runtime_error("--listen: must be ADDR:PORT");
+      config.server.listen_address = listen.substr(0, colon);
+      config.server.listen_port = static_cast<std::uint16_t>(std::stoul(listen.substr(colon + 1)));
+    }
+    if (!journal_dir.empty()) config.journal.path = journal_dir;
+    if (!durability.empty() &&
+        !swarmex::journal::parse_durability(durability, &config.journal.durability))
+      throw std::runtime_error("--durability: must be none, async or sync");
+
+    swarmex::gateway::Server server(config);
+    for (const auto& line : server.recovery_log())
+      spdlog::info("{}", line);
+    server.start();
+    std::printf("swarmexd: listening on %s:%u (shards %u, io threads %u, durability %s)\n",
+                config.server.listen_address.c_str(), server.port(), config.engine.shards,
+                config.server.io_threads, swarmex::journal::to_string(config.journal.durability));
+    std::fflush(stdout);
+    int sig = 0;
+    sigwait(&signals, &sig);
+    spdlog::info("signal {}: stopping", sig);
+    server.stop();
+    std::printf("swarmexd: stopped\n");
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "swarmexd: %s\n", e.what());
+    return 1;
+  }
+  return 0;
+}

@@ -1,0 +1,139 @@
+// End-to-end fixture: a real swarmexd process on loopback and real protocol clients.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "server_process.hpp"
+#include "swarmex/gateway/client.hpp"
+#include "temp_dir.hpp"
+
+namespace swarmex::e2e {
+
+using namespace std::chrono_literals;
+using engine::CancelReason;
+using engine::RejectReason;
+using gateway::Client;
+
+// An execution report copied out of the receive buffer.
+struct Report {
+  wire::ExecKind kind;
+  RejectReason reject_reason;
+  CancelReason cancel_reason;
+  std::uint64_t client_order_id, order_id, stream_seq;
+  std::uint32_t instrument, host;
+  std::int64_t price, qty, last_qty, last_price, leaves_qty;
+};
+
+struct ErrorMsg {
+  RejectReason reason;
+  std::string text;
+};
+
+class Conn {
+ public:
+  explicit Conn(int port) { client_.connect("127.0.0.1", static_cast<std::uint16_t>(port), 5s); }
+  Client& client() { return client_; }
+
+  gateway::LogonResult logon(const std::string& name, wire::Role role,
+                             const std::string& token = "") {
+    return client_.logon(name, token.empty() ? name + "-token" : token, role);
+  }
+  // The next message of type T (others skipped except where noted), or null after the timeout.
+  const wire::Message* next(wire::Body type, std::chrono::milliseconds timeout = 5s) {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (std::chrono::steady_clock::now() < deadline) {
+      const wire::Message* m = client_.receive(deadline - std::chrono::steady_clock::now());
+      if (m != nullptr && m->body_type() == type) return m;
+    }
+    return nullptr;
+  }
+  std::optional<Report> report(std::chrono::milliseconds timeout = 5s) {
+    const wire::Message* m = next(wire::Body::ExecutionReport, timeout);
+    if (m == nullptr) return std::nullopt;
+    const auto* r = m->body_as_ExecutionReport();
+    return Report{r->kind(),
+                  gateway::to_engine(r->reject_reason()),
+                  gateway::to_engine(r->cancel_reason()),
+                  r->client_order_id(),
+                  r->order_id(),
+                  r->stream_seq(),
+                  r->instrument(),
+                  r->host(),
+                  r->price(),
+                  r->qty(),
+                  r->last_qty(),
+                  r->last_price(),
+                  r->leaves_qty()};
+  }
+  std::optional<ErrorMsg> error(std::chrono::milliseconds timeout = 5s) {
+    const wire::Message* m = next(wire::Body::Error, timeout);
+    if (m == nullptr) return std::nullopt;
+    return ErrorMsg{gateway::to_engine(m->body_as_Error()->reason()),
+                    m->body_as_Error()->text() ? m->body_as_Error()->text()->str() : ""};
+  }
+  // True when the server closed the connection within the timeout.
+  bool closed_by_server(std::chrono::milliseconds timeout = 5s) {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    try {
+      while (std::chrono::steady_clock::now() < deadline)
+        client_.receive(deadline - std::chrono::steady_clock::now());
+    } catch (const std::exception&) {
+      return true;
+    }
+    return false;
+  }
+  void order(std::uint64_t client_id, std::uint32_t instrument, wire::Side side, std::int64_t price,
+             std::int64_t qty, wire::TimeInForce tif = wire::TimeInForce::Gtc) {
+    gateway::OrderSpec o;
+    o.client_order_id = client_id;
+    o.instrument = instrument;
+    o.side = side;
+    o.time_in_force = tif;
+    o.price = price;
+    o.qty = qty;
+    client_.new_order(o);
+  }
+
+ private:
+  Client client_;
+};
+
+class E2eTest : public ::testing::Test {
+ protected:
+  void start_server(const std::string& server_extra = "", const std::string& durability = "sync",
+                    int shards = 2) {
+    server_ = std::make_unique<testing::ServerProcess>(
+        SWARMEX_SERVER_BINARY, dir_.path(), testing::test_config(server_extra, durability, shards));
+    server_->start();
+  }
+  void SetUp() override { start_server(); }
+  void TearDown() override {
+    if (server_ && server_->running()) {
+      server_->stop();
+      if (HasFailure()) std::printf("--- swarmexd output ---\n%s\n", server_->output().c_str());
+    }
+  }
+  std::unique_ptr<Conn> connect() { return std::make_unique<Conn>(server_->port()); }
+  std::unique_ptr<Conn> tenant(const std::string& name = "tenant-a") {
+    auto c = connect();
+    auto r = c->logon(name, wire::Role::Tenant);
+    EXPECT_TRUE(r.ok()) << r.text;
+    return c;
+  }
+  std::unique_ptr<Conn> host(const std::string& name = "host-a1") {
+    auto c = connect();
+    auto r = c->logon(name, wire::Role::Host);
+    EXPECT_TRUE(r.ok()) << r.text;
+    return c;
+  }
+
+  testing::TempDir dir_;
+  std::unique_ptr<testing::ServerProcess> server_;
+};
+
+}  // namespace swarmex::e2e

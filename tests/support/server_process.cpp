@@ -1,0 +1,147 @@
+#include "server_process.hpp"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+#include <thread>
+
+namespace swarmex::testing {
+
+ServerProcess::ServerProcess(std::string binary, std::string dir, std::string config_toml)
+    : binary_(std::move(binary)),
+      dir_(std::move(dir)),
+      journal_(dir_ + "/journal"),
+      log_(dir_ + "/swarmexd.log") {
+  std::ofstream(dir_ + "/swarmex.toml") << config_toml;
+}
+
+ServerProcess::~ServerProcess() {
+  if (running()) kill();
+}
+
+std::string ServerProcess::output() const {
+  std::ifstream in(log_);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+void ServerProcess::start(int timeout_ms) {
+  const std::size_t output_before = output().size();  // earlier runs' lines do not count
+  const pid_t pid = ::fork();
+  if (pid < 0) throw std::runtime_error("fork failed");
+  if (pid == 0) {
+    const int fd = ::open(log_.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+    ::dup2(fd, 1);
+    ::dup2(fd, 2);
+    const std::string config = dir_ + "/swarmex.toml";
+    ::execl(binary_.c_str(), binary_.c_str(), "--config", config.c_str(), "--listen", "127.0.0.1:0",
+            "--journal-dir", journal_.c_str(), "--log-level", "warn", nullptr);
+    ::_exit(127);
+  }
+  pid_ = pid;
+  const std::size_t seen = output_before;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+  const std::string marker = "listening on 127.0.0.1:";
+  for (;;) {
+    const std::string out = output();
+    // Each start appends to the log: look only after what earlier starts printed.
+    const auto at = out.find(marker, seen);
+    if (at != std::string::npos && out.find(' ', at + marker.size()) != std::string::npos) {
+      port_ = std::stoi(out.substr(at + marker.size()));
+      return;
+    }
+    int status = 0;
+    if (::waitpid(pid_, &status, WNOHANG) == pid_) {
+      pid_ = -1;
+      throw std::runtime_error("swarmexd exited at start-up:\n" + out);
+    }
+    if (std::chrono::steady_clock::now() > deadline) {
+      kill();
+      throw std::runtime_error("swarmexd did not start in time:\n" + out);
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+}
+
+void ServerProcess::reap(int timeout_ms) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+  int status = 0;
+  while (::waitpid(pid_, &status, WNOHANG) != pid_) {
+    if (std::chrono::steady_clock::now() > deadline) {
+      ::kill(pid_, SIGKILL);
+      ::waitpid(pid_, &status, 0);
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  pid_ = -1;
+}
+
+void ServerProcess::stop() {
+  if (!running()) return;
+  ::kill(pid_, SIGTERM);
+  reap(10000);
+}
+
+void ServerProcess::kill() {
+  if (!running()) return;
+  ::kill(pid_, SIGKILL);
+  reap(10000);
+}
+
+namespace {
+std::string principal(const std::string& name, int id, const std::string& role, int host_id,
+                      const std::string& hash) {
+  std::string s = "[[principals]]\nname = \"" + name + "\"\nid = " + std::to_string(id) +
+                  "\nrole = \"" + role + "\"\ntoken_hash = \"" + hash + "\"\n";
+  if (host_id) s += "host_id = " + std::to_string(host_id) + "\n";
+  return s + "\n";
+}
+}  // namespace
+
+std::string test_config(const std::string& server_extra, const std::string& durability,
+                        int shards) {
+  std::string c = "[server]\nio_threads = 2\n" + server_extra + "\n\n";
+  c += "[engine]\nshards = " + std::to_string(shards) + "\norder_capacity = 65536\n\n";
+  c += "[journal]\ndurability = \"" + durability + "\"\nsegment_bytes = 1048576\n\n";
+  const char* instruments[][3] = {{"1", "cpu.pool-a.spot", "cpu"},
+                                  {"2", "mem.pool-a.spot", "mem"},
+                                  {"3", "cpu.pool-b.spot", "cpu"}};
+  for (const auto& i : instruments)
+    c += std::string("[[instruments]]\nid = ") + i[0] + "\nsymbol = \"" + i[1] +
+         "\"\nresource = \"" + i[2] +
+         "\"\npool = \"pool-a\"\ntick = 100\nband_min = 100\nband_max = 10000000\n\n";
+  // A band so high that price x qty overflows int64 inside the allowed ranges.
+  c += "[[instruments]]\nid = 9\nsymbol = \"mig.7g.80gb.pool-a.spot\"\nresource = \"mig.7g.80gb\"\n"
+       "pool = \"pool-a\"\ntick = 10000000000000\nband_min = 5000000000000000000\n"
+       "band_max = 9000000000000000000\nmax_qty = 7\n\n";
+  // Hashes of "<name>-token" (the same as etc/swarmex.toml).
+  c += principal("tenant-a", 1, "tenant", 0,
+                 "pbkdf2-sha256$10000$80a707af7dc77ee1228f9127180f3964$"
+                 "01b228ff148ed682c9be9e024edc05e212db51b250e41224f1bd6892a34dac4e");
+  c += principal("tenant-b", 2, "tenant", 0,
+                 "pbkdf2-sha256$10000$df6b6a5f230ea55af66fbc138653f509$"
+                 "d525ccc9a02f05207fcbfd28e9f9df9aa7579285b5e09690997e7ffe8af0f3be");
+  c += principal("tenant-c", 3, "tenant", 0,
+                 "pbkdf2-sha256$10000$3c88b6c4e7210d1c63de91a2dbfcc1bc$"
+                 "dfa178db51f5366f5096a3f1b51af3a223260c095d2e1010da68e9e00286e690");
+  c += principal("host-a1", 101, "host", 1,
+                 "pbkdf2-sha256$10000$9c4f2e9bcab8bdd516d86dea74b4428b$"
+                 "de869b534bac2d1a8df5429342b292c2dbbe006c2d289530326d039f19f58968");
+  c += principal("host-b1", 102, "host", 2,
+                 "pbkdf2-sha256$10000$a7fb70222ce1c3eab21761e89b99a0ac$"
+                 "fdeb06fcaed1d183fd348545886e06aa84102c3f42fbca7e0bdccc66051f5d77");
+  c += principal("operator", 900, "operator", 0,
+                 "pbkdf2-sha256$10000$06e55b633481f7bb072957eabcf110c9$"
+                 "fb9fb75e5cd73210e65b09167008722cffe54c316e07ff5dfccffe5ba26ce7d3");
+  return c;
+}
+
+}  // namespace swarmex::testing
