@@ -1,5 +1,7 @@
 #include "exchange.hpp"
 
+#include <cstdio>
+
 #include "swarmex/journal/recovery.hpp"
 
 namespace swarmex::gateway {
@@ -31,9 +33,12 @@ Exchange::Exchange(const Config& config, moodycamel::BlockingConcurrentQueue<eng
       journal::Recovered rec = journal::recover(*s->files, opt);  // throws on corruption
       for (auto& line : rec.log)
         log_.push_back("shard " + std::to_string(i) + ": " + line);
+      char hash[32];
+      std::snprintf(hash, sizeof hash, "%016llx",
+                    static_cast<unsigned long long>(rec.engine->state_hash()));
       log_.push_back("shard " + std::to_string(i) + ": recovered to seq " +
-                     std::to_string(rec.engine->last_seq()) + ", " + std::to_string(rec.replayed) +
-                     " commands replayed");
+                     std::to_string(rec.engine->last_seq()) + " state hash " + hash + " (" +
+                     std::to_string(rec.replayed) + " commands replayed)");
       engine = std::move(rec.engine);
       Shard* raw = s.get();
       s->journal = std::make_unique<journal::JournalWriter>(

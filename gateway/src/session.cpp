@@ -279,6 +279,8 @@ void Session::finish_logon(std::uint64_t resume_from_seq) {
 void Session::reject_order(RejectReason why, std::uint64_t client_order_id, engine::OrderId id,
                            engine::InstrumentId instrument, engine::Side side, engine::Price price,
                            engine::Qty qty) {
+  // Refused before the engine: not journaled, so not on the replayable stream (stream_seq 0)
+  // and answered to this session only.
   ExecReport r{};
   r.kind = wire::ExecKind::Rejected;
   r.reject_reason = why;
@@ -289,10 +291,7 @@ void Session::reject_order(RejectReason why, std::uint64_t client_order_id, engi
   r.price = price;
   r.qty = qty;
   r.time_ns = wall_ns();
-  const ExecReport& stamped = state_->append(r);
-  const auto frame = encode(thread_.writer(), stamped);
-  for (Session* s : state_->sessions)
-    s->send(frame);
+  send(encode(thread_.writer(), r));
 }
 
 void Session::on_new_order(const wire::NewOrder& o, RejectReason verdict) {

@@ -44,7 +44,7 @@ int main(int argc, char** argv) {
 
     swarmex::gateway::Server server(config);
     for (const auto& line : server.recovery_log())
-      spdlog::info("{}", line);
+      std::printf("swarmexd: %s\n", line.c_str());
     server.start();
     std::printf("swarmexd: listening on %s:%u (shards %u, io threads %u, durability %s)\n",
                 config.server.listen_address.c_str(), server.port(), config.engine.shards,
