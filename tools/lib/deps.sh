@@ -5,6 +5,7 @@ SWARMEX_PACKAGES=(
   libboost-dev libconcurrentqueue-dev libflatbuffers-dev flatbuffers-compiler
   libjemalloc-dev liburing-dev libgtest-dev libgmock-dev libbenchmark-dev
   libtomlplusplus-dev libcli11-dev libspdlog-dev libfmt-dev libssl-dev
+  clang libclang-rt-14-dev
 )
 
 swarmex_install_deps() {
