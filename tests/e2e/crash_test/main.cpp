@@ -8,7 +8,6 @@
 #include <cstdio>
 #include <filesystem>
 #include <random>
-#include <regex>
 #include <thread>
 
 #include "server_process.hpp"
@@ -90,11 +89,18 @@ int main(int argc, char** argv) {
     const std::string out = server.output();
     const std::string restart = out.substr(out.rfind("shard 0: recovered"));
     for (std::uint32_t i = 0; i < cfg.engine.shards; ++i) {
-      std::smatch m;
-      const std::regex re("shard " + std::to_string(i) +
-                          ": recovered to seq ([0-9]+) state hash ([0-9a-f]+)");
-      if (!std::regex_search(restart, m, re) || std::stoull(m[1]) != offline[i].first ||
-          std::stoull(m[2], nullptr, 16) != offline[i].second) {
+      const std::string key = "shard " + std::to_string(i) + ": recovered to seq ";
+      const auto at = restart.find(key);
+      bool same = at != std::string::npos;
+      if (same) {
+        std::size_t used = 0;
+        const std::string rest = restart.substr(at + key.size());
+        const auto seq = std::stoull(rest, &used);
+        const auto hash_at = rest.find("state hash ");
+        same = hash_at != std::string::npos && seq == offline[i].first &&
+               std::stoull(rest.substr(hash_at + 11), nullptr, 16) == offline[i].second;
+      }
+      if (!same) {
         ++mismatches;
         std::printf("round %d: shard %u: restarted state differs from a fresh replay\n", round, i);
       }
