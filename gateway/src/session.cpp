@@ -60,7 +60,7 @@ Session::Session(IoThread& thread, asio::ip::tcp::socket socket, std::uint64_t i
   resume_from_seq_ = logon.resume_from_seq;
   cancel_on_disconnect_ = logon.cancel_on_disconnect;
   if (logon.heartbeat_interval_ms > 0) heartbeat_interval_ms_ = logon.heartbeat_interval_ms;
-  std::memcpy(in_.data(), unread.data(), unread.size());
+  if (!unread.empty()) std::memcpy(in_.data(), unread.data(), unread.size());
   in_end_ = unread.size();
 }
 
@@ -226,7 +226,7 @@ void Session::on_logon(const wire::Logon& l) {
     state_ = thread_.principal(p->id);
     state_->sessions.push_back(this);
     finish_logon(st.resume_from_seq);
-    std::memcpy(in_.data(), unread.data(), unread.size());
+    if (!unread.empty()) std::memcpy(in_.data(), unread.data(), unread.size());
     in_end_ = unread.size();
     return;  // process_input continues with what followed the Logon
   }

@@ -1,0 +1,187 @@
+// A blocking client of the Swarmex wire protocol over one TCP connection (TCP_NODELAY): the CLI,
+// the load generator and the end-to-end tests speak to swarmexd through it. Sends and receives
+// reuse their buffers, so the steady state allocates nothing per message. Not thread-safe: one
+// thread drives a Client at a time.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+#include "swarmex/engine/types.hpp"
+#include "swarmex/gateway/codec.hpp"
+
+namespace swarmex::gateway {
+
+// Server frames can be larger than client frames (snapshots, session lists).
+inline constexpr std::uint32_t kDefaultClientMaxFrameBytes = 16 * 1024 * 1024;
+
+// Connection failures, end of stream, socket errors, timeouts of blocking sends, and frames from
+// the server that fail verification.
+class ClientError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// The wire enums are 1:1 with the engine's, whose to_string gives the stable names.
+inline engine::RejectReason to_engine(wire::RejectReason r) noexcept {
+  return static_cast<engine::RejectReason>(r);
+}
+inline engine::CancelReason to_engine(wire::CancelReason r) noexcept {
+  return static_cast<engine::CancelReason>(r);
+}
+
+struct Endpoint {
+  std::string host;
+  std::uint16_t port = 0;
+};
+// "host:port" or "[v6]:port"; throws std::invalid_argument.
+Endpoint parse_endpoint(std::string_view text);
+
+struct LogonResult {
+  engine::RejectReason reason = engine::RejectReason::None;  // None: logged on
+  std::string text;                                          // LogonReject / Error text
+  std::uint64_t session_id = 0;
+  std::uint32_t principal_id = 0;
+  wire::Role role = wire::Role::Tenant;
+  std::uint32_t host_id = 0;  // hosts only
+  std::uint64_t next_stream_seq = 0;
+  std::uint32_t heartbeat_interval_ms = 0;
+
+  [[nodiscard]] bool ok() const noexcept { return reason == engine::RejectReason::None; }
+};
+
+// The fields of a NewOrder.
+struct OrderSpec {
+  std::uint64_t client_order_id = 0;
+  std::uint32_t instrument = 0;
+  wire::Side side = wire::Side::Buy;
+  wire::OrderType type = wire::OrderType::Limit;
+  wire::TimeInForce time_in_force = wire::TimeInForce::Gtc;
+  std::int64_t price = 0;
+  std::int64_t qty = 0;
+  std::int64_t min_qty = 0;
+  wire::StpMode stp = wire::StpMode::CancelNewest;
+  bool post_only = false;
+  std::int64_t expire_time_ns = 0;
+};
+
+// Names an order: the exchange's order_id, or the client_order_id it was sent with.
+struct OrderRef {
+  std::uint64_t client_order_id = 0;
+  std::uint64_t order_id = 0;
+};
+
+// Admin SetParams: a field left at 0 keeps its value.
+struct ParamsSpec {
+  std::uint32_t instrument = 0;
+  std::int64_t band_min = 0;
+  std::int64_t band_max = 0;
+  std::int64_t min_qty = 0;
+  std::int64_t max_qty = 0;
+  std::int64_t market_protection_ticks = 0;
+};
+
+// Admin CreateInstrument.
+struct InstrumentSpec {
+  std::uint32_t id = 0;
+  std::string symbol{};
+  std::string resource{};
+  std::string pool{};
+  std::int64_t tick = 0;
+  std::int64_t lot = 0;
+  std::int64_t min_qty = 0;
+  std::int64_t max_qty = 0;
+  std::int64_t band_min = 0;
+  std::int64_t band_max = 0;
+  std::int64_t market_protection_ticks = 0;
+};
+
+// A moved-from Client may only be destroyed or assigned to.
+class Client {
+ public:
+  explicit Client(std::uint32_t max_frame_bytes = kDefaultClientMaxFrameBytes);
+  ~Client();
+  Client(Client&&) noexcept;
+  Client& operator=(Client&&) noexcept;
+  Client(const Client&) = delete;
+  Client& operator=(const Client&) = delete;
+
+  // Resolves and connects within `timeout`; throws ClientError.
+  void connect(std::string_view host, std::uint16_t port, std::chrono::milliseconds timeout);
+  void connect(const Endpoint& endpoint, std::chrono::milliseconds timeout) {
+    connect(endpoint.host, endpoint.port, timeout);
+  }
+  void close() noexcept;
+  [[nodiscard]] bool is_open() const noexcept;
+  // The socket (non-blocking) for epoll-driven callers; -1 when closed.
+  [[nodiscard]] int native_handle() const noexcept;
+
+  // ---- sending: a frame from FrameWriter, or any bytes for tests -------------------------------
+  // Writes the frame, after anything queued. Blocks at most send_timeout() for socket space.
+  void send(std::span<const std::uint8_t> frame);
+  // Writes bytes as they are (malformed frames, partial frames) without looking at them.
+  void send_raw(std::span<const std::uint8_t> bytes) { send(bytes); }
+  // Appends to the send buffer without writing; flush() writes it all.
+  void queue(std::span<const std::uint8_t> frame);
+  void flush();
+  [[nodiscard]] std::size_t queued_bytes() const noexcept;
+  // With batching on, the typed helpers below queue instead of sending.
+  void set_batching(bool on) noexcept;
+  void set_send_timeout(std::chrono::milliseconds timeout) noexcept;
+  [[nodiscard]] std::chrono::milliseconds send_timeout() const noexcept;
+
+  // ---- receiving -------------------------------------------------------------------------------
+  // The next verified message, or nullptr when none arrives within `timeout` (zero: never
+  // waits; a year or more: waits for ever). The pointer stays valid until the next receive /
+  // try_receive. Throws ClientError on end of stream, socket errors and frames that fail
+  // decode_frame.
+  const wire::Message* receive(std::chrono::nanoseconds timeout);
+  // receive() that never waits: one non-blocking read at most.
+  const wire::Message* try_receive() { return receive(std::chrono::nanoseconds::zero()); }
+  // Whole frames already buffered (no system call needed to return them).
+  [[nodiscard]] bool has_buffered_frame() const noexcept;
+
+  // ---- session ---------------------------------------------------------------------------------
+  // Sends Logon and waits for LogonAck / LogonReject (or Error), skipping heartbeats.
+  LogonResult logon(std::string_view principal, std::string_view token, wire::Role role,
+                    std::uint64_t resume_from_seq = 0, bool cancel_on_disconnect = false,
+                    std::chrono::milliseconds timeout = std::chrono::seconds(5));
+  void heartbeat(std::int64_t time_ns = 0);
+
+  // ---- typed requests (one frame each) ---------------------------------------------------------
+  void new_order(const OrderSpec& order);
+  void cancel_order(std::uint32_t instrument, OrderRef ref);
+  void modify_order(std::uint32_t instrument, OrderRef ref, std::int64_t price, std::int64_t qty);
+  void mass_cancel(std::uint32_t instrument = engine::kAllInstruments);
+  void subscribe_market_data(std::span<const std::uint32_t> instruments, std::uint32_t depth = 10);
+  void subscribe_fills(std::uint32_t host_id, std::uint64_t from_seq);
+  void enactment_report(std::uint64_t fill_stream_seq, bool enforced, std::string_view reason,
+                        std::int64_t fill_to_enforced_ns);
+
+  void admin_create_instrument(std::uint64_t request_id, const InstrumentSpec& spec);
+  void admin_set_params(std::uint64_t request_id, const ParamsSpec& params);
+  void admin_halt(std::uint64_t request_id, std::uint32_t instrument);
+  void admin_resume(std::uint64_t request_id, std::uint32_t instrument);
+  void admin_take_snapshot(std::uint64_t request_id);
+  void admin_list_instruments(std::uint64_t request_id);
+  void admin_list_sessions(std::uint64_t request_id);
+
+  // For messages without a helper: build on writer().fbb(), then send(writer().finish(body)).
+  FrameWriter& writer() noexcept;
+
+  [[nodiscard]] std::uint64_t bytes_sent() const noexcept;
+  [[nodiscard]] std::uint64_t bytes_received() const noexcept;
+
+ private:
+  struct Impl;
+  void emit(std::span<const std::uint8_t> frame);
+  void admin(std::uint64_t request_id, wire::AdminAction type, flatbuffers::Offset<void> action);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace swarmex::gateway

@@ -1,0 +1,98 @@
+// The CLI's pieces that need no server: token hashes and how messages print.
+#include <gtest/gtest.h>
+
+#include <vector>
+
+#include "message_format.hpp"
+#include "token_command.hpp"
+
+namespace swarmex::cli {
+namespace {
+
+std::vector<std::uint8_t> unhex(std::string_view s) {
+  std::vector<std::uint8_t> out;
+  for (std::size_t i = 0; i < s.size(); i += 2)
+    out.push_back(static_cast<std::uint8_t>(std::stoi(std::string(s.substr(i, 2)), nullptr, 16)));
+  return out;
+}
+
+TEST(TokenHashTest, ReproducesTheSampleConfigHash) {
+  // etc/swarmex.toml: tenant-a's token is "tenant-a-token".
+  const auto salt = unhex("80a707af7dc77ee1228f9127180f3964");
+  EXPECT_EQ(token_hash("tenant-a-token", 10000, salt),
+            "pbkdf2-sha256$10000$80a707af7dc77ee1228f9127180f3964$"
+            "01b228ff148ed682c9be9e024edc05e212db51b250e41224f1bd6892a34dac4e");
+}
+
+TEST(TokenHashTest, RandomSaltsDiffer) {
+  const std::string a = token_hash("t", 1000);
+  const std::string b = token_hash("t", 1000);
+  EXPECT_NE(a, b);
+  EXPECT_EQ(a.rfind("pbkdf2-sha256$1000$", 0), 0u);
+  EXPECT_EQ(a.size(), std::string("pbkdf2-sha256$1000$").size() + 32 + 1 + 64);
+}
+
+const wire::Message& decoded(std::span<const std::uint8_t> frame, std::vector<std::uint8_t>& keep) {
+  keep.assign(frame.begin(), frame.end());
+  const wire::Message* m = nullptr;
+  EXPECT_EQ(gateway::decode_frame(keep, &m), engine::RejectReason::None);
+  return *m;
+}
+
+TEST(MessageFormatTest, RejectsPrintTheirReasonName) {
+  gateway::FrameWriter w;
+  std::vector<std::uint8_t> keep;
+  const auto& m = decoded(w.finish(wire::CreateExecutionReport(
+                              w.fbb(), wire::ExecKind::Rejected, wire::RejectReason::PriceOffTick,
+                              wire::CancelReason::Requested, 42, 0, 1)),
+                          keep);
+  EXPECT_NE(format_message(m, false).find("reason=price_off_tick"), std::string::npos);
+  const std::string json = format_message(m, true);
+  EXPECT_NE(json.find(R"("reject_reason":"price_off_tick")"), std::string::npos);
+  EXPECT_NE(json.find(R"("kind":"rejected")"), std::string::npos);
+  EXPECT_NE(json.find(R"("client_order_id":42)"), std::string::npos);
+  EXPECT_EQ(json.find('\n'), std::string::npos);
+}
+
+TEST(MessageFormatTest, CancelsPrintTheirReasonName) {
+  gateway::FrameWriter w;
+  std::vector<std::uint8_t> keep;
+  const auto& m = decoded(w.finish(wire::CreateExecutionReport(
+                              w.fbb(), wire::ExecKind::Cancelled, wire::RejectReason::None,
+                              wire::CancelReason::IocRemainder, 7, 9, 1)),
+                          keep);
+  EXPECT_NE(format_message(m, false).find("reason=ioc_remainder"), std::string::npos);
+  EXPECT_NE(format_message(m, true).find(R"("cancel_reason":"ioc_remainder")"), std::string::npos);
+}
+
+TEST(MessageFormatTest, AdminAckJsonEscapesText) {
+  gateway::FrameWriter w;
+  std::vector<std::uint8_t> keep;
+  auto text = w.fbb().CreateString("bad \"band\"\n");
+  const auto& m = decoded(
+      w.finish(wire::CreateAdminAck(w.fbb(), 5, false, wire::RejectReason::InvalidParameter, text)),
+      keep);
+  const std::string json = format_message(m, true);
+  EXPECT_NE(json.find(R"("text":"bad \"band\"\n")"), std::string::npos) << json;
+  EXPECT_NE(json.find(R"("reason":"invalid_parameter")"), std::string::npos);
+  EXPECT_NE(format_message(m, false).find("FAILED request_id=5 reason=invalid_parameter"),
+            std::string::npos);
+}
+
+TEST(MessageFormatTest, SnapshotListsAsksAboveBids) {
+  gateway::FrameWriter w;
+  std::vector<std::uint8_t> keep;
+  const std::vector<wire::Level> bids{{900, 5, 2}, {800, 1, 1}};
+  const std::vector<wire::Level> asks{{1000, 3, 1}, {1100, 4, 2}};
+  const auto& m =
+      decoded(w.finish(wire::CreateBookSnapshotDirect(w.fbb(), 1, 10, &bids, &asks)), keep);
+  const std::string text = format_message(m, false);
+  EXPECT_LT(text.find("1100"), text.find("1000"));
+  EXPECT_LT(text.find("1000"), text.find("900"));
+  EXPECT_LT(text.find("900"), text.find("800"));
+  EXPECT_NE(format_message(m, true).find(R"("asks":[{"price":1000,"qty":3,"orders":1})"),
+            std::string::npos);
+}
+
+}  // namespace
+}  // namespace swarmex::cli

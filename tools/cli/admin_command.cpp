@@ -1,0 +1,99 @@
+#include "admin_command.hpp"
+
+#include <fmt/format.h>
+
+#include <functional>
+#include <memory>
+
+#include "connection.hpp"
+
+namespace swarmex::cli {
+namespace {
+
+struct AdminOptions {
+  ConnectionOptions connection;
+  std::uint32_t instrument = 0;
+  gateway::ParamsSpec params;
+  gateway::InstrumentSpec spec;
+};
+
+using Request = std::function<void(gateway::Client&, std::uint64_t request_id)>;
+
+// Sends one admin request and prints its AdminAck.
+int run_admin(const AdminOptions& o, const Request& request) {
+  Session session(o.connection, wire::Role::Operator);
+  const std::uint64_t request_id = fresh_id();
+  request(session.client(), request_id);
+  const auto deadline = Clock::now() + std::chrono::milliseconds(o.connection.timeout_ms);
+  while (const wire::Message* m = session.next(deadline)) {
+    const auto* ack = m->body_as_AdminAck();
+    if (ack == nullptr || ack->request_id() != request_id) continue;
+    session.print(*m);
+    return ack->ok() ? kExitOk : kExitRejected;
+  }
+  throw CliError(fmt::format("no AdminAck within {} ms", o.connection.timeout_ms));
+}
+
+CLI::App* add_verb(CLI::App& admin, int& exit_code, const std::shared_ptr<AdminOptions>& o,
+                   const char* name, const char* help, Request request) {
+  auto* sub = admin.add_subcommand(name, help);
+  add_connection_options(*sub, o->connection);
+  sub->callback([&exit_code, o, request = std::move(request)] {
+    run_guarded(exit_code, [&] { return run_admin(*o, request); });
+  });
+  return sub;
+}
+
+}  // namespace
+
+void add_admin_command(CLI::App& app, int& exit_code) {
+  auto* admin = app.add_subcommand("admin", "operator requests (operator role)");
+  admin->require_subcommand(1);
+  auto o = std::make_shared<AdminOptions>();
+  AdminOptions& opt = *o;
+
+  add_verb(*admin, exit_code, o, "instruments", "list instruments and their parameters",
+           [](gateway::Client& c, std::uint64_t id) { c.admin_list_instruments(id); });
+  add_verb(*admin, exit_code, o, "sessions", "list open sessions",
+           [](gateway::Client& c, std::uint64_t id) { c.admin_list_sessions(id); });
+  add_verb(*admin, exit_code, o, "snapshot", "take an engine snapshot now",
+           [](gateway::Client& c, std::uint64_t id) { c.admin_take_snapshot(id); });
+  add_verb(*admin, exit_code, o, "halt", "halt trading on an instrument",
+           [&opt](gateway::Client& c, std::uint64_t id) { c.admin_halt(id, opt.instrument); })
+      ->add_option("INSTRUMENT", opt.instrument, "instrument id")
+      ->required();
+  add_verb(*admin, exit_code, o, "resume", "resume trading on an instrument",
+           [&opt](gateway::Client& c, std::uint64_t id) { c.admin_resume(id, opt.instrument); })
+      ->add_option("INSTRUMENT", opt.instrument, "instrument id")
+      ->required();
+
+  auto* params = add_verb(
+      *admin, exit_code, o, "params", "change live trading parameters (0 or absent: unchanged)",
+      [&opt](gateway::Client& c, std::uint64_t id) { c.admin_set_params(id, opt.params); });
+  params->add_option("INSTRUMENT", opt.params.instrument, "instrument id")->required();
+  params->add_option("--band-min", opt.params.band_min, "lowest accepted price");
+  params->add_option("--band-max", opt.params.band_max, "highest accepted price");
+  params->add_option("--min-qty", opt.params.min_qty, "smallest order quantity");
+  params->add_option("--max-qty", opt.params.max_qty, "largest order quantity");
+  params->add_option("--market-protection-ticks", opt.params.market_protection_ticks,
+                     "how far a market order may trade through the best price");
+
+  auto* create = add_verb(
+      *admin, exit_code, o, "create", "create an instrument",
+      [&opt](gateway::Client& c, std::uint64_t id) { c.admin_create_instrument(id, opt.spec); });
+  gateway::InstrumentSpec& s = opt.spec;
+  create->add_option("--id", s.id, "instrument id")->required();
+  create->add_option("--symbol", s.symbol, "e.g. cpu.pool-a.spot")->required();
+  create->add_option("--resource", s.resource, "cpu, mem, io, mig.<profile>")->required();
+  create->add_option("--pool", s.pool, "placement pool")->required();
+  create->add_option("--tick", s.tick, "price tick")->required();
+  create->add_option("--lot", s.lot, "quantity lot");
+  create->add_option("--min-qty", s.min_qty, "smallest order quantity");
+  create->add_option("--max-qty", s.max_qty, "largest order quantity");
+  create->add_option("--band-min", s.band_min, "lowest accepted price")->required();
+  create->add_option("--band-max", s.band_max, "highest accepted price")->required();
+  create->add_option("--market-protection-ticks", s.market_protection_ticks,
+                     "how far a market order may trade through the best price");
+}
+
+}  // namespace swarmex::cli

@@ -1,0 +1,105 @@
+#include "connection.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "message_format.hpp"
+
+namespace swarmex::cli {
+namespace {
+
+wire::Role parse_role(const std::string& name) {
+  if (name == "tenant") return wire::Role::Tenant;
+  if (name == "host") return wire::Role::Host;
+  if (name == "operator") return wire::Role::Operator;
+  throw CliError("unknown role '" + name + "' (tenant, host or operator)");
+}
+
+}  // namespace
+
+void add_connection_options(CLI::App& command, ConnectionOptions& options) {
+  command.add_option("--server", options.server, "swarmexd address HOST:PORT")
+      ->envname("SWARMEX_SERVER")
+      ->capture_default_str();
+  command.add_option("--principal", options.principal, "principal name")
+      ->envname("SWARMEX_PRINCIPAL");
+  command.add_option("--token", options.token, "principal's token")->envname("SWARMEX_TOKEN");
+  command.add_option("--role", options.role, "tenant, host or operator (default: per command)")
+      ->envname("SWARMEX_ROLE")
+      ->check(CLI::IsMember({"tenant", "host", "operator"}));
+  command.add_option("--timeout-ms", options.timeout_ms, "connect / logon timeout")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  command.add_flag("--json", options.json, "one JSON object per line");
+}
+
+void run_guarded(int& exit_code, const std::function<int()>& body) {
+  try {
+    exit_code = body();
+  } catch (const CliError& e) {
+    fmt::print(stderr, "swarmex: {}\n", e.what());
+    exit_code = e.exit_code();
+  } catch (const std::exception& e) {
+    fmt::print(stderr, "swarmex: {}\n", e.what());
+    exit_code = kExitError;
+  }
+}
+
+Session::Session(const ConnectionOptions& options, wire::Role default_role,
+                 bool cancel_on_disconnect)
+    : json_(options.json) {
+  if (options.principal.empty())
+    throw CliError("no principal: give --principal or set SWARMEX_PRINCIPAL");
+  if (options.token.empty()) throw CliError("no token: give --token or set SWARMEX_TOKEN");
+  const wire::Role role = options.role.empty() ? default_role : parse_role(options.role);
+  gateway::Endpoint endpoint;
+  try {
+    endpoint = gateway::parse_endpoint(options.server);
+  } catch (const std::invalid_argument& e) {
+    throw CliError(std::string("--server: ") + e.what());
+  }
+  const std::chrono::milliseconds timeout(options.timeout_ms);
+  client_.connect(endpoint, timeout);
+  logon_ = client_.logon(options.principal, options.token, role, 0, cancel_on_disconnect, timeout);
+  if (!logon_.ok())
+    throw CliError(fmt::format("logon refused: {}{}{}", engine::to_string(logon_.reason),
+                               logon_.text.empty() ? "" : ": ", logon_.text));
+  if (logon_.heartbeat_interval_ms > 0)
+    heartbeat_interval_ = std::chrono::milliseconds(logon_.heartbeat_interval_ms);
+  last_sent_ = Clock::now();
+}
+
+const wire::Message* Session::next(Clock::time_point deadline) {
+  for (;;) {
+    const auto now = Clock::now();
+    if (now - last_sent_ >= heartbeat_interval_) {
+      client_.heartbeat();
+      last_sent_ = now;
+    }
+    if (now >= deadline) return nullptr;
+    const auto wait = std::min(deadline, last_sent_ + heartbeat_interval_) - now;
+    const wire::Message* m = client_.receive(wait);
+    if (m == nullptr || m->body_type() == wire::Body::Heartbeat) continue;
+    if (m->body_type() == wire::Body::Error) {
+      const auto* e = m->body_as_Error();
+      throw CliError(fmt::format("server error: {}{}{}",
+                                 engine::to_string(gateway::to_engine(e->reason())),
+                                 e->text() ? ": " : "", e->text() ? e->text()->str() : ""));
+    }
+    return m;
+  }
+}
+
+void Session::print(const wire::Message& message) const {
+  fmt::print("{}\n", format_message(message, json_));
+  std::fflush(stdout);  // followers are often piped into other tools
+}
+
+std::uint64_t fresh_id() {
+  return static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(
+                                        std::chrono::system_clock::now().time_since_epoch())
+                                        .count());
+}
+
+}  // namespace swarmex::cli

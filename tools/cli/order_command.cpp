@@ -1,0 +1,224 @@
+#include "order_command.hpp"
+
+#include <fmt/format.h>
+
+#include <map>
+#include <memory>
+#include <optional>
+
+#include "connection.hpp"
+
+namespace swarmex::cli {
+namespace {
+
+struct OrderOptions {
+  ConnectionOptions connection;
+  std::uint32_t instrument = 0;
+  std::string side = "buy";
+  std::string type = "limit";
+  std::string tif = "gtc";
+  std::string stp = "cancel_newest";
+  std::int64_t price = 0;
+  std::int64_t qty = 0;
+  std::int64_t min_qty = 0;
+  bool post_only = false;
+  std::uint64_t client_order_id = 0;
+  std::uint64_t order_id = 0;
+  int wait_ms = 2000;
+  int settle_ms = 100;
+};
+
+template <typename Enum>
+Enum parse_enum(const std::string& text, const std::map<std::string, Enum>& names,
+                const char* what) {
+  const auto it = names.find(text);
+  if (it == names.end()) throw CliError(fmt::format("unknown {} '{}'", what, text));
+  return it->second;
+}
+
+bool is_report_for(const wire::Message& m, const gateway::OrderRef& ref) {
+  const auto* r = m.body_as_ExecutionReport();
+  if (r == nullptr) return false;
+  return (ref.client_order_id != 0 && r->client_order_id() == ref.client_order_id) ||
+         (ref.order_id != 0 && r->order_id() == ref.order_id);
+}
+
+// What ends the wait for an order's reports.
+enum class Until { Terminal, Cancelled, Modified, Quiet };
+
+// Prints the reports of `ref` until `until` is met, the wait runs out, or (once an answer came)
+// the stream is quiet for settle_ms. Returns the exit code.
+int collect(Session& session, const gateway::OrderRef& ref, Until until, const OrderOptions& o) {
+  const auto deadline = Clock::now() + std::chrono::milliseconds(o.wait_ms);
+  const auto settle = std::chrono::milliseconds(o.settle_ms);
+  std::optional<Clock::time_point> quiet_deadline;
+  bool answered = false;
+  bool rejected = false;
+  for (;;) {
+    const auto until_time = quiet_deadline ? std::min(deadline, *quiet_deadline) : deadline;
+    const wire::Message* m = session.next(until_time);
+    if (m == nullptr) break;
+    if (!is_report_for(*m, ref)) continue;
+    const auto* r = m->body_as_ExecutionReport();
+    const auto kind = r->kind();
+    // A cancel or modify is itself acknowledged with an Accepted report of the order; the user
+    // asked about its outcome.
+    if (until != Until::Terminal && until != Until::Quiet && kind == wire::ExecKind::Accepted)
+      continue;
+    session.print(*m);
+    answered = true;
+    if (kind == wire::ExecKind::Rejected) {
+      rejected = true;
+      break;
+    }
+    const bool gone = kind == wire::ExecKind::Cancelled || kind == wire::ExecKind::Expired ||
+                      (kind == wire::ExecKind::Filled && r->leaves_qty() == 0);
+    if (gone) break;
+    if (until == Until::Modified && kind == wire::ExecKind::Modified) {
+      quiet_deadline = Clock::now() + settle;  // a repriced order may trade at once
+      continue;
+    }
+    if (until == Until::Quiet || (until == Until::Modified && quiet_deadline))
+      quiet_deadline = Clock::now() + settle;
+  }
+  if (!answered) throw CliError(fmt::format("no execution report within {} ms", o.wait_ms));
+  return rejected ? kExitRejected : kExitOk;
+}
+
+int run_new(const OrderOptions& o) {
+  gateway::OrderSpec spec;
+  spec.client_order_id = o.client_order_id != 0 ? o.client_order_id : fresh_id();
+  spec.instrument = o.instrument;
+  spec.side = parse_enum<wire::Side>(o.side, {{"buy", wire::Side::Buy}, {"sell", wire::Side::Sell}},
+                                     "side");
+  spec.type = parse_enum<wire::OrderType>(
+      o.type, {{"limit", wire::OrderType::Limit}, {"market", wire::OrderType::Market}}, "type");
+  spec.time_in_force = parse_enum<wire::TimeInForce>(o.tif,
+                                                     {{"gtc", wire::TimeInForce::Gtc},
+                                                      {"ioc", wire::TimeInForce::Ioc},
+                                                      {"fok", wire::TimeInForce::Fok}},
+                                                     "time in force");
+  spec.stp = parse_enum<wire::StpMode>(o.stp,
+                                       {{"none", wire::StpMode::None},
+                                        {"cancel_newest", wire::StpMode::CancelNewest},
+                                        {"cancel_oldest", wire::StpMode::CancelOldest},
+                                        {"cancel_both", wire::StpMode::CancelBoth}},
+                                       "stp mode");
+  spec.price = o.price;
+  spec.qty = o.qty;
+  spec.min_qty = o.min_qty;
+  spec.post_only = o.post_only;
+  // Tenants buy and hosts sell: the side picks the default role.
+  Session session(o.connection,
+                  spec.side == wire::Side::Sell ? wire::Role::Host : wire::Role::Tenant);
+  session.client().new_order(spec);
+  // Immediate orders always end (filled or cancelled); a resting one is done once quiet.
+  const bool immediate =
+      spec.time_in_force != wire::TimeInForce::Gtc || spec.type == wire::OrderType::Market;
+  return collect(session, {.client_order_id = spec.client_order_id},
+                 immediate ? Until::Terminal : Until::Quiet, o);
+}
+
+gateway::OrderRef ref_of(const OrderOptions& o) {
+  if ((o.client_order_id == 0) == (o.order_id == 0))
+    throw CliError("name the order with exactly one of --client-order-id, --order-id");
+  return {.client_order_id = o.client_order_id, .order_id = o.order_id};
+}
+
+int run_cancel(const OrderOptions& o) {
+  const auto ref = ref_of(o);
+  Session session(o.connection, wire::Role::Tenant);
+  session.client().cancel_order(o.instrument, ref);
+  return collect(session, ref, Until::Cancelled, o);
+}
+
+int run_modify(const OrderOptions& o) {
+  const auto ref = ref_of(o);
+  Session session(o.connection, wire::Role::Tenant);
+  session.client().modify_order(o.instrument, ref, o.price, o.qty);
+  return collect(session, ref, Until::Modified, o);
+}
+
+int run_mass_cancel(const OrderOptions& o) {
+  Session session(o.connection, wire::Role::Tenant);
+  session.client().mass_cancel(o.instrument == 0 ? engine::kAllInstruments : o.instrument);
+  // Cancels arrive per order; the command ends once they stop.
+  const auto deadline = Clock::now() + std::chrono::milliseconds(o.wait_ms);
+  auto quiet = Clock::now() + std::chrono::milliseconds(o.settle_ms * 5);
+  int cancelled = 0;
+  while (const wire::Message* m = session.next(std::min(deadline, quiet))) {
+    const auto* r = m->body_as_ExecutionReport();
+    // Each engine shard acknowledges the mass cancel (Accepted); the cancels are what matter.
+    if (r == nullptr || r->kind() == wire::ExecKind::Accepted) continue;
+    session.print(*m);
+    if (r->kind() == wire::ExecKind::Cancelled) ++cancelled;
+    if (r->kind() == wire::ExecKind::Rejected) return kExitRejected;
+    quiet = Clock::now() + std::chrono::milliseconds(o.settle_ms);
+  }
+  if (!session.json()) fmt::print("{} orders cancelled\n", cancelled);
+  return kExitOk;
+}
+
+void add_wait_options(CLI::App& sub, OrderOptions& o) {
+  sub.add_option("--wait-ms", o.wait_ms, "how long to wait for the order's reports")
+      ->capture_default_str();
+  sub.add_option("--settle-ms", o.settle_ms,
+                 "after an answer, stop once no report came for this long")
+      ->capture_default_str();
+}
+
+}  // namespace
+
+void add_order_command(CLI::App& app, int& exit_code) {
+  auto* order = app.add_subcommand("order", "send orders, cancels and modifications");
+  order->require_subcommand(1);
+  auto o = std::make_shared<OrderOptions>();
+
+  auto* add = order->add_subcommand("new", "send a new order and print its first reports");
+  add->add_option("--instrument", o->instrument, "instrument id")->required();
+  add->add_option("--side", o->side, "buy (tenants) or sell (hosts)")
+      ->check(CLI::IsMember({"buy", "sell"}))
+      ->capture_default_str();
+  add->add_option("--type", o->type, "limit or market")
+      ->check(CLI::IsMember({"limit", "market"}))
+      ->capture_default_str();
+  add->add_option("--tif", o->tif, "gtc, ioc or fok")
+      ->check(CLI::IsMember({"gtc", "ioc", "fok"}))
+      ->capture_default_str();
+  add->add_option("--price", o->price, "limit price (market: protection price, 0 = none)");
+  add->add_option("--qty", o->qty, "quantity in units")->required();
+  add->add_option("--min-qty", o->min_qty, "all-or-none minimum quantity");
+  add->add_option("--stp", o->stp, "none, cancel_newest, cancel_oldest, cancel_both")
+      ->capture_default_str();
+  add->add_flag("--post-only", o->post_only, "reject instead of trading on arrival");
+  add->add_option("--client-order-id", o->client_order_id, "default: microseconds since epoch");
+  add_wait_options(*add, *o);
+  add_connection_options(*add, o->connection);
+  add->callback([&exit_code, o] { run_guarded(exit_code, [o] { return run_new(*o); }); });
+
+  auto* cancel = order->add_subcommand("cancel", "cancel one order");
+  cancel->add_option("--instrument", o->instrument, "instrument id")->required();
+  cancel->add_option("--client-order-id", o->client_order_id, "the order's client_order_id");
+  cancel->add_option("--order-id", o->order_id, "the exchange's order id");
+  add_wait_options(*cancel, *o);
+  add_connection_options(*cancel, o->connection);
+  cancel->callback([&exit_code, o] { run_guarded(exit_code, [o] { return run_cancel(*o); }); });
+
+  auto* modify = order->add_subcommand("modify", "change an order's price and/or quantity");
+  modify->add_option("--instrument", o->instrument, "instrument id")->required();
+  modify->add_option("--client-order-id", o->client_order_id, "the order's client_order_id");
+  modify->add_option("--order-id", o->order_id, "the exchange's order id");
+  modify->add_option("--price", o->price, "new price")->required();
+  modify->add_option("--qty", o->qty, "new remaining quantity")->required();
+  add_wait_options(*modify, *o);
+  add_connection_options(*modify, o->connection);
+  modify->callback([&exit_code, o] { run_guarded(exit_code, [o] { return run_modify(*o); }); });
+
+  auto* mass = order->add_subcommand("mass-cancel", "cancel all of this principal's orders");
+  mass->add_option("--instrument", o->instrument, "only this instrument (default: all)");
+  add_wait_options(*mass, *o);
+  add_connection_options(*mass, o->connection);
+  mass->callback([&exit_code, o] { run_guarded(exit_code, [o] { return run_mass_cancel(*o); }); });
+}
+
+}  // namespace swarmex::cli

@@ -1,0 +1,32 @@
+#include "plan.hpp"
+
+#include <algorithm>
+
+namespace swarmex::demo {
+
+Plan make_plan(std::vector<Command> commands, std::size_t scripted,
+               engine::ShardedEngine& sharded) {
+  Plan plan;
+  plan.commands = std::move(commands);
+  plan.scripted = scripted;
+  plan.by_shard.resize(sharded.size());
+  OrderId max_id = 0;
+  for (const Command& c : plan.commands)
+    max_id = std::max(max_id, order_of(c));
+  plan.seller_host.assign(max_id + 1, 0);
+  for (std::uint32_t i = 0; i < plan.commands.size(); ++i) {
+    const Command& c = plan.commands[i];
+    if (c.kind == CommandKind::NewOrder && c.new_order.side == Side::Sell)
+      plan.seller_host[c.new_order.order_id] = c.new_order.host;
+    const engine::InstrumentId routed = routing_instrument(c);
+    if (c.kind == CommandKind::MassCancel && routed == engine::kAllInstruments) {
+      for (auto& shard_commands : plan.by_shard)
+        shard_commands.push_back(i);
+    } else {
+      plan.by_shard[sharded.shard_for(routed).id()].push_back(i);
+    }
+  }
+  return plan;
+}
+
+}  // namespace swarmex::demo

@@ -1,0 +1,34 @@
+// Everything the demo will submit, decided before the shards start: the commands in order, the
+// shard(s) each one is routed to, and the sequence number it will get there. Knowing (shard, seq)
+// -> command up front is what lets the collector attribute every event without locks.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "commands.hpp"
+#include "swarmex/engine/shard.hpp"
+
+namespace swarmex::demo {
+
+struct Plan {
+  std::vector<Command> commands;  // in submission order
+  std::size_t scripted = 0;       // the first `scripted` commands are the scripted steps
+  // Per shard, the command indices in the order that shard applies them: seq s is [s - 1].
+  std::vector<std::vector<std::uint32_t>> by_shard;
+  // Per order id, the host of the ask (0 for bids and unused ids): every fill must name it.
+  std::vector<engine::HostId> seller_host;
+
+  [[nodiscard]] std::uint32_t command_at(std::uint32_t shard, engine::Seq seq) const noexcept {
+    return by_shard[shard][seq - 1];
+  }
+  [[nodiscard]] bool has(std::uint32_t shard, engine::Seq seq) const noexcept {
+    return shard < by_shard.size() && seq >= 1 && seq <= by_shard[shard].size();
+  }
+};
+
+// Routes with the engine's own rule (shard_for), sending a mass cancel of all instruments to
+// every shard as ShardedEngine::submit does.
+Plan make_plan(std::vector<Command> commands, std::size_t scripted, engine::ShardedEngine& sharded);
+
+}  // namespace swarmex::demo
