@@ -151,6 +151,9 @@ bool check_reference(const Flow& flow, std::size_t limit, const Replay& engine_f
   if (prefix.size() < all.size()) {
     engine = replay(*make_engine(flow), prefix);
     engine_ns = engine.ns_per_command;
+    std::printf("engine     first %zu commands: %.1f ns/command  events %" PRIu64
+                "  state hash %016" PRIx64 "\n",
+                prefix.size(), engine_ns, engine.events, engine.state_hash);
   }
   ReferenceBook book(order_capacity(flow));
   add_instruments(book, flow);

@@ -237,11 +237,12 @@ bool Client::has_buffered_frame() const noexcept {
 
 LogonResult Client::logon(std::string_view principal, std::string_view token, wire::Role role,
                           std::uint64_t resume_from_seq, bool cancel_on_disconnect,
-                          std::chrono::milliseconds timeout) {
+                          std::chrono::milliseconds timeout, bool keep_orders) {
   auto& fbb = writer().fbb();
   const auto p = fbb.CreateString(principal.data(), principal.size());
   const auto t = fbb.CreateString(token.data(), token.size());
-  send(writer().finish(wire::CreateLogon(fbb, p, t, role, resume_from_seq, cancel_on_disconnect)));
+  send(writer().finish(
+      wire::CreateLogon(fbb, p, t, role, resume_from_seq, cancel_on_disconnect, 0, keep_orders)));
 
   const auto deadline = Clock::now() + timeout;
   LogonResult result;

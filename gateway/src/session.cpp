@@ -213,7 +213,9 @@ void Session::on_logon(const wire::Logon& l) {
     if (!write_active_) finish_close();
     return;
   }
-  LogonState st{p, l.resume_from_seq(), p->role == Role::Host || l.cancel_on_disconnect(),
+  // Hosts cancel on disconnect unless they ask to keep their asks; tenants only when they ask.
+  LogonState st{p, l.resume_from_seq(),
+                p->role == Role::Host ? !l.keep_orders() : l.cancel_on_disconnect(),
                 l.heartbeat_interval_ms()};
   IoThread& home = server.home_of(p->id);
   std::vector<std::uint8_t> unread(in_.begin() + static_cast<long>(in_start_),

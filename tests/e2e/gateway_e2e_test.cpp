@@ -1,5 +1,7 @@
 // The gateway end to end: logon, orders, execution reports, host fills, market data, resume,
 // cancel-on-disconnect, admin, and recovery after a crash — a real swarmexd over TCP.
+#include <thread>
+
 #include "e2e_fixture.hpp"
 
 namespace swarmex::e2e {
@@ -126,6 +128,26 @@ TEST_F(E2eTest, HostDisconnectCancelsItsAsks) {
   ASSERT_TRUE(c);
   EXPECT_EQ(c->kind, ExecKind::Cancelled);  // nothing to buy: the host's ask is gone
   EXPECT_EQ(c->cancel_reason, CancelReason::IocRemainder);
+}
+
+TEST_F(E2eTest, HostThatAsksToKeepOrdersKeepsThem) {
+  {
+    auto h = connect();
+    ASSERT_TRUE(h->client()
+                    .logon("host-a1", "host-a1-token", wire::Role::Host, 0, false, 5s,
+                           /*keep_orders=*/true)
+                    .ok());
+    h->order(1, 1, Side::Sell, 5000, 10);
+    ASSERT_EQ(h->report()->kind, ExecKind::Accepted);
+  }
+  std::this_thread::sleep_for(200ms);
+  auto t = tenant();
+  t->order(1, 1, Side::Buy, 5000, 5, wire::TimeInForce::Ioc);
+  ASSERT_EQ(t->report()->kind, ExecKind::Accepted);
+  auto f = t->report();
+  ASSERT_TRUE(f);
+  EXPECT_EQ(f->kind, ExecKind::Filled);
+  EXPECT_EQ(f->last_qty, 5);
 }
 
 TEST_F(E2eTest, OperatorAdmin) {

@@ -32,6 +32,9 @@ void add_connection_options(CLI::App& command, ConnectionOptions& options) {
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
   command.add_flag("--json", options.json, "one JSON object per line");
+  command.add_flag("--keep-orders", options.keep_orders,
+                   "hosts: leave asks resting when the command exits (default: they are cancelled "
+                   "with the session, as for every host that disconnects)");
 }
 
 void run_guarded(int& exit_code, const std::function<int()>& body) {
@@ -61,7 +64,8 @@ Session::Session(const ConnectionOptions& options, wire::Role default_role,
   }
   const std::chrono::milliseconds timeout(options.timeout_ms);
   client_.connect(endpoint, timeout);
-  logon_ = client_.logon(options.principal, options.token, role, 0, cancel_on_disconnect, timeout);
+  logon_ = client_.logon(options.principal, options.token, role, 0, cancel_on_disconnect, timeout,
+                         options.keep_orders);
   if (!logon_.ok())
     throw CliError(fmt::format("logon refused: {}{}{}", engine::to_string(logon_.reason),
                                logon_.text.empty() ? "" : ": ", logon_.text));

@@ -36,6 +36,7 @@ struct ConnectionOptions {
   std::string role;  // empty: the subcommand's default role
   int timeout_ms = 5000;
   bool json = false;
+  bool keep_orders = false;  // hosts: asks stay after the command exits
 };
 
 // --server --principal --token --role --timeout-ms --json on `command`.

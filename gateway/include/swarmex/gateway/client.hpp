@@ -150,7 +150,8 @@ class Client {
   // Sends Logon and waits for LogonAck / LogonReject (or Error), skipping heartbeats.
   LogonResult logon(std::string_view principal, std::string_view token, wire::Role role,
                     std::uint64_t resume_from_seq = 0, bool cancel_on_disconnect = false,
-                    std::chrono::milliseconds timeout = std::chrono::seconds(5));
+                    std::chrono::milliseconds timeout = std::chrono::seconds(5),
+                    bool keep_orders = false);
   void heartbeat(std::int64_t time_ns = 0);
 
   // ---- typed requests (one frame each) ---------------------------------------------------------
