@@ -49,15 +49,19 @@ bool pbkdf2(const std::string& token, const std::vector<unsigned char>& salt, in
 
 }  // namespace
 
-std::string hash_token(const std::string& token, int iterations) {
-  std::vector<unsigned char> salt(16);
-  if (RAND_bytes(salt.data(), static_cast<int>(salt.size())) != 1)
-    throw std::runtime_error("no randomness for a salt");
+std::string hash_token(const std::string& token, int iterations,
+                       std::span<const std::uint8_t> salt) {
+  std::vector<unsigned char> salt_bytes(salt.begin(), salt.end());
+  if (salt_bytes.empty()) {
+    salt_bytes.resize(16);
+    if (RAND_bytes(salt_bytes.data(), static_cast<int>(salt_bytes.size())) != 1)
+      throw std::runtime_error("no randomness for a salt");
+  }
   unsigned char hash[32];
-  if (!pbkdf2(token, salt, iterations, hash, sizeof hash))
+  if (iterations < 1 || !pbkdf2(token, salt_bytes, iterations, hash, sizeof hash))
     throw std::runtime_error("PBKDF2 failed");
-  return "pbkdf2-sha256$" + std::to_string(iterations) + "$" + to_hex(salt.data(), salt.size()) +
-         "$" + to_hex(hash, sizeof hash);
+  return "pbkdf2-sha256$" + std::to_string(iterations) + "$" +
+         to_hex(salt_bytes.data(), salt_bytes.size()) + "$" + to_hex(hash, sizeof hash);
 }
 
 bool verify_token(const std::string& token, const std::string& stored) {

@@ -4,40 +4,9 @@
 #include <vector>
 
 #include "message_format.hpp"
-#include "token_command.hpp"
 
 namespace swarmex::cli {
 namespace {
-
-std::vector<std::uint8_t> unhex(std::string_view s) {
-  std::vector<std::uint8_t> out;
-  for (std::size_t i = 0; i < s.size(); i += 2)
-    out.push_back(static_cast<std::uint8_t>(std::stoi(std::string(s.substr(i, 2)), nullptr, 16)));
-  return out;
-}
-
-TEST(TokenHashTest, ReproducesTheSampleConfigHash) {
-  // etc/swarmex.toml: tenant-a's token is "tenant-a-token".
-  const auto salt = unhex("80a707af7dc77ee1228f9127180f3964");
-  EXPECT_EQ(token_hash("tenant-a-token", 10000, salt),
-            "pbkdf2-sha256$10000$80a707af7dc77ee1228f9127180f3964$"
-            "01b228ff148ed682c9be9e024edc05e212db51b250e41224f1bd6892a34dac4e");
-}
-
-TEST(TokenHashTest, RandomSaltsDiffer) {
-  const std::string a = token_hash("t", 1000);
-  const std::string b = token_hash("t", 1000);
-  EXPECT_NE(a, b);
-  EXPECT_EQ(a.rfind("pbkdf2-sha256$1000$", 0), 0u);
-  EXPECT_EQ(a.size(), std::string("pbkdf2-sha256$1000$").size() + 32 + 1 + 64);
-}
-
-const wire::Message& decoded(std::span<const std::uint8_t> frame, std::vector<std::uint8_t>& keep) {
-  keep.assign(frame.begin(), frame.end());
-  const wire::Message* m = nullptr;
-  EXPECT_EQ(gateway::decode_frame(keep, &m), engine::RejectReason::None);
-  return *m;
-}
 
 TEST(MessageFormatTest, RejectsPrintTheirReasonName) {
   gateway::FrameWriter w;

@@ -1,8 +1,8 @@
 #include "token_command.hpp"
 
+#include "swarmex/gateway/auth.hpp"
+
 #include <fmt/format.h>
-#include <openssl/evp.h>
-#include <openssl/rand.h>
 
 #include <iostream>
 #include <memory>
@@ -12,16 +12,6 @@
 
 namespace swarmex::cli {
 namespace {
-
-constexpr std::size_t kSaltBytes = 16;
-
-std::string hex(std::span<const std::uint8_t> bytes) {
-  std::string s;
-  s.reserve(bytes.size() * 2);
-  for (const std::uint8_t b : bytes)
-    s += fmt::format("{:02x}", b);
-  return s;
-}
 
 std::vector<std::uint8_t> unhex(std::string_view text) {
   auto nibble = [&](char c) -> std::uint8_t {
@@ -40,7 +30,7 @@ std::vector<std::uint8_t> unhex(std::string_view text) {
 
 struct TokenOptions {
   std::string token;
-  int iterations = kDefaultTokenIterations;
+  int iterations = gateway::kDefaultTokenIterations;
   std::string salt_hex;
 };
 
@@ -55,32 +45,11 @@ int run_hash(const TokenOptions& o) {
   if (token.empty()) throw CliError("no token: give --token or one line on stdin");
   const std::vector<std::uint8_t> salt =
       o.salt_hex.empty() ? std::vector<std::uint8_t>{} : unhex(o.salt_hex);
-  fmt::print("{}\n", token_hash(token, o.iterations, salt));
+  fmt::print("{}\n", gateway::hash_token(token, o.iterations, salt));
   return kExitOk;
 }
 
 }  // namespace
-
-std::array<std::uint8_t, 32> pbkdf2_sha256(std::string_view token,
-                                           std::span<const std::uint8_t> salt, int iterations) {
-  std::array<std::uint8_t, 32> out{};
-  if (PKCS5_PBKDF2_HMAC(token.data(), static_cast<int>(token.size()), salt.data(),
-                        static_cast<int>(salt.size()), iterations, EVP_sha256(),
-                        static_cast<int>(out.size()), out.data()) != 1)
-    throw CliError("PBKDF2 failed");
-  return out;
-}
-
-std::string token_hash(std::string_view token, int iterations, std::span<const std::uint8_t> salt) {
-  std::array<std::uint8_t, kSaltBytes> random_salt{};
-  if (salt.empty()) {
-    if (RAND_bytes(random_salt.data(), static_cast<int>(random_salt.size())) != 1)
-      throw CliError("RAND_bytes failed: no randomness for the salt");
-    salt = random_salt;
-  }
-  return fmt::format("pbkdf2-sha256${}${}${}", iterations, hex(salt),
-                     hex(pbkdf2_sha256(token, salt, iterations)));
-}
 
 void add_token_command(CLI::App& app, int& exit_code) {
   auto* token = app.add_subcommand("token", "credentials for the config");
