@@ -8,6 +8,13 @@
 namespace swarmex::cli {
 namespace {
 
+const wire::Message& decoded(std::span<const std::uint8_t> frame, std::vector<std::uint8_t>& keep) {
+  keep.assign(frame.begin(), frame.end());
+  const wire::Message* m = nullptr;
+  EXPECT_EQ(gateway::decode_frame(keep, &m), engine::RejectReason::None);
+  return *m;
+}
+
 TEST(MessageFormatTest, RejectsPrintTheirReasonName) {
   gateway::FrameWriter w;
   std::vector<std::uint8_t> keep;
