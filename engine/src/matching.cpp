@@ -16,7 +16,7 @@ std::uint64_t Engine::hash_of(const OrderBook& book, const Order& o) const noexc
 void Engine::emit_level(const OrderBook& book, Side side, std::uint32_t level, Seq seq,
                         EventBuffer& out) const {
   const Level& l = book.side(side).level(level);
-  Event e;
+  Event& e = out.emplace();
   e.seq = seq;
   e.kind = EventKind::BookLevel;
   e.command = current_command_;
@@ -25,7 +25,6 @@ void Engine::emit_level(const OrderBook& book, Side side, std::uint32_t level, S
   e.price = book.price_of(level);
   e.qty = l.total;
   e.leaves_qty = l.count;
-  out.push(e);
 }
 
 void Engine::remove_order(OrderBook& book, std::uint32_t idx) noexcept {
@@ -39,7 +38,7 @@ void Engine::remove_order(OrderBook& book, std::uint32_t idx) noexcept {
 void Engine::cancel_resting(OrderBook& book, std::uint32_t idx, CancelReason why, Seq seq,
                             EventBuffer& out) noexcept {
   const Order& o = pool_[idx];
-  Event e;
+  Event& e = out.emplace();
   e.seq = seq;
   e.kind = EventKind::Cancelled;
   e.command = current_command_;
@@ -51,7 +50,6 @@ void Engine::cancel_resting(OrderBook& book, std::uint32_t idx, CancelReason why
   e.host = o.host;
   e.price = book.price_of(o.level);
   e.qty = o.qty;
-  out.push(e);
   remove_order(book, idx);
 }
 
@@ -100,7 +98,7 @@ bool Engine::match(OrderBook& book, Taker& t, Seq seq, EventBuffer& out) noexcep
       }
       const Qty q = std::min(t.leaves, m.qty);
       t.leaves -= q;
-      Event f;
+      Event& f = out.emplace();
       f.seq = seq;
       f.kind = EventKind::Fill;
       f.command = current_command_;
@@ -115,7 +113,6 @@ bool Engine::match(OrderBook& book, Taker& t, Seq seq, EventBuffer& out) noexcep
       f.qty = q;
       f.leaves_qty = t.leaves;
       f.maker_leaves_qty = m.qty - q;
-      out.push(f);
       touched = true;
       if (q == m.qty) {
         remove_order(book, o);

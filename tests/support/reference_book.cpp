@@ -24,15 +24,10 @@ ReferenceBook::Book* ReferenceBook::find_book(InstrumentId id) {
 }
 
 bool ReferenceBook::find_order(OrderId id, Located* where) {
-  for (Book& b : books_)
-    for (int s = 0; s < 2; ++s)
-      for (auto& [price, fifo] : b.levels[s])
-        for (auto it = fifo.begin(); it != fifo.end(); ++it)
-          if (it->id == id) {
-            *where = Located{&b, static_cast<Side>(s), price, it};
-            return true;
-          }
-  return false;
+  auto it = where_.find(id);
+  if (it == where_.end()) return false;
+  *where = it->second;
+  return true;
 }
 
 std::vector<Price> ReferenceBook::prices_best_first(const Book& b, Side side) {
@@ -203,6 +198,8 @@ bool ReferenceBook::match(Book& b, Taker& t, EventBuffer& out) {
       if (t.stp != StpMode::None && it->owner == t.owner) {
         if (t.stp != StpMode::CancelNewest) {
           out.push(cancelled(b, *it, CancelReason::SelfTrade));
+          where_.erase(it->id);
+          where_.erase(it->id);
           it = fifo.erase(it);
           --live_;
           touched = true;
@@ -236,6 +233,7 @@ bool ReferenceBook::match(Book& b, Taker& t, EventBuffer& out) {
       out.push(f);
       touched = true;
       if (it->qty == 0) {
+        where_.erase(it->id);
         it = fifo.erase(it);
         --live_;
       } else {
@@ -250,8 +248,9 @@ bool ReferenceBook::match(Book& b, Taker& t, EventBuffer& out) {
 }
 
 void ReferenceBook::rest(Book& b, const Taker& t, std::uint8_t flags, EventBuffer& out) {
-  b.levels[static_cast<int>(t.side)][t.limit].push_back(
-      Order{t.id, t.owner, t.host, t.side, t.limit, t.leaves, seq_, flags});
+  Fifo& fifo = b.levels[static_cast<int>(t.side)][t.limit];
+  fifo.push_back(Order{t.id, t.owner, t.host, t.side, t.limit, t.leaves, seq_, flags});
+  where_[t.id] = Located{&b, t.side, t.limit, std::prev(fifo.end())};
   ++live_;
   emit_level(b, t.side, t.limit, out);
 }
@@ -336,6 +335,7 @@ void ReferenceBook::on_cancel(const Command& cmd, EventBuffer& out) {
   out.push(acc);
   out.push(cancelled(*w.book, *w.it, CancelReason::Requested));
   auto& levels = w.book->levels[static_cast<int>(w.side)];
+  where_.erase(w.it->id);
   levels[w.price].erase(w.it);
   --live_;
   emit_level(*w.book, w.side, w.price, out);
@@ -380,11 +380,13 @@ void ReferenceBook::on_modify(const Command& cmd, EventBuffer& out) {
     w.it->qty = m.new_qty;
     return emit_level(b, w.side, w.price, out);
   }
+  where_.erase(w.it->id);
   own[w.price].erase(w.it);
   if (m.new_price == w.price) {  // quantity up: to the back
     order.qty = m.new_qty;
     order.priority_seq = seq_;
     own[w.price].push_back(order);
+    where_[order.id] = Located{&b, w.side, w.price, std::prev(own[w.price].end())};
     return emit_level(b, w.side, w.price, out);
   }
   --live_;
@@ -425,6 +427,8 @@ void ReferenceBook::on_mass_cancel(const Command& cmd, EventBuffer& out) {
         for (auto it = fifo.begin(); it != fifo.end();) {
           if (it->owner == mc.owner) {
             out.push(cancelled(b, *it, CancelReason::MassCancel));
+            where_.erase(it->id);
+            where_.erase(it->id);
             it = fifo.erase(it);
             --live_;
             touched = true;

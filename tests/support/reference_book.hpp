@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <list>
 #include <map>
 #include <vector>
@@ -78,7 +79,8 @@ class ReferenceBook {
   engine::Event echo(const engine::Command& cmd, engine::EventKind kind,
                      engine::RejectReason why = engine::RejectReason::None) const;
 
-  std::vector<Book> books_;  // creation order, which mass cancel follows
+  std::deque<Book> books_;  // creation order, which mass cancel follows; stable addresses
+  std::map<engine::OrderId, Located> where_;  // every resting order (list iterators are stable)
   std::uint32_t capacity_;
   std::size_t live_ = 0;
   engine::Seq last_seq_ = 0;

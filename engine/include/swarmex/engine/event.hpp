@@ -44,6 +44,8 @@ class EventBuffer {
  public:
   explicit EventBuffer(std::size_t reserve = 4096) { events_.reserve(reserve); }
   void push(const Event& e) { events_.push_back(e); }
+  // A new default event at the end, to fill in place (no copy of a stack temporary).
+  Event& emplace() { return events_.emplace_back(); }
   void clear() noexcept { events_.clear(); }
   [[nodiscard]] std::size_t size() const noexcept { return events_.size(); }
   [[nodiscard]] const Event& operator[](std::size_t i) const noexcept { return events_[i]; }
