@@ -91,12 +91,10 @@ TEST(CodecTest, UnknownUnionTypeAndGarbageAreRefused) {
   auto bad_len = full;
   bad_len[0] ^= 4;
   EXPECT_EQ(decode_frame(bad_len, &m), RejectReason::MalformedMessage);
-  // Logon without a principal fails the Verifier (required field).
+  // A valid FlatBuffer whose root is not a Message (a bare Heartbeat table).
   FrameWriter w2;
-  wire::LogonBuilder lb(w2.fbb());
-  lb.add_role(wire::Role::Tenant);
-  auto lo = lb.Finish();
-  w2.fbb().FinishSizePrefixed(lo);  // not a Message at all
+  auto lo = wire::CreateHeartbeat(w2.fbb(), 42);
+  w2.fbb().FinishSizePrefixed(lo);  // no identifier, wrong root type
   std::vector<std::uint8_t> raw(w2.fbb().GetBufferPointer(),
                                 w2.fbb().GetBufferPointer() + w2.fbb().GetSize());
   EXPECT_EQ(decode_frame(raw, &m), RejectReason::MalformedMessage);
