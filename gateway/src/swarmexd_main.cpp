@@ -56,12 +56,12 @@ int main(int argc, char** argv) {
     server.stop();
     const auto js = server.exchange().journal_stats();
     if (js.writes > 0)
-      std::printf("swarmexd: journal: %llu records in %llu writes (one fdatasync each): %.1f "
-                  "records per write on average, %llu at most\n",
-                  static_cast<unsigned long long>(js.records),
-                  static_cast<unsigned long long>(js.writes),
-                  static_cast<double>(js.records) / static_cast<double>(js.writes),
-                  static_cast<unsigned long long>(js.max_records_per_write));
+      std::printf(
+          "swarmexd: journal: %llu records in %llu writes (one fdatasync each): %.1f "
+          "records per write on average, %llu at most\n",
+          static_cast<unsigned long long>(js.records), static_cast<unsigned long long>(js.writes),
+          static_cast<double>(js.records) / static_cast<double>(js.writes),
+          static_cast<unsigned long long>(js.max_records_per_write));
     std::printf("swarmexd: stopped\n");
   } catch (const std::exception& e) {
     std::fprintf(stderr, "swarmexd: %s\n", e.what());

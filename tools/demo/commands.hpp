@@ -32,8 +32,9 @@ struct OrderTicket {
 inline Command new_order(const OrderTicket& t) {
   Command c;
   c.kind = CommandKind::NewOrder;
-  c.new_order = engine::NewOrder{t.order_id, t.instrument, t.owner,     t.host,  t.side, t.type,
-                                 t.tif,      t.stp,        t.post_only, t.price, t.qty,  t.min_qty, t.order_id};
+  c.new_order =
+      engine::NewOrder{t.order_id, t.instrument, t.owner, t.host, t.side,    t.type,    t.tif,
+                       t.stp,      t.post_only,  t.price, t.qty,  t.min_qty, t.order_id};
   return c;
 }
 
