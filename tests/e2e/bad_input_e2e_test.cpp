@@ -272,3 +272,46 @@ TEST_F(BadInputTest, IdleSessionsAndMissingLogonsTimeOut) {
 
 }  // namespace
 }  // namespace swarmex::e2e
+
+namespace swarmex::e2e {
+namespace {
+
+class SlowReaderTest : public E2eTest {
+ protected:
+  void SetUp() override {
+    start_server(
+        "outbound_queue_bytes = 65536\nrate_burst = 1000000\nrate_limit_per_s = 1000000\n"
+        "idle_timeout_ms = 60000");
+  }
+};
+
+TEST_F(SlowReaderTest, AReaderThatFallsBehindIsDisconnectedOthersAreNot) {
+  auto slow = tenant("tenant-b");
+  const std::uint32_t ids[] = {1};
+  slow->client().subscribe_market_data(ids, 1);  // ... and never reads again
+  auto pump = tenant("tenant-a");
+  pump->client().set_batching(true);
+  // Every new price level is a BookUpdate for the subscriber: far more than its bound plus
+  // what the kernel's socket buffers hold.
+  constexpr std::uint64_t kOrders = 60'000;
+  std::uint64_t acks = 0;
+  for (std::uint64_t i = 1; i <= kOrders; ++i) {
+    pump->order(i, 1, wire::Side::Buy, 100 + 100 * static_cast<std::int64_t>(i), 1);
+    if (i % 100 != 0) continue;
+    pump->client().flush();
+    while (acks < i) {  // the pump reads its reports, so it is never the slow one
+      auto r = pump->report(10s);
+      ASSERT_TRUE(r) << "after " << acks << " reports";
+      acks += r->kind == wire::ExecKind::Accepted;
+    }
+  }
+  EXPECT_TRUE(slow->closed_by_server(20s));  // drained what was sent, then EOF
+  pump->order(kOrders + 1, 1, wire::Side::Buy, 100, 1);
+  pump->client().flush();
+  auto r = pump->report();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->kind, wire::ExecKind::Accepted);  // the fast session is still served
+}
+
+}  // namespace
+}  // namespace swarmex::e2e
