@@ -13,6 +13,8 @@ std::int64_t realtime_ns() noexcept {
   return static_cast<std::int64_t>(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
 }
 
+}  // namespace
+
 InstrumentId routing_instrument(const Command& cmd) noexcept {
   switch (cmd.kind) {
     case CommandKind::NewOrder:
@@ -27,8 +29,6 @@ InstrumentId routing_instrument(const Command& cmd) noexcept {
       return cmd.control.instrument;
   }
 }
-
-}  // namespace
 
 EngineShard::EngineShard(std::uint32_t id, ShardConfig config, std::unique_ptr<Engine> engine)
     : id_(id),

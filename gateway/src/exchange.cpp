@@ -91,29 +91,11 @@ void Exchange::stop() {
 }
 
 void Exchange::submit(const engine::Command& cmd) {
-  using engine::CommandKind;
-  engine::InstrumentId id = 0;
-  switch (cmd.kind) {
-    case CommandKind::NewOrder:
-      id = cmd.new_order.instrument;
-      break;
-    case CommandKind::CancelOrder:
-      id = cmd.cancel.instrument;
-      break;
-    case CommandKind::ModifyOrder:
-      id = cmd.modify.instrument;
-      break;
-    case CommandKind::MassCancel:
-      if (cmd.mass_cancel.instrument == engine::kAllInstruments) {
-        for (auto& s : shards_)
-          s->shard->submit(cmd);
-        return;
-      }
-      id = cmd.mass_cancel.instrument;
-      break;
-    default:
-      id = cmd.control.instrument;
-      break;
+  const engine::InstrumentId id = engine::routing_instrument(cmd);
+  if (id == engine::kAllInstruments) {  // a mass cancel of everything: every shard
+    for (auto& s : shards_)
+      s->shard->submit(cmd);
+    return;
   }
   shards_[id % shards_.size()]->shard->submit(cmd);
 }

@@ -44,11 +44,7 @@ TEST_P(ShardTest, ShardEventsEqualSynchronousReplay) {
     // Keep to commands that route to one shard (all-instrument mass cancels fan out).
     if (c.kind == CommandKind::MassCancel && c.mass_cancel.instrument == kAllInstruments) continue;
     if (c.kind > CommandKind::Resume) continue;
-    InstrumentId routing = c.kind == CommandKind::NewOrder      ? c.new_order.instrument
-                           : c.kind == CommandKind::CancelOrder ? c.cancel.instrument
-                           : c.kind == CommandKind::ModifyOrder ? c.modify.instrument
-                           : c.kind == CommandKind::MassCancel  ? c.mass_cancel.instrument
-                                                                : c.control.instrument;
+    const InstrumentId routing = routing_instrument(c);
     const std::size_t shard = routing % sharded.size();
     Command stamped = c;
     stamped.seq = ++seq[shard];  // the shard's sequencer numbers in arrival order

@@ -81,20 +81,6 @@ inline OrderId order_of(const Command& c) noexcept {
   }
 }
 
-// The instrument that routes a command to its shard (kAllInstruments: every shard).
-inline engine::InstrumentId routing_instrument(const Command& c) noexcept {
-  switch (c.kind) {
-    case CommandKind::NewOrder:
-      return c.new_order.instrument;
-    case CommandKind::CancelOrder:
-      return c.cancel.instrument;
-    case CommandKind::ModifyOrder:
-      return c.modify.instrument;
-    case CommandKind::MassCancel:
-      return c.mass_cancel.instrument;
-    default:
-      return c.control.instrument;
-  }
-}
+using engine::routing_instrument;
 
 }  // namespace swarmex::demo

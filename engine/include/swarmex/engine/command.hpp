@@ -73,4 +73,7 @@ struct Command {
   Command() : new_order{} {}
 };
 
+// The instrument whose shard a command goes to (kAllInstruments for a mass cancel of all).
+InstrumentId routing_instrument(const Command& cmd) noexcept;
+
 }  // namespace swarmex::engine
