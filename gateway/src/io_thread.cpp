@@ -33,8 +33,7 @@ void IoThread::stop() {
     housekeeping_.cancel();
     for (auto& [id, s] : std::unordered_map(sessions_))
       s->abort("server stopping");
-    work_.reset();
-    ctx_.stop();
+    work_.reset();  // run() returns once the closes (and cancel-on-disconnect) are through
   });
   thread_.join();
 }

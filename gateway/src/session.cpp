@@ -479,13 +479,19 @@ void Session::finish_close() {
   boost::system::error_code ec;
   socket_.shutdown(asio::ip::tcp::socket::shutdown_both, ec);
   socket_.close(ec);
+  // Leave the lists later: a close can happen inside a loop over them (a slow reader found by
+  // send()). Until then send() is a no-op, since closed_ is set.
+  asio::post(thread_.context(), [self = shared_from_this()] { self->detach(); });
+}
+
+void Session::detach() {
   if (state_ != nullptr) {
     std::erase(state_->sessions, this);
     std::erase(state_->fill_sessions, this);
     thread_.server().note_logoff(*this, *state_);
   }
   thread_.server().note_closed();
-  thread_.remove_session(this);  // may destroy *this
+  thread_.remove_session(this);  // the posted handler still holds a reference
 }
 
 void Session::housekeeping(std::int64_t now_ns) {

@@ -68,6 +68,7 @@ class Session : public std::enable_shared_from_this<Session> {
   bool take_token(std::int64_t now_ns);
   void flush();
   void finish_close();
+  void detach();  // posted by finish_close: leave the principal, market data and the thread
 
   IoThread& thread_;
   boost::asio::ip::tcp::socket socket_;
