@@ -37,6 +37,13 @@ class PrincipalState {
     by_client_[client_order_id] = ClientOrder{order_id, instrument};
     client_of_[order_id] = client_order_id;
   }
+  // One of this principal's orders, named by client order id or by exchange order id (when both
+  // are given they must agree); null when it is not theirs. Sets *client when it was 0.
+  [[nodiscard]] const ClientOrder* resolve(std::uint64_t* client, engine::OrderId order_id) const {
+    if (*client == 0) *client = client_of(order_id);
+    const ClientOrder* co = *client != 0 ? find_client(*client) : nullptr;
+    return co == nullptr || (order_id != 0 && order_id != co->order_id) ? nullptr : co;
+  }
   [[nodiscard]] std::uint64_t client_of(engine::OrderId order_id) const {
     auto it = client_of_.find(order_id);
     return it == client_of_.end() ? 0 : it->second;

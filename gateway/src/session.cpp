@@ -334,40 +334,27 @@ void Session::on_new_order(const wire::NewOrder& o, RejectReason verdict) {
 
 void Session::on_cancel(const wire::CancelOrder& c) {
   Server& server = thread_.server();
-  engine::OrderId id = c.order_id();
-  engine::InstrumentId instrument = c.instrument();
   std::uint64_t client = c.orig_client_order_id();
-  if (client != 0) {
-    const ClientOrder* co = state_->find_client(client);
-    if (co == nullptr || (id != 0 && id != co->order_id))
-      return reject_order(RejectReason::UnknownOrder, client, id, instrument, engine::Side::Buy, 0,
-                          0);
-    id = co->order_id;
-    instrument = co->instrument;
-  } else if ((client = state_->client_of(id)) == 0) {  // not this principal's: leak nothing
-    return reject_order(RejectReason::UnknownOrder, 0, id, instrument, engine::Side::Buy, 0, 0);
-  } else {
-    instrument = state_->find_client(client)->instrument;
-  }
+  const ClientOrder* co = state_->resolve(&client, c.order_id());
+  if (co == nullptr)  // not this principal's: leak nothing
+    return reject_order(RejectReason::UnknownOrder, client, c.order_id(), c.instrument(),
+                        engine::Side::Buy, 0, 0);
   if (server.journal_failed())
-    return reject_order(RejectReason::JournalUnavailable, client, id, instrument, engine::Side::Buy,
-                        0, 0);
+    return reject_order(RejectReason::JournalUnavailable, client, co->order_id, co->instrument,
+                        engine::Side::Buy, 0, 0);
   engine::Command cmd;
   cmd.kind = engine::CommandKind::CancelOrder;
-  cmd.cancel = engine::CancelOrder{id, principal_->id, instrument};
+  cmd.cancel = engine::CancelOrder{co->order_id, principal_->id, co->instrument};
   server.exchange().submit(cmd);
 }
 
 void Session::on_modify(const wire::ModifyOrder& m) {
   Server& server = thread_.server();
-  engine::OrderId id = m.order_id();
   std::uint64_t client = m.orig_client_order_id();
-  engine::InstrumentId instrument = m.instrument();
-  const ClientOrder* co = client != 0 ? state_->find_client(client) : nullptr;
-  if (client == 0 && (client = state_->client_of(id)) != 0) co = state_->find_client(client);
-  if (co == nullptr || (id != 0 && id != co->order_id))
-    return reject_order(RejectReason::UnknownOrder, client, id, instrument, engine::Side::Buy,
-                        m.price(), m.qty());
+  const ClientOrder* co = state_->resolve(&client, m.order_id());
+  if (co == nullptr)
+    return reject_order(RejectReason::UnknownOrder, client, m.order_id(), m.instrument(),
+                        engine::Side::Buy, m.price(), m.qty());
   if (server.journal_failed())
     return reject_order(RejectReason::JournalUnavailable, client, co->order_id, co->instrument,
                         engine::Side::Buy, m.price(), m.qty());
