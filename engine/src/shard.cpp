@@ -84,6 +84,8 @@ void EngineShard::run() {
       batch[i].time_ns = now_ns;
       engine_->apply(batch[i], events);
     }
+    for (Event& e : events.mutable_events())
+      e.time_ns = now_ns;
     const bool held = config_.on_batch && config_.on_batch({batch.data(), n}, events);
     if (!held) out_->enqueue_bulk(events.events().data(), events.size());
     events.clear();

@@ -1,6 +1,7 @@
 #include "swarmex/gateway/config.hpp"
 
 #include <toml++/toml.h>
+#include <algorithm>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -216,6 +217,27 @@ Config load_config(const std::string& path) {
   std::stringstream ss;
   ss << in.rdbuf();
   return parse_config(ss.str(), path);
+}
+
+// Instruments of one pool share a shard: a host sells in one pool, so its fills come from one
+// shard in that shard's sequence order, and its fill stream numbers the same live and after a
+// restart. Pools take shards in the order they first appear in the configuration, so adding a
+// pool at the end moves no existing instrument.
+std::vector<std::uint32_t> shard_of_pool(const std::vector<engine::InstrumentSpec>& instruments,
+                                         std::uint32_t shards) {
+  std::vector<std::string> pools;
+  engine::InstrumentId max_id = 0;
+  for (const auto& spec : instruments) {
+    max_id = std::max(max_id, spec.id);
+    if (std::find(pools.begin(), pools.end(), spec.pool) == pools.end())
+      pools.push_back(spec.pool);
+  }
+  std::vector<std::uint32_t> out(static_cast<std::size_t>(max_id) + 1, 0);
+  for (const auto& spec : instruments) {
+    const auto pool = std::find(pools.begin(), pools.end(), spec.pool) - pools.begin();
+    out[spec.id] = static_cast<std::uint32_t>(pool) % std::max<std::uint32_t>(shards, 1);
+  }
+  return out;
 }
 
 }  // namespace swarmex::gateway

@@ -1,5 +1,6 @@
 #include "exchange.hpp"
 
+#include <algorithm>
 #include <cstdio>
 
 #include "swarmex/journal/recovery.hpp"
@@ -13,6 +14,7 @@ Exchange::Exchange(const Config& config, moodycamel::BlockingConcurrentQueue<eng
   const std::uint32_t n = config.engine.shards;
   const bool journaled = config.journal.durability != Durability::None;
   if (journaled) journal::open_directory(config.journal.path);  // creates the parent
+  shard_of_ = shard_of_pool(config.instruments, n);
   for (std::uint32_t i = 0; i < n; ++i) {
     auto s = std::make_unique<Shard>();
     engine::ShardConfig sc;
@@ -21,7 +23,7 @@ Exchange::Exchange(const Config& config, moodycamel::BlockingConcurrentQueue<eng
     sc.output = output;
     std::vector<engine::InstrumentSpec> mine;
     for (const auto& spec : config.instruments)
-      if (spec.id % n == i) mine.push_back(spec);
+      if (shard_of_[spec.id] == i) mine.push_back(spec);
 
     std::unique_ptr<engine::Engine> engine;
     if (journaled) {
@@ -97,7 +99,7 @@ void Exchange::submit(const engine::Command& cmd) {
       s->shard->submit(cmd);
     return;
   }
-  shards_[id % shards_.size()]->shard->submit(cmd);
+  shards_[id < shard_of_.size() ? shard_of_[id] : 0]->shard->submit(cmd);
 }
 
 void Exchange::request_snapshot() {

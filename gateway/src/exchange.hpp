@@ -29,7 +29,8 @@ class Exchange {
 
   [[nodiscard]] std::size_t shards() const noexcept { return shards_.size(); }
   engine::EngineShard& shard(std::size_t i) noexcept { return *shards_[i]->shard; }
-  // Routes by instrument; a mass cancel over all instruments goes to every shard.
+  // Routes by instrument (see shard_of_pool); a mass cancel over all instruments goes to every
+  // shard.
   void submit(const engine::Command& cmd);
   void request_snapshot();
   [[nodiscard]] bool journal_failed() const noexcept;
@@ -44,6 +45,7 @@ class Exchange {
     std::unique_ptr<engine::EngineShard> shard;
   };
   std::vector<std::unique_ptr<Shard>> shards_;
+  std::vector<std::uint32_t> shard_of_;  // by instrument id; unknown ids go to shard 0
   std::vector<std::string> log_;
 };
 

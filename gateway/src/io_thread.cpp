@@ -75,7 +75,10 @@ void IoThread::handle(const OutItem& item) {
     case OutItem::Kind::HostFill: {
       PrincipalState* ps = principal(item.principal);
       if (ps == nullptr) return;
-      const HostFill& f = ps->append(host_fill_for(item.event, item.time_ns));
+      const HostFill& f = ps->append(host_fill_for(
+          item.event, item.time_ns, server_.instrument_spec(item.event.instrument),
+          server_.principal_by_id(item.event.side == engine::Side::Buy ? item.event.owner
+                                                                       : item.event.maker_owner)));
       if (ps->fill_sessions.empty()) return;
       const auto frame = encode(writer_, f);
       for (Session* s : ps->fill_sessions)

@@ -39,7 +39,7 @@ void Publisher::run() {
     }
     const std::int64_t now = wall_ns();
     for (std::size_t i = 0; i < n; ++i)
-      route(batch[i], now);
+      route(batch[i], batch[i].time_ns != 0 ? batch[i].time_ns : now);
   }
 }
 

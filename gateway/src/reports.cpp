@@ -50,18 +50,27 @@ ExecReport report_for(const Event& e, FillParty party, std::int64_t time_ns) {
   return r;
 }
 
-HostFill host_fill_for(const Event& e, std::int64_t time_ns) {
+HostFill host_fill_for(const Event& e, std::int64_t time_ns, const engine::InstrumentSpec* spec,
+                       const Principal* tenant) {
   const bool taker_buys = e.side == engine::Side::Buy;
-  return HostFill{0,
-                  e.seq,
-                  e.instrument,
-                  e.host,
-                  taker_buys ? e.owner : e.maker_owner,
-                  taker_buys ? e.order_id : e.maker_order_id,
-                  taker_buys ? e.maker_order_id : e.order_id,
-                  e.qty,
-                  e.price,
-                  time_ns};
+  HostFill f{};
+  f.engine_seq = e.seq;
+  f.instrument = e.instrument;
+  f.host = e.host;
+  f.tenant = taker_buys ? e.owner : e.maker_owner;
+  f.buy_order_id = taker_buys ? e.order_id : e.maker_order_id;
+  f.sell_order_id = taker_buys ? e.maker_order_id : e.order_id;
+  f.qty = e.qty;
+  f.price = e.price;
+  f.time_ns = time_ns;
+  f.spec = spec;
+  f.tenant_principal = tenant;
+  if (spec != nullptr) {
+    // Spot leases start at the match; scheduled windows hold from their own start.
+    f.lease_start_ns = spec->window.spot ? time_ns : spec->window.start_ns;
+    f.lease_end_ns = f.lease_start_ns + spec->window.length_ns;
+  }
+  return f;
 }
 
 std::span<const std::uint8_t> encode(FrameWriter& w, const ExecReport& r) {
@@ -74,9 +83,13 @@ std::span<const std::uint8_t> encode(FrameWriter& w, const ExecReport& r) {
 }
 
 std::span<const std::uint8_t> encode(FrameWriter& w, const HostFill& f) {
-  return w.finish(wire::CreateFill(w.fbb(), f.stream_seq, f.engine_seq, f.instrument, f.host,
-                                   f.tenant, f.buy_order_id, f.sell_order_id, f.qty, f.price,
-                                   f.time_ns));
+  auto& b = w.fbb();
+  const auto tenant = f.tenant_principal ? b.CreateString(f.tenant_principal->name) : 0;
+  const auto resource = f.spec ? b.CreateString(f.spec->resource) : 0;
+  const auto pool = f.spec ? b.CreateString(f.spec->pool) : 0;
+  return w.finish(wire::CreateFill(b, f.stream_seq, f.engine_seq, f.instrument, f.host, f.tenant,
+                                   f.buy_order_id, f.sell_order_id, f.qty, f.price, f.time_ns,
+                                   tenant, resource, pool, f.lease_start_ns, f.lease_end_ns));
 }
 
 std::span<const std::uint8_t> encode_book_update(FrameWriter& w, const Event& e) {

@@ -6,7 +6,9 @@
 #include <span>
 
 #include "swarmex/engine/event.hpp"
+#include "swarmex/engine/instrument.hpp"
 #include "swarmex/gateway/codec.hpp"
+#include "swarmex/gateway/config.hpp"
 
 namespace swarmex::gateway {
 
@@ -40,6 +42,11 @@ struct HostFill {
   engine::Qty qty;
   engine::Price price;
   std::int64_t time_ns;
+  std::int64_t lease_start_ns;
+  std::int64_t lease_end_ns;
+  // Owned by the server's configuration, which outlives every report.
+  const engine::InstrumentSpec* spec;
+  const Principal* tenant_principal;
 };
 
 // Which side of a fill event a report is for.
@@ -47,7 +54,9 @@ enum class FillParty : std::uint8_t { Taker, Maker };
 
 // The execution report an engine event means for its owner (or for the maker of a fill).
 ExecReport report_for(const engine::Event& e, FillParty party, std::int64_t time_ns);
-HostFill host_fill_for(const engine::Event& e, std::int64_t time_ns);
+// `spec` and `tenant` may be null (unknown to the configuration): the fill then names no lease.
+HostFill host_fill_for(const engine::Event& e, std::int64_t time_ns,
+                       const engine::InstrumentSpec* spec, const Principal* tenant);
 
 std::span<const std::uint8_t> encode(FrameWriter& w, const ExecReport& r);
 std::span<const std::uint8_t> encode(FrameWriter& w, const HostFill& f);

@@ -17,6 +17,8 @@ Server::Server(Config config) : config_(std::move(config)) {
     by_id_[p.id] = &p;
     if (p.role == Role::Host) by_host_[p.host_id] = &p;
   }
+  for (const engine::InstrumentSpec& spec : config_.instruments)
+    by_instrument_[spec.id] = &spec;
   for (std::uint32_t i = 0; i < config_.server.io_threads; ++i)
     io_.push_back(std::make_unique<IoThread>(*this, i));
   for (const Principal& p : config_.principals)
@@ -113,9 +115,12 @@ const Principal* Server::principal_of_host(engine::HostId host) const {
 }
 
 bool Server::has_instrument(engine::InstrumentId id) const {
-  for (const auto& s : config_.instruments)
-    if (s.id == id) return true;
-  return false;
+  return instrument_spec(id) != nullptr;
+}
+
+const engine::InstrumentSpec* Server::instrument_spec(engine::InstrumentId id) const {
+  auto it = by_instrument_.find(id);
+  return it == by_instrument_.end() ? nullptr : it->second;
 }
 
 const Principal* Server::authenticate(const std::string& name, const std::string& token,

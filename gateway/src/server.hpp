@@ -40,6 +40,7 @@ class Server {
   [[nodiscard]] const Principal* principal_by_id(engine::OwnerId id) const;
   [[nodiscard]] const Principal* principal_of_host(engine::HostId host) const;
   [[nodiscard]] bool has_instrument(engine::InstrumentId id) const;
+  [[nodiscard]] const engine::InstrumentSpec* instrument_spec(engine::InstrumentId id) const;
   [[nodiscard]] bool journal_failed() const noexcept { return exchange_->journal_failed(); }
   engine::OrderId next_order_id() noexcept { return next_order_id_.fetch_add(1); }
 
@@ -66,6 +67,7 @@ class Server {
   std::unordered_map<std::string, const Principal*> by_name_;
   std::unordered_map<engine::OwnerId, const Principal*> by_id_;
   std::unordered_map<engine::HostId, const Principal*> by_host_;
+  std::unordered_map<engine::InstrumentId, const engine::InstrumentSpec*> by_instrument_;
   std::vector<std::unique_ptr<IoThread>> io_;
   moodycamel::BlockingConcurrentQueue<engine::Event> events_;
   std::unique_ptr<Publisher> publisher_;

@@ -32,8 +32,9 @@ std::vector<std::pair<engine::Seq, std::uint64_t>> offline_replay(const std::str
     auto files = journal::open_directory(scratch + "/shard-" + std::to_string(i));
     journal::RecoveryOptions opt;
     opt.engine = engine::EngineConfig{cfg.engine.order_capacity};
+    const auto shard_of = gateway::shard_of_pool(cfg.instruments, cfg.engine.shards);
     for (const auto& s : cfg.instruments)
-      if (s.id % cfg.engine.shards == i) opt.instruments.push_back(s);
+      if (shard_of[s.id] == i) opt.instruments.push_back(s);
     auto rec = journal::recover(*files, opt);
     out.emplace_back(rec.engine->last_seq(), rec.engine->state_hash());
   }

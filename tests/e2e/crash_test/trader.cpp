@@ -87,7 +87,7 @@ void Trader::trade(int port, const std::atomic<bool>& stop) {
       if (dice < 60 || live.empty()) {
         gateway::OrderSpec o;
         o.client_order_id = next_client_id_++;
-        o.instrument = (rng_() % 2) ? 1 : 3;  // both on shard 1: one deterministic stream
+        o.instrument = (rng_() % 2) ? 1 : 2;  // both pool-a, one shard: one deterministic stream
         o.side = host ? wire::Side::Sell : wire::Side::Buy;
         // Prices around 5,000 overlap, so many orders trade.
         o.price = (host ? 4800 + 100 * static_cast<std::int64_t>(rng_() % 6)

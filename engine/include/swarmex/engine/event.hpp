@@ -35,6 +35,9 @@ struct Event {
   Qty qty = 0;         // fill qty / cancelled qty / level total qty
   Qty leaves_qty = 0;  // remaining qty of order_id after this event; level order count
   Qty maker_leaves_qty = 0;
+  // The sequencer's time of the command, stamped by the shard after matching (the engine itself
+  // never reads a clock and leaves it 0).
+  std::int64_t time_ns = 0;
 
   bool operator==(const Event&) const = default;
 };
@@ -50,6 +53,7 @@ class EventBuffer {
   [[nodiscard]] std::size_t size() const noexcept { return events_.size(); }
   [[nodiscard]] const Event& operator[](std::size_t i) const noexcept { return events_[i]; }
   [[nodiscard]] const std::vector<Event>& events() const noexcept { return events_; }
+  [[nodiscard]] std::vector<Event>& mutable_events() noexcept { return events_; }
   auto begin() const noexcept { return events_.begin(); }
   auto end() const noexcept { return events_.end(); }
 

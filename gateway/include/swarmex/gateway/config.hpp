@@ -64,4 +64,10 @@ struct Config {
 Config load_config(const std::string& path);
 Config parse_config(const std::string& toml_text, const std::string& source_name);
 
+// The engine shard of every instrument id (the index), by pool: instruments of one pool share a
+// shard, so a host's fill stream is one shard's, in its sequence order, live and after a restart.
+// Pools take shards in the order they first appear. Ids not configured map to shard 0.
+std::vector<std::uint32_t> shard_of_pool(const std::vector<engine::InstrumentSpec>& instruments,
+                                         std::uint32_t shards);
+
 }  // namespace swarmex::gateway
