@@ -229,8 +229,7 @@ std::vector<std::uint32_t> shard_of_pool(const std::vector<engine::InstrumentSpe
   engine::InstrumentId max_id = 0;
   for (const auto& spec : instruments) {
     max_id = std::max(max_id, spec.id);
-    if (std::find(pools.begin(), pools.end(), spec.pool) == pools.end())
-      pools.push_back(spec.pool);
+    if (std::find(pools.begin(), pools.end(), spec.pool) == pools.end()) pools.push_back(spec.pool);
   }
   std::vector<std::uint32_t> out(static_cast<std::size_t>(max_id) + 1, 0);
   for (const auto& spec : instruments) {
