@@ -1,5 +1,7 @@
 #include "swarmex/gateway/config.hpp"
 
+#include "swarmex/gateway/toml_read.hpp"
+
 #include <toml++/toml.h>
 #include <algorithm>
 #include <fstream>
@@ -9,38 +11,6 @@
 
 namespace swarmex::gateway {
 namespace {
-
-[[noreturn]] void bad(const std::string& src, const std::string& key, const std::string& what) {
-  throw std::runtime_error(src + ": " + key + ": " + what);
-}
-
-template <typename T>
-void read_int(const toml::table& t, const char* key, T& out, const std::string& src,
-              const std::string& where, std::int64_t min_value = 0,
-              std::int64_t max_value = INT64_MAX) {
-  const toml::node* n = t.get(key);
-  if (n == nullptr) return;
-  const auto v = n->value<std::int64_t>();
-  if (!v || !n->is_integer()) bad(src, where + key, "must be an integer");
-  if (*v < min_value || *v > max_value)
-    bad(src, where + key,
-        "must be in [" + std::to_string(min_value) + ", " + std::to_string(max_value) + "]");
-  out = static_cast<T>(*v);
-}
-
-void read_string(const toml::table& t, const char* key, std::string& out, const std::string& src,
-                 const std::string& where) {
-  const toml::node* n = t.get(key);
-  if (n == nullptr) return;
-  if (!n->is_string()) bad(src, where + key, "must be a string");
-  out = *n->value<std::string>();
-}
-
-void reject_unknown(const toml::table& t, const std::set<std::string>& known,
-                    const std::string& src, const std::string& where) {
-  for (const auto& [k, v] : t)
-    if (!known.count(std::string(k.str()))) bad(src, where + std::string(k.str()), "unknown key");
-}
 
 void parse_server(const toml::table& t, ServerConfig& s, const std::string& src) {
   const std::string w = "server.";
@@ -52,14 +22,14 @@ void parse_server(const toml::table& t, ServerConfig& s, const std::string& src)
   std::string listen = s.listen_address + ":" + std::to_string(s.listen_port);
   read_string(t, "listen", listen, src, w);
   const auto colon = listen.rfind(':');
-  if (colon == std::string::npos) bad(src, w + "listen", "must be address:port");
+  if (colon == std::string::npos) config_error(src, w + "listen", "must be address:port");
   s.listen_address = listen.substr(0, colon);
   try {
     const long port = std::stol(listen.substr(colon + 1));
     if (port < 0 || port > 65535) throw std::out_of_range("port");
     s.listen_port = static_cast<std::uint16_t>(port);
   } catch (const std::exception&) {
-    bad(src, w + "listen", "port must be a number in [0, 65535]");
+    config_error(src, w + "listen", "port must be a number in [0, 65535]");
   }
   read_int(t, "io_threads", s.io_threads, src, w, 1, 64);
   read_int(t, "max_sessions", s.max_sessions, src, w, 1, 1'000'000);
@@ -74,7 +44,7 @@ void parse_server(const toml::table& t, ServerConfig& s, const std::string& src)
     const toml::node* n = t.get(key);
     if (n == nullptr) continue;
     const auto v = n->value<double>();
-    if (!v || *v <= 0) bad(src, w + key, "must be a positive number");
+    if (!v || *v <= 0) config_error(src, w + key, "must be a positive number");
     (std::string(key) == "rate_burst" ? s.rate_burst : s.rate_limit_per_s) = *v;
   }
 }
@@ -86,7 +56,8 @@ engine::InstrumentSpec parse_instrument(const toml::table& t, const std::string&
                   "band_min", "band_max", "market_protection_ticks", "lease_s"},
                  src, w);
   engine::InstrumentSpec s;
-  if (!t.contains("id") || !t.contains("symbol")) bad(src, w, "id and symbol are required");
+  if (!t.contains("id") || !t.contains("symbol"))
+    config_error(src, w, "id and symbol are required");
   read_int(t, "id", s.id, src, w, 1, engine::kMaxInstrumentId);
   read_string(t, "symbol", s.symbol, src, w);
   read_string(t, "resource", s.resource, src, w);
@@ -101,7 +72,7 @@ engine::InstrumentSpec parse_instrument(const toml::table& t, const std::string&
   std::int64_t lease_s = 3600;
   read_int(t, "lease_s", lease_s, src, w, 1, 10LL * 365 * 86400);
   s.window = engine::Window{true, 0, lease_s * 1'000'000'000};
-  if (const std::string err = engine::validate(s); !err.empty()) bad(src, w, err);
+  if (const std::string err = engine::validate(s); !err.empty()) config_error(src, w, err);
   return s;
 }
 
@@ -115,7 +86,7 @@ Principal parse_principal(const toml::table& t, const std::string& src, const st
   read_int(t, "host_id", p.host_id, src, w, 0, UINT32_MAX);
   read_string(t, "token_hash", p.token_hash, src, w);
   if (p.name.empty() || p.id == 0 || p.token_hash.empty())
-    bad(src, w, "name, id and token_hash are required");
+    config_error(src, w, "name, id and token_hash are required");
   if (role == "tenant")
     p.role = Role::Tenant;
   else if (role == "host")
@@ -123,10 +94,12 @@ Principal parse_principal(const toml::table& t, const std::string& src, const st
   else if (role == "operator")
     p.role = Role::Operator;
   else
-    bad(src, w + "role", "must be tenant, host or operator");
-  if (p.role == Role::Host && p.host_id == 0) bad(src, w + "host_id", "a host needs a host_id > 0");
+    config_error(src, w + "role", "must be tenant, host or operator");
+  if (p.role == Role::Host && p.host_id == 0)
+    config_error(src, w + "host_id", "a host needs a host_id > 0");
   if (p.token_hash.rfind("pbkdf2-sha256$", 0) != 0)
-    bad(src, w + "token_hash", "must be pbkdf2-sha256$iterations$salt$hash (swarmex token hash)");
+    config_error(src, w + "token_hash",
+                 "must be pbkdf2-sha256$iterations$salt$hash (swarmex token hash)");
   return p;
 }
 
@@ -168,7 +141,7 @@ Config parse_config(const std::string& text, const std::string& src) {
     else if (wait == "block")
       c.engine.wait = engine::WaitStrategy::Block;
     else
-      bad(src, "engine.wait", "must be spin, yield or block");
+      config_error(src, "engine.wait", "must be spin, yield or block");
   }
   if (const auto* t = root["journal"].as_table()) {
     reject_unknown(*t, {"path", "durability", "segment_bytes", "snapshot_interval"}, src,
@@ -177,7 +150,7 @@ Config parse_config(const std::string& text, const std::string& src) {
     std::string d = "sync";
     read_string(*t, "durability", d, src, "journal.");
     if (!journal::parse_durability(d, &c.journal.durability))
-      bad(src, "journal.durability", "must be none, async or sync");
+      config_error(src, "journal.durability", "must be none, async or sync");
     read_int(*t, "segment_bytes", c.journal.segment_bytes, src, "journal.", 4096);
     read_int(*t, "snapshot_interval", c.journal.snapshot_interval, src, "journal.", 0);
   }
@@ -186,9 +159,9 @@ Config parse_config(const std::string& text, const std::string& src) {
     for (std::size_t i = 0; i < arr->size(); ++i) {
       const auto* t = arr->get(i)->as_table();
       const std::string w = "instruments[" + std::to_string(i) + "].";
-      if (t == nullptr) bad(src, w, "must be a table");
+      if (t == nullptr) config_error(src, w, "must be a table");
       c.instruments.push_back(parse_instrument(*t, src, w));
-      if (!ids.insert(c.instruments.back().id).second) bad(src, w + "id", "duplicate id");
+      if (!ids.insert(c.instruments.back().id).second) config_error(src, w + "id", "duplicate id");
     }
   }
   std::set<std::string> names;
@@ -198,12 +171,12 @@ Config parse_config(const std::string& text, const std::string& src) {
     for (std::size_t i = 0; i < arr->size(); ++i) {
       const auto* t = arr->get(i)->as_table();
       const std::string w = "principals[" + std::to_string(i) + "].";
-      if (t == nullptr) bad(src, w, "must be a table");
+      if (t == nullptr) config_error(src, w, "must be a table");
       Principal p = parse_principal(*t, src, w);
-      if (!names.insert(p.name).second) bad(src, w + "name", "duplicate name");
-      if (!pids.insert(p.id).second) bad(src, w + "id", "duplicate id");
+      if (!names.insert(p.name).second) config_error(src, w + "name", "duplicate name");
+      if (!pids.insert(p.id).second) config_error(src, w + "id", "duplicate id");
       if (p.role == Role::Host && !hosts.insert(p.host_id).second)
-        bad(src, w + "host_id", "duplicate host_id");
+        config_error(src, w + "host_id", "duplicate host_id");
       c.principals.push_back(std::move(p));
     }
   }
