@@ -24,7 +24,10 @@ IoThread::~IoThread() {
 
 void IoThread::start() {
   schedule_housekeeping();
-  thread_ = std::thread([this] { ctx_.run(); });
+  thread_ = std::thread([this] {
+    ctx_.run();
+    finished_.store(true, std::memory_order_release);
+  });
 }
 
 void IoThread::stop() {
@@ -35,6 +38,11 @@ void IoThread::stop() {
       s->abort("server stopping");
     work_.reset();  // run() returns once the closes (and cancel-on-disconnect) are through
   });
+  // A handler that keeps re-arming (a session timer mid-close) must not hold the process: after
+  // 2 s of draining, the context is stopped.
+  for (int i = 0; i < 200 && !finished_.load(std::memory_order_acquire); ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  if (!finished_.load(std::memory_order_acquire)) ctx_.stop();
   thread_.join();
 }
 

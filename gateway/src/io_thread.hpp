@@ -74,6 +74,7 @@ class IoThread {
   boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work_;
   boost::asio::steady_timer housekeeping_;
   std::thread thread_;
+  std::atomic<bool> finished_{false};
   moodycamel::ConcurrentQueue<OutItem> inbox_;
   std::atomic<bool> drain_posted_{false};
   std::vector<OutItem> batch_;

@@ -1,16 +1,7 @@
 #include "server_process.hpp"
 
-#include <fcntl.h>
-#include <signal.h>
-#include <sys/prctl.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
-#include <chrono>
 #include <fstream>
-#include <sstream>
 #include <stdexcept>
-#include <thread>
 
 namespace swarmex::testing {
 
@@ -18,84 +9,24 @@ ServerProcess::ServerProcess(std::string binary, std::string dir, std::string co
     : binary_(std::move(binary)),
       dir_(std::move(dir)),
       journal_(dir_ + "/journal"),
-      log_(dir_ + "/swarmexd.log") {
+      process_(dir_ + "/swarmexd.log") {
   std::ofstream(dir_ + "/swarmex.toml") << config_toml;
 }
 
-ServerProcess::~ServerProcess() {
-  if (running()) kill();
-}
-
-std::string ServerProcess::output() const {
-  std::ifstream in(log_);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
 void ServerProcess::start(int timeout_ms) {
-  const std::size_t output_before = output().size();  // earlier runs' lines do not count
-  const pid_t pid = ::fork();
-  if (pid < 0) throw std::runtime_error("fork failed");
-  if (pid == 0) {
-    ::prctl(PR_SET_PDEATHSIG, SIGKILL);  // never outlive the test, even if it aborts
-    const int fd = ::open(log_.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
-    ::dup2(fd, 1);
-    ::dup2(fd, 2);
-    const std::string config = dir_ + "/swarmex.toml";
-    ::execl(binary_.c_str(), binary_.c_str(), "--config", config.c_str(), "--listen", "127.0.0.1:0",
-            "--journal-dir", journal_.c_str(), "--log-level", "warn", nullptr);
-    ::_exit(127);
-  }
-  pid_ = pid;
-  const std::size_t seen = output_before;
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+  const std::size_t seen = process_.output_size();  // earlier runs' lines do not count
+  process_.start({binary_, "--config", dir_ + "/swarmex.toml", "--listen", listen_, "--journal-dir",
+                  journal_, "--log-level", "warn"});
   const std::string marker = "listening on 127.0.0.1:";
-  for (;;) {
-    const std::string out = output();
-    // Each start appends to the log: look only after what earlier starts printed.
-    const auto at = out.find(marker, seen);
-    if (at != std::string::npos && out.find(' ', at + marker.size()) != std::string::npos) {
-      port_ = std::stoi(out.substr(at + marker.size()));
-      return;
-    }
-    int status = 0;
-    if (::waitpid(pid_, &status, WNOHANG) == pid_) {
-      pid_ = -1;
-      throw std::runtime_error("swarmexd exited at start-up:\n" + out);
-    }
-    if (std::chrono::steady_clock::now() > deadline) {
-      kill();
-      throw std::runtime_error("swarmexd did not start in time:\n" + out);
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  const auto at = process_.wait_for(marker, seen, timeout_ms);
+  if (at == std::string::npos) {
+    const bool exited = !process_.running();
+    process_.kill();
+    throw std::runtime_error(std::string(exited ? "swarmexd exited at start-up:\n"
+                                                : "swarmexd did not start in time:\n") +
+                             process_.output());
   }
-}
-
-void ServerProcess::reap(int timeout_ms) {
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
-  int status = 0;
-  while (::waitpid(pid_, &status, WNOHANG) != pid_) {
-    if (std::chrono::steady_clock::now() > deadline) {
-      ::kill(pid_, SIGKILL);
-      ::waitpid(pid_, &status, 0);
-      break;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  }
-  pid_ = -1;
-}
-
-void ServerProcess::stop() {
-  if (!running()) return;
-  ::kill(pid_, SIGTERM);
-  reap(10000);
-}
-
-void ServerProcess::kill() {
-  if (!running()) return;
-  ::kill(pid_, SIGKILL);
-  reap(10000);
+  port_ = std::stoi(process_.output().substr(at + marker.size()));
 }
 
 namespace {
@@ -108,8 +39,8 @@ std::string principal(const std::string& name, int id, const std::string& role, 
 }
 }  // namespace
 
-std::string test_config(const std::string& server_extra, const std::string& durability,
-                        int shards) {
+std::string test_config(const std::string& server_extra, const std::string& durability, int shards,
+                        const std::string& extra) {
   std::string c = "[server]\nio_threads = 2\n" + server_extra + "\n\n";
   c += "[engine]\nshards = " + std::to_string(shards) + "\norder_capacity = 65536\n\n";
   c += "[journal]\ndurability = \"" + durability + "\"\nsegment_bytes = 1048576\n\n";
@@ -143,7 +74,7 @@ std::string test_config(const std::string& server_extra, const std::string& dura
   c += principal("operator", 900, "operator", 0,
                  "pbkdf2-sha256$10000$06e55b633481f7bb072957eabcf110c9$"
                  "fb9fb75e5cd73210e65b09167008722cffe54c316e07ff5dfccffe5ba26ce7d3");
-  return c;
+  return c + extra;
 }
 
 }  // namespace swarmex::testing

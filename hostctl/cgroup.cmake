@@ -1,0 +1,19 @@
+# The cgroup layer: hierarchy detection, allocation arithmetic, and the writers (io_uring and
+# plain syscalls) that enact tenant limits. Also swarmex-cgroup-bench (source in bench/), which
+# compares the two writers on the real cgroup mount or a directory.
+add_library(swarmex_cgroup STATIC
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/cgroup_layout.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/cgroup_tree.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/cgroup_write.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/cgroup_writer.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/plain_cgroup_writer.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/tenant_limits.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/uring_cgroup_writer.cpp
+)
+target_include_directories(swarmex_cgroup PUBLIC ${CMAKE_CURRENT_SOURCE_DIR}/include)
+target_link_libraries(swarmex_cgroup PUBLIC fmt::fmt PRIVATE PkgConfig::URING spdlog::spdlog)
+swarmex_target_defaults(swarmex_cgroup)
+
+add_executable(swarmex-cgroup-bench ${PROJECT_SOURCE_DIR}/bench/cgroup_bench.cpp)
+target_link_libraries(swarmex-cgroup-bench PRIVATE swarmex_cgroup CLI11::CLI11 fmt::fmt)
+swarmex_executable(swarmex-cgroup-bench)

@@ -1,0 +1,20 @@
+# The daemon: configuration, capacity discovery, allocations and their durable state, supply
+# (asks), enactment, and the main loop; swarmex-hostctl is its command line.
+add_library(swarmex_hostctl
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/host_config.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/capacity.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/allocation_book.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/host_state.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/enactor.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/supply.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/daemon.cpp
+)
+target_include_directories(swarmex_hostctl PUBLIC ${CMAKE_CURRENT_SOURCE_DIR}/include)
+target_link_libraries(swarmex_hostctl
+  PUBLIC swarmex_cgroup swarmex_mig swarmex_client
+  PRIVATE swarmex_toml_read spdlog::spdlog fmt::fmt)
+swarmex_target_defaults(swarmex_hostctl)
+
+add_executable(swarmex-hostctl ${CMAKE_CURRENT_SOURCE_DIR}/src/hostctl_main.cpp)
+target_link_libraries(swarmex-hostctl PRIVATE swarmex_hostctl CLI11::CLI11 spdlog::spdlog)
+swarmex_executable(swarmex-hostctl)

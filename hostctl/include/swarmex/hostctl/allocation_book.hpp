@@ -1,0 +1,56 @@
+// Every allocation this host is responsible for, by fill stream sequence, and what each tenant
+// holds at a given moment. Pure bookkeeping: no I/O, no clock (times are passed in).
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "swarmex/hostctl/allocation.hpp"
+#include "swarmex/hostctl/capacity.hpp"
+#include "swarmex/hostctl/tenant_limits.hpp"
+
+namespace swarmex::hostctl {
+
+class AllocationBook {
+ public:
+  // False (and nothing changes) when the fill is already known, by sequence or by key.
+  bool add(Allocation a);
+  [[nodiscard]] bool contains(std::uint64_t stream_seq, const FillKey& key) const;
+
+  // Moves allocations through their windows at `now_ns`: Pending → Active when started,
+  // Active → Ended when over, Pending → Refused when over before it ever started. Returns the
+  // tenants whose holdings changed; `started` / `ended` (when given) get the sequences of the
+  // allocations that became Active / Ended.
+  std::set<std::string> advance(std::int64_t now_ns, std::vector<std::uint64_t>* started,
+                                std::vector<std::uint64_t>* ended = nullptr);
+  // The earliest start or end still ahead; INT64_MAX when none.
+  [[nodiscard]] std::int64_t next_deadline_ns() const noexcept;
+
+  // What the tenant's Active allocations add up to (cpuset: the union of pinned cpus).
+  [[nodiscard]] TenantLimits limits_of(const std::string& tenant) const;
+  // Tenants with at least one Active allocation.
+  [[nodiscard]] std::set<std::string> active_tenants() const;
+  // Quantity of a resource held by Pending and Active allocations (counts against capacity).
+  [[nodiscard]] std::int64_t committed(const std::string& resource,
+                                       const std::string& device) const;
+  // Cpus held by Active pinned allocations.
+  [[nodiscard]] std::set<int> pinned_cpus() const;
+
+  Allocation* find(std::uint64_t stream_seq);
+  [[nodiscard]] const std::map<std::uint64_t, Allocation>& all() const noexcept { return by_seq_; }
+  // Drops Ended and Refused allocations older than `keep_seq` (they only served deduplication).
+  void forget_before(std::uint64_t keep_seq);
+
+ private:
+  void count(const Allocation& a, std::int64_t sign);
+  std::map<std::uint64_t, Allocation> by_seq_;  // ordered: deterministic iteration
+  std::set<FillKey> keys_;
+  // Pending + Active quantity by (resource, device), kept as allocations move, so a burst of
+  // fills checks capacity without scanning the book once per fill.
+  std::map<std::pair<std::string, std::string>, std::int64_t> committed_;
+};
+
+}  // namespace swarmex::hostctl

@@ -1,0 +1,75 @@
+// swarmex-hostctl's main loop: logs on as the host, keeps its asks in step with free capacity,
+// takes its fills from the last enacted sequence, saves them, enacts them in one cgroup batch per
+// burst, reclaims at window end, and reports every enactment. Single-threaded.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "swarmex/gateway/client.hpp"
+#include "swarmex/hostctl/capacity.hpp"
+#include "swarmex/hostctl/enactor.hpp"
+#include "swarmex/hostctl/host_config.hpp"
+#include "swarmex/hostctl/host_state.hpp"
+#include "swarmex/hostctl/mig_backend.hpp"
+#include "swarmex/hostctl/supply.hpp"
+
+namespace swarmex::hostctl {
+
+struct DaemonStats {
+  std::uint64_t fills = 0;       // new fills taken (duplicates not counted)
+  std::uint64_t duplicates = 0;  // fills seen again (replay) and skipped
+  std::uint64_t enforced = 0;
+  std::uint64_t failed = 0;
+  std::uint64_t reclaimed = 0;           // allocations ended
+  std::vector<std::int64_t> latency_ns;  // fill received -> enforced, per enacted fill
+};
+
+class Daemon {
+ public:
+  // Reads state, discovers capacity, reconciles the cgroup subtree; throws on bad configuration.
+  explicit Daemon(HostConfig config);
+  ~Daemon();
+
+  // Runs until `stop` is set; reconnects on its own. Returns the process exit code.
+  int run(const std::atomic<bool>& stop);
+
+  [[nodiscard]] const DaemonStats& stats() const noexcept { return stats_; }
+  [[nodiscard]] const HostCapacity& capacity() const noexcept { return capacity_; }
+  // A one-line summary of the enactment latencies (p50 / p99 / max).
+  [[nodiscard]] std::string latency_summary() const;
+
+ private:
+  struct Received {
+    std::uint64_t stream_seq;
+    std::chrono::steady_clock::time_point at;
+  };
+  bool connect_and_logon();
+  void handle(const wire::Message& m, std::vector<Received>& burst);
+  void take_fill(const wire::Fill& f, std::vector<Received>& burst);
+  // Advances windows, enacts what changed, reports; `burst` are the fills just taken.
+  void enact(const std::vector<Received>& burst);
+  void enact_mig(Allocation& a, bool start);
+  void assign_cpus(Allocation& a);
+  void update_supply();
+  void send_report(std::uint64_t seq, bool ok, const std::string& why, std::int64_t latency_ns);
+  std::int64_t free_capacity(const SupplyLine& line) const;
+
+  HostConfig config_;
+  HostCapacity capacity_;
+  HostState state_;
+  std::unique_ptr<Enactor> enactor_;
+  std::unique_ptr<MigBackend> mig_;
+  SupplyBook supply_;
+  gateway::Client client_;
+  std::uint32_t host_id_ = 0;
+  bool connected_ = false;
+  std::chrono::steady_clock::time_point last_sent_{};
+  DaemonStats stats_;
+};
+
+}  // namespace swarmex::hostctl

@@ -1,0 +1,58 @@
+// swarmex-hostctl's configuration (TOML): the exchange to log on to, where the host keeps its
+// state and cgroups, what it sells (supply lines), and overrides of discovered capacity.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace swarmex::hostctl {
+
+// One resting ask the controller keeps in step with its free capacity.
+struct SupplyLine {
+  std::uint32_t instrument = 0;
+  std::string resource;            // cpu | mem | io | mig.<profile>; must match the instrument's
+  std::int64_t reserve_price = 0;  // the ask's limit price
+  std::int64_t max_qty = 0;        // most offered at once; 0 = all free capacity
+  std::string device;              // io only: "major:minor" the bandwidth is on
+  bool pinned = false;             // cpu only: whole CPUs (cpuset.cpus) instead of a quota
+};
+
+struct IoCapacity {
+  std::string device;  // "major:minor"
+  std::int64_t units = 0;
+};
+
+struct HostConfig {
+  // [exchange]
+  std::string address = "127.0.0.1:7400";
+  std::string principal;
+  std::string token;                // or token_file
+  std::int64_t reconnect_ms = 500;  // first retry delay; doubles up to 10 s
+  std::int64_t heartbeat_ms = 1000;
+  // [host]
+  std::string pool;
+  std::string state_dir = "/var/lib/swarmex-hostctl";
+  std::string cgroup_root = "/sys/fs/cgroup";
+  std::string cgroup_driver = "auto";  // auto | v1 | v2 (v1/v2 skip detection, for dry runs)
+  std::string subtree = "swarmex";
+  std::int64_t reserve_memory_mb = 1024;  // kept back for the host when memory is discovered
+  bool use_uring = true;                  // false: plain write() (baseline, or old kernels)
+  // [capacity]: discovery overrides; unset = discovered.
+  std::string cpus;  // cpu list sold, e.g. "0-1"; default: the controller's own affinity
+  std::optional<std::int64_t> vrus;
+  std::optional<std::int64_t> mem_shards;
+  std::vector<IoCapacity> io;
+  // [gpu]
+  std::string gpu_backend = "none";  // none | nvml | simulated
+  std::uint32_t simulated_gpus = 1;
+  // [[supply]]
+  std::vector<SupplyLine> supply;
+};
+
+// Reads and checks a configuration file; throws std::runtime_error naming the file and key.
+HostConfig load_host_config(const std::string& path);
+HostConfig parse_host_config(const std::string& toml_text, const std::string& source);
+
+}  // namespace swarmex::hostctl

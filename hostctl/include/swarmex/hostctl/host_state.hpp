@@ -1,0 +1,30 @@
+// The controller's durable state: the last fill stream sequence it took and every allocation it
+// is responsible for. Saved atomically (write, fdatasync, rename, fsync the directory) after each
+// burst is enforced. Enforcement writes absolute limits (what the allocations add up to), so a
+// crash before the save only means those fills are delivered again from the saved sequence and
+// the same limits are written again: no fill is lost and none counts twice.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "swarmex/hostctl/allocation_book.hpp"
+
+namespace swarmex::hostctl {
+
+struct HostState {
+  std::uint64_t last_seq = 0;              // fills up to here are in `book`
+  std::uint64_t next_client_order_id = 0;  // asks' client order ids only grow
+  AllocationBook book;
+};
+
+// <dir>/state; throws std::runtime_error on I/O errors.
+void save_host_state(const std::string& dir, const HostState& state);
+// An empty state when <dir>/state does not exist; throws std::runtime_error when it is corrupt.
+HostState load_host_state(const std::string& dir);
+
+// The text form (one line per allocation), for tests and `swarmex-hostctl status`.
+std::string format_host_state(const HostState& state);
+HostState parse_host_state(const std::string& text);
+
+}  // namespace swarmex::hostctl

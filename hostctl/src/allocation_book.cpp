@@ -1,0 +1,138 @@
+#include "swarmex/hostctl/allocation_book.hpp"
+
+#include <algorithm>
+#include <climits>
+
+#include "swarmex/hostctl/capacity.hpp"
+
+namespace swarmex::hostctl {
+
+const char* to_string(AllocationState s) noexcept {
+  switch (s) {
+    case AllocationState::Pending:
+      return "pending";
+    case AllocationState::Active:
+      return "active";
+    case AllocationState::Ended:
+      return "ended";
+    case AllocationState::Refused:
+      return "refused";
+  }
+  return "?";
+}
+
+bool AllocationBook::add(Allocation a) {
+  if (contains(a.stream_seq, a.key)) return false;
+  keys_.insert(a.key);
+  count(a, +1);
+  const std::uint64_t seq = a.stream_seq;
+  by_seq_.emplace(seq, std::move(a));
+  return true;
+}
+
+void AllocationBook::count(const Allocation& a, std::int64_t sign) {
+  if (a.state == AllocationState::Pending || a.state == AllocationState::Active)
+    committed_[{a.resource, a.device}] += sign * a.qty;
+}
+
+bool AllocationBook::contains(std::uint64_t stream_seq, const FillKey& key) const {
+  return by_seq_.count(stream_seq) != 0 || keys_.count(key) != 0;
+}
+
+std::set<std::string> AllocationBook::advance(std::int64_t now_ns,
+                                              std::vector<std::uint64_t>* started,
+                                              std::vector<std::uint64_t>* ended) {
+  std::set<std::string> changed;
+  for (auto& [seq, a] : by_seq_) {
+    if (a.state == AllocationState::Pending) {
+      if (a.end_ns <= now_ns) {
+        count(a, -1);
+        a.state = AllocationState::Refused;
+        a.why = "the lease ended before it could be enacted";
+      } else if (a.start_ns <= now_ns) {
+        a.state = AllocationState::Active;
+        changed.insert(a.tenant);
+        if (started) started->push_back(seq);
+      }
+    } else if (a.state == AllocationState::Active && a.end_ns <= now_ns) {
+      count(a, -1);
+      a.state = AllocationState::Ended;
+      changed.insert(a.tenant);
+      if (ended) ended->push_back(seq);
+    }
+  }
+  return changed;
+}
+
+std::int64_t AllocationBook::next_deadline_ns() const noexcept {
+  std::int64_t next = INT64_MAX;
+  for (const auto& [seq, a] : by_seq_) {
+    if (a.state == AllocationState::Pending) next = std::min(next, a.start_ns);
+    if (a.state == AllocationState::Active) next = std::min(next, a.end_ns);
+  }
+  return next;
+}
+
+TenantLimits AllocationBook::limits_of(const std::string& tenant) const {
+  TenantLimits l;
+  std::vector<int> cpus;
+  for (const auto& [seq, a] : by_seq_) {
+    if (a.state != AllocationState::Active || a.tenant != tenant) continue;
+    if (a.resource == "cpu") {
+      l.vrus += a.qty;
+      cpus.insert(cpus.end(), a.cpus.begin(), a.cpus.end());
+    } else if (a.resource == "mem") {
+      l.mem_shards += a.qty;
+    } else if (a.resource == "io") {
+      auto it = std::find_if(l.io.begin(), l.io.end(),
+                             [&](const IoLimit& io) { return io.device == a.device; });
+      if (it == l.io.end())
+        l.io.push_back(IoLimit{a.device, a.qty});
+      else
+        it->units += a.qty;
+    }
+  }
+  std::sort(cpus.begin(), cpus.end());
+  cpus.erase(std::unique(cpus.begin(), cpus.end()), cpus.end());
+  l.cpuset = format_cpu_list(cpus);
+  return l;
+}
+
+std::set<std::string> AllocationBook::active_tenants() const {
+  std::set<std::string> out;
+  for (const auto& [seq, a] : by_seq_)
+    if (a.state == AllocationState::Active) out.insert(a.tenant);
+  return out;
+}
+
+std::int64_t AllocationBook::committed(const std::string& resource,
+                                       const std::string& device) const {
+  auto it = committed_.find({resource, device});
+  return it == committed_.end() ? 0 : it->second;
+}
+
+std::set<int> AllocationBook::pinned_cpus() const {
+  std::set<int> out;
+  for (const auto& [seq, a] : by_seq_)
+    if (a.state == AllocationState::Active) out.insert(a.cpus.begin(), a.cpus.end());
+  return out;
+}
+
+Allocation* AllocationBook::find(std::uint64_t stream_seq) {
+  auto it = by_seq_.find(stream_seq);
+  return it == by_seq_.end() ? nullptr : &it->second;
+}
+
+void AllocationBook::forget_before(std::uint64_t keep_seq) {
+  for (auto it = by_seq_.begin(); it != by_seq_.end() && it->first < keep_seq;) {
+    const Allocation& a = it->second;
+    if (a.state == AllocationState::Ended || a.state == AllocationState::Refused) {
+      keys_.erase(a.key);
+      it = by_seq_.erase(it);
+    } else {
+      ++it;
+    }
+  }
+}
+
+}  // namespace swarmex::hostctl

@@ -1,0 +1,166 @@
+#include "swarmex/hostctl/host_state.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+
+namespace swarmex::hostctl {
+
+namespace {
+
+constexpr const char* kMagic = "swarmex-hostctl-state v1";
+
+[[noreturn]] void io_error(const std::string& what, const std::string& path) {
+  throw std::runtime_error(what + " " + path + ": " + std::strerror(errno));
+}
+
+std::string or_dash(const std::string& s) {
+  return s.empty() ? "-" : s;
+}
+std::string from_dash(const std::string& s) {
+  return s == "-" ? std::string() : s;
+}
+
+AllocationState parse_state(const std::string& s) {
+  for (auto st : {AllocationState::Pending, AllocationState::Active, AllocationState::Ended,
+                  AllocationState::Refused})
+    if (s == to_string(st)) return st;
+  throw std::runtime_error("unknown allocation state '" + s + "'");
+}
+
+std::string format_mig(const std::vector<MigSlot>& slots) {
+  std::ostringstream os;
+  for (std::size_t i = 0; i < slots.size(); ++i)
+    os << (i ? ";" : "") << slots[i].gpu << ':' << slots[i].gpu_instance_id << ':'
+       << slots[i].start;
+  return or_dash(os.str());
+}
+
+std::vector<MigSlot> parse_mig(const std::string& text) {
+  std::vector<MigSlot> out;
+  if (text == "-") return out;
+  std::istringstream in(text);
+  std::string item;
+  while (std::getline(in, item, ';')) {
+    MigSlot m;
+    char c1 = 0, c2 = 0;
+    std::istringstream f(item);
+    if (!(f >> m.gpu >> c1 >> m.gpu_instance_id >> c2 >> m.start) || c1 != ':' || c2 != ':')
+      throw std::runtime_error("bad mig slot '" + item + "'");
+    out.push_back(m);
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string format_host_state(const HostState& s) {
+  std::ostringstream os;
+  os << kMagic << "\nlast_seq " << s.last_seq << "\nnext_client_order_id " << s.next_client_order_id
+     << "\n";
+  for (const auto& [seq, a] : s.book.all())
+    os << "alloc " << seq << ' ' << a.key.instrument << ' ' << a.key.engine_seq << ' '
+       << a.key.buy_order_id << ' ' << a.key.sell_order_id << ' ' << a.tenant << ' ' << a.tenant_id
+       << ' ' << a.resource << ' ' << or_dash(a.device) << ' ' << a.qty << ' ' << a.price << ' '
+       << a.start_ns << ' ' << a.end_ns << ' ' << (a.pinned ? 1 : 0) << ' ' << to_string(a.state)
+       << ' ' << or_dash(format_cpu_list(a.cpus)) << ' ' << format_mig(a.mig) << ' '
+       << or_dash(a.why) << "\n";
+  return os.str();
+}
+
+HostState parse_host_state(const std::string& text) {
+  std::istringstream in(text);
+  std::string line;
+  if (!std::getline(in, line) || line != kMagic)
+    throw std::runtime_error("not a swarmex-hostctl state file");
+  HostState s;
+  int n = 1;
+  while (std::getline(in, line)) {
+    ++n;
+    std::istringstream f(line);
+    std::string kind;
+    f >> kind;
+    bool ok = true;
+    if (kind == "last_seq") {
+      ok = static_cast<bool>(f >> s.last_seq);
+    } else if (kind == "next_client_order_id") {
+      ok = static_cast<bool>(f >> s.next_client_order_id);
+    } else if (kind == "alloc") {
+      Allocation a;
+      std::string device, state, cpus, mig;
+      int pinned = 0;
+      ok = static_cast<bool>(f >> a.stream_seq >> a.key.instrument >> a.key.engine_seq >>
+                             a.key.buy_order_id >> a.key.sell_order_id >> a.tenant >> a.tenant_id >>
+                             a.resource >> device >> a.qty >> a.price >> a.start_ns >> a.end_ns >>
+                             pinned >> state >> cpus >> mig);
+      if (ok) {
+        std::getline(f >> std::ws, a.why);
+        a.why = from_dash(a.why);
+        a.device = from_dash(device);
+        a.pinned = pinned != 0;
+        a.state = parse_state(state);
+        if (cpus != "-") a.cpus = parse_cpu_list(cpus);
+        a.mig = parse_mig(mig);
+        if (!s.book.add(std::move(a))) ok = false;
+      }
+    } else if (!kind.empty()) {
+      ok = false;
+    }
+    if (!ok) throw std::runtime_error("state line " + std::to_string(n) + ": '" + line + "'");
+  }
+  return s;
+}
+
+void save_host_state(const std::string& dir, const HostState& state) {
+  std::filesystem::create_directories(dir);
+  const std::string path = dir + "/state";
+  const std::string tmp = path + ".tmp";
+  const std::string text = format_host_state(state);
+  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd < 0) io_error("open", tmp);
+  std::size_t done = 0;
+  while (done < text.size()) {
+    const ssize_t n = ::write(fd, text.data() + done, text.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      ::close(fd);
+      io_error("write", tmp);
+    }
+    done += static_cast<std::size_t>(n);
+  }
+  if (::fdatasync(fd) != 0) {
+    ::close(fd);
+    io_error("fdatasync", tmp);
+  }
+  ::close(fd);
+  if (::rename(tmp.c_str(), path.c_str()) != 0) io_error("rename", tmp);
+  const int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dfd < 0) io_error("open", dir);
+  const int rc = ::fsync(dfd);
+  ::close(dfd);
+  if (rc != 0) io_error("fsync", dir);
+}
+
+HostState load_host_state(const std::string& dir) {
+  const std::string path = dir + "/state";
+  std::ifstream in(path);
+  if (!in) {
+    if (!std::filesystem::exists(path)) return HostState{};
+    io_error("open", path);
+  }
+  std::ostringstream os;
+  os << in.rdbuf();
+  try {
+    return parse_host_state(os.str());
+  } catch (const std::exception& e) {
+    throw std::runtime_error(path + ": " + e.what());
+  }
+}
+
+}  // namespace swarmex::hostctl
