@@ -38,7 +38,7 @@ bool MigSliceMap::fits(const MigProfile& profile, std::uint8_t start) const noex
   const MigProfile& p = kH100Profiles[*index];
   if (((p.start_mask >> start) & 1u) == 0) return false;
   const std::uint8_t span = span_mask(start, p.size_slices);
-  if (span == 0 || (used_ & span) != 0) return false;  // off the GPU, or overlapping
+  if (span == 0 || (used_ & span) != 0) return false;
   return static_cast<std::uint32_t>(std::popcount(starts_[*index])) < p.max_count;
 }
 
@@ -67,11 +67,12 @@ bool MigSliceMap::release(const MigProfile& profile, std::uint8_t start) noexcep
 
 std::uint32_t MigSliceMap::remaining(const MigProfile& profile) const noexcept {
   // Legal starts of one profile never overlap each other, so greedy lowest-first packing is the
-  // maximum.
+  // maximum. Each round takes a new start, so there are at most kMigSlices rounds.
   MigSliceMap probe = *this;
   std::uint32_t n = 0;
-  while (const auto s = probe.first_fit(profile)) {
-    if (!probe.place(profile, *s)) break;  // never spin on a start that does not take
+  for (std::uint8_t round = 0; round < kMigSlices; ++round) {
+    const auto s = probe.first_fit(profile);
+    if (!s || !probe.place(profile, *s)) break;
     ++n;
   }
   return n;
