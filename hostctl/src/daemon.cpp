@@ -63,8 +63,8 @@ Daemon::Daemon(HostConfig config)
   // survive a reboot) are recreated for what is active; the subtree is made to match.
   const std::int64_t now = wall_ns();
   state_.book.advance(now, nullptr);
-  for (const auto& [seq, a] : state_.book.all()) {
-    Allocation& mine = *state_.book.find(seq);
+  for (const auto& entry : state_.book.all()) {
+    Allocation& a = *state_.book.find(entry.first);  // the book hands out const views only
     if (!is_mig(a.resource) || !mig_) continue;
     if (a.state == AllocationState::Active) {
       bool present = true;
@@ -77,11 +77,11 @@ Daemon::Daemon(HostConfig config)
             });
       }
       if (!present) {
-        mine.mig.clear();
-        enact_mig(mine, true);
+        a.mig.clear();
+        enact_mig(a, true);
       }
     } else if (!a.mig.empty()) {
-      enact_mig(mine, false);
+      enact_mig(a, false);
     }
   }
   std::map<std::string, TenantLimits> keep;
@@ -284,18 +284,19 @@ void Daemon::enact(const std::vector<Received>& burst) {
     if (!o.ok) spdlog::error("reclaiming '{}': {}", t, o.why);
     spdlog::info("tenant '{}' holds nothing more here: workload stopped, cgroup removed", t);
   }
-  // Ended allocations give back their MIG instances.
-  bool touched = !started.empty() || !changed.empty();
-  for (const auto& [seq, a] : state_.book.all())
-    if (a.state == AllocationState::Ended && !a.mig.empty()) {
-      enact_mig(*state_.book.find(seq), false);
-      touched = true;
-    }
+  // Allocations that just ended give back their MIG instances (an ended allocation always
+  // changed its tenant, so `changed` covers the save below).
+  for (std::uint64_t seq : ended)
+    if (Allocation& a = *state_.book.find(seq); !a.mig.empty()) enact_mig(a, false);
+  const bool touched = !started.empty() || !changed.empty();
 
+  // The burst is in stream order (take_fill only takes the next sequences).
   auto received_at = [&](std::uint64_t seq) {
-    for (const Received& r : burst)
-      if (r.stream_seq == seq) return r.at;
-    return due_at;  // a window that started now: measured from its start
+    const auto it =
+        std::lower_bound(burst.begin(), burst.end(), seq,
+                         [](const Received& r, std::uint64_t s) { return r.stream_seq < s; });
+    return it != burst.end() && it->stream_seq == seq ? it->at
+                                                      : due_at;  // a window that started now
   };
   for (const Received& r : burst) {
     const Allocation* a = state_.book.find(r.stream_seq);
@@ -374,7 +375,6 @@ void Daemon::enact_mig(Allocation& a, bool start) {
       }
     }
     if (!placed) {
-      a.why = "no free placement for " + profile;
       enact_mig(a, false);  // all or nothing
       a.why = "no free placement for " + profile;
       return;

@@ -5,6 +5,7 @@
 #include <stdexcept>
 
 #include "swarmex/gateway/toml_read.hpp"
+#include "swarmex/hostctl/tenant_limits.hpp"
 
 namespace swarmex::hostctl {
 
@@ -38,14 +39,6 @@ void each_table(const toml::table& root, const char* key, const std::string& src
   }
 }
 
-bool is_device(const std::string& d) {
-  const auto colon = d.find(':');
-  if (colon == std::string::npos || colon == 0 || colon + 1 == d.size()) return false;
-  for (std::size_t i = 0; i < d.size(); ++i)
-    if (i != colon && (d[i] < '0' || d[i] > '9')) return false;
-  return true;
-}
-
 void parse_supply(const toml::table& t, const std::string& w, const std::string& src,
                   HostConfig& c) {
   reject_unknown(t, {"instrument", "resource", "reserve_price", "max_qty", "device", "pinned"}, src,
@@ -62,7 +55,7 @@ void parse_supply(const toml::table& t, const std::string& w, const std::string&
   const bool mig = s.resource.rfind("mig.", 0) == 0;
   if (s.resource != "cpu" && s.resource != "mem" && s.resource != "io" && !mig)
     config_error(src, w + "resource", "must be cpu, mem, io or mig.<profile>");
-  if (s.resource == "io" && !is_device(s.device))
+  if (s.resource == "io" && !is_device_id(s.device))
     config_error(src, w + "device", "io supply needs device = \"major:minor\"");
   if (s.pinned && s.resource != "cpu") config_error(src, w + "pinned", "only cpu can be pinned");
   for (const SupplyLine& other : c.supply)
@@ -136,7 +129,8 @@ HostConfig parse_host_config(const std::string& text, const std::string& src) {
       IoCapacity cap;
       read_string(io, "device", cap.device, src, w + iw);
       read_int(io, "units", cap.units, src, w + iw, 0, 1'000'000);
-      if (!is_device(cap.device)) config_error(src, w + iw + "device", "must be \"major:minor\"");
+      if (!is_device_id(cap.device))
+        config_error(src, w + iw + "device", "must be \"major:minor\"");
       c.io.push_back(cap);
     });
   }

@@ -23,12 +23,6 @@ bool all_digits(std::string_view s) {
   return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
-bool is_device(std::string_view d) {
-  const auto colon = d.find(':');
-  return colon != std::string_view::npos && all_digits(d.substr(0, colon)) &&
-         all_digits(d.substr(colon + 1));
-}
-
 // "N" or "N-M" (N <= M), comma separated.
 bool is_cpu_list(std::string_view list) {
   if (list.empty()) return false;
@@ -172,7 +166,7 @@ void validate_tenant_limits(const TenantLimits& limits) {
         fmt::format("negative limits: {} VRUs, {} memory shards", limits.vrus, limits.mem_shards));
   for (std::size_t i = 0; i < limits.io.size(); ++i) {
     const auto& l = limits.io[i];
-    if (!is_device(l.device))
+    if (!is_device_id(l.device))
       throw std::invalid_argument(fmt::format("io device '{}' is not major:minor", l.device));
     if (l.units < 0)
       throw std::invalid_argument(fmt::format("negative io units on {}: {}", l.device, l.units));
@@ -203,6 +197,12 @@ std::vector<CgroupWrite> plan_tenant_writes(const CgroupLayout& layout, std::str
   for (std::size_t i = 1; i < out.size(); ++i)
     out[i].after_previous = true;
   return out;
+}
+
+bool is_device_id(std::string_view d) {
+  const auto colon = d.find(':');
+  return colon != std::string_view::npos && all_digits(d.substr(0, colon)) &&
+         all_digits(d.substr(colon + 1));
 }
 
 }  // namespace swarmex::hostctl

@@ -51,6 +51,9 @@ struct TenantLimits {
   bool operator==(const TenantLimits&) const = default;
 };
 
+// A block device as cgroup files name it: "major:minor", both decimal.
+bool is_device_id(std::string_view device);
+
 // vrus × 10,000, or kMinCpuQuotaUs for 0. Throws std::invalid_argument when negative.
 std::int64_t cpu_quota_us(std::int64_t vrus);
 // shards × 256 MiB, or nullopt (unlimited) for 0. Throws std::invalid_argument when negative.
