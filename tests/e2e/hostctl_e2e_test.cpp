@@ -213,11 +213,15 @@ TEST_F(HostctlE2eTest, TenantCpuShareFollowsWhatItBought) {
   EXPECT_EQ(quota_cpus("tenant-a"), 1.0);
   for (auto& w : workers_)
     EXPECT_TRUE(w->running()) << "tenant-a's workload must keep running";
-  const auto s = state();
-  int ended = 0;
-  for (const auto& [seq, a] : s.book.all())
-    ended += a.state == hostctl::AllocationState::Ended;
-  EXPECT_EQ(ended, 1);
+  // The state file is saved right after the cgroup is removed: wait for it, not only the cgroup.
+  auto ended = [&] {
+    int n = 0;
+    const auto s = state();
+    for (const auto& [seq, a] : s.book.all())
+      n += a.state == hostctl::AllocationState::Ended;
+    return n;
+  };
+  EXPECT_TRUE(eventually([&] { return ended() == 1; })) << ended() << " allocations ended";
 }
 
 TEST_F(HostctlE2eTest, FillsAreEnactedExactlyOnceAcrossCrashesAndRestarts) {
