@@ -258,6 +258,15 @@ TEST_F(HostctlE2eTest, FillsAreEnactedExactlyOnceAcrossCrashesAndRestarts) {
   ASSERT_TRUE(
       eventually([&] { return quota_cpus("tenant-a") * 10 == static_cast<double>(bought); }));
 
+  // The state file is saved just after the limits are written: wait for it to hold the last fill.
+  auto held_in_state = [&] {
+    std::int64_t sum = 0;
+    const auto st = state();
+    for (const auto& [seq, a] : st.book.all())
+      sum += a.qty;
+    return sum;
+  };
+  EXPECT_TRUE(eventually([&] { return held_in_state() >= bought; }));
   const auto s = state();
   std::int64_t held = 0;
   std::uint64_t n = 0;
