@@ -32,6 +32,14 @@ std::string read_file(const fs::path& p) {
   return s;
 }
 
+// A number from a control file, or -1 while the file is missing or empty: a controller that just
+// restarted may be between reconcile (which removes a cgroup) and enactment (which recreates it).
+double read_number(const fs::path& p) {
+  const std::string s = read_file(p);
+  if (s.empty() || (s[0] != '-' && (s[0] < '0' || s[0] > '9'))) return -1;
+  return std::stod(s);
+}
+
 // Why the real-kernel tests cannot run here, or "" when they can.
 std::string cgroup_unavailable() {
   if (::geteuid() != 0) return "not root: cannot write cgroups";
@@ -104,14 +112,17 @@ class HostctlE2eTest : public E2eTest {
   // cpu quota as a fraction of one CPU, from the tenant's own control file.
   double quota_cpus(const std::string& tenant) {
     if (layout_.version == CgroupVersion::V1)
-      return std::stod(read_file(tenant_file(tenant, "cpu", "cpu.cfs_quota_us"))) / 100000.0;
+      return read_number(tenant_file(tenant, "cpu", "cpu.cfs_quota_us")) / 100000.0;
     const std::string max = read_file(tenant_file(tenant, "cpu", "cpu.max"));
+    if (max.empty() || max.find(' ') == std::string::npos || max[0] < '0' || max[0] > '9')
+      return -1;
     return std::stod(max) / std::stod(max.substr(max.find(' ') + 1));
   }
   // CPU time the tenant's cgroup has used, from its own usage counter.
   std::int64_t usage_ns(const std::string& tenant) {
     if (layout_.version == CgroupVersion::V1)
-      return std::stoll(read_file(tenant_file(tenant, "cpuacct", "cpuacct.usage")));
+      return static_cast<std::int64_t>(
+          read_number(tenant_file(tenant, "cpuacct", "cpuacct.usage")));
     std::ifstream in(tenant_file(tenant, "cpu", "cpu.stat"));
     std::string key;
     std::int64_t v = 0;
