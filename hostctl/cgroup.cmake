@@ -4,6 +4,7 @@
 add_library(swarmex_cgroup STATIC
   ${CMAKE_CURRENT_SOURCE_DIR}/src/cgroup_layout.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/src/cgroup_tree.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/cgroup_usage.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/src/cgroup_write.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/src/cgroup_writer.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/src/plain_cgroup_writer.cpp

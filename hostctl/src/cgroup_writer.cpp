@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <fcntl.h>
+
 #include <cerrno>
 #include <system_error>
 #include <thread>
@@ -54,6 +56,10 @@ std::vector<CgroupWriteResult> CgroupWriter::apply(std::span<const CgroupWrite> 
     }
   }
   return results;
+}
+
+int CgroupWriter::write_open_flags() const noexcept {
+  return create_files_ ? O_WRONLY | O_CREAT | O_TRUNC : O_WRONLY;
 }
 
 std::unique_ptr<CgroupWriter> make_cgroup_writer(RetryPolicy retry, bool use_uring) {

@@ -15,6 +15,13 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 
+// A forced driver means a dry-run directory: there, writes create the files the kernel would.
+std::unique_ptr<CgroupWriter> dry_run_aware(std::unique_ptr<CgroupWriter> w,
+                                            const std::string& driver) {
+  w->set_create_files(driver != "auto");
+  return w;
+}
+
 std::int64_t wall_ns() noexcept {
   timespec ts{};
   clock_gettime(CLOCK_REALTIME, &ts);  // the exchange stamps leases with the same clock
@@ -49,7 +56,8 @@ Daemon::Daemon(HostConfig config)
       state_(load_host_state(config_.state_dir)),
       enactor_(std::make_unique<Enactor>(
           make_layout(config_.cgroup_root, config_.cgroup_driver, config_.subtree),
-          make_cgroup_writer(RetryPolicy{}, config_.use_uring))),
+          dry_run_aware(make_cgroup_writer(RetryPolicy{}, config_.use_uring),
+                        config_.cgroup_driver))),
       mig_(open_mig(config_)),
       supply_(config_.supply) {
   // Client order ids only grow, across restarts too (the exchange refuses a reused one).

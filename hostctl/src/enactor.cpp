@@ -141,6 +141,29 @@ TenantOutcome Enactor::remove(const std::string& tenant) {
   return o;
 }
 
+std::vector<TenantOutcome> Enactor::remove_subtree() {
+  std::vector<TenantOutcome> out;
+  std::error_code ec;
+  for (const std::string& t : list_tenants(layout_))
+    out.push_back(remove(t));
+  TenantOutcome o;
+  o.tenant = layout_.subtree;
+  std::vector<CgroupWrite> ops;
+  for (CgroupWrite& op : plan_subtree_remove(layout_))
+    if (fs::exists(op.file, ec)) ops.push_back(std::move(op));
+  if (separate_cpuacct(layout_) && fs::exists(subtree_dir(layout_, "cpuacct"), ec))
+    ops.push_back(CgroupWrite::remove_dir(subtree_dir(layout_, "cpuacct")));
+  const auto results = writer_->apply(ops);
+  for (std::size_t k = 0; k < ops.size(); ++k)
+    if (results[k].error != 0) {
+      o.ok = false;
+      o.why += (o.why.empty() ? "" : "; ") + describe_cgroup_error(ops[k], results[k].error);
+    }
+  o.done_at = std::chrono::steady_clock::now();
+  out.push_back(std::move(o));
+  return out;
+}
+
 std::vector<TenantOutcome> Enactor::reconcile(const std::map<std::string, TenantLimits>& keep,
                                               std::vector<std::string>* removed) {
   std::vector<std::string> existing = list_tenants(layout_);

@@ -10,9 +10,8 @@ namespace swarmex::hostctl {
 
 namespace {
 
-// O_TRUNC: cgroupfs ignores it, and it keeps a regular file (tests, --dir) equal to the value.
-int write_file(const CgroupWrite& w) {
-  const int fd = ::open(w.file.c_str(), O_WRONLY | O_CLOEXEC);
+int write_file(const CgroupWrite& w, int flags) {
+  const int fd = ::open(w.file.c_str(), flags | O_CLOEXEC, 0644);
   if (fd < 0) return errno;
   int error = 0;
   const ssize_t n = ::write(fd, w.value.data(), w.value.size());
@@ -24,10 +23,10 @@ int write_file(const CgroupWrite& w) {
   return error;
 }
 
-int run_one(const CgroupWrite& w) {
+int run_one(const CgroupWrite& w, int write_flags) {
   switch (w.op) {
     case CgroupOp::Write:
-      return write_file(w);
+      return write_file(w, write_flags);
     case CgroupOp::MakeDir:
       return ::mkdir(w.file.c_str(), 0755) == 0 || errno == EEXIST ? 0 : errno;
     case CgroupOp::RemoveDir:
@@ -42,7 +41,7 @@ void PlainCgroupWriter::run_batch(std::span<const CgroupWrite> ops,
                                   std::span<CgroupWriteResult> results) {
   // Sequential, so after_previous holds trivially.
   for (std::size_t i = 0; i < ops.size(); ++i) {
-    results[i].error = run_one(ops[i]);
+    results[i].error = run_one(ops[i], write_open_flags());
     results[i].done_at = std::chrono::steady_clock::now();
   }
 }

@@ -91,7 +91,8 @@ struct UringCgroupWriter::Ring {
   }
 
   // Prepares ops [begin, end) as one hard-linked chain.
-  void prepare(std::span<const CgroupWrite> ops, std::size_t begin, std::size_t end) {
+  void prepare(std::span<const CgroupWrite> ops, std::size_t begin, std::size_t end,
+               int open_flags) {
     for (std::size_t i = begin; i < end; ++i) {
       const CgroupWrite& w = ops[i];
       const bool more = i + 1 < end;
@@ -111,7 +112,7 @@ struct UringCgroupWriter::Ring {
       free_slots.pop_back();
       // No O_CLOEXEC: the kernel refuses it for direct descriptors (they are never inherited).
       io_uring_sqe* open = next_sqe();
-      io_uring_prep_openat_direct(open, AT_FDCWD, w.file.c_str(), O_WRONLY, 0, st.slot);
+      io_uring_prep_openat_direct(open, AT_FDCWD, w.file.c_str(), open_flags, 0644, st.slot);
       tag(open, i, kOpen, true, IOSQE_ASYNC);
       io_uring_sqe* write = next_sqe();
       io_uring_prep_write(write, static_cast<int>(st.slot), w.value.data(),
@@ -210,7 +211,7 @@ void UringCgroupWriter::run_batch(std::span<const CgroupWrite> ops,
         ++end;
       } while (end < ops.size() && ops[end].after_previous && need + sqes_for(ops[end]) <= r.depth);
       if (in_flight + need > r.depth) break;
-      r.prepare(ops, next, end);
+      r.prepare(ops, next, end, write_open_flags());
       in_flight += need;
       next = end;
     }

@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "e2e_fixture.hpp"
+#include "swarmex/hostctl/cgroup_usage.hpp"
 #include "swarmex/hostctl/enactor.hpp"
 #include "swarmex/hostctl/host_state.hpp"
 
@@ -30,14 +31,6 @@ std::string read_file(const fs::path& p) {
   std::string s;
   std::getline(in, s);
   return s;
-}
-
-// A number from a control file, or -1 while the file is missing or empty: a controller that just
-// restarted may be between reconcile (which removes a cgroup) and enactment (which recreates it).
-double read_number(const fs::path& p) {
-  const std::string s = read_file(p);
-  if (s.empty() || (s[0] != '-' && (s[0] < '0' || s[0] > '9'))) return -1;
-  return std::stod(s);
 }
 
 // Why the real-kernel tests cannot run here, or "" when they can.
@@ -67,7 +60,7 @@ class HostctlE2eTest : public E2eTest {
         SWARMEX_SERVER_BINARY, dir_.path(), testing::test_config("", "sync", 2, kShortLease));
     server_->start();
     server_->set_listen("127.0.0.1:" + std::to_string(server_->port()));  // restarts keep it
-    hostctl_ = std::make_unique<testing::ChildProcess>(dir_.path() + "/hostctl.log");
+    hostctl_ = std::make_unique<tools::ChildProcess>(dir_.path() + "/hostctl.log");
   }
 
   void TearDown() override {
@@ -77,11 +70,7 @@ class HostctlE2eTest : public E2eTest {
     if (!subtree_.empty()) {
       // Whatever a failed test left: tasks out, then the directories.
       hostctl::Enactor cleanup(layout_, hostctl::make_cgroup_writer({}, false));
-      for (const std::string& t : hostctl::list_tenants(layout_))
-        (void)cleanup.remove(t);
-      std::error_code ec;
-      for (const char* c : {"cpu", "cpuacct", "memory", "blkio", "cpuset"})
-        if (hostctl::has_controller(layout_, c)) fs::remove(hostctl::subtree_dir(layout_, c), ec);
+      (void)cleanup.remove_subtree();
     }
     if (HasFailure() && hostctl_)
       std::printf("--- hostctl output ---\n%s\n", hostctl_->output().c_str());
@@ -109,26 +98,13 @@ class HostctlE2eTest : public E2eTest {
   fs::path tenant_file(const std::string& tenant, const char* controller, const char* file) {
     return hostctl::tenant_dir(layout_, controller, tenant) / file;
   }
-  // cpu quota as a fraction of one CPU, from the tenant's own control file.
+  // cpu quota in CPUs and CPU time used, from the tenant's own control files (-1 while its cgroup
+  // is missing: a restarted controller may be between reconcile and re-enactment).
   double quota_cpus(const std::string& tenant) {
-    if (layout_.version == CgroupVersion::V1)
-      return read_number(tenant_file(tenant, "cpu", "cpu.cfs_quota_us")) / 100000.0;
-    const std::string max = read_file(tenant_file(tenant, "cpu", "cpu.max"));
-    if (max.empty() || max.find(' ') == std::string::npos || max[0] < '0' || max[0] > '9')
-      return -1;
-    return std::stod(max) / std::stod(max.substr(max.find(' ') + 1));
+    return hostctl::read_cpu_quota_cpus(layout_, tenant);
   }
-  // CPU time the tenant's cgroup has used, from its own usage counter.
   std::int64_t usage_ns(const std::string& tenant) {
-    if (layout_.version == CgroupVersion::V1)
-      return static_cast<std::int64_t>(
-          read_number(tenant_file(tenant, "cpuacct", "cpuacct.usage")));
-    std::ifstream in(tenant_file(tenant, "cpu", "cpu.stat"));
-    std::string key;
-    std::int64_t v = 0;
-    while (in >> key >> v)
-      if (key == "usage_usec") return v * 1000;
-    return 0;
+    return hostctl::read_cpu_usage_ns(layout_, tenant);
   }
   double measured_cpus(const std::string& tenant, std::chrono::milliseconds over) {
     const std::int64_t u0 = usage_ns(tenant);
@@ -167,7 +143,7 @@ class HostctlE2eTest : public E2eTest {
   }
   void start_workers(const std::string& tenant, int n) {
     for (int i = 0; i < n; ++i) {
-      workers_.push_back(std::make_unique<testing::ChildProcess>(dir_.path() + "/worker.log"));
+      workers_.push_back(std::make_unique<tools::ChildProcess>(dir_.path() + "/worker.log"));
       workers_.back()->start({SWARMEX_HOSTCTL_BINARY, "--config", dir_.path() + "/host-a1.toml",
                               "run", "--tenant", tenant, "--", "/bin/sh", "-c",
                               "while :; do :; done"});
@@ -176,8 +152,8 @@ class HostctlE2eTest : public E2eTest {
 
   std::string subtree_;
   CgroupLayout layout_;
-  std::unique_ptr<testing::ChildProcess> hostctl_;
-  std::vector<std::unique_ptr<testing::ChildProcess>> workers_;
+  std::unique_ptr<tools::ChildProcess> hostctl_;
+  std::vector<std::unique_ptr<tools::ChildProcess>> workers_;
   std::uint64_t next_id_ = 1;
 };
 

@@ -8,6 +8,7 @@
 
 #include "cgroup_test_support.hpp"
 #include "swarmex/hostctl/cgroup_layout.hpp"
+#include "swarmex/hostctl/cgroup_usage.hpp"
 
 namespace swarmex::hostctl {
 namespace {
@@ -120,6 +121,41 @@ TEST(CgroupPaths, ListTenantsForReconciliation) {
   put(t.path() / "memory" / "swarmex" / "memory.limit_in_bytes");  // a control file, not a tenant
   EXPECT_EQ(list_tenants(layout), (std::vector<std::string>{"a", "b"}));
   EXPECT_EQ(list_tenants(layout, "cpu"), (std::vector<std::string>{"b"}));
+}
+
+TEST(CgroupUsage, ReadsV1QuotaAndUsageOrMinusOneWhileMissing) {
+  TempDir t;
+  make_v1(t.path());
+  put(t.path() / "cpuacct" / "cpuacct.usage", "0\n");
+  const auto layout = detect_cgroup_layout(t.path());
+  EXPECT_EQ(read_cpu_quota_cpus(layout, "acme"), -1);  // no cgroup yet
+  EXPECT_EQ(read_cpu_usage_ns(layout, "acme"), -1);
+  put(t.path() / "cpu" / "swarmex" / "acme" / "cpu.cfs_quota_us", "50000\n");
+  put(t.path() / "cpu" / "swarmex" / "acme" / "cpu.cfs_period_us", "100000\n");
+  put(t.path() / "cpuacct" / "swarmex" / "acme" / "cpuacct.usage", "123456789\n");
+  EXPECT_EQ(read_cpu_quota_cpus(layout, "acme"), 0.5);
+  EXPECT_EQ(read_cpu_usage_ns(layout, "acme"), 123456789);
+  put(t.path() / "cpu" / "swarmex" / "acme" / "cpu.cfs_quota_us", "-1\n");
+  EXPECT_EQ(read_cpu_quota_cpus(layout, "acme"), 0.0) << "-1 is unlimited";
+  put(t.path() / "cpuacct" / "swarmex" / "acme" / "cpuacct.usage", "12x\n");
+  EXPECT_EQ(read_cpu_usage_ns(layout, "acme"), -1) << "garbage is not a number";
+}
+
+TEST(CgroupUsage, ReadsV2CpuMaxAndCpuStat) {
+  TempDir t;
+  make_v2(t.path());
+  const auto layout = detect_cgroup_layout(t.path());
+  const auto dir = t.path() / "swarmex" / "acme";
+  put(dir / "cpu.max", "150000 100000\n");
+  put(dir / "cpu.stat", "usage_usec 2500\nuser_usec 2000\nsystem_usec 500\n");
+  EXPECT_EQ(read_cpu_quota_cpus(layout, "acme"), 1.5);
+  EXPECT_EQ(read_cpu_usage_ns(layout, "acme"), 2500000);
+  put(dir / "cpu.max", "max 100000\n");
+  EXPECT_EQ(read_cpu_quota_cpus(layout, "acme"), 0.0);
+  put(dir / "cpu.max", "100000\n");
+  EXPECT_EQ(read_cpu_quota_cpus(layout, "acme"), -1) << "no period";
+  put(dir / "cpu.stat", "user_usec 2000\n");
+  EXPECT_EQ(read_cpu_usage_ns(layout, "acme"), -1);
 }
 
 }  // namespace

@@ -98,6 +98,24 @@ TEST_P(WriterTest, ErrorsAreReportedPerOperation) {
   EXPECT_EQ(slurp(t.path() / "ok2"), "5");
 }
 
+TEST_P(WriterTest, DryRunCreatesFilesOnlyWhenAsked) {
+  TempDir t;
+  put(t.path() / "cpu.max", "old value that is longer");
+  const std::vector<CgroupWrite> ws{
+      CgroupWrite::make_dir(t.path() / "acme"),
+      {t.path() / "acme" / "cpu.max", "50000 100000", CgroupOp::Write, true},
+      {t.path() / "cpu.max", "max 100000"},
+  };
+  auto writer = make(GetParam());
+  EXPECT_EQ(writer->apply(ws)[1].error, ENOENT) << "a cgroup mount never needs O_CREAT";
+  writer->set_create_files(true);
+  const auto res = writer->apply(ws);
+  EXPECT_EQ(res[1].error, 0);
+  EXPECT_EQ(res[2].error, 0);
+  EXPECT_EQ(slurp(t.path() / "acme" / "cpu.max"), "50000 100000");
+  EXPECT_EQ(slurp(t.path() / "cpu.max"), "max 100000") << "truncated, not overwritten in place";
+}
+
 TEST_P(WriterTest, DirectoryOperationsAreIdempotent) {
   TempDir t;
   put(t.path() / "full" / "file");

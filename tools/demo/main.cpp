@@ -1,149 +1,113 @@
-// swarmex-demo: an in-process exchange on the threaded engine path. Hosts post asks, tenants bid
-// with every order type, an optional seeded random phase adds load; then the demo prints books
-// and allocations and checks its invariants (exit 1 when one fails).
-#include <algorithm>
-#include <bit>
-#include <cstdint>
-#include <string>
-#include <vector>
+// swarmex-demo: the main job of Swarmex on localhost with real processes (tools/run-demo runs it).
+// swarmexd, two swarmex-hostctl (real cgroups when root and a cgroup mount is writable, else an
+// announced dry-run directory), tenants over the binary protocol, and a CPU-bound workload whose
+// measured share follows what its tenant bought. Exit 0 when every check passed, 1 when one
+// failed, 130 when interrupted; in every case it leaves no process, cgroup or directory behind.
+#include <unistd.h>
+
+#include <filesystem>
 
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
 
-#include "checks.hpp"
-#include "driver.hpp"
-#include "format.hpp"
-#include "ledger.hpp"
-#include "market.hpp"
-#include "plan.hpp"
-#include "random_flow.hpp"
-#include "report.hpp"
+#include "interrupt.hpp"
 #include "scenario.hpp"
-#include "swarmex/engine/shard.hpp"
+#include "stack.hpp"
+#include "summary.hpp"
 
 namespace {
 
-using namespace swarmex;
+using namespace swarmex::demo;
+namespace fs = std::filesystem;
 
-constexpr std::uint32_t kShards = 2;
-
-struct Options {
-  std::uint32_t tenants = 3;
-  std::size_t orders = 0;
-  double rate_per_s = 0;
-  std::uint64_t seed = 1;
-  std::size_t depth_levels = 3;
-  bool quiet = false;
-};
-
-// Resting orders per shard stay well below the command count; size the pool from it (bounded).
-std::uint32_t order_capacity(std::size_t commands) {
-  const std::uint64_t want = std::bit_ceil(static_cast<std::uint64_t>(commands / 2 + 4096));
-  return static_cast<std::uint32_t>(std::clamp<std::uint64_t>(want, 1u << 16, 1u << 21));
+// swarmexd and swarmex-hostctl are built next to the demo; the sample configuration is in the
+// source tree's etc/ (build/<preset>/bin/ → ../../../etc).
+std::string own_dir() {
+  std::error_code ec;
+  return fs::read_symlink("/proc/self/exe", ec).parent_path().string();
 }
 
-// Prints one line per check; returns how many failed.
-int report_check(const Options& opt, const std::string& what,
-                 const std::vector<std::string>& errors) {
-  if (!opt.quiet || !errors.empty())
-    fmt::print("  {}  {}\n", errors.empty() ? "ok  " : "FAIL", what);
-  for (const std::string& e : errors)
-    fmt::print("        {}\n", e);
-  return errors.empty() ? 0 : 1;
+std::string default_config(const std::string& bin_dir) {
+  for (const fs::path& p : {fs::path(bin_dir) / "../../../etc/swarmex.toml",
+                            fs::path("etc/swarmex.toml"), fs::path("/etc/swarmex/swarmex.toml")})
+    if (fs::exists(p)) return fs::weakly_canonical(p).string();
+  return {};
 }
 
-int run(const Options& opt) {
-  const demo::Market market(opt.tenants);
-  engine::ShardConfig config;
-  config.engine.order_capacity = order_capacity(opt.orders);
-  config.wait = engine::WaitStrategy::Block;
-  engine::ShardedEngine sharded(kShards, config);
-  for (const demo::Product& p : market.products())
-    sharded.add_instrument(p.spec);
-
-  engine::OrderId next_order_id = 1;
-  const std::vector<demo::Step> steps = demo::scripted_steps(market, next_order_id);
-  std::vector<engine::Command> commands;
-  for (const demo::Step& s : steps)
-    commands.push_back(s.cmd);
-  for (const engine::Command& c : demo::random_flow(market, {opt.seed, opt.orders}, next_order_id))
-    commands.push_back(c);
-  const demo::Plan plan = demo::make_plan(std::move(commands), steps.size(), sharded);
-
-  demo::Ledger ledger(market, plan);
-  const demo::RunTimes times = demo::run_plan(sharded, plan, ledger, opt.rate_per_s);
-
-  if (!opt.quiet) {
-    demo::print_market(market, sharded);
-    demo::print_steps(market, steps, ledger);
-    demo::print_totals(ledger, plan.commands.size(), opt.orders, opt.rate_per_s, times);
-    demo::print_books(market, sharded, opt.depth_levels);
-    demo::print_allocations(market, ledger, 24);
+int run(const Options& o) {
+  install_interrupt_handler();
+  const CgroupMode mode = detect_cgroup_mode(o.dry_run);
+  Stack stack(o.bin_dir, o.config, o.tenants, mode);
+  fmt::print(
+      "Swarmex demo: swarmexd, host controllers host-a1 (pool-a) and host-b1 (pool-b), {} "
+      "tenants, all on localhost\n  work dir  {}\n  cgroups   {}\n\n",
+      o.tenants, stack.work_dir(),
+      mode.real ? "real: the kernel's mount at /sys/fs/cgroup, subtrees swarmex-demo-" +
+                      std::to_string(::getpid()) + "-<host>"
+                : "DRY RUN (" + mode.why +
+                      "): the controllers write a directory laid out like cgroup v2; "
+                      "nothing is enforced");
+  Scenario scenario(o, stack);
+  bool was_interrupted = false;
+  bool broke = false;
+  try {
+    scenario.run();
+    print_summary(scenario.results(), *scenario.book(), stack);
+  } catch (const Interrupted&) {
+    was_interrupted = true;
+    fmt::print("\ninterrupted: stopping everything the demo started\n");
+  } catch (const std::exception& e) {
+    broke = true;
+    fmt::print("\ndemo step failed: {}\n{}\n", e.what(), stack.log_tails());
   }
-
-  if (!opt.quiet) fmt::print("Checks\n");
-  std::size_t outcomes = 0;
-  for (const auto& shard_commands : plan.by_shard)
-    outcomes += shard_commands.size();
-  int failed = 0;
-  failed += report_check(
-      opt,
-      fmt::format("event streams: each of {} outcomes exactly one Accepted/Rejected, first; "
-                  "every fill names its ask's host",
-                  demo::grouped(static_cast<std::int64_t>(outcomes))),
-      ledger.errors());
-  failed +=
-      report_check(opt, fmt::format("scripted steps: all {} did what they expected", steps.size()),
-                   demo::check_steps(steps, plan, ledger));
-  failed += report_check(opt, "books rebuilt from events equal the engines' books and levels",
-                         demo::check_books(market, sharded, ledger));
-  for (const demo::ReplayResult& r :
-       demo::replay_shards(market, plan, sharded, ledger, config.engine)) {
-    std::vector<std::string> errors;
-    if (!r.same_events) errors.emplace_back("event stream differs from the threaded run");
-    if (r.live_state_hash != r.replay_state_hash)
-      errors.push_back(fmt::format("state hash {:#018x} live, {:#018x} replayed", r.live_state_hash,
-                                   r.replay_state_hash));
-    failed += report_check(
-        opt,
-        fmt::format("replay of shard {} on one thread, no clock: {} commands, {} events, "
-                    "state hash {:#018x} identical",
-                    r.shard, demo::grouped(static_cast<std::int64_t>(r.commands)),
-                    demo::grouped(static_cast<std::int64_t>(r.events)), r.live_state_hash),
-        errors);
-  }
-  if (failed > 0) {
-    fmt::print("swarmex-demo: {} check(s) FAILED\n", failed);
+  if (was_interrupted || broke) scenario.collect();
+  const TeardownReport t = stack.teardown();
+  fmt::print("\nhost controllers on stop (their own fill->enforced times):\n");
+  for (const std::string& s : t.hostctl_summaries)
+    fmt::print("  {}\n", s);
+  const int failed = print_checks(scenario.results(), t, mode, !was_interrupted && !broke);
+  if (was_interrupted) return 130;
+  if (broke || failed > 0) {
+    fmt::print("\nswarmex-demo: {} check(s) failed{}\n", failed, broke ? " (a step failed)" : "");
     return 1;
   }
-  fmt::print("swarmex-demo: all checks passed ({} commands, {} fills, {:.0f} ms)\n",
-             demo::grouped(static_cast<std::int64_t>(plan.commands.size())),
-             demo::grouped(static_cast<std::int64_t>(ledger.fills)), times.total_s * 1e3);
+  fmt::print("\nswarmex-demo: all checks passed\n");
   return 0;
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  Options opt;
+  Options o;
+  o.bin_dir = own_dir();
   CLI::App app{
-      "Swarmex in-process demo: hosts sell CPU, memory and MIG slices, tenants buy them, "
-      "on 2 engine shards with real threads and queues."};
-  app.add_option("--tenants", opt.tenants, "tenants (the scripted phase uses the first three)")
-      ->capture_default_str()
-      ->check(CLI::Range(3u, 100'000u));
-  app.add_option("--orders", opt.orders, "commands in the extra random phase (0: none)")
-      ->capture_default_str()
-      ->check(CLI::Range(std::size_t{0}, std::size_t{20'000'000}));
-  app.add_option("--rate", opt.rate_per_s,
-                 "random phase rate in commands per second (0: unthrottled)")
-      ->capture_default_str()
-      ->check(CLI::NonNegativeNumber);
-  app.add_option("--seed", opt.seed, "seed of the random phase")->capture_default_str();
-  app.add_option("--depth", opt.depth_levels, "book levels shown per side")
-      ->capture_default_str()
-      ->check(CLI::Range(std::size_t{1}, std::size_t{50}));
-  app.add_flag("-q,--quiet", opt.quiet, "print only failed checks and the final line");
+      "swarmex-demo: swarmexd + 2 host controllers + tenants + a real workload on localhost"};
+  app.add_option("--duration", o.duration_s,
+                 "seconds of the workload phase (half before, half "
+                 "after the extra purchase)")
+      ->check(CLI::Range(2.0, 600.0))
+      ->capture_default_str();
+  app.add_option("--tenants", o.tenants, "tenants trading (tenant-a...; at least 3)")
+      ->check(CLI::Range(3, 26))
+      ->capture_default_str();
+  app.add_option("--rate", o.rate_per_s, "background orders per second during the workload phase")
+      ->check(CLI::Range(0.0, 5000.0))
+      ->capture_default_str();
+  app.add_option("--seed", o.seed, "seed of the background order flow")->capture_default_str();
+  app.add_flag("--dry-run", o.dry_run, "never touch the kernel's cgroups");
+  app.add_option("--bin-dir", o.bin_dir, "where swarmexd and swarmex-hostctl are")
+      ->capture_default_str();
+  app.add_option("--config", o.config, "the exchange's configuration (default: etc/swarmex.toml)");
   CLI11_PARSE(app, argc, argv);
-  return run(opt);
+  if (o.config.empty()) o.config = default_config(o.bin_dir);
+  if (o.config.empty() || !fs::exists(o.config)) {
+    fmt::print(stderr, "swarmex-demo: no configuration found; pass --config etc/swarmex.toml\n");
+    return 2;
+  }
+  try {
+    return run(o);
+  } catch (const std::exception& e) {
+    fmt::print(stderr, "swarmex-demo: {}\n", e.what());
+    return 1;
+  }
 }

@@ -1,132 +1,324 @@
 #include "scenario.hpp"
 
-namespace swarmex::demo {
+#include <algorithm>
+#include <deque>
+#include <stdexcept>
+#include <thread>
 
-using engine::CancelReason;
-using engine::RejectReason;
+#include <fmt/format.h>
+
+#include "interrupt.hpp"
+#include "swarmex/gateway/config.hpp"
+#include "swarmex/hostctl/cgroup_usage.hpp"
+
+namespace swarmex::demo {
 
 namespace {
 
-Expect accepted(Qty filled_qty = 0, std::optional<CancelReason> own_cancel = std::nullopt) {
-  return Expect{std::nullopt, filled_qty, own_cancel};
+// The sample configuration's instruments and the hosts' reserve prices (see start()).
+constexpr std::uint32_t kCpuA = 1, kMemA = 2, kCpuB = 3, kMigA = 4;
+constexpr std::int64_t kVruPerCpu = 10;  // a VRU is a tenth of a core
+constexpr const char* kBusyLoop = "while :; do :; done";
+
+std::uint64_t splitmix(std::uint64_t& s) {
+  std::uint64_t z = (s += 0x9e3779b97f4a7c15ULL);
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+  return z ^ (z >> 31);
 }
-Expect rejected(RejectReason why) {
-  return Expect{why, 0, std::nullopt};
+
+std::int64_t median_ns(std::vector<std::int64_t> v) {
+  if (v.empty()) return 0;
+  std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(v.size() / 2), v.end());
+  return v[v.size() / 2];
 }
 
 }  // namespace
 
-std::vector<Step> scripted_steps(const Market& market, OrderId& next_order_id) {
-  const Host& a1 = market.host(0);
-  const Host& b1 = market.host(1);
-  const OwnerId t1 = market.tenant(0).owner;
-  const OwnerId t2 = market.tenant(1).owner;
-  const OwnerId t3 = market.tenant(2).owner;
-  std::vector<Step> steps;
+Scenario::Scenario(const Options& options, Stack& stack)
+    : options_(options), stack_(stack), rng_(options.seed) {}
 
-  const auto ask = [&](const Host& h, InstrumentId instrument, Qty qty, Price price,
-                       TimeInForce tif = TimeInForce::Gtc) {
-    OrderTicket t;
-    t.order_id = next_order_id++;
-    t.instrument = instrument;
-    t.owner = h.owner;
-    t.host = h.host_id;
-    t.side = Side::Sell;
-    t.tif = tif;
-    t.price = price;
-    t.qty = qty;
-    return t;
+void Scenario::say(const std::string& line) const {
+  const double t = std::chrono::duration<double>(Clock::now() - started_at_).count();
+  fmt::print("[{:5.1f}s] {}\n", t, line);
+  std::fflush(stdout);
+}
+
+std::string Scenario::top(std::uint32_t instrument) const {
+  const InstrumentView& v = book_->view(instrument);
+  const Level b = v.best_bid();
+  const Level a = v.best_ask();
+  return fmt::format("{} / {}", b.qty ? fmt::format("{}@{}", b.qty, b.price) : "-",
+                     a.qty ? fmt::format("{}@{}", a.qty, a.price) : "-");
+}
+
+void Scenario::run() {
+  start();
+  market();
+  workload();
+  settle();
+}
+
+void Scenario::start() {
+  const gateway::Config config = gateway::load_config(options_.config);
+  for (const auto& i : config.instruments)
+    results_.instruments.push_back({i.id, i.symbol});
+  fmt::print("== phase 1: the exchange and two host controllers ==\n");
+  stack_.start_exchange();
+  say(
+      fmt::format("swarmexd listening on 127.0.0.1:{} ({} shards by pool, {} instruments, "
+                  "journal in the work dir, every ack after fdatasync)",
+                  stack_.port(), config.engine.shards, config.instruments.size()));
+  check_interrupt();
+  // Asks rest at the reserve price: cpu 1,000 (pool-a) and 1,200 (pool-b), mem 500, MIG 20,000.
+  stack_.start_host({"host-a1", "pool-a", "mem_shards = 16\n", "simulated",
+                     "[[supply]]\ninstrument = 1\nresource = \"cpu\"\nreserve_price = 1000\n\n"
+                     "[[supply]]\ninstrument = 2\nresource = \"mem\"\nreserve_price = 500\n\n"
+                     "[[supply]]\ninstrument = 4\nresource = \"mig.1g.10gb\"\n"
+                     "reserve_price = 20000\n"});
+  say("host-a1 (pool-a) logged on: sells its cpus (10 VRU each), 16 memory shards of 256 MiB and "
+      "the 1g.10gb MIG slices of a simulated H100");
+  check_interrupt();
+  stack_.start_host({"host-b1", "pool-b", "vrus = 20\nmem_shards = 8\n", "none",
+                     "[[supply]]\ninstrument = 3\nresource = \"cpu\"\nreserve_price = 1200\n"});
+  say("host-b1 (pool-b) logged on: sells 20 VRU");
+
+  const std::vector<std::uint32_t> watched{kCpuA, kMemA, kCpuB, kMigA};
+  book_ = std::make_unique<BookView>(stack_.port(), "operator", wire::Role::Operator, watched);
+  for (int i = 0; i < options_.tenants; ++i)
+    tenants_.push_back(std::make_unique<Tenant>(
+        fmt::format("tenant-{}", static_cast<char>('a' + i)), stack_.port()));
+  say(fmt::format("{} tenants logged on; the operator watches the books", options_.tenants));
+  // The controllers post their asks once logged on: wait until both cpu books show them.
+  const auto deadline = Clock::now() + std::chrono::seconds(10);
+  for (;;) {
+    book_->poll();
+    if (book_->view(kCpuA).best_ask().qty > 0 && book_->view(kCpuB).best_ask().qty > 0 &&
+        book_->view(kMemA).best_ask().qty > 0)
+      break;
+    if (Clock::now() > deadline) throw std::runtime_error("the hosts' asks did not appear");
+    sleep_for(std::chrono::milliseconds(10));
+  }
+  say(fmt::format("asks resting: cpu.pool-a {} | mem.pool-a {} | cpu.pool-b {} | mig {}",
+                  top(kCpuA), top(kMemA), top(kCpuB), top(kMigA)));
+}
+
+double Scenario::wait_for_quota(double cpus, Clock::time_point from) {
+  const auto layout = stack_.layout("host-a1");
+  const auto deadline = Clock::now() + std::chrono::seconds(5);
+  while (hostctl::read_cpu_quota_cpus(layout, "tenant-a") != cpus) {
+    if (Clock::now() > deadline) return -1;
+    keep_alive();
+    check_interrupt();
+    std::this_thread::sleep_for(std::chrono::microseconds(200));
+  }
+  return std::chrono::duration<double, std::milli>(Clock::now() - from).count();
+}
+
+void Scenario::market() {
+  fmt::print("\n== phase 2: tenants trade over the binary protocol ==\n");
+  Tenant& a = *tenants_[0];
+  Tenant& b = *tenants_[1];
+  Tenant& c = *tenants_[2];
+  auto show = [&](const Tenant& t, const std::string& what, const OrderOutcome& o) {
+    if (!o.reject.empty())
+      return say(fmt::format("{} {}: rejected ({})", t.name(), what, o.reject));
+    say(fmt::format("{} {}: filled {} @ {} from host {} (order->ack {} us)", t.name(), what,
+                    o.filled_qty, o.last_price, o.host, o.ack_ns / 1000));
   };
-  const auto bid = [&](OwnerId owner, InstrumentId instrument, Qty qty, Price price,
-                       TimeInForce tif = TimeInForce::Gtc) {
-    OrderTicket t;
-    t.order_id = next_order_id++;
-    t.instrument = instrument;
-    t.owner = owner;
-    t.side = Side::Buy;
-    t.tif = tif;
-    t.price = price;
-    t.qty = qty;
-    return t;
+
+  const OrderOutcome rest = c.bid(kCpuA, 900, 10);
+  say(fmt::format("tenant-c bids 10 VRU @ 900 on cpu.pool-a.spot: {} (below the asks: it rests)",
+                  rest.accepted ? "accepted" : "rejected " + rest.reject));
+
+  const OrderOutcome five = a.buy_now(kCpuA, 5000, 5);
+  show(a, "buys 5 VRU of cpu.pool-a.spot at up to 5,000", five);
+  const double ms = wait_for_quota(0.5, five.done_at);
+  results_.enactments.push_back({"tenant-a 5 VRU on host-a1 -> 0.5 CPU quota", ms});
+  say(ms < 0 ? "host-a1 did not enact it within 5 s"
+             : fmt::format("host-a1 enacted it: tenant-a's cgroup holds a 0.5 CPU quota {:.1f} ms "
+                           "after the fill",
+                           ms));
+
+  show(b, "buys 8 memory shards (2 GiB) of mem.pool-a.spot", b.buy_now(kMemA, 5000, 8));
+  show(b, "buys 4 VRU of cpu.pool-b.spot", b.buy_now(kCpuB, 5000, 4));
+  show(c, "buys 1 mig.1g.10gb GPU instance", c.buy_now(kMigA, 100000, 1));
+  const OrderOutcome too_low = c.buy_now(kCpuB, 1000, 2);
+  say(
+      fmt::format("tenant-c bids 2 VRU of cpu.pool-b.spot at 1,000 IOC: {} filled (the ask is "
+                  "1,200), the rest cancelled",
+                  too_low.filled_qty));
+  const OrderOutcome bad = c.buy_now(kCpuA, 5050, 1);
+  say(fmt::format("tenant-c prices an order off the tick (5,050): {}",
+                  bad.reject.empty() ? "accepted?!" : "rejected, " + bad.reject));
+  say("swarm order, block order, reservation change: not in the engine yet (issue 6), skipped");
+  sleep_for(std::chrono::milliseconds(100));
+  book_->poll();
+  say(fmt::format("books now: cpu.pool-a {} | mem.pool-a {} | cpu.pool-b {} | mig {}", top(kCpuA),
+                  top(kMemA), top(kCpuB), top(kMigA)));
+}
+
+double Scenario::trade_and_measure(double seconds) {
+  const auto layout = stack_.layout("host-a1");
+  const bool real = stack_.mode().real;
+  struct Resting {
+    std::uint32_t instrument;
+    std::uint64_t order_id;
   };
-  const auto add = [&](std::string caption, const Command& cmd, Expect expect) {
-    steps.push_back(Step{std::move(caption), cmd, expect});
-  };
+  std::vector<std::deque<Resting>> resting(tenants_.size());
+  const auto begin = Clock::now();
+  const auto end =
+      begin + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds));
+  const std::int64_t usage0 = hostctl::read_cpu_usage_ns(layout, "tenant-a");
+  std::int64_t usage_at_tick = usage0;
+  auto tick_at = begin;
+  auto next_tick = begin + std::chrono::seconds(1);
+  const auto gap = std::chrono::duration_cast<Clock::duration>(
+      std::chrono::duration<double>(1.0 / std::max(options_.rate_per_s, 1.0)));
+  auto next_order = begin;
+  std::int64_t orders_this_tick = 0;
+  std::vector<std::int64_t> tick_acks;
+  for (;;) {
+    const auto now = Clock::now();
+    if (now >= next_tick || now >= end) {
+      const std::int64_t usage = hostctl::read_cpu_usage_ns(layout, "tenant-a");
+      const double dt = std::chrono::duration<double, std::nano>(now - tick_at).count();
+      keep_alive();
+      say(fmt::format("tenant-a {} | cpu.pool-a {} | cpu.pool-b {} | {} orders, ack p50 {} us",
+                      real ? fmt::format("{:.2f} CPU (quota {:.2f})",
+                                         static_cast<double>(usage - usage_at_tick) / dt,
+                                         hostctl::read_cpu_quota_cpus(layout, "tenant-a"))
+                           : std::string("(dry run: nothing enforced)"),
+                      top(kCpuA), top(kCpuB), orders_this_tick, median_ns(tick_acks) / 1000));
+      usage_at_tick = usage;
+      tick_at = now;
+      next_tick = now + std::chrono::seconds(1);
+      orders_this_tick = 0;
+      tick_acks.clear();
+      if (now >= end) break;
+    }
+    if (tenants_.size() > 1 && options_.rate_per_s > 0 && now >= next_order) {
+      next_order += gap;
+      const std::size_t k = 1 + splitmix(rng_) % (tenants_.size() - 1);
+      Tenant& t = *tenants_[k];
+      const std::uint64_t r = splitmix(rng_);
+      if (r % 50 == 0) {
+        (void)t.buy_now(kCpuB, 5000, 1);  // now and then a trade on pool-b
+      } else {
+        // Bids below the asks (cpu.pool-a 1,000, mem 500, cpu.pool-b 1,200): they rest.
+        static constexpr std::uint32_t kInstr[] = {kCpuA, kMemA, kCpuB};
+        static constexpr std::int64_t kMaxPrice[] = {900, 400, 1100};
+        const std::size_t i = (r >> 8) % 3;
+        const std::int64_t price =
+            100 * (1 + static_cast<std::int64_t>((r >> 16) % (kMaxPrice[i] / 100)));
+        const OrderOutcome o =
+            t.bid(kInstr[i], price, 1 + static_cast<std::int64_t>((r >> 32) % 5));
+        if (o.accepted) resting[k].push_back({kInstr[i], o.order_id});
+        if (resting[k].size() > 3) {
+          (void)t.cancel(resting[k].front().instrument, resting[k].front().order_id);
+          resting[k].pop_front();
+        }
+      }
+      ++orders_this_tick;
+      ++results_.background_orders;
+      tick_acks.push_back(t.ack_ns().back());
+    } else {
+      sleep_for(std::min<Clock::duration>(next_order - now, std::chrono::milliseconds(5)));
+    }
+    check_interrupt();
+  }
+  // Leave the book as it was: cancel what the flow left resting.
+  for (std::size_t k = 1; k < tenants_.size(); ++k)
+    for (const Resting& r : resting[k])
+      (void)tenants_[k]->cancel(r.instrument, r.order_id);
+  if (!real || usage0 < 0) return -1;
+  const std::int64_t usage1 = hostctl::read_cpu_usage_ns(layout, "tenant-a");
+  return static_cast<double>(usage1 - usage0) /
+         std::chrono::duration<double, std::nano>(Clock::now() - begin).count();
+}
 
-  // Supply: host-a1 (pool-a, one H100 in MIG mode) and host-b1 (pool-b) post asks.
-  add("host-a1 offers CPU in pool-a on a 3-level ladder", new_order(ask(a1, kCpuPoolA, 40, 4'000)),
-      accepted());
-  add("", new_order(ask(a1, kCpuPoolA, 32, 4'200)), accepted());
-  add("", new_order(ask(a1, kCpuPoolA, 24, 4'400)), accepted());
-  add("host-a1 offers 64 GiB of memory", new_order(ask(a1, kMemPoolA, 256, 1'200)), accepted());
-  add("host-a1 offers its 7 MIG 1g.10gb slices", new_order(ask(a1, kMigPoolA, 7, 450'000)),
-      accepted());
-  add("host-b1 offers CPU in pool-b", new_order(ask(b1, kCpuPoolB, 64, 3'600)), accepted());
-  add("", new_order(ask(b1, kCpuPoolB, 32, 3'800)), accepted());
+void Scenario::workload() {
+  fmt::print("\n== phase 3: a real workload gets what its tenant bought ==\n");
+  const bool real = stack_.mode().real;
+  if (real) {
+    stack_.start_workload("host-a1", "tenant-a", kBusyLoop);
+    stack_.start_workload("host-a1", "tenant-a", kBusyLoop);
+    say("tenant-a starts 2 busy loops with `swarmex-hostctl run --tenant tenant-a -- sh -c 'while "
+        ":; do :; done'`: unconstrained they would use 2 CPUs");
+  } else {
+    say("dry run: no workload is started (nothing would hold it to its quota)");
+  }
+  sleep_for(std::chrono::milliseconds(300));
+  const double half = std::max(1.0, options_.duration_s / 2);
+  results_.quota_before = hostctl::read_cpu_quota_cpus(stack_.layout("host-a1"), "tenant-a");
+  results_.share_before = trade_and_measure(half);
 
-  // Demand.
-  add("limit GTC that crosses: trades at the resting ask's price",
-      new_order(bid(t1, kCpuPoolA, 16, 4'000)), accepted(16));
-  add("limit GTC below the ask: rests", new_order(bid(t1, kCpuPoolA, 20, 3'700)), accepted());
-  const OrderTicket t2_cpu = bid(t2, kCpuPoolA, 10, 3'800);
-  add("", new_order(t2_cpu), accepted());
-  add("IOC: takes the 24 VRU left at 4,000, cancels the rest",
-      new_order(bid(t3, kCpuPoolA, 30, 4'000, TimeInForce::Ioc)),
-      accepted(24, CancelReason::IocRemainder));
-  add("FOK for 300 shards when 256 are offered: cancelled whole, nothing trades",
-      new_order(bid(t2, kMemPoolA, 300, 1'200, TimeInForce::Fok)),
-      accepted(0, CancelReason::FokUnfillable));
-  add("limit above the ask: fills at the better resting price",
-      new_order(bid(t2, kMemPoolA, 128, 1'250)), accepted(128));
-  OrderTicket post_only = bid(t3, kCpuPoolA, 8, 4'200);
-  post_only.post_only = true;
-  add("post-only that would cross the 4,200 ask: rejected, never takes", new_order(post_only),
-      rejected(RejectReason::WouldCrossPostOnly));
-  add("price off the 10-micro tick: rejected by validation",
-      new_order(bid(t3, kCpuPoolA, 8, 3'805)), rejected(RejectReason::PriceOffTick));
-  OrderTicket market_buy = bid(t1, kCpuPoolB, 80, 3'700, TimeInForce::Ioc);
-  market_buy.type = OrderType::Market;
-  add("market IOC with protection 3,700: sweeps 3,600, stops before 3,800", new_order(market_buy),
-      accepted(64, CancelReason::MarketProtection));
-  add("", new_order(bid(t2, kCpuPoolB, 16, 3'500)), accepted());
+  Tenant& a = *tenants_[0];
+  const OrderOutcome more = a.buy_now(kCpuA, 5000, 5);
+  say(fmt::format("tenant-a buys 5 more VRU: filled {} @ {}", more.filled_qty, more.last_price));
+  const double expected = static_cast<double>(5 + more.filled_qty) / kVruPerCpu;
+  const double ms = wait_for_quota(expected, more.done_at);
+  results_.enactments.push_back(
+      {fmt::format("tenant-a +5 VRU on host-a1 -> {} CPU quota", expected), ms});
+  say(ms < 0 ? "host-a1 did not enact it within 5 s"
+             : fmt::format("host-a1 raised tenant-a's quota to {:.1f} CPU {:.1f} ms after the fill",
+                           expected, ms));
+  sleep_for(std::chrono::milliseconds(300));
+  results_.quota_after = hostctl::read_cpu_quota_cpus(stack_.layout("host-a1"), "tenant-a");
+  results_.share_after = trade_and_measure(half);
+  if (real)
+    say(fmt::format("tenant-a's workload used {:.2f} CPU with 5 VRU and {:.2f} CPU with 10 VRU",
+                    results_.share_before, results_.share_after));
+}
 
-  // Modify: a price change loses time priority, a smaller quantity keeps it.
-  add("modify price 3,800 -> 3,900: re-queued at the back of the new level",
-      modify_order(t2_cpu.order_id, t2, kCpuPoolA, 3'900, 12), accepted());
-  const OrderTicket t3_cpu = bid(t3, kCpuPoolA, 6, 3'900);
-  add("tenant-3 joins the 3,900 level behind tenant-2", new_order(t3_cpu), accepted());
-  add("modify quantity 12 -> 8 at the same price: keeps its place",
-      modify_order(t2_cpu.order_id, t2, kCpuPoolA, 3'900, 8), accepted());
-  add("host-a1 sells 9 IOC into the bids: tenant-2 (still first) gets 8, tenant-3 gets 1",
-      new_order(ask(a1, kCpuPoolA, 9, 3'900, TimeInForce::Ioc)), accepted(9));
+void Scenario::keep_alive() {
+  book_->poll();
+  for (auto& t : tenants_)
+    t->poll();
+}
 
-  // Cancel and ownership.
-  const OrderTicket t3_mig = bid(t3, kMigPoolA, 2, 400'000);
-  add("bid for 2 MIG slices below the ask: rests", new_order(t3_mig), accepted());
-  add("", new_order(bid(t1, kMigPoolA, 1, 450'000)), accepted(1));
-  add("tenant-3 cancels its MIG bid", cancel_order(t3_mig.order_id, t3, kMigPoolA),
-      accepted(0, CancelReason::Requested));
-  add("tenant-2 tries to cancel tenant-3's order: unknown to it",
-      cancel_order(t3_cpu.order_id, t2, kCpuPoolA), rejected(RejectReason::UnknownOrder));
+void Scenario::collect() {
+  results_.fills.clear();
+  results_.ack_ns.clear();
+  for (auto& t : tenants_) {
+    results_.fills[t->name()] = t->fills();
+    results_.ack_ns.insert(results_.ack_ns.end(), t->ack_ns().begin(), t->ack_ns().end());
+  }
+}
 
-  // Self-trade prevention: a host buying back capacity (a drain) meets its own best ask.
-  OrderTicket buy_back = bid(a1.owner, kCpuPoolA, 8, 4'200);
-  buy_back.stp = StpMode::CancelNewest;
-  add("host-a1 buys back 8 VRU for a drain; its own 4,200 ask is best: STP cancels the bid",
-      new_order(buy_back), accepted(0, CancelReason::SelfTrade));
-
-  // Halt and resume.
-  add("operator halts the MIG market", control(CommandKind::Halt, kMigPoolA), accepted());
-  add("orders on a halted instrument are rejected", new_order(bid(t2, kMigPoolA, 1, 450'000)),
-      rejected(RejectReason::InstrumentHalted));
-  add("operator resumes it", control(CommandKind::Resume, kMigPoolA), accepted());
-  add("", new_order(bid(t2, kMigPoolA, 1, 450'000)), accepted(1));
-  add("", new_order(bid(t1, kMemPoolA, 64, 1'100)), accepted());
-
-  // Mass cancel over every instrument reaches every shard: one outcome per shard.
-  add("tenant-3 withdraws everything: mass cancel on all instruments",
-      mass_cancel(t3, engine::kAllInstruments), accepted());
-  return steps;
+void Scenario::settle() {
+  // Every fill a tenant was told of must be an allocation on the host that sold it.
+  const auto deadline = Clock::now() + std::chrono::seconds(10);
+  for (;;) {
+    std::map<std::uint32_t, std::int64_t> sold;
+    keep_alive();
+    for (auto& t : tenants_) {
+      for (const FillRecord& f : t->fills())
+        sold[f.host] += f.qty;
+    }
+    std::map<std::uint32_t, std::int64_t> held;
+    const std::pair<const char*, std::uint32_t> hosts[] = {{"host-a1", 1}, {"host-b1", 2}};
+    for (const auto& [name, id] : hosts) {
+      const hostctl::HostState state = stack_.host_state(name);
+      for (const auto& [seq, al] : state.book.all())
+        if (al.state != hostctl::AllocationState::Refused) held[id] += al.qty;
+    }
+    std::erase_if(sold, [](const auto& kv) { return kv.second == 0; });
+    std::erase_if(held, [](const auto& kv) { return kv.second == 0; });
+    if (sold == held) {
+      results_.allocations_match_fills = true;
+      break;
+    }
+    if (Clock::now() > deadline) {
+      for (const auto& [host, qty] : sold)
+        results_.allocation_mismatch +=
+            fmt::format("host {}: sold {} held {}; ", host, qty, held[host]);
+      break;
+    }
+    sleep_for(std::chrono::milliseconds(20));
+  }
+  collect();
+  book_->poll();
 }
 
 }  // namespace swarmex::demo

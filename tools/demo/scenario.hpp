@@ -1,30 +1,85 @@
-// The scripted phase: hosts post supply, tenants trade against it with every order type, and each
-// step states the outcome it expects, which the demo checks.
+// The main job of Swarmex on localhost, step by step: the exchange and two host controllers come
+// up, tenants trade over the real protocol, one tenant's CPU-bound workload runs in the cgroup its
+// purchases paid for, buys more mid-way, and its measured CPU share follows. Prints a timeline as
+// it goes; what it measured is left in Results for the summary and the checks.
 #pragma once
 
-#include <optional>
+#include <cstdint>
+#include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
-#include "commands.hpp"
-#include "market.hpp"
+#include "book_view.hpp"
+#include "stack.hpp"
+#include "tenant.hpp"
 
 namespace swarmex::demo {
 
-struct Expect {
-  std::optional<engine::RejectReason> reject;  // nullopt: accepted (on every shard it reaches)
-  Qty filled_qty = 0;                          // summed over the step's fills
-  // Cancel of the command's own order (new, cancelled or modified one); nullopt: none.
-  std::optional<engine::CancelReason> own_cancel;
+struct Options {
+  double duration_s = 10;   // the workload phase (two halves: before and after the extra purchase)
+  int tenants = 3;          // tenant-a... (3 to 26)
+  double rate_per_s = 200;  // background orders per second during the workload phase
+  std::uint64_t seed = 1;
+  bool dry_run = false;  // never touch the kernel's cgroups
+  std::string bin_dir;   // where swarmexd and swarmex-hostctl are
+  std::string config;    // the exchange's configuration (etc/swarmex.toml)
 };
 
-struct Step {
-  std::string caption;  // what the step shows
-  Command cmd;
-  Expect expect;
+struct InstrumentName {
+  std::uint32_t id = 0;
+  std::string symbol;
 };
 
-// Takes order ids from `next_order_id` upwards.
-std::vector<Step> scripted_steps(const Market& market, OrderId& next_order_id);
+struct Enactment {
+  std::string what;
+  double fill_to_cgroup_ms = -1;  // fill report → the tenant's cgroup file holds the new quota
+};
+
+struct Results {
+  std::vector<InstrumentName> instruments;
+  std::map<std::string, std::vector<FillRecord>> fills;  // per tenant
+  std::vector<std::int64_t> ack_ns;                      // every order's send → first report
+  std::vector<Enactment> enactments;
+  double share_before = -1;  // tenant-a's measured CPU with 5 VRU (-1: not measured)
+  double share_after = -1;   // ... with 10 VRU
+  double quota_before = -1;
+  double quota_after = -1;
+  std::int64_t background_orders = 0;
+  bool allocations_match_fills = false;
+  std::string allocation_mismatch;
+};
+
+class Scenario {
+ public:
+  Scenario(const Options& options, Stack& stack);
+  void run();  // throws Interrupted on Ctrl-C, std::runtime_error when a step fails
+  // Copies what the tenants were told into results() (run() does; after a failure, call it).
+  void collect();
+  [[nodiscard]] Results& results() noexcept { return results_; }
+  [[nodiscard]] const BookView* book() const noexcept { return book_.get(); }
+
+ private:
+  void start();
+  void market();
+  void workload();
+  void settle();
+  void keep_alive();  // reads every session and sends heartbeats where they are due
+  // Background orders from every tenant but tenant-a until `seconds` have passed, with a live
+  // line each second; returns tenant-a's CPU share measured over the same time.
+  double trade_and_measure(double seconds);
+  // Waits until tenant-a's cgroup on host-a1 holds `cpus`; the milliseconds since `from`.
+  double wait_for_quota(double cpus, Clock::time_point from);
+  void say(const std::string& line) const;
+  [[nodiscard]] std::string top(std::uint32_t instrument) const;
+
+  Options options_;
+  Stack& stack_;
+  Clock::time_point started_at_ = Clock::now();
+  std::vector<std::unique_ptr<Tenant>> tenants_;
+  std::unique_ptr<BookView> book_;
+  Results results_;
+  std::uint64_t rng_;
+};
 
 }  // namespace swarmex::demo

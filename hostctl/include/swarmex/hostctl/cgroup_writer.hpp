@@ -44,6 +44,12 @@ class CgroupWriter {
 
   [[nodiscard]] virtual std::string_view name() const noexcept = 0;
   [[nodiscard]] const RetryPolicy& retry_policy() const noexcept { return retry_; }
+  // Dry run on a plain directory (a forced cgroup driver): writes create their file, as the
+  // kernel would have when it made the cgroup. Never set on a real cgroup mount.
+  void set_create_files(bool on) noexcept { create_files_ = on; }
+  [[nodiscard]] bool create_files() const noexcept { return create_files_; }
+  // The open(2) flags of a Write operation.
+  [[nodiscard]] int write_open_flags() const noexcept;
 
  protected:
   // One attempt at every operation: fills results[i].error and results[i].done_at
@@ -53,6 +59,7 @@ class CgroupWriter {
 
  private:
   RetryPolicy retry_;
+  bool create_files_ = false;
 };
 
 // The io_uring writer when the kernel lets us set up a ring, else the plain one (with a warning

@@ -31,6 +31,10 @@ class Enactor {
   std::vector<TenantOutcome> enforce(const std::map<std::string, TenantLimits>& tenants);
   // Kills the tenant's tasks (v2 cgroup.kill; v1 SIGKILL to every pid) and removes its cgroup.
   TenantOutcome remove(const std::string& tenant);
+  // Takes the whole subtree down: every tenant cgroup (tasks killed) and then the subtree's own
+  // directories. For tools and tests that own a subtree for a while (the demo, e2e tests); one
+  // outcome per tenant plus one named "<subtree>" for the directories.
+  std::vector<TenantOutcome> remove_subtree();
   // Start-up: removes every tenant cgroup under the subtree that is not in `keep`, then enforces
   // `keep` from scratch (nothing is assumed about the limits already written).
   std::vector<TenantOutcome> reconcile(const std::map<std::string, TenantLimits>& keep,

@@ -47,7 +47,7 @@ void collect(engine::ShardedEngine& sharded, const Plan& plan, Ledger& ledger,
 // A queue refuses only when it cannot allocate; the plan's seqs would no longer hold, so stop.
 void submit(engine::ShardedEngine& sharded, const Command& c) {
   if (sharded.submit(c)) return;
-  std::fputs("swarmex-demo: a shard queue refused a command\n", stderr);
+  std::fputs("swarmex-engine-demo: a shard queue refused a command\n", stderr);
   std::quick_exit(3);
 }
 

@@ -1,5 +1,5 @@
-// A child process for end-to-end tests: started with its output appended to a log file, never
-// outliving the test (PR_SET_PDEATHSIG), stopped with SIGTERM or killed with SIGKILL.
+// A child process for the demo and the end-to-end tests: started with its output appended to a log
+// file, never outliving its parent (PR_SET_PDEATHSIG), stopped with SIGTERM or killed with SIGKILL.
 #pragma once
 
 #include <sys/types.h>
@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-namespace swarmex::testing {
+namespace swarmex::tools {
 
 class ChildProcess {
  public:
@@ -37,4 +37,4 @@ class ChildProcess {
   int status_ = -1;
 };
 
-}  // namespace swarmex::testing
+}  // namespace swarmex::tools

@@ -12,7 +12,7 @@
 #include <stdexcept>
 #include <thread>
 
-namespace swarmex::testing {
+namespace swarmex::tools {
 
 ChildProcess::~ChildProcess() {
   kill();
@@ -33,7 +33,9 @@ void ChildProcess::start(const std::vector<std::string>& argv) {
   const pid_t pid = ::fork();
   if (pid < 0) throw std::runtime_error("fork failed");
   if (pid == 0) {
-    ::prctl(PR_SET_PDEATHSIG, SIGKILL);  // never outlive the test, even if it aborts
+    ::prctl(PR_SET_PDEATHSIG, SIGKILL);  // never outlive the parent, even if it aborts
+    // Its own process group: Ctrl-C reaches only the parent, which stops children in order.
+    ::setpgid(0, 0);
     const int fd = ::open(log_.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
     ::dup2(fd, 1);
     ::dup2(fd, 2);
@@ -92,4 +94,4 @@ void ChildProcess::kill() {
   reap(10000);
 }
 
-}  // namespace swarmex::testing
+}  // namespace swarmex::tools

@@ -1,0 +1,126 @@
+#include "summary.hpp"
+
+#include <algorithm>
+#include <map>
+#include <tuple>
+
+#include <fmt/format.h>
+
+namespace swarmex::demo {
+
+namespace {
+
+std::string level(const Level& l) {
+  return l.qty ? fmt::format("{}@{}", l.qty, l.price) : "-";
+}
+
+// The value at fraction q of the sorted samples (nearest rank).
+std::int64_t percentile(const std::vector<std::int64_t>& sorted, double q) {
+  if (sorted.empty()) return 0;
+  const auto i = static_cast<std::size_t>(q * static_cast<double>(sorted.size() - 1) + 0.5);
+  return sorted[std::min(i, sorted.size() - 1)];
+}
+
+int check(bool ok, const std::string& what, const std::string& detail) {
+  fmt::print("  {}  {}{}\n", ok ? "ok  " : "FAIL", what, detail.empty() ? "" : ": " + detail);
+  return ok ? 0 : 1;
+}
+
+int check_cleanup(const TeardownReport& t) {
+  int failed = 0;
+  failed += check(t.left_running == 0 && t.problems.empty(), "every process exited",
+                  fmt::format("{} started, {} left running{}", t.processes, t.left_running,
+                              t.problems.empty() ? "" : "; " + t.problems.front()));
+  failed += check(t.cgroups_left == 0 && t.work_dir_removed, "nothing left behind",
+                  fmt::format("{} cgroup directories left, work dir {}", t.cgroups_left,
+                              t.work_dir_removed ? "removed" : "NOT removed"));
+  return failed;
+}
+
+}  // namespace
+
+void print_summary(const Results& r, const BookView& book, const Stack& stack) {
+  fmt::print("\n== summary ==\nbooks (qty@price; prices in micro-units per unit-hour)\n");
+  fmt::print("  {:>3}  {:<26} {:>10} {:>10} {:>12} {:>7}\n", "id", "symbol", "best bid", "best ask",
+             "last trade", "trades");
+  for (const InstrumentName& i : r.instruments) {
+    const InstrumentView& v = book.view(i.id);
+    fmt::print("  {:>3}  {:<26} {:>10} {:>10} {:>12} {:>7}\n", i.id, i.symbol, level(v.best_bid()),
+               level(v.best_ask()), level(v.last_trade), v.trades);
+  }
+
+  fmt::print("fills per tenant (what each was told it bought)\n");
+  for (const auto& [tenant, fills] : r.fills) {
+    std::map<std::uint32_t, std::int64_t> qty;
+    for (const FillRecord& f : fills)
+      qty[f.instrument] += f.qty;
+    std::string parts;
+    for (const auto& [instr, q] : qty) {
+      std::string symbol = std::to_string(instr);
+      for (const InstrumentName& i : r.instruments)
+        if (i.id == instr) symbol = i.symbol;
+      parts += fmt::format("{}{} {}", parts.empty() ? "" : ", ", q, symbol);
+    }
+    fmt::print("  {:<10} {:>4} fills  {}\n", tenant, fills.size(), parts.empty() ? "-" : parts);
+  }
+
+  fmt::print("allocations per host and tenant (the host controllers' state files)\n");
+  for (const char* host : {"host-a1", "host-b1"}) {
+    std::map<std::tuple<std::string, std::string, std::string>, std::pair<int, std::int64_t>> sum;
+    const hostctl::HostState state = stack.host_state(host);
+    for (const auto& [seq, a] : state.book.all()) {
+      auto& s = sum[{a.tenant, a.resource, hostctl::to_string(a.state)}];
+      ++s.first;
+      s.second += a.qty;
+    }
+    if (sum.empty()) fmt::print("  {:<8} none\n", host);
+    for (const auto& [key, s] : sum)
+      fmt::print("  {:<8} {:<10} {:<12} {:>4} units in {} allocation(s), {}\n", host,
+                 std::get<0>(key), std::get<1>(key), s.second, s.first, std::get<2>(key));
+  }
+
+  fmt::print("enactment\n");
+  for (const Enactment& e : r.enactments)
+    fmt::print("  {:<48} {}\n", e.what,
+               e.fill_to_cgroup_ms < 0
+                   ? "not seen"
+                   : fmt::format("{:.2f} ms fill -> cgroup file", e.fill_to_cgroup_ms));
+
+  std::vector<std::int64_t> acks = r.ack_ns;
+  std::sort(acks.begin(), acks.end());
+  fmt::print("order->ack over loopback TCP ({} orders, journal fdatasync before every ack)\n",
+             acks.size());
+  fmt::print("  p50 {} us, p99 {} us, max {} us\n", percentile(acks, 0.5) / 1000,
+             percentile(acks, 0.99) / 1000, acks.empty() ? 0 : acks.back() / 1000);
+}
+
+int print_checks(const Results& r, const TeardownReport& t, const CgroupMode& mode,
+                 bool completed) {
+  fmt::print("\n== checks ==\n");
+  int failed = 0;
+  if (!completed) {
+    fmt::print("  skip  the market and workload checks: the demo did not run to the end\n");
+    return failed + check_cleanup(t);
+  }
+  std::size_t fills = 0;
+  for (const auto& [tenant, f] : r.fills)
+    fills += f.size();
+  failed += check(
+      fills > 0 && r.allocations_match_fills, "fills happened and every one is held",
+      fmt::format("{} fills; {}", fills,
+                  r.allocations_match_fills ? "the hosts' allocations add up to what was sold"
+                                            : "allocations differ: " + r.allocation_mismatch));
+  if (mode.real) {
+    const bool moved =
+        r.share_before > 0.35 && r.share_before < 0.65 && r.share_after > r.share_before + 0.25;
+    failed += check(moved, "workload CPU share followed the purchase",
+                    fmt::format("{:.2f} CPU with quota {:.2f} -> {:.2f} CPU with quota {:.2f}",
+                                r.share_before, r.quota_before, r.share_after, r.quota_after));
+  } else {
+    fmt::print("  skip  workload CPU share followed the purchase: dry run ({})\n", mode.why);
+  }
+  fmt::print("  skip  swarm order filled atomically: swarm orders are issue 6\n");
+  return failed + check_cleanup(t);
+}
+
+}  // namespace swarmex::demo

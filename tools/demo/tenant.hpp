@@ -1,0 +1,67 @@
+// A tenant of the demo: one session over the real protocol that sends orders, waits for their
+// outcome and keeps what it was told — fills, and the order→ack time of every order.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "swarmex/gateway/client.hpp"
+
+namespace swarmex::demo {
+
+using Clock = std::chrono::steady_clock;
+
+struct FillRecord {
+  std::uint32_t instrument = 0;
+  std::uint32_t host = 0;
+  std::int64_t qty = 0;
+  std::int64_t price = 0;
+};
+
+// What one order came to.
+struct OrderOutcome {
+  bool accepted = false;
+  std::string reject;  // the reject reason's name
+  std::uint64_t order_id = 0;
+  std::int64_t filled_qty = 0;
+  std::int64_t last_price = 0;
+  std::uint32_t host = 0;   // of the last fill
+  std::int64_t ack_ns = 0;  // send → first report
+  Clock::time_point done_at{};
+};
+
+class Tenant {
+ public:
+  Tenant(std::string name, int port);
+
+  [[nodiscard]] const std::string& name() const noexcept { return name_; }
+  // A buy that takes what rests up to `price` and cancels the rest (IOC); returns once done.
+  OrderOutcome buy_now(std::uint32_t instrument, std::int64_t price, std::int64_t qty);
+  // A GTC bid that rests; returns once it is acknowledged.
+  OrderOutcome bid(std::uint32_t instrument, std::int64_t price, std::int64_t qty);
+  // Cancels a resting order; true when it was cancelled.
+  bool cancel(std::uint32_t instrument, std::uint64_t order_id);
+  // Reads whatever arrived without waiting (fills of resting orders), and sends a heartbeat when
+  // the session has been quiet for a second (the exchange closes idle sessions).
+  void poll();
+
+  [[nodiscard]] const std::vector<FillRecord>& fills() const noexcept { return fills_; }
+  [[nodiscard]] const std::vector<std::int64_t>& ack_ns() const noexcept { return ack_ns_; }
+
+ private:
+  OrderOutcome send(std::uint32_t instrument, std::int64_t price, std::int64_t qty,
+                    wire::TimeInForce tif);
+  // Handles one message; returns the report when it concerns `client_order_id`.
+  const wire::ExecutionReport* take(const wire::Message* m, std::uint64_t client_order_id);
+
+  std::string name_;
+  gateway::Client client_;
+  std::uint64_t next_client_order_id_ = 1;
+  std::vector<FillRecord> fills_;
+  std::vector<std::int64_t> ack_ns_;
+  Clock::time_point last_sent_ = Clock::now();
+};
+
+}  // namespace swarmex::demo
