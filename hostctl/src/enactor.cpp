@@ -26,6 +26,18 @@ bool separate_cpuacct(const CgroupLayout& l) {
          controller_root(l, "cpuacct") != controller_root(l, "cpu");
 }
 
+// A failed operation joins the outcome's reasons (every failure is named, not only the first).
+void note_failure(TenantOutcome& o, const CgroupWrite& op, int error) {
+  o.ok = false;
+  o.why += (o.why.empty() ? "" : "; ") + describe_cgroup_error(op, error);
+}
+
+void record_failures(TenantOutcome& o, const std::vector<CgroupWrite>& ops,
+                     const std::vector<CgroupWriteResult>& results) {
+  for (std::size_t k = 0; k < ops.size(); ++k)
+    if (results[k].error != 0) note_failure(o, ops[k], results[k].error);
+}
+
 std::vector<int> pids_in(const fs::path& dir) {
   std::vector<int> out;
   std::ifstream in(dir / "cgroup.procs");
@@ -88,9 +100,7 @@ std::vector<TenantOutcome> Enactor::enforce(const std::map<std::string, TenantLi
     o.done_at = ranges[i].first == ranges[i].second ? now : results[ranges[i].first].done_at;
     for (std::size_t k = ranges[i].first; k < ranges[i].second; ++k) {
       o.done_at = std::max(o.done_at, results[k].done_at);
-      if (results[k].error == 0) continue;
-      o.ok = false;
-      o.why += (o.why.empty() ? "" : "; ") + describe_cgroup_error(ops[k], results[k].error);
+      if (results[k].error != 0) note_failure(o, ops[k], results[k].error);
     }
     if (o.ok)
       enforced_[tenant] = limits;
@@ -131,12 +141,7 @@ TenantOutcome Enactor::remove(const std::string& tenant) {
   std::vector<CgroupWrite> ops = plan_tenant_remove(layout_, tenant);
   if (separate_cpuacct(layout_))
     ops.push_back(CgroupWrite::remove_dir(tenant_dir(layout_, "cpuacct", tenant)));
-  const auto results = writer_->apply(ops);
-  for (std::size_t k = 0; k < ops.size(); ++k)
-    if (results[k].error != 0) {
-      o.ok = false;
-      o.why += (o.why.empty() ? "" : "; ") + describe_cgroup_error(ops[k], results[k].error);
-    }
+  record_failures(o, ops, writer_->apply(ops));
   o.done_at = std::chrono::steady_clock::now();
   return o;
 }
@@ -153,12 +158,7 @@ std::vector<TenantOutcome> Enactor::remove_subtree() {
     if (fs::exists(op.file, ec)) ops.push_back(std::move(op));
   if (separate_cpuacct(layout_) && fs::exists(subtree_dir(layout_, "cpuacct"), ec))
     ops.push_back(CgroupWrite::remove_dir(subtree_dir(layout_, "cpuacct")));
-  const auto results = writer_->apply(ops);
-  for (std::size_t k = 0; k < ops.size(); ++k)
-    if (results[k].error != 0) {
-      o.ok = false;
-      o.why += (o.why.empty() ? "" : "; ") + describe_cgroup_error(ops[k], results[k].error);
-    }
+  record_failures(o, ops, writer_->apply(ops));
   o.done_at = std::chrono::steady_clock::now();
   out.push_back(std::move(o));
   return out;
