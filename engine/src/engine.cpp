@@ -50,6 +50,13 @@ Event echo(const Command& cmd, EventKind kind, std::uint8_t reason) noexcept {
     case CommandKind::Resume:
       e.instrument = cmd.control.instrument;
       break;
+    case CommandKind::SwarmOrder:  // the bundle: first leg, limit on the total, all units
+      e.order_id = cmd.swarm.order_id;
+      e.instrument = cmd.swarm.legs[0].instrument;
+      e.owner = cmd.swarm.owner;
+      e.price = cmd.swarm.limit_total;
+      e.qty = swarm_units(cmd.swarm);
+      break;
     default:
       break;
   }
@@ -65,7 +72,12 @@ void reject(const Command& cmd, RejectReason why, EventBuffer& out) {
 }  // namespace
 
 Engine::Engine(EngineConfig config)
-    : pool_(config.order_capacity), index_(config.order_capacity, pool_) {}
+    : pool_(config.order_capacity),
+      index_(config.order_capacity, pool_),
+      swarms_(config.swarm_capacity) {
+  plan_.reserve(1024);
+  tally_.reserve(256);
+}
 
 void Engine::add_instrument(const InstrumentSpec& spec) {
   if (const std::string err = validate(spec); !err.empty())
@@ -107,13 +119,15 @@ void Engine::apply(const Command& cmd, EventBuffer& out) {
       return on_halt(cmd, true, out);
     case CommandKind::Resume:
       return on_halt(cmd, false, out);
+    case CommandKind::SwarmOrder:
+      return on_swarm_order(cmd, out);
     default:
       return reject(cmd, RejectReason::InvalidCommand, out);
   }
 }
 
 std::uint64_t Engine::state_hash() const noexcept {
-  return combine_state_hash(orders_hash_, halted_hash_, last_seq_);
+  return combine_state_hash(orders_hash_ + swarms_.hash(), halted_hash_, last_seq_);
 }
 
 RejectReason Engine::check_price_qty(const OrderBook& book, Price price, Qty qty) const noexcept {
@@ -157,6 +171,7 @@ RejectReason Engine::check_new_order(const NewOrder& o, const OrderBook* book) c
 
 void Engine::on_cancel(const Command& cmd, EventBuffer& out) {
   const std::uint32_t idx = index_.find(cmd.cancel.order_id);
+  if (idx == kNil && cancel_swarm(cmd, out)) return;
   if (idx == kNil || pool_[idx].owner != cmd.cancel.owner ||
       books_[pool_[idx].book].spec().id != cmd.cancel.instrument)
     return reject(cmd, RejectReason::UnknownOrder, out);
@@ -207,12 +222,16 @@ void Engine::on_modify(const Command& cmd, EventBuffer& out) {
   }
   orders_hash_ -= hash_of(book, o);
   own.unlink(pool_, idx);
+  // An ask resting with more quantity or a new price is new supply for resting swarm orders.
+  const bool more_supply = o.side == Side::Sell && !swarms_.empty();
   if (new_level == old_level) {  // quantity up: back of the queue, cannot cross
     o.qty = m.new_qty;
     o.priority_seq = cmd.seq;
     own.link_tail(pool_, idx, new_level);
     orders_hash_ += hash_of(book, o);
-    return emit_level(book, o.side, new_level, cmd.seq, out);
+    emit_level(book, o.side, new_level, cmd.seq, out);
+    if (more_supply) reevaluate_swarms(m.instrument, cmd.seq, out);
+    return;
   }
   // Price change: leave the old level, trade as an incoming order, rest what is left.
   emit_level(book, o.side, old_level, cmd.seq, out);
@@ -223,7 +242,9 @@ void Engine::on_modify(const Command& cmd, EventBuffer& out) {
     o.priority_seq = cmd.seq;
     own.link_tail(pool_, idx, new_level);
     orders_hash_ += hash_of(book, o);
-    return emit_level(book, o.side, new_level, cmd.seq, out);
+    emit_level(book, o.side, new_level, cmd.seq, out);
+    if (more_supply) reevaluate_swarms(m.instrument, cmd.seq, out);
+    return;
   }
   if (stopped && t.leaves > 0) {
     Event c = mod;
@@ -263,6 +284,7 @@ void Engine::on_mass_cancel(const Command& cmd, EventBuffer& out) {
       }
     }
   }
+  if (!swarms_.empty()) cancel_swarms_of(mc.owner, mc.instrument, cmd.seq, out);
 }
 
 void Engine::on_halt(const Command& cmd, bool halt, EventBuffer& out) {
@@ -271,10 +293,12 @@ void Engine::on_halt(const Command& cmd, bool halt, EventBuffer& out) {
   out.push(echo(cmd, EventKind::Accepted));
   if (book->halted() == halt) return;
   book->set_halted(halt);
-  if (halt)
+  if (halt) {
     halted_hash_ += halted_hash(book->spec().id);
-  else
+  } else {
     halted_hash_ -= halted_hash(book->spec().id);
+    if (!swarms_.empty()) reevaluate_swarms(book->spec().id, cmd.seq, out);
+  }
 }
 
 OrderView Engine::view_of(std::uint32_t idx) const noexcept {

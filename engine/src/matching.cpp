@@ -206,6 +206,8 @@ void Engine::on_new_order(const Command& cmd, EventBuffer& out) {
   const std::uint8_t flags = static_cast<std::uint8_t>(static_cast<std::uint8_t>(o.stp) |
                                                        (o.post_only ? Order::kPostOnly : 0));
   rest(*book, t, o.price, flags, cmd.seq, out);
+  // New supply: resting swarm orders with a leg here may now fill.
+  if (o.side == Side::Sell && !swarms_.empty()) reevaluate_swarms(o.instrument, cmd.seq, out);
 }
 
 }  // namespace swarmex::engine

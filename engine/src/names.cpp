@@ -1,6 +1,7 @@
 // Stable names of the engine's enums, used by logs, the CLI and docs.
 #include <array>
 
+#include "swarmex/engine/swarm_order.hpp"
 #include "swarmex/engine/types.hpp"
 
 namespace swarmex::engine {
@@ -52,11 +53,16 @@ constexpr std::array<std::string_view, static_cast<std::size_t>(RejectReason::kC
     "invalid_parameter",
     "idle_timeout",
     "slow_consumer",
+    "invalid_placement",
+    "invalid_legs",
+    "legs_not_same_pool",
+    "legs_across_shards",
+    "unknown_template",
 };
 
 constexpr std::array<std::string_view, static_cast<std::size_t>(CancelReason::kCount)> kCancel{
-    "requested",  "ioc_remainder",     "fok_unfillable", "min_qty_not_met",
-    "self_trade", "market_protection", "no_liquidity",   "mass_cancel",
+    "requested",         "ioc_remainder", "fok_unfillable", "min_qty_not_met",  "self_trade",
+    "market_protection", "no_liquidity",  "mass_cancel",    "swarm_unfillable",
 };
 
 }  // namespace
@@ -75,6 +81,9 @@ std::string_view to_string(OrderType t) noexcept {
 }
 std::string_view to_string(TimeInForce t) noexcept {
   return lookup(std::array<std::string_view, 3>{"gtc", "ioc", "fok"}, t);
+}
+std::string_view to_string(Placement p) noexcept {
+  return lookup(std::array<std::string_view, 3>{"same-host", "same-pool", "any"}, p);
 }
 std::string_view to_string(StpMode m) noexcept {
   return lookup(

@@ -25,6 +25,8 @@ InstrumentId routing_instrument(const Command& cmd) noexcept {
       return cmd.modify.instrument;
     case CommandKind::MassCancel:
       return cmd.mass_cancel.instrument;
+    case CommandKind::SwarmOrder:
+      return cmd.swarm.legs[0].instrument;
     default:
       return cmd.control.instrument;
   }

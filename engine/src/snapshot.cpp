@@ -12,6 +12,9 @@ void Engine::snapshot(EngineSnapshot& out) const {
   out.instruments.clear();
   out.orders.clear();
   out.orders.reserve(pool_.live());
+  out.swarms.clear();
+  for (std::uint32_t i = 0; i < swarms_.size(); ++i)
+    out.swarms.push_back(swarms_[i]);
   for (const OrderBook& book : books_) {
     out.instruments.push_back(SnapshotInstrument{book.spec(), book.halted()});
     for (const Side s : {Side::Buy, Side::Sell}) {
@@ -57,6 +60,19 @@ void Engine::restore(const EngineSnapshot& snap) {
     book->side(so.side).link_tail(pool_, idx, book->level_of(so.price));
     index_.insert(so.id, idx);
     orders_hash_ += hash_of(*book, o);
+  }
+  if (snap.swarms.size() > swarms_.capacity())
+    throw std::runtime_error("snapshot holds more swarm orders than the swarm capacity");
+  for (const RestingSwarm& r : snap.swarms) {
+    bool legs_known = r.order.leg_count >= 1 && r.order.leg_count <= kMaxSwarmLegs;
+    for (std::uint8_t i = 0; legs_known && i < r.order.leg_count; ++i)
+      legs_known = book_of(r.order.legs[i].instrument) != nullptr;
+    if (!legs_known || r.units != swarm_units(r.order) || r.units <= 0 ||
+        swarms_.find(r.order.order_id) != SwarmBook::kNotFound ||
+        index_.find(r.order.order_id) != kNil)
+      throw std::runtime_error("snapshot swarm order " + std::to_string(r.order.order_id) +
+                               " is inconsistent");
+    swarms_.insert(r);
   }
   last_seq_ = snap.last_seq;
   if (state_hash() != snap.state_hash)

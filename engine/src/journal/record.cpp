@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "byte_io.hpp"
+#include "swarm_fields.hpp"
 
 namespace swarmex::journal {
 namespace {
@@ -61,6 +62,9 @@ std::size_t encode_record(const Command& cmd, std::uint8_t* out) noexcept {
     case CommandKind::MassCancel:
       w.put(cmd.mass_cancel.owner);
       w.put(cmd.mass_cancel.instrument);
+      break;
+    case CommandKind::SwarmOrder:
+      detail::put_swarm(w, cmd.swarm);
       break;
     default:  // Halt, Resume, and kinds the engine will reject: the instrument field only
       w.put(cmd.control.instrument);
@@ -122,6 +126,9 @@ DecodeStatus decode_record(std::span<const std::uint8_t> bytes, Command* cmd,
     case CommandKind::MassCancel:
       c.mass_cancel.owner = r.get<std::uint32_t>();
       c.mass_cancel.instrument = r.get<std::uint32_t>();
+      break;
+    case CommandKind::SwarmOrder:
+      if (!detail::get_swarm(r, c.swarm)) return DecodeStatus::BadCommand;
       break;
     default:
       c.control.instrument = r.get<std::uint32_t>();

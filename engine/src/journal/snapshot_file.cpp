@@ -4,12 +4,14 @@
 #include <cstring>
 
 #include "byte_io.hpp"
+#include "swarm_fields.hpp"
 #include "swarmex/journal/record.hpp"
 
 namespace swarmex::journal {
 namespace {
-constexpr std::uint32_t kSnapshotVersion = 1;
-}
+// 2 added resting swarm orders after the orders; version 1 images (none) still load.
+constexpr std::uint32_t kSnapshotVersion = 2;
+}  // namespace
 
 std::string snapshot_name(engine::Seq seq) {
   char buf[64];
@@ -58,6 +60,12 @@ std::vector<std::uint8_t> encode_snapshot(const engine::EngineSnapshot& snap) {
     w.put(o.qty);
     w.put(o.priority_seq);
   }
+  w.put(static_cast<std::uint32_t>(snap.swarms.size()));
+  for (const auto& sw : snap.swarms) {
+    detail::put_swarm(w, sw.order);
+    w.put(sw.units);
+    w.put(sw.priority_seq);
+  }
   w.put(crc32c(out.data(), out.size()));
   return out;
 }
@@ -67,7 +75,8 @@ std::optional<engine::EngineSnapshot> decode_snapshot(const std::vector<std::uin
   detail::Reader tail{bytes.data() + bytes.size() - 4, bytes.data() + bytes.size()};
   if (crc32c(bytes.data(), bytes.size() - 4) != tail.get<std::uint32_t>()) return std::nullopt;
   detail::Reader r{bytes.data() + 4, bytes.data() + bytes.size() - 4};
-  if (r.get<std::uint32_t>() != kSnapshotVersion) return std::nullopt;
+  const auto version = r.get<std::uint32_t>();
+  if (version != 1 && version != kSnapshotVersion) return std::nullopt;
   engine::EngineSnapshot snap;
   snap.last_seq = r.get<std::uint64_t>();
   snap.state_hash = r.get<std::uint64_t>();
@@ -107,6 +116,17 @@ std::optional<engine::EngineSnapshot> decode_snapshot(const std::vector<std::uin
     o.qty = r.get<std::int64_t>();
     o.priority_seq = r.get<std::uint64_t>();
     snap.orders.push_back(o);
+  }
+  if (version >= 2) {
+    const auto n_swarms = r.get<std::uint32_t>();
+    if (!r.ok || n_swarms > bytes.size() / 8) return std::nullopt;
+    for (std::uint32_t k = 0; k < n_swarms && r.ok; ++k) {
+      engine::RestingSwarm sw{};
+      if (!detail::get_swarm(r, sw.order)) return std::nullopt;
+      sw.units = r.get<std::int64_t>();
+      sw.priority_seq = r.get<std::uint64_t>();
+      snap.swarms.push_back(sw);
+    }
   }
   if (!r.ok || r.p != r.end) return std::nullopt;
   return snap;

@@ -3,6 +3,7 @@
 
 #include <cstdint>
 
+#include "swarmex/engine/swarm_order.hpp"
 #include "swarmex/engine/types.hpp"
 
 namespace swarmex::engine {
@@ -14,6 +15,7 @@ enum class CommandKind : std::uint8_t {
   MassCancel = 3,
   Halt = 4,
   Resume = 5,
+  SwarmOrder = 6,
   kCount
 };
 
@@ -59,6 +61,8 @@ struct InstrumentControl {  // Halt / Resume
   InstrumentId instrument;
 };
 
+// A swarm order is routed by its first leg; a resting one is cancelled with that instrument.
+
 struct Command {
   Seq seq = 0;
   std::int64_t time_ns = 0;  // stamped by the sequencer; never read from a clock in the engine
@@ -69,6 +73,7 @@ struct Command {
     ModifyOrder modify;
     MassCancel mass_cancel;
     InstrumentControl control;
+    SwarmOrder swarm;
   };
   Command() : new_order{} {}
 };

@@ -14,11 +14,13 @@
 #include "swarmex/engine/order_index.hpp"
 #include "swarmex/engine/order_pool.hpp"
 #include "swarmex/engine/snapshot.hpp"
+#include "swarmex/engine/swarm_book.hpp"
 
 namespace swarmex::engine {
 
 struct EngineConfig {
   std::uint32_t order_capacity = 1u << 20;  // resting orders across all books of the engine
+  std::uint32_t swarm_capacity = 4096;      // resting (GTC) swarm orders
 };
 
 struct LevelView {
@@ -68,6 +70,8 @@ class Engine {
   [[nodiscard]] std::optional<OrderView> order(OrderId id) const noexcept;
   // Resting orders of one book side in priority order.
   void orders(InstrumentId id, Side side, std::vector<OrderView>& out) const;
+  // Resting swarm orders in priority order.
+  [[nodiscard]] const SwarmBook& swarms() const noexcept { return swarms_; }
 
   // Snapshots (snapshot.cpp). snapshot() copies the state; restore() rebuilds it into an engine
   // that has no instruments yet and throws std::runtime_error when the image is inconsistent
@@ -105,6 +109,31 @@ class Engine {
   void on_mass_cancel(const Command& cmd, EventBuffer& out);
   void on_halt(const Command& cmd, bool halt, EventBuffer& out);
 
+  // Swarm orders (swarm_matching.cpp).
+  struct SwarmPick {  // one maker order a swarm leg trades against
+    std::uint32_t order;
+    Qty qty;
+  };
+  struct HostTally {  // same-host planning: what one host can deliver
+    HostId host;
+    std::uint8_t legs_full;
+    Qty leg_filled;
+    Price total;
+    bool overflow;
+  };
+  void on_swarm_order(const Command& cmd, EventBuffer& out);
+  RejectReason check_swarm(const SwarmOrder& s) const noexcept;
+  // The cheapest fill of every leg under the placement rule within the limit, into plan_.
+  bool plan_swarm(const SwarmOrder& s) noexcept;
+  // Takes `pick` units of each leg from asks of `host` (or any host), cheapest first, into plan_.
+  bool plan_legs(const SwarmOrder& s, bool one_host, HostId host, Price* total) noexcept;
+  bool pick_host(const SwarmOrder& s, HostId* host) noexcept;
+  void execute_swarm(const SwarmOrder& s, Qty units, Seq seq, EventBuffer& out) noexcept;
+  // Tries resting swarm orders with a leg on `instrument`, in priority order.
+  void reevaluate_swarms(InstrumentId instrument, Seq seq, EventBuffer& out) noexcept;
+  bool cancel_swarm(const Command& cmd, EventBuffer& out);
+  void cancel_swarms_of(OwnerId owner, InstrumentId instrument, Seq seq, EventBuffer& out);
+
   RejectReason check_new_order(const NewOrder& o, const OrderBook* book) const noexcept;
   RejectReason check_price_qty(const OrderBook& book, Price price, Qty qty) const noexcept;
 
@@ -129,6 +158,9 @@ class Engine {
   OrderIndex index_;
   std::vector<OrderBook> books_;
   std::vector<std::uint16_t> book_by_id_;
+  SwarmBook swarms_;
+  std::vector<SwarmPick> plan_;   // scratch: the picks of the swarm being matched
+  std::vector<HostTally> tally_;  // scratch: same-host candidates, sorted by host id
   Seq last_seq_ = 0;
   CommandKind current_command_ = CommandKind::NewOrder;  // stamped on every event it causes
   std::uint64_t orders_hash_ = 0;  // wrapping sum of order_hash over resting orders

@@ -1,11 +1,13 @@
 // A consistent image of an engine's state at one sequence number: instruments (with their halt
-// state) and every resting order in FIFO order. Restoring it rebuilds the same state hash.
+// state), every resting order in FIFO order and every resting swarm order. Restoring it rebuilds
+// the same state hash.
 #pragma once
 
 #include <cstdint>
 #include <vector>
 
 #include "swarmex/engine/instrument.hpp"
+#include "swarmex/engine/swarm_book.hpp"
 #include "swarmex/engine/types.hpp"
 
 namespace swarmex::engine {
@@ -32,6 +34,7 @@ struct EngineSnapshot {
   std::uint64_t state_hash = 0;
   std::vector<SnapshotInstrument> instruments;  // in the engine's book order
   std::vector<SnapshotOrder> orders;            // per book, bids then asks, best level first, FIFO
+  std::vector<RestingSwarm> swarms;             // resting swarm orders in priority order
 };
 
 }  // namespace swarmex::engine

@@ -71,6 +71,12 @@ enum class RejectReason : std::uint8_t {
   InvalidParameter = 36,    // an admin parameter out of range
   IdleTimeout = 37,         // no message (not even a Heartbeat) within the idle timeout
   SlowConsumer = 38,        // outbound backlog over its bound
+  // Swarm orders.
+  InvalidPlacement = 39,  // not same-host, same-pool or any
+  InvalidLegs = 40,       // no legs, more than kMaxSwarmLegs, or one instrument twice
+  LegsNotSamePool = 41,   // same-pool placement with legs in different pools
+  LegsAcrossShards = 42,  // gateway: legs on instruments that different shards own
+  UnknownTemplate = 43,   // gateway: no swarm template of that name
   kCount
 };
 
@@ -84,6 +90,7 @@ enum class CancelReason : std::uint8_t {
   MarketProtection = 5,  // market order remainder beyond its protection price
   NoLiquidity = 6,       // market order with an empty opposite side
   MassCancel = 7,
+  SwarmUnfillable = 8,  // an IOC swarm order whose legs could not all fill within its limit
   kCount
 };
 

@@ -15,7 +15,8 @@
 namespace swarmex::journal {
 
 inline constexpr std::size_t kRecordHeaderBytes = 24;
-inline constexpr std::size_t kMaxRecordBytes = 128;
+// A swarm order with kMaxSwarmLegs legs is the longest record (152 bytes).
+inline constexpr std::size_t kMaxRecordBytes = 256;
 
 std::uint32_t crc32c(const void* data, std::size_t n) noexcept;
 
