@@ -292,6 +292,16 @@ void Client::new_order(const OrderSpec& o) {
                                             o.stp, o.post_only, o.expire_time_ns)));
 }
 
+void Client::new_swarm_order(const SwarmSpec& s) {
+  auto& b = writer().fbb();
+  const auto legs = s.legs.empty() ? 0 : b.CreateVectorOfStructs(s.legs);
+  const auto name = s.template_name.empty() ? 0 : b.CreateString(s.template_name);
+  const auto pool = s.pool.empty() ? 0 : b.CreateString(s.pool);
+  emit(writer().finish(wire::CreateNewSwarmOrder(b, s.client_order_id, legs, s.placement,
+                                                 s.limit_total, s.time_in_force, name,
+                                                 s.template_count, pool)));
+}
+
 void Client::cancel_order(std::uint32_t instrument, OrderRef ref) {
   emit(writer().finish(
       wire::CreateCancelOrder(writer().fbb(), ref.client_order_id, ref.order_id, instrument)));

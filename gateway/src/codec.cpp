@@ -1,6 +1,17 @@
 #include "swarmex/gateway/codec.hpp"
 
+#include "swarmex/engine/swarm_order.hpp"
+
 namespace swarmex::gateway {
+
+// The wire enums are the engine's, 1:1.
+static_assert(static_cast<int>(wire::RejectReason::MAX) + 1 ==
+              static_cast<int>(engine::RejectReason::kCount));
+static_assert(static_cast<int>(wire::CancelReason::MAX) + 1 ==
+              static_cast<int>(engine::CancelReason::kCount));
+static_assert(static_cast<int>(wire::Placement::MAX) + 1 ==
+              static_cast<int>(engine::Placement::kCount));
+
 namespace {
 
 using engine::RejectReason;
@@ -31,6 +42,21 @@ RejectReason validate(const wire::Message& m) {
     case wire::Body::NewOrder: {
       const auto* o = m.body_as_NewOrder();
       return check_order_enums(o->side(), o->type(), o->time_in_force(), o->stp());
+    }
+    case wire::Body::NewSwarmOrder: {
+      const auto* o = m.body_as_NewSwarmOrder();
+      if (o->placement() > wire::Placement::MAX) return RejectReason::InvalidPlacement;
+      if (o->time_in_force() != wire::TimeInForce::Ioc &&
+          o->time_in_force() != wire::TimeInForce::Gtc)
+        return RejectReason::InvalidTimeInForce;
+      const bool has_legs = o->legs() != nullptr && o->legs()->size() > 0;
+      const bool has_template = o->template_name() != nullptr && o->template_name()->size() > 0;
+      if (has_legs == has_template) return RejectReason::InvalidLegs;  // exactly one of them
+      if (has_legs && o->legs()->size() > engine::kMaxSwarmLegs) return RejectReason::InvalidLegs;
+      if ((o->template_name() != nullptr && o->template_name()->size() > 64) ||
+          (o->pool() != nullptr && o->pool()->size() > 64))
+        return RejectReason::MalformedMessage;
+      return RejectReason::None;
     }
     case wire::Body::SubscribeMarketData: {
       const auto* s = m.body_as_SubscribeMarketData();

@@ -125,11 +125,13 @@ Config parse_config(const std::string& text, const std::string& src) {
     throw std::runtime_error(src + ": " + std::string(e.description()) + " at line " +
                              std::to_string(e.source().begin.line));
   }
-  reject_unknown(root, {"server", "engine", "journal", "instruments", "principals"}, src, "");
+  reject_unknown(root, {"server", "engine", "journal", "instruments", "principals", "templates"},
+                 src, "");
   Config c;
   if (const auto* t = root["server"].as_table()) parse_server(*t, c.server, src);
   if (const auto* t = root["engine"].as_table()) {
-    reject_unknown(*t, {"shards", "wait", "order_capacity"}, src, "engine.");
+    reject_unknown(*t, {"shards", "wait", "order_capacity", "swarm_capacity"}, src, "engine.");
+    read_int(*t, "swarm_capacity", c.engine.swarm_capacity, src, "engine.", 1, 1 << 20);
     read_int(*t, "shards", c.engine.shards, src, "engine.", 1, 64);
     read_int(*t, "order_capacity", c.engine.order_capacity, src, "engine.", 1, 1 << 28);
     std::string wait = "block";
@@ -180,6 +182,8 @@ Config parse_config(const std::string& text, const std::string& src) {
       c.principals.push_back(std::move(p));
     }
   }
+  if (const auto* arr = root["templates"].as_array())
+    c.templates = parse_templates(*arr, src, c.instruments);
   return c;
 }
 

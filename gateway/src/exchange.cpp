@@ -18,7 +18,7 @@ Exchange::Exchange(const Config& config, moodycamel::BlockingConcurrentQueue<eng
   for (std::uint32_t i = 0; i < n; ++i) {
     auto s = std::make_unique<Shard>();
     engine::ShardConfig sc;
-    sc.engine = engine::EngineConfig{config.engine.order_capacity};
+    sc.engine = engine::EngineConfig{config.engine.order_capacity, config.engine.swarm_capacity};
     sc.wait = config.engine.wait;
     sc.output = output;
     std::vector<engine::InstrumentSpec> mine;

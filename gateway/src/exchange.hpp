@@ -32,6 +32,10 @@ class Exchange {
   // Routes by instrument (see shard_of_pool); a mass cancel over all instruments goes to every
   // shard.
   void submit(const engine::Command& cmd);
+  // The shard that owns an instrument (0 for ids not configured).
+  [[nodiscard]] std::uint32_t shard_of(engine::InstrumentId id) const noexcept {
+    return id < shard_of_.size() ? shard_of_[id] : 0;
+  }
   void request_snapshot();
   [[nodiscard]] bool journal_failed() const noexcept;
   [[nodiscard]] journal::JournalStats journal_stats() const;

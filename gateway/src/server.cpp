@@ -43,6 +43,12 @@ void Server::on_replayed(const engine::Command& c, const engine::EventBuffer& ev
     if (PrincipalState* ps = home_of(o.owner).principal(o.owner); ps && o.client_order_id != 0)
       ps->remember(o.client_order_id, o.order_id, o.instrument);
   }
+  if (c.kind == engine::CommandKind::SwarmOrder) {
+    const engine::SwarmOrder& s = c.swarm;
+    if (s.order_id >= next_order_id_.load()) next_order_id_.store(s.order_id + 1);
+    if (PrincipalState* ps = home_of(s.owner).principal(s.owner); ps && s.client_order_id != 0)
+      ps->remember(s.client_order_id, s.order_id, s.legs[0].instrument);
+  }
   if (!events.events().empty() && events[0].kind == engine::EventKind::Accepted &&
       (c.kind == engine::CommandKind::Halt || c.kind == engine::CommandKind::Resume))
     halted_[c.control.instrument] = c.kind == engine::CommandKind::Halt;

@@ -150,8 +150,9 @@ void Session::process_input() {
 void Session::handle(const wire::Message& m, RejectReason verdict) {
   if (m.body_type() == wire::Body::Logon) return on_logon(*m.body_as_Logon());
   if (principal_ == nullptr) return close(RejectReason::NotLoggedOn, "log on first");
-  if (verdict != RejectReason::None && m.body_type() != wire::Body::NewOrder)
-    return send_error(verdict, "invalid message");
+  const bool order = m.body_type() == wire::Body::NewOrder ||
+                     m.body_type() == wire::Body::NewSwarmOrder;  // answered by a report
+  if (verdict != RejectReason::None && !order) return send_error(verdict, "invalid message");
   if (m.body_type() == wire::Body::Heartbeat) return;
   if (!take_token(last_rx_ns_)) {
     if (m.body_type() == wire::Body::NewOrder) {
@@ -159,11 +160,18 @@ void Session::handle(const wire::Message& m, RejectReason verdict) {
       return reject_order(RejectReason::RateLimited, o->client_order_id(), 0, o->instrument(),
                           static_cast<engine::Side>(o->side()), o->price(), o->qty());
     }
+    if (m.body_type() == wire::Body::NewSwarmOrder) {
+      const auto* o = m.body_as_NewSwarmOrder();
+      return reject_order(RejectReason::RateLimited, o->client_order_id(), 0, 0, engine::Side::Buy,
+                          o->limit_total(), 0);
+    }
     return send_error(RejectReason::RateLimited, "message rate limit exceeded");
   }
   switch (m.body_type()) {
     case wire::Body::NewOrder:
       return on_new_order(*m.body_as_NewOrder(), verdict);
+    case wire::Body::NewSwarmOrder:
+      return on_swarm_order(*m.body_as_NewSwarmOrder(), verdict);
     case wire::Body::CancelOrder:
       return on_cancel(*m.body_as_CancelOrder());
     case wire::Body::ModifyOrder:

@@ -53,6 +53,7 @@ class Session : public std::enable_shared_from_this<Session> {
   void on_logon(const wire::Logon& l);
   void finish_logon(std::uint64_t resume_from_seq);
   void on_new_order(const wire::NewOrder& o, engine::RejectReason verdict);
+  void on_swarm_order(const wire::NewSwarmOrder& o, engine::RejectReason verdict);  // session_swarm
   void on_cancel(const wire::CancelOrder& c);
   void on_modify(const wire::ModifyOrder& m);
   void on_mass_cancel(const wire::MassCancel& m);

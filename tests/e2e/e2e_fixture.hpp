@@ -106,9 +106,10 @@ class Conn {
 class E2eTest : public ::testing::Test {
  protected:
   void start_server(const std::string& server_extra = "", const std::string& durability = "sync",
-                    int shards = 2) {
+                    int shards = 2, const std::string& extra = "") {
     server_ = std::make_unique<testing::ServerProcess>(
-        SWARMEX_SERVER_BINARY, dir_.path(), testing::test_config(server_extra, durability, shards));
+        SWARMEX_SERVER_BINARY, dir_.path(),
+        testing::test_config(server_extra, durability, shards, extra));
     server_->start();
   }
   void SetUp() override { start_server(); }

@@ -26,6 +26,14 @@ struct OrderOptions {
   std::uint64_t order_id = 0;
   int wait_ms = 2000;
   int settle_ms = 100;
+  // Swarm orders.
+  std::vector<std::string> legs;  // INSTRUMENT:QTY
+  std::string placement = "same-host";
+  std::string swarm_tif = "ioc";
+  std::int64_t limit_total = 0;
+  std::string template_name;
+  std::uint32_t count = 1;
+  std::string pool;
 };
 
 template <typename Enum>
@@ -119,6 +127,45 @@ int run_new(const OrderOptions& o) {
                  immediate ? Until::Terminal : Until::Quiet, o);
 }
 
+// Swarm and template orders: tenants only; the reports name the first leg's instrument, the
+// fills each leg's, and the order ends filled (every leg at once) or cancelled.
+int run_swarm(const OrderOptions& o) {
+  gateway::SwarmSpec spec;
+  spec.client_order_id = o.client_order_id != 0 ? o.client_order_id : fresh_id();
+  spec.limit_total = o.limit_total;
+  spec.time_in_force = parse_enum<wire::TimeInForce>(
+      o.swarm_tif, {{"gtc", wire::TimeInForce::Gtc}, {"ioc", wire::TimeInForce::Ioc}},
+      "time in force");
+  if (o.template_name.empty()) {
+    spec.placement = parse_enum<wire::Placement>(o.placement,
+                                                 {{"same-host", wire::Placement::SameHost},
+                                                  {"same-pool", wire::Placement::SamePool},
+                                                  {"any", wire::Placement::Any}},
+                                                 "placement");
+    for (const std::string& leg : o.legs) {
+      const auto colon = leg.find(':');
+      std::uint32_t instrument = 0;
+      std::int64_t qty = 0;
+      try {
+        if (colon == std::string::npos) throw std::invalid_argument(leg);
+        instrument = static_cast<std::uint32_t>(std::stoul(leg.substr(0, colon)));
+        qty = std::stoll(leg.substr(colon + 1));
+      } catch (const std::exception&) {
+        throw CliError(fmt::format("--leg '{}' is not INSTRUMENT:QTY", leg));
+      }
+      spec.legs.emplace_back(instrument, qty);
+    }
+  } else {
+    spec.template_name = o.template_name;
+    spec.template_count = o.count;
+    spec.pool = o.pool;
+  }
+  Session session(o.connection, wire::Role::Tenant);
+  session.client().new_swarm_order(spec);
+  return collect(session, {.client_order_id = spec.client_order_id},
+                 spec.time_in_force == wire::TimeInForce::Gtc ? Until::Quiet : Until::Terminal, o);
+}
+
 gateway::OrderRef ref_of(const OrderOptions& o) {
   if ((o.client_order_id == 0) == (o.order_id == 0))
     throw CliError("name the order with exactly one of --client-order-id, --order-id");
@@ -195,6 +242,38 @@ void add_order_command(CLI::App& app, int& exit_code) {
   add_wait_options(*add, *o);
   add_connection_options(*add, o->connection);
   add->callback([&exit_code, o] { run_guarded(exit_code, [o] { return run_new(*o); }); });
+
+  auto* swarm = order->add_subcommand(
+      "swarm", "buy a bundle of legs all-or-none (e.g. --leg 1:4 --leg 2:8 --limit-total 9000)");
+  swarm->add_option("--leg", o->legs, "INSTRUMENT:QTY, once per leg (at most 8)")->required();
+  swarm->add_option("--placement", o->placement, "same-host, same-pool or any")
+      ->check(CLI::IsMember({"same-host", "same-pool", "any"}))
+      ->capture_default_str();
+  swarm->add_option("--limit-total", o->limit_total, "the most it pays: sum of price x qty")
+      ->required();
+  swarm->add_option("--tif", o->swarm_tif, "ioc or gtc (rests until every leg can fill)")
+      ->check(CLI::IsMember({"ioc", "gtc"}))
+      ->capture_default_str();
+  swarm->add_option("--client-order-id", o->client_order_id, "default: microseconds since epoch");
+  add_wait_options(*swarm, *o);
+  add_connection_options(*swarm, o->connection);
+  swarm->callback([&exit_code, o] { run_guarded(exit_code, [o] { return run_swarm(*o); }); });
+
+  auto* tmpl = order->add_subcommand(
+      "template", "buy COUNT bundles of an operator-defined template in one pool, all-or-none");
+  tmpl->add_option("--name", o->template_name, "template name (swarmexd [[templates]])")
+      ->required();
+  tmpl->add_option("--count", o->count, "how many bundles")->capture_default_str();
+  tmpl->add_option("--pool", o->pool, "the pool whose spot instruments it trades")->required();
+  tmpl->add_option("--limit-total", o->limit_total, "the most it pays: sum of price x qty")
+      ->required();
+  tmpl->add_option("--tif", o->swarm_tif, "ioc or gtc")
+      ->check(CLI::IsMember({"ioc", "gtc"}))
+      ->capture_default_str();
+  tmpl->add_option("--client-order-id", o->client_order_id, "default: microseconds since epoch");
+  add_wait_options(*tmpl, *o);
+  add_connection_options(*tmpl, o->connection);
+  tmpl->callback([&exit_code, o] { run_guarded(exit_code, [o] { return run_swarm(*o); }); });
 
   auto* cancel = order->add_subcommand("cancel", "cancel one order");
   cancel->add_option("--instrument", o->instrument, "instrument id")->required();

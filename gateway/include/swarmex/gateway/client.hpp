@@ -11,6 +11,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "swarmex/engine/types.hpp"
 #include "swarmex/gateway/codec.hpp"
@@ -68,6 +69,18 @@ struct OrderSpec {
   wire::StpMode stp = wire::StpMode::CancelNewest;
   bool post_only = false;
   std::int64_t expire_time_ns = 0;
+};
+
+// The fields of a NewSwarmOrder: either legs, or a template by name with a count and a pool.
+struct SwarmSpec {
+  std::uint64_t client_order_id = 0;
+  std::vector<wire::SwarmLeg> legs;  // {instrument, qty}
+  wire::Placement placement = wire::Placement::SameHost;
+  std::int64_t limit_total = 0;
+  wire::TimeInForce time_in_force = wire::TimeInForce::Ioc;
+  std::string template_name;
+  std::uint32_t template_count = 1;
+  std::string pool;
 };
 
 // Names an order: the exchange's order_id, or the client_order_id it was sent with.
@@ -156,6 +169,7 @@ class Client {
 
   // ---- typed requests (one frame each) ---------------------------------------------------------
   void new_order(const OrderSpec& order);
+  void new_swarm_order(const SwarmSpec& swarm);
   void cancel_order(std::uint32_t instrument, OrderRef ref);
   void modify_order(std::uint32_t instrument, OrderRef ref, std::int64_t price, std::int64_t qty);
   void mass_cancel(std::uint32_t instrument = engine::kAllInstruments);

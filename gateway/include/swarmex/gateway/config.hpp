@@ -8,6 +8,7 @@
 
 #include "swarmex/engine/instrument.hpp"
 #include "swarmex/engine/shard.hpp"
+#include "swarmex/gateway/swarm_template.hpp"
 #include "swarmex/journal/writer.hpp"
 
 namespace swarmex::gateway {
@@ -43,6 +44,7 @@ struct EngineSection {
   std::uint32_t shards = 2;
   engine::WaitStrategy wait = engine::WaitStrategy::Block;
   std::uint32_t order_capacity = 1u << 20;
+  std::uint32_t swarm_capacity = 4096;  // resting swarm orders per shard
 };
 
 struct JournalSection {
@@ -58,6 +60,7 @@ struct Config {
   JournalSection journal;
   std::vector<engine::InstrumentSpec> instruments;
   std::vector<Principal> principals;
+  std::vector<SwarmTemplate> templates;
 };
 
 // Throws std::runtime_error naming the file, key and problem.

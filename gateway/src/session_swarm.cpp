@@ -1,0 +1,59 @@
+// Session: swarm orders. Tenants only; a template is expanded here into legs on its pool's spot
+// instruments, and every leg must be on one engine shard (swarm matching is one atomic step of
+// one shard).
+#include "server.hpp"
+#include "session.hpp"
+
+namespace swarmex::gateway {
+
+using engine::RejectReason;
+
+void Session::on_swarm_order(const wire::NewSwarmOrder& o, RejectReason verdict) {
+  Server& server = thread_.server();
+  const engine::InstrumentId first =
+      o.legs() != nullptr && o.legs()->size() > 0 ? o.legs()->Get(0)->instrument() : 0;
+  auto reject = [&](RejectReason why) {
+    reject_order(why, o.client_order_id(), 0, first, engine::Side::Buy, o.limit_total(), 0);
+  };
+  if (verdict != RejectReason::None) return reject(verdict);
+  if (principal_->role != Role::Tenant) return reject(RejectReason::WrongRole);
+  if (o.client_order_id() == 0) return reject(RejectReason::MalformedMessage);
+  if (state_->find_client(o.client_order_id()) != nullptr)
+    return reject(RejectReason::DuplicateClientOrderId);
+
+  engine::Command c;
+  c.kind = engine::CommandKind::SwarmOrder;
+  c.swarm = engine::SwarmOrder{};
+  engine::SwarmOrder& s = c.swarm;
+  s.owner = principal_->id;
+  s.tif = static_cast<engine::TimeInForce>(o.time_in_force());
+  s.limit_total = o.limit_total();
+  s.client_order_id = o.client_order_id();
+  if (o.template_name() != nullptr && o.template_name()->size() > 0) {
+    const SwarmTemplate* t = nullptr;
+    for (const SwarmTemplate& candidate : server.config().templates)
+      if (candidate.name == o.template_name()->string_view()) t = &candidate;
+    if (t == nullptr) return reject(RejectReason::UnknownTemplate);
+    const std::string pool = o.pool() != nullptr ? o.pool()->str() : std::string{};
+    if (const RejectReason r =
+            expand_template(*t, o.template_count(), pool, server.config().instruments, s);
+        r != RejectReason::None)
+      return reject(r);
+  } else {
+    s.placement = static_cast<engine::Placement>(o.placement());
+    for (const wire::SwarmLeg* leg : *o.legs())
+      s.legs[s.leg_count++] = engine::SwarmLeg{leg->instrument(), leg->qty()};
+  }
+  for (std::uint8_t i = 1; i < s.leg_count; ++i)
+    if (server.has_instrument(s.legs[i].instrument) &&
+        server.has_instrument(s.legs[0].instrument) &&
+        server.exchange().shard_of(s.legs[i].instrument) !=
+            server.exchange().shard_of(s.legs[0].instrument))
+      return reject(RejectReason::LegsAcrossShards);
+  if (server.journal_failed()) return reject(RejectReason::JournalUnavailable);
+  s.order_id = server.next_order_id();
+  state_->remember(s.client_order_id, s.order_id, s.legs[0].instrument);
+  server.exchange().submit(c);
+}
+
+}  // namespace swarmex::gateway
