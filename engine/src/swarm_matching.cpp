@@ -70,28 +70,37 @@ RejectReason Engine::check_swarm(const SwarmOrder& s) const noexcept {
   return RejectReason::None;
 }
 
+bool Engine::leg_cost(const SwarmOrder& s, std::uint8_t leg, bool one_host, HostId host,
+                      bool record, Price* cost) noexcept {
+  const OrderBook& book = *book_of(s.legs[leg].instrument);
+  const BookSide& asks = book.side(Side::Sell);
+  Qty need = s.legs[leg].qty;
+  Price sum = 0;
+  for (std::int64_t lvl = asks.best(); lvl != LevelBitmap::kNone && need > 0;
+       lvl = asks.next_worse(lvl)) {
+    const Price price = book.price_of(lvl);
+    for (std::uint32_t o = asks.level(static_cast<std::uint32_t>(lvl)).head; o != kNil && need > 0;
+         o = pool_[o].next) {
+      const Order& m = pool_[o];
+      if (m.owner == s.owner || (one_host && m.host != host)) continue;
+      const Qty take = std::min(need, m.qty);
+      Price c;
+      if (!checked_mul(price, take, &c) || !checked_add(sum, c, &sum)) return false;
+      if (record) plan_.push_back(SwarmPick{o, take});
+      need -= take;
+    }
+  }
+  *cost = sum;
+  return need == 0;
+}
+
 bool Engine::plan_legs(const SwarmOrder& s, bool one_host, HostId host, Price* total) noexcept {
   plan_.clear();
   Price sum = 0;
   for (std::uint8_t i = 0; i < s.leg_count; ++i) {
-    const OrderBook& book = *book_of(s.legs[i].instrument);
-    const BookSide& asks = book.side(Side::Sell);
-    Qty need = s.legs[i].qty;
-    for (std::int64_t lvl = asks.best(); lvl != LevelBitmap::kNone && need > 0;
-         lvl = asks.next_worse(lvl)) {
-      const Price price = book.price_of(lvl);
-      for (std::uint32_t o = asks.level(static_cast<std::uint32_t>(lvl)).head;
-           o != kNil && need > 0; o = pool_[o].next) {
-        const Order& m = pool_[o];
-        if (m.owner == s.owner || (one_host && m.host != host)) continue;
-        const Qty take = std::min(need, m.qty);
-        Price cost;
-        if (!checked_mul(price, take, &cost) || !checked_add(sum, cost, &sum)) return false;
-        plan_.push_back(SwarmPick{o, take});
-        need -= take;
-      }
-    }
-    if (need > 0) return false;
+    Price cost;
+    if (!leg_cost(s, i, one_host, host, /*record=*/true, &cost) || !checked_add(sum, cost, &sum))
+      return false;
   }
   *total = sum;
   return sum <= s.limit_total;
@@ -100,10 +109,43 @@ bool Engine::plan_legs(const SwarmOrder& s, bool one_host, HostId host, Price* t
 bool Engine::pick_host(const SwarmOrder& s, HostId* host) noexcept {
   tally_.clear();
   const auto by_host = [](const HostTally& t, HostId h) { return t.host < h; };
-  {  // Candidates: hosts with an ask on the first leg.
+  // Pruning, so a deep first leg is not read to its end: a host whose first ask on leg 0 is at
+  // price p pays at least p x qty there plus, on every other leg, the cheapest cost from any
+  // host. Hosts for which that bound exceeds `bound` (the limit, or a total some host already
+  // achieves) cannot win and are never collected. Exact: no possible winner is skipped.
+  Price others = 0;  // sum of the other legs' any-host cheapest costs
+  for (std::uint8_t i = 1; i < s.leg_count; ++i) {
+    Price c;
+    if (!leg_cost(s, i, false, 0, false, &c)) return false;  // no host can fill this leg
+    if (!checked_add(others, c, &others)) return false;      // beyond any limit
+  }
+  Price bound = s.limit_total;
+  {
     const OrderBook& book = *book_of(s.legs[0].instrument);
     const BookSide& asks = book.side(Side::Sell);
-    for (std::int64_t lvl = asks.best(); lvl != LevelBitmap::kNone; lvl = asks.next_worse(lvl))
+    HostId first = 0;
+    bool found = false;
+    for (std::int64_t lvl = asks.best(); lvl != LevelBitmap::kNone && !found;
+         lvl = asks.next_worse(lvl))
+      for (std::uint32_t o = asks.level(static_cast<std::uint32_t>(lvl)).head; o != kNil && !found;
+           o = pool_[o].next)
+        if (pool_[o].owner != s.owner) {
+          first = pool_[o].host;
+          found = true;
+        }
+    if (!found) return false;
+    Price t;  // the host of the best ask is a likely winner: its total tightens the bound
+    if (plan_legs(s, true, first, &t)) bound = t;
+    plan_.clear();
+  }
+  {  // Candidates: hosts with an ask on the first leg that can still win.
+    const OrderBook& book = *book_of(s.legs[0].instrument);
+    const BookSide& asks = book.side(Side::Sell);
+    for (std::int64_t lvl = asks.best(); lvl != LevelBitmap::kNone; lvl = asks.next_worse(lvl)) {
+      Price floor;
+      if (!checked_mul(book.price_of(lvl), s.legs[0].qty, &floor) ||
+          !checked_add(floor, others, &floor) || floor > bound)
+        break;
       for (std::uint32_t o = asks.level(static_cast<std::uint32_t>(lvl)).head; o != kNil;
            o = pool_[o].next) {
         const Order& m = pool_[o];
@@ -112,6 +154,7 @@ bool Engine::pick_host(const SwarmOrder& s, HostId* host) noexcept {
         if (it == tally_.end() || it->host != m.host)
           tally_.insert(it, HostTally{m.host, 0, 0, 0, false});
       }
+    }
   }
   std::size_t open = tally_.size();  // hosts that can still fill every leg
   for (std::uint8_t i = 0; i < s.leg_count && open > 0; ++i) {

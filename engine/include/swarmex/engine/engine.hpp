@@ -127,6 +127,10 @@ class Engine {
   bool plan_swarm(const SwarmOrder& s) noexcept;
   // Takes `pick` units of each leg from asks of `host` (or any host), cheapest first, into plan_.
   bool plan_legs(const SwarmOrder& s, bool one_host, HostId host, Price* total) noexcept;
+  // The cheapest cost of one leg (from `host` only when one_host); false when it cannot fill.
+  // With `record` its picks are appended to plan_.
+  bool leg_cost(const SwarmOrder& s, std::uint8_t leg, bool one_host, HostId host, bool record,
+                Price* cost) noexcept;
   bool pick_host(const SwarmOrder& s, HostId* host) noexcept;
   void execute_swarm(const SwarmOrder& s, Qty units, Seq seq, EventBuffer& out) noexcept;
   // Tries resting swarm orders with a leg on `instrument`, in priority order.
