@@ -99,6 +99,11 @@ TEST_F(DemoE2eTest, ShortRunTradesEnactsAndLeavesNothingBehind) {
     EXPECT_NE(out.find("ok    workload CPU share followed the purchase"), std::string::npos);
   else
     EXPECT_NE(out.find("skip  workload CPU share"), std::string::npos);
+  EXPECT_NE(out.find("ok    swarm order filled atomically: 3 legs, 13 units from host 1"),
+            std::string::npos)
+      << "inference-small: every leg in full, one host, one engine step";
+  EXPECT_NE(out.find("ok    unfillable swarm order traded nothing: swarm_unfillable"),
+            std::string::npos);
   EXPECT_NE(out.find("ok    every process exited"), std::string::npos);
   EXPECT_NE(out.find("ok    nothing left behind"), std::string::npos);
   EXPECT_NE(out.find("swarmex-demo: all checks passed"), std::string::npos);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <deque>
+#include <set>
 #include <stdexcept>
 #include <thread>
 
@@ -42,6 +43,12 @@ void Scenario::say(const std::string& line) const {
   const double t = std::chrono::duration<double>(Clock::now() - started_at_).count();
   fmt::print("[{:5.1f}s] {}\n", t, line);
   std::fflush(stdout);
+}
+
+std::string Scenario::symbol_of(std::uint32_t instrument) const {
+  for (const InstrumentName& i : results_.instruments)
+    if (i.id == instrument) return i.symbol;
+  return std::to_string(instrument);
 }
 
 std::string Scenario::top(std::uint32_t instrument) const {
@@ -151,11 +158,83 @@ void Scenario::market() {
   const OrderOutcome bad = c.buy_now(kCpuA, 5050, 1);
   say(fmt::format("tenant-c prices an order off the tick (5,050): {}",
                   bad.reject.empty() ? "accepted?!" : "rejected, " + bad.reject));
-  say("swarm order, block order, reservation change: not in the engine yet (issue 6), skipped");
+  swarm_orders();
+  say("block order, reservation change: need delivery windows (issue 6), skipped");
   sleep_for(std::chrono::milliseconds(100));
   book_->poll();
   say(fmt::format("books now: cpu.pool-a {} | mem.pool-a {} | cpu.pool-b {} | mig {}", top(kCpuA),
                   top(kMemA), top(kCpuB), top(kMigA)));
+}
+
+void Scenario::swarm_orders() {
+  const gateway::Config config = gateway::load_config(options_.config);
+  const gateway::SwarmTemplate* bundle = nullptr;
+  for (const auto& t : config.templates)
+    if (t.name == "inference-small") bundle = &t;
+  if (bundle == nullptr)
+    return say(
+        "no inference-small template in the configuration: swarm "
+        "orders skipped");
+  engine::SwarmOrder want{};
+  if (gateway::expand_template(*bundle, 1, "pool-a", config.instruments, want) !=
+      engine::RejectReason::None)
+    return say("inference-small does not fit pool-a's instruments: swarm orders skipped");
+  SwarmResult& res = results_.swarm;
+  res.ran = true;
+  Tenant& b = *tenants_[1];
+  gateway::SwarmSpec spec;
+  spec.template_name = bundle->name;
+  spec.template_count = 1;
+  spec.pool = "pool-a";
+  spec.limit_total = 100'000;
+  const SwarmOutcome sw = b.swarm(spec);
+  std::map<std::uint32_t, std::int64_t> got;
+  std::set<std::uint32_t> hosts;
+  for (const FillRecord& f : sw.fills) {
+    got[f.instrument] += f.qty;
+    hosts.insert(f.host);
+  }
+  bool legs_full = got.size() == want.leg_count;
+  std::string legs;
+  for (std::uint8_t i = 0; i < want.leg_count; ++i) {
+    legs_full = legs_full && got[want.legs[i].instrument] == want.legs[i].qty;
+    legs += fmt::format("{}{} x {}", i ? " + " : "", want.legs[i].qty,
+                        symbol_of(want.legs[i].instrument));
+  }
+  res.atomic = sw.reject.empty() && legs_full && hosts.size() == 1 && sw.engine_seqs.size() == 1;
+  res.detail = !sw.reject.empty() ? "rejected: " + sw.reject
+               : !sw.cancel.empty()
+                   ? "cancelled: " + sw.cancel
+                   : fmt::format(
+                         "{} legs, {} units from host {} in engine step "
+                         "{}, total {}",
+                         got.size(), sw.units, hosts.empty() ? 0 : *hosts.begin(),
+                         sw.engine_seqs.empty() ? 0 : *sw.engine_seqs.begin(), sw.total);
+  say(fmt::format("tenant-b buys the template inference-small ({}, {}) as one swarm order: {}",
+                  legs, engine::to_string(bundle->placement), res.detail));
+
+  // The same kind of bundle by hand, with a limit below what it costs: nothing may trade.
+  sleep_for(std::chrono::milliseconds(50));
+  book_->poll();
+  const auto cpu_before = book_->view(kCpuA).best_ask();
+  const auto mig_before = book_->view(kMigA).best_ask();
+  gateway::SwarmSpec cheap;
+  cheap.legs = {{kCpuA, 2}, {kMigA, 1}};
+  cheap.placement = wire::Placement::SameHost;
+  cheap.limit_total = 1'000;
+  const SwarmOutcome none = tenants_[2]->swarm(cheap);
+  sleep_for(std::chrono::milliseconds(50));
+  book_->poll();
+  const bool untouched = book_->view(kCpuA).best_ask().qty == cpu_before.qty &&
+                         book_->view(kMigA).best_ask().qty == mig_before.qty;
+  res.unfillable_clean = none.fills.empty() && none.cancel == "swarm_unfillable" && untouched;
+  res.unfillable_detail =
+      fmt::format("{}, {} fills, books {}", none.cancel.empty() ? none.reject : none.cancel,
+                  none.fills.size(), untouched ? "untouched" : "CHANGED");
+  say(
+      fmt::format("tenant-c asks for 2 VRU + 1 mig.1g.10gb on one host for at most 1,000 in "
+                  "total: {}",
+                  res.unfillable_detail));
 }
 
 double Scenario::trade_and_measure(double seconds) {

@@ -36,6 +36,14 @@ struct Enactment {
   double fill_to_cgroup_ms = -1;  // fill report → the tenant's cgroup file holds the new quota
 };
 
+struct SwarmResult {
+  bool ran = false;     // the configuration has the inference-small template
+  bool atomic = false;  // every leg in full, from one host, in one engine step
+  std::string detail;
+  bool unfillable_clean = false;  // the too-cheap swarm was cancelled and traded nothing
+  std::string unfillable_detail;
+};
+
 struct Results {
   std::vector<InstrumentName> instruments;
   std::map<std::string, std::vector<FillRecord>> fills;  // per tenant
@@ -46,6 +54,7 @@ struct Results {
   double quota_before = -1;
   double quota_after = -1;
   std::int64_t background_orders = 0;
+  SwarmResult swarm;
   bool allocations_match_fills = false;
   std::string allocation_mismatch;
 };
@@ -62,6 +71,7 @@ class Scenario {
  private:
   void start();
   void market();
+  void swarm_orders();  // a template bought all-or-none, and one that cannot fill
   void workload();
   void settle();
   void keep_alive();  // reads every session and sends heartbeats where they are due
@@ -72,6 +82,7 @@ class Scenario {
   double wait_for_quota(double cpus, Clock::time_point from);
   void say(const std::string& line) const;
   [[nodiscard]] std::string top(std::uint32_t instrument) const;
+  [[nodiscard]] std::string symbol_of(std::uint32_t instrument) const;
 
   Options options_;
   Stack& stack_;

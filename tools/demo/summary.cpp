@@ -119,7 +119,13 @@ int print_checks(const Results& r, const TeardownReport& t, const CgroupMode& mo
   } else {
     fmt::print("  skip  workload CPU share followed the purchase: dry run ({})\n", mode.why);
   }
-  fmt::print("  skip  swarm order filled atomically: swarm orders are issue 6\n");
+  if (r.swarm.ran) {
+    failed += check(r.swarm.atomic, "swarm order filled atomically", r.swarm.detail);
+    failed += check(r.swarm.unfillable_clean, "unfillable swarm order traded nothing",
+                    r.swarm.unfillable_detail);
+  } else {
+    fmt::print("  skip  swarm order filled atomically: no inference-small template configured\n");
+  }
   return failed + check_cleanup(t);
 }
 

@@ -97,6 +97,48 @@ OrderOutcome Tenant::bid(std::uint32_t instrument, std::int64_t price, std::int6
   return send(instrument, price, qty, wire::TimeInForce::Gtc);
 }
 
+SwarmOutcome Tenant::swarm(gateway::SwarmSpec spec) {
+  spec.client_order_id = next_client_order_id_++;
+  spec.time_in_force = wire::TimeInForce::Ioc;
+  const auto sent = Clock::now();
+  client_.new_swarm_order(spec);
+  last_sent_ = sent;
+  SwarmOutcome out;
+  const auto deadline = sent + kReplyTimeout;
+  for (;;) {
+    if (Clock::now() > deadline)
+      throw std::runtime_error(
+          fmt::format("{}: no reply to swarm order {}", name_, spec.client_order_id));
+    const wire::ExecutionReport* r =
+        take(client_.receive(deadline - Clock::now()), spec.client_order_id);
+    if (r == nullptr) continue;
+    if (out.ack_ns == 0) {
+      out.ack_ns =
+          std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - sent).count();
+      ack_ns_.push_back(out.ack_ns);
+    }
+    out.done_at = Clock::now();
+    switch (r->kind()) {
+      case wire::ExecKind::Rejected:
+        out.reject = engine::to_string(gateway::to_engine(r->reject_reason()));
+        return out;
+      case wire::ExecKind::Accepted:
+        out.accepted = true;
+        out.units = r->qty();
+        break;
+      case wire::ExecKind::Filled:
+        out.fills.push_back({r->instrument(), r->host(), r->last_qty(), r->last_price()});
+        out.engine_seqs.insert(r->engine_seq());
+        out.total += r->last_qty() * r->last_price();
+        if (r->leaves_qty() == 0) return out;
+        break;
+      default:  // Cancelled: no leg traded
+        out.cancel = engine::to_string(gateway::to_engine(r->cancel_reason()));
+        return out;
+    }
+  }
+}
+
 bool Tenant::cancel(std::uint32_t instrument, std::uint64_t order_id) {
   client_.cancel_order(instrument, gateway::OrderRef{0, order_id});
   last_sent_ = Clock::now();

@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -32,6 +33,19 @@ struct OrderOutcome {
   Clock::time_point done_at{};
 };
 
+// What one swarm order came to.
+struct SwarmOutcome {
+  bool accepted = false;
+  std::string reject;      // the reject reason's name
+  std::string cancel;      // the cancel reason's name when it ended without trading
+  std::int64_t units = 0;  // every leg's quantity together (the Accepted report's qty)
+  std::vector<FillRecord> fills;
+  std::set<std::uint64_t> engine_seqs;  // the engine steps its fills came from
+  std::int64_t total = 0;               // sum of fill price x qty
+  std::int64_t ack_ns = 0;
+  Clock::time_point done_at{};
+};
+
 class Tenant {
  public:
   Tenant(std::string name, int port);
@@ -41,6 +55,8 @@ class Tenant {
   OrderOutcome buy_now(std::uint32_t instrument, std::int64_t price, std::int64_t qty);
   // A GTC bid that rests; returns once it is acknowledged.
   OrderOutcome bid(std::uint32_t instrument, std::int64_t price, std::int64_t qty);
+  // An IOC swarm order (legs or a template); returns once it filled or was cancelled.
+  SwarmOutcome swarm(gateway::SwarmSpec spec);
   // Cancels a resting order; true when it was cancelled.
   bool cancel(std::uint32_t instrument, std::uint64_t order_id);
   // Reads whatever arrived without waiting (fills of resting orders), and sends a heartbeat when
