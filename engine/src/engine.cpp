@@ -55,7 +55,7 @@ Event echo(const Command& cmd, EventKind kind, std::uint8_t reason) noexcept {
       e.instrument = cmd.swarm.legs[0].instrument;
       e.owner = cmd.swarm.owner;
       e.price = cmd.swarm.limit_total;
-      e.qty = swarm_units(cmd.swarm);
+      e.qty = std::max<Qty>(swarm_units(cmd.swarm), 0);  // 0 when the sum overflows
       break;
     default:
       break;

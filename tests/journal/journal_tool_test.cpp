@@ -44,6 +44,18 @@ class JournalToolTest : public ::testing::Test {
     JournalBatch batch;
     for (engine::Seq i = 1; i <= 1000; ++i) {
       engine::Command c = gen.next([](engine::OrderId) { return false; });
+      if (i % 100 == 50) {  // a swarm order among them: the tool prints its legs
+        c.kind = engine::CommandKind::SwarmOrder;
+        c.swarm = engine::SwarmOrder{};
+        c.swarm.order_id = 1'000'000 + i;
+        c.swarm.owner = 3;
+        c.swarm.tif = engine::TimeInForce::Ioc;
+        c.swarm.placement = engine::Placement::SameHost;
+        c.swarm.limit_total = 9000;
+        c.swarm.leg_count = 2;
+        c.swarm.legs[0] = engine::SwarmLeg{1, 4};
+        c.swarm.legs[1] = engine::SwarmLeg{2, 8};
+      }
       c.seq = i;
       c.time_ns = 1'700'000'000'000'000'000 + static_cast<std::int64_t>(i) * 1'000'000;
       batch.commands.push_back(c);
@@ -68,6 +80,13 @@ TEST_F(JournalToolTest, VerifyDumpStatsOnAHealthyJournal) {
   ToolRun j = run("journal dump --json " + dir_.path());
   EXPECT_EQ(count_lines(j.out), 1000u);
   EXPECT_EQ(j.out.rfind("{\"seq\":1,", 0), 0u) << j.out.substr(0, 200);
+  EXPECT_NE(d.out.find("seq=50 time_ns=1700000000050000000 swarm_order id=1000050 owner=3 ioc "
+                       "same-host limit_total=9000 legs=1:4,2:8"),
+            std::string::npos);
+  EXPECT_NE(j.out.find(R"("command":"swarm_order","order_id":1000050,"owner":3,"tif":"ioc",)"
+                       R"("placement":"same-host","limit_total":9000,)"
+                       R"("legs":[{"instrument":1,"qty":4},{"instrument":2,"qty":8}]})"),
+            std::string::npos);
   ToolRun s = run("journal stats " + dir_.path());
   EXPECT_EQ(s.status, 0);
   EXPECT_NE(s.out.find("records   1000"), std::string::npos) << s.out;

@@ -46,6 +46,18 @@ std::string describe(const Command& c, bool json) {
         s += fmt::format(R"(,"command":"{}","instrument":{})",
                          c.kind == CommandKind::Halt ? "halt" : "resume", c.control.instrument);
         break;
+      case CommandKind::SwarmOrder: {
+        const auto& w = c.swarm;
+        s += fmt::format(
+            R"(,"command":"swarm_order","order_id":{},"owner":{},"tif":"{}","placement":"{}",)"
+            R"("limit_total":{},"legs":[)",
+            w.order_id, w.owner, to_string(w.tif), to_string(w.placement), w.limit_total);
+        for (std::uint8_t i = 0; i < w.leg_count && i < engine::kMaxSwarmLegs; ++i)
+          s += fmt::format(R"({}{{"instrument":{},"qty":{}}})", i ? "," : "", w.legs[i].instrument,
+                           w.legs[i].qty);
+        s += "]";
+        break;
+      }
       default:
         s += R"(,"command":"unknown")";
         break;
@@ -73,6 +85,14 @@ std::string describe(const Command& c, bool json) {
     case CommandKind::MassCancel:
       return s + fmt::format("mass_cancel owner={} instrument={}", c.mass_cancel.owner,
                              c.mass_cancel.instrument);
+    case CommandKind::SwarmOrder: {
+      const auto& w = c.swarm;
+      s += fmt::format("swarm_order id={} owner={} {} {} limit_total={} legs=", w.order_id, w.owner,
+                       to_string(w.tif), to_string(w.placement), w.limit_total);
+      for (std::uint8_t i = 0; i < w.leg_count && i < engine::kMaxSwarmLegs; ++i)
+        s += fmt::format("{}{}:{}", i ? "," : "", w.legs[i].instrument, w.legs[i].qty);
+      return s;
+    }
     case CommandKind::Halt:
       return s + fmt::format("halt instrument={}", c.control.instrument);
     case CommandKind::Resume:
