@@ -200,7 +200,8 @@ Command RandomCommands::draw() {
         halted_.push_back(c.control.instrument);
     }
   } else if (k < 993) {
-    c.kind = static_cast<CommandKind>(6 + below(100));  // unknown command kind
+    // An unknown command kind (swarm orders are exercised by swarm_reference_test).
+    c.kind = static_cast<CommandKind>(static_cast<std::uint64_t>(CommandKind::kCount) + below(100));
   } else {
     c = new_order();
   }
