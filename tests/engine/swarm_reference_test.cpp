@@ -149,14 +149,9 @@ Command random_ask(Case& c, OrderId id) {
 }
 
 Command random_swarm(Case& c, OrderId id, TimeInForce tif) {
-  Command cmd;
-  cmd.kind = CommandKind::SwarmOrder;
-  cmd.swarm = SwarmOrder{};
+  Command cmd = swarmex::engine::test::swarm_command(
+      id, kBuyer, static_cast<Placement>(c.pick(0, 2)), tif, /*limit_total=*/0, {});
   SwarmOrder& s = cmd.swarm;
-  s.order_id = id;
-  s.owner = kBuyer;
-  s.tif = tif;
-  s.placement = static_cast<Placement>(c.pick(0, 2));
   const auto legs = static_cast<std::uint8_t>(c.pick(1, kInstruments));
   std::vector<InstrumentId> ids{1, 2, 3};
   std::shuffle(ids.begin(), ids.end(), c.rng);
