@@ -93,22 +93,7 @@ class SwarmMarket {
   }
 
   Command ioc_buy(Qty qty) noexcept {
-    Command c;
-    c.seq = ++seq_;
-    c.kind = CommandKind::NewOrder;
-    NewOrder& o = c.new_order;
-    o.order_id = ++next_id_;
-    o.instrument = 1;
-    o.owner = kBuyer;
-    o.host = 0;
-    o.side = Side::Buy;
-    o.type = OrderType::Limit;
-    o.tif = TimeInForce::Ioc;
-    o.stp = StpMode::CancelNewest;
-    o.price = kBandMax;
-    o.qty = qty;
-    o.client_order_id = o.order_id;
-    return c;
+    return limit_order(1, kBuyer, 0, Side::Buy, TimeInForce::Ioc, kBandMax, qty);
   }
 
   // Untimed: adds again every ask that `taker` consumed, and clears the events. Returns the
@@ -129,7 +114,8 @@ class SwarmMarket {
   }
 
  private:
-  void add_ask(InstrumentId id, HostId host, OwnerId owner, Price price, Qty qty) {
+  Command limit_order(InstrumentId id, OwnerId owner, HostId host, Side side, TimeInForce tif,
+                      Price price, Qty qty) noexcept {
     Command c;
     c.seq = ++seq_;
     c.kind = CommandKind::NewOrder;
@@ -138,14 +124,17 @@ class SwarmMarket {
     o.instrument = id;
     o.owner = owner;
     o.host = host;
-    o.side = Side::Sell;
+    o.side = side;
     o.type = OrderType::Limit;
-    o.tif = TimeInForce::Gtc;
+    o.tif = tif;
     o.stp = StpMode::CancelNewest;
     o.price = price;
     o.qty = qty;
     o.client_order_id = o.order_id;
-    engine_->apply(c, out_);
+    return c;
+  }
+  void add_ask(InstrumentId id, HostId host, OwnerId owner, Price price, Qty qty) {
+    engine_->apply(limit_order(id, owner, host, Side::Sell, TimeInForce::Gtc, price, qty), out_);
     out_.clear();
   }
 

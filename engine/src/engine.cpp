@@ -130,12 +130,16 @@ std::uint64_t Engine::state_hash() const noexcept {
   return combine_state_hash(orders_hash_ + swarms_.hash(), halted_hash_, last_seq_);
 }
 
-RejectReason Engine::check_price_qty(const OrderBook& book, Price price, Qty qty) const noexcept {
-  const InstrumentSpec& s = book.spec();
+RejectReason check_qty(const InstrumentSpec& s, Qty qty) noexcept {
   if (qty <= 0) return RejectReason::InvalidQuantity;
   if (s.lot != 1 && qty % s.lot != 0) return RejectReason::QuantityOffLot;
   if (qty < s.min_qty) return RejectReason::QuantityBelowMin;
   if (qty > s.max_qty) return RejectReason::QuantityAboveMax;
+  return RejectReason::None;
+}
+
+RejectReason Engine::check_price_qty(const OrderBook& book, Price price, Qty qty) const noexcept {
+  if (const RejectReason r = check_qty(book.spec(), qty); r != RejectReason::None) return r;
   if (price <= 0) return RejectReason::InvalidPrice;
   if (!book.on_tick(price)) return RejectReason::PriceOffTick;
   if (!book.in_band(price)) return RejectReason::PriceOutsideBand;

@@ -15,11 +15,13 @@ namespace swarmex::engine {
 
 namespace {
 
-Event swarm_event(const SwarmOrder& s, EventKind kind, std::uint8_t reason, Qty units, Seq seq) {
+// Accepted / Cancelled of a whole swarm order, caused by `command`.
+Event swarm_event(const SwarmOrder& s, EventKind kind, std::uint8_t reason, Qty units, Seq seq,
+                  CommandKind command) {
   Event e;
   e.seq = seq;
   e.kind = kind;
-  e.command = CommandKind::SwarmOrder;
+  e.command = command;
   e.reason = reason;
   e.side = Side::Buy;
   e.instrument = s.legs[0].instrument;
@@ -53,11 +55,7 @@ RejectReason Engine::check_swarm(const SwarmOrder& s) const noexcept {
       if (s.legs[j].instrument == s.legs[i].instrument) return RejectReason::InvalidLegs;
     if (book->halted()) return RejectReason::InstrumentHalted;
     const InstrumentSpec& spec = book->spec();
-    const Qty q = s.legs[i].qty;
-    if (q <= 0) return RejectReason::InvalidQuantity;
-    if (spec.lot != 1 && q % spec.lot != 0) return RejectReason::QuantityOffLot;
-    if (q < spec.min_qty) return RejectReason::QuantityBelowMin;
-    if (q > spec.max_qty) return RejectReason::QuantityAboveMax;
+    if (const RejectReason r = check_qty(spec, s.legs[i].qty); r != RejectReason::None) return r;
     if (first == nullptr) first = book;
     if (s.placement == Placement::SamePool && spec.pool != first->spec().pool)
       return RejectReason::LegsNotSamePool;
@@ -94,12 +92,13 @@ bool Engine::leg_cost(const SwarmOrder& s, std::uint8_t leg, bool one_host, Host
   return need == 0;
 }
 
-bool Engine::plan_legs(const SwarmOrder& s, bool one_host, HostId host, Price* total) noexcept {
+bool Engine::plan_legs(const SwarmOrder& s, bool one_host, HostId host, bool record,
+                       Price* total) noexcept {
   plan_.clear();
   Price sum = 0;
   for (std::uint8_t i = 0; i < s.leg_count; ++i) {
     Price cost;
-    if (!leg_cost(s, i, one_host, host, /*record=*/true, &cost) || !checked_add(sum, cost, &sum))
+    if (!leg_cost(s, i, one_host, host, record, &cost) || !checked_add(sum, cost, &sum))
       return false;
   }
   *total = sum;
@@ -135,8 +134,7 @@ bool Engine::pick_host(const SwarmOrder& s, HostId* host) noexcept {
         }
     if (!found) return false;
     Price t;  // the host of the best ask is a likely winner: its total tightens the bound
-    if (plan_legs(s, true, first, &t)) bound = t;
-    plan_.clear();
+    if (plan_legs(s, true, first, /*record=*/false, &t)) bound = t;
   }
   {  // Candidates: hosts with an ask on the first leg that can still win.
     const OrderBook& book = *book_of(s.legs[0].instrument);
@@ -197,9 +195,9 @@ bool Engine::pick_host(const SwarmOrder& s, HostId* host) noexcept {
 
 bool Engine::plan_swarm(const SwarmOrder& s) noexcept {
   Price total = 0;
-  if (s.placement != Placement::SameHost) return plan_legs(s, false, 0, &total);
+  if (s.placement != Placement::SameHost) return plan_legs(s, false, 0, true, &total);
   HostId host = 0;
-  return pick_host(s, &host) && plan_legs(s, true, host, &total);
+  return pick_host(s, &host) && plan_legs(s, true, host, true, &total);
 }
 
 void Engine::execute_swarm(const SwarmOrder& s, Qty units, Seq seq, EventBuffer& out) noexcept {
@@ -248,13 +246,14 @@ void Engine::on_swarm_order(const Command& cmd, EventBuffer& out) {
     return;
   }
   const Qty units = swarm_units(s);
-  Event acc = swarm_event(s, EventKind::Accepted, 0, units, cmd.seq);
+  Event acc = swarm_event(s, EventKind::Accepted, 0, units, cmd.seq, current_command_);
   acc.leaves_qty = units;
   out.push(acc);
   if (plan_swarm(s)) return execute_swarm(s, units, cmd.seq, out);
   if (s.tif == TimeInForce::Ioc) {
     out.push(swarm_event(s, EventKind::Cancelled,
-                         static_cast<std::uint8_t>(CancelReason::SwarmUnfillable), units, cmd.seq));
+                         static_cast<std::uint8_t>(CancelReason::SwarmUnfillable), units, cmd.seq,
+                         current_command_));
     return;
   }
   swarms_.insert(RestingSwarm{s, units, cmd.seq});
@@ -263,10 +262,7 @@ void Engine::on_swarm_order(const Command& cmd, EventBuffer& out) {
 void Engine::reevaluate_swarms(InstrumentId instrument, Seq seq, EventBuffer& out) noexcept {
   for (std::uint32_t i = 0; i < swarms_.size();) {
     const RestingSwarm& r = swarms_[i];
-    bool halted = false;
-    for (std::uint8_t l = 0; l < r.order.leg_count; ++l)
-      halted = halted || book_of(r.order.legs[l].instrument)->halted();
-    if (halted || !touches(r.order, instrument) || !plan_swarm(r.order)) {
+    if (!touches(r.order, instrument) || any_leg_halted(r.order) || !plan_swarm(r.order)) {
       ++i;
       continue;
     }
@@ -274,6 +270,12 @@ void Engine::reevaluate_swarms(InstrumentId instrument, Seq seq, EventBuffer& ou
     swarms_.erase(i);  // same position now holds the next in priority
     execute_swarm(filled.order, filled.units, seq, out);
   }
+}
+
+bool Engine::any_leg_halted(const SwarmOrder& s) const noexcept {
+  for (std::uint8_t l = 0; l < s.leg_count; ++l)
+    if (book_of(s.legs[l].instrument)->halted()) return true;
+  return false;
 }
 
 bool Engine::cancel_swarm(const Command& cmd, EventBuffer& out) {
@@ -285,8 +287,8 @@ bool Engine::cancel_swarm(const Command& cmd, EventBuffer& out) {
   Event acc = echo(cmd, EventKind::Accepted);
   out.push(acc);
   out.push(swarm_event(r.order, EventKind::Cancelled,
-                       static_cast<std::uint8_t>(CancelReason::Requested), r.units, cmd.seq));
-  out.mutable_events().back().command = CommandKind::CancelOrder;
+                       static_cast<std::uint8_t>(CancelReason::Requested), r.units, cmd.seq,
+                       current_command_));
   swarms_.erase(i);
   return true;
 }
@@ -300,8 +302,8 @@ void Engine::cancel_swarms_of(OwnerId owner, InstrumentId instrument, Seq seq, E
       continue;
     }
     out.push(swarm_event(r.order, EventKind::Cancelled,
-                         static_cast<std::uint8_t>(CancelReason::MassCancel), r.units, seq));
-    out.mutable_events().back().command = CommandKind::MassCancel;
+                         static_cast<std::uint8_t>(CancelReason::MassCancel), r.units, seq,
+                         current_command_));
     swarms_.erase(i);
   }
 }

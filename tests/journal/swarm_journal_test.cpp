@@ -77,6 +77,13 @@ TEST(SwarmRecordTest, ImpossibleLegCountIsABadCommandEvenWithAGoodChecksum) {
   EXPECT_EQ(decode_record(b, &back, &len), DecodeStatus::BadCommand);
 }
 
+std::unique_ptr<Engine> test_engine() {
+  auto e = std::make_unique<Engine>(EngineConfig{1u << 16});
+  for (const auto& s : swarmex::testing::random_test_instruments())
+    e->add_instrument(s);
+  return e;
+}
+
 // A random flow with a swarm order (IOC or GTC, random legs and placement) every eighth command.
 std::vector<Command> flow_with_swarms(Engine& live, std::size_t n) {
   const auto instruments = swarmex::testing::random_test_instruments();
@@ -116,9 +123,8 @@ TEST(SwarmJournalTest, FlowWithSwarmsRecoversFromJournalAndSnapshot) {
   TempDir dir;
   auto files = open_directory(dir.path());
   const auto instruments = swarmex::testing::random_test_instruments();
-  Engine live(EngineConfig{1u << 16});
-  for (const auto& s : instruments)
-    live.add_instrument(s);
+  const auto live_engine = test_engine();
+  Engine& live = *live_engine;
   const std::vector<Command> cmds = flow_with_swarms(live, 20'000);
   ASSERT_GT(live.swarms().size(), 0u) << "the flow must leave swarm orders resting";
 
@@ -128,9 +134,8 @@ TEST(SwarmJournalTest, FlowWithSwarmsRecoversFromJournalAndSnapshot) {
   batch.commands = cmds;
   JournalBatch* b = &batch;
   ASSERT_EQ(writer.write_batches(&b, 1), 0);
-  Engine half(EngineConfig{1u << 16});
-  for (const auto& s : instruments)
-    half.add_instrument(s);
+  const auto half_engine = test_engine();
+  Engine& half = *half_engine;
   EventBuffer ev;
   for (std::size_t i = 0; i < cmds.size() / 2; ++i) {
     ev.clear();

@@ -125,8 +125,10 @@ class Engine {
   RejectReason check_swarm(const SwarmOrder& s) const noexcept;
   // The cheapest fill of every leg under the placement rule within the limit, into plan_.
   bool plan_swarm(const SwarmOrder& s) noexcept;
-  // Takes `pick` units of each leg from asks of `host` (or any host), cheapest first, into plan_.
-  bool plan_legs(const SwarmOrder& s, bool one_host, HostId host, Price* total) noexcept;
+  // Each leg's quantity from the asks of `host` (or any host), cheapest first; true when every
+  // leg fills within the limit. With `record` the picks land in plan_; without, only the total.
+  bool plan_legs(const SwarmOrder& s, bool one_host, HostId host, bool record,
+                 Price* total) noexcept;
   // The cheapest cost of one leg (from `host` only when one_host); false when it cannot fill.
   // With `record` its picks are appended to plan_.
   bool leg_cost(const SwarmOrder& s, std::uint8_t leg, bool one_host, HostId host, bool record,
@@ -135,6 +137,7 @@ class Engine {
   void execute_swarm(const SwarmOrder& s, Qty units, Seq seq, EventBuffer& out) noexcept;
   // Tries resting swarm orders with a leg on `instrument`, in priority order.
   void reevaluate_swarms(InstrumentId instrument, Seq seq, EventBuffer& out) noexcept;
+  [[nodiscard]] bool any_leg_halted(const SwarmOrder& s) const noexcept;
   bool cancel_swarm(const Command& cmd, EventBuffer& out);
   void cancel_swarms_of(OwnerId owner, InstrumentId instrument, Seq seq, EventBuffer& out);
 
