@@ -106,6 +106,7 @@ void Engine::apply(const Command& cmd, EventBuffer& out) {
   if (cmd.seq <= last_seq_) return reject(cmd, RejectReason::StaleSequence, out);
   last_seq_ = cmd.seq;
   current_command_ = cmd.kind;
+  now_ns_ = cmd.time_ns;
   switch (cmd.kind) {
     case CommandKind::NewOrder:
       return on_new_order(cmd, out);
@@ -121,13 +122,18 @@ void Engine::apply(const Command& cmd, EventBuffer& out) {
       return on_halt(cmd, false, out);
     case CommandKind::SwarmOrder:
       return on_swarm_order(cmd, out);
+    case CommandKind::Tick:
+      return on_tick(cmd, out);
     default:
       return reject(cmd, RejectReason::InvalidCommand, out);
   }
 }
 
 std::uint64_t Engine::state_hash() const noexcept {
-  return combine_state_hash(orders_hash_ + swarms_.hash(), halted_hash_, last_seq_);
+  // The calendar counts only where it matters, so engines without products hash as before.
+  const std::uint64_t calendar =
+      products_.empty() ? 0 : mix64(0x43414c ^ static_cast<std::uint64_t>(calendar_ns_));
+  return combine_state_hash(orders_hash_ + swarms_.hash(), halted_hash_ + calendar, last_seq_);
 }
 
 RejectReason check_qty(const InstrumentSpec& s, Qty qty) noexcept {
@@ -156,6 +162,7 @@ RejectReason Engine::check_new_order(const NewOrder& o, const OrderBook* book) c
   if (static_cast<std::uint8_t>(o.tif) > 2) return RejectReason::InvalidTimeInForce;
   if (static_cast<std::uint8_t>(o.stp) > 3) return RejectReason::InvalidStpMode;
   if (book->halted()) return RejectReason::InstrumentHalted;
+  if (!book->trading_at(now_ns_)) return RejectReason::WindowNotTrading;
   const bool market = o.type == OrderType::Market;
   // A market order without a protection price is checked at the worst price of the band.
   const Price checked_price = market && o.price == 0 ? book->spec().band_max : o.price;
@@ -198,6 +205,7 @@ void Engine::on_modify(const Command& cmd, EventBuffer& out) {
   Order& o = pool_[idx];
   OrderBook& book = books_[o.book];
   if (book.halted()) return reject(cmd, RejectReason::InstrumentHalted, out);
+  if (!book.trading_at(now_ns_)) return reject(cmd, RejectReason::WindowNotTrading, out);
   if (const RejectReason r = check_price_qty(book, m.new_price, m.new_qty); r != RejectReason::None)
     return reject(cmd, r, out);
   const std::uint32_t new_level = book.level_of(m.new_price);
@@ -288,7 +296,8 @@ void Engine::on_mass_cancel(const Command& cmd, EventBuffer& out) {
       }
     }
   }
-  if (!swarms_.empty()) cancel_swarms_of(mc.owner, mc.instrument, cmd.seq, out);
+  if (!swarms_.empty())
+    cancel_swarms_of(mc.owner, mc.instrument, CancelReason::MassCancel, cmd.seq, out);
 }
 
 void Engine::on_halt(const Command& cmd, bool halt, EventBuffer& out) {

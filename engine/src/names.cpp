@@ -58,11 +58,14 @@ constexpr std::array<std::string_view, static_cast<std::size_t>(RejectReason::kC
     "legs_not_same_pool",
     "legs_across_shards",
     "unknown_template",
+    "window_not_trading",
+    "unknown_product",
+    "invalid_window",
 };
 
 constexpr std::array<std::string_view, static_cast<std::size_t>(CancelReason::kCount)> kCancel{
     "requested",         "ioc_remainder", "fok_unfillable", "min_qty_not_met",  "self_trade",
-    "market_protection", "no_liquidity",  "mass_cancel",    "swarm_unfillable",
+    "market_protection", "no_liquidity",  "mass_cancel",    "swarm_unfillable", "gate_closed",
 };
 
 }  // namespace

@@ -1,5 +1,7 @@
 #include "swarmex/engine/order_book.hpp"
 
+#include "swarmex/engine/calendar.hpp"
+
 #include <utility>
 
 namespace swarmex::engine {
@@ -53,5 +55,19 @@ OrderBook::OrderBook(InstrumentSpec spec, std::uint16_t index)
       levels_(static_cast<std::uint32_t>((spec_.band_max - spec_.band_min) / spec_.tick + 1)),
       bids_(Side::Buy, levels_),
       asks_(Side::Sell, levels_) {}
+
+void OrderBook::set_product(std::uint16_t product) noexcept {
+  product_ = product;
+  window_ = kNoWindow;
+  trading_until_ns_ = std::numeric_limits<std::int64_t>::min();
+  spec_.window.spot = false;
+}
+
+void OrderBook::list_window(std::int64_t window, std::int64_t start_ns,
+                            std::int64_t until_ns) noexcept {
+  window_ = window;
+  spec_.window.start_ns = start_ns;
+  trading_until_ns_ = window == kNoWindow ? std::numeric_limits<std::int64_t>::min() : until_ns;
+}
 
 }  // namespace swarmex::engine

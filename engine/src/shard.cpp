@@ -2,6 +2,7 @@
 
 #include <time.h>
 
+#include <algorithm>
 #include <vector>
 
 namespace swarmex::engine {
@@ -59,6 +60,7 @@ void EngineShard::run() {
   std::vector<Command> batch(config_.batch);
   EventBuffer events(config_.batch * 8);
   Seq seq = engine_->last_seq();
+  std::int64_t last_ns = engine_->calendar_ns();
   applied_.store(seq, std::memory_order_release);
   std::uint64_t since_snapshot = 0;
   for (;;) {
@@ -80,7 +82,10 @@ void EngineShard::run() {
       if (!running_.load(std::memory_order_acquire) && input_.size_approx() == 0) return;
       continue;
     }
-    const std::int64_t now_ns = config_.clock();  // one clock read per batch
+    // One clock read per batch, never earlier than the last: delivery windows and leases are
+    // dated by these stamps, so a wall clock stepping back must not reopen a closed window.
+    const std::int64_t now_ns = std::max(config_.clock(), last_ns);
+    last_ns = now_ns;
     for (std::size_t i = 0; i < n; ++i) {
       batch[i].seq = ++seq;
       batch[i].time_ns = now_ns;

@@ -9,6 +9,10 @@ namespace swarmex::engine {
 void Engine::snapshot(EngineSnapshot& out) const {
   out.last_seq = last_seq_;
   out.state_hash = state_hash();
+  out.calendar_ns = calendar_ns_;
+  out.products.clear();
+  for (const ProductSlots& ps : products_)
+    out.products.push_back(ps.product);
   out.instruments.clear();
   out.orders.clear();
   out.orders.reserve(pool_.live());
@@ -35,8 +39,12 @@ void Engine::restore(const EngineSnapshot& snap) {
     throw std::runtime_error("restore needs an empty engine");
   if (snap.orders.size() > pool_.capacity())
     throw std::runtime_error("snapshot holds more orders than the order capacity");
+  for (const Product& p : snap.products)
+    add_product(p);
+  calendar_ns_ = snap.calendar_ns;
+  roll_calendar(0, nullptr);
   for (const SnapshotInstrument& si : snap.instruments) {
-    add_instrument(si.spec);
+    if (product_of(si.spec.id) == nullptr) add_instrument(si.spec);
     if (si.halted) {
       book_of(si.spec.id)->set_halted(true);
       halted_hash_ += halted_hash(si.spec.id);

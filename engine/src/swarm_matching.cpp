@@ -54,6 +54,7 @@ RejectReason Engine::check_swarm(const SwarmOrder& s) const noexcept {
     for (std::uint8_t j = 0; j < i; ++j)
       if (s.legs[j].instrument == s.legs[i].instrument) return RejectReason::InvalidLegs;
     if (book->halted()) return RejectReason::InstrumentHalted;
+    if (!book->trading_at(now_ns_)) return RejectReason::WindowNotTrading;
     const InstrumentSpec& spec = book->spec();
     if (const RejectReason r = check_qty(spec, s.legs[i].qty); r != RejectReason::None) return r;
     if (first == nullptr) first = book;
@@ -262,7 +263,7 @@ void Engine::on_swarm_order(const Command& cmd, EventBuffer& out) {
 void Engine::reevaluate_swarms(InstrumentId instrument, Seq seq, EventBuffer& out) noexcept {
   for (std::uint32_t i = 0; i < swarms_.size();) {
     const RestingSwarm& r = swarms_[i];
-    if (!touches(r.order, instrument) || any_leg_halted(r.order) || !plan_swarm(r.order)) {
+    if (!touches(r.order, instrument) || any_leg_blocked(r.order) || !plan_swarm(r.order)) {
       ++i;
       continue;
     }
@@ -272,9 +273,10 @@ void Engine::reevaluate_swarms(InstrumentId instrument, Seq seq, EventBuffer& ou
   }
 }
 
-bool Engine::any_leg_halted(const SwarmOrder& s) const noexcept {
+bool Engine::any_leg_blocked(const SwarmOrder& s) const noexcept {
   for (std::uint8_t l = 0; l < s.leg_count; ++l)
-    if (book_of(s.legs[l].instrument)->halted()) return true;
+    if (const OrderBook* b = book_of(s.legs[l].instrument); b->halted() || !b->trading_at(now_ns_))
+      return true;
   return false;
 }
 
@@ -293,17 +295,17 @@ bool Engine::cancel_swarm(const Command& cmd, EventBuffer& out) {
   return true;
 }
 
-void Engine::cancel_swarms_of(OwnerId owner, InstrumentId instrument, Seq seq, EventBuffer& out) {
+void Engine::cancel_swarms_of(OwnerId owner, InstrumentId instrument, CancelReason why, Seq seq,
+                              EventBuffer& out) {
   for (std::uint32_t i = 0; i < swarms_.size();) {
     const RestingSwarm& r = swarms_[i];
-    if (r.order.owner != owner ||
+    if ((owner != 0 && r.order.owner != owner) ||
         (instrument != kAllInstruments && !touches(r.order, instrument))) {
       ++i;
       continue;
     }
-    out.push(swarm_event(r.order, EventKind::Cancelled,
-                         static_cast<std::uint8_t>(CancelReason::MassCancel), r.units, seq,
-                         current_command_));
+    out.push(swarm_event(r.order, EventKind::Cancelled, static_cast<std::uint8_t>(why), r.units,
+                         seq, current_command_));
     swarms_.erase(i);
   }
 }

@@ -34,6 +34,8 @@ Recovered recover(JournalFiles& files, const RecoveryOptions& opt) {
   if (!rec.engine) rec.engine = std::make_unique<engine::Engine>(opt.engine);
   for (const engine::InstrumentSpec& spec : opt.instruments)
     if (!rec.engine->has_instrument(spec.id)) rec.engine->add_instrument(spec);
+  for (const engine::Product& p : opt.products)
+    if (!rec.engine->has_instrument(p.rules.id)) rec.engine->add_product(p);
 
   engine::EventBuffer events;
   ScanOptions scan;

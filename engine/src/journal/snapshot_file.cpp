@@ -9,8 +9,42 @@
 
 namespace swarmex::journal {
 namespace {
-// 2 added resting swarm orders after the orders; version 1 images (none) still load.
-constexpr std::uint32_t kSnapshotVersion = 2;
+// 2 added resting swarm orders after the orders; 3 the calendar time and scheduled products
+// after those. Older images (none of either) still load.
+constexpr std::uint32_t kSnapshotVersion = 3;
+
+void put_spec(detail::VecWriter& w, const engine::InstrumentSpec& s) {
+  w.put_string(s.symbol);
+  w.put_string(s.resource);
+  w.put_string(s.pool);
+  w.put(static_cast<std::uint8_t>(s.window.spot));
+  w.put(s.window.start_ns);
+  w.put(s.window.length_ns);
+  w.put(s.tick);
+  w.put(s.lot);
+  w.put(s.min_qty);
+  w.put(s.max_qty);
+  w.put(s.band_min);
+  w.put(s.band_max);
+  w.put(s.market_protection_ticks);
+}
+
+void get_spec(detail::Reader& r, engine::InstrumentSpec& s) {
+  s.symbol = r.get_string();
+  s.resource = r.get_string();
+  s.pool = r.get_string();
+  s.window.spot = r.get<std::uint8_t>() != 0;
+  s.window.start_ns = r.get<std::int64_t>();
+  s.window.length_ns = r.get<std::int64_t>();
+  s.tick = r.get<std::int64_t>();
+  s.lot = r.get<std::int64_t>();
+  s.min_qty = r.get<std::int64_t>();
+  s.max_qty = r.get<std::int64_t>();
+  s.band_min = r.get<std::int64_t>();
+  s.band_max = r.get<std::int64_t>();
+  s.market_protection_ticks = r.get<std::int64_t>();
+}
+
 }  // namespace
 
 std::string snapshot_name(engine::Seq seq) {
@@ -34,19 +68,7 @@ std::vector<std::uint8_t> encode_snapshot(const engine::EngineSnapshot& snap) {
     const engine::InstrumentSpec& s = i.spec;
     w.put(s.id);
     w.put(static_cast<std::uint8_t>(i.halted));
-    w.put_string(s.symbol);
-    w.put_string(s.resource);
-    w.put_string(s.pool);
-    w.put(static_cast<std::uint8_t>(s.window.spot));
-    w.put(s.window.start_ns);
-    w.put(s.window.length_ns);
-    w.put(s.tick);
-    w.put(s.lot);
-    w.put(s.min_qty);
-    w.put(s.max_qty);
-    w.put(s.band_min);
-    w.put(s.band_max);
-    w.put(s.market_protection_ticks);
+    put_spec(w, s);
   }
   w.put(static_cast<std::uint64_t>(snap.orders.size()));
   for (const auto& o : snap.orders) {
@@ -66,6 +88,15 @@ std::vector<std::uint8_t> encode_snapshot(const engine::EngineSnapshot& snap) {
     w.put(sw.units);
     w.put(sw.priority_seq);
   }
+  w.put(snap.calendar_ns);
+  w.put(static_cast<std::uint32_t>(snap.products.size()));
+  for (const auto& p : snap.products) {
+    w.put(p.rules.id);
+    put_spec(w, p.rules);
+    w.put(p.length_ns);
+    w.put(p.listed_ahead_ns);
+    w.put(p.gate_closure_ns);
+  }
   w.put(crc32c(out.data(), out.size()));
   return out;
 }
@@ -76,7 +107,7 @@ std::optional<engine::EngineSnapshot> decode_snapshot(const std::vector<std::uin
   if (crc32c(bytes.data(), bytes.size() - 4) != tail.get<std::uint32_t>()) return std::nullopt;
   detail::Reader r{bytes.data() + 4, bytes.data() + bytes.size() - 4};
   const auto version = r.get<std::uint32_t>();
-  if (version != 1 && version != kSnapshotVersion) return std::nullopt;
+  if (version < 1 || version > kSnapshotVersion) return std::nullopt;
   engine::EngineSnapshot snap;
   snap.last_seq = r.get<std::uint64_t>();
   snap.state_hash = r.get<std::uint64_t>();
@@ -86,19 +117,7 @@ std::optional<engine::EngineSnapshot> decode_snapshot(const std::vector<std::uin
     engine::InstrumentSpec& s = i.spec;
     s.id = r.get<std::uint32_t>();
     i.halted = r.get<std::uint8_t>() != 0;
-    s.symbol = r.get_string();
-    s.resource = r.get_string();
-    s.pool = r.get_string();
-    s.window.spot = r.get<std::uint8_t>() != 0;
-    s.window.start_ns = r.get<std::int64_t>();
-    s.window.length_ns = r.get<std::int64_t>();
-    s.tick = r.get<std::int64_t>();
-    s.lot = r.get<std::int64_t>();
-    s.min_qty = r.get<std::int64_t>();
-    s.max_qty = r.get<std::int64_t>();
-    s.band_min = r.get<std::int64_t>();
-    s.band_max = r.get<std::int64_t>();
-    s.market_protection_ticks = r.get<std::int64_t>();
+    get_spec(r, s);
     snap.instruments.push_back(std::move(i));
   }
   const auto n_orders = r.get<std::uint64_t>();
@@ -126,6 +145,20 @@ std::optional<engine::EngineSnapshot> decode_snapshot(const std::vector<std::uin
       sw.units = r.get<std::int64_t>();
       sw.priority_seq = r.get<std::uint64_t>();
       snap.swarms.push_back(sw);
+    }
+  }
+  if (version >= 3) {
+    snap.calendar_ns = r.get<std::int64_t>();
+    const auto n_products = r.get<std::uint32_t>();
+    if (!r.ok || n_products > bytes.size() / 8) return std::nullopt;
+    for (std::uint32_t k = 0; k < n_products && r.ok; ++k) {
+      engine::Product p;
+      p.rules.id = r.get<std::uint32_t>();
+      get_spec(r, p.rules);
+      p.length_ns = r.get<std::int64_t>();
+      p.listed_ahead_ns = r.get<std::int64_t>();
+      p.gate_closure_ns = r.get<std::int64_t>();
+      snap.products.push_back(std::move(p));
     }
   }
   if (!r.ok || r.p != r.end) return std::nullopt;

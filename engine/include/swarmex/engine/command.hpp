@@ -16,6 +16,9 @@ enum class CommandKind : std::uint8_t {
   Halt = 4,
   Resume = 5,
   SwarmOrder = 6,
+  // The sequencer's clock: lists and closes delivery windows (Accepted with owner 0). The
+  // gateway sends one at every calendar change; clients cannot.
+  Tick = 7,
   kCount
 };
 

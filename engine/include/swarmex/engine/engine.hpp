@@ -4,9 +4,11 @@
 #pragma once
 
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <vector>
 
+#include "swarmex/engine/calendar.hpp"
 #include "swarmex/engine/command.hpp"
 #include "swarmex/engine/event.hpp"
 #include "swarmex/engine/instrument.hpp"
@@ -51,6 +53,12 @@ class Engine {
 
   // Configuration time only (allocates). Throws std::invalid_argument on a bad or duplicate spec.
   void add_instrument(const InstrumentSpec& spec);
+  // Configuration time only: a scheduled product's slot_count(p) books, ids from p.rules.id.
+  // Its windows are listed by the next Tick (calendar.cpp says which).
+  void add_product(const Product& p);
+  [[nodiscard]] const Product* product_of(InstrumentId id) const noexcept;
+  // The engine's calendar time: the latest Tick's (monotonic).
+  [[nodiscard]] std::int64_t calendar_ns() const noexcept { return calendar_ns_; }
 
   // Applies one command and appends its events to `out`: first exactly one Accepted or Rejected,
   // then whatever it caused.
@@ -109,6 +117,12 @@ class Engine {
   void on_mass_cancel(const Command& cmd, EventBuffer& out);
   void on_halt(const Command& cmd, bool halt, EventBuffer& out);
 
+  // Delivery windows (calendar_roll.cpp).
+  void on_tick(const Command& cmd, EventBuffer& out);
+  // Moves every slot to the window it trades at calendar_ns_; with `out`, expires what closes.
+  void roll_calendar(Seq seq, EventBuffer* out) noexcept;
+  void close_window(OrderBook& book, Seq seq, EventBuffer& out) noexcept;
+
   // Swarm orders (swarm_matching.cpp).
   struct SwarmPick {  // one maker order a swarm leg trades against
     std::uint32_t order;
@@ -137,9 +151,12 @@ class Engine {
   void execute_swarm(const SwarmOrder& s, Qty units, Seq seq, EventBuffer& out) noexcept;
   // Tries resting swarm orders with a leg on `instrument`, in priority order.
   void reevaluate_swarms(InstrumentId instrument, Seq seq, EventBuffer& out) noexcept;
-  [[nodiscard]] bool any_leg_halted(const SwarmOrder& s) const noexcept;
+  // A leg halted or not trading now: the swarm order cannot match.
+  [[nodiscard]] bool any_leg_blocked(const SwarmOrder& s) const noexcept;
   bool cancel_swarm(const Command& cmd, EventBuffer& out);
-  void cancel_swarms_of(OwnerId owner, InstrumentId instrument, Seq seq, EventBuffer& out);
+  // Owner 0: every owner's.
+  void cancel_swarms_of(OwnerId owner, InstrumentId instrument, CancelReason why, Seq seq,
+                        EventBuffer& out);
 
   RejectReason check_new_order(const NewOrder& o, const OrderBook* book) const noexcept;
   RejectReason check_price_qty(const OrderBook& book, Price price, Qty qty) const noexcept;
@@ -170,6 +187,15 @@ class Engine {
   std::vector<HostTally> tally_;  // scratch: same-host candidates, sorted by host id
   Seq last_seq_ = 0;
   CommandKind current_command_ = CommandKind::NewOrder;  // stamped on every event it causes
+  std::int64_t now_ns_ = 0;  // the current command's time: which windows trade
+  struct ProductSlots {
+    Product product;
+    std::uint16_t first_book;
+    std::uint32_t slots;
+  };
+  std::vector<ProductSlots> products_;
+  std::int64_t calendar_ns_ = 0;
+  std::int64_t next_roll_ns_ = std::numeric_limits<std::int64_t>::max();
   std::uint64_t orders_hash_ = 0;  // wrapping sum of order_hash over resting orders
   std::uint64_t halted_hash_ = 0;
 };

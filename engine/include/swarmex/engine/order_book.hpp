@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <limits>
 #include <vector>
 
 #include "swarmex/engine/instrument.hpp"
@@ -70,6 +71,20 @@ class OrderBook {
   [[nodiscard]] bool halted() const noexcept { return halted_; }
   void set_halted(bool h) noexcept { halted_ = h; }
 
+  // Scheduled products: the product this book is a slot of (kNoProduct for spot instruments),
+  // the window it lists (kNoWindow: none, and spec().window.start_ns 0) and the time its
+  // trading stops (gate closure).
+  static constexpr std::uint16_t kNoProduct = 0xFFFF;
+  [[nodiscard]] std::uint16_t product() const noexcept { return product_; }
+  [[nodiscard]] std::int64_t window() const noexcept { return window_; }
+  [[nodiscard]] std::int64_t trading_until_ns() const noexcept { return trading_until_ns_; }
+  // Does it trade at `time_ns`? Always for spot; for a slot, a listed window before its gate.
+  [[nodiscard]] bool trading_at(std::int64_t time_ns) const noexcept {
+    return time_ns < trading_until_ns_;
+  }
+  void set_product(std::uint16_t product) noexcept;
+  void list_window(std::int64_t window, std::int64_t start_ns, std::int64_t until_ns) noexcept;
+
   // Price must be on tick and inside the band.
   [[nodiscard]] std::uint32_t level_of(Price p) const noexcept {
     const Price off = p - spec_.band_min;
@@ -92,6 +107,9 @@ class OrderBook {
   std::uint16_t index_;
   std::uint32_t levels_;
   bool halted_ = false;
+  std::uint16_t product_ = kNoProduct;
+  std::int64_t window_ = 0;
+  std::int64_t trading_until_ns_ = std::numeric_limits<std::int64_t>::max();
   BookSide bids_;
   BookSide asks_;
 };

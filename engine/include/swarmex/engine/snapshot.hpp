@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "swarmex/engine/calendar.hpp"
 #include "swarmex/engine/instrument.hpp"
 #include "swarmex/engine/swarm_book.hpp"
 #include "swarmex/engine/types.hpp"
@@ -32,7 +33,9 @@ struct SnapshotOrder {
 struct EngineSnapshot {
   Seq last_seq = 0;
   std::uint64_t state_hash = 0;
-  std::vector<SnapshotInstrument> instruments;  // in the engine's book order
+  std::int64_t calendar_ns = 0;                 // the latest Tick's time
+  std::vector<Product> products;                // scheduled products, in the order added
+  std::vector<SnapshotInstrument> instruments;  // in the engine's book order, slot books too
   std::vector<SnapshotOrder> orders;            // per book, bids then asks, best level first, FIFO
   std::vector<RestingSwarm> swarms;             // resting swarm orders in priority order
 };

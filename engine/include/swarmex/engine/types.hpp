@@ -77,6 +77,10 @@ enum class RejectReason : std::uint8_t {
   LegsNotSamePool = 41,   // same-pool placement with legs in different pools
   LegsAcrossShards = 42,  // gateway: legs on instruments that different shards own
   UnknownTemplate = 43,   // gateway: no swarm template of that name
+  // Delivery windows.
+  WindowNotTrading = 44,  // the slot lists no window now, or its window is past gate closure
+  UnknownProduct = 45,    // gateway: no scheduled product of that resource, pool and length
+  InvalidWindow = 46,     // gateway: no window starts at that time, or a block of 0 or > 8
   kCount
 };
 
@@ -91,6 +95,7 @@ enum class CancelReason : std::uint8_t {
   NoLiquidity = 6,       // market order with an empty opposite side
   MassCancel = 7,
   SwarmUnfillable = 8,  // an IOC swarm order whose legs could not all fill within its limit
+  GateClosed = 9,       // its delivery window reached gate closure: the order expired
   kCount
 };
 

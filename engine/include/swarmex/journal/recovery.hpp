@@ -16,6 +16,8 @@ struct RecoveryOptions {
   engine::EngineConfig engine;
   // Instruments from the configuration; those a snapshot does not hold are added.
   std::vector<engine::InstrumentSpec> instruments;
+  // Scheduled products from the configuration; those a snapshot does not hold are added.
+  std::vector<engine::Product> products;
   // Called with each replayed command and its events (e.g. to rebuild stream sequences).
   std::function<void(const engine::Command&, const engine::EventBuffer&)> on_replayed;
 };

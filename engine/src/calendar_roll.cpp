@@ -1,0 +1,83 @@
+// Delivery windows in the engine: scheduled products own a fixed set of slot books (allocated at
+// configuration, reused window after window). A Tick advances the calendar; each slot whose
+// trading window changed expires what rested in its old window (gate closure) and lists the new
+// one, in that sequenced step. Orders for a window past gate closure are refused even before the
+// Tick arrives (OrderBook::trading_at), so gate closure is exact to the command's time. Slots
+// always hold the windows trading at calendar_ns_ (a pure function), which is what a snapshot
+// restores and what the gateway computes to date a fill's lease.
+#include <algorithm>
+#include <stdexcept>
+
+#include "event_builders.hpp"
+#include "swarmex/engine/engine.hpp"
+
+namespace swarmex::engine {
+
+void Engine::add_product(const Product& p) {
+  if (const std::string err = validate(p); !err.empty())
+    throw std::invalid_argument("product " + p.rules.symbol + ": " + err);
+  if (products_.size() >= OrderBook::kNoProduct) throw std::invalid_argument("too many products");
+  const std::uint32_t slots = slot_count(p);
+  if (static_cast<std::uint64_t>(p.rules.id) + slots - 1 > kMaxInstrumentId)
+    throw std::invalid_argument("product " + p.rules.symbol + ": slot ids run past the largest id");
+  for (std::uint32_t s = 0; s < slots; ++s)
+    if (has_instrument(p.rules.id + s))
+      throw std::invalid_argument("product " + p.rules.symbol + ": slot id " +
+                                  std::to_string(p.rules.id + s) + " is taken");
+  const auto first_book = static_cast<std::uint16_t>(books_.size());
+  const auto product = static_cast<std::uint16_t>(products_.size());
+  for (std::uint32_t s = 0; s < slots; ++s) {
+    InstrumentSpec spec = p.rules;
+    spec.id = p.rules.id + s;
+    spec.window = Window{false, 0, p.length_ns};
+    add_instrument(spec);
+    books_.back().set_product(product);
+  }
+  products_.push_back(ProductSlots{p, first_book, slots});
+  roll_calendar(0, nullptr);  // its slots list the windows trading at the calendar time
+}
+
+const Product* Engine::product_of(InstrumentId id) const noexcept {
+  const OrderBook* b = book_of(id);
+  return b == nullptr || b->product() == OrderBook::kNoProduct ? nullptr
+                                                               : &products_[b->product()].product;
+}
+
+void Engine::on_tick(const Command& cmd, EventBuffer& out) {
+  out.push(echo(cmd, EventKind::Accepted));
+  calendar_ns_ = std::max(calendar_ns_, cmd.time_ns);  // wall clocks step back; windows do not
+  if (calendar_ns_ >= next_roll_ns_) roll_calendar(cmd.seq, &out);
+}
+
+void Engine::roll_calendar(Seq seq, EventBuffer* out) noexcept {
+  std::int64_t next = std::numeric_limits<std::int64_t>::max();
+  for (const ProductSlots& ps : products_) {
+    for (std::uint32_t s = 0; s < ps.slots; ++s) {
+      OrderBook& book = books_[ps.first_book + s];
+      const std::int64_t w = trading_window(ps.product, s, calendar_ns_);
+      if (w == book.window()) continue;
+      if (out != nullptr && book.window() != kNoWindow) close_window(book, seq, *out);
+      if (w == kNoWindow)
+        book.list_window(kNoWindow, 0, 0);  // idle until its next window is listed
+      else
+        book.list_window(w, window_start_ns(ps.product, w), gate_close_ns(ps.product, w));
+    }
+    next = std::min(next, next_change_ns(ps.product, calendar_ns_));
+  }
+  next_roll_ns_ = next;
+}
+
+void Engine::close_window(OrderBook& book, Seq seq, EventBuffer& out) noexcept {
+  for (const Side s : {Side::Buy, Side::Sell}) {
+    BookSide& side = book.side(s);
+    while (!side.empty()) {
+      const auto lvl = static_cast<std::uint32_t>(side.best());
+      while (side.level(lvl).head != kNil)
+        cancel_resting(book, side.level(lvl).head, CancelReason::GateClosed, seq, out);
+      emit_level(book, s, lvl, seq, out);
+    }
+  }
+  if (!swarms_.empty()) cancel_swarms_of(0, book.spec().id, CancelReason::GateClosed, seq, out);
+}
+
+}  // namespace swarmex::engine
