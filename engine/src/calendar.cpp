@@ -41,6 +41,13 @@ std::uint32_t slot_count(const Product& p) noexcept {
   return static_cast<std::uint32_t>((p.listed_ahead_ns + p.length_ns - 1) / p.length_ns + 1);
 }
 
+InstrumentSpec slot_spec(const Product& p, std::uint32_t slot) {
+  InstrumentSpec spec = p.rules;
+  spec.id = p.rules.id + slot;
+  spec.window = Window{false, 0, p.length_ns};
+  return spec;
+}
+
 std::uint32_t slot_of(const Product& p, std::int64_t window) noexcept {
   return static_cast<std::uint32_t>(floor_mod(window, slot_count(p)));
 }

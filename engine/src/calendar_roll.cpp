@@ -27,10 +27,7 @@ void Engine::add_product(const Product& p) {
   const auto first_book = static_cast<std::uint16_t>(books_.size());
   const auto product = static_cast<std::uint16_t>(products_.size());
   for (std::uint32_t s = 0; s < slots; ++s) {
-    InstrumentSpec spec = p.rules;
-    spec.id = p.rules.id + s;
-    spec.window = Window{false, 0, p.length_ns};
-    add_instrument(spec);
+    add_instrument(slot_spec(p, s));
     books_.back().set_product(product);
   }
   products_.push_back(ProductSlots{p, first_book, slots});

@@ -302,6 +302,16 @@ void Client::new_swarm_order(const SwarmSpec& s) {
                                                  s.template_count, pool)));
 }
 
+void Client::new_block_order(const BlockOrderSpec& o) {
+  auto& b = writer().fbb();
+  const auto resource = b.CreateString(o.resource);
+  const auto pool = b.CreateString(o.pool);
+  const auto qtys = o.qtys.empty() ? 0 : b.CreateVector(o.qtys);
+  emit(writer().finish(wire::CreateNewBlockOrder(b, o.client_order_id, resource, pool, o.length_s,
+                                                 o.start_ns, o.windows, o.qty, qtys, o.placement,
+                                                 o.limit_total, o.time_in_force)));
+}
+
 void Client::cancel_order(std::uint32_t instrument, OrderRef ref) {
   emit(writer().finish(
       wire::CreateCancelOrder(writer().fbb(), ref.client_order_id, ref.order_id, instrument)));

@@ -58,6 +58,20 @@ RejectReason validate(const wire::Message& m) {
         return RejectReason::MalformedMessage;
       return RejectReason::None;
     }
+    case wire::Body::NewBlockOrder: {
+      const auto* o = m.body_as_NewBlockOrder();
+      if (o->placement() > wire::Placement::MAX) return RejectReason::InvalidPlacement;
+      if (o->time_in_force() != wire::TimeInForce::Ioc &&
+          o->time_in_force() != wire::TimeInForce::Gtc)
+        return RejectReason::InvalidTimeInForce;
+      if (o->resource()->size() > 64 || o->pool()->size() > 64)
+        return RejectReason::MalformedMessage;
+      if (o->windows() == 0 || o->windows() > engine::kMaxSwarmLegs)
+        return RejectReason::InvalidWindow;
+      if (o->qtys() != nullptr && o->qtys()->size() != 0 && o->qtys()->size() != o->windows())
+        return RejectReason::InvalidLegs;
+      return RejectReason::None;
+    }
     case wire::Body::SubscribeMarketData: {
       const auto* s = m.body_as_SubscribeMarketData();
       if (s->instruments() != nullptr && s->instruments()->size() > 4096)

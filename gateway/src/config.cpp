@@ -49,17 +49,10 @@ void parse_server(const toml::table& t, ServerConfig& s, const std::string& src)
   }
 }
 
-engine::InstrumentSpec parse_instrument(const toml::table& t, const std::string& src,
-                                        const std::string& w) {
-  reject_unknown(t,
-                 {"id", "symbol", "resource", "pool", "tick", "lot", "min_qty", "max_qty",
-                  "band_min", "band_max", "market_protection_ticks", "lease_s"},
-                 src, w);
-  engine::InstrumentSpec s;
-  if (!t.contains("id") || !t.contains("symbol"))
-    config_error(src, w, "id and symbol are required");
+// Keys an instrument and a product share: id, resource, pool and the trading rules.
+void read_rules(const toml::table& t, engine::InstrumentSpec& s, const std::string& src,
+                const std::string& w) {
   read_int(t, "id", s.id, src, w, 1, engine::kMaxInstrumentId);
-  read_string(t, "symbol", s.symbol, src, w);
   read_string(t, "resource", s.resource, src, w);
   read_string(t, "pool", s.pool, src, w);
   read_int(t, "tick", s.tick, src, w, 1);
@@ -69,11 +62,49 @@ engine::InstrumentSpec parse_instrument(const toml::table& t, const std::string&
   read_int(t, "band_min", s.band_min, src, w, 1);
   read_int(t, "band_max", s.band_max, src, w, 1);
   read_int(t, "market_protection_ticks", s.market_protection_ticks, src, w, 0);
+}
+
+engine::InstrumentSpec parse_instrument(const toml::table& t, const std::string& src,
+                                        const std::string& w) {
+  reject_unknown(t,
+                 {"id", "symbol", "resource", "pool", "tick", "lot", "min_qty", "max_qty",
+                  "band_min", "band_max", "market_protection_ticks", "lease_s"},
+                 src, w);
+  engine::InstrumentSpec s;
+  if (!t.contains("id") || !t.contains("symbol"))
+    config_error(src, w, "id and symbol are required");
+  read_rules(t, s, src, w);
+  read_string(t, "symbol", s.symbol, src, w);
   std::int64_t lease_s = 3600;
   read_int(t, "lease_s", lease_s, src, w, 1, 10LL * 365 * 86400);
   s.window = engine::Window{true, 0, lease_s * 1'000'000'000};
   if (const std::string err = engine::validate(s); !err.empty()) config_error(src, w, err);
   return s;
+}
+
+// A scheduled product: windows of length_s listed listed_ahead_s ahead, traded until
+// gate_closure_s before their start, on ids id .. id + slots - 1.
+engine::Product parse_product(const toml::table& t, const std::string& src, const std::string& w) {
+  reject_unknown(t,
+                 {"id", "resource", "pool", "length_s", "listed_ahead_s", "gate_closure_s", "tick",
+                  "lot", "min_qty", "max_qty", "band_min", "band_max", "market_protection_ticks"},
+                 src, w);
+  if (!t.contains("id") || !t.contains("resource") || !t.contains("pool") ||
+      !t.contains("length_s"))
+    config_error(src, w, "id, resource, pool and length_s are required");
+  engine::Product p;
+  read_rules(t, p.rules, src, w);
+  p.rules.symbol = p.rules.resource + "." + p.rules.pool;
+  constexpr std::int64_t kYear_s = 366LL * 86'400;
+  std::int64_t length_s = 3600, ahead_s = 86'400, gate_s = 300;
+  read_int(t, "length_s", length_s, src, w, 1, kYear_s);
+  read_int(t, "listed_ahead_s", ahead_s, src, w, 1, kYear_s);
+  read_int(t, "gate_closure_s", gate_s, src, w, 0, kYear_s);
+  p.length_ns = length_s * 1'000'000'000;
+  p.listed_ahead_ns = ahead_s * 1'000'000'000;
+  p.gate_closure_ns = gate_s * 1'000'000'000;
+  if (const std::string err = engine::validate(p); !err.empty()) config_error(src, w, err);
+  return p;
 }
 
 Principal parse_principal(const toml::table& t, const std::string& src, const std::string& w) {
@@ -125,12 +156,15 @@ Config parse_config(const std::string& text, const std::string& src) {
     throw std::runtime_error(src + ": " + std::string(e.description()) + " at line " +
                              std::to_string(e.source().begin.line));
   }
-  reject_unknown(root, {"server", "engine", "journal", "instruments", "principals", "templates"},
-                 src, "");
+  reject_unknown(
+      root, {"server", "engine", "journal", "instruments", "products", "principals", "templates"},
+      src, "");
   Config c;
   if (const auto* t = root["server"].as_table()) parse_server(*t, c.server, src);
   if (const auto* t = root["engine"].as_table()) {
-    reject_unknown(*t, {"shards", "wait", "order_capacity", "swarm_capacity"}, src, "engine.");
+    reject_unknown(*t, {"shards", "wait", "order_capacity", "swarm_capacity", "tick_ms"}, src,
+                   "engine.");
+    read_int(*t, "tick_ms", c.engine.tick_ms, src, "engine.", 1, 60'000);
     read_int(*t, "swarm_capacity", c.engine.swarm_capacity, src, "engine.", 1, 1 << 20);
     read_int(*t, "shards", c.engine.shards, src, "engine.", 1, 64);
     read_int(*t, "order_capacity", c.engine.order_capacity, src, "engine.", 1, 1 << 28);
@@ -164,6 +198,20 @@ Config parse_config(const std::string& text, const std::string& src) {
       if (t == nullptr) config_error(src, w, "must be a table");
       c.instruments.push_back(parse_instrument(*t, src, w));
       if (!ids.insert(c.instruments.back().id).second) config_error(src, w + "id", "duplicate id");
+    }
+  }
+  if (const auto* arr = root["products"].as_array()) {
+    for (std::size_t i = 0; i < arr->size(); ++i) {
+      const auto* t = arr->get(i)->as_table();
+      const std::string w = "products[" + std::to_string(i) + "].";
+      if (t == nullptr) config_error(src, w, "must be a table");
+      c.products.push_back(parse_product(*t, src, w));
+      const engine::Product& p = c.products.back();
+      for (std::uint32_t s = 0; s < engine::slot_count(p); ++s)
+        if (p.rules.id + s > engine::kMaxInstrumentId || !ids.insert(p.rules.id + s).second)
+          config_error(src, w + "id",
+                       "its " + std::to_string(engine::slot_count(p)) + " window slots from id " +
+                           std::to_string(p.rules.id) + " overlap another instrument's id");
     }
   }
   std::set<std::string> names;
@@ -200,6 +248,14 @@ Config load_config(const std::string& path) {
 // shard in that shard's sequence order, and its fill stream numbers the same live and after a
 // restart. Pools take shards in the order they first appear in the configuration, so adding a
 // pool at the end moves no existing instrument.
+std::vector<engine::InstrumentSpec> tradable_instruments(const Config& c) {
+  std::vector<engine::InstrumentSpec> out = c.instruments;
+  for (const engine::Product& p : c.products)
+    for (std::uint32_t s = 0; s < engine::slot_count(p); ++s)
+      out.push_back(engine::slot_spec(p, s));
+  return out;
+}
+
 std::vector<std::uint32_t> shard_of_pool(const std::vector<engine::InstrumentSpec>& instruments,
                                          std::uint32_t shards) {
   std::vector<std::string> pools;

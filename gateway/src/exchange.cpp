@@ -14,7 +14,7 @@ Exchange::Exchange(const Config& config, moodycamel::BlockingConcurrentQueue<eng
   const std::uint32_t n = config.engine.shards;
   const bool journaled = config.journal.durability != Durability::None;
   if (journaled) journal::open_directory(config.journal.path);  // creates the parent
-  shard_of_ = shard_of_pool(config.instruments, n);
+  shard_of_ = shard_of_pool(tradable_instruments(config), n);
   for (std::uint32_t i = 0; i < n; ++i) {
     auto s = std::make_unique<Shard>();
     engine::ShardConfig sc;
@@ -24,6 +24,10 @@ Exchange::Exchange(const Config& config, moodycamel::BlockingConcurrentQueue<eng
     std::vector<engine::InstrumentSpec> mine;
     for (const auto& spec : config.instruments)
       if (shard_of_[spec.id] == i) mine.push_back(spec);
+    std::vector<engine::Product> my_products;  // a product's slots share its pool, so one shard
+    for (const auto& p : config.products)
+      if (shard_of_[p.rules.id] == i) my_products.push_back(p);
+    if (!my_products.empty()) ticked_.push_back(i);
 
     std::unique_ptr<engine::Engine> engine;
     if (journaled) {
@@ -31,6 +35,7 @@ Exchange::Exchange(const Config& config, moodycamel::BlockingConcurrentQueue<eng
       journal::RecoveryOptions opt;
       opt.engine = sc.engine;
       opt.instruments = mine;
+      opt.products = my_products;
       opt.on_replayed = on_replayed;
       journal::Recovered rec = journal::recover(*s->files, opt);  // throws on corruption
       for (auto& line : rec.log)
@@ -66,6 +71,8 @@ Exchange::Exchange(const Config& config, moodycamel::BlockingConcurrentQueue<eng
       engine = std::make_unique<engine::Engine>(sc.engine);
       for (const auto& spec : mine)
         engine->add_instrument(spec);
+      for (const auto& p : my_products)
+        engine->add_product(p);
     }
     s->shard = std::make_unique<engine::EngineShard>(i, sc, std::move(engine));
     shards_.push_back(std::move(s));
@@ -100,6 +107,14 @@ void Exchange::submit(const engine::Command& cmd) {
     return;
   }
   shards_[id < shard_of_.size() ? shard_of_[id] : 0]->shard->submit(cmd);
+}
+
+void Exchange::tick() {
+  engine::Command c;
+  c.kind = engine::CommandKind::Tick;
+  c.control.instrument = 0;
+  for (const std::uint32_t i : ticked_)
+    shards_[i]->shard->submit(c);
 }
 
 void Exchange::request_snapshot() {

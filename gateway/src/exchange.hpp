@@ -36,6 +36,8 @@ class Exchange {
   [[nodiscard]] std::uint32_t shard_of(engine::InstrumentId id) const noexcept {
     return id < shard_of_.size() ? shard_of_[id] : 0;
   }
+  // A Tick to every shard with scheduled products: lists and closes their windows.
+  void tick();
   void request_snapshot();
   [[nodiscard]] bool journal_failed() const noexcept;
   [[nodiscard]] journal::JournalStats journal_stats() const;
@@ -50,6 +52,7 @@ class Exchange {
   };
   std::vector<std::unique_ptr<Shard>> shards_;
   std::vector<std::uint32_t> shard_of_;  // by instrument id; unknown ids go to shard 0
+  std::vector<std::uint32_t> ticked_;    // shards that own scheduled products
   std::vector<std::string> log_;
 };
 

@@ -85,6 +85,7 @@ void IoThread::handle(const OutItem& item) {
       if (ps == nullptr) return;
       const HostFill& f = ps->append(host_fill_for(
           item.event, item.time_ns, server_.instrument_spec(item.event.instrument),
+          server_.product_of(item.event.instrument),
           server_.principal_by_id(item.event.side == engine::Side::Buy ? item.event.owner
                                                                        : item.event.maker_owner)));
       if (ps->fill_sessions.empty()) return;

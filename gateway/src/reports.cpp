@@ -26,8 +26,10 @@ ExecReport report_for(const Event& e, FillParty party, std::int64_t time_ns) {
       r.leaves_qty = 0;
       break;
     case EventKind::Cancelled:
-      r.kind = wire::ExecKind::Cancelled;
       r.cancel_reason = static_cast<engine::CancelReason>(e.reason);
+      // Gate closure ends an order the way an expiry time would.
+      r.kind = r.cancel_reason == engine::CancelReason::GateClosed ? wire::ExecKind::Expired
+                                                                   : wire::ExecKind::Cancelled;
       break;
     case EventKind::Modified:
       r.kind = wire::ExecKind::Modified;
@@ -51,7 +53,7 @@ ExecReport report_for(const Event& e, FillParty party, std::int64_t time_ns) {
 }
 
 HostFill host_fill_for(const Event& e, std::int64_t time_ns, const engine::InstrumentSpec* spec,
-                       const Principal* tenant) {
+                       const engine::Product* product, const Principal* tenant) {
   const bool taker_buys = e.side == engine::Side::Buy;
   HostFill f{};
   f.engine_seq = e.seq;
@@ -65,10 +67,17 @@ HostFill host_fill_for(const Event& e, std::int64_t time_ns, const engine::Instr
   f.time_ns = time_ns;
   f.spec = spec;
   f.tenant_principal = tenant;
-  if (spec != nullptr) {
-    // Spot leases start at the match; scheduled windows hold from their own start.
-    f.lease_start_ns = spec->window.spot ? time_ns : spec->window.start_ns;
-    f.lease_end_ns = f.lease_start_ns + spec->window.length_ns;
+  if (product != nullptr && spec != nullptr) {
+    // A window slot trades one window at a time: the one trading at the fill's time (the
+    // engine's shard stamps are monotonic, so this is the window the engine matched in).
+    const std::int64_t w = engine::trading_window(*product, spec->id - product->rules.id, time_ns);
+    if (w != engine::kNoWindow) {
+      f.lease_start_ns = engine::window_start_ns(*product, w);
+      f.lease_end_ns = f.lease_start_ns + product->length_ns;
+    }
+  } else if (spec != nullptr) {
+    f.lease_start_ns = time_ns;  // spot leases start at the match
+    f.lease_end_ns = time_ns + spec->window.length_ns;
   }
   return f;
 }

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <span>
 
+#include "swarmex/engine/calendar.hpp"
 #include "swarmex/engine/event.hpp"
 #include "swarmex/engine/instrument.hpp"
 #include "swarmex/gateway/codec.hpp"
@@ -55,8 +56,11 @@ enum class FillParty : std::uint8_t { Taker, Maker };
 // The execution report an engine event means for its owner (or for the maker of a fill).
 ExecReport report_for(const engine::Event& e, FillParty party, std::int64_t time_ns);
 // `spec` and `tenant` may be null (unknown to the configuration): the fill then names no lease.
+// `product` is the scheduled product `spec` is a window slot of (null for spot): the lease is
+// the window that slot traded at the fill's time.
 HostFill host_fill_for(const engine::Event& e, std::int64_t time_ns,
-                       const engine::InstrumentSpec* spec, const Principal* tenant);
+                       const engine::InstrumentSpec* spec, const engine::Product* product,
+                       const Principal* tenant);
 
 std::span<const std::uint8_t> encode(FrameWriter& w, const ExecReport& r);
 std::span<const std::uint8_t> encode(FrameWriter& w, const HostFill& f);

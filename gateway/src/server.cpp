@@ -17,8 +17,12 @@ Server::Server(Config config) : config_(std::move(config)) {
     by_id_[p.id] = &p;
     if (p.role == Role::Host) by_host_[p.host_id] = &p;
   }
-  for (const engine::InstrumentSpec& spec : config_.instruments)
+  tradable_ = tradable_instruments(config_);
+  for (const engine::InstrumentSpec& spec : tradable_)
     by_instrument_[spec.id] = &spec;
+  for (const engine::Product& p : config_.products)
+    for (std::uint32_t s = 0; s < engine::slot_count(p); ++s)
+      product_by_slot_[p.rules.id + s] = &p;
   for (std::uint32_t i = 0; i < config_.server.io_threads; ++i)
     io_.push_back(std::make_unique<IoThread>(*this, i));
   for (const Principal& p : config_.principals)
@@ -74,6 +78,10 @@ void Server::start() {
   for (auto& t : io_)
     t->start();
   asio::post(io_[0]->context(), [this] { accept(); });
+  if (!config_.products.empty()) {
+    tick_timer_ = std::make_unique<asio::steady_timer>(io_[0]->context());
+    asio::post(io_[0]->context(), [this] { schedule_tick(); });
+  }
   started_ = true;
 }
 
@@ -83,6 +91,7 @@ void Server::stop() {
   asio::post(io_[0]->context(), [this] {
     boost::system::error_code ec;
     acceptor_->close(ec);
+    if (tick_timer_) tick_timer_->cancel();
   });
   for (auto& t : io_)
     t->stop();
@@ -127,6 +136,27 @@ bool Server::has_instrument(engine::InstrumentId id) const {
 const engine::InstrumentSpec* Server::instrument_spec(engine::InstrumentId id) const {
   auto it = by_instrument_.find(id);
   return it == by_instrument_.end() ? nullptr : it->second;
+}
+
+const engine::Product* Server::product_of(engine::InstrumentId id) const {
+  auto it = product_by_slot_.find(id);
+  return it == product_by_slot_.end() ? nullptr : it->second;
+}
+
+void Server::schedule_tick() {
+  // The first run ticks at once: windows listed while the exchange was down are listed now,
+  // and those that closed meanwhile expire.
+  const std::int64_t now = wall_ns();
+  if (now >= next_tick_ns_) {
+    exchange_->tick();
+    next_tick_ns_ = std::numeric_limits<std::int64_t>::max();
+    for (const engine::Product& p : config_.products)
+      next_tick_ns_ = std::min(next_tick_ns_, engine::next_change_ns(p, now));
+  }
+  tick_timer_->expires_after(std::chrono::milliseconds(config_.engine.tick_ms));
+  tick_timer_->async_wait([this](const boost::system::error_code& ec) {
+    if (!ec && started_) schedule_tick();
+  });
 }
 
 const Principal* Server::authenticate(const std::string& name, const std::string& token,
@@ -218,20 +248,8 @@ void Server::admin(std::uint32_t thread, std::uint64_t session, const wire::Admi
         return reply(false, RejectReason::InvalidParameter, "durability is none: no snapshots");
       exchange_->request_snapshot();
       return reply(true, RejectReason::None, "snapshot requested on every shard");
-    case wire::AdminAction::ListInstruments: {
-      FrameWriter w;
-      std::vector<flatbuffers::Offset<wire::InstrumentInfo>> infos;
-      std::lock_guard lock(mu_);
-      for (const auto& s : config_.instruments)
-        infos.push_back(wire::CreateInstrumentInfoDirect(
-            w.fbb(), s.id, s.symbol.c_str(), s.resource.c_str(), s.pool.c_str(), s.tick, s.lot,
-            s.min_qty, s.max_qty, s.band_min, s.band_max, s.market_protection_ticks,
-            halted_[s.id]));
-      auto vec = w.fbb().CreateVector(infos);
-      const auto f =
-          w.finish(wire::CreateAdminAck(w.fbb(), rid, true, wire::RejectReason::None, 0, vec));
-      return send_to(thread, session, {f.begin(), f.end()});
-    }
+    case wire::AdminAction::ListInstruments:
+      return list_instruments(thread, session, rid);
     case wire::AdminAction::ListSessions:
       return list_sessions(thread, session, rid);
     case wire::AdminAction::CreateInstrument:
@@ -243,6 +261,37 @@ void Server::admin(std::uint32_t thread, std::uint64_t session, const wire::Admi
     default:
       return reply(false, RejectReason::UnknownMessage, "unknown admin action");
   }
+}
+
+// Spot instruments, then the windows trading now, by product and start (idle slots are left out).
+void Server::list_instruments(std::uint32_t thread, std::uint64_t session, std::uint64_t rid) {
+  FrameWriter w;
+  auto& b = w.fbb();
+  std::vector<flatbuffers::Offset<wire::InstrumentInfo>> infos;
+  std::lock_guard lock(mu_);
+  auto add = [&](const engine::InstrumentSpec& s, const std::string& symbol, std::int64_t start_ns,
+                 std::int64_t until_ns) {
+    infos.push_back(wire::CreateInstrumentInfoDirect(
+        b, s.id, symbol.c_str(), s.resource.c_str(), s.pool.c_str(), s.tick, s.lot, s.min_qty,
+        s.max_qty, s.band_min, s.band_max, s.market_protection_ticks, halted_[s.id], !s.window.spot,
+        start_ns, s.window.length_ns, until_ns));
+  };
+  for (const auto& s : config_.instruments)
+    add(s, s.symbol, 0, 0);
+  const std::int64_t now = wall_ns();
+  for (const engine::Product& p : config_.products) {
+    std::vector<std::int64_t> windows;
+    for (std::uint32_t s = 0; s < engine::slot_count(p); ++s)
+      if (const std::int64_t win = engine::trading_window(p, s, now); win != engine::kNoWindow)
+        windows.push_back(win);
+    std::sort(windows.begin(), windows.end());
+    for (const std::int64_t win : windows)
+      add(*by_instrument_.at(p.rules.id + engine::slot_of(p, win)), engine::window_symbol(p, win),
+          engine::window_start_ns(p, win), engine::gate_close_ns(p, win));
+  }
+  auto vec = b.CreateVector(infos);
+  const auto f = w.finish(wire::CreateAdminAck(b, rid, true, wire::RejectReason::None, 0, vec));
+  send_to(thread, session, {f.begin(), f.end()});
 }
 
 void Server::list_sessions(std::uint32_t thread, std::uint64_t session, std::uint64_t rid) {

@@ -4,6 +4,7 @@
 
 #include <concurrentqueue/blockingconcurrentqueue.h>
 #include <atomic>
+#include <limits>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -41,6 +42,8 @@ class Server {
   [[nodiscard]] const Principal* principal_of_host(engine::HostId host) const;
   [[nodiscard]] bool has_instrument(engine::InstrumentId id) const;
   [[nodiscard]] const engine::InstrumentSpec* instrument_spec(engine::InstrumentId id) const;
+  // The scheduled product an id is a window slot of; null for spot instruments.
+  [[nodiscard]] const engine::Product* product_of(engine::InstrumentId id) const;
   [[nodiscard]] bool journal_failed() const noexcept { return exchange_->journal_failed(); }
   engine::OrderId next_order_id() noexcept { return next_order_id_.fetch_add(1); }
 
@@ -62,12 +65,19 @@ class Server {
   void on_replayed(const engine::Command& cmd, const engine::EventBuffer& events);
   void send_to(std::uint32_t thread, std::uint64_t session, std::vector<std::uint8_t> frame);
   void list_sessions(std::uint32_t thread, std::uint64_t session, std::uint64_t request_id);
+  void list_instruments(std::uint32_t thread, std::uint64_t session, std::uint64_t request_id);
+  // io_[0]'s timer: a Tick to the shards whenever the product calendar changes.
+  void schedule_tick();
 
   Config config_;
   std::unordered_map<std::string, const Principal*> by_name_;
   std::unordered_map<engine::OwnerId, const Principal*> by_id_;
   std::unordered_map<engine::HostId, const Principal*> by_host_;
+  std::vector<engine::InstrumentSpec> tradable_;  // spot instruments and window slots
   std::unordered_map<engine::InstrumentId, const engine::InstrumentSpec*> by_instrument_;
+  std::unordered_map<engine::InstrumentId, const engine::Product*> product_by_slot_;
+  std::unique_ptr<boost::asio::steady_timer> tick_timer_;
+  std::int64_t next_tick_ns_ = std::numeric_limits<std::int64_t>::min();
   std::vector<std::unique_ptr<IoThread>> io_;
   moodycamel::BlockingConcurrentQueue<engine::Event> events_;
   std::unique_ptr<Publisher> publisher_;

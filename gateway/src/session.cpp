@@ -151,7 +151,8 @@ void Session::handle(const wire::Message& m, RejectReason verdict) {
   if (m.body_type() == wire::Body::Logon) return on_logon(*m.body_as_Logon());
   if (principal_ == nullptr) return close(RejectReason::NotLoggedOn, "log on first");
   const bool order = m.body_type() == wire::Body::NewOrder ||
-                     m.body_type() == wire::Body::NewSwarmOrder;  // answered by a report
+                     m.body_type() == wire::Body::NewSwarmOrder ||
+                     m.body_type() == wire::Body::NewBlockOrder;  // answered by a report
   if (verdict != RejectReason::None && !order) return send_error(verdict, "invalid message");
   if (m.body_type() == wire::Body::Heartbeat) return;
   if (!take_token(last_rx_ns_)) {
@@ -165,6 +166,11 @@ void Session::handle(const wire::Message& m, RejectReason verdict) {
       return reject_order(RejectReason::RateLimited, o->client_order_id(), 0, 0, engine::Side::Buy,
                           o->limit_total(), 0);
     }
+    if (m.body_type() == wire::Body::NewBlockOrder) {
+      const auto* o = m.body_as_NewBlockOrder();
+      return reject_order(RejectReason::RateLimited, o->client_order_id(), 0, 0, engine::Side::Buy,
+                          o->limit_total(), 0);
+    }
     return send_error(RejectReason::RateLimited, "message rate limit exceeded");
   }
   switch (m.body_type()) {
@@ -172,6 +178,8 @@ void Session::handle(const wire::Message& m, RejectReason verdict) {
       return on_new_order(*m.body_as_NewOrder(), verdict);
     case wire::Body::NewSwarmOrder:
       return on_swarm_order(*m.body_as_NewSwarmOrder(), verdict);
+    case wire::Body::NewBlockOrder:
+      return on_block_order(*m.body_as_NewBlockOrder(), verdict);
     case wire::Body::CancelOrder:
       return on_cancel(*m.body_as_CancelOrder());
     case wire::Body::ModifyOrder:
@@ -411,7 +419,9 @@ void Session::on_enactment(const wire::EnactmentReport& r) {
 }
 
 void Session::on_admin(const wire::Admin& a) {
-  if (principal_->role != Role::Operator) {
+  // Listing instruments is public (what trades, and which ids the windows have); the rest is
+  // the operators'.
+  if (principal_->role != Role::Operator && a.action_type() != wire::AdminAction::ListInstruments) {
     FrameWriter& w = thread_.writer();
     auto text = w.fbb().CreateString("only operators send Admin");
     return send(w.finish(

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -54,6 +55,9 @@ class Session : public std::enable_shared_from_this<Session> {
   void finish_logon(std::uint64_t resume_from_seq);
   void on_new_order(const wire::NewOrder& o, engine::RejectReason verdict);
   void on_swarm_order(const wire::NewSwarmOrder& o, engine::RejectReason verdict);  // session_swarm
+  void on_block_order(const wire::NewBlockOrder& o, engine::RejectReason verdict);  // session_swarm
+  // The checks and submission every swarm order shares, whatever it was built from.
+  void submit_swarm(engine::Command& c, const std::function<void(engine::RejectReason)>& reject);
   void on_cancel(const wire::CancelOrder& c);
   void on_modify(const wire::ModifyOrder& m);
   void on_mass_cancel(const wire::MassCancel& m);

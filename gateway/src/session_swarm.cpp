@@ -1,8 +1,9 @@
-// Session: swarm orders. Tenants only; a template is expanded here into legs on its pool's spot
-// instruments, and every leg must be on one engine shard (swarm matching is one atomic step of
-// one shard).
+// Session: swarm and block orders. Tenants only; a template is expanded here into legs on its
+// pool's spot instruments, a block order into legs on its windows, and every leg must be on one
+// engine shard (swarm matching is one atomic step of one shard).
 #include "server.hpp"
 #include "session.hpp"
+#include "swarmex/gateway/block_order.hpp"
 
 namespace swarmex::gateway {
 
@@ -44,6 +45,47 @@ void Session::on_swarm_order(const wire::NewSwarmOrder& o, RejectReason verdict)
     for (const wire::SwarmLeg* leg : *o.legs())
       s.legs[s.leg_count++] = engine::SwarmLeg{leg->instrument(), leg->qty()};
   }
+  submit_swarm(c, reject);
+}
+
+void Session::on_block_order(const wire::NewBlockOrder& o, RejectReason verdict) {
+  Server& server = thread_.server();
+  auto reject = [&](RejectReason why) {
+    reject_order(why, o.client_order_id(), 0, 0, engine::Side::Buy, o.limit_total(), 0);
+  };
+  if (verdict != RejectReason::None) return reject(verdict);
+  if (principal_->role != Role::Tenant) return reject(RejectReason::WrongRole);
+  if (o.client_order_id() == 0) return reject(RejectReason::MalformedMessage);
+  if (state_->find_client(o.client_order_id()) != nullptr)
+    return reject(RejectReason::DuplicateClientOrderId);
+  const engine::Product* p =
+      find_product(server.config().products, o.resource()->string_view(), o.pool()->string_view(),
+                   static_cast<std::int64_t>(o.length_s()) * 1'000'000'000);
+  if (p == nullptr) return reject(RejectReason::UnknownProduct);
+
+  engine::Command c;
+  c.kind = engine::CommandKind::SwarmOrder;
+  c.swarm = engine::SwarmOrder{};
+  engine::SwarmOrder& s = c.swarm;
+  s.owner = principal_->id;
+  s.tif = static_cast<engine::TimeInForce>(o.time_in_force());
+  s.placement = static_cast<engine::Placement>(o.placement());
+  s.limit_total = o.limit_total();
+  s.client_order_id = o.client_order_id();
+  BlockSpec b;
+  b.start_ns = o.start_ns();
+  b.windows = o.windows();
+  b.qty = o.qty();
+  if (o.qtys() != nullptr) b.qtys = {o.qtys()->data(), o.qtys()->size()};
+  if (const RejectReason r = block_legs(*p, b, wall_ns(), s); r != RejectReason::None)
+    return reject(r);
+  submit_swarm(c, reject);
+}
+
+void Session::submit_swarm(engine::Command& c,
+                           const std::function<void(engine::RejectReason)>& reject) {
+  Server& server = thread_.server();
+  engine::SwarmOrder& s = c.swarm;
   for (std::uint8_t i = 1; i < s.leg_count; ++i)
     if (server.has_instrument(s.legs[i].instrument) &&
         server.has_instrument(s.legs[0].instrument) &&

@@ -58,6 +58,9 @@ std::string describe(const Command& c, bool json) {
         s += "]";
         break;
       }
+      case CommandKind::Tick:
+        s += R"(,"command":"tick")";
+        break;
       default:
         s += R"(,"command":"unknown")";
         break;
@@ -97,6 +100,8 @@ std::string describe(const Command& c, bool json) {
       return s + fmt::format("halt instrument={}", c.control.instrument);
     case CommandKind::Resume:
       return s + fmt::format("resume instrument={}", c.control.instrument);
+    case CommandKind::Tick:
+      return s + "tick (calendar: list and close delivery windows)";
     default:
       return s + fmt::format("unknown kind={}", kind);
   }

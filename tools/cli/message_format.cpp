@@ -96,10 +96,12 @@ std::string format_instrument(const wire::InstrumentInfo& i, bool json) {
   if (json)
     return fmt::format(
         R"({{"id":{},"symbol":{},"resource":{},"pool":{},"tick":{},"lot":{},"min_qty":{},)"
-        R"("max_qty":{},"band_min":{},"band_max":{},"market_protection_ticks":{},"halted":{}}})",
+        R"("max_qty":{},"band_min":{},"band_max":{},"market_protection_ticks":{},"halted":{},)"
+        R"("scheduled":{},"window_start_ns":{},"window_length_ns":{},"gate_closure_ns":{}}})",
         i.id(), json_string(str(i.symbol())), json_string(str(i.resource())),
         json_string(str(i.pool())), i.tick(), i.lot(), i.min_qty(), i.max_qty(), i.band_min(),
-        i.band_max(), i.market_protection_ticks(), i.halted());
+        i.band_max(), i.market_protection_ticks(), i.halted(), i.scheduled(), i.window_start_ns(),
+        i.window_length_ns(), i.gate_closure_ns());
   return fmt::format("{:>6} {:<28} {:<12} {:<10} {:>8} {:>5} {:>7} {:>9} {:>10} {:>12} {}", i.id(),
                      str(i.symbol()), str(i.resource()), str(i.pool()), i.tick(), i.lot(),
                      i.min_qty(), i.max_qty(), i.band_min(), i.band_max(),

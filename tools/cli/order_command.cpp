@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <ctime>
 #include <map>
 #include <memory>
 #include <optional>
@@ -34,6 +35,12 @@ struct OrderOptions {
   std::string template_name;
   std::uint32_t count = 1;
   std::string pool;
+  // Block orders.
+  std::string resource;
+  std::uint32_t length_s = 0;
+  std::string start;  // ISO 8601 UTC (2026-11-23T14:00Z) or nanoseconds since the epoch
+  std::uint32_t windows = 1;
+  std::vector<std::int64_t> qtys;
 };
 
 template <typename Enum>
@@ -166,6 +173,47 @@ int run_swarm(const OrderOptions& o) {
                  spec.time_in_force == wire::TimeInForce::Gtc ? Until::Quiet : Until::Terminal, o);
 }
 
+// `2026-11-23T14:00Z`, `2026-11-23T14:00:00Z` or nanoseconds since the epoch.
+std::int64_t parse_start_ns(const std::string& text) {
+  if (!text.empty() && text.find_first_not_of("0123456789") == std::string::npos)
+    return std::stoll(text);
+  for (const char* format : {"%Y-%m-%dT%H:%M:%SZ", "%Y-%m-%dT%H:%MZ"}) {
+    std::tm tm{};
+    const char* end = strptime(text.c_str(), format, &tm);
+    if (end != nullptr && *end == '\0')
+      return static_cast<std::int64_t>(timegm(&tm)) * 1'000'000'000;
+  }
+  throw CliError(fmt::format("--start '{}' is not YYYY-MM-DDTHH:MM[:SS]Z or nanoseconds", text));
+}
+
+// Block orders: tenants only; a swarm order over consecutive windows, reported like one.
+int run_block(const OrderOptions& o) {
+  gateway::BlockOrderSpec spec;
+  spec.client_order_id = o.client_order_id != 0 ? o.client_order_id : fresh_id();
+  spec.resource = o.resource;
+  spec.pool = o.pool;
+  spec.length_s = o.length_s;
+  spec.start_ns = parse_start_ns(o.start);
+  spec.windows = o.windows;
+  spec.qty = o.qty;
+  spec.qtys = o.qtys;
+  if (!spec.qtys.empty() && o.windows == 1)
+    spec.windows = static_cast<std::uint32_t>(o.qtys.size());
+  spec.limit_total = o.limit_total;
+  spec.placement = parse_enum<wire::Placement>(o.placement,
+                                               {{"same-host", wire::Placement::SameHost},
+                                                {"same-pool", wire::Placement::SamePool},
+                                                {"any", wire::Placement::Any}},
+                                               "placement");
+  spec.time_in_force = parse_enum<wire::TimeInForce>(
+      o.swarm_tif, {{"gtc", wire::TimeInForce::Gtc}, {"ioc", wire::TimeInForce::Ioc}},
+      "time in force");
+  Session session(o.connection, wire::Role::Tenant);
+  session.client().new_block_order(spec);
+  return collect(session, {.client_order_id = spec.client_order_id},
+                 spec.time_in_force == wire::TimeInForce::Gtc ? Until::Quiet : Until::Terminal, o);
+}
+
 gateway::OrderRef ref_of(const OrderOptions& o) {
   if ((o.client_order_id == 0) == (o.order_id == 0))
     throw CliError("name the order with exactly one of --client-order-id, --order-id");
@@ -274,6 +322,31 @@ void add_order_command(CLI::App& app, int& exit_code) {
   add_wait_options(*tmpl, *o);
   add_connection_options(*tmpl, o->connection);
   tmpl->callback([&exit_code, o] { run_guarded(exit_code, [o] { return run_swarm(*o); }); });
+
+  auto* block = order->add_subcommand(
+      "block", "buy one resource in consecutive delivery windows, all-or-none");
+  block->add_option("--resource", o->resource, "cpu, mem, io, mig.<profile>")->required();
+  block->add_option("--pool", o->pool, "the pool of the scheduled product")->required();
+  block->add_option("--length-s", o->length_s, "window length (needed when a pool has several)");
+  block->add_option("--start", o->start, "first window's start: 2026-11-23T14:00Z or ns")
+      ->required();
+  block->add_option("--windows", o->windows, "consecutive windows (1..8)")->capture_default_str();
+  auto* qty = block->add_option("--qty", o->qty, "units in every window");
+  block->add_option("--qtys", o->qtys, "units per window, e.g. 4,4,2")
+      ->delimiter(',')
+      ->excludes(qty);
+  block->add_option("--placement", o->placement, "same-host, same-pool or any")
+      ->check(CLI::IsMember({"same-host", "same-pool", "any"}))
+      ->capture_default_str();
+  block->add_option("--limit-total", o->limit_total, "the most it pays over all windows")
+      ->required();
+  block->add_option("--tif", o->swarm_tif, "ioc or gtc")
+      ->check(CLI::IsMember({"ioc", "gtc"}))
+      ->capture_default_str();
+  block->add_option("--client-order-id", o->client_order_id, "default: microseconds since epoch");
+  add_wait_options(*block, *o);
+  add_connection_options(*block, o->connection);
+  block->callback([&exit_code, o] { run_guarded(exit_code, [o] { return run_block(*o); }); });
 
   auto* cancel = order->add_subcommand("cancel", "cancel one order");
   cancel->add_option("--instrument", o->instrument, "instrument id")->required();

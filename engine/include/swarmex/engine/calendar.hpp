@@ -40,6 +40,9 @@ constexpr std::int64_t window_start_ns(const Product& p, std::int64_t window) no
 constexpr std::int64_t gate_close_ns(const Product& p, std::int64_t window) noexcept {
   return window * p.length_ns - p.gate_closure_ns;
 }
+// The instrument of slot `slot` (id rules.id + slot) as the engine books it: the product's rules
+// and a scheduled window of its length (start 0: the engine sets it as windows roll).
+InstrumentSpec slot_spec(const Product& p, std::uint32_t slot);
 // The slot (offset from rules.id) that window `window` trades on.
 std::uint32_t slot_of(const Product& p, std::int64_t window) noexcept;
 // The window slot `slot` trades at `now_ns`, or kNoWindow.

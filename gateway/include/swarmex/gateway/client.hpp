@@ -72,6 +72,21 @@ struct OrderSpec {
 };
 
 // The fields of a NewSwarmOrder: either legs, or a template by name with a count and a pool.
+// One resource in consecutive windows of a scheduled product, all or none.
+struct BlockOrderSpec {
+  std::uint64_t client_order_id = 0;
+  std::string resource;
+  std::string pool;
+  std::uint32_t length_s = 0;  // 0: the only product of that resource and pool
+  std::int64_t start_ns = 0;   // the first window's start
+  std::uint32_t windows = 1;
+  std::int64_t qty = 0;            // per window, unless qtys
+  std::vector<std::int64_t> qtys;  // one per window
+  wire::Placement placement = wire::Placement::SameHost;
+  std::int64_t limit_total = 0;
+  wire::TimeInForce time_in_force = wire::TimeInForce::Ioc;
+};
+
 struct SwarmSpec {
   std::uint64_t client_order_id = 0;
   std::vector<wire::SwarmLeg> legs;  // {instrument, qty}
@@ -170,6 +185,7 @@ class Client {
   // ---- typed requests (one frame each) ---------------------------------------------------------
   void new_order(const OrderSpec& order);
   void new_swarm_order(const SwarmSpec& swarm);
+  void new_block_order(const BlockOrderSpec& block);
   void cancel_order(std::uint32_t instrument, OrderRef ref);
   void modify_order(std::uint32_t instrument, OrderRef ref, std::int64_t price, std::int64_t qty);
   void mass_cancel(std::uint32_t instrument = engine::kAllInstruments);

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "swarmex/engine/calendar.hpp"
 #include "swarmex/engine/instrument.hpp"
 #include "swarmex/engine/shard.hpp"
 #include "swarmex/gateway/swarm_template.hpp"
@@ -45,6 +46,7 @@ struct EngineSection {
   engine::WaitStrategy wait = engine::WaitStrategy::Block;
   std::uint32_t order_capacity = 1u << 20;
   std::uint32_t swarm_capacity = 4096;  // resting swarm orders per shard
+  std::uint32_t tick_ms = 100;          // how often the gateway checks the product calendar
 };
 
 struct JournalSection {
@@ -58,7 +60,8 @@ struct Config {
   ServerConfig server;
   EngineSection engine;
   JournalSection journal;
-  std::vector<engine::InstrumentSpec> instruments;
+  std::vector<engine::InstrumentSpec> instruments;  // spot instruments
+  std::vector<engine::Product> products;            // scheduled delivery windows
   std::vector<Principal> principals;
   std::vector<SwarmTemplate> templates;
 };
@@ -66,6 +69,9 @@ struct Config {
 // Throws std::runtime_error naming the file, key and problem.
 Config load_config(const std::string& path);
 Config parse_config(const std::string& toml_text, const std::string& source_name);
+
+// Spot instruments and every window slot of every product, as the engine books them.
+std::vector<engine::InstrumentSpec> tradable_instruments(const Config& c);
 
 // The engine shard of every instrument id (the index), by pool: instruments of one pool share a
 // shard, so a host's fill stream is one shard's, in its sequence order, live and after a restart.
