@@ -1,0 +1,250 @@
+// Delivery windows over a real socket, with a product of 2-second windows so they roll within a
+// test: ListInstruments names the windows trading now, a fill is dated by its window, gate
+// closure expires resting orders with a report, block orders buy consecutive windows all or
+// none, every bad block order gets its reason, and a restart recovers the calendar.
+#include <time.h>
+
+#include <set>
+
+#include "e2e_fixture.hpp"
+#include "swarmex/engine/calendar.hpp"
+
+namespace swarmex::e2e {
+namespace {
+
+using wire::ExecKind;
+using wire::Side;
+
+constexpr std::int64_t kSecond = 1'000'000'000;
+
+std::int64_t wall_ns() {  // the exchange dates windows by CLOCK_REALTIME
+  timespec ts{};
+  clock_gettime(CLOCK_REALTIME, &ts);
+  return static_cast<std::int64_t>(ts.tv_sec) * kSecond + ts.tv_nsec;
+}
+
+// cpu in pool-a (shard 0 with the spot instruments), 2 s windows listed 8 s ahead, gate 1 s.
+const char* kProduct = R"(
+[[products]]
+id = 100
+resource = "cpu"
+pool = "pool-a"
+length_s = 2
+listed_ahead_s = 8
+gate_closure_s = 1
+tick = 100
+band_min = 100
+band_max = 1000000
+)";
+
+engine::Product product() {
+  engine::Product p;
+  p.rules.id = 100;
+  p.rules.symbol = "cpu.pool-a";
+  p.length_ns = 2 * kSecond;
+  p.listed_ahead_ns = 8 * kSecond;
+  p.gate_closure_ns = kSecond;
+  return p;
+}
+
+class WindowE2eTest : public E2eTest {
+ protected:
+  void SetUp() override { start_server("", "sync", 2, kProduct); }
+
+  // The first window that starts at least `lead_ns` from now, and its slot id.
+  static std::int64_t window_after(std::int64_t lead_ns) {
+    const engine::Product p = product();
+    return (wall_ns() + lead_ns) / p.length_ns + 1;
+  }
+  static std::uint32_t slot(std::int64_t window) {
+    return 100 + engine::slot_of(product(), window);
+  }
+  static gateway::BlockOrderSpec block(std::uint64_t id, std::int64_t first_window,
+                                       std::uint32_t windows, std::int64_t qty,
+                                       std::int64_t limit) {
+    gateway::BlockOrderSpec b;
+    b.client_order_id = id;
+    b.resource = "cpu";
+    b.pool = "pool-a";
+    b.start_ns = engine::window_start_ns(product(), first_window);
+    b.windows = windows;
+    b.qty = qty;
+    b.limit_total = limit;
+    b.placement = wire::Placement::SameHost;
+    return b;
+  }
+  static RejectReason rejection(Conn& c) {
+    auto r = c.report();
+    EXPECT_TRUE(r);
+    if (!r) return RejectReason::None;
+    EXPECT_EQ(r->kind, ExecKind::Rejected);
+    return r->reject_reason;
+  }
+};
+
+TEST_F(WindowE2eTest, TenantsListTheWindowsTradingNow) {
+  auto t = tenant();
+  t->client().admin_list_instruments(1);
+  const wire::Message* m = t->next(wire::Body::AdminAck);
+  ASSERT_NE(m, nullptr);
+  const auto* ack = m->body_as_AdminAck();
+  ASSERT_TRUE(ack->ok());
+  ASSERT_NE(ack->instruments(), nullptr);
+  std::set<std::uint32_t> slots;
+  int scheduled = 0;
+  for (const auto* i : *ack->instruments()) {
+    if (!i->scheduled()) continue;
+    ++scheduled;
+    EXPECT_GE(i->id(), 100u);
+    EXPECT_LT(i->id(), 100u + engine::slot_count(product()));
+    EXPECT_TRUE(slots.insert(i->id()).second);
+    EXPECT_EQ(i->window_length_ns(), 2 * kSecond);
+    EXPECT_EQ(i->gate_closure_ns(), i->window_start_ns() - kSecond);
+    EXPECT_EQ(i->window_start_ns() % (2 * kSecond), 0);
+    EXPECT_EQ(i->symbol()->str(),
+              engine::window_symbol(product(), i->window_start_ns() / (2 * kSecond)));
+    EXPECT_EQ(i->symbol()->str().substr(0, 11), "cpu.pool-a.");
+  }
+  EXPECT_GE(scheduled, 3);  // starts in (now + 1 s, now + 8 s]: 3 or 4 windows
+  EXPECT_LE(scheduled, 4);
+}
+
+TEST_F(WindowE2eTest, FillIsDatedByItsWindowAndGateClosureExpiresTheRest) {
+  auto h = host("host-a1");
+  h->client().subscribe_fills(1, 0);
+  auto t = tenant();
+  const std::int64_t w = window_after(3 * kSecond);
+  h->order(1, slot(w), Side::Sell, 1000, 5);
+  ASSERT_EQ(h->report()->kind, ExecKind::Accepted);
+  t->order(1, slot(w), Side::Buy, 1000, 2, wire::TimeInForce::Ioc);
+  ASSERT_EQ(t->report()->kind, ExecKind::Accepted);
+  auto fill = t->report();
+  ASSERT_TRUE(fill);
+  EXPECT_EQ(fill->kind, ExecKind::Filled);
+  const wire::Message* m = h->next(wire::Body::Fill);
+  ASSERT_NE(m, nullptr);
+  const auto* f = m->body_as_Fill();
+  EXPECT_EQ(f->lease_start_ns(), engine::window_start_ns(product(), w));
+  EXPECT_EQ(f->lease_end_ns(), engine::window_start_ns(product(), w + 1));
+  EXPECT_EQ(f->resource()->str(), "cpu");
+  // The rest of the ask (3) expires at gate closure, 1 s before the window starts.
+  std::optional<Report> expired;
+  for (int i = 0; i < 4 && !expired; ++i)
+    if (auto r = h->report(3s); r && r->kind == ExecKind::Expired) expired = r;
+  ASSERT_TRUE(expired) << "no Expired report by gate closure";
+  EXPECT_EQ(expired->cancel_reason, CancelReason::GateClosed);
+  EXPECT_EQ(expired->client_order_id, 1u);
+  EXPECT_EQ(expired->qty, 3);
+  EXPECT_GE(wall_ns(), engine::gate_close_ns(product(), w));
+  // Past gate closure the slot refuses orders.
+  t->order(2, slot(w), Side::Buy, 1000, 1);
+  EXPECT_EQ(rejection(*t), RejectReason::WindowNotTrading);
+}
+
+TEST_F(WindowE2eTest, BlockOrderBuysConsecutiveWindowsAllOrNone) {
+  auto h = host("host-a1");
+  auto t = tenant();
+  const std::int64_t w = window_after(3 * kSecond);
+  for (std::int64_t i = 0; i < 2; ++i) {
+    h->order(static_cast<std::uint64_t>(i + 1), slot(w + i), Side::Sell, 1000, 4);
+    ASSERT_EQ(h->report()->kind, ExecKind::Accepted);
+  }
+  // Three windows, but only two are offered (and the third may not be listed yet): nothing.
+  t->client().new_block_order(block(1, w, 3, 2, 1'000'000));
+  auto first = t->report();
+  ASSERT_TRUE(first);
+  if (first->kind == ExecKind::Rejected) {
+    EXPECT_EQ(first->reject_reason, RejectReason::WindowNotTrading);
+  } else {
+    ASSERT_EQ(first->kind, ExecKind::Accepted);
+    auto c = t->report();
+    ASSERT_TRUE(c);
+    EXPECT_EQ(c->kind, ExecKind::Cancelled);
+    EXPECT_EQ(c->cancel_reason, CancelReason::SwarmUnfillable);
+  }
+  // Two windows, 2 units each, within the limit: both fill in one step.
+  t->client().new_block_order(block(2, w, 2, 2, 4000));
+  auto acc = t->report();
+  ASSERT_TRUE(acc);
+  ASSERT_EQ(acc->kind, ExecKind::Accepted);
+  EXPECT_EQ(acc->instrument, slot(w)) << "reports name the first window";
+  EXPECT_EQ(acc->qty, 4);
+  auto f1 = t->report();
+  auto f2 = t->report();
+  ASSERT_TRUE(f1 && f2);
+  EXPECT_EQ(f1->instrument, slot(w));
+  EXPECT_EQ(f2->instrument, slot(w + 1));
+  EXPECT_EQ(f1->last_qty + f2->last_qty, 4);
+  EXPECT_EQ(f2->leaves_qty, 0);
+  // Per-window quantities, one too dear in total: nothing trades.
+  gateway::BlockOrderSpec b = block(3, w, 2, 0, 2999);
+  b.qtys = {1, 2};
+  t->client().new_block_order(b);
+  ASSERT_EQ(t->report()->kind, ExecKind::Accepted);
+  auto c = t->report();
+  ASSERT_TRUE(c);
+  EXPECT_EQ(c->cancel_reason, CancelReason::SwarmUnfillable);
+  EXPECT_EQ(c->qty, 3);
+}
+
+TEST_F(WindowE2eTest, EveryBadBlockOrderGetsItsReason) {
+  auto t = tenant();
+  const std::int64_t w = window_after(3 * kSecond);
+  auto b = block(10, w, 2, 1, 1000);
+  b.start_ns += 1;  // not a window boundary
+  t->client().new_block_order(b);
+  EXPECT_EQ(rejection(*t), RejectReason::InvalidWindow);
+  b = block(11, w, 0, 1, 1000);
+  t->client().new_block_order(b);
+  EXPECT_EQ(rejection(*t), RejectReason::InvalidWindow);
+  b = block(12, w, 9, 1, 1000);
+  t->client().new_block_order(b);
+  EXPECT_EQ(rejection(*t), RejectReason::InvalidWindow);
+  b = block(13, w, 2, 0, 1000);
+  b.qtys = {1, 2, 3};
+  t->client().new_block_order(b);
+  EXPECT_EQ(rejection(*t), RejectReason::InvalidLegs);
+  b = block(14, w, 1, 1, 1000);
+  b.pool = "pool-q";
+  t->client().new_block_order(b);
+  EXPECT_EQ(rejection(*t), RejectReason::UnknownProduct);
+  b = block(15, w, 1, 1, 1000);
+  b.length_s = 3600;
+  t->client().new_block_order(b);
+  EXPECT_EQ(rejection(*t), RejectReason::UnknownProduct);
+  b = block(16, w + 8, 1, 1, 1000);  // 16 s ahead: not listed
+  t->client().new_block_order(b);
+  EXPECT_EQ(rejection(*t), RejectReason::WindowNotTrading);
+  b = block(17, w - 3, 1, 1, 1000);  // in the past
+  t->client().new_block_order(b);
+  EXPECT_EQ(rejection(*t), RejectReason::WindowNotTrading);
+  b = block(18, w, 1, -1, 1000);
+  t->client().new_block_order(b);
+  EXPECT_EQ(rejection(*t), RejectReason::InvalidQuantity);
+  auto h = host("host-a1");
+  h->client().new_block_order(block(19, w, 1, 1, 1000));
+  EXPECT_EQ(rejection(*h), RejectReason::WrongRole);
+}
+
+TEST_F(WindowE2eTest, RestartKeepsRestingWindowOrdersAndTheCalendar) {
+  const std::int64_t w = window_after(5 * kSecond);
+  {
+    auto t = tenant();
+    t->order(1, slot(w), Side::Buy, 900, 3);
+    ASSERT_EQ(t->report()->kind, ExecKind::Accepted);
+    server_->kill();
+  }
+  server_->start();
+  auto t = tenant();
+  auto h = host("host-a1");
+  h->order(1, slot(w), Side::Sell, 900, 3);
+  ASSERT_EQ(h->report()->kind, ExecKind::Accepted);
+  auto fill = t->report();
+  ASSERT_TRUE(fill) << "the bid rested across the restart";
+  EXPECT_EQ(fill->kind, ExecKind::Filled);
+  EXPECT_EQ(fill->client_order_id, 1u);
+  EXPECT_EQ(fill->last_qty, 3);
+}
+
+}  // namespace
+}  // namespace swarmex::e2e
