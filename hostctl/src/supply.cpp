@@ -23,6 +23,9 @@ void SupplyBook::on_report(const wire::ExecutionReport& r) {
   Ask& a = line.ask;
   switch (r.kind()) {
     case wire::ExecKind::Accepted:
+      // The acceptance of a modify or cancel carries no leaves; its Modified or Cancelled
+      // report follows. Only a new ask's acceptance says what rests.
+      if (a.order_id != 0) return;
       a.order_id = r.order_id();
       a.leaves = r.leaves_qty();
       a.in_flight = false;

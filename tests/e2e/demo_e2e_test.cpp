@@ -104,6 +104,11 @@ TEST_F(DemoE2eTest, ShortRunTradesEnactsAndLeavesNothingBehind) {
       << "inference-small: every leg in full, one host, one engine step";
   EXPECT_NE(out.find("ok    unfillable swarm order traded nothing: swarm_unfillable"),
             std::string::npos);
+  EXPECT_NE(out.find("ok    block order filled across three windows atomically: 3 windows, 3 VRU "
+                     "from host 2"),
+            std::string::npos);
+  EXPECT_NE(out.find("ok    host holds the block as allocations dated by their windows: 3 of 3"),
+            std::string::npos);
   EXPECT_NE(out.find("ok    every process exited"), std::string::npos);
   EXPECT_NE(out.find("ok    nothing left behind"), std::string::npos);
   EXPECT_NE(out.find("swarmex-demo: all checks passed"), std::string::npos);

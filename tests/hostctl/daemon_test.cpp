@@ -200,10 +200,15 @@ TEST(SupplyBookTest, KeepsTheAskAtFreeCapacityWithOneRequestInFlight) {
   ASSERT_EQ(acts.size(), 1u);
   EXPECT_EQ(acts[0].kind, SupplyAction::Kind::Modify);
   EXPECT_EQ(acts[0].qty, 18);
+  // The exchange acknowledges the modify (no leaves on that report), then reports it.
+  feed(book, wire::ExecKind::Accepted, 100, 7, 0, 0);
+  EXPECT_TRUE(book.plan({18}, next).empty()) << "the ask still rests: no second ask";
   feed(book, wire::ExecKind::Modified, 100, 7, 0, 18);
+  EXPECT_EQ(book.offered(0), 18);
   acts = book.plan({0}, next);
   ASSERT_EQ(acts.size(), 1u);
   EXPECT_EQ(acts[0].kind, SupplyAction::Kind::Cancel);
+  feed(book, wire::ExecKind::Accepted, 100, 7, 0, 0);
   feed(book, wire::ExecKind::Cancelled, 100, 7, 0, 0);
   EXPECT_EQ(book.offered(0), 0);
   acts = book.plan({3}, next);

@@ -44,6 +44,14 @@ struct SwarmResult {
   std::string unfillable_detail;
 };
 
+struct BlockResult {
+  bool ran = false;      // the configuration has an hourly cpu product in pool-b
+  bool atomic = false;   // one unit in each of three windows, one host, one engine step
+  bool pending = false;  // host-b1's controller holds them, dated by their windows, not started
+  std::string detail;
+  std::string pending_detail;
+};
+
 struct Results {
   std::vector<InstrumentName> instruments;
   std::map<std::string, std::vector<FillRecord>> fills;  // per tenant
@@ -55,6 +63,7 @@ struct Results {
   double quota_after = -1;
   std::int64_t background_orders = 0;
   SwarmResult swarm;
+  BlockResult block;
   bool allocations_match_fills = false;
   std::string allocation_mismatch;
 };
@@ -72,6 +81,7 @@ class Scenario {
   void start();
   void market();
   void swarm_orders();  // a template bought all-or-none, and one that cannot fill
+  void block_order();   // consecutive delivery windows bought all-or-none
   void workload();
   void settle();
   void keep_alive();  // reads every session and sends heartbeats where they are due

@@ -119,6 +119,14 @@ int print_checks(const Results& r, const TeardownReport& t, const CgroupMode& mo
   } else {
     fmt::print("  skip  workload CPU share followed the purchase: dry run ({})\n", mode.why);
   }
+  if (r.block.ran) {
+    failed +=
+        check(r.block.atomic, "block order filled across three windows atomically", r.block.detail);
+    failed += check(r.block.pending, "host holds the block as allocations dated by their windows",
+                    r.block.pending_detail);
+  } else {
+    fmt::print("  skip  block order: no cpu product with delivery windows in pool-b\n");
+  }
   if (r.swarm.ran) {
     failed += check(r.swarm.atomic, "swarm order filled atomically", r.swarm.detail);
     failed += check(r.swarm.unfillable_clean, "unfillable swarm order traded nothing",

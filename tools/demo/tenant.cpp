@@ -102,15 +102,27 @@ SwarmOutcome Tenant::swarm(gateway::SwarmSpec spec) {
   spec.time_in_force = wire::TimeInForce::Ioc;
   const auto sent = Clock::now();
   client_.new_swarm_order(spec);
+  return await_swarm(spec.client_order_id, sent);
+}
+
+SwarmOutcome Tenant::block(gateway::BlockOrderSpec spec) {
+  spec.client_order_id = next_client_order_id_++;
+  spec.time_in_force = wire::TimeInForce::Ioc;
+  const auto sent = Clock::now();
+  client_.new_block_order(spec);
+  return await_swarm(spec.client_order_id, sent);
+}
+
+SwarmOutcome Tenant::await_swarm(std::uint64_t client_order_id, Clock::time_point sent) {
   last_sent_ = sent;
   SwarmOutcome out;
   const auto deadline = sent + kReplyTimeout;
   for (;;) {
     if (Clock::now() > deadline)
       throw std::runtime_error(
-          fmt::format("{}: no reply to swarm order {}", name_, spec.client_order_id));
+          fmt::format("{}: no reply to swarm order {}", name_, client_order_id));
     const wire::ExecutionReport* r =
-        take(client_.receive(deadline - Clock::now()), spec.client_order_id);
+        take(client_.receive(deadline - Clock::now()), client_order_id);
     if (r == nullptr) continue;
     if (out.ack_ns == 0) {
       out.ack_ns =

@@ -57,6 +57,8 @@ class Tenant {
   OrderOutcome bid(std::uint32_t instrument, std::int64_t price, std::int64_t qty);
   // An IOC swarm order (legs or a template); returns once it filled or was cancelled.
   SwarmOutcome swarm(gateway::SwarmSpec spec);
+  // An IOC block order (consecutive windows, all or none); reported like a swarm order.
+  SwarmOutcome block(gateway::BlockOrderSpec spec);
   // Cancels a resting order; true when it was cancelled.
   bool cancel(std::uint32_t instrument, std::uint64_t order_id);
   // Reads whatever arrived without waiting (fills of resting orders), and sends a heartbeat when
@@ -69,6 +71,8 @@ class Tenant {
  private:
   OrderOutcome send(std::uint32_t instrument, std::int64_t price, std::int64_t qty,
                     wire::TimeInForce tif);
+  // The reports of a swarm (or block) order sent at `sent`, until it filled or ended.
+  SwarmOutcome await_swarm(std::uint64_t client_order_id, Clock::time_point sent);
   // Handles one message; returns the report when it concerns `client_order_id`.
   const wire::ExecutionReport* take(const wire::Message* m, std::uint64_t client_order_id);
 
