@@ -112,6 +112,13 @@ void IoThread::handle(const OutItem& item) {
       subscribe_market_data(it->second.get(), item.event.instrument);
       return;
     }
+    case OutItem::Kind::Notice: {
+      PrincipalState* ps = principal(item.principal);
+      if (ps == nullptr) return;
+      for (Session* s : ps->sessions)
+        s->send(*item.frame);
+      return;
+    }
   }
 }
 

@@ -20,13 +20,14 @@ class Server;
 class Session;
 
 struct OutItem {
-  enum class Kind : std::uint8_t { Report, MakerReport, HostFill, MarketData, Snapshot };
+  enum class Kind : std::uint8_t { Report, MakerReport, HostFill, MarketData, Snapshot, Notice };
   Kind kind = Kind::Report;
   engine::OwnerId principal = 0;  // Report / MakerReport / HostFill
   engine::Event event;
   std::int64_t time_ns = 0;
-  std::uint64_t session_id = 0;                            // Snapshot: who asked
-  std::shared_ptr<const std::vector<std::uint8_t>> frame;  // Snapshot: encoded BookSnapshot
+  std::uint64_t session_id = 0;  // Snapshot: who asked
+  // Snapshot: encoded BookSnapshot; Notice: encoded InterruptionNotice for `principal`.
+  std::shared_ptr<const std::vector<std::uint8_t>> frame;
 };
 
 class IoThread {

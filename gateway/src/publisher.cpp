@@ -1,5 +1,7 @@
 #include "publisher.hpp"
 
+#include "reports.hpp"
+
 #include "io_thread.hpp"
 #include "server.hpp"
 #include "session.hpp"
@@ -10,7 +12,10 @@ using engine::Event;
 using engine::EventKind;
 
 Publisher::Publisher(Server& server, moodycamel::BlockingConcurrentQueue<Event>& events)
-    : server_(server), events_(events) {}
+    : server_(server),
+      events_(events),
+      notices_(static_cast<std::int64_t>(server.config().server.interruption_notice_s) *
+               1'000'000'000) {}
 
 Publisher::~Publisher() {
   stop();
@@ -33,6 +38,7 @@ void Publisher::run() {
     while (requests_.try_dequeue(req))
       serve(req);
     const std::size_t n = events_.wait_dequeue_bulk_timed(batch.data(), batch.size(), 1000);
+    if (notices_.size() != 0) send_due_notices(wall_ns());
     if (n == 0) {
       if (!running_.load(std::memory_order_acquire)) return;
       continue;
@@ -73,6 +79,7 @@ void Publisher::route(const Event& e, std::int64_t time_ns) {
       to_owner(e.maker_owner, OutItem::Kind::MakerReport);
       if (const Principal* host = server_.principal_of_host(e.host))
         to_owner(host->id, OutItem::Kind::HostFill);
+      note_lease(e, time_ns);
       Book& book = books_[e.instrument];
       book.seq = e.seq;
       to_market_data(book);
@@ -95,6 +102,44 @@ void Publisher::route(const Event& e, std::int64_t time_ns) {
       }
       to_market_data(book);
       return;
+    }
+  }
+}
+
+void Publisher::note_lease(const Event& e, std::int64_t time_ns) {
+  if (notices_.lead_ns() <= 0) return;
+  Notice n;
+  const bool taker_buys = e.side == engine::Side::Buy;
+  n.instrument = e.instrument;
+  n.host = e.host;
+  n.tenant = taker_buys ? e.owner : e.maker_owner;
+  const Principal* host = server_.principal_of_host(e.host);
+  n.host_principal = host ? host->id : 0;
+  n.qty = e.qty;
+  n.engine_seq = e.seq;
+  n.buy_order_id = taker_buys ? e.order_id : e.maker_order_id;
+  n.sell_order_id = taker_buys ? e.maker_order_id : e.order_id;
+  if (lease_of(server_.instrument_spec(e.instrument), server_.product_of(e.instrument), time_ns,
+               &n.lease_start_ns, &n.lease_end_ns))
+    notices_.add(n, wall_ns());
+}
+
+void Publisher::send_due_notices(std::int64_t now_ns) {
+  due_.clear();
+  notices_.take_due(now_ns, due_);
+  for (const Notice& n : due_) {
+    FrameWriter w;
+    const auto bytes = w.finish(wire::CreateInterruptionNotice(
+        w.fbb(), n.instrument, n.host, n.tenant, n.qty, n.engine_seq, n.buy_order_id,
+        n.sell_order_id, n.lease_start_ns, n.lease_end_ns));
+    auto frame = std::make_shared<const std::vector<std::uint8_t>>(bytes.begin(), bytes.end());
+    for (const engine::OwnerId who : {n.tenant, n.host_principal}) {
+      if (who == 0 || server_.principal_by_id(who) == nullptr) continue;
+      OutItem item;
+      item.kind = OutItem::Kind::Notice;
+      item.principal = who;
+      item.frame = frame;
+      server_.home_of(who).deliver(std::move(item));
     }
   }
 }

@@ -12,6 +12,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "notice_board.hpp"
 #include "swarmex/engine/event.hpp"
 #include "swarmex_generated.h"
 
@@ -47,11 +48,15 @@ class Publisher {
   };
   void run();
   void serve(const MarketDataRequest& r);
+  void note_lease(const engine::Event& fill, std::int64_t time_ns);
+  void send_due_notices(std::int64_t now_ns);
 
   Server& server_;
   moodycamel::BlockingConcurrentQueue<engine::Event>& events_;
   moodycamel::ConcurrentQueue<MarketDataRequest> requests_;
   std::unordered_map<engine::InstrumentId, Book> books_;
+  NoticeBoard notices_;
+  std::vector<Notice> due_;  // scratch
   std::atomic<bool> running_{false};
   std::thread thread_;
 };

@@ -67,19 +67,25 @@ HostFill host_fill_for(const Event& e, std::int64_t time_ns, const engine::Instr
   f.time_ns = time_ns;
   f.spec = spec;
   f.tenant_principal = tenant;
-  if (product != nullptr && spec != nullptr) {
-    // A window slot trades one window at a time: the one trading at the fill's time (the
-    // engine's shard stamps are monotonic, so this is the window the engine matched in).
-    const std::int64_t w = engine::trading_window(*product, spec->id - product->rules.id, time_ns);
-    if (w != engine::kNoWindow) {
-      f.lease_start_ns = engine::window_start_ns(*product, w);
-      f.lease_end_ns = f.lease_start_ns + product->length_ns;
-    }
-  } else if (spec != nullptr) {
-    f.lease_start_ns = time_ns;  // spot leases start at the match
-    f.lease_end_ns = time_ns + spec->window.length_ns;
-  }
+  lease_of(spec, product, time_ns, &f.lease_start_ns, &f.lease_end_ns);
   return f;
+}
+
+bool lease_of(const engine::InstrumentSpec* spec, const engine::Product* product,
+              std::int64_t time_ns, std::int64_t* start_ns, std::int64_t* end_ns) {
+  if (spec == nullptr) return false;
+  if (product == nullptr) {  // spot leases start at the match
+    *start_ns = time_ns;
+    *end_ns = time_ns + spec->window.length_ns;
+    return true;
+  }
+  // A window slot trades one window at a time: the one trading at the fill's time (the engine's
+  // shard stamps are monotonic, so this is the window the engine matched in).
+  const std::int64_t w = engine::trading_window(*product, spec->id - product->rules.id, time_ns);
+  if (w == engine::kNoWindow) return false;
+  *start_ns = engine::window_start_ns(*product, w);
+  *end_ns = *start_ns + product->length_ns;
+  return true;
 }
 
 std::span<const std::uint8_t> encode(FrameWriter& w, const ExecReport& r) {

@@ -62,6 +62,11 @@ HostFill host_fill_for(const engine::Event& e, std::int64_t time_ns,
                        const engine::InstrumentSpec* spec, const engine::Product* product,
                        const Principal* tenant);
 
+// The lease a fill at `time_ns` on `spec` (a slot of `product`, or spot when null) gives; false
+// when unknown (no spec, or a slot with no trading window then).
+bool lease_of(const engine::InstrumentSpec* spec, const engine::Product* product,
+              std::int64_t time_ns, std::int64_t* start_ns, std::int64_t* end_ns);
+
 std::span<const std::uint8_t> encode(FrameWriter& w, const ExecReport& r);
 std::span<const std::uint8_t> encode(FrameWriter& w, const HostFill& f);
 // Market data: a BookLevel event as BookUpdate, a Fill event as Trade.

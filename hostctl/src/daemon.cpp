@@ -196,6 +196,13 @@ void Daemon::handle(const wire::Message& m, std::vector<Received>& burst) {
         spdlog::warn("ask {} on instrument {} refused: {}", r->client_order_id(), r->instrument(),
                      engine::to_string(gateway::to_engine(r->reject_reason())));
       break;
+    case wire::Body::InterruptionNotice: {
+      // The exchange's warning that a lease ends soon; reclaiming happens at the end itself.
+      const auto* n = m.body_as_InterruptionNotice();
+      spdlog::info("notice: tenant {}'s {} units on instrument {} end at {} ns", n->tenant(),
+                   n->qty(), n->instrument(), n->lease_end_ns());
+      break;
+    }
     case wire::Body::Error: {
       const auto* e = m.body_as_Error();
       spdlog::error("exchange says: {} {}", engine::to_string(gateway::to_engine(e->reason())),

@@ -39,6 +39,7 @@ struct ServerConfig {
   double rate_limit_per_s = 200'000;
   double rate_burst = 20'000;
   std::uint64_t replay_buffer = 1'000'000;
+  std::uint32_t interruption_notice_s = 120;  // notice before a lease ends; 0 = none
 };
 
 struct EngineSection {
