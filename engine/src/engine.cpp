@@ -107,6 +107,7 @@ void Engine::apply(const Command& cmd, EventBuffer& out) {
   last_seq_ = cmd.seq;
   current_command_ = cmd.kind;
   now_ns_ = cmd.time_ns;
+  latest_time_ns_ = std::max(latest_time_ns_, cmd.time_ns);
   switch (cmd.kind) {
     case CommandKind::NewOrder:
       return on_new_order(cmd, out);

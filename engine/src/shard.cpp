@@ -60,7 +60,7 @@ void EngineShard::run() {
   std::vector<Command> batch(config_.batch);
   EventBuffer events(config_.batch * 8);
   Seq seq = engine_->last_seq();
-  std::int64_t last_ns = engine_->calendar_ns();
+  std::int64_t last_ns = engine_->latest_time_ns();
   applied_.store(seq, std::memory_order_release);
   std::uint64_t since_snapshot = 0;
   for (;;) {

@@ -42,6 +42,7 @@ void Engine::restore(const EngineSnapshot& snap) {
   for (const Product& p : snap.products)
     add_product(p);
   calendar_ns_ = snap.calendar_ns;
+  latest_time_ns_ = snap.calendar_ns;
   roll_calendar(0, nullptr);
   for (const SnapshotInstrument& si : snap.instruments) {
     if (product_of(si.spec.id) == nullptr) add_instrument(si.spec);

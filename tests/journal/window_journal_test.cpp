@@ -125,6 +125,27 @@ TEST(WindowJournalTest, FlowWithTicksRecoversFromSnapshotAndJournal) {
               live->instrument(50 + s)->window.start_ns);
 }
 
+TEST(WindowJournalTest, AProductChangedSinceTheSnapshotStopsRecovery) {
+  TempDir dir;
+  auto files = open_directory(dir.path());
+  const auto e = test_engine();
+  Command tick;
+  tick.kind = CommandKind::Tick;
+  tick.seq = 1;
+  tick.time_ns = kStart;
+  EventBuffer ev;
+  e->apply(tick, ev);
+  EngineSnapshot snap;
+  e->snapshot(snap);
+  ASSERT_EQ(write_snapshot(*files, snap), 0);
+  RecoveryOptions opt;
+  opt.engine = EngineConfig{1u << 14};
+  opt.products = {quarter_hours()};
+  EXPECT_EQ(recover(*files, opt).snapshot_seq, 1u);
+  opt.products[0].gate_closure_ns += kMinute;
+  EXPECT_THROW(recover(*files, opt), std::runtime_error);
+}
+
 TEST(WindowJournalTest, ProductsWithoutASnapshotComeFromTheConfiguration) {
   TempDir dir;
   auto files = open_directory(dir.path());

@@ -6,6 +6,19 @@
 #include "swarmex/journal/snapshot_file.hpp"
 
 namespace swarmex::journal {
+namespace {
+
+bool same_product(const engine::Product& a, const engine::Product& b) {
+  const engine::InstrumentSpec& x = a.rules;
+  const engine::InstrumentSpec& y = b.rules;
+  return a.length_ns == b.length_ns && a.listed_ahead_ns == b.listed_ahead_ns &&
+         a.gate_closure_ns == b.gate_closure_ns && x.symbol == y.symbol &&
+         x.resource == y.resource && x.pool == y.pool && x.tick == y.tick && x.lot == y.lot &&
+         x.min_qty == y.min_qty && x.max_qty == y.max_qty && x.band_min == y.band_min &&
+         x.band_max == y.band_max && x.market_protection_ticks == y.market_protection_ticks;
+}
+
+}  // namespace
 
 Recovered recover(JournalFiles& files, const RecoveryOptions& opt) {
   Recovered rec;
@@ -34,8 +47,19 @@ Recovered recover(JournalFiles& files, const RecoveryOptions& opt) {
   if (!rec.engine) rec.engine = std::make_unique<engine::Engine>(opt.engine);
   for (const engine::InstrumentSpec& spec : opt.instruments)
     if (!rec.engine->has_instrument(spec.id)) rec.engine->add_instrument(spec);
-  for (const engine::Product& p : opt.products)
-    if (!rec.engine->has_instrument(p.rules.id)) rec.engine->add_product(p);
+  for (const engine::Product& p : opt.products) {
+    if (!rec.engine->has_instrument(p.rules.id)) {
+      rec.engine->add_product(p);
+      continue;
+    }
+    // The gateway names, routes and dates windows by the configuration: an engine restored with
+    // other calendar or trading rules would disagree with it silently.
+    const engine::Product* had = rec.engine->product_of(p.rules.id);
+    if (had == nullptr || !same_product(*had, p))
+      throw std::runtime_error("product " + p.rules.symbol + " (id " + std::to_string(p.rules.id) +
+                               ") differs from the one in the snapshot; changing a product "
+                               "needs a fresh journal directory");
+  }
 
   engine::EventBuffer events;
   ScanOptions scan;

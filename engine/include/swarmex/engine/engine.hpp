@@ -54,11 +54,15 @@ class Engine {
   // Configuration time only (allocates). Throws std::invalid_argument on a bad or duplicate spec.
   void add_instrument(const InstrumentSpec& spec);
   // Configuration time only: a scheduled product's slot_count(p) books, ids from p.rules.id.
-  // Its windows are listed by the next Tick (calendar.cpp says which).
+  // Its slots list the windows trading at the current calendar time at once (books are empty
+  // then, so nothing is reported); later Ticks roll them (calendar.cpp says which).
   void add_product(const Product& p);
   [[nodiscard]] const Product* product_of(InstrumentId id) const noexcept;
   // The engine's calendar time: the latest Tick's (monotonic).
   [[nodiscard]] std::int64_t calendar_ns() const noexcept { return calendar_ns_; }
+  // The latest time of any command applied (after a snapshot restore: its calendar time). The
+  // sequencer never stamps earlier, across restarts too.
+  [[nodiscard]] std::int64_t latest_time_ns() const noexcept { return latest_time_ns_; }
 
   // Applies one command and appends its events to `out`: first exactly one Accepted or Rejected,
   // then whatever it caused.
@@ -188,6 +192,7 @@ class Engine {
   Seq last_seq_ = 0;
   CommandKind current_command_ = CommandKind::NewOrder;  // stamped on every event it causes
   std::int64_t now_ns_ = 0;  // the current command's time: which windows trade
+  std::int64_t latest_time_ns_ = 0;
   struct ProductSlots {
     Product product;
     std::uint16_t first_book;
