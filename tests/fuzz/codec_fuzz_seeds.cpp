@@ -30,6 +30,16 @@ int main(int argc, char** argv) {
   keep(w.finish(wire::CreateEnactmentReportDirect(w.fbb(), 3, false, "EBUSY", 1000)));
   keep(w.finish(wire::CreateHeartbeat(w.fbb(), 1)));
   {
+    const std::vector<wire::SwarmLeg> legs{wire::SwarmLeg(1, 4), wire::SwarmLeg(2, 8)};
+    keep(w.finish(wire::CreateNewSwarmOrderDirect(w.fbb(), 2, &legs, wire::Placement::SameHost,
+                                                  9000, wire::TimeInForce::Ioc)));
+    const std::vector<std::int64_t> qtys{1, 2, 3};
+    keep(w.finish(wire::CreateNewBlockOrderDirect(w.fbb(), 3, "cpu", "pool-a", 3600,
+                                                  1'795'356'000'000'000'000, 3, 0, &qtys,
+                                                  wire::Placement::Any, 9000)));
+    keep(w.finish(wire::CreateInterruptionNotice(w.fbb(), 1, 1, 1, 2, 9, 1, 2, 0, 3)));
+  }
+  {
     auto halt = wire::CreateHalt(w.fbb(), 1);
     keep(w.finish(wire::CreateAdmin(w.fbb(), 9, wire::AdminAction::Halt, halt.Union())));
   }

@@ -67,6 +67,58 @@ TEST(CodecTest, OutOfRangeEnumsGetTheirOwnReasons) {
   EXPECT_EQ(decode_frame(new_order(wire::Side::Sell), &m), RejectReason::None);
 }
 
+struct BlockFields {
+  std::uint32_t windows = 2;
+  std::vector<std::int64_t> qtys;
+  wire::Placement placement = wire::Placement::SameHost;
+  wire::TimeInForce tif = wire::TimeInForce::Ioc;
+  std::string resource = "cpu";
+};
+
+template <typename Change>
+std::vector<std::uint8_t> block_order(Change change) {
+  BlockFields f;
+  change(f);
+  FrameWriter w;
+  auto o =
+      wire::CreateNewBlockOrderDirect(w.fbb(), 1, f.resource.c_str(), "pool-a", 0, 0, f.windows, 1,
+                                      f.qtys.empty() ? nullptr : &f.qtys, f.placement, 1000, f.tif);
+  return body_of(w.finish(o));
+}
+
+TEST(CodecTest, BlockOrdersAreCheckedBeyondTheVerifier) {
+  const wire::Message* m = nullptr;
+  EXPECT_EQ(decode_frame(block_order([](BlockFields&) {}), &m), RejectReason::None);
+  EXPECT_EQ(decode_frame(block_order([](BlockFields& f) { f.windows = 0; }), &m),
+            RejectReason::InvalidWindow);
+  EXPECT_EQ(decode_frame(block_order([](BlockFields& f) { f.windows = 9; }), &m),
+            RejectReason::InvalidWindow);
+  EXPECT_EQ(decode_frame(block_order([](BlockFields& f) {
+                           f.qtys = {1, 2, 3};
+                         }),
+                         &m),
+            RejectReason::InvalidLegs);
+  EXPECT_EQ(decode_frame(block_order([](BlockFields& f) {
+                           f.qtys = {1, 2};
+                         }),
+                         &m),
+            RejectReason::None);
+  EXPECT_EQ(
+      decode_frame(
+          block_order([](BlockFields& f) { f.placement = static_cast<wire::Placement>(3); }), &m),
+      RejectReason::InvalidPlacement);
+  EXPECT_EQ(decode_frame(block_order([](BlockFields& f) { f.tif = wire::TimeInForce::Fok; }), &m),
+            RejectReason::InvalidTimeInForce);
+  EXPECT_EQ(
+      decode_frame(block_order([](BlockFields& f) { f.resource = std::string(65, 'x'); }), &m),
+      RejectReason::MalformedMessage);
+  // resource and pool are required: a block order without them fails the Verifier.
+  FrameWriter w;
+  auto bare = wire::NewBlockOrderBuilder(w.fbb());
+  bare.add_windows(1);
+  EXPECT_EQ(decode_frame(body_of(w.finish(bare.Finish())), &m), RejectReason::MalformedMessage);
+}
+
 TEST(CodecTest, UnknownUnionTypeAndGarbageAreRefused) {
   FrameWriter w;
   auto hb = wire::CreateHeartbeat(w.fbb(), 1);
