@@ -111,6 +111,26 @@ std::int64_t AllocationBook::committed(const std::string& resource,
   return it == committed_.end() ? 0 : it->second;
 }
 
+std::int64_t AllocationBook::peak(const std::string& resource, const std::string& device,
+                                  std::int64_t from_ns, std::int64_t to_ns) const {
+  // Sweep over the starts and ends inside [from, to): O(n log n) in this resource's allocations.
+  std::vector<std::pair<std::int64_t, std::int64_t>> steps;  // (time, +qty / -qty)
+  for (const auto& [seq, a] : by_seq_) {
+    if ((a.state != AllocationState::Pending && a.state != AllocationState::Active) ||
+        a.resource != resource || a.device != device || a.end_ns <= from_ns || a.start_ns >= to_ns)
+      continue;
+    steps.emplace_back(std::max(a.start_ns, from_ns), a.qty);
+    steps.emplace_back(a.end_ns, -a.qty);
+  }
+  std::sort(steps.begin(), steps.end());  // at equal times ends (negative) come first
+  std::int64_t held = 0, most = 0;
+  for (const auto& [t, dq] : steps) {
+    held += dq;
+    most = std::max(most, held);
+  }
+  return most;
+}
+
 std::set<int> AllocationBook::pinned_cpus() const {
   std::set<int> out;
   for (const auto& [seq, a] : by_seq_)

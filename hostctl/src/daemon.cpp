@@ -4,6 +4,7 @@
 #include <time.h>
 
 #include <algorithm>
+#include <limits>
 #include <thread>
 
 #include "swarmex/hostctl/nvml_mig_backend.hpp"
@@ -260,8 +261,9 @@ void Daemon::take_fill(const wire::Fill& f, std::vector<Received>& burst) {
     } else if (!is_mig(a.resource) && a.resource != "cpu" && a.resource != "mem" &&
                a.resource != "io") {
       refuse("unknown resource '" + a.resource + "'");
-    } else if (!is_mig(a.resource) && state_.book.committed(a.resource, a.device) + a.qty >
-                                          capacity_of(capacity_, a.resource, a.device)) {
+    } else if (!is_mig(a.resource) &&
+               state_.book.peak(a.resource, a.device, a.start_ns, a.end_ns) + a.qty >
+                   capacity_of(capacity_, a.resource, a.device)) {
       refuse("over this host's capacity of " +
              std::to_string(capacity_of(capacity_, a.resource, a.device)) + " " + a.resource);
     }
@@ -400,8 +402,11 @@ void Daemon::enact_mig(Allocation& a, bool start) {
 std::int64_t Daemon::free_capacity(const SupplyLine& line) const {
   const std::int64_t unseen = supply_.unseen(line.resource, line.device);
   if (!is_mig(line.resource))
+    // Spot asks: a lease from now on may overlap anything held from now on.
     return capacity_of(capacity_, line.resource, line.device) -
-           state_.book.committed(line.resource, line.device) - unseen;
+           state_.book.peak(line.resource, line.device, wall_ns(),
+                            std::numeric_limits<std::int64_t>::max()) -
+           unseen;
   if (!mig_) return 0;
   std::int64_t free = 0;
   auto gpus = mig_->gpus();

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <random>
 
 #include "swarmex/hostctl/allocation_book.hpp"
 #include "swarmex/hostctl/host_config.hpp"
@@ -127,6 +128,47 @@ TEST(AllocationBookTest, WindowsStartAndEnd) {
   book.advance(300, nullptr);
   EXPECT_TRUE(book.active_tenants().empty());
   EXPECT_EQ(book.next_deadline_ns(), INT64_MAX);
+}
+
+// Capacity over time: allocations are accepted exactly when every instant of their window stays
+// within capacity (brute force over integer instants), so none over-sells and none is refused
+// for a window it does not overlap. Random windows, replayable with the printed seed.
+TEST(AllocationBookTest, PeakAdmitsExactlyWhatFitsAtEveryInstant) {
+  int refused_total = 0;
+  for (std::uint64_t seed = 1; seed <= 200; ++seed) {
+    std::mt19937_64 rng(seed);
+    constexpr std::int64_t kCapacity = 10, kHorizon = 48;
+    AllocationBook book;
+    std::vector<std::int64_t> held(kHorizon, 0);
+    int accepted = 0;
+    for (std::uint64_t i = 1; i <= 40; ++i) {
+      const auto start = static_cast<std::int64_t>(rng() % (kHorizon - 1));
+      const auto end = start + 1 + static_cast<std::int64_t>(rng() % (kHorizon - start - 1) / 4);
+      const auto qty = 1 + static_cast<std::int64_t>(rng() % 4);
+      std::int64_t brute = 0;
+      for (std::int64_t t = start; t < end; ++t)
+        brute = std::max(brute, held[static_cast<std::size_t>(t)]);
+      ASSERT_EQ(book.peak("cpu", "", start, end), brute) << "seed " << seed << " step " << i;
+      if (brute + qty > kCapacity) {
+        ++refused_total;
+        continue;
+      }
+      ++accepted;
+      Allocation a;
+      a.stream_seq = i;
+      a.key.engine_seq = i;
+      a.resource = "cpu";
+      a.qty = qty;
+      a.start_ns = start;
+      a.end_ns = end;
+      ASSERT_TRUE(book.add(a));
+      for (std::int64_t t = start; t < end; ++t)
+        ASSERT_LE(held[static_cast<std::size_t>(t)] += qty, kCapacity) << "seed " << seed;
+    }
+    EXPECT_GT(accepted, 0);
+    EXPECT_EQ(book.peak("mem", "", 0, kHorizon), 0) << "other resources are apart";
+  }
+  EXPECT_GT(refused_total, 0) << "the capacity must bind in some cases";
 }
 
 TEST(AllocationBookTest, AWindowMissedEntirelyIsRefusedNotEnacted) {

@@ -36,6 +36,10 @@ class AllocationBook {
   // Quantity of a resource held by Pending and Active allocations (counts against capacity).
   [[nodiscard]] std::int64_t committed(const std::string& resource,
                                        const std::string& device) const;
+  // Capacity over time: the most a resource's Pending and Active allocations hold at any one
+  // instant of [from_ns, to_ns). Allocations of windows that never overlap never add up.
+  [[nodiscard]] std::int64_t peak(const std::string& resource, const std::string& device,
+                                  std::int64_t from_ns, std::int64_t to_ns) const;
   // Cpus held by Active pinned allocations.
   [[nodiscard]] std::set<int> pinned_cpus() const;
 
