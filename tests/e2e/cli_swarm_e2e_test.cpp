@@ -1,9 +1,6 @@
 // The swarmex CLI's swarm commands against a real swarmexd: `order swarm` and `order template`
 // print every leg's fill and exit 0, an unfillable bundle prints its cancel reason, and a bad
 // one its reject reason with exit code 2.
-#include <sys/wait.h>
-
-#include <cstdio>
 #include <string>
 
 #include "e2e_fixture.hpp"
@@ -13,11 +10,6 @@ namespace {
 
 using wire::ExecKind;
 using wire::Side;
-
-struct CliRun {
-  int exit_code;
-  std::string out;
-};
 
 class CliSwarmTest : public E2eTest {
  protected:
@@ -32,24 +24,12 @@ class CliSwarmTest : public E2eTest {
     ASSERT_EQ(host_->report()->kind, ExecKind::Accepted);
   }
   CliRun cli(const std::string& args) {
-    const std::string cmd = std::string(SWARMEX_CLI) + " " + args +
-                            " --server 127.0.0.1:" + std::to_string(server_->port()) +
-                            " --principal tenant-a --token tenant-a-token 2>&1";
-    CliRun r{-1, {}};
-    FILE* p = popen(cmd.c_str(), "r");
-    if (p == nullptr) return r;
-    char buf[512];
-    while (fgets(buf, sizeof buf, p) != nullptr)
-      r.out += buf;
-    const int status = pclose(p);
-    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    return r;
+    return run_command(std::string(SWARMEX_CLI) + " " + args +
+                       " --server 127.0.0.1:" + std::to_string(server_->port()) +
+                       " --principal tenant-a --token tenant-a-token");
   }
   static int count(const std::string& text, const std::string& what) {
-    int n = 0;
-    for (auto at = text.find(what); at != std::string::npos; at = text.find(what, at + 1))
-      ++n;
-    return n;
+    return count_of(text, what);
   }
   std::unique_ptr<Conn> host_;
 };

@@ -2,6 +2,9 @@
 #pragma once
 
 #include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <cstdio>
 
 #include <chrono>
 #include <memory>
@@ -102,6 +105,33 @@ class Conn {
  private:
   Client client_;
 };
+
+// One run of the swarmex CLI: its exit code and everything it printed (stdout and stderr).
+struct CliRun {
+  int exit_code;
+  std::string out;
+};
+
+// Runs `command` (a shell command line) and collects its output.
+inline CliRun run_command(const std::string& command) {
+  CliRun r{-1, {}};
+  FILE* p = popen((command + " 2>&1").c_str(), "r");
+  if (p == nullptr) return r;
+  char buf[512];
+  while (fgets(buf, sizeof buf, p) != nullptr)
+    r.out += buf;
+  const int status = pclose(p);
+  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return r;
+}
+
+// How often `what` occurs in `text`.
+inline int count_of(const std::string& text, const std::string& what) {
+  int n = 0;
+  for (auto at = text.find(what); at != std::string::npos; at = text.find(what, at + 1))
+    ++n;
+  return n;
+}
 
 class E2eTest : public ::testing::Test {
  protected:

@@ -1,0 +1,109 @@
+// The swarmex CLI with delivery windows against a real swarmexd: a tenant lists the windows
+// trading now, `order block` buys consecutive windows and prints each fill, and a start off a
+// window boundary or a malformed one says why.
+#include <time.h>
+
+#include <string>
+
+#include "e2e_fixture.hpp"
+#include "swarmex/engine/calendar.hpp"
+
+namespace swarmex::e2e {
+namespace {
+
+using wire::ExecKind;
+using wire::Side;
+
+constexpr std::int64_t kSecond = 1'000'000'000;
+
+// 60 s windows listed 10 minutes ahead, gate closure 10 s: stable for the length of a test.
+const char* kProduct = R"(
+[[products]]
+id = 100
+resource = "cpu"
+pool = "pool-a"
+length_s = 60
+listed_ahead_s = 600
+gate_closure_s = 10
+tick = 100
+band_min = 100
+band_max = 1000000
+)";
+
+engine::Product product() {
+  engine::Product p;
+  p.rules.id = 100;
+  p.rules.symbol = "cpu.pool-a";
+  p.length_ns = 60 * kSecond;
+  p.listed_ahead_ns = 600 * kSecond;
+  p.gate_closure_ns = 10 * kSecond;
+  return p;
+}
+
+std::string iso(std::int64_t ns) {
+  const std::time_t t = ns / kSecond;
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+class CliWindowTest : public E2eTest {
+ protected:
+  void SetUp() override {
+    start_server("", "sync", 2, kProduct);
+    timespec ts{};
+    clock_gettime(CLOCK_REALTIME, &ts);
+    first_ = (static_cast<std::int64_t>(ts.tv_sec) * kSecond + 2 * 60 * kSecond) /
+             product().length_ns;  // a window 1-2 minutes ahead
+    host_ = host("host-a1");
+    for (std::int64_t i = 0; i < 2; ++i) {
+      host_->order(static_cast<std::uint64_t>(i + 1), 100 + engine::slot_of(product(), first_ + i),
+                   Side::Sell, 1000, 5);
+      ASSERT_EQ(host_->report()->kind, ExecKind::Accepted);
+    }
+  }
+  CliRun cli(const std::string& args) {
+    return run_command(std::string(SWARMEX_CLI) + " " + args +
+                       " --server 127.0.0.1:" + std::to_string(server_->port()) +
+                       " --principal tenant-a --token tenant-a-token");
+  }
+  std::int64_t first_ = 0;
+  std::unique_ptr<Conn> host_;
+};
+
+TEST_F(CliWindowTest, TenantListsTheWindowsTradingNow) {
+  const CliRun r = cli("admin instruments --role tenant --json");
+  EXPECT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_GE(count_of(r.out, R"("scheduled":true)"), 9) << r.out;
+  EXPECT_NE(r.out.find(engine::window_symbol(product(), first_)), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find(R"("symbol":"cpu.pool-a.spot")"), std::string::npos) << r.out;
+}
+
+TEST_F(CliWindowTest, OrderBlockBuysConsecutiveWindows) {
+  const CliRun r = cli("order block --resource cpu --pool pool-a --start " +
+                       iso(engine::window_start_ns(product(), first_)) +
+                       " --windows 2 --qtys 2,3 --limit-total 5000");
+  EXPECT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_EQ(count_of(r.out, "filled"), 2) << r.out;
+  EXPECT_NE(r.out.find("buy 3 @ 1000 leaves=0 host=1"), std::string::npos) << r.out;
+}
+
+TEST_F(CliWindowTest, BadStartsSayWhy) {
+  CliRun r = cli("order block --resource cpu --pool pool-a --start " +
+                 std::to_string(engine::window_start_ns(product(), first_) + kSecond) +
+                 " --qty 1 --limit-total 5000");
+  EXPECT_EQ(r.exit_code, 2) << r.out;
+  EXPECT_NE(r.out.find("reason=invalid_window"), std::string::npos) << r.out;
+  r = cli("order block --resource cpu --pool pool-a --start tomorrow --qty 1 --limit-total 5000");
+  EXPECT_NE(r.exit_code, 0) << r.out;
+  EXPECT_NE(r.out.find("--start 'tomorrow'"), std::string::npos) << r.out;
+  r = cli("order block --resource gpu --pool pool-a --start " +
+          iso(engine::window_start_ns(product(), first_)) + " --qty 1 --limit-total 5000");
+  EXPECT_EQ(r.exit_code, 2) << r.out;
+  EXPECT_NE(r.out.find("reason=unknown_product"), std::string::npos) << r.out;
+}
+
+}  // namespace
+}  // namespace swarmex::e2e
