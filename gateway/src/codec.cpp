@@ -41,6 +41,8 @@ RejectReason validate(const wire::Message& m) {
     }
     case wire::Body::NewOrder: {
       const auto* o = m.body_as_NewOrder();
+      // GTD is not supported: an expiry the client set is refused, never silently dropped.
+      if (o->expire_time_ns() != 0) return RejectReason::InvalidTimeInForce;
       return check_order_enums(o->side(), o->type(), o->time_in_force(), o->stp());
     }
     case wire::Body::NewSwarmOrder: {

@@ -65,6 +65,12 @@ TEST(CodecTest, OutOfRangeEnumsGetTheirOwnReasons) {
                          &m),
             RejectReason::InvalidStpMode);
   EXPECT_EQ(decode_frame(new_order(wire::Side::Sell), &m), RejectReason::None);
+  // GTD is not supported: an expiry is refused rather than ignored.
+  FrameWriter w;
+  auto gtd = wire::CreateNewOrder(w.fbb(), 7, 1, wire::Side::Buy, wire::OrderType::Limit,
+                                  wire::TimeInForce::Gtc, 100, 5, 0, wire::StpMode::CancelNewest,
+                                  false, 1'795'356'000'000'000'000);
+  EXPECT_EQ(decode_frame(body_of(w.finish(gtd)), &m), RejectReason::InvalidTimeInForce);
 }
 
 struct BlockFields {
