@@ -79,6 +79,7 @@ void Server::start() {
     t->start();
   asio::post(io_[0]->context(), [this] { accept(); });
   if (!config_.products.empty()) {
+    ticking_.store(true, std::memory_order_release);
     tick_timer_ = std::make_unique<asio::steady_timer>(io_[0]->context());
     asio::post(io_[0]->context(), [this] { schedule_tick(); });
   }
@@ -88,6 +89,7 @@ void Server::start() {
 void Server::stop() {
   if (!started_) return;
   started_ = false;
+  ticking_.store(false, std::memory_order_release);  // a tick handler in flight does not re-arm
   asio::post(io_[0]->context(), [this] {
     boost::system::error_code ec;
     acceptor_->close(ec);
@@ -155,7 +157,7 @@ void Server::schedule_tick() {
   }
   tick_timer_->expires_after(std::chrono::milliseconds(config_.engine.tick_ms));
   tick_timer_->async_wait([this](const boost::system::error_code& ec) {
-    if (!ec && started_) schedule_tick();
+    if (!ec && ticking_.load(std::memory_order_acquire)) schedule_tick();
   });
 }
 

@@ -78,6 +78,7 @@ class Server {
   std::unordered_map<engine::InstrumentId, const engine::Product*> product_by_slot_;
   std::unique_ptr<boost::asio::steady_timer> tick_timer_;
   std::int64_t next_tick_ns_ = std::numeric_limits<std::int64_t>::min();
+  std::atomic<bool> ticking_{false};  // read by io_[0]'s timer, cleared by stop()
   std::vector<std::unique_ptr<IoThread>> io_;
   moodycamel::BlockingConcurrentQueue<engine::Event> events_;
   std::unique_ptr<Publisher> publisher_;

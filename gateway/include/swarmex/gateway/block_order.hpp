@@ -12,11 +12,9 @@
 
 namespace swarmex::gateway {
 
+// The windows of a block order, once its product is found (find_product).
 struct BlockSpec {
-  std::string_view resource;
-  std::string_view pool;
-  std::int64_t length_ns = 0;  // 0: the only product of that resource and pool
-  std::int64_t start_ns = 0;   // the first window's start
+  std::int64_t start_ns = 0;  // the first window's start
   std::uint32_t windows = 1;
   engine::Qty qty = 0;                // per window, unless qtys is not empty
   std::span<const engine::Qty> qtys;  // one per window
