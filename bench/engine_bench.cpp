@@ -20,19 +20,14 @@
 namespace {
 
 using namespace swarmex::engine;
+using swarmex::bench::process_tsc_clock;
 using swarmex::bench::tsc_now;
-using swarmex::bench::TscClock;
 
 constexpr InstrumentId kInstrument = 1;
 constexpr Price kMid = 10'000;
 constexpr OwnerId kAggressorOwner = 5'000;  // never an owner of a resting order: no self-trades
 constexpr std::int64_t kBatch = 16;         // commands timed per TSC pair
 constexpr std::size_t kRandomCount = 1 << 16;
-
-const TscClock& tsc_clock() {
-  static const TscClock clock = TscClock::calibrate();
-  return clock;
-}
 
 struct Resting {
   OrderId id;
@@ -147,7 +142,7 @@ void BM_AddPassive(benchmark::State& state) {
     const std::uint64_t t1 = tsc_now();
     for (const Command& c : batch)
       book.apply(book.cancel(c.new_order.order_id));
-    state.SetIterationTime(tsc_clock().to_ns(t1 - t0) * 1e-9);
+    state.SetIterationTime(process_tsc_clock().to_ns(t1 - t0) * 1e-9);
   }
   report(state, book);
 }
@@ -175,7 +170,7 @@ void BM_Cancel(benchmark::State& state) {
       resting.push_back(
           book.add(side, Book::passive_price(side, 1 + (book.random(r) >> 8) % book.levels()), 10));
     }
-    state.SetIterationTime(tsc_clock().to_ns(t1 - t0) * 1e-9);
+    state.SetIterationTime(process_tsc_clock().to_ns(t1 - t0) * 1e-9);
   }
   report(state, book);
 }
@@ -206,7 +201,7 @@ void BM_AggressiveMatch(benchmark::State& state) {
     fills += static_cast<std::int64_t>(refill.size());
     for (const auto& [side, price] : refill)
       book.add(side, price, 10);
-    state.SetIterationTime(tsc_clock().to_ns(t1 - t0) * 1e-9);
+    state.SetIterationTime(process_tsc_clock().to_ns(t1 - t0) * 1e-9);
   }
   report(state, book);
   state.counters["fills_per_order"] =
@@ -225,7 +220,7 @@ void time_modifies(benchmark::State& state, Book& book, MakeModify make) {
     for (const Command& c : batch)
       book.apply(c);
     const std::uint64_t t1 = tsc_now();
-    state.SetIterationTime(tsc_clock().to_ns(t1 - t0) * 1e-9);
+    state.SetIterationTime(process_tsc_clock().to_ns(t1 - t0) * 1e-9);
   }
   report(state, book);
 }

@@ -21,8 +21,9 @@
 namespace {
 
 using namespace swarmex::engine;
+using swarmex::bench::process_tsc_clock;
+using swarmex::bench::sample_percentile;
 using swarmex::bench::tsc_now;
-using swarmex::bench::TscClock;
 
 constexpr InstrumentId kInstruments = 8;  // ids 1..8, all in pool-a
 constexpr HostId kHosts = 50;             // host h sells as owner kHostOwnerBase + h
@@ -33,11 +34,6 @@ constexpr Price kAskPriceMin = 10'000;  // asks spread uniformly over 1,000 pric
 constexpr Price kAskPriceLevels = 1'000;
 constexpr Qty kAskQty = 2;  // every ask; a leg of kLegQty takes two whole asks, never part of one
 constexpr Qty kLegQty = 4;
-
-const TscClock& tsc_clock() {
-  static const TscClock clock = TscClock::calibrate();
-  return clock;
-}
 
 InstrumentSpec pool_a_instrument(InstrumentId id) {
   InstrumentSpec s;
@@ -145,19 +141,12 @@ class SwarmMarket {
   OrderId next_id_ = 0;
 };
 
-double percentile(std::vector<double>& v, double p) {
-  if (v.empty()) return 0;
-  const auto k = static_cast<std::size_t>(p * static_cast<double>(v.size() - 1));
-  std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(k), v.end());
-  return v[k];
-}
-
 // Times `make()` applied once per iteration; checks that it bought `expect` units and restocks.
 template <typename Make>
 void time_one_per_iteration(benchmark::State& state, SwarmMarket& market, Qty expect, Make make) {
   std::vector<double> ns;
   ns.reserve(1 << 16);
-  tsc_clock();  // calibrates once, before the first sample
+  process_tsc_clock();  // calibrates once, before the first sample
   {  // One untimed warm-up command, so the first sample does not pay for cold scratch buffers.
     const Command c = make();
     market.engine().apply(c, market.out());
@@ -170,7 +159,7 @@ void time_one_per_iteration(benchmark::State& state, SwarmMarket& market, Qty ex
     const std::uint64_t t0 = tsc_now();
     market.engine().apply(c, market.out());
     const std::uint64_t t1 = tsc_now();
-    const double elapsed = tsc_clock().to_ns(t1 - t0);
+    const double elapsed = process_tsc_clock().to_ns(t1 - t0);
     state.SetIterationTime(elapsed * 1e-9);
     ns.push_back(elapsed);
     for (const Event& e : market.out())
@@ -184,8 +173,8 @@ void time_one_per_iteration(benchmark::State& state, SwarmMarket& market, Qty ex
   if (market.engine().resting_orders() != resting)
     state.SkipWithError("the book changed size across iterations");
   state.SetItemsProcessed(state.iterations());
-  state.counters["p50_ns"] = percentile(ns, 0.50);
-  state.counters["p99_ns"] = percentile(ns, 0.99);
+  state.counters["p50_ns"] = sample_percentile(ns, 0.50);
+  state.counters["p99_ns"] = sample_percentile(ns, 0.99);
   state.counters["fills"] =
       static_cast<double>(fills) / static_cast<double>(std::max<std::size_t>(1, ns.size()));
   state.counters["resting"] = static_cast<double>(resting);

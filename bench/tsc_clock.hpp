@@ -1,12 +1,15 @@
 // Cheap per-operation timing: the time-stamp counter, calibrated once against steady_clock. On
 // machines with an invariant TSC (constant_tsc, nonstop_tsc) reading it is a few ns and never a
-// syscall, so it can bracket every single command.
+// syscall, so it can bracket every single command. Also the percentile of the samples it yields.
 #pragma once
 
 #include <x86intrin.h>
 
+#include <algorithm>
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
+#include <vector>
 
 namespace swarmex::bench {
 
@@ -39,5 +42,20 @@ class TscClock {
   explicit TscClock(double ns_per_cycle) : ns_per_cycle_(ns_per_cycle) {}
   double ns_per_cycle_;
 };
+
+// One calibration per process, made on first use.
+inline const TscClock& process_tsc_clock() {
+  static const TscClock clock = TscClock::calibrate();
+  return clock;
+}
+
+// The p-quantile (0..1) of per-operation samples: the element at rank floor(p * (n - 1)).
+// Reorders `v`; 0 when it is empty.
+inline double sample_percentile(std::vector<double>& v, double p) {
+  if (v.empty()) return 0;
+  const auto k = static_cast<std::size_t>(p * static_cast<double>(v.size() - 1));
+  std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(k), v.end());
+  return v[k];
+}
 
 }  // namespace swarmex::bench

@@ -17,19 +17,15 @@
 namespace {
 
 using namespace swarmex::engine;
+using swarmex::bench::process_tsc_clock;
+using swarmex::bench::sample_percentile;
 using swarmex::bench::tsc_now;
-using swarmex::bench::TscClock;
 
 constexpr std::int64_t kHourNs = 3'600'000'000'000;
 constexpr std::int64_t kStartNs = 498'710 * kHourNs;  // 2026-11-22T14:00Z
 constexpr InstrumentId kSpot = 1;
 constexpr InstrumentId kFirstSlot = 100;
 constexpr OwnerId kOwner = 7;  // owns every order (the mass cancel's target)
-
-const TscClock& tsc_clock() {
-  static const TscClock clock = TscClock::calibrate();
-  return clock;
-}
 
 InstrumentSpec rules(InstrumentId id) {
   InstrumentSpec s;
@@ -85,19 +81,12 @@ std::unique_ptr<Engine> market(std::int64_t n, InstrumentId instrument, Seq* seq
   return e;
 }
 
-double percentile(std::vector<double>& v, double p) {
-  if (v.empty()) return 0;
-  const auto k = static_cast<std::size_t>(p * static_cast<double>(v.size() - 1));
-  std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(k), v.end());
-  return v[k];
-}
-
 // Times `command` on a fresh market per iteration; checks it removed all n orders.
 template <typename Make>
 void time_removal(benchmark::State& state, InstrumentId instrument, Make command) {
   const std::int64_t n = state.range(0);
   std::vector<double> ns;
-  tsc_clock();
+  process_tsc_clock();
   EventBuffer out(static_cast<std::size_t>(2 * n + 1024));
   for (auto _ : state) {
     Seq seq = 0;
@@ -111,7 +100,7 @@ void time_removal(benchmark::State& state, InstrumentId instrument, Make command
     const std::uint64_t t0 = tsc_now();
     e->apply(c, out);
     const std::uint64_t t1 = tsc_now();
-    const double elapsed = tsc_clock().to_ns(t1 - t0);
+    const double elapsed = process_tsc_clock().to_ns(t1 - t0);
     state.SetIterationTime(elapsed * 1e-9);
     ns.push_back(elapsed);
     if (e->resting_orders() != 0) {
@@ -119,9 +108,9 @@ void time_removal(benchmark::State& state, InstrumentId instrument, Make command
       break;
     }
   }
-  const double p50 = percentile(ns, 0.50);
+  const double p50 = sample_percentile(ns, 0.50);
   state.counters["p50_ns"] = p50;
-  state.counters["p99_ns"] = percentile(ns, 0.99);
+  state.counters["p99_ns"] = sample_percentile(ns, 0.99);
   state.counters["per_order_ns"] = p50 / static_cast<double>(n);
   state.counters["events"] = static_cast<double>(out.size());
 }

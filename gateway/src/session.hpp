@@ -56,7 +56,13 @@ class Session : public std::enable_shared_from_this<Session> {
   void on_new_order(const wire::NewOrder& o, engine::RejectReason verdict);
   void on_swarm_order(const wire::NewSwarmOrder& o, engine::RejectReason verdict);  // session_swarm
   void on_block_order(const wire::NewBlockOrder& o, engine::RejectReason verdict);  // session_swarm
-  // The checks and submission every swarm order shares, whatever it was built from.
+  // What every swarm order shares, whatever it is built from: the first reason to refuse it
+  // (codec verdict, role, client order id), the command without its legs, and the shard check
+  // and submission.
+  [[nodiscard]] engine::RejectReason swarm_admission(std::uint64_t client_order_id,
+                                                     engine::RejectReason verdict) const;
+  [[nodiscard]] engine::Command swarm_command(std::uint64_t client_order_id, wire::TimeInForce tif,
+                                              std::int64_t limit_total) const;
   void submit_swarm(engine::Command& c, const std::function<void(engine::RejectReason)>& reject);
   void on_cancel(const wire::CancelOrder& c);
   void on_modify(const wire::ModifyOrder& m);

@@ -16,20 +16,11 @@ void Session::on_swarm_order(const wire::NewSwarmOrder& o, RejectReason verdict)
   auto reject = [&](RejectReason why) {
     reject_order(why, o.client_order_id(), 0, first, engine::Side::Buy, o.limit_total(), 0);
   };
-  if (verdict != RejectReason::None) return reject(verdict);
-  if (principal_->role != Role::Tenant) return reject(RejectReason::WrongRole);
-  if (o.client_order_id() == 0) return reject(RejectReason::MalformedMessage);
-  if (state_->find_client(o.client_order_id()) != nullptr)
-    return reject(RejectReason::DuplicateClientOrderId);
+  if (const RejectReason r = swarm_admission(o.client_order_id(), verdict); r != RejectReason::None)
+    return reject(r);
 
-  engine::Command c;
-  c.kind = engine::CommandKind::SwarmOrder;
-  c.swarm = engine::SwarmOrder{};
+  engine::Command c = swarm_command(o.client_order_id(), o.time_in_force(), o.limit_total());
   engine::SwarmOrder& s = c.swarm;
-  s.owner = principal_->id;
-  s.tif = static_cast<engine::TimeInForce>(o.time_in_force());
-  s.limit_total = o.limit_total();
-  s.client_order_id = o.client_order_id();
   if (o.template_name() != nullptr && o.template_name()->size() > 0) {
     const SwarmTemplate* t = nullptr;
     for (const SwarmTemplate& candidate : server.config().templates)
@@ -53,25 +44,16 @@ void Session::on_block_order(const wire::NewBlockOrder& o, RejectReason verdict)
   auto reject = [&](RejectReason why) {
     reject_order(why, o.client_order_id(), 0, 0, engine::Side::Buy, o.limit_total(), 0);
   };
-  if (verdict != RejectReason::None) return reject(verdict);
-  if (principal_->role != Role::Tenant) return reject(RejectReason::WrongRole);
-  if (o.client_order_id() == 0) return reject(RejectReason::MalformedMessage);
-  if (state_->find_client(o.client_order_id()) != nullptr)
-    return reject(RejectReason::DuplicateClientOrderId);
+  if (const RejectReason r = swarm_admission(o.client_order_id(), verdict); r != RejectReason::None)
+    return reject(r);
   const engine::Product* p =
       find_product(server.config().products, o.resource()->string_view(), o.pool()->string_view(),
                    static_cast<std::int64_t>(o.length_s()) * 1'000'000'000);
   if (p == nullptr) return reject(RejectReason::UnknownProduct);
 
-  engine::Command c;
-  c.kind = engine::CommandKind::SwarmOrder;
-  c.swarm = engine::SwarmOrder{};
+  engine::Command c = swarm_command(o.client_order_id(), o.time_in_force(), o.limit_total());
   engine::SwarmOrder& s = c.swarm;
-  s.owner = principal_->id;
-  s.tif = static_cast<engine::TimeInForce>(o.time_in_force());
   s.placement = static_cast<engine::Placement>(o.placement());
-  s.limit_total = o.limit_total();
-  s.client_order_id = o.client_order_id();
   BlockSpec b;
   b.start_ns = o.start_ns();
   b.windows = o.windows();
@@ -80,6 +62,26 @@ void Session::on_block_order(const wire::NewBlockOrder& o, RejectReason verdict)
   if (const RejectReason r = block_legs(*p, b, wall_ns(), s); r != RejectReason::None)
     return reject(r);
   submit_swarm(c, reject);
+}
+
+RejectReason Session::swarm_admission(std::uint64_t client_order_id, RejectReason verdict) const {
+  if (verdict != RejectReason::None) return verdict;
+  if (principal_->role != Role::Tenant) return RejectReason::WrongRole;
+  if (client_order_id == 0) return RejectReason::MalformedMessage;
+  if (state_->find_client(client_order_id) != nullptr) return RejectReason::DuplicateClientOrderId;
+  return RejectReason::None;
+}
+
+engine::Command Session::swarm_command(std::uint64_t client_order_id, wire::TimeInForce tif,
+                                       std::int64_t limit_total) const {
+  engine::Command c;
+  c.kind = engine::CommandKind::SwarmOrder;
+  c.swarm = engine::SwarmOrder{};
+  c.swarm.owner = principal_->id;
+  c.swarm.tif = static_cast<engine::TimeInForce>(tif);
+  c.swarm.limit_total = limit_total;
+  c.swarm.client_order_id = client_order_id;
+  return c;
 }
 
 void Session::submit_swarm(engine::Command& c,

@@ -14,30 +14,13 @@ namespace {
 using wire::ExecKind;
 using wire::Side;
 
-constexpr std::int64_t kSecond = 1'000'000'000;
-
 // 60 s windows listed 10 minutes ahead, gate closure 10 s: stable for the length of a test.
-const char* kProduct = R"(
-[[products]]
-id = 100
-resource = "cpu"
-pool = "pool-a"
-length_s = 60
-listed_ahead_s = 600
-gate_closure_s = 10
-tick = 100
-band_min = 100
-band_max = 1000000
-)";
-
-engine::Product product() {
-  engine::Product p;
-  p.rules.id = 100;
-  p.rules.symbol = "cpu.pool-a";
-  p.length_ns = 60 * kSecond;
-  p.listed_ahead_ns = 600 * kSecond;
-  p.gate_closure_ns = 10 * kSecond;
+const TestProduct& windows() {
+  static const TestProduct p = cpu_product(60, 600, 10);
   return p;
+}
+engine::Product product() {
+  return windows().product;
 }
 
 std::string iso(std::int64_t ns) {
@@ -52,11 +35,8 @@ std::string iso(std::int64_t ns) {
 class CliWindowTest : public E2eTest {
  protected:
   void SetUp() override {
-    start_server("", "sync", 2, kProduct);
-    timespec ts{};
-    clock_gettime(CLOCK_REALTIME, &ts);
-    first_ = (static_cast<std::int64_t>(ts.tv_sec) * kSecond + 2 * 60 * kSecond) /
-             product().length_ns;  // a window 1-2 minutes ahead
+    start_server("", "sync", 2, windows().toml);
+    first_ = (realtime_ns() + 2 * 60 * kSecond) / product().length_ns;  // 1-2 minutes ahead
     host_ = host("host-a1");
     for (std::int64_t i = 0; i < 2; ++i) {
       host_->order(static_cast<std::uint64_t>(i + 1), 100 + engine::slot_of(product(), first_ + i),

@@ -4,6 +4,8 @@
 #include <gtest/gtest.h>
 #include <sys/wait.h>
 
+#include <time.h>
+
 #include <cstdio>
 
 #include <chrono>
@@ -12,6 +14,7 @@
 #include <string>
 
 #include "server_process.hpp"
+#include "swarmex/engine/calendar.hpp"
 #include "swarmex/gateway/client.hpp"
 #include "temp_dir.hpp"
 
@@ -73,6 +76,14 @@ class Conn {
                   r->last_price(),
                   r->leaves_qty()};
   }
+  // The next report, which must be a reject: its reason (None, with a failure, otherwise).
+  RejectReason rejection(std::chrono::milliseconds timeout = 5s) {
+    auto r = report(timeout);
+    EXPECT_TRUE(r);
+    if (!r) return RejectReason::None;
+    EXPECT_EQ(r->kind, wire::ExecKind::Rejected);
+    return r->reject_reason;
+  }
   std::optional<ErrorMsg> error(std::chrono::milliseconds timeout = 5s) {
     const wire::Message* m = next(wire::Body::Error, timeout);
     if (m == nullptr) return std::nullopt;
@@ -105,6 +116,36 @@ class Conn {
  private:
   Client client_;
 };
+
+inline constexpr std::int64_t kSecond = 1'000'000'000;
+
+// The exchange dates delivery windows by CLOCK_REALTIME.
+inline std::int64_t realtime_ns() {
+  timespec ts{};
+  clock_gettime(CLOCK_REALTIME, &ts);
+  return static_cast<std::int64_t>(ts.tv_sec) * kSecond + ts.tv_nsec;
+}
+
+// A scheduled cpu product of pool-a on ids from 100 (pool-a's shard, with the spot instruments):
+// the [[products]] table to give swarmexd, and the calendar the tests compute windows with.
+struct TestProduct {
+  std::string toml;
+  engine::Product product;
+};
+
+inline TestProduct cpu_product(int length_s, int listed_ahead_s, int gate_closure_s) {
+  TestProduct t;
+  t.toml = "\n[[products]]\nid = 100\nresource = \"cpu\"\npool = \"pool-a\"\nlength_s = " +
+           std::to_string(length_s) + "\nlisted_ahead_s = " + std::to_string(listed_ahead_s) +
+           "\ngate_closure_s = " + std::to_string(gate_closure_s) +
+           "\ntick = 100\nband_min = 100\nband_max = 1000000\n";
+  t.product.rules.id = 100;
+  t.product.rules.symbol = "cpu.pool-a";
+  t.product.length_ns = length_s * kSecond;
+  t.product.listed_ahead_ns = listed_ahead_s * kSecond;
+  t.product.gate_closure_ns = gate_closure_s * kSecond;
+  return t;
+}
 
 // One run of the swarmex CLI: its exit code and everything it printed (stdout and stderr).
 struct CliRun {

@@ -51,13 +51,6 @@ class SwarmE2eTest : public E2eTest {
     s.time_in_force = tif;
     c.client().new_swarm_order(s);
   }
-  static RejectReason rejection(Conn& c) {
-    auto r = c.report();
-    EXPECT_TRUE(r);
-    if (!r) return RejectReason::None;
-    EXPECT_EQ(r->kind, ExecKind::Rejected);
-    return r->reject_reason;
-  }
   // host-a1 sells cpu and mem; host-b1 sells cheaper cpu only.
   void stock() {
     a1_ = host("host-a1");
@@ -125,17 +118,17 @@ TEST_F(SwarmE2eTest, TemplateExpandsOnTheServer) {
   s.client_order_id = 9;
   s.template_name = "no-such";
   t->client().new_swarm_order(s);
-  EXPECT_EQ(rejection(*t), RejectReason::UnknownTemplate);
+  EXPECT_EQ(t->rejection(), RejectReason::UnknownTemplate);
   s.client_order_id = 10;
   s.template_name = "small";
   s.pool = "pool-z";  // sells cpu but no mem
   t->client().new_swarm_order(s);
-  EXPECT_EQ(rejection(*t), RejectReason::UnknownInstrument);
+  EXPECT_EQ(t->rejection(), RejectReason::UnknownInstrument);
   s.client_order_id = 11;
   s.pool = "pool-a";
   s.template_count = 0;
   t->client().new_swarm_order(s);
-  EXPECT_EQ(rejection(*t), RejectReason::InvalidQuantity);
+  EXPECT_EQ(t->rejection(), RejectReason::InvalidQuantity);
 }
 
 TEST_F(SwarmE2eTest, UnfillableIocTradesNothing) {
@@ -195,33 +188,33 @@ TEST_F(SwarmE2eTest, RestingSwarmSurvivesACrashAndFillsWhenSupplyArrives) {
 TEST_F(SwarmE2eTest, EveryBadSwarmGetsItsReason) {
   auto h = host("host-a1");
   swarm(*h, 1, {{1, 1}}, 1000);
-  EXPECT_EQ(rejection(*h), RejectReason::WrongRole) << "hosts sell; they do not buy swarms";
+  EXPECT_EQ(h->rejection(), RejectReason::WrongRole) << "hosts sell; they do not buy swarms";
   auto t = tenant();
   swarm(*t, 0, {{1, 1}}, 1000);
-  EXPECT_EQ(rejection(*t), RejectReason::MalformedMessage) << "client order id 0";
+  EXPECT_EQ(t->rejection(), RejectReason::MalformedMessage) << "client order id 0";
   swarm(*t, 2, {{1, 1}, {20, 1}}, 1000, wire::Placement::Any);
-  EXPECT_EQ(rejection(*t), RejectReason::LegsAcrossShards);
+  EXPECT_EQ(t->rejection(), RejectReason::LegsAcrossShards);
   swarm(*t, 3, {{1, 1}, {21, 1}}, 1000, wire::Placement::SamePool);
-  EXPECT_EQ(rejection(*t), RejectReason::LegsNotSamePool);
+  EXPECT_EQ(t->rejection(), RejectReason::LegsNotSamePool);
   swarm(*t, 4, {}, 1000);
-  EXPECT_EQ(rejection(*t), RejectReason::InvalidLegs);
+  EXPECT_EQ(t->rejection(), RejectReason::InvalidLegs);
   std::vector<wire::SwarmLeg> nine;
   for (std::uint32_t i = 0; i < 9; ++i)
     nine.emplace_back(1, 1);
   swarm(*t, 5, nine, 1000);
-  EXPECT_EQ(rejection(*t), RejectReason::InvalidLegs);
+  EXPECT_EQ(t->rejection(), RejectReason::InvalidLegs);
   swarm(*t, 6, {{1, 1}, {1, 1}}, 1000);
-  EXPECT_EQ(rejection(*t), RejectReason::InvalidLegs) << "one instrument twice";
+  EXPECT_EQ(t->rejection(), RejectReason::InvalidLegs) << "one instrument twice";
   swarm(*t, 7, {{1, 1}}, 1000, static_cast<wire::Placement>(9));
-  EXPECT_EQ(rejection(*t), RejectReason::InvalidPlacement);
+  EXPECT_EQ(t->rejection(), RejectReason::InvalidPlacement);
   swarm(*t, 8, {{1, 1}}, 1000, wire::Placement::Any, wire::TimeInForce::Fok);
-  EXPECT_EQ(rejection(*t), RejectReason::InvalidTimeInForce);
+  EXPECT_EQ(t->rejection(), RejectReason::InvalidTimeInForce);
   swarm(*t, 9, {{1, 1}}, 0);
-  EXPECT_EQ(rejection(*t), RejectReason::InvalidPrice);
+  EXPECT_EQ(t->rejection(), RejectReason::InvalidPrice);
   swarm(*t, 10, {{99, 1}}, 1000);
-  EXPECT_EQ(rejection(*t), RejectReason::UnknownInstrument);
+  EXPECT_EQ(t->rejection(), RejectReason::UnknownInstrument);
   swarm(*t, 11, {{1, -4}}, 1000);
-  EXPECT_EQ(rejection(*t), RejectReason::InvalidQuantity);
+  EXPECT_EQ(t->rejection(), RejectReason::InvalidQuantity);
   gateway::SwarmSpec both;
   both.client_order_id = 12;
   both.legs = {{1, 1}};
@@ -229,11 +222,11 @@ TEST_F(SwarmE2eTest, EveryBadSwarmGetsItsReason) {
   both.pool = "pool-a";
   both.limit_total = 1000;
   t->client().new_swarm_order(both);
-  EXPECT_EQ(rejection(*t), RejectReason::InvalidLegs) << "legs or a template, not both";
+  EXPECT_EQ(t->rejection(), RejectReason::InvalidLegs) << "legs or a template, not both";
   swarm(*t, 13, {{1, 1}}, 1000, wire::Placement::Any, wire::TimeInForce::Gtc);
   ASSERT_EQ(t->report()->kind, ExecKind::Accepted);
   swarm(*t, 13, {{1, 1}}, 1000);
-  EXPECT_EQ(rejection(*t), RejectReason::DuplicateClientOrderId);
+  EXPECT_EQ(t->rejection(), RejectReason::DuplicateClientOrderId);
   // The session is still good.
   h->order(2, 1, Side::Sell, 1000, 1);
   ASSERT_EQ(h->report()->kind, ExecKind::Accepted);

@@ -2,8 +2,6 @@
 // test: ListInstruments names the windows trading now, a fill is dated by its window, gate
 // closure expires resting orders with a report, block orders buy consecutive windows all or
 // none, every bad block order gets its reason, and a restart recovers the calendar.
-#include <time.h>
-
 #include <set>
 
 #include "e2e_fixture.hpp"
@@ -15,46 +13,23 @@ namespace {
 using wire::ExecKind;
 using wire::Side;
 
-constexpr std::int64_t kSecond = 1'000'000'000;
-
-std::int64_t wall_ns() {  // the exchange dates windows by CLOCK_REALTIME
-  timespec ts{};
-  clock_gettime(CLOCK_REALTIME, &ts);
-  return static_cast<std::int64_t>(ts.tv_sec) * kSecond + ts.tv_nsec;
-}
-
-// cpu in pool-a (shard 0 with the spot instruments), 2 s windows listed 8 s ahead, gate 1 s.
-const char* kProduct = R"(
-[[products]]
-id = 100
-resource = "cpu"
-pool = "pool-a"
-length_s = 2
-listed_ahead_s = 8
-gate_closure_s = 1
-tick = 100
-band_min = 100
-band_max = 1000000
-)";
-
-engine::Product product() {
-  engine::Product p;
-  p.rules.id = 100;
-  p.rules.symbol = "cpu.pool-a";
-  p.length_ns = 2 * kSecond;
-  p.listed_ahead_ns = 8 * kSecond;
-  p.gate_closure_ns = kSecond;
+// 2 s windows listed 8 s ahead, gate closure 1 s: they roll within a test.
+const TestProduct& windows() {
+  static const TestProduct p = cpu_product(2, 8, 1);
   return p;
+}
+engine::Product product() {
+  return windows().product;
 }
 
 class WindowE2eTest : public E2eTest {
  protected:
-  void SetUp() override { start_server("", "sync", 2, kProduct); }
+  void SetUp() override { start_server("", "sync", 2, windows().toml); }
 
   // The first window that starts at least `lead_ns` from now, and its slot id.
   static std::int64_t window_after(std::int64_t lead_ns) {
     const engine::Product p = product();
-    return (wall_ns() + lead_ns) / p.length_ns + 1;
+    return (realtime_ns() + lead_ns) / p.length_ns + 1;
   }
   static std::uint32_t slot(std::int64_t window) {
     return 100 + engine::slot_of(product(), window);
@@ -72,13 +47,6 @@ class WindowE2eTest : public E2eTest {
     b.limit_total = limit;
     b.placement = wire::Placement::SameHost;
     return b;
-  }
-  static RejectReason rejection(Conn& c) {
-    auto r = c.report();
-    EXPECT_TRUE(r);
-    if (!r) return RejectReason::None;
-    EXPECT_EQ(r->kind, ExecKind::Rejected);
-    return r->reject_reason;
   }
 };
 
@@ -135,10 +103,10 @@ TEST_F(WindowE2eTest, FillIsDatedByItsWindowAndGateClosureExpiresTheRest) {
   EXPECT_EQ(expired->cancel_reason, CancelReason::GateClosed);
   EXPECT_EQ(expired->client_order_id, 1u);
   EXPECT_EQ(expired->qty, 3);
-  EXPECT_GE(wall_ns(), engine::gate_close_ns(product(), w));
+  EXPECT_GE(realtime_ns(), engine::gate_close_ns(product(), w));
   // Past gate closure the slot refuses orders.
   t->order(2, slot(w), Side::Buy, 1000, 1);
-  EXPECT_EQ(rejection(*t), RejectReason::WindowNotTrading);
+  EXPECT_EQ(t->rejection(), RejectReason::WindowNotTrading);
 }
 
 TEST_F(WindowE2eTest, BlockOrderBuysConsecutiveWindowsAllOrNone) {
@@ -193,37 +161,37 @@ TEST_F(WindowE2eTest, EveryBadBlockOrderGetsItsReason) {
   auto b = block(10, w, 2, 1, 1000);
   b.start_ns += 1;  // not a window boundary
   t->client().new_block_order(b);
-  EXPECT_EQ(rejection(*t), RejectReason::InvalidWindow);
+  EXPECT_EQ(t->rejection(), RejectReason::InvalidWindow);
   b = block(11, w, 0, 1, 1000);
   t->client().new_block_order(b);
-  EXPECT_EQ(rejection(*t), RejectReason::InvalidWindow);
+  EXPECT_EQ(t->rejection(), RejectReason::InvalidWindow);
   b = block(12, w, 9, 1, 1000);
   t->client().new_block_order(b);
-  EXPECT_EQ(rejection(*t), RejectReason::InvalidWindow);
+  EXPECT_EQ(t->rejection(), RejectReason::InvalidWindow);
   b = block(13, w, 2, 0, 1000);
   b.qtys = {1, 2, 3};
   t->client().new_block_order(b);
-  EXPECT_EQ(rejection(*t), RejectReason::InvalidLegs);
+  EXPECT_EQ(t->rejection(), RejectReason::InvalidLegs);
   b = block(14, w, 1, 1, 1000);
   b.pool = "pool-q";
   t->client().new_block_order(b);
-  EXPECT_EQ(rejection(*t), RejectReason::UnknownProduct);
+  EXPECT_EQ(t->rejection(), RejectReason::UnknownProduct);
   b = block(15, w, 1, 1, 1000);
   b.length_s = 3600;
   t->client().new_block_order(b);
-  EXPECT_EQ(rejection(*t), RejectReason::UnknownProduct);
+  EXPECT_EQ(t->rejection(), RejectReason::UnknownProduct);
   b = block(16, w + 8, 1, 1, 1000);  // 16 s ahead: not listed
   t->client().new_block_order(b);
-  EXPECT_EQ(rejection(*t), RejectReason::WindowNotTrading);
+  EXPECT_EQ(t->rejection(), RejectReason::WindowNotTrading);
   b = block(17, w - 3, 1, 1, 1000);  // in the past
   t->client().new_block_order(b);
-  EXPECT_EQ(rejection(*t), RejectReason::WindowNotTrading);
+  EXPECT_EQ(t->rejection(), RejectReason::WindowNotTrading);
   b = block(18, w, 1, -1, 1000);
   t->client().new_block_order(b);
-  EXPECT_EQ(rejection(*t), RejectReason::InvalidQuantity);
+  EXPECT_EQ(t->rejection(), RejectReason::InvalidQuantity);
   auto h = host("host-a1");
   h->client().new_block_order(block(19, w, 1, 1, 1000));
-  EXPECT_EQ(rejection(*h), RejectReason::WrongRole);
+  EXPECT_EQ(h->rejection(), RejectReason::WrongRole);
 }
 
 TEST_F(WindowE2eTest, RestartKeepsRestingWindowOrdersAndTheCalendar) {
