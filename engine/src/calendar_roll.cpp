@@ -54,6 +54,8 @@ void Engine::roll_calendar(Seq seq, EventBuffer* out) noexcept {
       const std::int64_t w = trading_window(ps.product, s, calendar_ns_);
       if (w == book.window()) continue;
       if (out != nullptr && book.window() != kNoWindow) close_window(book, seq, *out);
+      // What the closed window held is delivered now, no longer resold.
+      if (!holdings_.empty()) holdings_.clear_instrument(book.spec().id);
       if (w == kNoWindow)
         book.list_window(kNoWindow, 0, 0);  // idle until its next window is listed
       else

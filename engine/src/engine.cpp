@@ -50,6 +50,18 @@ Event echo(const Command& cmd, EventKind kind, std::uint8_t reason) noexcept {
     case CommandKind::Resume:
       e.instrument = cmd.control.instrument;
       break;
+    case CommandKind::Resell: {  // the request: first leg, the ask price, all legs' units
+      const Resell& r = cmd.resell;
+      e.order_id = r.order_id;
+      e.instrument = r.legs[0].instrument;
+      e.owner = r.owner;
+      e.host = r.host;
+      e.side = Side::Sell;
+      e.price = r.price;
+      for (std::uint8_t i = 0; i < r.leg_count && i < kMaxSwarmLegs; ++i)
+        if (r.legs[i].qty > 0 && !checked_add(e.qty, r.legs[i].qty, &e.qty)) e.qty = 0;
+      break;
+    }
     case CommandKind::SwarmOrder:  // the bundle: first leg, limit on the total, all units
       e.order_id = cmd.swarm.order_id;
       e.instrument = cmd.swarm.legs[0].instrument;
@@ -125,6 +137,8 @@ void Engine::apply(const Command& cmd, EventBuffer& out) {
       return on_swarm_order(cmd, out);
     case CommandKind::Tick:
       return on_tick(cmd, out);
+    case CommandKind::Resell:
+      return on_resell(cmd, out);
     default:
       return reject(cmd, RejectReason::InvalidCommand, out);
   }
@@ -134,7 +148,8 @@ std::uint64_t Engine::state_hash() const noexcept {
   // The calendar counts only where it matters, so engines without products hash as before.
   const std::uint64_t calendar =
       products_.empty() ? 0 : mix64(0x43414c ^ static_cast<std::uint64_t>(calendar_ns_));
-  return combine_state_hash(orders_hash_ + swarms_.hash(), halted_hash_ + calendar, last_seq_);
+  return combine_state_hash(orders_hash_ + swarms_.hash() + holdings_.hash(),
+                            halted_hash_ + calendar, last_seq_);
 }
 
 RejectReason check_qty(const InstrumentSpec& s, Qty qty) noexcept {
@@ -214,6 +229,13 @@ void Engine::on_modify(const Command& cmd, EventBuffer& out) {
   const BookSide& opp = book.side(opposite(o.side));
   if (o.post_only() && !opp.empty() && opp.crosses(opp.best(), new_level))
     return reject(cmd, RejectReason::WouldCrossPostOnly, out);
+  // A resale ask offers held capacity: more of it must still be held, less gives it back.
+  const bool resale = (o.flags & Order::kResale) != 0;
+  const HoldingKey held{m.instrument, o.owner, o.host};
+  if (resale && m.new_qty > o.qty && holdings_.free(held) < m.new_qty - o.qty)
+    return reject(cmd, RejectReason::InsufficientHolding, out);
+  if (resale && m.new_qty > o.qty) holdings_.debit(held, m.new_qty - o.qty);
+  if (resale && m.new_qty < o.qty) holdings_.credit(held, o.qty - m.new_qty);
 
   Event acc = echo(cmd, EventKind::Accepted);
   acc.side = o.side;
@@ -266,6 +288,7 @@ void Engine::on_modify(const Command& cmd, EventBuffer& out) {
     c.qty = t.leaves;
     c.leaves_qty = 0;
     out.push(c);
+    if (resale) holdings_.credit(held, t.leaves);
   }
   index_.erase(o.id);
   pool_.release(idx);

@@ -50,6 +50,9 @@ void Engine::cancel_resting(OrderBook& book, std::uint32_t idx, CancelReason why
   e.host = o.host;
   e.price = book.price_of(o.level);
   e.qty = o.qty;
+  // A resale ask that ends unfilled gives the rest back to its owner's holding.
+  if ((o.flags & Order::kResale) != 0)
+    holdings_.credit(HoldingKey{e.instrument, o.owner, o.host}, o.qty);
   remove_order(book, idx);
 }
 
@@ -113,6 +116,7 @@ bool Engine::match(OrderBook& book, Taker& t, Seq seq, EventBuffer& out) noexcep
       f.qty = q;
       f.leaves_qty = t.leaves;
       f.maker_leaves_qty = m.qty - q;
+      credit_buyer(book, t.side == Side::Buy ? t.owner : m.owner, f.host, q);
       touched = true;
       if (q == m.qty) {
         remove_order(book, o);

@@ -61,6 +61,7 @@ constexpr std::array<std::string_view, static_cast<std::size_t>(RejectReason::kC
     "window_not_trading",
     "unknown_product",
     "invalid_window",
+    "insufficient_holding",
 };
 
 constexpr std::array<std::string_view, static_cast<std::size_t>(CancelReason::kCount)> kCancel{

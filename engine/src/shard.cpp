@@ -28,6 +28,8 @@ InstrumentId routing_instrument(const Command& cmd) noexcept {
       return cmd.mass_cancel.instrument;
     case CommandKind::SwarmOrder:
       return cmd.swarm.legs[0].instrument;
+    case CommandKind::Resell:
+      return cmd.resell.legs[0].instrument;
     default:
       return cmd.control.instrument;
   }

@@ -19,6 +19,9 @@ void Engine::snapshot(EngineSnapshot& out) const {
   out.swarms.clear();
   for (std::uint32_t i = 0; i < swarms_.size(); ++i)
     out.swarms.push_back(swarms_[i]);
+  out.holdings.clear();
+  for (const auto& [key, qty] : holdings_.all())
+    out.holdings.push_back(SnapshotHolding{key, qty});
   for (const OrderBook& book : books_) {
     out.instruments.push_back(SnapshotInstrument{book.spec(), book.halted()});
     for (const Side s : {Side::Buy, Side::Sell}) {
@@ -82,6 +85,12 @@ void Engine::restore(const EngineSnapshot& snap) {
       throw std::runtime_error("snapshot swarm order " + std::to_string(r.order.order_id) +
                                " is inconsistent");
     swarms_.insert(r);
+  }
+  for (const SnapshotHolding& h : snap.holdings) {
+    if (product_of(h.key.instrument) == nullptr || h.qty < 0)
+      throw std::runtime_error("snapshot holding on instrument " +
+                               std::to_string(h.key.instrument) + " is inconsistent");
+    holdings_.credit(h.key, h.qty);
   }
   last_seq_ = snap.last_seq;
   if (state_hash() != snap.state_hash)

@@ -223,6 +223,7 @@ void Engine::execute_swarm(const SwarmOrder& s, Qty units, Seq seq, EventBuffer&
     f.qty = pick.qty;
     f.leaves_qty = units;
     f.maker_leaves_qty = m.qty - pick.qty;
+    credit_buyer(book, s.owner, m.host, pick.qty);
     if (pick.qty == m.qty) {
       remove_order(book, pick.order);
     } else {

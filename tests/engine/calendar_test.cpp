@@ -5,31 +5,11 @@
 #include <random>
 #include <set>
 
-#include "engine_fixture.hpp"
 #include "swarmex/engine/calendar.hpp"
+#include "window_fixture.hpp"
 
 namespace swarmex::engine::test {
 namespace {
-
-constexpr std::int64_t kMinute = 60'000'000'000;
-constexpr std::int64_t kHour = 60 * kMinute;
-constexpr std::int64_t kBase = 498'710 * kHour;  // 2026-11-22T14:00:00Z, a window boundary
-constexpr InstrumentId kFirstSlot = 100;
-
-Product hourly() {
-  Product p;
-  p.rules.id = kFirstSlot;
-  p.rules.symbol = "cpu.pool-a";
-  p.rules.resource = "cpu";
-  p.rules.pool = "pool-a";
-  p.rules.band_min = 1;
-  p.rules.band_max = 1000;
-  p.rules.max_qty = 1000;
-  p.length_ns = kHour;
-  p.listed_ahead_ns = 4 * kHour;
-  p.gate_closure_ns = 5 * kMinute;
-  return p;
-}
 
 // Windows trading at `now`, from the definition: start in (now + gate, now + ahead].
 std::set<std::int64_t> expected_windows(const Product& p, std::int64_t now) {
@@ -104,42 +84,6 @@ TEST(Calendar, ValidateRefusesInconsistentProducts) {
   p.length_ns = 60'000'000'000;  // a slot per minute for 300 days: far too many
   EXPECT_NE(validate(p), "");
 }
-
-class WindowTest : public EngineTest {
- protected:
-  WindowTest() { engine_.add_product(hourly()); }
-
-  std::vector<Event> at(std::int64_t time_ns, Command c) {
-    c.time_ns = time_ns;
-    return apply(c);
-  }
-  std::vector<Event> tick(std::int64_t time_ns) {
-    Command c;
-    c.kind = CommandKind::Tick;
-    return at(time_ns, c);
-  }
-  std::vector<Event> order_at(std::int64_t time_ns, OrderId id, Side side, InstrumentId instrument,
-                              Price price, Qty qty, OwnerId owner) {
-    Command c;
-    c.kind = CommandKind::NewOrder;
-    c.new_order = NewOrder{id,
-                           instrument,
-                           owner,
-                           side == Side::Sell ? 100 + owner : 0,
-                           side,
-                           OrderType::Limit,
-                           TimeInForce::Gtc,
-                           StpMode::None,
-                           false,
-                           price,
-                           qty,
-                           0,
-                           id};
-    return at(time_ns, c);
-  }
-  static InstrumentId slot(std::int64_t window) { return kFirstSlot + slot_of(hourly(), window); }
-  const std::int64_t w0_ = kBase / kHour;
-};
 
 TEST_F(WindowTest, OrdersTradeOnlyInListedWindowsBeforeGateClosure) {
   ASSERT_TRUE(accepted(tick(kBase)));

@@ -77,6 +77,48 @@ TEST(SwarmRecordTest, ImpossibleLegCountIsABadCommandEvenWithAGoodChecksum) {
   EXPECT_EQ(decode_record(b, &back, &len), DecodeStatus::BadCommand);
 }
 
+TEST(ResellRecordTest, EightLegsRoundTripWithHostAndPrice) {
+  Command c;
+  c.seq = 43;
+  c.time_ns = 8;
+  c.kind = CommandKind::Resell;
+  c.resell = Resell{};
+  c.resell.order_id = 1ull << 41;
+  c.resell.owner = 9;
+  c.resell.host = 0xABCDEF;
+  c.resell.tif = TimeInForce::Ioc;
+  c.resell.price = 4'321;
+  c.resell.client_order_id = 78;
+  c.resell.leg_count = kMaxSwarmLegs;
+  for (std::uint8_t i = 0; i < kMaxSwarmLegs; ++i)
+    c.resell.legs[i] = SwarmLeg{200u + i, 10 + i};
+  std::vector<std::uint8_t> b(kMaxRecordBytes);
+  b.resize(encode_record(c, b.data()));
+  Command back;
+  std::size_t len = 0;
+  ASSERT_EQ(decode_record(b, &back, &len), DecodeStatus::Ok);
+  EXPECT_EQ(back.kind, CommandKind::Resell);
+  EXPECT_EQ(back.resell.order_id, c.resell.order_id);
+  EXPECT_EQ(back.resell.owner, 9u);
+  EXPECT_EQ(back.resell.host, 0xABCDEFu);
+  EXPECT_EQ(back.resell.tif, TimeInForce::Ioc);
+  EXPECT_EQ(back.resell.price, 4'321);
+  EXPECT_EQ(back.resell.client_order_id, 78u);
+  ASSERT_EQ(back.resell.leg_count, kMaxSwarmLegs);
+  for (std::uint8_t i = 0; i < kMaxSwarmLegs; ++i) {
+    EXPECT_EQ(back.resell.legs[i].instrument, 200u + i);
+    EXPECT_EQ(back.resell.legs[i].qty, 10 + i);
+  }
+  // A leg count past the limit is refused, checksum or not.
+  constexpr std::size_t kLegCountAt = 24 + 1 + 8 + 4 + 4 + 1 + 8 + 8;
+  ASSERT_EQ(b[kLegCountAt], kMaxSwarmLegs);
+  b[kLegCountAt] = kMaxSwarmLegs + 1;
+  const std::uint32_t crc = crc32c(b.data() + 8, b.size() - 8);
+  for (int i = 0; i < 4; ++i)
+    b[4 + i] = static_cast<std::uint8_t>(crc >> (8 * i));
+  EXPECT_EQ(decode_record(b, &back, &len), DecodeStatus::BadCommand);
+}
+
 std::unique_ptr<Engine> test_engine() {
   auto e = std::make_unique<Engine>(EngineConfig{1u << 16});
   for (const auto& s : swarmex::testing::random_test_instruments())

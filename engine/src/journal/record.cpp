@@ -66,6 +66,9 @@ std::size_t encode_record(const Command& cmd, std::uint8_t* out) noexcept {
     case CommandKind::SwarmOrder:
       detail::put_swarm(w, cmd.swarm);
       break;
+    case CommandKind::Resell:
+      detail::put_resell(w, cmd.resell);
+      break;
     default:  // Halt, Resume, and kinds the engine will reject: the instrument field only
       w.put(cmd.control.instrument);
       break;
@@ -129,6 +132,9 @@ DecodeStatus decode_record(std::span<const std::uint8_t> bytes, Command* cmd,
       break;
     case CommandKind::SwarmOrder:
       if (!detail::get_swarm(r, c.swarm)) return DecodeStatus::BadCommand;
+      break;
+    case CommandKind::Resell:
+      if (!detail::get_resell(r, c.resell)) return DecodeStatus::BadCommand;
       break;
     default:
       c.control.instrument = r.get<std::uint32_t>();

@@ -10,8 +10,8 @@
 namespace swarmex::journal {
 namespace {
 // 2 added resting swarm orders after the orders; 3 the calendar time and scheduled products
-// after those. Older images (none of either) still load.
-constexpr std::uint32_t kSnapshotVersion = 3;
+// after those; 4 the resale holdings last. Older images (none of these) still load.
+constexpr std::uint32_t kSnapshotVersion = 4;
 
 void put_spec(detail::VecWriter& w, const engine::InstrumentSpec& s) {
   w.put_string(s.symbol);
@@ -97,6 +97,13 @@ std::vector<std::uint8_t> encode_snapshot(const engine::EngineSnapshot& snap) {
     w.put(p.listed_ahead_ns);
     w.put(p.gate_closure_ns);
   }
+  w.put(static_cast<std::uint32_t>(snap.holdings.size()));
+  for (const auto& h : snap.holdings) {
+    w.put(h.key.instrument);
+    w.put(h.key.owner);
+    w.put(h.key.host);
+    w.put(h.qty);
+  }
   w.put(crc32c(out.data(), out.size()));
   return out;
 }
@@ -159,6 +166,18 @@ std::optional<engine::EngineSnapshot> decode_snapshot(const std::vector<std::uin
       p.listed_ahead_ns = r.get<std::int64_t>();
       p.gate_closure_ns = r.get<std::int64_t>();
       snap.products.push_back(std::move(p));
+    }
+  }
+  if (version >= 4) {
+    const auto n_holdings = r.get<std::uint32_t>();
+    if (!r.ok || n_holdings > bytes.size() / 8) return std::nullopt;
+    for (std::uint32_t k = 0; k < n_holdings && r.ok; ++k) {
+      engine::SnapshotHolding h{};
+      h.key.instrument = r.get<std::uint32_t>();
+      h.key.owner = r.get<std::uint32_t>();
+      h.key.host = r.get<std::uint32_t>();
+      h.qty = r.get<std::int64_t>();
+      snap.holdings.push_back(h);
     }
   }
   if (!r.ok || r.p != r.end) return std::nullopt;

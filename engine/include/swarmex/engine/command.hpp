@@ -19,6 +19,8 @@ enum class CommandKind : std::uint8_t {
   // The sequencer's clock: lists and closes delivery windows (Accepted with owner 0). The
   // gateway sends one at every calendar change; clients cannot.
   Tick = 7,
+  // Resale of window capacity a tenant holds (the shard marketplace); see Resell.
+  Resell = 8,
   kCount
 };
 
@@ -66,6 +68,22 @@ struct InstrumentControl {  // Halt / Resume
 
 // A swarm order is routed by its first leg; a resting one is cancelled with that instrument.
 
+// Sells back capacity `owner` holds from `host` in delivery windows: one limit ask at `price` per
+// leg (a leg is one window's instrument), accepted only when every leg is held in full — one
+// outcome for the whole request. Leg i trades and rests as order order_id + i; a resting leg is
+// an ordinary ask (cancel and modify by its own id) that gives the holding back when it ends
+// unfilled. Every leg must be on the routing (first leg's) shard.
+struct Resell {
+  OrderId order_id;
+  OwnerId owner;
+  HostId host;
+  TimeInForce tif;  // Gtc or Ioc
+  std::uint8_t leg_count;
+  Price price;
+  std::uint64_t client_order_id;
+  SwarmLeg legs[kMaxSwarmLegs];
+};
+
 struct Command {
   Seq seq = 0;
   std::int64_t time_ns = 0;  // stamped by the sequencer; never read from a clock in the engine
@@ -77,6 +95,7 @@ struct Command {
     MassCancel mass_cancel;
     InstrumentControl control;
     SwarmOrder swarm;
+    Resell resell;
   };
   Command() : new_order{} {}
 };

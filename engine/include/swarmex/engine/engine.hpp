@@ -11,6 +11,7 @@
 #include "swarmex/engine/calendar.hpp"
 #include "swarmex/engine/command.hpp"
 #include "swarmex/engine/event.hpp"
+#include "swarmex/engine/holdings.hpp"
 #include "swarmex/engine/instrument.hpp"
 #include "swarmex/engine/order_book.hpp"
 #include "swarmex/engine/order_index.hpp"
@@ -84,6 +85,8 @@ class Engine {
   void orders(InstrumentId id, Side side, std::vector<OrderView>& out) const;
   // Resting swarm orders in priority order.
   [[nodiscard]] const SwarmBook& swarms() const noexcept { return swarms_; }
+  // Window capacity each owner holds from each host and has not offered for resale.
+  [[nodiscard]] const Holdings& holdings() const noexcept { return holdings_; }
 
   // Snapshots (snapshot.cpp). snapshot() copies the state; restore() rebuilds it into an engine
   // that has no instruments yet and throws std::runtime_error when the image is inconsistent
@@ -162,6 +165,15 @@ class Engine {
   void cancel_swarms_of(OwnerId owner, InstrumentId instrument, CancelReason why, Seq seq,
                         EventBuffer& out);
 
+  // Resale (resale.cpp).
+  void on_resell(const Command& cmd, EventBuffer& out);
+  RejectReason check_resell(const Resell& r) const noexcept;
+  // A fill on a window book: the buyer now holds it (spot books hold nothing).
+  void credit_buyer(const OrderBook& book, OwnerId buyer, HostId host, Qty qty) {
+    if (book.product() != OrderBook::kNoProduct)
+      holdings_.credit(HoldingKey{book.spec().id, buyer, host}, qty);
+  }
+
   RejectReason check_new_order(const NewOrder& o, const OrderBook* book) const noexcept;
   RejectReason check_price_qty(const OrderBook& book, Price price, Qty qty) const noexcept;
 
@@ -187,6 +199,7 @@ class Engine {
   std::vector<OrderBook> books_;
   std::vector<std::uint16_t> book_by_id_;
   SwarmBook swarms_;
+  Holdings holdings_;
   std::vector<SwarmPick> plan_;   // scratch: the picks of the swarm being matched
   std::vector<HostTally> tally_;  // scratch: same-host candidates, sorted by host id
   Seq last_seq_ = 0;

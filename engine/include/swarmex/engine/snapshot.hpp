@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "swarmex/engine/calendar.hpp"
+#include "swarmex/engine/holdings.hpp"
 #include "swarmex/engine/instrument.hpp"
 #include "swarmex/engine/swarm_book.hpp"
 #include "swarmex/engine/types.hpp"
@@ -30,6 +31,11 @@ struct SnapshotOrder {
   Seq priority_seq;
 };
 
+struct SnapshotHolding {
+  HoldingKey key;
+  Qty qty;  // held and not offered for resale
+};
+
 struct EngineSnapshot {
   Seq last_seq = 0;
   std::uint64_t state_hash = 0;
@@ -38,6 +44,7 @@ struct EngineSnapshot {
   std::vector<SnapshotInstrument> instruments;  // in the engine's book order, slot books too
   std::vector<SnapshotOrder> orders;            // per book, bids then asks, best level first, FIFO
   std::vector<RestingSwarm> swarms;             // resting swarm orders in priority order
+  std::vector<SnapshotHolding> holdings;        // in key order
 };
 
 }  // namespace swarmex::engine

@@ -81,6 +81,9 @@ enum class RejectReason : std::uint8_t {
   WindowNotTrading = 44,  // the slot lists no window now, or its window is past gate closure
   UnknownProduct = 45,    // gateway: no scheduled product of that resource, pool and length
   InvalidWindow = 46,     // gateway: no window starts at that time, or a block of 0 or > 8
+  // Resale: the reseller holds less of that window from that host than it offers (or the
+  // instrument is not a delivery window, where nothing is held).
+  InsufficientHolding = 47,
   kCount
 };
 
