@@ -289,7 +289,7 @@ void Client::heartbeat(std::int64_t time_ns) {
 void Client::new_order(const OrderSpec& o) {
   emit(writer().finish(wire::CreateNewOrder(writer().fbb(), o.client_order_id, o.instrument, o.side,
                                             o.type, o.time_in_force, o.price, o.qty, o.min_qty,
-                                            o.stp, o.post_only, o.expire_time_ns)));
+                                            o.stp, o.post_only, o.expire_time_ns, o.resale_host)));
 }
 
 void Client::new_swarm_order(const SwarmSpec& s) {
@@ -310,6 +310,15 @@ void Client::new_block_order(const BlockOrderSpec& o) {
   emit(writer().finish(wire::CreateNewBlockOrder(b, o.client_order_id, resource, pool, o.length_s,
                                                  o.start_ns, o.windows, o.qty, qtys, o.placement,
                                                  o.limit_total, o.time_in_force)));
+}
+
+void Client::change_reservation(const ChangeSpec& o) {
+  auto& b = writer().fbb();
+  const auto resource = b.CreateString(o.resource);
+  const auto pool = b.CreateString(o.pool);
+  emit(writer().finish(wire::CreateChangeReservation(
+      b, o.client_order_id, resource, pool, o.length_s, o.start_ns, o.windows, o.delta_qty,
+      o.unit_price, o.host, o.placement, o.time_in_force)));
 }
 
 void Client::cancel_order(std::uint32_t instrument, OrderRef ref) {

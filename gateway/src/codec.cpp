@@ -1,5 +1,7 @@
 #include "swarmex/gateway/codec.hpp"
 
+#include <limits>
+
 #include "swarmex/engine/swarm_order.hpp"
 
 namespace swarmex::gateway {
@@ -72,6 +74,22 @@ RejectReason validate(const wire::Message& m) {
         return RejectReason::InvalidWindow;
       if (o->qtys() != nullptr && o->qtys()->size() != 0 && o->qtys()->size() != o->windows())
         return RejectReason::InvalidLegs;
+      return RejectReason::None;
+    }
+    case wire::Body::ChangeReservation: {
+      const auto* o = m.body_as_ChangeReservation();
+      if (o->placement() > wire::Placement::MAX) return RejectReason::InvalidPlacement;
+      if (o->time_in_force() != wire::TimeInForce::Ioc &&
+          o->time_in_force() != wire::TimeInForce::Gtc)
+        return RejectReason::InvalidTimeInForce;
+      if (o->resource()->size() > 64 || o->pool()->size() > 64)
+        return RejectReason::MalformedMessage;
+      if (o->windows() == 0 || o->windows() > engine::kMaxSwarmLegs)
+        return RejectReason::InvalidWindow;
+      // No change, or one whose size cannot be negated.
+      if (o->delta_qty() == 0 || o->delta_qty() == std::numeric_limits<std::int64_t>::min())
+        return RejectReason::InvalidQuantity;
+      if (o->delta_qty() < 0 && o->host() == 0) return RejectReason::MalformedMessage;
       return RejectReason::None;
     }
     case wire::Body::SubscribeMarketData: {

@@ -83,11 +83,14 @@ void IoThread::handle(const OutItem& item) {
     case OutItem::Kind::HostFill: {
       PrincipalState* ps = principal(item.principal);
       if (ps == nullptr) return;
+      const bool taker_buys = item.event.side == engine::Side::Buy;
+      const Principal* seller =
+          server_.principal_by_id(taker_buys ? item.event.maker_owner : item.event.owner);
       const HostFill& f = ps->append(host_fill_for(
           item.event, item.time_ns, server_.instrument_spec(item.event.instrument),
           server_.product_of(item.event.instrument),
-          server_.principal_by_id(item.event.side == engine::Side::Buy ? item.event.owner
-                                                                       : item.event.maker_owner)));
+          server_.principal_by_id(taker_buys ? item.event.owner : item.event.maker_owner),
+          seller != nullptr && seller->role == Role::Tenant ? seller : nullptr));
       if (ps->fill_sessions.empty()) return;
       const auto frame = encode(writer_, f);
       for (Session* s : ps->fill_sessions)

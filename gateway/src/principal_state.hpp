@@ -37,10 +37,21 @@ class PrincipalState {
     by_client_[client_order_id] = ClientOrder{order_id, instrument};
     client_of_[order_id] = client_order_id;
   }
+  // A resale request's orders: the client order id names the first leg; every leg is its own
+  // ask, named by its exchange order id (order_id + i), reported under the request's id.
+  void remember(const engine::Resell& r) {
+    remember(r.client_order_id, r.order_id, r.legs[0].instrument);
+    for (std::uint8_t i = 1; i < r.leg_count; ++i) {
+      legs_[r.order_id + i] = ClientOrder{r.order_id + i, r.legs[i].instrument};
+      client_of_[r.order_id + i] = r.client_order_id;
+    }
+  }
   // One of this principal's orders, named by client order id or by exchange order id (when both
   // are given they must agree); null when it is not theirs. Sets *client when it was 0.
   [[nodiscard]] const ClientOrder* resolve(std::uint64_t* client, engine::OrderId order_id) const {
     if (*client == 0) *client = client_of(order_id);
+    if (auto leg = legs_.find(order_id); leg != legs_.end())
+      return client_of(order_id) == *client ? &leg->second : nullptr;
     const ClientOrder* co = *client != 0 ? find_client(*client) : nullptr;
     return co == nullptr || (order_id != 0 && order_id != co->order_id) ? nullptr : co;
   }
@@ -81,6 +92,7 @@ class PrincipalState {
   std::size_t replay_capacity_;
   std::unordered_map<std::uint64_t, ClientOrder> by_client_;
   std::unordered_map<engine::OrderId, std::uint64_t> client_of_;
+  std::unordered_map<engine::OrderId, ClientOrder> legs_;  // resale legs after the first
   std::deque<ExecReport> reports_;
   std::deque<HostFill> fills_;
   std::uint64_t next_report_seq_ = 1;

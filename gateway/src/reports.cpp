@@ -53,7 +53,8 @@ ExecReport report_for(const Event& e, FillParty party, std::int64_t time_ns) {
 }
 
 HostFill host_fill_for(const Event& e, std::int64_t time_ns, const engine::InstrumentSpec* spec,
-                       const engine::Product* product, const Principal* tenant) {
+                       const engine::Product* product, const Principal* tenant,
+                       const Principal* seller) {
   const bool taker_buys = e.side == engine::Side::Buy;
   HostFill f{};
   f.engine_seq = e.seq;
@@ -67,6 +68,7 @@ HostFill host_fill_for(const Event& e, std::int64_t time_ns, const engine::Instr
   f.time_ns = time_ns;
   f.spec = spec;
   f.tenant_principal = tenant;
+  f.seller_principal = seller;
   lease_of(spec, product, time_ns, &f.lease_start_ns, &f.lease_end_ns);
   return f;
 }
@@ -102,9 +104,11 @@ std::span<const std::uint8_t> encode(FrameWriter& w, const HostFill& f) {
   const auto tenant = f.tenant_principal ? b.CreateString(f.tenant_principal->name) : 0;
   const auto resource = f.spec ? b.CreateString(f.spec->resource) : 0;
   const auto pool = f.spec ? b.CreateString(f.spec->pool) : 0;
+  const auto seller = f.seller_principal ? b.CreateString(f.seller_principal->name) : 0;
   return w.finish(wire::CreateFill(b, f.stream_seq, f.engine_seq, f.instrument, f.host, f.tenant,
                                    f.buy_order_id, f.sell_order_id, f.qty, f.price, f.time_ns,
-                                   tenant, resource, pool, f.lease_start_ns, f.lease_end_ns));
+                                   tenant, resource, pool, f.lease_start_ns, f.lease_end_ns,
+                                   seller));
 }
 
 std::span<const std::uint8_t> encode_book_update(FrameWriter& w, const Event& e) {

@@ -48,6 +48,7 @@ struct HostFill {
   // Owned by the server's configuration, which outlives every report.
   const engine::InstrumentSpec* spec;
   const Principal* tenant_principal;
+  const Principal* seller_principal;  // a tenant reselling its allocation; null: the host's ask
 };
 
 // Which side of a fill event a report is for.
@@ -57,10 +58,11 @@ enum class FillParty : std::uint8_t { Taker, Maker };
 ExecReport report_for(const engine::Event& e, FillParty party, std::int64_t time_ns);
 // `spec` and `tenant` may be null (unknown to the configuration): the fill then names no lease.
 // `product` is the scheduled product `spec` is a window slot of (null for spot): the lease is
-// the window that slot traded at the fill's time.
+// the window that slot traded at the fill's time. `seller` is the selling principal when it is
+// a tenant (a resale: the host moves the allocation), else null.
 HostFill host_fill_for(const engine::Event& e, std::int64_t time_ns,
                        const engine::InstrumentSpec* spec, const engine::Product* product,
-                       const Principal* tenant);
+                       const Principal* tenant, const Principal* seller);
 
 // The lease a fill at `time_ns` on `spec` (a slot of `product`, or spot when null) gives; false
 // when unknown (no spec, or a slot with no trading window then).

@@ -53,6 +53,14 @@ void Server::on_replayed(const engine::Command& c, const engine::EventBuffer& ev
     if (PrincipalState* ps = home_of(s.owner).principal(s.owner); ps && s.client_order_id != 0)
       ps->remember(s.client_order_id, s.order_id, s.legs[0].instrument);
   }
+  if (c.kind == engine::CommandKind::Resell) {
+    const engine::Resell& r = c.resell;
+    if (r.order_id + r.leg_count >= next_order_id_.load())
+      next_order_id_.store(r.order_id + r.leg_count);
+    if (PrincipalState* ps = home_of(r.owner).principal(r.owner);
+        ps && r.client_order_id != 0 && r.leg_count >= 1 && r.leg_count <= engine::kMaxSwarmLegs)
+      ps->remember(r);
+  }
   if (!events.events().empty() && events[0].kind == engine::EventKind::Accepted &&
       (c.kind == engine::CommandKind::Halt || c.kind == engine::CommandKind::Resume))
     halted_[c.control.instrument] = c.kind == engine::CommandKind::Halt;

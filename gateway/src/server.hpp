@@ -46,6 +46,8 @@ class Server {
   [[nodiscard]] const engine::Product* product_of(engine::InstrumentId id) const;
   [[nodiscard]] bool journal_failed() const noexcept { return exchange_->journal_failed(); }
   engine::OrderId next_order_id() noexcept { return next_order_id_.fetch_add(1); }
+  // `n` consecutive ids (a resale request's legs); the first is returned.
+  engine::OrderId next_order_ids(std::uint32_t n) noexcept { return next_order_id_.fetch_add(n); }
 
   // Checks name, role and token; null when any is wrong.
   const Principal* authenticate(const std::string& name, const std::string& token, Role role);

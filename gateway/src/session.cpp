@@ -152,7 +152,8 @@ void Session::handle(const wire::Message& m, RejectReason verdict) {
   if (principal_ == nullptr) return close(RejectReason::NotLoggedOn, "log on first");
   const bool order = m.body_type() == wire::Body::NewOrder ||
                      m.body_type() == wire::Body::NewSwarmOrder ||
-                     m.body_type() == wire::Body::NewBlockOrder;  // answered by a report
+                     m.body_type() == wire::Body::NewBlockOrder ||
+                     m.body_type() == wire::Body::ChangeReservation;  // answered by a report
   if (verdict != RejectReason::None && !order) return send_error(verdict, "invalid message");
   if (m.body_type() == wire::Body::Heartbeat) return;
   if (!take_token(last_rx_ns_)) {
@@ -171,6 +172,12 @@ void Session::handle(const wire::Message& m, RejectReason verdict) {
       return reject_order(RejectReason::RateLimited, o->client_order_id(), 0, 0, engine::Side::Buy,
                           o->limit_total(), 0);
     }
+    if (m.body_type() == wire::Body::ChangeReservation) {
+      const auto* o = m.body_as_ChangeReservation();
+      return reject_order(RejectReason::RateLimited, o->client_order_id(), 0, 0,
+                          o->delta_qty() < 0 ? engine::Side::Sell : engine::Side::Buy,
+                          o->unit_price(), 0);
+    }
     return send_error(RejectReason::RateLimited, "message rate limit exceeded");
   }
   switch (m.body_type()) {
@@ -180,6 +187,8 @@ void Session::handle(const wire::Message& m, RejectReason verdict) {
       return on_swarm_order(*m.body_as_NewSwarmOrder(), verdict);
     case wire::Body::NewBlockOrder:
       return on_block_order(*m.body_as_NewBlockOrder(), verdict);
+    case wire::Body::ChangeReservation:
+      return on_change_reservation(*m.body_as_ChangeReservation(), verdict);
     case wire::Body::CancelOrder:
       return on_cancel(*m.body_as_CancelOrder());
     case wire::Body::ModifyOrder:
@@ -319,7 +328,8 @@ void Session::on_new_order(const wire::NewOrder& o, RejectReason verdict) {
     reject_order(why, o.client_order_id(), 0, o.instrument(), side, o.price(), o.qty());
   };
   if (verdict != RejectReason::None) return reject(verdict);
-  // Tenants buy and hosts sell (resale of allocations arrives with its own issue).
+  // Tenants buy and hosts sell; a tenant sells only what it holds, naming the host (resale).
+  if (o.resale_host() != 0) return on_resale(o, reject);
   if (principal_->role == Role::Operator ||
       (principal_->role == Role::Tenant && side != engine::Side::Buy) ||
       (principal_->role == Role::Host && side != engine::Side::Sell))

@@ -64,6 +64,10 @@ class Session : public std::enable_shared_from_this<Session> {
   [[nodiscard]] engine::Command swarm_command(std::uint64_t client_order_id, wire::TimeInForce tif,
                                               std::int64_t limit_total) const;
   void submit_swarm(engine::Command& c, const std::function<void(engine::RejectReason)>& reject);
+  // Resale and reservation changes (session_resale.cpp).
+  void on_resale(const wire::NewOrder& o, const std::function<void(engine::RejectReason)>& reject);
+  void on_change_reservation(const wire::ChangeReservation& o, engine::RejectReason verdict);
+  void submit_resell(engine::Command& c, const std::function<void(engine::RejectReason)>& reject);
   void on_cancel(const wire::CancelOrder& c);
   void on_modify(const wire::ModifyOrder& m);
   void on_mass_cancel(const wire::MassCancel& m);

@@ -1,6 +1,8 @@
 // The codec on its own: frames, verification, and our validation beyond the Verifier.
 #include <gtest/gtest.h>
 
+#include <limits>
+
 #include <vector>
 
 #include "swarmex/gateway/codec.hpp"
@@ -126,6 +128,27 @@ TEST(CodecTest, BlockOrdersAreCheckedBeyondTheVerifier) {
   b.AddElement<std::uint32_t>(wire::NewBlockOrder::VT_WINDOWS, 2, 1);
   const flatbuffers::Offset<wire::NewBlockOrder> bare(b.EndTable(start));
   EXPECT_EQ(decode_frame(body_of(w.finish(bare)), &m), RejectReason::MalformedMessage);
+}
+
+TEST(CodecTest, ReservationChangesAreCheckedBeyondTheVerifier) {
+  auto change = [](std::int64_t delta, std::uint32_t host, std::uint32_t windows,
+                   wire::TimeInForce tif = wire::TimeInForce::Ioc) {
+    FrameWriter w;
+    return body_of(w.finish(wire::CreateChangeReservationDirect(w.fbb(), 1, "cpu", "pool-a", 0, 0,
+                                                                windows, delta, 1000, host,
+                                                                wire::Placement::SameHost, tif)));
+  };
+  const wire::Message* m = nullptr;
+  EXPECT_EQ(decode_frame(change(2, 0, 1), &m), RejectReason::None);
+  EXPECT_EQ(decode_frame(change(-2, 7, 8), &m), RejectReason::None);
+  EXPECT_EQ(decode_frame(change(0, 0, 1), &m), RejectReason::InvalidQuantity);
+  EXPECT_EQ(decode_frame(change(std::numeric_limits<std::int64_t>::min(), 7, 1), &m),
+            RejectReason::InvalidQuantity);
+  EXPECT_EQ(decode_frame(change(-1, 0, 1), &m), RejectReason::MalformedMessage);  // whose?
+  EXPECT_EQ(decode_frame(change(1, 0, 0), &m), RejectReason::InvalidWindow);
+  EXPECT_EQ(decode_frame(change(1, 0, 9), &m), RejectReason::InvalidWindow);
+  EXPECT_EQ(decode_frame(change(1, 0, 1, wire::TimeInForce::Fok), &m),
+            RejectReason::InvalidTimeInForce);
 }
 
 TEST(CodecTest, UnknownUnionTypeAndGarbageAreRefused) {

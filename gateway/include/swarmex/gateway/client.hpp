@@ -69,6 +69,23 @@ struct OrderSpec {
   wire::StpMode stp = wire::StpMode::CancelNewest;
   bool post_only = false;
   std::int64_t expire_time_ns = 0;
+  std::uint32_t resale_host = 0;  // tenants selling: the host of the window allocation resold
+};
+
+// A reservation change: delta > 0 buys it in every window (block order), delta < 0 resells it
+// from the allocation held from `host` (one resale request).
+struct ChangeSpec {
+  std::uint64_t client_order_id = 0;
+  std::string resource;
+  std::string pool;
+  std::uint32_t length_s = 0;
+  std::int64_t start_ns = 0;
+  std::uint32_t windows = 1;
+  std::int64_t delta_qty = 0;
+  std::int64_t unit_price = 0;
+  std::uint32_t host = 0;
+  wire::Placement placement = wire::Placement::SameHost;
+  wire::TimeInForce time_in_force = wire::TimeInForce::Ioc;
 };
 
 // The fields of a NewSwarmOrder: either legs, or a template by name with a count and a pool.
@@ -186,6 +203,7 @@ class Client {
   void new_order(const OrderSpec& order);
   void new_swarm_order(const SwarmSpec& swarm);
   void new_block_order(const BlockOrderSpec& block);
+  void change_reservation(const ChangeSpec& change);
   void cancel_order(std::uint32_t instrument, OrderRef ref);
   void modify_order(std::uint32_t instrument, OrderRef ref, std::int64_t price, std::int64_t qty);
   void mass_cancel(std::uint32_t instrument = engine::kAllInstruments);

@@ -1,0 +1,92 @@
+// Session: resale of held window capacity and reservation changes. A tenant sells only what it
+// holds (the engine checks, per window and host); a change buys its delta as a block order or
+// sells it back as one resale request, so either way the request has one outcome.
+#include "server.hpp"
+#include "session.hpp"
+#include "swarmex/engine/checked_math.hpp"
+#include "swarmex/gateway/block_order.hpp"
+
+namespace swarmex::gateway {
+
+using engine::RejectReason;
+
+void Session::on_resale(const wire::NewOrder& o, const std::function<void(RejectReason)>& reject) {
+  if (principal_->role != Role::Tenant || o.side() != wire::Side::Sell)
+    return reject(RejectReason::WrongRole);
+  if (o.client_order_id() == 0) return reject(RejectReason::MalformedMessage);
+  if (state_->find_client(o.client_order_id()) != nullptr)
+    return reject(RejectReason::DuplicateClientOrderId);
+  // A resale is a plain limit ask: nothing the engine would have to ignore.
+  if (o.type() != wire::OrderType::Limit) return reject(RejectReason::InvalidOrderType);
+  if (o.time_in_force() == wire::TimeInForce::Fok) return reject(RejectReason::InvalidTimeInForce);
+  if (o.min_qty() != 0) return reject(RejectReason::InvalidMinQuantity);
+  if (o.post_only()) return reject(RejectReason::InvalidParameter);
+  engine::Command c;
+  c.kind = engine::CommandKind::Resell;
+  c.resell = engine::Resell{};
+  c.resell.owner = principal_->id;
+  c.resell.host = o.resale_host();
+  c.resell.tif = static_cast<engine::TimeInForce>(o.time_in_force());
+  c.resell.price = o.price();
+  c.resell.client_order_id = o.client_order_id();
+  c.resell.leg_count = 1;
+  c.resell.legs[0] = engine::SwarmLeg{o.instrument(), o.qty()};
+  submit_resell(c, reject);
+}
+
+void Session::on_change_reservation(const wire::ChangeReservation& o, RejectReason verdict) {
+  Server& server = thread_.server();
+  const bool sell = o.delta_qty() < 0;
+  auto reject = [&](RejectReason why) {
+    reject_order(why, o.client_order_id(), 0, 0, sell ? engine::Side::Sell : engine::Side::Buy,
+                 o.unit_price(), 0);
+  };
+  if (const RejectReason r = swarm_admission(o.client_order_id(), verdict); r != RejectReason::None)
+    return reject(r);
+  const engine::Product* p =
+      find_product(server.config().products, o.resource()->string_view(), o.pool()->string_view(),
+                   static_cast<std::int64_t>(o.length_s()) * 1'000'000'000);
+  if (p == nullptr) return reject(RejectReason::UnknownProduct);
+  const engine::Qty qty = sell ? -o.delta_qty() : o.delta_qty();  // the codec refused INT64_MIN
+  BlockSpec b;
+  b.start_ns = o.start_ns();
+  b.windows = o.windows();
+  b.qty = qty;
+  engine::SwarmOrder legs{};
+  if (const RejectReason r = block_legs(*p, b, wall_ns(), legs); r != RejectReason::None)
+    return reject(r);
+
+  if (!sell) {  // buy the delta in every window, all or none, within unit_price per unit
+    std::int64_t limit_total = 0;
+    if (!engine::checked_mul(o.unit_price(), qty, &limit_total) ||
+        !engine::checked_mul(limit_total, legs.leg_count, &limit_total))
+      return reject(RejectReason::NotionalOverflow);
+    engine::Command c = swarm_command(o.client_order_id(), o.time_in_force(), limit_total);
+    c.swarm.placement = static_cast<engine::Placement>(o.placement());
+    c.swarm.leg_count = legs.leg_count;
+    std::copy_n(legs.legs, legs.leg_count, c.swarm.legs);
+    return submit_swarm(c, reject);
+  }
+  engine::Command c;  // sell it back: one resale request over every window
+  c.kind = engine::CommandKind::Resell;
+  c.resell = engine::Resell{};
+  c.resell.owner = principal_->id;
+  c.resell.host = o.host();
+  c.resell.tif = static_cast<engine::TimeInForce>(o.time_in_force());
+  c.resell.price = o.unit_price();
+  c.resell.client_order_id = o.client_order_id();
+  c.resell.leg_count = legs.leg_count;
+  std::copy_n(legs.legs, legs.leg_count, c.resell.legs);
+  submit_resell(c, reject);
+}
+
+void Session::submit_resell(engine::Command& c, const std::function<void(RejectReason)>& reject) {
+  Server& server = thread_.server();
+  if (server.journal_failed()) return reject(RejectReason::JournalUnavailable);
+  engine::Resell& r = c.resell;
+  r.order_id = server.next_order_ids(r.leg_count);
+  state_->remember(r);
+  server.exchange().submit(c);
+}
+
+}  // namespace swarmex::gateway
