@@ -85,5 +85,31 @@ TEST_F(CliWindowTest, BadStartsSayWhy) {
   EXPECT_NE(r.out.find("reason=unknown_product"), std::string::npos) << r.out;
 }
 
+TEST_F(CliWindowTest, OrderChangeBuysMoreThenSellsBackAndResellSaysWhatIsNotHeld) {
+  const std::string start = " --start " + iso(engine::window_start_ns(product(), first_));
+  CliRun r = cli("order change --resource cpu --pool pool-a" + start +
+                 " --windows 2 --delta=+2 --unit-price 1000");
+  EXPECT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_EQ(count_of(r.out, "filled"), 2) << r.out;
+  r = cli("order change --resource cpu --pool pool-a" + start +
+          " --windows 2 --delta=-1 --unit-price 1500 --host 1 --tif gtc");
+  EXPECT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NE(r.out.find("accepted"), std::string::npos) << r.out;
+  r = cli("order change --resource cpu --pool pool-a" + start +
+          " --windows 2 --delta=-5 --unit-price 1500 --host 1");
+  EXPECT_EQ(r.exit_code, 2) << r.out;
+  EXPECT_NE(r.out.find("reason=insufficient_holding"), std::string::npos) << r.out;
+  // One unit per window is still held and not offered: resell it on its own.
+  const std::string first_slot = std::to_string(100 + engine::slot_of(product(), first_));
+  r = cli("order resell --instrument " + first_slot + " --host 1 --qty 2 --price 1400");
+  EXPECT_EQ(r.exit_code, 2) << r.out;
+  EXPECT_NE(r.out.find("reason=insufficient_holding"), std::string::npos) << r.out;
+  r = cli("order resell --instrument " + first_slot + " --host 1 --qty 1 --price 1400");
+  EXPECT_EQ(r.exit_code, 0) << r.out;
+  r = cli("order change --resource cpu --pool pool-a" + start + " --delta=two --unit-price 1");
+  EXPECT_NE(r.exit_code, 0) << r.out;
+  EXPECT_NE(r.out.find("--delta 'two'"), std::string::npos) << r.out;
+}
+
 }  // namespace
 }  // namespace swarmex::e2e

@@ -61,6 +61,18 @@ std::string describe(const Command& c, bool json) {
       case CommandKind::Tick:
         s += R"(,"command":"tick")";
         break;
+      case CommandKind::Resell: {
+        const auto& r = c.resell;
+        s += fmt::format(
+            R"(,"command":"resell","order_id":{},"owner":{},"host":{},"tif":"{}","price":{},)"
+            R"("legs":[)",
+            r.order_id, r.owner, r.host, to_string(r.tif), r.price);
+        for (std::uint8_t i = 0; i < r.leg_count && i < engine::kMaxSwarmLegs; ++i)
+          s += fmt::format(R"({}{{"instrument":{},"qty":{}}})", i ? "," : "", r.legs[i].instrument,
+                           r.legs[i].qty);
+        s += "]";
+        break;
+      }
       default:
         s += R"(,"command":"unknown")";
         break;
@@ -102,6 +114,14 @@ std::string describe(const Command& c, bool json) {
       return s + fmt::format("resume instrument={}", c.control.instrument);
     case CommandKind::Tick:
       return s + "tick (calendar: list and close delivery windows)";
+    case CommandKind::Resell: {
+      const auto& r = c.resell;
+      s += fmt::format("resell id={} owner={} host={} {} price={} legs=", r.order_id, r.owner,
+                       r.host, to_string(r.tif), r.price);
+      for (std::uint8_t i = 0; i < r.leg_count && i < engine::kMaxSwarmLegs; ++i)
+        s += fmt::format("{}{}:{}", i ? "," : "", r.legs[i].instrument, r.legs[i].qty);
+      return s;
+    }
     default:
       return s + fmt::format("unknown kind={}", kind);
   }

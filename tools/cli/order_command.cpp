@@ -41,6 +41,9 @@ struct OrderOptions {
   std::string start;  // ISO 8601 UTC (2026-11-23T14:00Z) or nanoseconds since the epoch
   std::uint32_t windows = 1;
   std::vector<std::int64_t> qtys;
+  // Resale and reservation changes.
+  std::uint32_t host = 0;
+  std::string delta;  // "+2", "-2"
 };
 
 template <typename Enum>
@@ -49,6 +52,14 @@ Enum parse_enum(const std::string& text, const std::map<std::string, Enum>& name
   const auto it = names.find(text);
   if (it == names.end()) throw CliError(fmt::format("unknown {} '{}'", what, text));
   return it->second;
+}
+
+wire::Placement parse_placement(const std::string& text) {
+  return parse_enum<wire::Placement>(text,
+                                     {{"same-host", wire::Placement::SameHost},
+                                      {"same-pool", wire::Placement::SamePool},
+                                      {"any", wire::Placement::Any}},
+                                     "placement");
 }
 
 bool is_report_for(const wire::Message& m, const gateway::OrderRef& ref) {
@@ -144,11 +155,7 @@ int run_swarm(const OrderOptions& o) {
       o.swarm_tif, {{"gtc", wire::TimeInForce::Gtc}, {"ioc", wire::TimeInForce::Ioc}},
       "time in force");
   if (o.template_name.empty()) {
-    spec.placement = parse_enum<wire::Placement>(o.placement,
-                                                 {{"same-host", wire::Placement::SameHost},
-                                                  {"same-pool", wire::Placement::SamePool},
-                                                  {"any", wire::Placement::Any}},
-                                                 "placement");
+    spec.placement = parse_placement(o.placement);
     for (const std::string& leg : o.legs) {
       const auto colon = leg.find(':');
       std::uint32_t instrument = 0;
@@ -200,16 +207,58 @@ int run_block(const OrderOptions& o) {
   if (!spec.qtys.empty() && o.windows == 1)
     spec.windows = static_cast<std::uint32_t>(o.qtys.size());
   spec.limit_total = o.limit_total;
-  spec.placement = parse_enum<wire::Placement>(o.placement,
-                                               {{"same-host", wire::Placement::SameHost},
-                                                {"same-pool", wire::Placement::SamePool},
-                                                {"any", wire::Placement::Any}},
-                                               "placement");
+  spec.placement = parse_placement(o.placement);
   spec.time_in_force = parse_enum<wire::TimeInForce>(
       o.swarm_tif, {{"gtc", wire::TimeInForce::Gtc}, {"ioc", wire::TimeInForce::Ioc}},
       "time in force");
   Session session(o.connection, wire::Role::Tenant);
   session.client().new_block_order(spec);
+  return collect(session, {.client_order_id = spec.client_order_id},
+                 spec.time_in_force == wire::TimeInForce::Gtc ? Until::Quiet : Until::Terminal, o);
+}
+
+// Resale: a tenant offers part of a window it holds from --host; reported like an order.
+int run_resell(const OrderOptions& o) {
+  gateway::OrderSpec spec;
+  spec.client_order_id = o.client_order_id != 0 ? o.client_order_id : fresh_id();
+  spec.instrument = o.instrument;
+  spec.side = wire::Side::Sell;
+  spec.time_in_force = parse_enum<wire::TimeInForce>(
+      o.tif, {{"gtc", wire::TimeInForce::Gtc}, {"ioc", wire::TimeInForce::Ioc}}, "time in force");
+  spec.price = o.price;
+  spec.qty = o.qty;
+  spec.resale_host = o.host;
+  Session session(o.connection, wire::Role::Tenant);
+  session.client().new_order(spec);
+  return collect(session, {.client_order_id = spec.client_order_id},
+                 spec.time_in_force == wire::TimeInForce::Gtc ? Until::Quiet : Until::Terminal, o);
+}
+
+// A reservation change: +N buys N more in every window (one block order), -N sells N back from
+// the allocation held from --host (one resale request). One outcome either way.
+int run_change(const OrderOptions& o) {
+  gateway::ChangeSpec spec;
+  spec.client_order_id = o.client_order_id != 0 ? o.client_order_id : fresh_id();
+  spec.resource = o.resource;
+  spec.pool = o.pool;
+  spec.length_s = o.length_s;
+  spec.start_ns = parse_start_ns(o.start);
+  spec.windows = o.windows;
+  try {
+    std::size_t used = 0;
+    spec.delta_qty = std::stoll(o.delta, &used);
+    if (used != o.delta.size()) throw std::invalid_argument(o.delta);
+  } catch (const std::exception&) {
+    throw CliError(fmt::format("--delta '{}' is not a signed quantity like +2 or -2", o.delta));
+  }
+  spec.unit_price = o.price;
+  spec.host = o.host;
+  spec.placement = parse_placement(o.placement);
+  spec.time_in_force = parse_enum<wire::TimeInForce>(
+      o.swarm_tif, {{"gtc", wire::TimeInForce::Gtc}, {"ioc", wire::TimeInForce::Ioc}},
+      "time in force");
+  Session session(o.connection, wire::Role::Tenant);
+  session.client().change_reservation(spec);
   return collect(session, {.client_order_id = spec.client_order_id},
                  spec.time_in_force == wire::TimeInForce::Gtc ? Until::Quiet : Until::Terminal, o);
 }
@@ -347,6 +396,45 @@ void add_order_command(CLI::App& app, int& exit_code) {
   add_wait_options(*block, *o);
   add_connection_options(*block, o->connection);
   block->callback([&exit_code, o] { run_guarded(exit_code, [o] { return run_block(*o); }); });
+
+  auto* resell = order->add_subcommand(
+      "resell", "offer part of a delivery window you hold from a host (the shard marketplace)");
+  resell->add_option("--instrument", o->instrument, "the window's instrument id")->required();
+  resell->add_option("--host", o->host, "the host id your allocation is on")->required();
+  resell->add_option("--price", o->price, "ask price per unit")->required();
+  resell->add_option("--qty", o->qty, "units to resell")->required();
+  resell->add_option("--tif", o->tif, "gtc or ioc")
+      ->check(CLI::IsMember({"gtc", "ioc"}))
+      ->capture_default_str();
+  resell->add_option("--client-order-id", o->client_order_id, "default: microseconds since epoch");
+  add_wait_options(*resell, *o);
+  add_connection_options(*resell, o->connection);
+  resell->callback([&exit_code, o] { run_guarded(exit_code, [o] { return run_resell(*o); }); });
+
+  auto* change = order->add_subcommand(
+      "change",
+      "change a reservation: --delta=+2 buys 2 more in every window, --delta=-2 sells 2 "
+      "back (from --host)");
+  change->add_option("--resource", o->resource, "cpu, mem, io, mig.<profile>")->required();
+  change->add_option("--pool", o->pool, "the pool of the scheduled product")->required();
+  change->add_option("--length-s", o->length_s, "window length (needed when a pool has several)");
+  change->add_option("--start", o->start, "first window changed: 2026-11-23T14:00Z or ns")
+      ->required();
+  change->add_option("--windows", o->windows, "consecutive windows (1..8)")->capture_default_str();
+  change->add_option("--delta", o->delta, "signed units per window: +2 or -2")->required();
+  change->add_option("--unit-price", o->price, "buys: the most per unit; sells: the ask price")
+      ->required();
+  change->add_option("--host", o->host, "sells: the host id the allocation is on");
+  change->add_option("--placement", o->placement, "buys: same-host, same-pool or any")
+      ->check(CLI::IsMember({"same-host", "same-pool", "any"}))
+      ->capture_default_str();
+  change->add_option("--tif", o->swarm_tif, "ioc or gtc")
+      ->check(CLI::IsMember({"ioc", "gtc"}))
+      ->capture_default_str();
+  change->add_option("--client-order-id", o->client_order_id, "default: microseconds since epoch");
+  add_wait_options(*change, *o);
+  add_connection_options(*change, o->connection);
+  change->callback([&exit_code, o] { run_guarded(exit_code, [o] { return run_change(*o); }); });
 
   auto* cancel = order->add_subcommand("cancel", "cancel one order");
   cancel->add_option("--instrument", o->instrument, "instrument id")->required();
