@@ -109,6 +109,14 @@ TEST_F(DemoE2eTest, ShortRunTradesEnactsAndLeavesNothingBehind) {
             std::string::npos);
   EXPECT_NE(out.find("ok    host holds the block as allocations dated by their windows: 3 of 3"),
             std::string::npos);
+  EXPECT_NE(out.find("ok    reservation change bought +1 VRU in two windows at once: 2 fills"),
+            std::string::npos);
+  EXPECT_NE(out.find("ok    reservation change sold a window back to another tenant: tenant-c "
+                     "bought 1 @ 1600 on host 2"),
+            std::string::npos);
+  EXPECT_NE(out.find("ok    host moved the resold VRU to its buyer's allocation: tenant-b 2 / 2 / "
+                     "0 VRU, tenant-c 1 VRU"),
+            std::string::npos);
   EXPECT_NE(out.find("ok    every process exited"), std::string::npos);
   EXPECT_NE(out.find("ok    nothing left behind"), std::string::npos);
   EXPECT_NE(out.find("swarmex-demo: all checks passed"), std::string::npos);

@@ -163,7 +163,7 @@ void Scenario::market() {
                   bad.reject.empty() ? "accepted?!" : "rejected, " + bad.reject));
   swarm_orders();
   block_order();
-  say("reservation change: not built yet (issue 6), skipped");
+  reservation_change();
   sleep_for(std::chrono::milliseconds(100));
   book_->poll();
   say(fmt::format("books now: cpu.pool-a {} | mem.pool-a {} | cpu.pool-b {} | mig {}", top(kCpuA),
@@ -274,7 +274,7 @@ void Scenario::block_order() {
     ask.instrument = p->rules.id + engine::slot_of(*p, first + i);
     ask.side = wire::Side::Sell;
     ask.price = 1500;
-    ask.qty = 1;
+    ask.qty = i < 2 ? 2 : 1;  // the first two windows have a unit for the reservation change
     seller.new_order(ask);
   }
   for (int acked = 0; acked < 3;) {
@@ -291,7 +291,8 @@ void Scenario::block_order() {
   for (std::int64_t i = 0; i < 3; ++i)  // the summary names the slots by their windows
     results_.instruments.push_back(
         {p->rules.id + engine::slot_of(*p, first + i), engine::window_symbol(*p, first + i)});
-  say(fmt::format("host-b1 offers 1 VRU @ 1,500 in each of {}, {} and {}",
+  results_.block.first_window = first;
+  say(fmt::format("host-b1 offers VRUs @ 1,500 in {} (2), {} (2) and {} (1)",
                   engine::window_symbol(*p, first), engine::window_symbol(*p, first + 1),
                   engine::window_symbol(*p, first + 2)));
 

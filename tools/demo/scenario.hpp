@@ -50,6 +50,17 @@ struct BlockResult {
   bool pending = false;  // host-b1's controller holds them, dated by their windows, not started
   std::string detail;
   std::string pending_detail;
+  std::int64_t first_window = 0;  // the block's first window (reservation changes use them)
+};
+
+struct ChangeResult {
+  bool ran = false;     // the block order ran and filled
+  bool bought = false;  // +1 VRU in the first two windows, all in one engine step
+  bool sold = false;    // -1 VRU in the third window resold to tenant-c
+  bool moved = false;   // host-b1's controller moved that VRU from tenant-b to tenant-c
+  std::string bought_detail;
+  std::string sold_detail;
+  std::string moved_detail;
 };
 
 struct Results {
@@ -64,6 +75,7 @@ struct Results {
   std::int64_t background_orders = 0;
   SwarmResult swarm;
   BlockResult block;
+  ChangeResult change;
   bool allocations_match_fills = false;
   std::string allocation_mismatch;
 };
@@ -80,8 +92,9 @@ class Scenario {
  private:
   void start();
   void market();
-  void swarm_orders();  // a template bought all-or-none, and one that cannot fill
-  void block_order();   // consecutive delivery windows bought all-or-none
+  void swarm_orders();        // a template bought all-or-none, and one that cannot fill
+  void block_order();         // consecutive delivery windows bought all-or-none
+  void reservation_change();  // +1 in two of the block's windows, -1 resold (reservation.cpp)
   void workload();
   void settle();
   void keep_alive();  // reads every session and sends heartbeats where they are due

@@ -127,6 +127,16 @@ int print_checks(const Results& r, const TeardownReport& t, const CgroupMode& mo
   } else {
     fmt::print("  skip  block order: no cpu product with delivery windows in pool-b\n");
   }
+  if (r.change.ran) {
+    failed += check(r.change.bought, "reservation change bought +1 VRU in two windows at once",
+                    r.change.bought_detail);
+    failed += check(r.change.sold, "reservation change sold a window back to another tenant",
+                    r.change.sold_detail);
+    failed += check(r.change.moved, "host moved the resold VRU to its buyer's allocation",
+                    r.change.moved_detail);
+  } else {
+    fmt::print("  skip  reservation change: the block order did not run or fill\n");
+  }
   if (r.swarm.ran) {
     failed += check(r.swarm.atomic, "swarm order filled atomically", r.swarm.detail);
     failed += check(r.swarm.unfillable_clean, "unfillable swarm order traded nothing",

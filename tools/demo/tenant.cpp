@@ -23,7 +23,9 @@ const wire::ExecutionReport* Tenant::take(const wire::Message* m, std::uint64_t 
   const auto* r = m->body_as_ExecutionReport();
   if (r == nullptr) return nullptr;
   if (r->kind() == wire::ExecKind::Filled)
-    fills_.push_back({r->instrument(), r->host(), r->last_qty(), r->last_price()});
+    fills_.push_back({r->instrument(), r->host(),
+                      r->side() == wire::Side::Sell ? -r->last_qty() : r->last_qty(),
+                      r->last_price()});
   return r->client_order_id() == client_order_id ? r : nullptr;
 }
 
@@ -113,7 +115,16 @@ SwarmOutcome Tenant::block(gateway::BlockOrderSpec spec) {
   return await_swarm(spec.client_order_id, sent);
 }
 
-SwarmOutcome Tenant::await_swarm(std::uint64_t client_order_id, Clock::time_point sent) {
+SwarmOutcome Tenant::change(gateway::ChangeSpec spec) {
+  spec.client_order_id = next_client_order_id_++;
+  const auto sent = Clock::now();
+  client_.change_reservation(spec);
+  return await_swarm(spec.client_order_id, sent,
+                     spec.delta_qty < 0 && spec.time_in_force == wire::TimeInForce::Gtc);
+}
+
+SwarmOutcome Tenant::await_swarm(std::uint64_t client_order_id, Clock::time_point sent,
+                                 bool until_accepted) {
   last_sent_ = sent;
   SwarmOutcome out;
   const auto deadline = sent + kReplyTimeout;
@@ -137,6 +148,7 @@ SwarmOutcome Tenant::await_swarm(std::uint64_t client_order_id, Clock::time_poin
       case wire::ExecKind::Accepted:
         out.accepted = true;
         out.units = r->qty();
+        if (until_accepted) return out;
         break;
       case wire::ExecKind::Filled:
         out.fills.push_back({r->instrument(), r->host(), r->last_qty(), r->last_price()});

@@ -17,7 +17,7 @@ using Clock = std::chrono::steady_clock;
 struct FillRecord {
   std::uint32_t instrument = 0;
   std::uint32_t host = 0;
-  std::int64_t qty = 0;
+  std::int64_t qty = 0;  // negative when the tenant sold (resale of what it held)
   std::int64_t price = 0;
 };
 
@@ -59,6 +59,9 @@ class Tenant {
   SwarmOutcome swarm(gateway::SwarmSpec spec);
   // An IOC block order (consecutive windows, all or none); reported like a swarm order.
   SwarmOutcome block(gateway::BlockOrderSpec spec);
+  // A reservation change: a buy is reported like a block order; a GTC sell-back returns once
+  // accepted (its fills arrive through poll()).
+  SwarmOutcome change(gateway::ChangeSpec spec);
   // Cancels a resting order; true when it was cancelled.
   bool cancel(std::uint32_t instrument, std::uint64_t order_id);
   // Reads whatever arrived without waiting (fills of resting orders), and sends a heartbeat when
@@ -72,7 +75,8 @@ class Tenant {
   OrderOutcome send(std::uint32_t instrument, std::int64_t price, std::int64_t qty,
                     wire::TimeInForce tif);
   // The reports of a swarm (or block) order sent at `sent`, until it filled or ended.
-  SwarmOutcome await_swarm(std::uint64_t client_order_id, Clock::time_point sent);
+  SwarmOutcome await_swarm(std::uint64_t client_order_id, Clock::time_point sent,
+                           bool until_accepted = false);
   // Handles one message; returns the report when it concerns `client_order_id`.
   const wire::ExecutionReport* take(const wire::Message* m, std::uint64_t client_order_id);
 
