@@ -43,6 +43,8 @@ const Product* Engine::product_of(InstrumentId id) const noexcept {
 void Engine::on_tick(const Command& cmd, EventBuffer& out) {
   out.push(echo(cmd, EventKind::Accepted));
   calendar_ns_ = std::max(calendar_ns_, cmd.time_ns);  // wall clocks step back; windows do not
+  for (auto& [key, group] : supply_)                   // leases that ended no longer limit anything
+    group.forget_before(calendar_ns_);
   if (calendar_ns_ >= next_roll_ns_) roll_calendar(cmd.seq, &out);
 }
 

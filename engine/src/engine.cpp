@@ -50,6 +50,13 @@ Event echo(const Command& cmd, EventKind kind, std::uint8_t reason) noexcept {
     case CommandKind::Resume:
       e.instrument = cmd.control.instrument;
       break;
+    case CommandKind::SetSupply:
+      e.owner = cmd.supply.owner;
+      e.host = cmd.supply.host;
+      e.instrument = cmd.supply.instrument;
+      e.side = Side::Sell;
+      e.qty = cmd.supply.capacity;
+      break;
     case CommandKind::Resell: {  // the request: first leg, the ask price, all legs' units
       const Resell& r = cmd.resell;
       e.order_id = r.order_id;
@@ -100,6 +107,12 @@ void Engine::add_instrument(const InstrumentSpec& spec) {
   if (book_by_id_.size() <= spec.id) book_by_id_.resize(spec.id + 1, kNoBook);
   book_by_id_[spec.id] = static_cast<std::uint16_t>(books_.size());
   books_.emplace_back(spec, static_cast<std::uint16_t>(books_.size()));
+  std::uint16_t resource = resource_id(spec.resource);
+  if (resource == 0xFFFF) {
+    resource = static_cast<std::uint16_t>(resource_names_.size());
+    resource_names_.push_back(spec.resource);
+  }
+  book_resource_.push_back(resource);
 }
 
 const InstrumentSpec* Engine::instrument(InstrumentId id) const noexcept {
@@ -120,6 +133,11 @@ void Engine::apply(const Command& cmd, EventBuffer& out) {
   current_command_ = cmd.kind;
   now_ns_ = cmd.time_ns;
   latest_time_ns_ = std::max(latest_time_ns_, cmd.time_ns);
+  dispatch(cmd, out);
+  if (!touched_.empty()) fit_touched(cmd.seq, out);
+}
+
+void Engine::dispatch(const Command& cmd, EventBuffer& out) {
   switch (cmd.kind) {
     case CommandKind::NewOrder:
       return on_new_order(cmd, out);
@@ -139,6 +157,8 @@ void Engine::apply(const Command& cmd, EventBuffer& out) {
       return on_tick(cmd, out);
     case CommandKind::Resell:
       return on_resell(cmd, out);
+    case CommandKind::SetSupply:
+      return on_set_supply(cmd, out);
     default:
       return reject(cmd, RejectReason::InvalidCommand, out);
   }
@@ -148,7 +168,10 @@ std::uint64_t Engine::state_hash() const noexcept {
   // The calendar counts only where it matters, so engines without products hash as before.
   const std::uint64_t calendar =
       products_.empty() ? 0 : mix64(0x43414c ^ static_cast<std::uint64_t>(calendar_ns_));
-  return combine_state_hash(orders_hash_ + swarms_.hash() + holdings_.hash(),
+  std::uint64_t supply = 0;
+  for (const auto& [key, group] : supply_)
+    supply += group.hash(key);
+  return combine_state_hash(orders_hash_ + swarms_.hash() + holdings_.hash() + supply,
                             halted_hash_ + calendar, last_seq_);
 }
 
@@ -237,6 +260,7 @@ void Engine::on_modify(const Command& cmd, EventBuffer& out) {
   if (resale && m.new_qty > o.qty) holdings_.debit(held, m.new_qty - o.qty);
   if (resale && m.new_qty < o.qty) holdings_.credit(held, o.qty - m.new_qty);
 
+  if (o.side == Side::Sell && !resale) touch(book, o.host);  // trimmed to its room after
   Event acc = echo(cmd, EventKind::Accepted);
   acc.side = o.side;
   out.push(acc);
@@ -270,7 +294,7 @@ void Engine::on_modify(const Command& cmd, EventBuffer& out) {
   }
   // Price change: leave the old level, trade as an incoming order, rest what is left.
   emit_level(book, o.side, old_level, cmd.seq, out);
-  Taker t{o.id, o.owner, o.host, o.side, o.stp(), m.new_qty, new_level};
+  Taker t{o.id, o.owner, o.host, o.side, o.stp(), m.new_qty, new_level, resale, false};
   const bool stopped = match(book, t, cmd.seq, out);
   if (t.leaves > 0 && !stopped) {
     o.qty = t.leaves;

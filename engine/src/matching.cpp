@@ -78,13 +78,13 @@ Qty Engine::executable_qty(OrderBook& book, const Taker& t, Qty needed) const no
 bool Engine::match(OrderBook& book, Taker& t, Seq seq, EventBuffer& out) noexcept {
   const Side opp_side = opposite(t.side);
   BookSide& opp = book.side(opp_side);
-  while (t.leaves > 0 && !opp.empty() && opp.crosses(opp.best(), t.limit_level)) {
+  while (t.leaves > 0 && !t.exhausted && !opp.empty() && opp.crosses(opp.best(), t.limit_level)) {
     const auto lvl = static_cast<std::uint32_t>(opp.best());
     Level& level = opp.level(lvl);
     const Price price = book.price_of(lvl);
     bool stopped = false;
     bool touched = false;
-    for (std::uint32_t o = level.head; o != kNil && t.leaves > 0;) {
+    for (std::uint32_t o = level.head; o != kNil && t.leaves > 0 && !t.exhausted;) {
       Order& m = pool_[o];
       const std::uint32_t next = m.next;
       if (t.stp != StpMode::None && m.owner == t.owner) {
@@ -99,7 +99,30 @@ bool Engine::match(OrderBook& book, Taker& t, Seq seq, EventBuffer& out) noexcep
         o = next;
         continue;
       }
-      const Qty q = std::min(t.leaves, m.qty);
+      Qty q = std::min(t.leaves, m.qty);
+      if (!supply_.empty()) {  // a host sells each unit once per instant (supply.cpp)
+        const bool taker_sells = t.side == Side::Sell;
+        const bool resale = taker_sells ? t.resale : (m.flags & Order::kResale) != 0;
+        SupplyGroup* g = resale ? nullptr : group_of(book, taker_sells ? t.host : m.host);
+        if (g != nullptr) {
+          std::int64_t from = 0, to = 0;
+          lease_of(book, &from, &to);
+          const Qty room = g->capacity - g->peak(from, to);
+          if (room <= 0 && taker_sells) {
+            t.exhausted = true;
+            break;
+          }
+          if (room <= 0) {
+            cancel_resting(book, o, CancelReason::SupplyExhausted, seq, out);
+            touched = true;
+            o = next;
+            continue;
+          }
+          q = std::min(q, room);
+          g->sell(from, to, q);
+          touch(book, taker_sells ? t.host : m.host);
+        }
+      }
       t.leaves -= q;
       Event& f = out.emplace();
       f.seq = seq;
@@ -151,6 +174,7 @@ std::uint32_t Engine::rest(OrderBook& book, const Taker& t, Price price, std::ui
   index_.insert(t.id, idx);
   orders_hash_ += hash_of(book, o);
   emit_level(book, t.side, level, seq, out);
+  if (t.side == Side::Sell && !t.resale) touch(book, t.host);  // trimmed to its room after
   return idx;
 }
 
@@ -194,7 +218,7 @@ void Engine::on_new_order(const Command& cmd, EventBuffer& out) {
     out.push(ev);
   };
 
-  Taker t{o.order_id, o.owner, o.host, o.side, o.stp, o.qty, limit_level};
+  Taker t{o.order_id, o.owner, o.host, o.side, o.stp, o.qty, limit_level, false, false};
   const Qty needed = o.tif == TimeInForce::Fok ? o.qty : o.min_qty;
   if (needed > 0 && executable_qty(*book, t, needed) < needed)
     return cancel_taker(

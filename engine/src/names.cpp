@@ -65,8 +65,9 @@ constexpr std::array<std::string_view, static_cast<std::size_t>(RejectReason::kC
 };
 
 constexpr std::array<std::string_view, static_cast<std::size_t>(CancelReason::kCount)> kCancel{
-    "requested",         "ioc_remainder", "fok_unfillable", "min_qty_not_met",  "self_trade",
-    "market_protection", "no_liquidity",  "mass_cancel",    "swarm_unfillable", "gate_closed",
+    "requested",        "ioc_remainder",     "fok_unfillable",   "min_qty_not_met",
+    "self_trade",       "market_protection", "no_liquidity",     "mass_cancel",
+    "swarm_unfillable", "gate_closed",       "supply_exhausted",
 };
 
 }  // namespace

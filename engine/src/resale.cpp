@@ -50,7 +50,8 @@ void Engine::on_resell(const Command& cmd, EventBuffer& out) {
     OrderBook& book = *book_of(leg.instrument);
     const HoldingKey held{leg.instrument, r.owner, r.host};
     holdings_.debit(held, leg.qty);
-    Taker t{r.order_id + i, r.owner, r.host, Side::Sell, kStp, leg.qty, book.level_of(r.price)};
+    Taker t{r.order_id + i,         r.owner, r.host, Side::Sell, kStp, leg.qty,
+            book.level_of(r.price), true,    false};
     const bool stopped = match(book, t, cmd.seq, out);
     if (t.leaves == 0) continue;
     if (stopped || r.tif == TimeInForce::Ioc) {

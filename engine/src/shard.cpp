@@ -30,6 +30,8 @@ InstrumentId routing_instrument(const Command& cmd) noexcept {
       return cmd.swarm.legs[0].instrument;
     case CommandKind::Resell:
       return cmd.resell.legs[0].instrument;
+    case CommandKind::SetSupply:
+      return cmd.supply.instrument;
     default:
       return cmd.control.instrument;
   }

@@ -19,6 +19,12 @@ void Engine::snapshot(EngineSnapshot& out) const {
   out.swarms.clear();
   for (std::uint32_t i = 0; i < swarms_.size(); ++i)
     out.swarms.push_back(swarms_[i]);
+  out.supply.clear();
+  for (const auto& [key, group] : supply_)
+    out.supply.push_back(SnapshotSupply{key.host,
+                                        resource_names_[key.resource],
+                                        group.capacity,
+                                        {group.changes().begin(), group.changes().end()}});
   out.holdings.clear();
   for (const auto& [key, qty] : holdings_.all())
     out.holdings.push_back(SnapshotHolding{key, qty});
@@ -85,6 +91,15 @@ void Engine::restore(const EngineSnapshot& snap) {
       throw std::runtime_error("snapshot swarm order " + std::to_string(r.order.order_id) +
                                " is inconsistent");
     swarms_.insert(r);
+  }
+  for (const SnapshotSupply& s : snap.supply) {
+    const std::uint16_t resource = resource_id(s.resource);
+    if (resource == 0xFFFF || s.host == 0 || s.capacity < 0)
+      throw std::runtime_error("snapshot supply group of host " + std::to_string(s.host) +
+                               " is inconsistent");
+    SupplyGroup& g = supply_[SupplyKey{s.host, resource}];
+    g.capacity = s.capacity;
+    g.set_changes({s.changes.begin(), s.changes.end()});
   }
   for (const SnapshotHolding& h : snap.holdings) {
     if (product_of(h.key.instrument) == nullptr || h.qty < 0)

@@ -224,6 +224,7 @@ void Engine::execute_swarm(const SwarmOrder& s, Qty units, Seq seq, EventBuffer&
     f.leaves_qty = units;
     f.maker_leaves_qty = m.qty - pick.qty;
     credit_buyer(book, s.owner, m.host, pick.qty);
+    sell_supply(book, m, pick.qty);
     if (pick.qty == m.qty) {
       remove_order(book, pick.order);
     } else {
@@ -251,7 +252,7 @@ void Engine::on_swarm_order(const Command& cmd, EventBuffer& out) {
   Event acc = swarm_event(s, EventKind::Accepted, 0, units, cmd.seq, current_command_);
   acc.leaves_qty = units;
   out.push(acc);
-  if (plan_swarm(s)) return execute_swarm(s, units, cmd.seq, out);
+  if (plan_swarm(s) && plan_fits_supply()) return execute_swarm(s, units, cmd.seq, out);
   if (s.tif == TimeInForce::Ioc) {
     out.push(swarm_event(s, EventKind::Cancelled,
                          static_cast<std::uint8_t>(CancelReason::SwarmUnfillable), units, cmd.seq,
@@ -264,7 +265,8 @@ void Engine::on_swarm_order(const Command& cmd, EventBuffer& out) {
 void Engine::reevaluate_swarms(InstrumentId instrument, Seq seq, EventBuffer& out) noexcept {
   for (std::uint32_t i = 0; i < swarms_.size();) {
     const RestingSwarm& r = swarms_[i];
-    if (!touches(r.order, instrument) || any_leg_blocked(r.order) || !plan_swarm(r.order)) {
+    if (!touches(r.order, instrument) || any_leg_blocked(r.order) || !plan_swarm(r.order) ||
+        !plan_fits_supply()) {
       ++i;
       continue;
     }

@@ -321,6 +321,10 @@ void Client::change_reservation(const ChangeSpec& o) {
       o.unit_price, o.host, o.placement, o.time_in_force)));
 }
 
+void Client::declare_supply(std::uint32_t instrument, std::int64_t capacity) {
+  emit(writer().finish(wire::CreateDeclareSupply(writer().fbb(), instrument, capacity)));
+}
+
 void Client::cancel_order(std::uint32_t instrument, OrderRef ref) {
   emit(writer().finish(
       wire::CreateCancelOrder(writer().fbb(), ref.client_order_id, ref.order_id, instrument)));

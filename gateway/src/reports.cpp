@@ -33,6 +33,8 @@ ExecReport report_for(const Event& e, FillParty party, std::int64_t time_ns) {
       break;
     case EventKind::Modified:
       r.kind = wire::ExecKind::Modified;
+      // supply_exhausted when the engine trimmed a host's ask to its supply group's room.
+      r.cancel_reason = static_cast<engine::CancelReason>(e.reason);
       break;
     case EventKind::Fill:
       r.kind = wire::ExecKind::Filled;

@@ -201,6 +201,8 @@ void Session::handle(const wire::Message& m, RejectReason verdict) {
       return on_subscribe_fills(*m.body_as_SubscribeFills());
     case wire::Body::EnactmentReport:
       return on_enactment(*m.body_as_EnactmentReport());
+    case wire::Body::DeclareSupply:
+      return on_declare_supply(*m.body_as_DeclareSupply());
     case wire::Body::Admin:
       return on_admin(*m.body_as_Admin());
     default:
@@ -418,6 +420,23 @@ void Session::on_subscribe_fills(const wire::SubscribeFills& s) {
                "fills after " + std::to_string(s.from_seq()) + " are no longer all held");
   auto& subs = state_->fill_sessions;
   if (std::find(subs.begin(), subs.end(), this) == subs.end()) subs.push_back(this);
+}
+
+void Session::on_declare_supply(const wire::DeclareSupply& d) {
+  Server& server = thread_.server();
+  if (principal_->role != Role::Host)
+    return send_error(RejectReason::WrongRole, "only hosts declare supply");
+  if (!server.has_instrument(d.instrument()))
+    return reject_order(RejectReason::UnknownInstrument, 0, 0, d.instrument(), engine::Side::Sell,
+                        0, d.capacity());
+  if (server.journal_failed())
+    return reject_order(RejectReason::JournalUnavailable, 0, 0, d.instrument(), engine::Side::Sell,
+                        0, d.capacity());
+  engine::Command cmd;
+  cmd.kind = engine::CommandKind::SetSupply;
+  cmd.supply =
+      engine::SupplyCapacity{principal_->id, principal_->host_id, d.instrument(), d.capacity()};
+  server.exchange().submit(cmd);
 }
 
 void Session::on_enactment(const wire::EnactmentReport& r) {

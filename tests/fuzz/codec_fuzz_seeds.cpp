@@ -39,6 +39,7 @@ int main(int argc, char** argv) {
                                                   wire::Placement::Any, 9000)));
     keep(w.finish(wire::CreateChangeReservationDirect(w.fbb(), 4, "cpu", "pool-a", 3600,
                                                       1'795'356'000'000'000'000, 2, -1, 1200, 1)));
+    keep(w.finish(wire::CreateDeclareSupply(w.fbb(), 1, 20)));
     keep(w.finish(wire::CreateInterruptionNotice(w.fbb(), 1, 1, 1, 2, 9, 1, 2, 0, 3)));
   }
   {

@@ -61,6 +61,11 @@ std::string describe(const Command& c, bool json) {
       case CommandKind::Tick:
         s += R"(,"command":"tick")";
         break;
+      case CommandKind::SetSupply:
+        s += fmt::format(R"(,"command":"set_supply","owner":{},"host":{},"instrument":{},)"
+                         R"("capacity":{})",
+                         c.supply.owner, c.supply.host, c.supply.instrument, c.supply.capacity);
+        break;
       case CommandKind::Resell: {
         const auto& r = c.resell;
         s += fmt::format(
@@ -114,6 +119,9 @@ std::string describe(const Command& c, bool json) {
       return s + fmt::format("resume instrument={}", c.control.instrument);
     case CommandKind::Tick:
       return s + "tick (calendar: list and close delivery windows)";
+    case CommandKind::SetSupply:
+      return s + fmt::format("set_supply owner={} host={} instrument={} capacity={}",
+                             c.supply.owner, c.supply.host, c.supply.instrument, c.supply.capacity);
     case CommandKind::Resell: {
       const auto& r = c.resell;
       s += fmt::format("resell id={} owner={} host={} {} price={} legs=", r.order_id, r.owner,

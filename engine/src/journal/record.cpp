@@ -69,6 +69,12 @@ std::size_t encode_record(const Command& cmd, std::uint8_t* out) noexcept {
     case CommandKind::Resell:
       detail::put_resell(w, cmd.resell);
       break;
+    case CommandKind::SetSupply:
+      w.put(cmd.supply.owner);
+      w.put(cmd.supply.host);
+      w.put(cmd.supply.instrument);
+      w.put(cmd.supply.capacity);
+      break;
     default:  // Halt, Resume, and kinds the engine will reject: the instrument field only
       w.put(cmd.control.instrument);
       break;
@@ -135,6 +141,12 @@ DecodeStatus decode_record(std::span<const std::uint8_t> bytes, Command* cmd,
       break;
     case CommandKind::Resell:
       if (!detail::get_resell(r, c.resell)) return DecodeStatus::BadCommand;
+      break;
+    case CommandKind::SetSupply:
+      c.supply.owner = r.get<std::uint32_t>();
+      c.supply.host = r.get<std::uint32_t>();
+      c.supply.instrument = r.get<std::uint32_t>();
+      c.supply.capacity = r.get<std::int64_t>();
       break;
     default:
       c.control.instrument = r.get<std::uint32_t>();

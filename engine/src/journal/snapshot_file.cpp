@@ -10,8 +10,9 @@
 namespace swarmex::journal {
 namespace {
 // 2 added resting swarm orders after the orders; 3 the calendar time and scheduled products
-// after those; 4 the resale holdings last. Older images (none of these) still load.
-constexpr std::uint32_t kSnapshotVersion = 4;
+// after those; 4 the resale holdings last; 5 the supply groups after them. Older images (none of
+// these) still load.
+constexpr std::uint32_t kSnapshotVersion = 5;
 
 void put_spec(detail::VecWriter& w, const engine::InstrumentSpec& s) {
   w.put_string(s.symbol);
@@ -104,6 +105,17 @@ std::vector<std::uint8_t> encode_snapshot(const engine::EngineSnapshot& snap) {
     w.put(h.key.host);
     w.put(h.qty);
   }
+  w.put(static_cast<std::uint32_t>(snap.supply.size()));
+  for (const auto& s : snap.supply) {
+    w.put(s.host);
+    w.put_string(s.resource);
+    w.put(s.capacity);
+    w.put(static_cast<std::uint32_t>(s.changes.size()));
+    for (const auto& [at, d] : s.changes) {
+      w.put(at);
+      w.put(d);
+    }
+  }
   w.put(crc32c(out.data(), out.size()));
   return out;
 }
@@ -178,6 +190,23 @@ std::optional<engine::EngineSnapshot> decode_snapshot(const std::vector<std::uin
       h.key.host = r.get<std::uint32_t>();
       h.qty = r.get<std::int64_t>();
       snap.holdings.push_back(h);
+    }
+  }
+  if (version >= 5) {
+    const auto n_groups = r.get<std::uint32_t>();
+    if (!r.ok || n_groups > bytes.size() / 8) return std::nullopt;
+    for (std::uint32_t k = 0; k < n_groups && r.ok; ++k) {
+      engine::SnapshotSupply s;
+      s.host = r.get<std::uint32_t>();
+      s.resource = r.get_string();
+      s.capacity = r.get<std::int64_t>();
+      const auto n_changes = r.get<std::uint32_t>();
+      if (!r.ok || n_changes > bytes.size() / 16) return std::nullopt;
+      for (std::uint32_t j = 0; j < n_changes && r.ok; ++j) {
+        const auto at = r.get<std::int64_t>();
+        s.changes.emplace_back(at, r.get<std::int64_t>());
+      }
+      snap.supply.push_back(std::move(s));
     }
   }
   if (!r.ok || r.p != r.end) return std::nullopt;

@@ -21,6 +21,8 @@ enum class CommandKind : std::uint8_t {
   Tick = 7,
   // Resale of window capacity a tenant holds (the shard marketplace); see Resell.
   Resell = 8,
+  // A host's capacity of one resource: its supply group (see SupplyCapacity).
+  SetSupply = 9,
   kCount
 };
 
@@ -73,6 +75,17 @@ struct InstrumentControl {  // Halt / Resume
 // outcome for the whole request. Leg i trades and rests as order order_id + i; a resting leg is
 // an ordinary ask (cancel and modify by its own id) that gives the holding back when it ends
 // unfilled. Every leg must be on the routing (first leg's) shard.
+// Sets the capacity of host `host`'s supply group for the resource of `instrument` (any
+// instrument of that resource on this shard). Its asks on every instrument of the resource then
+// sell only what the group still has over each fill's lease; 0 sells nothing more. Sales already
+// made stay. `owner` is the host's principal, who gets the Accepted / Rejected.
+struct SupplyCapacity {
+  OwnerId owner;
+  HostId host;
+  InstrumentId instrument;
+  Qty capacity;
+};
+
 struct Resell {
   OrderId order_id;
   OwnerId owner;
@@ -96,6 +109,7 @@ struct Command {
     InstrumentControl control;
     SwarmOrder swarm;
     Resell resell;
+    SupplyCapacity supply;
   };
   Command() : new_order{} {}
 };

@@ -5,7 +5,10 @@
 
 #include <cstdint>
 #include <limits>
+#include <map>
 #include <optional>
+#include <string>
+#include <string_view>
 #include <vector>
 
 #include "swarmex/engine/calendar.hpp"
@@ -17,6 +20,7 @@
 #include "swarmex/engine/order_index.hpp"
 #include "swarmex/engine/order_pool.hpp"
 #include "swarmex/engine/snapshot.hpp"
+#include "swarmex/engine/supply_group.hpp"
 #include "swarmex/engine/swarm_book.hpp"
 
 namespace swarmex::engine {
@@ -85,6 +89,10 @@ class Engine {
   void orders(InstrumentId id, Side side, std::vector<OrderView>& out) const;
   // Resting swarm orders in priority order.
   [[nodiscard]] const SwarmBook& swarms() const noexcept { return swarms_; }
+  // Hosts' supply groups (capacity and what is sold over time), by host and resource.
+  [[nodiscard]] const std::map<SupplyKey, SupplyGroup>& supply() const noexcept { return supply_; }
+  // The engine's id for a resource name (interned as instruments are added); 0xFFFF if unknown.
+  [[nodiscard]] std::uint16_t resource_id(std::string_view resource) const noexcept;
   // Window capacity each owner holds from each host and has not offered for resale.
   [[nodiscard]] const Holdings& holdings() const noexcept { return holdings_; }
 
@@ -107,6 +115,8 @@ class Engine {
     StpMode stp;
     Qty leaves;
     std::int64_t limit_level;  // best-to-worst bound of levels it may trade at
+    bool resale;               // a resale ask: sells held capacity, not its host's supply
+    bool exhausted;            // a host ask whose supply group ran out: matching stops
   };
 
   OrderBook* book_of(InstrumentId id) noexcept {
@@ -165,6 +175,21 @@ class Engine {
   void cancel_swarms_of(OwnerId owner, InstrumentId instrument, CancelReason why, Seq seq,
                         EventBuffer& out);
 
+  // Supply groups (supply.cpp).
+  void dispatch(const Command& cmd, EventBuffer& out);
+  void on_set_supply(const Command& cmd, EventBuffer& out);
+  SupplyGroup* group_of(const OrderBook& book, HostId host) noexcept;
+  // The lease a fill on `book` now gives: spot from now for its lease length; a slot its window.
+  void lease_of(const OrderBook& book, std::int64_t* from_ns, std::int64_t* to_ns) const noexcept;
+  // Marks `host`'s group for `book`'s resource (if it has one) as changed by this command.
+  void touch(const OrderBook& book, HostId host);
+  // Trims every touched group's asks to the room left over their leases, in this same step.
+  void fit_touched(Seq seq, EventBuffer& out);
+  void fit_group(const SupplyKey& key, Seq seq, EventBuffer& out);
+  // Would every pick of plan_ fit its host's group? Checked by trial sales taken back after.
+  bool plan_fits_supply();
+  void sell_supply(const OrderBook& book, const Order& ask, Qty qty);
+
   // Resale (resale.cpp).
   void on_resell(const Command& cmd, EventBuffer& out);
   RejectReason check_resell(const Resell& r) const noexcept;
@@ -200,8 +225,12 @@ class Engine {
   std::vector<std::uint16_t> book_by_id_;
   SwarmBook swarms_;
   Holdings holdings_;
-  std::vector<SwarmPick> plan_;   // scratch: the picks of the swarm being matched
-  std::vector<HostTally> tally_;  // scratch: same-host candidates, sorted by host id
+  std::map<SupplyKey, SupplyGroup> supply_;
+  std::vector<std::string> resource_names_;   // interned resource names, by id
+  std::vector<std::uint16_t> book_resource_;  // by book index
+  std::vector<SupplyKey> touched_;            // scratch: groups changed by the current command
+  std::vector<SwarmPick> plan_;               // scratch: the picks of the swarm being matched
+  std::vector<HostTally> tally_;              // scratch: same-host candidates, sorted by host id
   Seq last_seq_ = 0;
   CommandKind current_command_ = CommandKind::NewOrder;  // stamped on every event it causes
   std::int64_t now_ns_ = 0;  // the current command's time: which windows trade

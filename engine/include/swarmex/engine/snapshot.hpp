@@ -36,6 +36,13 @@ struct SnapshotHolding {
   Qty qty;  // held and not offered for resale
 };
 
+struct SnapshotSupply {
+  HostId host;
+  std::string resource;
+  Qty capacity;
+  std::vector<std::pair<std::int64_t, Qty>> changes;  // SupplyGroup::changes(), by time
+};
+
 struct EngineSnapshot {
   Seq last_seq = 0;
   std::uint64_t state_hash = 0;
@@ -45,6 +52,7 @@ struct EngineSnapshot {
   std::vector<SnapshotOrder> orders;            // per book, bids then asks, best level first, FIFO
   std::vector<RestingSwarm> swarms;             // resting swarm orders in priority order
   std::vector<SnapshotHolding> holdings;        // in key order
+  std::vector<SnapshotSupply> supply;           // supply groups in key order
 };
 
 }  // namespace swarmex::engine

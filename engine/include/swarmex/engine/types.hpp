@@ -99,6 +99,9 @@ enum class CancelReason : std::uint8_t {
   MassCancel = 7,
   SwarmUnfillable = 8,  // an IOC swarm order whose legs could not all fill within its limit
   GateClosed = 9,       // its delivery window reached gate closure: the order expired
+  // A host's ask its supply group has no room left for over the ask's lease (sold elsewhere);
+  // also the reason on a Modified event that trims such an ask to what still fits.
+  SupplyExhausted = 10,
   kCount
 };
 

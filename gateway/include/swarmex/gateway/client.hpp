@@ -204,6 +204,8 @@ class Client {
   void new_swarm_order(const SwarmSpec& swarm);
   void new_block_order(const BlockOrderSpec& block);
   void change_reservation(const ChangeSpec& change);
+  // Hosts: this host's capacity of the resource of `instrument` (its supply group).
+  void declare_supply(std::uint32_t instrument, std::int64_t capacity);
   void cancel_order(std::uint32_t instrument, OrderRef ref);
   void modify_order(std::uint32_t instrument, OrderRef ref, std::int64_t price, std::int64_t qty);
   void mass_cancel(std::uint32_t instrument = engine::kAllInstruments);
