@@ -46,6 +46,9 @@ struct Options {
   std::size_t baseline_commands = 100'000;
   bool bare = false;
   int runs = 1;
+  // > 0: every selling host first declares a supply group of this capacity (never binding at
+  // the default), so the run shows what the group checks add to plain matching.
+  std::int64_t supply = 0;
 };
 
 struct Replay {  // one untimed-per-command pass of one book
@@ -179,9 +182,35 @@ bool check_reference(const Flow& flow, std::size_t limit, const Replay& engine_f
   return true;
 }
 
+// The flow with a SetSupply for every host that sells in it first, sequence numbers shifted.
+void add_supply_groups(Flow& flow, std::int64_t capacity) {
+  std::vector<swarmex::engine::HostId> hosts;
+  for (const Command& c : flow.commands)
+    if (c.kind == swarmex::engine::CommandKind::NewOrder && c.new_order.host != 0)
+      hosts.push_back(c.new_order.host);
+  std::sort(hosts.begin(), hosts.end());
+  hosts.erase(std::unique(hosts.begin(), hosts.end()), hosts.end());
+  std::vector<Command> commands;
+  commands.reserve(hosts.size() + flow.commands.size());
+  for (const auto host : hosts) {
+    Command c;
+    c.kind = swarmex::engine::CommandKind::SetSupply;
+    c.seq = commands.size() + 1;
+    c.supply = swarmex::engine::SupplyCapacity{host, host, flow.instruments.front(), capacity};
+    commands.push_back(c);
+  }
+  for (Command c : flow.commands) {
+    c.seq += hosts.size();
+    commands.push_back(c);
+  }
+  flow.commands = std::move(commands);
+  std::printf("supply groups: %zu hosts, capacity %" PRId64 " each\n", hosts.size(), capacity);
+}
+
 int run(const Options& opt) {
   const auto t_load = std::chrono::steady_clock::now();
-  const Flow flow = swarmex::bench::load_flow(opt.flow_path);
+  Flow flow = swarmex::bench::load_flow(opt.flow_path);
+  if (opt.supply > 0) add_supply_groups(flow, opt.supply);
   const double load_s = seconds_since(t_load);
   if (flow.commands.empty()) {
     std::fprintf(stderr, "%s: no commands\n", opt.flow_path.c_str());
@@ -265,6 +294,10 @@ int main(int argc, char** argv) {
                  "commands replayed through the reference book (0: all; it is slow on deep books)")
       ->capture_default_str();
   app.add_flag("--bare", opt.bare, "also replay through the bare flat-array book (the floor)");
+  app.add_option("--supply", opt.supply,
+                 "every selling host declares a supply group of this capacity first (the cost "
+                 "of the group checks); not with --baseline")
+      ->excludes("--baseline");
   app.add_option("--runs", opt.runs, "repetitions; medians are reported")
       ->check(CLI::Range(1, 1000));
   CLI11_PARSE(app, argc, argv);

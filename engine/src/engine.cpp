@@ -260,7 +260,6 @@ void Engine::on_modify(const Command& cmd, EventBuffer& out) {
   if (resale && m.new_qty > o.qty) holdings_.debit(held, m.new_qty - o.qty);
   if (resale && m.new_qty < o.qty) holdings_.credit(held, o.qty - m.new_qty);
 
-  if (o.side == Side::Sell && !resale) touch(book, o.host);  // trimmed to its room after
   Event acc = echo(cmd, EventKind::Accepted);
   acc.side = o.side;
   out.push(acc);
@@ -269,15 +268,21 @@ void Engine::on_modify(const Command& cmd, EventBuffer& out) {
   mod.host = o.host;
   mod.leaves_qty = m.new_qty;
   out.push(mod);
+  // A host ask's place among its supply group's asks follows its quantity (in again below).
+  const bool grouped = !supply_.empty() && o.side == Side::Sell && !resale;
+  if (grouped) unindex_ask(book, o);
 
   const std::uint32_t old_level = o.level;
   if (new_level == old_level && m.new_qty <= o.qty) {  // keeps time priority
-    if (m.new_qty == o.qty) return;
-    orders_hash_ -= hash_of(book, o);
-    own.level(old_level).total -= o.qty - m.new_qty;
-    o.qty = m.new_qty;
-    orders_hash_ += hash_of(book, o);
-    return emit_level(book, o.side, old_level, cmd.seq, out);
+    if (m.new_qty != o.qty) {
+      orders_hash_ -= hash_of(book, o);
+      own.level(old_level).total -= o.qty - m.new_qty;
+      o.qty = m.new_qty;
+      orders_hash_ += hash_of(book, o);
+      emit_level(book, o.side, old_level, cmd.seq, out);
+    }
+    if (grouped) index_ask(book, o);
+    return;
   }
   orders_hash_ -= hash_of(book, o);
   own.unlink(pool_, idx);
@@ -288,6 +293,7 @@ void Engine::on_modify(const Command& cmd, EventBuffer& out) {
     o.priority_seq = cmd.seq;
     own.link_tail(pool_, idx, new_level);
     orders_hash_ += hash_of(book, o);
+    if (grouped) index_ask(book, o);
     emit_level(book, o.side, new_level, cmd.seq, out);
     if (more_supply) reevaluate_swarms(m.instrument, cmd.seq, out);
     return;
@@ -301,6 +307,7 @@ void Engine::on_modify(const Command& cmd, EventBuffer& out) {
     o.priority_seq = cmd.seq;
     own.link_tail(pool_, idx, new_level);
     orders_hash_ += hash_of(book, o);
+    if (grouped) index_ask(book, o);
     emit_level(book, o.side, new_level, cmd.seq, out);
     if (more_supply) reevaluate_swarms(m.instrument, cmd.seq, out);
     return;

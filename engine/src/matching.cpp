@@ -29,6 +29,7 @@ void Engine::emit_level(const OrderBook& book, Side side, std::uint32_t level, S
 
 void Engine::remove_order(OrderBook& book, std::uint32_t idx) noexcept {
   Order& o = pool_[idx];
+  if (!supply_.empty()) unindex_ask(book, o);
   orders_hash_ -= hash_of(book, o);
   book.side(o.side).unlink(pool_, idx);
   index_.erase(o.id);
@@ -103,7 +104,7 @@ bool Engine::match(OrderBook& book, Taker& t, Seq seq, EventBuffer& out) noexcep
       if (!supply_.empty()) {  // a host sells each unit once per instant (supply.cpp)
         const bool taker_sells = t.side == Side::Sell;
         const bool resale = taker_sells ? t.resale : (m.flags & Order::kResale) != 0;
-        SupplyGroup* g = resale ? nullptr : group_of(book, taker_sells ? t.host : m.host);
+        SupplyGroup* g = resale ? nullptr : live_group_of(book, taker_sells ? t.host : m.host);
         if (g != nullptr) {
           std::int64_t from = 0, to = 0;
           lease_of(book, &from, &to);
@@ -120,7 +121,7 @@ bool Engine::match(OrderBook& book, Taker& t, Seq seq, EventBuffer& out) noexcep
           }
           q = std::min(q, room);
           g->sell(from, to, q);
-          touch(book, taker_sells ? t.host : m.host);
+          touch(g);
         }
       }
       t.leaves -= q;
@@ -174,7 +175,8 @@ std::uint32_t Engine::rest(OrderBook& book, const Taker& t, Price price, std::ui
   index_.insert(t.id, idx);
   orders_hash_ += hash_of(book, o);
   emit_level(book, t.side, level, seq, out);
-  if (t.side == Side::Sell && !t.resale) touch(book, t.host);  // trimmed to its room after
+  if (!supply_.empty() && t.side == Side::Sell && !t.resale)
+    index_ask(book, o);  // and trimmed to its room after the command when it may not fit
   return idx;
 }
 

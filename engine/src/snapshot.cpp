@@ -98,8 +98,10 @@ void Engine::restore(const EngineSnapshot& snap) {
       throw std::runtime_error("snapshot supply group of host " + std::to_string(s.host) +
                                " is inconsistent");
     SupplyGroup& g = supply_[SupplyKey{s.host, resource}];
+    group_index_[static_cast<std::uint64_t>(s.host) << 16 | resource] = &g;
     g.capacity = s.capacity;
     g.set_changes({s.changes.begin(), s.changes.end()});
+    index_group_asks(SupplyKey{s.host, resource});
   }
   for (const SnapshotHolding& h : snap.holdings) {
     if (product_of(h.key.instrument) == nullptr || h.qty < 0)

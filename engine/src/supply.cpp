@@ -17,8 +17,15 @@ std::uint16_t Engine::resource_id(std::string_view resource) const noexcept {
 
 SupplyGroup* Engine::group_of(const OrderBook& book, HostId host) noexcept {
   if (supply_.empty() || host == 0) return nullptr;
-  auto it = supply_.find(SupplyKey{host, book_resource_[book.index()]});
-  return it == supply_.end() ? nullptr : &it->second;
+  auto it =
+      group_index_.find(static_cast<std::uint64_t>(host) << 16 | book_resource_[book.index()]);
+  return it == group_index_.end() ? nullptr : it->second;
+}
+
+SupplyGroup* Engine::live_group_of(const OrderBook& book, HostId host) {
+  SupplyGroup* g = group_of(book, host);
+  if (g != nullptr) g->forget_before(now_ns_);
+  return g;
 }
 
 void Engine::lease_of(const OrderBook& book, std::int64_t* from_ns,
@@ -33,72 +40,99 @@ void Engine::lease_of(const OrderBook& book, std::int64_t* from_ns,
 }
 
 void Engine::touch(const OrderBook& book, HostId host) {
-  if (group_of(book, host) == nullptr) return;
-  const SupplyKey key{host, book_resource_[book.index()]};
-  if (std::find(touched_.begin(), touched_.end(), key) == touched_.end()) touched_.push_back(key);
+  touch(group_of(book, host));
+}
+
+void Engine::touch(SupplyGroup* g) {
+  if (g != nullptr && std::find(touched_.begin(), touched_.end(), g) == touched_.end())
+    touched_.push_back(g);
 }
 
 void Engine::sell_supply(const OrderBook& book, const Order& ask, Qty qty) {
   if ((ask.flags & Order::kResale) != 0) return;
-  if (SupplyGroup* g = group_of(book, ask.host)) {
+  if (SupplyGroup* g = live_group_of(book, ask.host)) {
     std::int64_t from = 0, to = 0;
     lease_of(book, &from, &to);
     g->sell(from, to, qty);
-    touch(book, ask.host);
+    touch(g);
   }
 }
 
 void Engine::fit_touched(Seq seq, EventBuffer& out) {
   for (std::size_t i = 0; i < touched_.size(); ++i)
-    fit_group(touched_[i], seq, out);
+    fit_group(*touched_[i], seq, out);
   touched_.clear();
 }
 
-void Engine::fit_group(const SupplyKey& key, Seq seq, EventBuffer& out) {
-  const SupplyGroup& g = supply_.at(key);
-  for (OrderBook& book : books_) {
-    if (book_resource_[book.index()] != key.resource || !book.trading_at(now_ns_)) continue;
+void Engine::index_ask(const OrderBook& book, const Order& o) {
+  if (o.side != Side::Sell || (o.flags & Order::kResale) != 0) return;
+  if (SupplyGroup* g = group_of(book, o.host)) {
+    g->asks.insert(o.id);
+    g->ask_bound = std::max(g->ask_bound, o.qty);
+    // An ask that fits the least room of any lease needs no look after the command.
+    if (o.qty > g->capacity - g->peak_ever()) touch(g);
+  }
+}
+
+void Engine::unindex_ask(const OrderBook& book, const Order& o) {
+  if (o.side != Side::Sell || (o.flags & Order::kResale) != 0) return;
+  if (SupplyGroup* g = group_of(book, o.host)) g->asks.erase(o.id);
+}
+
+void Engine::index_group_asks(const SupplyKey& key) {
+  for (const OrderBook& book : books_) {
+    if (book_resource_[book.index()] != key.resource) continue;
+    const BookSide& asks = book.side(Side::Sell);
+    for (std::int64_t lvl = asks.best(); lvl != LevelBitmap::kNone; lvl = asks.next_worse(lvl))
+      for (std::uint32_t o = asks.level(static_cast<std::uint32_t>(lvl)).head; o != kNil;
+           o = pool_[o].next)
+        if (pool_[o].host == key.host) index_ask(book, pool_[o]);
+  }
+}
+
+void Engine::fit_group(SupplyGroup& g, Seq seq, EventBuffer& out) {
+  g.forget_before(now_ns_);
+  // No lease has less room than the capacity less the most ever sold: while every ask fits that,
+  // nothing needs trimming.
+  if (g.ask_bound <= g.capacity - g.peak_ever()) return;
+  fitting_.assign(g.asks.begin(), g.asks.end());
+  std::sort(fitting_.begin(), fitting_.end());  // order ids: a deterministic order of events
+  Qty bound = 0;
+  for (const OrderId id : fitting_) {
+    const std::uint32_t idx = index_.find(id);
+    if (idx == kNil) continue;  // never: the set holds resting orders only
+    Order& m = pool_[idx];
+    OrderBook& book = books_[m.book];
     std::int64_t from = 0, to = 0;
     lease_of(book, &from, &to);
     const Qty room = std::max<Qty>(g.capacity - g.peak(from, to), 0);
-    BookSide& asks = book.side(Side::Sell);
-    for (std::int64_t lvl = asks.best(); lvl != LevelBitmap::kNone;) {
-      const std::int64_t next_level = asks.next_worse(lvl);
-      Level& level = asks.level(static_cast<std::uint32_t>(lvl));
-      bool changed = false;
-      for (std::uint32_t o = level.head; o != kNil;) {
-        Order& m = pool_[o];
-        const std::uint32_t next = m.next;
-        if (m.host == key.host && (m.flags & Order::kResale) == 0 && m.qty > room) {
-          changed = true;
-          if (room == 0) {
-            cancel_resting(book, o, CancelReason::SupplyExhausted, seq, out);
-          } else {
-            orders_hash_ -= hash_of(book, m);
-            level.total -= m.qty - room;
-            m.qty = room;
-            orders_hash_ += hash_of(book, m);
-            Event& e = out.emplace();
-            e.seq = seq;
-            e.kind = EventKind::Modified;
-            e.command = current_command_;
-            e.reason = static_cast<std::uint8_t>(CancelReason::SupplyExhausted);
-            e.side = Side::Sell;
-            e.instrument = book.spec().id;
-            e.order_id = m.id;
-            e.owner = m.owner;
-            e.host = m.host;
-            e.price = book.price_of(static_cast<std::uint32_t>(lvl));
-            e.qty = room;
-            e.leaves_qty = room;
-          }
-        }
-        o = next;
-      }
-      if (changed) emit_level(book, Side::Sell, static_cast<std::uint32_t>(lvl), seq, out);
-      lvl = next_level;
+    bound = std::max(bound, std::min(m.qty, room));
+    if (m.qty <= room) continue;
+    const std::uint32_t level = m.level;
+    if (room == 0) {
+      cancel_resting(book, idx, CancelReason::SupplyExhausted, seq, out);
+    } else {
+      orders_hash_ -= hash_of(book, m);
+      book.side(Side::Sell).level(level).total -= m.qty - room;
+      m.qty = room;
+      orders_hash_ += hash_of(book, m);
+      Event& e = out.emplace();
+      e.seq = seq;
+      e.kind = EventKind::Modified;
+      e.command = current_command_;
+      e.reason = static_cast<std::uint8_t>(CancelReason::SupplyExhausted);
+      e.side = Side::Sell;
+      e.instrument = book.spec().id;
+      e.order_id = m.id;
+      e.owner = m.owner;
+      e.host = m.host;
+      e.price = book.price_of(level);
+      e.qty = room;
+      e.leaves_qty = room;
     }
+    emit_level(book, Side::Sell, level, seq, out);
   }
+  g.ask_bound = bound;
 }
 
 bool Engine::plan_fits_supply() {
@@ -107,7 +141,8 @@ bool Engine::plan_fits_supply() {
   bool fits = true;
   for (; sold < plan_.size() && fits; ++sold) {
     const Order& m = pool_[plan_[sold].order];
-    SupplyGroup* g = (m.flags & Order::kResale) != 0 ? nullptr : group_of(books_[m.book], m.host);
+    SupplyGroup* g =
+        (m.flags & Order::kResale) != 0 ? nullptr : live_group_of(books_[m.book], m.host);
     if (g == nullptr) continue;
     std::int64_t from = 0, to = 0;
     lease_of(books_[m.book], &from, &to);
@@ -141,8 +176,15 @@ void Engine::on_set_supply(const Command& cmd, EventBuffer& out) {
     return;
   }
   out.push(echo(cmd, EventKind::Accepted));
-  supply_[SupplyKey{s.host, book_resource_[book->index()]}].capacity = s.capacity;
-  touch(*book, s.host);
+  const SupplyKey key{s.host, book_resource_[book->index()]};
+  const bool added = supply_.find(key) == supply_.end();
+  SupplyGroup& g = supply_[key];
+  g.capacity = s.capacity;
+  if (added) {
+    group_index_[static_cast<std::uint64_t>(key.host) << 16 | key.resource] = &g;
+    index_group_asks(key);
+  }
+  touch(&g);
 }
 
 }  // namespace swarmex::engine

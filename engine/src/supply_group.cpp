@@ -19,7 +19,19 @@ Qty SupplyGroup::peak(std::int64_t from_ns, std::int64_t to_ns) const noexcept {
   return most;
 }
 
+Qty SupplyGroup::peak_ever() const noexcept {
+  if (peak_ever_ >= 0) return peak_ever_;
+  Qty sold = 0, most = 0;
+  for (const auto& [at, d] : delta_) {
+    sold += d;
+    most = std::max(most, sold);
+  }
+  peak_ever_ = most;
+  return most;
+}
+
 void SupplyGroup::sell(std::int64_t from_ns, std::int64_t to_ns, Qty qty) {
+  peak_ever_ = -1;
   for (const auto& [at, d] : {std::pair{from_ns, qty}, std::pair{to_ns, -qty}}) {
     auto [it, added] = delta_.try_emplace(at, 0);
     it->second += d;
@@ -33,6 +45,7 @@ void SupplyGroup::forget_before(std::int64_t time_ns) {
   for (; it != delta_.end() && it->first < time_ns; ++it)
     folded += it->second;
   if (it == delta_.begin()) return;
+  peak_ever_ = -1;
   delta_.erase(delta_.begin(), it);
   if (folded != 0) {
     Qty& at = delta_[time_ns];

@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "swarmex/engine/calendar.hpp"
@@ -179,13 +180,22 @@ class Engine {
   void dispatch(const Command& cmd, EventBuffer& out);
   void on_set_supply(const Command& cmd, EventBuffer& out);
   SupplyGroup* group_of(const OrderBook& book, HostId host) noexcept;
+  // group_of, with everything sold before now folded away first (amortised O(1)), so room
+  // checks read a short timeline whether or not Ticks arrive.
+  SupplyGroup* live_group_of(const OrderBook& book, HostId host);
   // The lease a fill on `book` now gives: spot from now for its lease length; a slot its window.
   void lease_of(const OrderBook& book, std::int64_t* from_ns, std::int64_t* to_ns) const noexcept;
   // Marks `host`'s group for `book`'s resource (if it has one) as changed by this command.
   void touch(const OrderBook& book, HostId host);
+  void touch(SupplyGroup* g);
   // Trims every touched group's asks to the room left over their leases, in this same step.
   void fit_touched(Seq seq, EventBuffer& out);
-  void fit_group(const SupplyKey& key, Seq seq, EventBuffer& out);
+  void fit_group(SupplyGroup& g, Seq seq, EventBuffer& out);
+  // Keeps SupplyGroup::asks in step with a host's resting asks: in when it rests or grows (the
+  // bound), out when it leaves the book.
+  void index_ask(const OrderBook& book, const Order& o);
+  void unindex_ask(const OrderBook& book, const Order& o);
+  void index_group_asks(const SupplyKey& key);  // a new group: the host's asks already resting
   // Would every pick of plan_ fit its host's group? Checked by trial sales taken back after.
   bool plan_fits_supply();
   void sell_supply(const OrderBook& book, const Order& ask, Qty qty);
@@ -226,9 +236,12 @@ class Engine {
   SwarmBook swarms_;
   Holdings holdings_;
   std::map<SupplyKey, SupplyGroup> supply_;
+  // supply_ by host << 16 | resource, for lookups on the matching path (map nodes are stable).
+  std::unordered_map<std::uint64_t, SupplyGroup*> group_index_;
   std::vector<std::string> resource_names_;   // interned resource names, by id
   std::vector<std::uint16_t> book_resource_;  // by book index
-  std::vector<SupplyKey> touched_;            // scratch: groups changed by the current command
+  std::vector<SupplyGroup*> touched_;         // scratch: groups changed by the current command
+  std::vector<OrderId> fitting_;              // scratch: asks fit_group looks at
   std::vector<SwarmPick> plan_;               // scratch: the picks of the swarm being matched
   std::vector<HostTally> tally_;              // scratch: same-host candidates, sorted by host id
   Seq last_seq_ = 0;
