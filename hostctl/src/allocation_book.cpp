@@ -42,7 +42,8 @@ bool AllocationBook::contains(std::uint64_t stream_seq, const FillKey& key) cons
 std::set<std::string> AllocationBook::advance(std::int64_t now_ns,
                                               std::vector<std::uint64_t>* started,
                                               std::vector<std::uint64_t>* ended) {
-  std::set<std::string> changed;
+  std::set<std::string> changed = std::move(moved_from_);
+  moved_from_.clear();
   for (auto& [seq, a] : by_seq_) {
     if (a.state == AllocationState::Pending) {
       if (a.end_ns <= now_ns) {
@@ -62,6 +63,50 @@ std::set<std::string> AllocationBook::advance(std::int64_t now_ns,
     }
   }
   return changed;
+}
+
+namespace {
+
+bool holds_window(const Allocation& a, const std::string& tenant, const std::string& resource,
+                  const std::string& device, std::int64_t start_ns, std::int64_t end_ns) {
+  return (a.state == AllocationState::Pending || a.state == AllocationState::Active) &&
+         a.tenant == tenant && a.resource == resource && a.device == device &&
+         a.start_ns == start_ns && a.end_ns == end_ns;
+}
+
+}  // namespace
+
+std::int64_t AllocationBook::held(const std::string& tenant, const std::string& resource,
+                                  const std::string& device, std::int64_t start_ns,
+                                  std::int64_t end_ns) const {
+  std::int64_t sum = 0;
+  for (const auto& [seq, a] : by_seq_)
+    if (holds_window(a, tenant, resource, device, start_ns, end_ns)) sum += a.qty;
+  return sum;
+}
+
+bool AllocationBook::move(const std::string& seller, Allocation to,
+                          std::vector<std::uint64_t>* reduced) {
+  if (to.qty <= 0 || contains(to.stream_seq, to.key) ||
+      held(seller, to.resource, to.device, to.start_ns, to.end_ns) < to.qty)
+    return false;
+  std::int64_t left = to.qty;
+  for (auto it = by_seq_.rbegin(); it != by_seq_.rend() && left > 0; ++it) {  // newest first
+    Allocation& a = it->second;
+    if (!holds_window(a, seller, to.resource, to.device, to.start_ns, to.end_ns)) continue;
+    const std::int64_t take = std::min(left, a.qty);
+    left -= take;
+    if (a.state == AllocationState::Active) moved_from_.insert(a.tenant);
+    count(a, -1);
+    a.qty -= take;
+    // Ended rather than erased: its key still deduplicates a redelivery of the seller's fill.
+    if (a.qty == 0) a.state = AllocationState::Ended;
+    count(a, +1);
+    const auto keep_cpus = static_cast<std::size_t>((a.qty + kVrusPerCpu - 1) / kVrusPerCpu);
+    if (a.cpus.size() > keep_cpus) a.cpus.resize(keep_cpus);
+    if (reduced) reduced->push_back(it->first);
+  }
+  return add(std::move(to));
 }
 
 std::int64_t AllocationBook::next_deadline_ns() const noexcept {

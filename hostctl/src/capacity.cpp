@@ -108,7 +108,7 @@ HostCapacity discover_capacity(const HostConfig& config) {
                                  " is outside this controller's cpuset (" + format_cpu_list(mine) +
                                  ")");
   }
-  cap.vrus = config.vrus.value_or(static_cast<std::int64_t>(cap.cpus.size()) * 10);
+  cap.vrus = config.vrus.value_or(static_cast<std::int64_t>(cap.cpus.size()) * kVrusPerCpu);
   const std::int64_t usable = mem_total_bytes() - config.reserve_memory_mb * (1 << 20);
   cap.mem_shards = config.mem_shards.value_or(std::max<std::int64_t>(0, usable >> 28));
   cap.io = config.io;

@@ -7,6 +7,7 @@
 #include <limits>
 #include <thread>
 
+#include "swarmex/hostctl/fill_intake.hpp"
 #include "swarmex/hostctl/nvml_mig_backend.hpp"
 #include "swarmex/hostctl/simulated_mig_backend.hpp"
 
@@ -27,10 +28,6 @@ std::int64_t wall_ns() noexcept {
   timespec ts{};
   clock_gettime(CLOCK_REALTIME, &ts);  // the exchange stamps leases with the same clock
   return static_cast<std::int64_t>(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
-}
-
-bool is_mig(const std::string& resource) {
-  return resource.rfind("mig.", 0) == 0;
 }
 
 std::int64_t percentile(std::vector<std::int64_t> v, double p) {
@@ -224,52 +221,33 @@ void Daemon::take_fill(const wire::Fill& f, std::vector<Received>& burst) {
     spdlog::error("fill stream jumped from {} to {}: fills in between were not delivered",
                   state_.last_seq, f.stream_seq());
   state_.last_seq = f.stream_seq();
-  supply_.on_fill(f.sell_order_id(), f.qty());
-  Allocation a;
-  a.stream_seq = f.stream_seq();
-  a.key = FillKey{f.instrument(), f.engine_seq(), f.buy_order_id(), f.sell_order_id()};
+  Intake in = read_fill(f, config_.supply);
+  // A resale trades a tenant's ask, not one of the host's: the host sold nothing more.
+  if (in.seller.empty()) supply_.on_fill(f.sell_order_id(), f.qty());
+  Allocation& a = in.allocation;
   if (state_.book.contains(a.stream_seq, a.key)) {
     ++stats_.duplicates;
     return;
   }
-  a.tenant = f.tenant_name() ? f.tenant_name()->str() : std::string();
-  a.tenant_id = f.tenant();
-  a.resource = f.resource() ? f.resource()->str() : std::string();
-  a.qty = f.qty();
-  a.price = f.price();
-  a.start_ns = f.lease_start_ns();
-  a.end_ns = f.lease_end_ns();
-  for (const SupplyLine& line : config_.supply)
-    if (line.instrument == f.instrument()) {
-      a.device = line.device;
-      a.pinned = line.pinned;
-    }
-  auto refuse = [&](std::string why) {
-    a.state = AllocationState::Refused;
-    a.why = std::move(why);
-  };
   try {
     (void)tenant_dir(enactor_->layout(), "cpu", a.tenant);
   } catch (const std::exception& e) {
-    refuse(std::string("tenant: ") + e.what());
+    a.state = AllocationState::Refused;
+    a.why = std::string("tenant: ") + e.what();
   }
-  if (a.state == AllocationState::Pending) {
-    if (a.end_ns <= a.start_ns) {
-      refuse("the fill names no lease window");
-    } else if (a.resource == "io" && a.device.empty()) {
-      refuse("io fill on an instrument without a supply line naming its device");
-    } else if (!is_mig(a.resource) && a.resource != "cpu" && a.resource != "mem" &&
-               a.resource != "io") {
-      refuse("unknown resource '" + a.resource + "'");
-    } else if (!is_mig(a.resource) &&
-               state_.book.peak(a.resource, a.device, a.start_ns, a.end_ns) + a.qty >
-                   capacity_of(capacity_, a.resource, a.device)) {
-      refuse("over this host's capacity of " +
-             std::to_string(capacity_of(capacity_, a.resource, a.device)) + " " + a.resource);
-    }
-  }
+  const std::string seller = in.seller;
+  const Admission admitted = admit(state_.book, capacity_, std::move(in));
+  const Allocation& booked = *state_.book.find(f.stream_seq());
+  if (admitted.short_holding)
+    spdlog::error("resale fill {}: {}; the exchange should not have matched it", booked.stream_seq,
+                  booked.why);
+  for (std::uint64_t seq : admitted.reduced)
+    shrink_mig(*state_.book.find(seq));
+  if (!seller.empty() && booked.state != AllocationState::Refused)
+    spdlog::info("resale fill {}: '{}' -> '{}' {} {}{}{} over lease [{}, {}) ns", booked.stream_seq,
+                 seller, booked.tenant, booked.qty, booked.resource,
+                 booked.device.empty() ? "" : " ", booked.device, booked.start_ns, booked.end_ns);
   ++stats_.fills;
-  state_.book.add(std::move(a));
   burst.push_back(Received{f.stream_seq(), Clock::now()});
 }
 
@@ -349,7 +327,7 @@ void Daemon::enact(const std::vector<Received>& burst) {
 
 void Daemon::assign_cpus(Allocation& a) {
   const std::set<int> taken = state_.book.pinned_cpus();
-  const std::int64_t need = (a.qty + 9) / 10;  // whole CPUs of 10 VRUs
+  const std::int64_t need = (a.qty + kVrusPerCpu - 1) / kVrusPerCpu;  // whole CPUs
   a.cpus.clear();
   for (int c : capacity_.cpus)
     if (static_cast<std::int64_t>(a.cpus.size()) < need && !taken.count(c)) a.cpus.push_back(c);
@@ -396,6 +374,18 @@ void Daemon::enact_mig(Allocation& a, bool start) {
       a.why = "no free placement for " + profile;
       return;
     }
+  }
+}
+
+void Daemon::shrink_mig(Allocation& a) {
+  // A resale moved part of the allocation: its instances beyond the quantity left are the
+  // buyer's to create when its allocation starts.
+  while (a.mig.size() > static_cast<std::size_t>(std::max<std::int64_t>(0, a.qty))) {
+    const MigSlot s = a.mig.back();
+    a.mig.pop_back();
+    if (auto r = mig_ ? mig_->destroy(s.gpu, s.gpu_instance_id) : MigResult<void>(); !r.ok())
+      spdlog::error("destroying MIG instance {} on GPU {}: {}", s.gpu_instance_id, s.gpu,
+                    r.error().text);
   }
 }
 

@@ -20,10 +20,24 @@ class AllocationBook {
   bool add(Allocation a);
   [[nodiscard]] bool contains(std::uint64_t stream_seq, const FillKey& key) const;
 
+  // Resale (the shard marketplace): what `tenant` holds in Pending and Active allocations of
+  // (resource, device) over exactly [start_ns, end_ns).
+  [[nodiscard]] std::int64_t held(const std::string& tenant, const std::string& resource,
+                                  const std::string& device, std::int64_t start_ns,
+                                  std::int64_t end_ns) const;
+  // Resale: moves `to.qty` of `seller`'s holding to the buyer's allocation `to`. Takes it from the
+  // seller's Pending and Active allocations of to's resource, device and exact window, newest
+  // first (one brought to 0 ends; pinned ones keep only the cpus their new quantity needs), then
+  // adds `to`: the host's total stays the same. False, and nothing changes, when the seller holds
+  // less than that or `to` is known. `reduced` (when given) gets the sequences taken from; a
+  // seller whose Active holding shrank is reported by the next advance().
+  bool move(const std::string& seller, Allocation to,
+            std::vector<std::uint64_t>* reduced = nullptr);
+
   // Moves allocations through their windows at `now_ns`: Pending → Active when started,
   // Active → Ended when over, Pending → Refused when over before it ever started. Returns the
-  // tenants whose holdings changed; `started` / `ended` (when given) get the sequences of the
-  // allocations that became Active / Ended.
+  // tenants whose holdings changed (and those a move() shrank since the last call); `started` /
+  // `ended` (when given) get the sequences of the allocations that became Active / Ended.
   std::set<std::string> advance(std::int64_t now_ns, std::vector<std::uint64_t>* started,
                                 std::vector<std::uint64_t>* ended = nullptr);
   // The earliest start or end still ahead; INT64_MAX when none.
@@ -52,6 +66,8 @@ class AllocationBook {
   void count(const Allocation& a, std::int64_t sign);
   std::map<std::uint64_t, Allocation> by_seq_;  // ordered: deterministic iteration
   std::set<FillKey> keys_;
+  // Tenants whose Active holdings a move() changed: their cgroups are due in the next advance().
+  std::set<std::string> moved_from_;
   // Pending + Active quantity by (resource, device), kept as allocations move, so a burst of
   // fills checks capacity without scanning the book once per fill.
   std::map<std::pair<std::string, std::string>, std::int64_t> committed_;

@@ -11,9 +11,12 @@
 
 namespace swarmex::hostctl {
 
+// A VRU is a tenth of a cpu: pinned allocations hold whole cpus of this many VRUs.
+inline constexpr std::int64_t kVrusPerCpu = 10;
+
 struct HostCapacity {
   std::vector<int> cpus;                   // cpu ids sold
-  std::int64_t vrus = 0;                   // 10 per cpu unless configured
+  std::int64_t vrus = 0;                   // kVrusPerCpu per cpu unless configured
   std::int64_t mem_shards = 0;             // (MemTotal - reserve) / 256 MiB unless configured
   std::vector<IoCapacity> io;              // bandwidth units per device, as configured
   std::vector<std::string> block_devices;  // "major:minor name" seen in /sys/block (for the log)

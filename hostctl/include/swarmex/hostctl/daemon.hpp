@@ -54,6 +54,8 @@ class Daemon {
   // Advances windows, enacts what changed, reports; `burst` are the fills just taken.
   void enact(const std::vector<Received>& burst);
   void enact_mig(Allocation& a, bool start);
+  // Destroys the MIG instances beyond the allocation's quantity (what a resale moved away).
+  void shrink_mig(Allocation& a);
   void assign_cpus(Allocation& a);
   void update_supply();
   void send_report(std::uint64_t seq, bool ok, const std::string& why, std::int64_t latency_ns);
