@@ -107,12 +107,16 @@ void Engine::add_instrument(const InstrumentSpec& spec) {
   if (book_by_id_.size() <= spec.id) book_by_id_.resize(spec.id + 1, kNoBook);
   book_by_id_[spec.id] = static_cast<std::uint16_t>(books_.size());
   books_.emplace_back(spec, static_cast<std::uint16_t>(books_.size()));
-  std::uint16_t resource = resource_id(spec.resource);
+  // Every MIG profile of a host draws on one GPU group: its resource is "mig" for supply.
+  const MigProfile* profile = find_mig_profile(spec.resource);
+  const std::string group_resource = profile != nullptr ? std::string("mig") : spec.resource;
+  std::uint16_t resource = resource_id(group_resource);
   if (resource == 0xFFFF) {
     resource = static_cast<std::uint16_t>(resource_names_.size());
-    resource_names_.push_back(spec.resource);
+    resource_names_.push_back(group_resource);
   }
   book_resource_.push_back(resource);
+  book_profile_.push_back(profile);
 }
 
 const InstrumentSpec* Engine::instrument(InstrumentId id) const noexcept {

@@ -108,7 +108,8 @@ bool Engine::match(OrderBook& book, Taker& t, Seq seq, EventBuffer& out) noexcep
         if (g != nullptr) {
           std::int64_t from = 0, to = 0;
           lease_of(book, &from, &to);
-          const Qty room = g->capacity - g->peak(from, to);
+          const MigProfile* profile = book_profile_[book.index()];
+          const Qty room = g->room(profile, from, to);
           if (room <= 0 && taker_sells) {
             t.exhausted = true;
             break;
@@ -120,7 +121,7 @@ bool Engine::match(OrderBook& book, Taker& t, Seq seq, EventBuffer& out) noexcep
             continue;
           }
           q = std::min(q, room);
-          g->sell(from, to, q);
+          g->sell(profile, from, to, q);
           touch(g);
         }
       }

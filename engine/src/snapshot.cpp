@@ -24,7 +24,8 @@ void Engine::snapshot(EngineSnapshot& out) const {
     out.supply.push_back(SnapshotSupply{key.host,
                                         resource_names_[key.resource],
                                         group.capacity,
-                                        {group.changes().begin(), group.changes().end()}});
+                                        {group.changes().begin(), group.changes().end()},
+                                        group.placements()});
   out.holdings.clear();
   for (const auto& [key, qty] : holdings_.all())
     out.holdings.push_back(SnapshotHolding{key, qty});
@@ -100,7 +101,14 @@ void Engine::restore(const EngineSnapshot& snap) {
     SupplyGroup& g = supply_[SupplyKey{s.host, resource}];
     group_index_[static_cast<std::uint64_t>(s.host) << 16 | resource] = &g;
     g.capacity = s.capacity;
+    g.gpu = s.resource == "mig";
     g.set_changes({s.changes.begin(), s.changes.end()});
+    for (const MigPlacement& p : s.placements)
+      if (!g.gpu || p.profile >= kH100Profiles.size() || p.start >= kMigSlices ||
+          p.gpu >= g.capacity)
+        throw std::runtime_error("snapshot MIG placement of host " + std::to_string(s.host) +
+                                 " is inconsistent");
+    g.set_placements(s.placements);
     index_group_asks(SupplyKey{s.host, resource});
   }
   for (const SnapshotHolding& h : snap.holdings) {

@@ -53,7 +53,7 @@ void Engine::sell_supply(const OrderBook& book, const Order& ask, Qty qty) {
   if (SupplyGroup* g = live_group_of(book, ask.host)) {
     std::int64_t from = 0, to = 0;
     lease_of(book, &from, &to);
-    g->sell(from, to, qty);
+    g->sell(book_profile_[book.index()], from, to, qty);
     touch(g);
   }
 }
@@ -70,7 +70,7 @@ void Engine::index_ask(const OrderBook& book, const Order& o) {
     g->asks.insert(o.id);
     g->ask_bound = std::max(g->ask_bound, o.qty);
     // An ask that fits the least room of any lease needs no look after the command.
-    if (o.qty > g->capacity - g->peak_ever()) touch(g);
+    if (o.qty > g->least_room()) touch(g);
   }
 }
 
@@ -94,7 +94,7 @@ void Engine::fit_group(SupplyGroup& g, Seq seq, EventBuffer& out) {
   g.forget_before(now_ns_);
   // No lease has less room than the capacity less the most ever sold: while every ask fits that,
   // nothing needs trimming.
-  if (g.ask_bound <= g.capacity - g.peak_ever()) return;
+  if (g.ask_bound <= g.least_room()) return;
   fitting_.assign(g.asks.begin(), g.asks.end());
   std::sort(fitting_.begin(), fitting_.end());  // order ids: a deterministic order of events
   Qty bound = 0;
@@ -105,7 +105,7 @@ void Engine::fit_group(SupplyGroup& g, Seq seq, EventBuffer& out) {
     OrderBook& book = books_[m.book];
     std::int64_t from = 0, to = 0;
     lease_of(book, &from, &to);
-    const Qty room = std::max<Qty>(g.capacity - g.peak(from, to), 0);
+    const Qty room = g.room(book_profile_[book.index()], from, to);
     bound = std::max(bound, std::min(m.qty, room));
     if (m.qty <= room) continue;
     const std::uint32_t level = m.level;
@@ -146,8 +146,9 @@ bool Engine::plan_fits_supply() {
     if (g == nullptr) continue;
     std::int64_t from = 0, to = 0;
     lease_of(books_[m.book], &from, &to);
-    fits = g->capacity - g->peak(from, to) >= plan_[sold].qty;
-    if (fits) g->sell(from, to, plan_[sold].qty);
+    const MigProfile* profile = book_profile_[m.book];
+    fits = g->room(profile, from, to) >= plan_[sold].qty;
+    if (fits) g->sell(profile, from, to, plan_[sold].qty);
   }
   // Take every trial sale back: execute_swarm records the real ones.
   for (std::size_t i = 0; i < sold; ++i) {
@@ -156,7 +157,7 @@ bool Engine::plan_fits_supply() {
     if (g == nullptr || (!fits && i + 1 == sold)) continue;  // the failed one was never sold
     std::int64_t from = 0, to = 0;
     lease_of(books_[m.book], &from, &to);
-    g->sell(from, to, -plan_[i].qty);
+    g->unsell(book_profile_[m.book], from, to, plan_[i].qty);
   }
   return fits;
 }
@@ -169,7 +170,8 @@ void Engine::on_set_supply(const Command& cmd, EventBuffer& out) {
     why = RejectReason::UnknownCommandOwner;
   else if (book == nullptr)
     why = RejectReason::UnknownInstrument;
-  else if (s.capacity < 0)
+  else if (s.capacity < 0 ||
+           (book_profile_[book->index()] != nullptr && s.capacity > kMaxGpusPerHost))
     why = RejectReason::InvalidQuantity;
   if (why != RejectReason::None) {
     out.push(echo(cmd, EventKind::Rejected, static_cast<std::uint8_t>(why)));
@@ -180,6 +182,7 @@ void Engine::on_set_supply(const Command& cmd, EventBuffer& out) {
   const bool added = supply_.find(key) == supply_.end();
   SupplyGroup& g = supply_[key];
   g.capacity = s.capacity;
+  g.gpu = book_profile_[book->index()] != nullptr;
   if (added) {
     group_index_[static_cast<std::uint64_t>(key.host) << 16 | key.resource] = &g;
     index_group_asks(key);

@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <map>
 #include <random>
+#include <string>
 
 #include "window_fixture.hpp"
 
@@ -241,6 +242,94 @@ TEST_F(SupplyTest, PropertyNoHostIsEverOversold) {
     }
   }
   EXPECT_GT(leases.size(), 100u) << "the flow must trade to test anything";
+}
+
+// GPU groups: every mig.* profile of a host shares its GPUs, placed by the H100 slice table.
+class MigSupplyTest : public SupplyTest {
+ protected:
+  static constexpr InstrumentId k1g = 60, k3g = 61, k7g = 62;
+  MigSupplyTest() {
+    for (const auto& [id, profile] :
+         {std::pair{k1g, "1g.10gb"}, std::pair{k3g, "3g.40gb"}, std::pair{k7g, "7g.80gb"}}) {
+      InstrumentSpec mig;
+      mig.id = id;
+      mig.symbol = std::string("mig.") + profile + ".pool-a.spot";
+      mig.resource = std::string("mig.") + profile;
+      mig.pool = "pool-a";
+      mig.band_min = 1;
+      mig.band_max = 1000;
+      mig.max_qty = 100;
+      mig.window.length_ns = 2 * kHour;
+      engine_.add_instrument(mig);
+    }
+  }
+  // No two instances whose leases overlap share a slice of one GPU.
+  void expect_no_overlap() {
+    for (const auto& [key, g] : engine_.supply()) {
+      const auto& p = g.placements();
+      for (std::size_t i = 0; i < p.size(); ++i)
+        for (std::size_t j = i + 1; j < p.size(); ++j) {
+          if (p[i].gpu != p[j].gpu || p[i].to_ns <= p[j].from_ns || p[j].to_ns <= p[i].from_ns)
+            continue;
+          const auto mask = [](const MigPlacement& m) {
+            return ((1u << kH100Profiles[m.profile].size_slices) - 1u) << m.start;
+          };
+          ASSERT_EQ(mask(p[i]) & mask(p[j]), 0u)
+              << "gpu " << p[i].gpu << ": " << kH100Profiles[p[i].profile].name << "@"
+              << int(p[i].start) << " and " << kH100Profiles[p[j].profile].name << "@"
+              << int(p[j].start);
+        }
+    }
+  }
+};
+
+TEST_F(MigSupplyTest, ASliceSoldWithdrawsWhatNoLongerFitsOnTheGpu) {
+  ASSERT_TRUE(accepted(capacity(1, kHost, k1g)));  // one H100
+  ASSERT_TRUE(accepted(ask(1, k7g, 1)));
+  ASSERT_TRUE(accepted(ask(2, k3g, 2)));
+  ASSERT_TRUE(accepted(ask(3, k1g, 7)));
+  const auto ev = bid(10, k1g, 1);
+  EXPECT_EQ(filled(ev), 1);
+  // Slice 0 is taken: the whole GPU (7g) no longer fits, one 3g.40gb (slices 4-7) still does,
+  // and six more 1g.10gb.
+  const auto gone = of_kind(ev, EventKind::Cancelled);
+  ASSERT_EQ(gone.size(), 1u);
+  EXPECT_EQ(gone[0].order_id, 1u);
+  EXPECT_EQ(gone[0].reason, static_cast<std::uint8_t>(CancelReason::SupplyExhausted));
+  EXPECT_EQ(leaves(2), 1);
+  EXPECT_EQ(leaves(3), 6);
+  EXPECT_EQ(filled(bid(11, k3g, 2)), 1);  // 3g at slice 4: 1g asks keep slices 1-3
+  EXPECT_EQ(leaves(3), 3);
+  EXPECT_EQ(filled(bid(12, k1g, 5)), 3);
+  expect_no_overlap();
+  EXPECT_EQ(rejected(capacity(kMaxGpusPerHost + 1, kHost, k1g)), RejectReason::InvalidQuantity);
+}
+
+TEST_F(MigSupplyTest, PropertyMigPlacementsNeverOverlap) {
+  const char* replay = std::getenv("SWARMEX_SEED");
+  const std::uint64_t seed = replay ? std::stoull(replay) : std::random_device{}();
+  SCOPED_TRACE("seed " + std::to_string(seed) + " (replay: SWARMEX_SEED=" + std::to_string(seed) +
+               ")");
+  std::mt19937_64 rng(seed);
+  ASSERT_TRUE(accepted(capacity(2, kHost, k1g)));  // two GPUs
+  const InstrumentId ids[] = {k1g, k3g, k7g};
+  Qty sold = 0;
+  std::int64_t now = kBase;
+  OrderId id = 100;
+  for (int step = 0; step < 600; ++step) {
+    now += static_cast<std::int64_t>(rng() % (10 * kMinute));
+    const InstrumentId instrument = ids[rng() % 3];
+    const bool sell = rng() % 2 == 0;
+    const Qty qty = 1 + static_cast<Qty>(rng() % 3);
+    const auto ev = order_at(now, ++id, sell ? Side::Sell : Side::Buy, instrument,
+                             5 + static_cast<Price>(rng() % 5), qty, sell ? kHostOwner : kTenant);
+    sold += filled(ev);
+    if (step % 50 == 49) {
+      expect_no_overlap();
+      if (HasFatalFailure()) return;
+    }
+  }
+  EXPECT_GT(sold, 20) << "the flow must trade to test anything";
 }
 
 }  // namespace

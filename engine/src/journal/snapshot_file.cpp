@@ -115,6 +115,14 @@ std::vector<std::uint8_t> encode_snapshot(const engine::EngineSnapshot& snap) {
       w.put(at);
       w.put(d);
     }
+    w.put(static_cast<std::uint32_t>(s.placements.size()));
+    for (const auto& p : s.placements) {
+      w.put(p.gpu);
+      w.put(p.profile);
+      w.put(p.start);
+      w.put(p.from_ns);
+      w.put(p.to_ns);
+    }
   }
   w.put(crc32c(out.data(), out.size()));
   return out;
@@ -205,6 +213,17 @@ std::optional<engine::EngineSnapshot> decode_snapshot(const std::vector<std::uin
       for (std::uint32_t j = 0; j < n_changes && r.ok; ++j) {
         const auto at = r.get<std::int64_t>();
         s.changes.emplace_back(at, r.get<std::int64_t>());
+      }
+      const auto n_placements = r.get<std::uint32_t>();
+      if (!r.ok || n_placements > bytes.size() / 16) return std::nullopt;
+      for (std::uint32_t j = 0; j < n_placements && r.ok; ++j) {
+        engine::MigPlacement p{};
+        p.gpu = r.get<std::uint32_t>();
+        p.profile = r.get<std::uint8_t>();
+        p.start = r.get<std::uint8_t>();
+        p.from_ns = r.get<std::int64_t>();
+        p.to_ns = r.get<std::int64_t>();
+        s.placements.push_back(p);
       }
       snap.supply.push_back(std::move(s));
     }

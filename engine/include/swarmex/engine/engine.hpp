@@ -238,12 +238,13 @@ class Engine {
   std::map<SupplyKey, SupplyGroup> supply_;
   // supply_ by host << 16 | resource, for lookups on the matching path (map nodes are stable).
   std::unordered_map<std::uint64_t, SupplyGroup*> group_index_;
-  std::vector<std::string> resource_names_;   // interned resource names, by id
-  std::vector<std::uint16_t> book_resource_;  // by book index
-  std::vector<SupplyGroup*> touched_;         // scratch: groups changed by the current command
-  std::vector<OrderId> fitting_;              // scratch: asks fit_group looks at
-  std::vector<SwarmPick> plan_;               // scratch: the picks of the swarm being matched
-  std::vector<HostTally> tally_;              // scratch: same-host candidates, sorted by host id
+  std::vector<std::string> resource_names_;      // interned resource names, by id
+  std::vector<std::uint16_t> book_resource_;     // by book index; every mig.* book: "mig"
+  std::vector<const MigProfile*> book_profile_;  // by book index: its MIG profile, or null
+  std::vector<SupplyGroup*> touched_;            // scratch: groups changed by the current command
+  std::vector<OrderId> fitting_;                 // scratch: asks fit_group looks at
+  std::vector<SwarmPick> plan_;                  // scratch: the picks of the swarm being matched
+  std::vector<HostTally> tally_;                 // scratch: same-host candidates, sorted by host id
   Seq last_seq_ = 0;
   CommandKind current_command_ = CommandKind::NewOrder;  // stamped on every event it causes
   std::int64_t now_ns_ = 0;  // the current command's time: which windows trade

@@ -9,6 +9,7 @@
 #include "swarmex/engine/calendar.hpp"
 #include "swarmex/engine/holdings.hpp"
 #include "swarmex/engine/instrument.hpp"
+#include "swarmex/engine/supply_group.hpp"
 #include "swarmex/engine/swarm_book.hpp"
 #include "swarmex/engine/types.hpp"
 
@@ -38,9 +39,10 @@ struct SnapshotHolding {
 
 struct SnapshotSupply {
   HostId host;
-  std::string resource;
+  std::string resource;  // "mig" for a GPU group
   Qty capacity;
   std::vector<std::pair<std::int64_t, Qty>> changes;  // SupplyGroup::changes(), by time
+  std::vector<MigPlacement> placements;               // GPU groups, in the order sold
 };
 
 struct EngineSnapshot {
