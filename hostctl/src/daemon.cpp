@@ -111,6 +111,27 @@ std::string Daemon::latency_summary() const {
                      percentile(v, 0.50) / 1000, percentile(v, 0.99) / 1000, max / 1000);
 }
 
+void Daemon::declare_supply() {
+  std::set<std::string> declared;
+  for (const SupplyLine& line : config_.supply) {
+    const std::string group = is_mig(line.resource) ? "mig" : line.resource;
+    // io: the engine's group is per resource, a host's bandwidth is per device; not declared yet.
+    if (group == "io" || !declared.insert(group).second) continue;
+    std::int64_t capacity = 0;
+    if (group == "mig") {
+      if (mig_)
+        if (auto gpus = mig_->gpus(); gpus.ok())
+          for (const GpuInfo& g : gpus.value())
+            capacity += g.mig_enabled ? 1 : 0;
+    } else {
+      capacity = capacity_of(capacity_, line.resource, line.device);
+    }
+    client_.declare_supply(line.instrument, capacity);
+    spdlog::info("supply group {}: capacity {} declared (instrument {})", group, capacity,
+                 line.instrument);
+  }
+}
+
 bool Daemon::connect_and_logon() {
   try {
     client_.close();
@@ -126,6 +147,7 @@ bool Daemon::connect_and_logon() {
     supply_.reset();
     client_.mass_cancel();  // nothing of an earlier session keeps resting
     client_.subscribe_fills(host_id_, state_.last_seq);
+    declare_supply();
     last_sent_ = Clock::now();
     connected_ = true;
     spdlog::info("logged on to {} as host {} (id {}), fills after {}", config_.address,

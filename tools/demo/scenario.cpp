@@ -258,10 +258,16 @@ void Scenario::block_order() {
     return say("no cpu product with delivery windows in pool-b: block order skipped");
   BlockResult& res = results_.block;
   res.ran = true;
-  // The first window whose gate closes more than a minute from now, and the two after it.
+  // The first window whose gate closes more than a minute from now and that starts after every
+  // spot lease sold today ends (host-b1's supply group is shared by spot and windows: the demo's
+  // windows should not depend on how much spot sold), and the two after it.
   const std::int64_t now = realtime_ns();
+  std::int64_t spot_lease_ns = 0;
+  for (const auto& i : config.instruments)
+    if (i.id == kCpuB) spot_lease_ns = i.window.length_ns;
   std::int64_t first = now / p->length_ns + 1;
-  while (engine::gate_close_ns(*p, first) < now + 60'000'000'000)
+  while (engine::gate_close_ns(*p, first) < now + 60'000'000'000 ||
+         engine::window_start_ns(*p, first) < now + spot_lease_ns + 60'000'000'000)
     ++first;
   // host-b1's controller sells spot only; its owner offers one VRU in each window by hand.
   gateway::Client seller;

@@ -49,6 +49,9 @@ class Daemon {
     std::chrono::steady_clock::time_point at;
   };
   bool connect_and_logon();
+  // Tells the exchange this host's capacity of each resource it sells (its supply groups), so
+  // matching never sells a unit twice at one instant, spot and windows alike.
+  void declare_supply();
   void handle(const wire::Message& m, std::vector<Received>& burst);
   void take_fill(const wire::Fill& f, std::vector<Received>& burst);
   // Advances windows, enacts what changed, reports; `burst` are the fills just taken.
