@@ -31,6 +31,18 @@ RejectReason check_order_enums(wire::Side side, wire::OrderType type, wire::Time
   return RejectReason::None;
 }
 
+// What block orders and reservation changes share: a placement, IOC or GTC, a product named by
+// resource and pool, and 1 … 8 consecutive windows.
+template <typename WindowRequest>
+RejectReason check_windows(const WindowRequest& o) {
+  if (o.placement() > wire::Placement::MAX) return RejectReason::InvalidPlacement;
+  if (o.time_in_force() != wire::TimeInForce::Ioc && o.time_in_force() != wire::TimeInForce::Gtc)
+    return RejectReason::InvalidTimeInForce;
+  if (o.resource()->size() > 64 || o.pool()->size() > 64) return RejectReason::MalformedMessage;
+  if (o.windows() == 0 || o.windows() > engine::kMaxSwarmLegs) return RejectReason::InvalidWindow;
+  return RejectReason::None;
+}
+
 // What the Verifier does not check: enum ranges and content we require.
 RejectReason validate(const wire::Message& m) {
   switch (m.body_type()) {
@@ -64,28 +76,14 @@ RejectReason validate(const wire::Message& m) {
     }
     case wire::Body::NewBlockOrder: {
       const auto* o = m.body_as_NewBlockOrder();
-      if (o->placement() > wire::Placement::MAX) return RejectReason::InvalidPlacement;
-      if (o->time_in_force() != wire::TimeInForce::Ioc &&
-          o->time_in_force() != wire::TimeInForce::Gtc)
-        return RejectReason::InvalidTimeInForce;
-      if (o->resource()->size() > 64 || o->pool()->size() > 64)
-        return RejectReason::MalformedMessage;
-      if (o->windows() == 0 || o->windows() > engine::kMaxSwarmLegs)
-        return RejectReason::InvalidWindow;
+      if (const RejectReason r = check_windows(*o); r != RejectReason::None) return r;
       if (o->qtys() != nullptr && o->qtys()->size() != 0 && o->qtys()->size() != o->windows())
         return RejectReason::InvalidLegs;
       return RejectReason::None;
     }
     case wire::Body::ChangeReservation: {
       const auto* o = m.body_as_ChangeReservation();
-      if (o->placement() > wire::Placement::MAX) return RejectReason::InvalidPlacement;
-      if (o->time_in_force() != wire::TimeInForce::Ioc &&
-          o->time_in_force() != wire::TimeInForce::Gtc)
-        return RejectReason::InvalidTimeInForce;
-      if (o->resource()->size() > 64 || o->pool()->size() > 64)
-        return RejectReason::MalformedMessage;
-      if (o->windows() == 0 || o->windows() > engine::kMaxSwarmLegs)
-        return RejectReason::InvalidWindow;
+      if (const RejectReason r = check_windows(*o); r != RejectReason::None) return r;
       // No change, or one whose size cannot be negated.
       if (o->delta_qty() == 0 || o->delta_qty() == std::numeric_limits<std::int64_t>::min())
         return RejectReason::InvalidQuantity;

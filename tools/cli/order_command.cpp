@@ -194,27 +194,34 @@ std::int64_t parse_start_ns(const std::string& text) {
 }
 
 // Block orders: tenants only; a swarm order over consecutive windows, reported like one.
-int run_block(const OrderOptions& o) {
-  gateway::BlockOrderSpec spec;
+// What block orders and reservation changes share: the windows of a product, placement, IOC or
+// GTC. `send` puts the request on the wire; the reports are collected like a swarm order's.
+template <typename WindowSpec, typename Send>
+int run_windows(const OrderOptions& o, WindowSpec& spec, Send send) {
   spec.client_order_id = o.client_order_id != 0 ? o.client_order_id : fresh_id();
   spec.resource = o.resource;
   spec.pool = o.pool;
   spec.length_s = o.length_s;
   spec.start_ns = parse_start_ns(o.start);
-  spec.windows = o.windows;
-  spec.qty = o.qty;
-  spec.qtys = o.qtys;
-  if (!spec.qtys.empty() && o.windows == 1)
-    spec.windows = static_cast<std::uint32_t>(o.qtys.size());
-  spec.limit_total = o.limit_total;
+  if (spec.windows == 0) spec.windows = o.windows;
   spec.placement = parse_placement(o.placement);
   spec.time_in_force = parse_enum<wire::TimeInForce>(
       o.swarm_tif, {{"gtc", wire::TimeInForce::Gtc}, {"ioc", wire::TimeInForce::Ioc}},
       "time in force");
   Session session(o.connection, wire::Role::Tenant);
-  session.client().new_block_order(spec);
+  send(session.client(), spec);
   return collect(session, {.client_order_id = spec.client_order_id},
                  spec.time_in_force == wire::TimeInForce::Gtc ? Until::Quiet : Until::Terminal, o);
+}
+
+int run_block(const OrderOptions& o) {
+  gateway::BlockOrderSpec spec;
+  spec.windows = !o.qtys.empty() && o.windows == 1 ? static_cast<std::uint32_t>(o.qtys.size()) : 0;
+  spec.qty = o.qty;
+  spec.qtys = o.qtys;
+  spec.limit_total = o.limit_total;
+  return run_windows(
+      o, spec, [](gateway::Client& c, const gateway::BlockOrderSpec& b) { c.new_block_order(b); });
 }
 
 // Resale: a tenant offers part of a window it holds from --host; reported like an order.
@@ -238,12 +245,7 @@ int run_resell(const OrderOptions& o) {
 // the allocation held from --host (one resale request). One outcome either way.
 int run_change(const OrderOptions& o) {
   gateway::ChangeSpec spec;
-  spec.client_order_id = o.client_order_id != 0 ? o.client_order_id : fresh_id();
-  spec.resource = o.resource;
-  spec.pool = o.pool;
-  spec.length_s = o.length_s;
-  spec.start_ns = parse_start_ns(o.start);
-  spec.windows = o.windows;
+  spec.windows = 0;  // from --windows
   try {
     std::size_t used = 0;
     spec.delta_qty = std::stoll(o.delta, &used);
@@ -253,14 +255,8 @@ int run_change(const OrderOptions& o) {
   }
   spec.unit_price = o.price;
   spec.host = o.host;
-  spec.placement = parse_placement(o.placement);
-  spec.time_in_force = parse_enum<wire::TimeInForce>(
-      o.swarm_tif, {{"gtc", wire::TimeInForce::Gtc}, {"ioc", wire::TimeInForce::Ioc}},
-      "time in force");
-  Session session(o.connection, wire::Role::Tenant);
-  session.client().change_reservation(spec);
-  return collect(session, {.client_order_id = spec.client_order_id},
-                 spec.time_in_force == wire::TimeInForce::Gtc ? Until::Quiet : Until::Terminal, o);
+  return run_windows(
+      o, spec, [](gateway::Client& c, const gateway::ChangeSpec& ch) { c.change_reservation(ch); });
 }
 
 gateway::OrderRef ref_of(const OrderOptions& o) {

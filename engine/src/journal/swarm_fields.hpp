@@ -9,6 +9,28 @@
 
 namespace swarmex::journal::detail {
 
+// leg_count (0 when impossible), then leg_count x (u32 instrument, i64 qty).
+template <typename Writer>
+void put_legs(Writer& w, std::uint8_t count, const engine::SwarmLeg* legs) {
+  const std::uint8_t n = count <= engine::kMaxSwarmLegs ? count : 0;
+  w.put(n);
+  for (std::uint8_t i = 0; i < n; ++i) {
+    w.put(legs[i].instrument);
+    w.put(legs[i].qty);
+  }
+}
+
+// False when the leg count is impossible.
+inline bool get_legs(Reader& r, std::uint8_t* count, engine::SwarmLeg* legs) {
+  *count = r.get<std::uint8_t>();
+  if (*count > engine::kMaxSwarmLegs) return false;
+  for (std::uint8_t i = 0; i < *count; ++i) {
+    legs[i].instrument = r.get<std::uint32_t>();
+    legs[i].qty = r.get<std::int64_t>();
+  }
+  return r.ok;
+}
+
 template <typename Writer>
 void put_swarm(Writer& w, const engine::SwarmOrder& s) {
   w.put(s.order_id);
@@ -17,12 +39,7 @@ void put_swarm(Writer& w, const engine::SwarmOrder& s) {
   w.put(static_cast<std::uint8_t>(s.placement));
   w.put(s.limit_total);
   w.put(s.client_order_id);
-  const std::uint8_t n = s.leg_count <= engine::kMaxSwarmLegs ? s.leg_count : 0;
-  w.put(n);
-  for (std::uint8_t i = 0; i < n; ++i) {
-    w.put(s.legs[i].instrument);
-    w.put(s.legs[i].qty);
-  }
+  put_legs(w, s.leg_count, s.legs);
 }
 
 // False when the leg count is impossible (the engine validates everything else on apply).
@@ -34,13 +51,7 @@ inline bool get_swarm(Reader& r, engine::SwarmOrder& s) {
   s.placement = static_cast<engine::Placement>(r.get<std::uint8_t>());
   s.limit_total = r.get<std::int64_t>();
   s.client_order_id = r.get<std::uint64_t>();
-  s.leg_count = r.get<std::uint8_t>();
-  if (s.leg_count > engine::kMaxSwarmLegs) return false;
-  for (std::uint8_t i = 0; i < s.leg_count; ++i) {
-    s.legs[i].instrument = r.get<std::uint32_t>();
-    s.legs[i].qty = r.get<std::int64_t>();
-  }
-  return r.ok;
+  return get_legs(r, &s.leg_count, s.legs);
 }
 
 // A resale request: u64 order_id, u32 owner, u32 host, u8 tif, i64 price, u64 client_order_id,
@@ -53,12 +64,7 @@ void put_resell(Writer& w, const engine::Resell& s) {
   w.put(static_cast<std::uint8_t>(s.tif));
   w.put(s.price);
   w.put(s.client_order_id);
-  const std::uint8_t n = s.leg_count <= engine::kMaxSwarmLegs ? s.leg_count : 0;
-  w.put(n);
-  for (std::uint8_t i = 0; i < n; ++i) {
-    w.put(s.legs[i].instrument);
-    w.put(s.legs[i].qty);
-  }
+  put_legs(w, s.leg_count, s.legs);
 }
 
 inline bool get_resell(Reader& r, engine::Resell& s) {
@@ -69,13 +75,7 @@ inline bool get_resell(Reader& r, engine::Resell& s) {
   s.tif = static_cast<engine::TimeInForce>(r.get<std::uint8_t>());
   s.price = r.get<std::int64_t>();
   s.client_order_id = r.get<std::uint64_t>();
-  s.leg_count = r.get<std::uint8_t>();
-  if (s.leg_count > engine::kMaxSwarmLegs) return false;
-  for (std::uint8_t i = 0; i < s.leg_count; ++i) {
-    s.legs[i].instrument = r.get<std::uint32_t>();
-    s.legs[i].qty = r.get<std::int64_t>();
-  }
-  return r.ok;
+  return get_legs(r, &s.leg_count, s.legs);
 }
 
 }  // namespace swarmex::journal::detail
