@@ -67,6 +67,8 @@ class Session : public std::enable_shared_from_this<Session> {
   // Resale and reservation changes (session_resale.cpp).
   void on_resale(const wire::NewOrder& o, const std::function<void(engine::RejectReason)>& reject);
   void on_change_reservation(const wire::ChangeReservation& o, engine::RejectReason verdict);
+  [[nodiscard]] engine::Command resell_command(std::uint64_t client_order_id, engine::HostId host,
+                                               wire::TimeInForce tif, std::int64_t price) const;
   void submit_resell(engine::Command& c, const std::function<void(engine::RejectReason)>& reject);
   void on_cancel(const wire::CancelOrder& c);
   void on_modify(const wire::ModifyOrder& m);

@@ -21,14 +21,8 @@ void Session::on_resale(const wire::NewOrder& o, const std::function<void(Reject
   if (o.time_in_force() == wire::TimeInForce::Fok) return reject(RejectReason::InvalidTimeInForce);
   if (o.min_qty() != 0) return reject(RejectReason::InvalidMinQuantity);
   if (o.post_only()) return reject(RejectReason::InvalidParameter);
-  engine::Command c;
-  c.kind = engine::CommandKind::Resell;
-  c.resell = engine::Resell{};
-  c.resell.owner = principal_->id;
-  c.resell.host = o.resale_host();
-  c.resell.tif = static_cast<engine::TimeInForce>(o.time_in_force());
-  c.resell.price = o.price();
-  c.resell.client_order_id = o.client_order_id();
+  engine::Command c =
+      resell_command(o.client_order_id(), o.resale_host(), o.time_in_force(), o.price());
   c.resell.leg_count = 1;
   c.resell.legs[0] = engine::SwarmLeg{o.instrument(), o.qty()};
   submit_resell(c, reject);
@@ -67,17 +61,25 @@ void Session::on_change_reservation(const wire::ChangeReservation& o, RejectReas
     std::copy_n(legs.legs, legs.leg_count, c.swarm.legs);
     return submit_swarm(c, reject);
   }
-  engine::Command c;  // sell it back: one resale request over every window
-  c.kind = engine::CommandKind::Resell;
-  c.resell = engine::Resell{};
-  c.resell.owner = principal_->id;
-  c.resell.host = o.host();
-  c.resell.tif = static_cast<engine::TimeInForce>(o.time_in_force());
-  c.resell.price = o.unit_price();
-  c.resell.client_order_id = o.client_order_id();
+  // Sell it back: one resale request over every window.
+  engine::Command c =
+      resell_command(o.client_order_id(), o.host(), o.time_in_force(), o.unit_price());
   c.resell.leg_count = legs.leg_count;
   std::copy_n(legs.legs, legs.leg_count, c.resell.legs);
   submit_resell(c, reject);
+}
+
+engine::Command Session::resell_command(std::uint64_t client_order_id, engine::HostId host,
+                                        wire::TimeInForce tif, std::int64_t price) const {
+  engine::Command c;
+  c.kind = engine::CommandKind::Resell;
+  c.resell = engine::Resell{};
+  c.resell.owner = principal_->id;
+  c.resell.host = host;
+  c.resell.tif = static_cast<engine::TimeInForce>(tif);
+  c.resell.price = price;
+  c.resell.client_order_id = client_order_id;
+  return c;
 }
 
 void Session::submit_resell(engine::Command& c, const std::function<void(RejectReason)>& reject) {

@@ -208,4 +208,23 @@ class E2eTest : public ::testing::Test {
   std::unique_ptr<testing::ServerProcess> server_;
 };
 
+// A server with 2 s windows listed 8 s ahead, gate closure 1 s (slots from id 100): they roll
+// within a test.
+class RollingWindowsTest : public E2eTest {
+ protected:
+  void SetUp() override { start_server("", "sync", 2, windows().toml); }
+  static const TestProduct& windows() {
+    static const TestProduct p = cpu_product(2, 8, 1);
+    return p;
+  }
+  static const engine::Product& product() { return windows().product; }
+  // The first window that starts at least `lead_ns` from now, and a window's slot id.
+  static std::int64_t window_after(std::int64_t lead_ns) {
+    return (realtime_ns() + lead_ns) / product().length_ns + 1;
+  }
+  static std::uint32_t slot(std::int64_t window) {
+    return 100 + engine::slot_of(product(), window);
+  }
+};
+
 }  // namespace swarmex::e2e

@@ -13,21 +13,8 @@ using wire::Side;
 
 constexpr std::uint32_t kHostA1 = 1;  // host-a1's host id in etc/swarmex.toml
 
-const TestProduct& windows() {
-  static const TestProduct p = cpu_product(2, 8, 1);
-  return p;
-}
-
-class ResaleE2eTest : public E2eTest {
+class ResaleE2eTest : public RollingWindowsTest {
  protected:
-  void SetUp() override { start_server("", "sync", 2, windows().toml); }
-
-  static std::int64_t window_after(std::int64_t lead_ns) {
-    return (realtime_ns() + lead_ns) / windows().product.length_ns + 1;
-  }
-  static std::uint32_t slot(std::int64_t window) {
-    return 100 + engine::slot_of(windows().product, window);
-  }
   static void resell(Conn& c, std::uint64_t id, std::uint32_t instrument, std::int64_t price,
                      std::int64_t qty, std::uint32_t host = kHostA1) {
     gateway::OrderSpec o;

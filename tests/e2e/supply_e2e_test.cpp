@@ -10,23 +10,12 @@ namespace {
 using wire::ExecKind;
 using wire::Side;
 
-const TestProduct& windows() {
-  static const TestProduct p = cpu_product(2, 8, 1);
-  return p;
-}
-
-class SupplyE2eTest : public E2eTest {
- protected:
-  void SetUp() override { start_server("", "sync", 2, windows().toml); }
-  static std::uint32_t slot(std::int64_t window) {
-    return 100 + engine::slot_of(windows().product, window);
-  }
-};
+using SupplyE2eTest = RollingWindowsTest;
 
 TEST_F(SupplyE2eTest, AHostSellsOnlyWhatItDeclared) {
   auto h = host("host-a1");
   auto t = tenant("tenant-a");
-  const std::int64_t w = (realtime_ns() + 3 * kSecond) / windows().product.length_ns + 1;
+  const std::int64_t w = window_after(3 * kSecond);
   h->client().declare_supply(slot(w), 3);
   auto declared = h->report();
   ASSERT_TRUE(declared);

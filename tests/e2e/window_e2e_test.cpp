@@ -13,27 +13,8 @@ namespace {
 using wire::ExecKind;
 using wire::Side;
 
-// 2 s windows listed 8 s ahead, gate closure 1 s: they roll within a test.
-const TestProduct& windows() {
-  static const TestProduct p = cpu_product(2, 8, 1);
-  return p;
-}
-engine::Product product() {
-  return windows().product;
-}
-
-class WindowE2eTest : public E2eTest {
+class WindowE2eTest : public RollingWindowsTest {
  protected:
-  void SetUp() override { start_server("", "sync", 2, windows().toml); }
-
-  // The first window that starts at least `lead_ns` from now, and its slot id.
-  static std::int64_t window_after(std::int64_t lead_ns) {
-    const engine::Product p = product();
-    return (realtime_ns() + lead_ns) / p.length_ns + 1;
-  }
-  static std::uint32_t slot(std::int64_t window) {
-    return 100 + engine::slot_of(product(), window);
-  }
   static gateway::BlockOrderSpec block(std::uint64_t id, std::int64_t first_window,
                                        std::uint32_t windows, std::int64_t qty,
                                        std::int64_t limit) {
