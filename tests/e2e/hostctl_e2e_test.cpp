@@ -227,7 +227,24 @@ TEST_F(HostctlE2eTest, FillsAreEnactedExactlyOnceAcrossCrashesAndRestarts) {
     if (r->kind == wire::ExecKind::Filled) bought += r->last_qty;
     if (r->kind == wire::ExecKind::Filled || r->kind == wire::ExecKind::Cancelled) ++seen;
   }
-  // Its asks went with it (cancel-on-disconnect): nothing more sells.
+  // Its asks went with it (cancel-on-disconnect): nothing more sells. Commands from sessions on
+  // different I/O threads are not sequenced in arrival order, so first wait until the book
+  // shows the cancel (else a buy could still meet the ask).
+  {
+    auto md = this->tenant("tenant-b");
+    const std::uint32_t cpu = 1;
+    md->client().subscribe_market_data({&cpu, 1}, 1);
+    const wire::Message* snap = md->next(wire::Body::BookSnapshot);
+    ASSERT_NE(snap, nullptr);
+    bool asks = snap->body_as_BookSnapshot()->asks() != nullptr &&
+                snap->body_as_BookSnapshot()->asks()->size() > 0;
+    while (asks) {
+      const wire::Message* up = md->next(wire::Body::BookUpdate);
+      ASSERT_NE(up, nullptr) << "the host's asks were never cancelled";
+      const auto* u = up->body_as_BookUpdate();
+      asks = !(u->side() == wire::Side::Sell && u->level()->qty() == 0);
+    }
+  }
   EXPECT_EQ(buy(*tenant, 1, 1), 0);
 
   start_hostctl(1000);
