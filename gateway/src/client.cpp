@@ -318,7 +318,7 @@ void Client::change_reservation(const ChangeSpec& o) {
   const auto pool = b.CreateString(o.pool);
   emit(writer().finish(wire::CreateChangeReservation(
       b, o.client_order_id, resource, pool, o.length_s, o.start_ns, o.windows, o.delta_qty,
-      o.unit_price, o.host, o.placement, o.time_in_force)));
+      o.unit_price, o.host, o.placement, o.time_in_force, o.delta_pct)));
 }
 
 void Client::declare_supply(std::uint32_t instrument, std::int64_t capacity) {

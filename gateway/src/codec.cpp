@@ -84,10 +84,14 @@ RejectReason validate(const wire::Message& m) {
     case wire::Body::ChangeReservation: {
       const auto* o = m.body_as_ChangeReservation();
       if (const RejectReason r = check_windows(*o); r != RejectReason::None) return r;
-      // No change, or one whose size cannot be negated.
-      if (o->delta_qty() == 0 || o->delta_qty() == std::numeric_limits<std::int64_t>::min())
+      // Exactly one of a quantity and a percentage; no change, or one whose size cannot be
+      // negated, is refused.
+      if ((o->delta_qty() == 0) == (o->delta_pct() == 0) ||
+          o->delta_qty() == std::numeric_limits<std::int64_t>::min() || o->delta_pct() < -100 ||
+          o->delta_pct() > 1000)
         return RejectReason::InvalidQuantity;
-      if (o->delta_qty() < 0 && o->host() == 0) return RejectReason::MalformedMessage;
+      if ((o->delta_qty() < 0 || o->delta_pct() < 0) && o->host() == 0)
+        return RejectReason::MalformedMessage;
       return RejectReason::None;
     }
     case wire::Body::SubscribeMarketData: {

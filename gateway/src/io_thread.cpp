@@ -63,6 +63,17 @@ void IoThread::drain() {
   }
 }
 
+void IoThread::note_window_fill(PrincipalState& ps, const ExecReport& r, std::int64_t time_ns) {
+  if (r.kind != wire::ExecKind::Filled) return;
+  const engine::Product* product = server_.product_of(r.instrument);
+  std::int64_t start = 0, end = 0;
+  if (product == nullptr ||
+      !lease_of(server_.instrument_spec(r.instrument), product, time_ns, &start, &end))
+    return;
+  ps.note_fill(product->rules.id, start, r.host,
+               r.side == engine::Side::Buy ? r.last_qty : -r.last_qty);
+}
+
 void IoThread::handle(const OutItem& item) {
   switch (item.kind) {
     case OutItem::Kind::Report:
@@ -73,6 +84,7 @@ void IoThread::handle(const OutItem& item) {
           item.event, item.kind == OutItem::Kind::MakerReport ? FillParty::Maker : FillParty::Taker,
           item.time_ns);
       r.client_order_id = ps->client_of(r.order_id);
+      note_window_fill(*ps, r, item.time_ns);
       const ExecReport& stamped = ps->append(r);
       if (ps->sessions.empty()) return;
       const auto frame = encode(writer_, stamped);

@@ -67,6 +67,8 @@ class IoThread {
 
  private:
   void handle(const OutItem& item);
+  // A fill on a delivery window: what the principal holds of it, for changes by percent.
+  void note_window_fill(PrincipalState& ps, const ExecReport& r, std::int64_t time_ns);
   void schedule_housekeeping();
 
   Server& server_;

@@ -5,6 +5,8 @@
 
 #include <cstdint>
 #include <deque>
+#include <map>
+#include <tuple>
 #include <unordered_map>
 #include <vector>
 
@@ -60,6 +62,29 @@ class PrincipalState {
     return it == client_of_.end() ? 0 : it->second;
   }
 
+  // What this principal holds of each delivery window (product, window start) from each host, as
+  // its fills say (buys add, resales subtract): what a reservation change by percent is of. The
+  // engine keeps the authoritative holdings and checks every resale.
+  void note_fill(engine::InstrumentId product, std::int64_t window_start_ns, engine::HostId host,
+                 engine::Qty qty) {
+    held_[{product, window_start_ns, host}] += qty;
+  }
+  // Held in that window from `host`, or from every host when host is 0.
+  [[nodiscard]] engine::Qty held(engine::InstrumentId product, std::int64_t window_start_ns,
+                                 engine::HostId host) const {
+    engine::Qty sum = 0;
+    for (auto it = held_.lower_bound({product, window_start_ns, 0});
+         it != held_.end() && std::get<0>(it->first) == product &&
+         std::get<1>(it->first) == window_start_ns;
+         ++it)
+      if (host == 0 || std::get<2>(it->first) == host) sum += it->second;
+    return sum;
+  }
+  // Windows that started before `time_ns` are delivered: forgets them.
+  void forget_windows_before(std::int64_t time_ns) {
+    std::erase_if(held_, [&](const auto& kv) { return std::get<1>(kv.first) < time_ns; });
+  }
+
   // Stamps the next stream sequence, keeps the report for replay, returns it.
   const ExecReport& append(ExecReport r);
   const HostFill& append(HostFill f);
@@ -93,6 +118,7 @@ class PrincipalState {
   std::unordered_map<std::uint64_t, ClientOrder> by_client_;
   std::unordered_map<engine::OrderId, std::uint64_t> client_of_;
   std::unordered_map<engine::OrderId, ClientOrder> legs_;  // resale legs after the first
+  std::map<std::tuple<engine::InstrumentId, std::int64_t, engine::HostId>, engine::Qty> held_;
   std::deque<ExecReport> reports_;
   std::deque<HostFill> fills_;
   std::uint64_t next_report_seq_ = 1;

@@ -30,7 +30,7 @@ void Session::on_resale(const wire::NewOrder& o, const std::function<void(Reject
 
 void Session::on_change_reservation(const wire::ChangeReservation& o, RejectReason verdict) {
   Server& server = thread_.server();
-  const bool sell = o.delta_qty() < 0;
+  const bool sell = o.delta_qty() < 0 || o.delta_pct() < 0;
   auto reject = [&](RejectReason why) {
     reject_order(why, o.client_order_id(), 0, 0, sell ? engine::Side::Sell : engine::Side::Buy,
                  o.unit_price(), 0);
@@ -41,19 +41,39 @@ void Session::on_change_reservation(const wire::ChangeReservation& o, RejectReas
       find_product(server.config().products, o.resource()->string_view(), o.pool()->string_view(),
                    static_cast<std::int64_t>(o.length_s()) * 1'000'000'000);
   if (p == nullptr) return reject(RejectReason::UnknownProduct);
-  const engine::Qty qty = sell ? -o.delta_qty() : o.delta_qty();  // the codec refused INT64_MIN
   BlockSpec b;
   b.start_ns = o.start_ns();
   b.windows = o.windows();
-  b.qty = qty;
+  b.qty = sell ? -o.delta_qty() : o.delta_qty();  // the codec refused INT64_MIN
+  engine::Qty by_pct[engine::kMaxSwarmLegs] = {};
+  if (o.delta_pct() != 0) {  // a share of what is held in each window: its own quantity
+    if (engine::window_at(*p, o.start_ns()) == engine::kNoWindow)
+      return reject(RejectReason::InvalidWindow);
+    state_->forget_windows_before(wall_ns() - p->length_ns);
+    const engine::Qty pct = sell ? -o.delta_pct() : o.delta_pct();
+    for (std::uint32_t i = 0; i < o.windows(); ++i) {
+      const engine::Qty held =
+          state_->held(p->rules.id, o.start_ns() + static_cast<std::int64_t>(i) * p->length_ns,
+                       sell ? o.host() : 0);
+      engine::Qty scaled = 0;
+      if (!engine::checked_mul(held, pct, &scaled)) return reject(RejectReason::InvalidQuantity);
+      // Buys round up (+10% of 4 is 1 more), sells down (never more than the share asked).
+      by_pct[i] = sell ? scaled / 100 : (scaled + 99) / 100;
+      if (by_pct[i] <= 0) return reject(RejectReason::InvalidQuantity);  // nothing held there
+    }
+    b.qtys = {by_pct, o.windows()};
+  }
   engine::SwarmOrder legs{};
   if (const RejectReason r = block_legs(*p, b, wall_ns(), legs); r != RejectReason::None)
     return reject(r);
 
   if (!sell) {  // buy the delta in every window, all or none, within unit_price per unit
+    engine::Qty units = 0;
     std::int64_t limit_total = 0;
-    if (!engine::checked_mul(o.unit_price(), qty, &limit_total) ||
-        !engine::checked_mul(limit_total, legs.leg_count, &limit_total))
+    for (std::uint8_t i = 0; i < legs.leg_count; ++i)
+      if (!engine::checked_add(units, legs.legs[i].qty, &units))
+        return reject(RejectReason::NotionalOverflow);
+    if (!engine::checked_mul(o.unit_price(), units, &limit_total))
       return reject(RejectReason::NotionalOverflow);
     engine::Command c = swarm_command(o.client_order_id(), o.time_in_force(), limit_total);
     c.swarm.placement = static_cast<engine::Placement>(o.placement());

@@ -92,6 +92,10 @@ TEST_F(CliWindowTest, OrderChangeBuysMoreThenSellsBackAndResellSaysWhatIsNotHeld
   EXPECT_EQ(r.exit_code, 0) << r.out;
   EXPECT_EQ(count_of(r.out, "filled"), 2) << r.out;
   r = cli("order change --resource cpu --pool pool-a" + start +
+          " --windows 2 --delta=+50% --unit-price 1000");  // 1 more of the 2 held in each
+  EXPECT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_EQ(count_of(r.out, "filled"), 2) << r.out;
+  r = cli("order change --resource cpu --pool pool-a" + start +
           " --windows 2 --delta=-1 --unit-price 1500 --host 1 --tif gtc");
   EXPECT_EQ(r.exit_code, 0) << r.out;
   EXPECT_NE(r.out.find("accepted"), std::string::npos) << r.out;
@@ -99,16 +103,19 @@ TEST_F(CliWindowTest, OrderChangeBuysMoreThenSellsBackAndResellSaysWhatIsNotHeld
           " --windows 2 --delta=-5 --unit-price 1500 --host 1");
   EXPECT_EQ(r.exit_code, 2) << r.out;
   EXPECT_NE(r.out.find("reason=insufficient_holding"), std::string::npos) << r.out;
-  // One unit per window is still held and not offered: resell it on its own.
+  // Two units per window are still held and not offered: resell them on their own.
   const std::string first_slot = std::to_string(100 + engine::slot_of(product(), first_));
-  r = cli("order resell --instrument " + first_slot + " --host 1 --qty 2 --price 1400");
+  r = cli("order resell --instrument " + first_slot + " --host 1 --qty 3 --price 1400");
   EXPECT_EQ(r.exit_code, 2) << r.out;
   EXPECT_NE(r.out.find("reason=insufficient_holding"), std::string::npos) << r.out;
-  r = cli("order resell --instrument " + first_slot + " --host 1 --qty 1 --price 1400");
+  r = cli("order resell --instrument " + first_slot + " --host 1 --qty 2 --price 1400");
   EXPECT_EQ(r.exit_code, 0) << r.out;
   r = cli("order change --resource cpu --pool pool-a" + start + " --delta=two --unit-price 1");
   EXPECT_NE(r.exit_code, 0) << r.out;
   EXPECT_NE(r.out.find("--delta 'two'"), std::string::npos) << r.out;
+  r = cli("order change --resource cpu --pool pool-a" + start + " --delta=-120% --unit-price 1");
+  EXPECT_NE(r.exit_code, 0) << r.out;
+  EXPECT_NE(r.out.find("--delta '-120%'"), std::string::npos) << r.out;
 }
 
 }  // namespace

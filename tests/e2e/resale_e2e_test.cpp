@@ -44,7 +44,10 @@ class ResaleE2eTest : public RollingWindowsTest {
   static void buy_window(Conn& h, Conn& t, std::uint64_t id, std::int64_t w, std::int64_t qty,
                          std::int64_t bought) {
     h.order(id, slot(w), Side::Sell, 1000, qty);
-    ASSERT_EQ(h.report()->kind, ExecKind::Accepted);
+    std::optional<Report> acc;  // skips the host's fill reports of earlier sales
+    while ((acc = h.report()) && !(acc->kind == ExecKind::Accepted && acc->client_order_id == id)) {
+    }
+    ASSERT_TRUE(acc) << "the host's ask was not accepted";
     t.order(id, slot(w), Side::Buy, 1000, bought, wire::TimeInForce::Ioc);
     ASSERT_EQ(t.report()->kind, ExecKind::Accepted);
     auto f = t.report();
@@ -147,6 +150,40 @@ TEST_F(ResaleE2eTest, AChangeBuysItsDeltaAsOneBlockAndSellsItBackAsOneRequest) {
   ASSERT_TRUE(leg);
   EXPECT_EQ(leg->client_order_id, 3u);
   EXPECT_EQ(leg->instrument, slot(w + 1));
+}
+
+TEST_F(ResaleE2eTest, AChangeByPercentIsAShareOfWhatIsHeldInEachWindow) {
+  auto h = host("host-a1");
+  auto a = tenant("tenant-a");
+  const std::int64_t w = window_after(3 * kSecond);
+  buy_window(*h, *a, 1, w, 10, 4);
+  buy_window(*h, *a, 2, w + 1, 10, 2);
+  // +50%: 2 more in the first window, 1 in the second (rounded up), one block order.
+  auto up = change(3, w, 2, 0, 1000);
+  up.delta_pct = 50;
+  a->client().change_reservation(up);
+  auto acc = a->report();
+  ASSERT_TRUE(acc);
+  ASSERT_EQ(acc->kind, ExecKind::Accepted);
+  EXPECT_EQ(acc->qty, 3);
+  std::int64_t bought = 0;
+  for (int i = 0; i < 2; ++i)
+    if (auto f = a->report(); f && f->kind == ExecKind::Filled) bought += f->last_qty;
+  EXPECT_EQ(bought, 3);
+  // -50% of 6 and 3: 3 and 1 offered back (rounded down), one request.
+  auto down = change(4, w, 2, 0, 1500, kHostA1);
+  down.delta_pct = -50;
+  down.time_in_force = wire::TimeInForce::Gtc;
+  a->client().change_reservation(down);
+  auto sold = a->report();
+  ASSERT_TRUE(sold);
+  ASSERT_EQ(sold->kind, ExecKind::Accepted);
+  EXPECT_EQ(sold->qty, 4);
+  // A window where nothing is held has no share to change.
+  auto none = change(5, w + 2, 1, 0, 1000);
+  none.delta_pct = 10;
+  a->client().change_reservation(none);
+  EXPECT_EQ(a->rejection(), RejectReason::InvalidQuantity);
 }
 
 TEST_F(ResaleE2eTest, EveryBadResaleOrChangeGetsItsReason) {

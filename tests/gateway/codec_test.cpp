@@ -132,11 +132,11 @@ TEST(CodecTest, BlockOrdersAreCheckedBeyondTheVerifier) {
 
 TEST(CodecTest, ReservationChangesAreCheckedBeyondTheVerifier) {
   auto change = [](std::int64_t delta, std::uint32_t host, std::uint32_t windows,
-                   wire::TimeInForce tif = wire::TimeInForce::Ioc) {
+                   wire::TimeInForce tif = wire::TimeInForce::Ioc, std::int32_t pct = 0) {
     FrameWriter w;
-    return body_of(w.finish(wire::CreateChangeReservationDirect(w.fbb(), 1, "cpu", "pool-a", 0, 0,
-                                                                windows, delta, 1000, host,
-                                                                wire::Placement::SameHost, tif)));
+    return body_of(w.finish(
+        wire::CreateChangeReservationDirect(w.fbb(), 1, "cpu", "pool-a", 0, 0, windows, delta, 1000,
+                                            host, wire::Placement::SameHost, tif, pct)));
   };
   const wire::Message* m = nullptr;
   EXPECT_EQ(decode_frame(change(2, 0, 1), &m), RejectReason::None);
@@ -149,6 +149,14 @@ TEST(CodecTest, ReservationChangesAreCheckedBeyondTheVerifier) {
   EXPECT_EQ(decode_frame(change(1, 0, 9), &m), RejectReason::InvalidWindow);
   EXPECT_EQ(decode_frame(change(1, 0, 1, wire::TimeInForce::Fok), &m),
             RejectReason::InvalidTimeInForce);
+  // By percent: instead of a quantity, never both, within -100 .. 1000; sells name a host.
+  const auto ioc = wire::TimeInForce::Ioc;
+  EXPECT_EQ(decode_frame(change(0, 0, 1, ioc, 10), &m), RejectReason::None);
+  EXPECT_EQ(decode_frame(change(0, 7, 1, ioc, -100), &m), RejectReason::None);
+  EXPECT_EQ(decode_frame(change(2, 0, 1, ioc, 10), &m), RejectReason::InvalidQuantity);
+  EXPECT_EQ(decode_frame(change(0, 7, 1, ioc, -101), &m), RejectReason::InvalidQuantity);
+  EXPECT_EQ(decode_frame(change(0, 0, 1, ioc, 1001), &m), RejectReason::InvalidQuantity);
+  EXPECT_EQ(decode_frame(change(0, 0, 1, ioc, -10), &m), RejectReason::MalformedMessage);
 }
 
 TEST(CodecTest, UnknownUnionTypeAndGarbageAreRefused) {

@@ -246,12 +246,21 @@ int run_resell(const OrderOptions& o) {
 int run_change(const OrderOptions& o) {
   gateway::ChangeSpec spec;
   spec.windows = 0;  // from --windows
-  try {
+  try {              // +2, -2, or a share of what is held in each window: +10%, -25%
+    const bool pct = !o.delta.empty() && o.delta.back() == '%';
+    const std::string number = pct ? o.delta.substr(0, o.delta.size() - 1) : o.delta;
     std::size_t used = 0;
-    spec.delta_qty = std::stoll(o.delta, &used);
-    if (used != o.delta.size()) throw std::invalid_argument(o.delta);
+    const long long v = std::stoll(number, &used);
+    if (used != number.size()) throw std::invalid_argument(o.delta);
+    if (pct && (v < -100 || v > 1000)) throw std::out_of_range(o.delta);
+    if (pct)
+      spec.delta_pct = static_cast<std::int32_t>(v);
+    else
+      spec.delta_qty = v;
   } catch (const std::exception&) {
-    throw CliError(fmt::format("--delta '{}' is not a signed quantity like +2 or -2", o.delta));
+    throw CliError(fmt::format(
+        "--delta '{}' is not a signed quantity (+2, -2) or percent (+10%, -25%; -100..1000)",
+        o.delta));
   }
   spec.unit_price = o.price;
   spec.host = o.host;
@@ -410,14 +419,15 @@ void add_order_command(CLI::App& app, int& exit_code) {
   auto* change = order->add_subcommand(
       "change",
       "change a reservation: --delta=+2 buys 2 more in every window, --delta=-2 sells 2 "
-      "back (from --host)");
+      "back (from --host); --delta=+10% or -25% is a share of what you hold in each window");
   change->add_option("--resource", o->resource, "cpu, mem, io, mig.<profile>")->required();
   change->add_option("--pool", o->pool, "the pool of the scheduled product")->required();
   change->add_option("--length-s", o->length_s, "window length (needed when a pool has several)");
   change->add_option("--start", o->start, "first window changed: 2026-11-23T14:00Z or ns")
       ->required();
   change->add_option("--windows", o->windows, "consecutive windows (1..8)")->capture_default_str();
-  change->add_option("--delta", o->delta, "signed units per window: +2 or -2")->required();
+  change->add_option("--delta", o->delta, "signed units per window (+2, -2) or percent (+10%)")
+      ->required();
   change->add_option("--unit-price", o->price, "buys: the most per unit; sells: the ask price")
       ->required();
   change->add_option("--host", o->host, "sells: the host id the allocation is on");

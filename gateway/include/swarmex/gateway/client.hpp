@@ -82,6 +82,7 @@ struct ChangeSpec {
   std::int64_t start_ns = 0;
   std::uint32_t windows = 1;
   std::int64_t delta_qty = 0;
+  std::int32_t delta_pct = 0;  // instead of delta_qty: percent of what is held per window
   std::int64_t unit_price = 0;
   std::uint32_t host = 0;
   wire::Placement placement = wire::Placement::SameHost;
