@@ -70,6 +70,7 @@ void IoThread::note_window_fill(PrincipalState& ps, const ExecReport& r, std::in
   if (product == nullptr ||
       !lease_of(server_.instrument_spec(r.instrument), product, time_ns, &start, &end))
     return;
+  ps.forget_windows_before(time_ns - product->length_ns);  // delivered: keeps the map short
   ps.note_fill(product->rules.id, start, r.host,
                r.side == engine::Side::Buy ? r.last_qty : -r.last_qty);
 }
