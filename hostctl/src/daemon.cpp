@@ -115,14 +115,18 @@ void Daemon::declare_supply() {
   std::set<std::string> declared;
   for (const SupplyLine& line : config_.supply) {
     const std::string group = is_mig(line.resource) ? "mig" : line.resource;
-    // io: the engine's group is per resource, a host's bandwidth is per device; not declared yet.
-    if (group == "io" || !declared.insert(group).second) continue;
+    if (!declared.insert(group).second) continue;
     std::int64_t capacity = 0;
     if (group == "mig") {
       if (mig_)
         if (auto gpus = mig_->gpus(); gpus.ok())
           for (const GpuInfo& g : gpus.value())
             capacity += g.mig_enabled ? 1 : 0;
+    } else if (group == "io") {
+      // The exchange's group is per resource, bandwidth is per device: it gets the sum, and the
+      // controller still checks each device at the fill.
+      for (const IoCapacity& d : capacity_.io)
+        capacity += d.units;
     } else {
       capacity = capacity_of(capacity_, line.resource, line.device);
     }
