@@ -104,12 +104,9 @@ bool Engine::match(OrderBook& book, Taker& t, Seq seq, EventBuffer& out) noexcep
       if (!supply_.empty()) {  // a host sells each unit once per instant (supply.cpp)
         const bool taker_sells = t.side == Side::Sell;
         const bool resale = taker_sells ? t.resale : (m.flags & Order::kResale) != 0;
-        SupplyGroup* g = resale ? nullptr : live_group_of(book, taker_sells ? t.host : m.host);
-        if (g != nullptr) {
-          std::int64_t from = 0, to = 0;
-          lease_of(book, &from, &to);
-          const MigProfile* profile = book_profile_[book.index()];
-          const Qty room = g->room(profile, from, to);
+        if (SupplyGroup* g = seller_group(book, taker_sells ? t.host : m.host, resale)) {
+          const Lease lease = lease_of(book);
+          const Qty room = room_in(book, *g, lease);
           if (room <= 0 && taker_sells) {
             t.exhausted = true;
             break;
@@ -121,7 +118,7 @@ bool Engine::match(OrderBook& book, Taker& t, Seq seq, EventBuffer& out) noexcep
             continue;
           }
           q = std::min(q, room);
-          g->sell(profile, from, to, q);
+          sell_in(book, *g, lease, q);
           touch(g);
         }
       }

@@ -98,8 +98,7 @@ void Engine::restore(const EngineSnapshot& snap) {
     if (resource == 0xFFFF || s.host == 0 || s.capacity < 0)
       throw std::runtime_error("snapshot supply group of host " + std::to_string(s.host) +
                                " is inconsistent");
-    SupplyGroup& g = supply_[SupplyKey{s.host, resource}];
-    group_index_[static_cast<std::uint64_t>(s.host) << 16 | resource] = &g;
+    SupplyGroup& g = add_group(SupplyKey{s.host, resource});
     g.capacity = s.capacity;
     g.gpu = s.resource == "mig";
     g.set_changes({s.changes.begin(), s.changes.end()});
@@ -109,8 +108,8 @@ void Engine::restore(const EngineSnapshot& snap) {
         throw std::runtime_error("snapshot MIG placement of host " + std::to_string(s.host) +
                                  " is inconsistent");
     g.set_placements(s.placements);
-    index_group_asks(SupplyKey{s.host, resource});
   }
+  touched_.clear();  // indexing marks groups; a live engine has none marked between commands
   for (const SnapshotHolding& h : snap.holdings) {
     if (product_of(h.key.instrument) == nullptr || h.qty < 0)
       throw std::runtime_error("snapshot holding on instrument " +

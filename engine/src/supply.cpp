@@ -15,32 +15,45 @@ std::uint16_t Engine::resource_id(std::string_view resource) const noexcept {
   return 0xFFFF;
 }
 
+SupplyGroup& Engine::add_group(const SupplyKey& key) {
+  auto [it, added] = supply_.try_emplace(key);
+  if (added) {
+    group_index_[group_slot(key.host, key.resource)] = &it->second;
+    index_group_asks(key);
+  }
+  return it->second;
+}
+
 SupplyGroup* Engine::group_of(const OrderBook& book, HostId host) noexcept {
   if (supply_.empty() || host == 0) return nullptr;
-  auto it =
-      group_index_.find(static_cast<std::uint64_t>(host) << 16 | book_resource_[book.index()]);
+  auto it = group_index_.find(group_slot(host, book_resource_[book.index()]));
   return it == group_index_.end() ? nullptr : it->second;
 }
 
-SupplyGroup* Engine::live_group_of(const OrderBook& book, HostId host) {
-  SupplyGroup* g = group_of(book, host);
+SupplyGroup* Engine::seller_group(const OrderBook& book, HostId host, bool resale) {
+  SupplyGroup* g = resale ? nullptr : group_of(book, host);
   if (g != nullptr) g->forget_before(now_ns_);
   return g;
 }
 
-void Engine::lease_of(const OrderBook& book, std::int64_t* from_ns,
-                      std::int64_t* to_ns) const noexcept {
-  if (book.product() == OrderBook::kNoProduct) {
-    *from_ns = now_ns_;
-    *to_ns = now_ns_ + std::max<std::int64_t>(book.spec().window.length_ns, 1);
-  } else {
-    *from_ns = book.spec().window.start_ns;
-    *to_ns = *from_ns + products_[book.product()].product.length_ns;
-  }
+Engine::Lease Engine::lease_of(const OrderBook& book) const noexcept {
+  if (book.product() == OrderBook::kNoProduct)
+    return Lease{now_ns_, now_ns_ + std::max<std::int64_t>(book.spec().window.length_ns, 1)};
+  const std::int64_t start = book.spec().window.start_ns;
+  return Lease{start, start + products_[book.product()].product.length_ns};
 }
 
-void Engine::touch(const OrderBook& book, HostId host) {
-  touch(group_of(book, host));
+Qty Engine::room_in(const OrderBook& book, const SupplyGroup& g,
+                    const Lease& lease) const noexcept {
+  return g.room(book_profile_[book.index()], lease.from_ns, lease.to_ns);
+}
+
+void Engine::sell_in(const OrderBook& book, SupplyGroup& g, const Lease& lease, Qty qty) {
+  g.sell(book_profile_[book.index()], lease.from_ns, lease.to_ns, qty);
+}
+
+void Engine::unsell_in(const OrderBook& book, SupplyGroup& g, const Lease& lease, Qty qty) {
+  g.unsell(book_profile_[book.index()], lease.from_ns, lease.to_ns, qty);
 }
 
 void Engine::touch(SupplyGroup* g) {
@@ -49,11 +62,8 @@ void Engine::touch(SupplyGroup* g) {
 }
 
 void Engine::sell_supply(const OrderBook& book, const Order& ask, Qty qty) {
-  if ((ask.flags & Order::kResale) != 0) return;
-  if (SupplyGroup* g = live_group_of(book, ask.host)) {
-    std::int64_t from = 0, to = 0;
-    lease_of(book, &from, &to);
-    g->sell(book_profile_[book.index()], from, to, qty);
+  if (SupplyGroup* g = seller_group(book, ask.host, (ask.flags & Order::kResale) != 0)) {
+    sell_in(book, *g, lease_of(book), qty);
     touch(g);
   }
 }
@@ -103,9 +113,7 @@ void Engine::fit_group(SupplyGroup& g, Seq seq, EventBuffer& out) {
     if (idx == kNil) continue;  // never: the set holds resting orders only
     Order& m = pool_[idx];
     OrderBook& book = books_[m.book];
-    std::int64_t from = 0, to = 0;
-    lease_of(book, &from, &to);
-    const Qty room = g.room(book_profile_[book.index()], from, to);
+    const Qty room = room_in(book, g, lease_of(book));
     bound = std::max(bound, std::min(m.qty, room));
     if (m.qty <= room) continue;
     const std::uint32_t level = m.level;
@@ -141,23 +149,20 @@ bool Engine::plan_fits_supply() {
   bool fits = true;
   for (; sold < plan_.size() && fits; ++sold) {
     const Order& m = pool_[plan_[sold].order];
-    SupplyGroup* g =
-        (m.flags & Order::kResale) != 0 ? nullptr : live_group_of(books_[m.book], m.host);
+    const OrderBook& book = books_[m.book];
+    SupplyGroup* g = seller_group(book, m.host, (m.flags & Order::kResale) != 0);
     if (g == nullptr) continue;
-    std::int64_t from = 0, to = 0;
-    lease_of(books_[m.book], &from, &to);
-    const MigProfile* profile = book_profile_[m.book];
-    fits = g->room(profile, from, to) >= plan_[sold].qty;
-    if (fits) g->sell(profile, from, to, plan_[sold].qty);
+    const Lease lease = lease_of(book);
+    fits = room_in(book, *g, lease) >= plan_[sold].qty;
+    if (fits) sell_in(book, *g, lease, plan_[sold].qty);
   }
   // Take every trial sale back: execute_swarm records the real ones.
   for (std::size_t i = 0; i < sold; ++i) {
     const Order& m = pool_[plan_[i].order];
-    SupplyGroup* g = (m.flags & Order::kResale) != 0 ? nullptr : group_of(books_[m.book], m.host);
+    const OrderBook& book = books_[m.book];
+    SupplyGroup* g = (m.flags & Order::kResale) != 0 ? nullptr : group_of(book, m.host);
     if (g == nullptr || (!fits && i + 1 == sold)) continue;  // the failed one was never sold
-    std::int64_t from = 0, to = 0;
-    lease_of(books_[m.book], &from, &to);
-    g->unsell(book_profile_[m.book], from, to, plan_[i].qty);
+    unsell_in(book, *g, lease_of(book), plan_[i].qty);
   }
   return fits;
 }
@@ -178,15 +183,9 @@ void Engine::on_set_supply(const Command& cmd, EventBuffer& out) {
     return;
   }
   out.push(echo(cmd, EventKind::Accepted));
-  const SupplyKey key{s.host, book_resource_[book->index()]};
-  const bool added = supply_.find(key) == supply_.end();
-  SupplyGroup& g = supply_[key];
+  SupplyGroup& g = add_group(SupplyKey{s.host, book_resource_[book->index()]});
   g.capacity = s.capacity;
   g.gpu = book_profile_[book->index()] != nullptr;
-  if (added) {
-    group_index_[static_cast<std::uint64_t>(key.host) << 16 | key.resource] = &g;
-    index_group_asks(key);
-  }
   touch(&g);
 }
 

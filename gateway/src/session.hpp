@@ -59,6 +59,11 @@ class Session : public std::enable_shared_from_this<Session> {
   // What every swarm order shares, whatever it is built from: the first reason to refuse it
   // (codec verdict, role, client order id), the command without its legs, and the shard check
   // and submission.
+  // The scheduled product a block order or reservation change names (null: none, or several
+  // and no length).
+  [[nodiscard]] const engine::Product* requested_product(std::string_view resource,
+                                                         std::string_view pool,
+                                                         std::uint32_t length_s) const;
   [[nodiscard]] engine::RejectReason swarm_admission(std::uint64_t client_order_id,
                                                      engine::RejectReason verdict) const;
   [[nodiscard]] engine::Command swarm_command(std::uint64_t client_order_id, wire::TimeInForce tif,

@@ -29,7 +29,6 @@ void Session::on_resale(const wire::NewOrder& o, const std::function<void(Reject
 }
 
 void Session::on_change_reservation(const wire::ChangeReservation& o, RejectReason verdict) {
-  Server& server = thread_.server();
   const bool sell = o.delta_qty() < 0 || o.delta_pct() < 0;
   auto reject = [&](RejectReason why) {
     reject_order(why, o.client_order_id(), 0, 0, sell ? engine::Side::Sell : engine::Side::Buy,
@@ -38,8 +37,7 @@ void Session::on_change_reservation(const wire::ChangeReservation& o, RejectReas
   if (const RejectReason r = swarm_admission(o.client_order_id(), verdict); r != RejectReason::None)
     return reject(r);
   const engine::Product* p =
-      find_product(server.config().products, o.resource()->string_view(), o.pool()->string_view(),
-                   static_cast<std::int64_t>(o.length_s()) * 1'000'000'000);
+      requested_product(o.resource()->string_view(), o.pool()->string_view(), o.length_s());
   if (p == nullptr) return reject(RejectReason::UnknownProduct);
   BlockSpec b;
   b.start_ns = o.start_ns();

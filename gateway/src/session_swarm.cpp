@@ -40,15 +40,13 @@ void Session::on_swarm_order(const wire::NewSwarmOrder& o, RejectReason verdict)
 }
 
 void Session::on_block_order(const wire::NewBlockOrder& o, RejectReason verdict) {
-  Server& server = thread_.server();
   auto reject = [&](RejectReason why) {
     reject_order(why, o.client_order_id(), 0, 0, engine::Side::Buy, o.limit_total(), 0);
   };
   if (const RejectReason r = swarm_admission(o.client_order_id(), verdict); r != RejectReason::None)
     return reject(r);
   const engine::Product* p =
-      find_product(server.config().products, o.resource()->string_view(), o.pool()->string_view(),
-                   static_cast<std::int64_t>(o.length_s()) * 1'000'000'000);
+      requested_product(o.resource()->string_view(), o.pool()->string_view(), o.length_s());
   if (p == nullptr) return reject(RejectReason::UnknownProduct);
 
   engine::Command c = swarm_command(o.client_order_id(), o.time_in_force(), o.limit_total());
@@ -62,6 +60,12 @@ void Session::on_block_order(const wire::NewBlockOrder& o, RejectReason verdict)
   if (const RejectReason r = block_legs(*p, b, wall_ns(), s); r != RejectReason::None)
     return reject(r);
   submit_swarm(c, reject);
+}
+
+const engine::Product* Session::requested_product(std::string_view resource, std::string_view pool,
+                                                  std::uint32_t length_s) const {
+  return find_product(thread_.server().config().products, resource, pool,
+                      static_cast<std::int64_t>(length_s) * 1'000'000'000);
 }
 
 RejectReason Session::swarm_admission(std::uint64_t client_order_id, RejectReason verdict) const {

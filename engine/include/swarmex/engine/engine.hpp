@@ -179,14 +179,29 @@ class Engine {
   // Supply groups (supply.cpp).
   void dispatch(const Command& cmd, EventBuffer& out);
   void on_set_supply(const Command& cmd, EventBuffer& out);
+  // The group of `key`, made and indexed (the host's asks already resting) when new.
+  SupplyGroup& add_group(const SupplyKey& key);
   SupplyGroup* group_of(const OrderBook& book, HostId host) noexcept;
-  // group_of, with everything sold before now folded away first (amortised O(1)), so room
-  // checks read a short timeline whether or not Ticks arrive.
-  SupplyGroup* live_group_of(const OrderBook& book, HostId host);
+  // The group a sale by `host` on `book` draws on (none for a resale), with everything sold
+  // before now folded away first (amortised O(1)), so room checks read a short timeline whether
+  // or not Ticks arrive.
+  SupplyGroup* seller_group(const OrderBook& book, HostId host, bool resale);
   // The lease a fill on `book` now gives: spot from now for its lease length; a slot its window.
-  void lease_of(const OrderBook& book, std::int64_t* from_ns, std::int64_t* to_ns) const noexcept;
-  // Marks `host`'s group for `book`'s resource (if it has one) as changed by this command.
-  void touch(const OrderBook& book, HostId host);
+  struct Lease {
+    std::int64_t from_ns;
+    std::int64_t to_ns;
+  };
+  [[nodiscard]] Lease lease_of(const OrderBook& book) const noexcept;
+  // What `g` still has for a fill on `book` over `lease`, and recording (or taking back) such a
+  // sale.
+  [[nodiscard]] Qty room_in(const OrderBook& book, const SupplyGroup& g,
+                            const Lease& lease) const noexcept;
+  void sell_in(const OrderBook& book, SupplyGroup& g, const Lease& lease, Qty qty);
+  void unsell_in(const OrderBook& book, SupplyGroup& g, const Lease& lease, Qty qty);
+  static std::uint64_t group_slot(HostId host, std::uint16_t resource) noexcept {
+    return static_cast<std::uint64_t>(host) << 16 | resource;
+  }
+  // Marks a group (if any) as changed by this command: fit_touched looks at it after.
   void touch(SupplyGroup* g);
   // Trims every touched group's asks to the room left over their leases, in this same step.
   void fit_touched(Seq seq, EventBuffer& out);
