@@ -13,7 +13,7 @@ int main(int argc, char** argv) {
   using namespace swarmex;
   CLI::App app{"bursts of fills for swarmex-hostctl"};
   std::string server = "127.0.0.1:7400", principal = "tenant-a", token = "tenant-a-token";
-  std::uint32_t instrument = 1, burst = 100, bursts = 10;
+  std::uint32_t instrument = 1, burst = 100, bursts = 10, warmup = 1;
   std::int64_t price = 5000;
   app.add_option("--server", server);
   app.add_option("--principal", principal);
@@ -22,6 +22,9 @@ int main(int argc, char** argv) {
   app.add_option("--price", price);
   app.add_option("--burst", burst, "fills per burst");
   app.add_option("--bursts", bursts, "how many bursts");
+  app.add_option("--warmup", warmup,
+                 "single fills sent first: the tenant's first fill on the host makes its cgroups "
+                 "(milliseconds of mkdir on cgroup v1), which is not what a burst measures");
   CLI11_PARSE(app, argc, argv);
   gateway::Client c;
   c.connect(gateway::parse_endpoint(server), std::chrono::seconds(5));
@@ -29,9 +32,10 @@ int main(int argc, char** argv) {
   std::uint64_t id = static_cast<std::uint64_t>(
       std::chrono::system_clock::now().time_since_epoch().count() / 1000);
   std::uint64_t filled = 0;
-  for (std::uint32_t b = 0; b < bursts; ++b) {
+  for (std::uint32_t b = 0; b < warmup + bursts; ++b) {
+    const std::uint32_t n = b < warmup ? 1 : burst;
     c.set_batching(true);
-    for (std::uint32_t i = 0; i < burst; ++i) {
+    for (std::uint32_t i = 0; i < n; ++i) {
       gateway::OrderSpec o;
       o.client_order_id = ++id;
       o.instrument = instrument;
@@ -41,7 +45,7 @@ int main(int argc, char** argv) {
       c.new_order(o);
     }
     c.flush();  // the whole burst in as few segments as the socket takes
-    for (std::uint32_t done = 0; done < burst;) {
+    for (std::uint32_t done = 0; done < n;) {
       const wire::Message* m = c.receive(std::chrono::seconds(10));
       if (m == nullptr) return 3;
       const auto* r = m->body_as_ExecutionReport();

@@ -3,9 +3,11 @@
 add_library(swarmex_hostctl
   ${CMAKE_CURRENT_SOURCE_DIR}/src/host_config.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/src/capacity.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/capacity_timeline.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/src/allocation_book.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/src/fill_intake.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/src/host_state.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/state_saver.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/src/enactor.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/src/supply.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/src/daemon.cpp

@@ -24,15 +24,35 @@ const char* to_string(AllocationState s) noexcept {
 bool AllocationBook::add(Allocation a) {
   if (contains(a.stream_seq, a.key)) return false;
   keys_.insert(a.key);
-  count(a, +1);
   const std::uint64_t seq = a.stream_seq;
-  by_seq_.emplace(seq, std::move(a));
+  track(seq, by_seq_.emplace(seq, std::move(a)).first->second, +1);
   return true;
 }
 
-void AllocationBook::count(const Allocation& a, std::int64_t sign) {
-  if (a.state == AllocationState::Pending || a.state == AllocationState::Active)
-    committed_[{a.resource, a.device}] += sign * a.qty;
+void AllocationBook::track(std::uint64_t seq, const Allocation& a, std::int64_t sign) {
+  if (a.state == AllocationState::Pending) {
+    if (sign > 0)
+      deadlines_.emplace(a.start_ns, seq);
+    else
+      deadlines_.erase({a.start_ns, seq});
+  } else if (a.state == AllocationState::Active) {
+    if (sign > 0)
+      deadlines_.emplace(a.end_ns, seq);
+    else
+      deadlines_.erase({a.end_ns, seq});
+    Held& h = active_[a.tenant];
+    h.allocations += sign;
+    if (a.resource == "cpu") h.vrus += sign * a.qty;
+    if (a.resource == "mem") h.mem_shards += sign * a.qty;
+    if (a.resource == "io") h.io_units[a.device] += sign * a.qty;
+    if (a.pinned && sign > 0) h.pinned.insert(seq);
+    if (a.pinned && sign < 0) h.pinned.erase(seq);
+    if (h.allocations == 0) active_.erase(a.tenant);
+  }
+  if (a.state != AllocationState::Pending && a.state != AllocationState::Active) return;
+  Commitment& c = committed_[{a.resource, a.device}];
+  c.qty += sign * a.qty;
+  c.timeline.add(a.start_ns, a.end_ns, sign * a.qty);
 }
 
 bool AllocationBook::contains(std::uint64_t stream_seq, const FillKey& key) const {
@@ -44,23 +64,29 @@ std::set<std::string> AllocationBook::advance(std::int64_t now_ns,
                                               std::vector<std::uint64_t>* ended) {
   std::set<std::string> changed = std::move(moved_from_);
   moved_from_.clear();
-  for (auto& [seq, a] : by_seq_) {
+  // Everything due, in stream order (as a scan of the book would have met it).
+  std::vector<std::uint64_t> due;
+  for (auto it = deadlines_.begin(); it != deadlines_.end() && it->first <= now_ns; ++it)
+    due.push_back(it->second);
+  std::sort(due.begin(), due.end());
+  for (const std::uint64_t seq : due) {
+    Allocation& a = by_seq_.at(seq);
+    track(seq, a, -1);
     if (a.state == AllocationState::Pending) {
       if (a.end_ns <= now_ns) {
-        count(a, -1);
         a.state = AllocationState::Refused;
         a.why = "the lease ended before it could be enacted";
-      } else if (a.start_ns <= now_ns) {
+      } else {
         a.state = AllocationState::Active;
         changed.insert(a.tenant);
         if (started) started->push_back(seq);
       }
-    } else if (a.state == AllocationState::Active && a.end_ns <= now_ns) {
-      count(a, -1);
+    } else {
       a.state = AllocationState::Ended;
       changed.insert(a.tenant);
       if (ended) ended->push_back(seq);
     }
+    track(seq, a, +1);
   }
   return changed;
 }
@@ -97,11 +123,11 @@ bool AllocationBook::move(const std::string& seller, Allocation to,
     const std::int64_t take = std::min(left, a.qty);
     left -= take;
     if (a.state == AllocationState::Active) moved_from_.insert(a.tenant);
-    count(a, -1);
+    track(it->first, a, -1);
     a.qty -= take;
     // Ended rather than erased: its key still deduplicates a redelivery of the seller's fill.
     if (a.qty == 0) a.state = AllocationState::Ended;
-    count(a, +1);
+    track(it->first, a, +1);
     const auto keep_cpus = static_cast<std::size_t>((a.qty + kVrusPerCpu - 1) / kVrusPerCpu);
     if (a.cpus.size() > keep_cpus) a.cpus.resize(keep_cpus);
     if (reduced) reduced->push_back(it->first);
@@ -110,32 +136,22 @@ bool AllocationBook::move(const std::string& seller, Allocation to,
 }
 
 std::int64_t AllocationBook::next_deadline_ns() const noexcept {
-  std::int64_t next = INT64_MAX;
-  for (const auto& [seq, a] : by_seq_) {
-    if (a.state == AllocationState::Pending) next = std::min(next, a.start_ns);
-    if (a.state == AllocationState::Active) next = std::min(next, a.end_ns);
-  }
-  return next;
+  return deadlines_.empty() ? INT64_MAX : deadlines_.begin()->first;
 }
 
 TenantLimits AllocationBook::limits_of(const std::string& tenant) const {
   TenantLimits l;
+  const auto it = active_.find(tenant);
+  if (it == active_.end()) return l;
+  const Held& h = it->second;
+  l.vrus = h.vrus;
+  l.mem_shards = h.mem_shards;
+  for (const auto& [device, units] : h.io_units)
+    if (units != 0) l.io.push_back(IoLimit{device, units});
   std::vector<int> cpus;
-  for (const auto& [seq, a] : by_seq_) {
-    if (a.state != AllocationState::Active || a.tenant != tenant) continue;
-    if (a.resource == "cpu") {
-      l.vrus += a.qty;
-      cpus.insert(cpus.end(), a.cpus.begin(), a.cpus.end());
-    } else if (a.resource == "mem") {
-      l.mem_shards += a.qty;
-    } else if (a.resource == "io") {
-      auto it = std::find_if(l.io.begin(), l.io.end(),
-                             [&](const IoLimit& io) { return io.device == a.device; });
-      if (it == l.io.end())
-        l.io.push_back(IoLimit{a.device, a.qty});
-      else
-        it->units += a.qty;
-    }
+  for (const std::uint64_t seq : h.pinned) {
+    const std::vector<int>& pinned = by_seq_.at(seq).cpus;
+    cpus.insert(cpus.end(), pinned.begin(), pinned.end());
   }
   std::sort(cpus.begin(), cpus.end());
   cpus.erase(std::unique(cpus.begin(), cpus.end()), cpus.end());
@@ -145,41 +161,30 @@ TenantLimits AllocationBook::limits_of(const std::string& tenant) const {
 
 std::set<std::string> AllocationBook::active_tenants() const {
   std::set<std::string> out;
-  for (const auto& [seq, a] : by_seq_)
-    if (a.state == AllocationState::Active) out.insert(a.tenant);
+  for (const auto& entry : active_)
+    out.insert(out.end(), entry.first);
   return out;
 }
 
 std::int64_t AllocationBook::committed(const std::string& resource,
                                        const std::string& device) const {
   auto it = committed_.find({resource, device});
-  return it == committed_.end() ? 0 : it->second;
+  return it == committed_.end() ? 0 : it->second.qty;
 }
 
 std::int64_t AllocationBook::peak(const std::string& resource, const std::string& device,
                                   std::int64_t from_ns, std::int64_t to_ns) const {
-  // Sweep over the starts and ends inside [from, to): O(n log n) in this resource's allocations.
-  std::vector<std::pair<std::int64_t, std::int64_t>> steps;  // (time, +qty / -qty)
-  for (const auto& [seq, a] : by_seq_) {
-    if ((a.state != AllocationState::Pending && a.state != AllocationState::Active) ||
-        a.resource != resource || a.device != device || a.end_ns <= from_ns || a.start_ns >= to_ns)
-      continue;
-    steps.emplace_back(std::max(a.start_ns, from_ns), a.qty);
-    steps.emplace_back(a.end_ns, -a.qty);
-  }
-  std::sort(steps.begin(), steps.end());  // at equal times ends (negative) come first
-  std::int64_t held = 0, most = 0;
-  for (const auto& [t, dq] : steps) {
-    held += dq;
-    most = std::max(most, held);
-  }
-  return most;
+  auto it = committed_.find({resource, device});
+  return it == committed_.end() ? 0 : it->second.timeline.peak(from_ns, to_ns);
 }
 
 std::set<int> AllocationBook::pinned_cpus() const {
   std::set<int> out;
-  for (const auto& [seq, a] : by_seq_)
-    if (a.state == AllocationState::Active) out.insert(a.cpus.begin(), a.cpus.end());
+  for (const auto& entry : active_)
+    for (const std::uint64_t seq : entry.second.pinned) {
+      const std::vector<int>& cpus = by_seq_.at(seq).cpus;
+      out.insert(cpus.begin(), cpus.end());
+    }
   return out;
 }
 

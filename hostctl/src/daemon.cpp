@@ -14,6 +14,10 @@
 namespace swarmex::hostctl {
 
 using Clock = std::chrono::steady_clock;
+// The state is saved after this long without a message, and at least this often.
+constexpr std::chrono::milliseconds kQuiet{1};
+constexpr std::chrono::seconds kSaveAtLeastEvery{1};
+constexpr std::uint64_t kRememberEndedFills = 100'000;
 
 namespace {
 
@@ -99,6 +103,7 @@ Daemon::Daemon(HostConfig config)
   for (const std::string& t : removed)
     spdlog::info("reconcile: removed cgroup of '{}' (no allocation here)", t);
   save_host_state(config_.state_dir, state_);
+  saver_ = std::make_unique<StateSaver>(config_.state_dir);
   spdlog::info("state: last fill {} , {} tenants active", state_.last_seq, keep.size());
 }
 
@@ -106,9 +111,13 @@ Daemon::~Daemon() = default;
 
 std::string Daemon::latency_summary() const {
   const auto& v = stats_.latency_ns;
+  const auto& m = stats_.match_latency_ns;
   const std::int64_t max = v.empty() ? 0 : *std::max_element(v.begin(), v.end());
-  return fmt::format("{} enacted, fill->enforced p50 {} us, p99 {} us, max {} us", v.size(),
-                     percentile(v, 0.50) / 1000, percentile(v, 0.99) / 1000, max / 1000);
+  return fmt::format(
+      "{} enacted, fill->enforced p50 {} us, p99 {} us, max {} us; match->enforced p50 {} us, "
+      "p99 {} us; {} state saves",
+      v.size(), percentile(v, 0.50) / 1000, percentile(v, 0.99) / 1000, max / 1000,
+      percentile(m, 0.50) / 1000, percentile(m, 0.99) / 1000, stats_.saves);
 }
 
 void Daemon::declare_supply() {
@@ -184,11 +193,20 @@ int Daemon::run(const std::atomic<bool>& stop) {
       const auto timeout =
           std::chrono::nanoseconds(std::clamp<std::int64_t>(until_deadline, 0, 200'000'000));
       burst.clear();
-      // One burst: everything that has arrived, then one save, one cgroup batch.
-      for (const wire::Message* m = client_.receive(timeout); m != nullptr;
-           m = client_.try_receive())
+      // One slice: what has arrived, up to enact_slice_fills fills, then one cgroup batch, so
+      // the first fill of a long burst does not wait for the last. The state is saved at the
+      // first quiet millisecond (or at least every second in an endless stream), not between
+      // the slices of a burst: saving is off the fill->enforced path, and a fill enacted but not
+      // yet saved is only redelivered and written again with the same absolute limits.
+      const auto slice = static_cast<std::size_t>(config_.enact_slice_fills);
+      const wire::Message* m =
+          client_.receive(unsaved_ ? std::min<std::chrono::nanoseconds>(timeout, kQuiet) : timeout);
+      if (m == nullptr) save_state();
+      for (; m != nullptr; m = client_.try_receive()) {
         handle(*m, burst);
-      enact(burst);
+        if (burst.size() >= slice) break;
+      }
+      enact(burst, Clock::now() - last_saved_ > kSaveAtLeastEvery);
       update_supply();
       if (Clock::now() - last_sent_ > std::chrono::milliseconds(config_.heartbeat_ms)) {
         client_.heartbeat();
@@ -201,6 +219,8 @@ int Daemon::run(const std::atomic<bool>& stop) {
       if (!burst.empty()) enact(burst);  // fills already taken are saved and enacted anyway
     }
   }
+  save_state();
+  saver_->flush();
   spdlog::info(
       "stopping: {} fills, {} duplicates skipped, {} enforced, {} failed, {} reclaimed; {}",
       stats_.fills, stats_.duplicates, stats_.enforced, stats_.failed, stats_.reclaimed,
@@ -274,10 +294,10 @@ void Daemon::take_fill(const wire::Fill& f, std::vector<Received>& burst) {
                  seller, booked.tenant, booked.qty, booked.resource,
                  booked.device.empty() ? "" : " ", booked.device, booked.start_ns, booked.end_ns);
   ++stats_.fills;
-  burst.push_back(Received{f.stream_seq(), Clock::now()});
+  burst.push_back(Received{f.stream_seq(), Clock::now(), f.time_ns()});
 }
 
-void Daemon::enact(const std::vector<Received>& burst) {
+void Daemon::enact(const std::vector<Received>& burst, bool save) {
   std::vector<std::uint64_t> started, ended;
   const auto due_at = Clock::now();
   const std::set<std::string> changed = state_.book.advance(wall_ns(), &started, &ended);
@@ -312,13 +332,18 @@ void Daemon::enact(const std::vector<Received>& burst) {
   const bool touched = !started.empty() || !changed.empty();
 
   // The burst is in stream order (take_fill only takes the next sequences).
-  auto received_at = [&](std::uint64_t seq) {
+  auto received = [&](std::uint64_t seq) -> const Received* {
     const auto it =
         std::lower_bound(burst.begin(), burst.end(), seq,
                          [](const Received& r, std::uint64_t s) { return r.stream_seq < s; });
-    return it != burst.end() && it->stream_seq == seq ? it->at
-                                                      : due_at;  // a window that started now
+    return it != burst.end() && it->stream_seq == seq ? &*it : nullptr;  // null: a window that
+                                                                         // started now
   };
+  // Steady-clock instants to wall clock, for the match->enforced figure.
+  const std::int64_t wall_minus_steady =
+      wall_ns() -
+      std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now().time_since_epoch()).count();
+  if (connected_) client_.set_batching(true);  // the slice's reports leave in one write
   for (const Received& r : burst) {
     const Allocation* a = state_.book.find(r.stream_seq);
     if (a != nullptr && a->state == AllocationState::Refused) {
@@ -337,18 +362,45 @@ void Daemon::enact(const std::vector<Received>& burst) {
       why = a.why;
     }
     const auto done = it == outcome.end() ? Clock::now() : it->second.done_at;
+    const Received* r = received(seq);
     const std::int64_t latency =
-        std::chrono::duration_cast<std::chrono::nanoseconds>(done - received_at(seq)).count();
+        std::chrono::duration_cast<std::chrono::nanoseconds>(done - (r ? r->at : due_at)).count();
     ok ? ++stats_.enforced : ++stats_.failed;
     if (ok) stats_.latency_ns.push_back(latency);
+    if (ok && r != nullptr)
+      stats_.match_latency_ns.push_back(
+          std::chrono::duration_cast<std::chrono::nanoseconds>(done.time_since_epoch()).count() +
+          wall_minus_steady - r->match_ns);
     if (!ok) spdlog::warn("fill {} for '{}' not enforced: {}", seq, a.tenant, why);
     send_report(seq, ok, why, latency);
   }
-  // Saved after enforcing, off the fill->enforced path. Limits are absolute (what the saved
-  // allocations add up to), so a crash before this line only means the exchange redelivers these
-  // fills from the last saved sequence and the same limits are written again: each fill still
-  // counts once.
-  if (!burst.empty() || touched) save_host_state(config_.state_dir, state_);
+  if (connected_) {
+    client_.set_batching(false);
+    try {
+      client_.flush();
+    } catch (const gateway::ClientError& e) {
+      spdlog::warn("enactment reports: {}", e.what());
+      connected_ = false;
+    }
+  }
+  unsaved_ = unsaved_ || !burst.empty() || touched;
+  if (save) save_state();
+}
+
+// Saved after enforcing, off the fill->enforced path (the file is written on the saver's
+// thread). Limits are absolute (what the saved allocations add up to), so a crash before the
+// state is on disk only means the exchange redelivers these fills from the last saved sequence
+// and the same limits are written again: each fill still counts once.
+void Daemon::save_state() {
+  if (!unsaved_) return;
+  // Ended and refused allocations only serve to recognise a fill delivered again; far enough
+  // behind the saved sequence none will be, and the state would otherwise grow without end.
+  if (state_.last_seq > kRememberEndedFills)
+    state_.book.forget_before(state_.last_seq - kRememberEndedFills);
+  saver_->save(format_host_state(state_));
+  unsaved_ = false;
+  last_saved_ = Clock::now();
+  ++stats_.saves;
 }
 
 void Daemon::assign_cpus(Allocation& a) {

@@ -54,6 +54,9 @@ Admission admit(AllocationBook& book, const HostCapacity& capacity, Intake in) {
       refuse("resale: '" + in.seller + "' holds " + std::to_string(held) + " " + a.resource +
              " in this lease here, the fill moves " + std::to_string(a.qty));
     } else if (!is_mig(a.resource) &&
+               // All that is committed bounds the peak of any window: under capacity in all,
+               // the exact peak over the lease is not needed.
+               book.committed(a.resource, a.device) - moved + a.qty > cap &&
                book.peak(a.resource, a.device, a.start_ns, a.end_ns) - moved + a.qty > cap) {
       refuse("over this host's capacity of " + std::to_string(cap) + " " + a.resource);
     }

@@ -98,7 +98,7 @@ HostConfig parse_host_config(const std::string& text, const std::string& src) {
     const std::string w = "host.";
     reject_unknown(*t,
                    {"pool", "state_dir", "cgroup_root", "cgroup_driver", "subtree",
-                    "reserve_memory_mb", "use_uring"},
+                    "reserve_memory_mb", "use_uring", "enact_slice_fills"},
                    src, w);
     read_string(*t, "pool", c.pool, src, w);
     read_string(*t, "state_dir", c.state_dir, src, w);
@@ -107,6 +107,7 @@ HostConfig parse_host_config(const std::string& text, const std::string& src) {
     read_string(*t, "subtree", c.subtree, src, w);
     read_int(*t, "reserve_memory_mb", c.reserve_memory_mb, src, w, 0);
     read_bool(*t, "use_uring", c.use_uring, src, w);
+    read_int(*t, "enact_slice_fills", c.enact_slice_fills, src, w, 1, 100'000);
     if (c.cgroup_driver != "auto" && c.cgroup_driver != "v1" && c.cgroup_driver != "v2")
       config_error(src, w + "cgroup_driver", "must be auto, v1 or v2");
   }

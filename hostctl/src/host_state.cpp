@@ -1,6 +1,7 @@
 #include "swarmex/hostctl/host_state.hpp"
 
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -61,17 +62,19 @@ std::vector<MigSlot> parse_mig(const std::string& text) {
 }  // namespace
 
 std::string format_host_state(const HostState& s) {
-  std::ostringstream os;
-  os << kMagic << "\nlast_seq " << s.last_seq << "\nnext_client_order_id " << s.next_client_order_id
-     << "\n";
+  // fmt into one buffer: a state of thousands of allocations is formatted at every save.
+  fmt::memory_buffer out;
+  auto to = std::back_inserter(out);
+  fmt::format_to(to, "{}\nlast_seq {}\nnext_client_order_id {}\n", kMagic, s.last_seq,
+                 s.next_client_order_id);
   for (const auto& [seq, a] : s.book.all())
-    os << "alloc " << seq << ' ' << a.key.instrument << ' ' << a.key.engine_seq << ' '
-       << a.key.buy_order_id << ' ' << a.key.sell_order_id << ' ' << a.tenant << ' ' << a.tenant_id
-       << ' ' << a.resource << ' ' << or_dash(a.device) << ' ' << a.qty << ' ' << a.price << ' '
-       << a.start_ns << ' ' << a.end_ns << ' ' << (a.pinned ? 1 : 0) << ' ' << to_string(a.state)
-       << ' ' << or_dash(format_cpu_list(a.cpus)) << ' ' << format_mig(a.mig) << ' '
-       << or_dash(a.why) << "\n";
-  return os.str();
+    fmt::format_to(to, "alloc {} {} {} {} {} {} {} {} {} {} {} {} {} {} {} {} {} {}\n", seq,
+                   a.key.instrument, a.key.engine_seq, a.key.buy_order_id, a.key.sell_order_id,
+                   a.tenant, a.tenant_id, a.resource, or_dash(a.device), a.qty, a.price, a.start_ns,
+                   a.end_ns, a.pinned ? 1 : 0, to_string(a.state),
+                   a.cpus.empty() ? std::string("-") : format_cpu_list(a.cpus),
+                   a.mig.empty() ? std::string("-") : format_mig(a.mig), or_dash(a.why));
+  return fmt::to_string(out);
 }
 
 HostState parse_host_state(const std::string& text) {
@@ -118,10 +121,13 @@ HostState parse_host_state(const std::string& text) {
 }
 
 void save_host_state(const std::string& dir, const HostState& state) {
+  write_host_state(dir, format_host_state(state));
+}
+
+void write_host_state(const std::string& dir, const std::string& text) {
   std::filesystem::create_directories(dir);
   const std::string path = dir + "/state";
   const std::string tmp = path + ".tmp";
-  const std::string text = format_host_state(state);
   const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
   if (fd < 0) io_error("open", tmp);
   std::size_t done = 0;

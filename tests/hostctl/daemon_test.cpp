@@ -171,6 +171,39 @@ TEST(AllocationBookTest, PeakAdmitsExactlyWhatFitsAtEveryInstant) {
   EXPECT_GT(refused_total, 0) << "the capacity must bind in some cases";
 }
 
+// The controller forgets ended and refused allocations far behind its saved sequence, so its
+// state does not grow without end; what is still held stays, with its limits and capacity.
+TEST(AllocationBookTest, ForgetBeforeDropsOnlyWhatIsOver) {
+  AllocationBook book;
+  auto alloc = [](std::uint64_t seq, std::int64_t start, std::int64_t end) {
+    Allocation a;
+    a.stream_seq = seq;
+    a.key.engine_seq = seq;
+    a.tenant = "t";
+    a.resource = "cpu";
+    a.qty = 2;
+    a.start_ns = start;
+    a.end_ns = end;
+    return a;
+  };
+  ASSERT_TRUE(book.add(alloc(1, 0, 10)));    // ends at 10
+  ASSERT_TRUE(book.add(alloc(2, 0, 1000)));  // still held
+  ASSERT_TRUE(book.add(alloc(3, 20, 30)));   // missed entirely: refused at 50
+  ASSERT_TRUE(book.add(alloc(4, 0, 1000)));  // newer than the cut
+  book.advance(5, nullptr);  // 1, 2 and 4 start
+  book.advance(50, nullptr);
+  EXPECT_EQ(book.find(1)->state, AllocationState::Ended);
+  EXPECT_EQ(book.find(3)->state, AllocationState::Refused);
+  book.forget_before(4);
+  EXPECT_EQ(book.find(1), nullptr);
+  EXPECT_EQ(book.find(3), nullptr);
+  ASSERT_NE(book.find(2), nullptr) << "active allocations are never forgotten";
+  EXPECT_FALSE(book.contains(1, alloc(1, 0, 10).key)) << "its key goes with it";
+  EXPECT_EQ(book.limits_of("t").vrus, 4);
+  EXPECT_EQ(book.peak("cpu", "", 0, 1000), 4);
+  EXPECT_EQ(book.next_deadline_ns(), 1000);
+}
+
 TEST(AllocationBookTest, AWindowMissedEntirelyIsRefusedNotEnacted) {
   AllocationBook book;
   book.add(alloc(1, "a", "cpu", 5, 100, 200));

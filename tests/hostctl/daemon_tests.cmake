@@ -1,4 +1,5 @@
 add_executable(hostctl_daemon_tests
+  ${CMAKE_CURRENT_SOURCE_DIR}/capacity_timeline_test.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/daemon_test.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/resale_test.cpp
 )

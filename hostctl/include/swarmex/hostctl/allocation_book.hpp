@@ -1,5 +1,8 @@
 // Every allocation this host is responsible for, by fill stream sequence, and what each tenant
-// holds at a given moment. Pure bookkeeping: no I/O, no clock (times are passed in).
+// holds at a given moment. Pure bookkeeping: no I/O, no clock (times are passed in). Everything a
+// burst of fills asks for per fill or per slice (capacity over time, the next deadline, what
+// starts or ends, each tenant's limits) is kept up to date as allocations change, so its cost
+// does not grow with the number of allocations held.
 #pragma once
 
 #include <cstdint>
@@ -10,6 +13,7 @@
 
 #include "swarmex/hostctl/allocation.hpp"
 #include "swarmex/hostctl/capacity.hpp"
+#include "swarmex/hostctl/capacity_timeline.hpp"
 #include "swarmex/hostctl/tenant_limits.hpp"
 
 namespace swarmex::hostctl {
@@ -63,14 +67,31 @@ class AllocationBook {
   void forget_before(std::uint64_t keep_seq);
 
  private:
-  void count(const Allocation& a, std::int64_t sign);
   std::map<std::uint64_t, Allocation> by_seq_;  // ordered: deterministic iteration
   std::set<FillKey> keys_;
   // Tenants whose Active holdings a move() changed: their cgroups are due in the next advance().
   std::set<std::string> moved_from_;
-  // Pending + Active quantity by (resource, device), kept as allocations move, so a burst of
-  // fills checks capacity without scanning the book once per fill.
-  std::map<std::pair<std::string, std::string>, std::int64_t> committed_;
+  // Adds (sign +1) or takes out (-1) an allocation's share of every index below, by its state;
+  // called around each change of state or quantity.
+  void track(std::uint64_t seq, const Allocation& a, std::int64_t sign);
+  // Pending + Active quantity by (resource, device), in all and over time, kept as allocations
+  // move, so a burst of fills checks capacity without scanning the book once per fill.
+  struct Commitment {
+    std::int64_t qty = 0;
+    CapacityTimeline timeline;
+  };
+  std::map<std::pair<std::string, std::string>, Commitment> committed_;
+  // Pending allocations by start, Active ones by end: what advance() has to look at.
+  std::set<std::pair<std::int64_t, std::uint64_t>> deadlines_;
+  // What each tenant's Active allocations add up to; cpus come from its pinned ones.
+  struct Held {
+    std::int64_t allocations = 0;
+    std::int64_t vrus = 0;
+    std::int64_t mem_shards = 0;
+    std::map<std::string, std::int64_t> io_units;  // by device
+    std::set<std::uint64_t> pinned;                // Active allocations holding cpus
+  };
+  std::map<std::string, Held> active_;
 };
 
 }  // namespace swarmex::hostctl

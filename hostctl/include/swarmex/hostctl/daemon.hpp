@@ -16,6 +16,7 @@
 #include "swarmex/hostctl/host_config.hpp"
 #include "swarmex/hostctl/host_state.hpp"
 #include "swarmex/hostctl/mig_backend.hpp"
+#include "swarmex/hostctl/state_saver.hpp"
 #include "swarmex/hostctl/supply.hpp"
 
 namespace swarmex::hostctl {
@@ -27,6 +28,10 @@ struct DaemonStats {
   std::uint64_t failed = 0;
   std::uint64_t reclaimed = 0;           // allocations ended
   std::vector<std::int64_t> latency_ns;  // fill received -> enforced, per enacted fill
+  // The exchange's match time (Fill.time_ns) -> enforced, per enacted fill: what a fill waited
+  // in the gateway and in this host's socket too (one wall clock when both run on one machine).
+  std::vector<std::int64_t> match_latency_ns;
+  std::uint64_t saves = 0;  // states handed to the saver (a newer one may replace one waiting)
 };
 
 class Daemon {
@@ -47,6 +52,7 @@ class Daemon {
   struct Received {
     std::uint64_t stream_seq;
     std::chrono::steady_clock::time_point at;
+    std::int64_t match_ns;  // Fill.time_ns
   };
   bool connect_and_logon();
   // Tells the exchange this host's capacity of each resource it sells (its supply groups), so
@@ -54,8 +60,11 @@ class Daemon {
   void declare_supply();
   void handle(const wire::Message& m, std::vector<Received>& burst);
   void take_fill(const wire::Fill& f, std::vector<Received>& burst);
-  // Advances windows, enacts what changed, reports; `burst` are the fills just taken.
-  void enact(const std::vector<Received>& burst);
+  // Advances windows, enacts what changed, reports; `burst` are the fills just taken (a slice of
+  // at most enact_slice_fills). The state is saved when `save` (see save_state).
+  void enact(const std::vector<Received>& burst, bool save = true);
+  // Writes the state file when something changed since the last write.
+  void save_state();
   void enact_mig(Allocation& a, bool start);
   // Destroys the MIG instances beyond the allocation's quantity (what a resale moved away).
   void shrink_mig(Allocation& a);
@@ -69,11 +78,14 @@ class Daemon {
   HostState state_;
   std::unique_ptr<Enactor> enactor_;
   std::unique_ptr<MigBackend> mig_;
+  std::unique_ptr<StateSaver> saver_;
   SupplyBook supply_;
   gateway::Client client_;
   std::uint32_t host_id_ = 0;
   bool connected_ = false;
   std::chrono::steady_clock::time_point last_sent_{};
+  std::chrono::steady_clock::time_point last_saved_{};
+  bool unsaved_ = false;  // fills taken or windows moved since the last save
   DaemonStats stats_;
 };
 

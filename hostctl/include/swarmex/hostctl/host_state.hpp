@@ -20,6 +20,8 @@ struct HostState {
 
 // <dir>/state; throws std::runtime_error on I/O errors.
 void save_host_state(const std::string& dir, const HostState& state);
+// Writes `text` (format_host_state's) as <dir>/state, atomically; throws on I/O errors.
+void write_host_state(const std::string& dir, const std::string& text);
 // An empty state when <dir>/state does not exist; throws std::runtime_error when it is corrupt.
 HostState load_host_state(const std::string& dir);
 
