@@ -105,6 +105,22 @@ Replay replay(Book& book, Commands commands) {
                 static_cast<std::uint64_t>(book.resting_orders())};
 }
 
+// The shard's way: batches of kShardBatch through apply_batch, which prefetches ahead.
+constexpr std::size_t kShardBatch = 256;
+Replay replay_batched(Engine& engine, Commands commands) {
+  EventBuffer events;
+  std::uint64_t count = 0;
+  const auto t0 = std::chrono::steady_clock::now();
+  for (std::size_t i = 0; i < commands.size(); i += kShardBatch) {
+    engine.apply_batch(commands.subspan(i, std::min(kShardBatch, commands.size() - i)), events);
+    count += events.size();
+    events.clear();
+  }
+  const double s = seconds_since(t0);
+  return Replay{s * 1e9 / static_cast<double>(commands.size()), count, engine.state_hash(),
+                static_cast<std::uint64_t>(engine.resting_orders())};
+}
+
 // One TSC read per command: each command's latency is the gap between consecutive reads.
 Latency replay_timed(Engine& engine, Commands commands, const TscClock& clock,
                      std::vector<std::uint32_t>& cycles) {
@@ -226,7 +242,7 @@ int run(const Options& opt) {
               flow.cancels, flow.modifies, flow.instruments.size(), load_s);
   std::printf("tsc %.3f GHz, order capacity %u\n", clock.ghz(), order_capacity(flow));
 
-  std::vector<double> engine_ns, p50_ns, p99_ns, p999_ns, max_ns, bare_ns;
+  std::vector<double> engine_ns, batched_ns, p50_ns, p99_ns, p999_ns, max_ns, bare_ns;
   std::vector<std::uint32_t> cycles;
   Replay first{};
   std::size_t bytes_per_order = 0, bytes_total = 0;
@@ -235,6 +251,7 @@ int run(const Options& opt) {
     // Throughput and latency come from separate passes, so the TSC reads do not inflate the
     // former; both passes must end in the same state.
     const Replay e = replay(*make_engine(flow), flow.commands);
+    const Replay b = replay_batched(*make_engine(flow), flow.commands);
     const auto timed = make_engine(flow);
     const Latency l = replay_timed(*timed, flow.commands, clock, cycles);
     if (r == 0) {
@@ -243,17 +260,20 @@ int run(const Options& opt) {
       bytes_total = timed->bytes_total();
     }
     if (timed->state_hash() != e.state_hash || e.state_hash != first.state_hash ||
-        e.events != first.events) {
+        e.events != first.events || b.state_hash != e.state_hash || b.events != e.events) {
       std::fprintf(stderr, "run %d: engine passes end in different states\n", r + 1);
       status = 1;
     }
     engine_ns.push_back(e.ns_per_command);
+    batched_ns.push_back(b.ns_per_command);
     p50_ns.push_back(l.p50_ns);
     p99_ns.push_back(l.p99_ns);
     p999_ns.push_back(l.p999_ns);
     max_ns.push_back(l.max_ns);
-    std::printf("run %d: engine %.1f ns/command, p50 %.0f p99 %.0f p99.9 %.0f max %.0f ns", r + 1,
-                e.ns_per_command, l.p50_ns, l.p99_ns, l.p999_ns, l.max_ns);
+    std::printf(
+        "run %d: engine %.1f ns/command, batched %.1f ns/command, p50 %.0f p99 %.0f p99.9 %.0f "
+        "max %.0f ns",
+        r + 1, e.ns_per_command, b.ns_per_command, l.p50_ns, l.p99_ns, l.p999_ns, l.max_ns);
     if (bare) {
       bare_ns.push_back(replay_bare(flow));
       std::printf(" | bare %.1f ns/command", bare_ns.back());
@@ -268,14 +288,20 @@ int run(const Options& opt) {
       "engine     %8.2f M commands/s  %8.1f ns/command  latency p50 %.0f ns  p99 %.0f ns  "
       "p99.9 %.0f ns  max %.0f ns\n",
       1e3 / ns, ns, median(p50_ns), median(p99_ns), median(p999_ns), median(max_ns));
+  const double bns = median(batched_ns);
+  std::printf(
+      "batched    %8.2f M commands/s  %8.1f ns/command  (apply_batch of %zu, as the shard "
+      "runs it; prefetching)  batched/engine %.2fx\n",
+      1e3 / bns, bns, kShardBatch, bns / ns);
   std::printf("engine     events %" PRIu64 "  resting %" PRIu64 "  state hash %016" PRIx64 "\n",
               first.events, first.resting, first.state_hash);
   std::printf("engine     memory %zu bytes per resting order at capacity %u, %.1f MiB in all\n",
               bytes_per_order, order_capacity(flow), static_cast<double>(bytes_total) / (1 << 20));
   if (bare) {
     const double b = median(bare_ns);
-    std::printf("bare       %8.2f M commands/s  %8.1f ns/command  engine/bare %.2fx\n", 1e3 / b, b,
-                ns / b);
+    std::printf(
+        "bare       %8.2f M commands/s  %8.1f ns/command  engine/bare %.2fx  batched/bare %.2fx\n",
+        1e3 / b, b, ns / b, bns / b);
   }
   std::fflush(stdout);
   if (opt.baseline && !check_reference(flow, opt.baseline_commands, first, ns)) status = 1;

@@ -57,6 +57,16 @@ Event echo(const Command& cmd, EventKind kind, std::uint8_t reason) noexcept {
       e.side = Side::Sell;
       e.qty = cmd.supply.capacity;
       break;
+    case CommandKind::SetParams:  // order_id: the request's id, so the gateway can answer it
+      e.order_id = cmd.params.request_id;
+      e.owner = cmd.params.owner;
+      e.instrument = cmd.params.instrument;
+      break;
+    case CommandKind::CreateInstrument:
+      e.order_id = cmd.create.request_id;
+      e.owner = cmd.create.owner;
+      e.instrument = cmd.create.id;
+      break;
     case CommandKind::Resell: {  // the request: first leg, the ask price, all legs' units
       const Resell& r = cmd.resell;
       e.order_id = r.order_id;
@@ -163,6 +173,10 @@ void Engine::dispatch(const Command& cmd, EventBuffer& out) {
       return on_resell(cmd, out);
     case CommandKind::SetSupply:
       return on_set_supply(cmd, out);
+    case CommandKind::SetParams:
+      return on_set_params(cmd, out);
+    case CommandKind::CreateInstrument:
+      return on_create_instrument(cmd, out);
     default:
       return reject(cmd, RejectReason::InvalidCommand, out);
   }
@@ -176,7 +190,7 @@ std::uint64_t Engine::state_hash() const noexcept {
   for (const auto& [key, group] : supply_)
     supply += group.hash(key);
   return combine_state_hash(orders_hash_ + swarms_.hash() + holdings_.hash() + supply,
-                            halted_hash_ + calendar, last_seq_);
+                            halted_hash_ + calendar + params_hash_, last_seq_);
 }
 
 RejectReason check_qty(const InstrumentSpec& s, Qty qty) noexcept {
@@ -187,11 +201,12 @@ RejectReason check_qty(const InstrumentSpec& s, Qty qty) noexcept {
   return RejectReason::None;
 }
 
-RejectReason Engine::check_price_qty(const OrderBook& book, Price price, Qty qty) const noexcept {
+RejectReason Engine::check_price_qty(const OrderBook& book, Price price, Qty qty,
+                                     bool band) const noexcept {
   if (const RejectReason r = check_qty(book.spec(), qty); r != RejectReason::None) return r;
   if (price <= 0) return RejectReason::InvalidPrice;
   if (!book.on_tick(price)) return RejectReason::PriceOffTick;
-  if (!book.in_band(price)) return RejectReason::PriceOutsideBand;
+  if (band && !book.in_band(price)) return RejectReason::PriceOutsideBand;
   Price notional;
   if (!checked_mul(price, qty, &notional)) return RejectReason::NotionalOverflow;
   return RejectReason::None;
@@ -249,7 +264,10 @@ void Engine::on_modify(const Command& cmd, EventBuffer& out) {
   OrderBook& book = books_[o.book];
   if (book.halted()) return reject(cmd, RejectReason::InstrumentHalted, out);
   if (!book.trading_at(now_ns_)) return reject(cmd, RejectReason::WindowNotTrading, out);
-  if (const RejectReason r = check_price_qty(book, m.new_price, m.new_qty); r != RejectReason::None)
+  // An order resting outside a narrowed band may keep its price (quantity changes only).
+  const bool new_price = m.new_price != book.price_of(o.level);
+  if (const RejectReason r = check_price_qty(book, m.new_price, m.new_qty, new_price);
+      r != RejectReason::None)
     return reject(cmd, r, out);
   const std::uint32_t new_level = book.level_of(m.new_price);
   BookSide& own = book.side(o.side);

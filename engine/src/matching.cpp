@@ -193,11 +193,12 @@ void Engine::on_new_order(const Command& cmd, EventBuffer& out) {
     limit_level = book->level_of(o.price);
   } else if (opp.empty()) {
     limit_level = o.side == Side::Buy ? -1 : book->levels();  // crosses nothing
-  } else {
+  } else {  // protection ticks through the best opposite price, never past the band
     const std::int64_t prot = book->spec().market_protection_ticks;
-    limit_level = o.side == Side::Buy
-                      ? std::min<std::int64_t>(opp.best() + prot, book->levels() - 1)
-                      : std::max<std::int64_t>(opp.best() - prot, 0);
+    limit_level =
+        o.side == Side::Buy
+            ? std::min<std::int64_t>(opp.best() + prot, book->level_of(book->spec().band_max))
+            : std::max<std::int64_t>(opp.best() - prot, book->level_of(book->spec().band_min));
   }
   if (o.post_only && !opp.empty() && opp.crosses(opp.best(), limit_level)) {
     out.push(echo(cmd, EventKind::Rejected,

@@ -62,6 +62,10 @@ constexpr std::array<std::string_view, static_cast<std::size_t>(RejectReason::kC
     "unknown_product",
     "invalid_window",
     "insufficient_holding",
+    "invalid_band",
+    "invalid_quantity_limits",
+    "scheduled_instrument",
+    "duplicate_instrument",
 };
 
 constexpr std::array<std::string_view, static_cast<std::size_t>(CancelReason::kCount)> kCancel{

@@ -1,8 +1,9 @@
 #include "swarmex/engine/order_book.hpp"
 
-#include "swarmex/engine/calendar.hpp"
-
+#include <algorithm>
 #include <utility>
+
+#include "swarmex/engine/calendar.hpp"
 
 namespace swarmex::engine {
 
@@ -49,10 +50,27 @@ void BookSide::level_emptied(std::uint32_t lvl) noexcept {
   if (best_ == static_cast<std::int64_t>(lvl)) best_ = next_worse(lvl);
 }
 
+void BookSide::reindex(OrderPool& pool, std::uint32_t levels, std::int64_t shift) {
+  std::vector<Level> moved(levels);
+  LevelBitmap bits(levels);
+  for (std::int64_t lvl = bits_.find_at_or_above(0); lvl != LevelBitmap::kNone;
+       lvl = bits_.find_at_or_above(lvl + 1)) {
+    const auto to = static_cast<std::uint32_t>(lvl + shift);
+    moved[to] = levels_[static_cast<std::uint32_t>(lvl)];
+    bits.set(to);
+    for (std::uint32_t o = moved[to].head; o != kNil; o = pool[o].next)
+      pool[o].level = to;
+  }
+  levels_ = std::move(moved);
+  bits_ = std::move(bits);
+  if (best_ != LevelBitmap::kNone) best_ += shift;
+}
+
 OrderBook::OrderBook(InstrumentSpec spec, std::uint16_t index)
     : spec_(std::move(spec)),
       index_(index),
       levels_(static_cast<std::uint32_t>((spec_.band_max - spec_.band_min) / spec_.tick + 1)),
+      base_price_(spec_.band_min),
       bids_(Side::Buy, levels_),
       asks_(Side::Sell, levels_) {}
 
@@ -68,6 +86,46 @@ void OrderBook::list_window(std::int64_t window, std::int64_t start_ns,
   window_ = window;
   spec_.window.start_ns = start_ns;
   trading_until_ns_ = window == kNoWindow ? std::numeric_limits<std::int64_t>::min() : until_ns;
+}
+
+bool OrderBook::levels_for(Price band_min, Price band_max, Price* base,
+                           std::int64_t* levels) const noexcept {
+  if (in_array(band_min) && in_array(band_max)) {  // narrowing, or within the array: no move
+    *base = base_price_;
+    *levels = levels_;
+    return true;
+  }
+  Price low = band_min;
+  Price high = band_max;
+  for (const BookSide* s : {&bids_, &asks_}) {
+    if (s->empty()) continue;
+    low = std::min(low, price_of(s->lowest()));
+    high = std::max(high, price_of(s->highest()));
+  }
+  *base = low;
+  *levels = (high - low) / spec_.tick + 1;
+  return *levels <= kMaxBandLevels;
+}
+
+void OrderBook::set_levels(Price base, std::uint32_t levels, OrderPool& pool) {
+  if (base == base_price_ && levels == levels_) return;
+  const std::int64_t shift = (base_price_ - base) / spec_.tick;
+  bids_.reindex(pool, levels, shift);
+  asks_.reindex(pool, levels, shift);
+  base_price_ = base;
+  levels_ = levels;
+}
+
+void OrderBook::set_params(const BookParams& p, OrderPool& pool) {
+  Price base = base_price_;
+  std::int64_t levels = levels_;
+  if (levels_for(p.band_min, p.band_max, &base, &levels))
+    set_levels(base, static_cast<std::uint32_t>(levels), pool);
+  spec_.band_min = p.band_min;
+  spec_.band_max = p.band_max;
+  spec_.min_qty = p.min_qty;
+  spec_.max_qty = p.max_qty;
+  spec_.market_protection_ticks = p.market_protection_ticks;
 }
 
 }  // namespace swarmex::engine

@@ -32,6 +32,10 @@ InstrumentId routing_instrument(const Command& cmd) noexcept {
       return cmd.resell.legs[0].instrument;
     case CommandKind::SetSupply:
       return cmd.supply.instrument;
+    case CommandKind::SetParams:
+      return cmd.params.instrument;
+    case CommandKind::CreateInstrument:
+      return cmd.create.id;
     default:
       return cmd.control.instrument;
   }
@@ -93,8 +97,8 @@ void EngineShard::run() {
     for (std::size_t i = 0; i < n; ++i) {
       batch[i].seq = ++seq;
       batch[i].time_ns = now_ns;
-      engine_->apply(batch[i], events);
     }
+    engine_->apply_batch({batch.data(), n}, events);
     for (Event& e : events.mutable_events())
       e.time_ns = now_ns;
     const bool held = config_.on_batch && config_.on_batch({batch.data(), n}, events);

@@ -1,6 +1,7 @@
 // Engine state image and its restoration.
 #include <stdexcept>
 
+#include "swarmex/engine/checked_math.hpp"
 #include "swarmex/engine/engine.hpp"
 #include "swarmex/engine/state_hash.hpp"
 
@@ -30,7 +31,12 @@ void Engine::snapshot(EngineSnapshot& out) const {
   for (const auto& [key, qty] : holdings_.all())
     out.holdings.push_back(SnapshotHolding{key, qty});
   for (const OrderBook& book : books_) {
-    out.instruments.push_back(SnapshotInstrument{book.spec(), book.halted()});
+    // The level array goes in only where it is not the band's (SetParams moved one of them).
+    const bool own_array =
+        book.base_price() != book.spec().band_min || book.top_price() != book.spec().band_max;
+    out.instruments.push_back(SnapshotInstrument{book.spec(), book.halted(), book.admin_params(),
+                                                 own_array ? book.base_price() : 0,
+                                                 own_array ? book.levels() : 0});
     for (const Side s : {Side::Buy, Side::Sell}) {
       const BookSide& side = book.side(s);
       for (std::int64_t lvl = side.best(); lvl != LevelBitmap::kNone; lvl = side.next_worse(lvl))
@@ -56,14 +62,31 @@ void Engine::restore(const EngineSnapshot& snap) {
   roll_calendar(0, nullptr);
   for (const SnapshotInstrument& si : snap.instruments) {
     if (product_of(si.spec.id) == nullptr) add_instrument(si.spec);
+    OrderBook* book = book_of(si.spec.id);
+    if (si.levels != 0) {  // an array SetParams widened: resting orders may lie outside the band
+      Price span = 0;
+      Price top = 0;
+      const bool covers = si.levels <= kMaxBandLevels && si.level_base > 0 &&
+                          si.level_base % si.spec.tick == 0 && si.level_base <= si.spec.band_min &&
+                          checked_mul(Price{si.levels - 1}, si.spec.tick, &span) &&
+                          checked_add(si.level_base, span, &top) && top >= si.spec.band_max;
+      if (!covers || book->product() != OrderBook::kNoProduct)
+        throw std::runtime_error("snapshot level array of instrument " +
+                                 std::to_string(si.spec.id) + " is inconsistent");
+      book->set_levels(si.level_base, si.levels, pool_);
+    }
+    if (si.admin_params) {
+      book->set_admin_params(true);
+      params_hash_ += params_hash_of(*book);
+    }
     if (si.halted) {
-      book_of(si.spec.id)->set_halted(true);
+      book->set_halted(true);
       halted_hash_ += halted_hash(si.spec.id);
     }
   }
   for (const SnapshotOrder& so : snap.orders) {
     OrderBook* book = book_of(so.instrument);
-    if (book == nullptr || so.qty <= 0 || !book->in_band(so.price) || !book->on_tick(so.price) ||
+    if (book == nullptr || so.qty <= 0 || !book->in_array(so.price) || !book->on_tick(so.price) ||
         static_cast<std::uint8_t>(so.side) > 1 || index_.find(so.id) != kNil)
       throw std::runtime_error("snapshot order " + std::to_string(so.id) + " is inconsistent");
     const std::uint32_t idx = pool_.allocate();

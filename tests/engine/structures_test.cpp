@@ -6,6 +6,7 @@
 #include <unordered_map>
 
 #include "swarmex/engine/engine.hpp"
+#include "swarmex/engine/huge_page_allocator.hpp"
 #include "swarmex/engine/level_bitmap.hpp"
 #include "swarmex/engine/order_index.hpp"
 
@@ -87,3 +88,18 @@ TEST(MemoryBudgetTest, RestingOrderCostsAtMost64Bytes) {
 
 }  // namespace
 }  // namespace swarmex::engine
+
+// The pool and the index live on 2 MiB-aligned memory advised for huge pages; small arrays
+// (unit tests' pools) come from the ordinary heap.
+TEST(HugePageAllocatorTest, LargeArraysAreHugePageAlignedSmallOnesAreNot) {
+  std::vector<std::uint64_t, swarmex::engine::HugePageAllocator<std::uint64_t>> big(
+      (std::size_t{3} << 20) / sizeof(std::uint64_t), 7);
+  EXPECT_EQ(reinterpret_cast<std::uintptr_t>(big.data()) % (std::size_t{2} << 20), 0u);
+  EXPECT_EQ(big.front(), 7u);
+  EXPECT_EQ(big.back(), 7u);
+  std::vector<std::uint64_t, swarmex::engine::HugePageAllocator<std::uint64_t>> small(16, 1);
+  EXPECT_EQ(small[15], 1u);
+  big.clear();
+  big.shrink_to_fit();  // gives the huge-page block back (std::free)
+  EXPECT_TRUE(big.empty());
+}

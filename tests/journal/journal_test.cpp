@@ -1,6 +1,7 @@
 // Journal records, segments, torn tails, corruption, snapshots — on a real directory.
 #include <gtest/gtest.h>
 
+#include <cstring>
 #include <fstream>
 
 #include "random_commands.hpp"
@@ -276,6 +277,63 @@ TEST(SnapshotTest, RecoveryFallsBackFromADamagedNewestSnapshot) {
   for (const auto& line : r2.log)
     logged |= line.find("damaged") != std::string::npos;
   EXPECT_TRUE(logged);
+}
+
+// Version 7: the attachment travels with the snapshot, is what the two-step recovery returns,
+// and a version-6 image (no attachment) still loads, with none.
+TEST(SnapshotTest, AttachmentRoundTripsAndVersionSixStillLoads) {
+  TempDir dir;
+  auto files = open_directory(dir.path());
+  auto live_ptr = make_engine();
+  Engine& live = *live_ptr;
+  const auto cmds = make_commands(9, 1500, &live);
+  write_all(*files, cmds, 1 << 20, 64);
+  auto at_ptr = make_engine();
+  EventBuffer ev;
+  engine::EngineSnapshot snap;
+  for (const Command& c : cmds) {
+    at_ptr->apply(c, ev);
+    ev.clear();
+    if (c.seq == 1000) at_ptr->snapshot(snap);
+  }
+  snap.attachment = {1, 2, 3, 250, 0, 7};
+  const auto bytes = encode_snapshot(snap);
+  const auto back = decode_snapshot(bytes);
+  ASSERT_TRUE(back.has_value());
+  EXPECT_EQ(back->attachment, snap.attachment);
+
+  // As version 6 wrote it: no attachment length before the CRC.
+  std::vector<std::uint8_t> v6(bytes.begin(), bytes.end() - 4 - 4 - 6);
+  const std::uint32_t six = 6;
+  std::memcpy(v6.data() + 4, &six, 4);
+  const std::uint32_t crc = crc32c(v6.data(), v6.size());
+  v6.resize(v6.size() + 4);
+  std::memcpy(v6.data() + v6.size() - 4, &crc, 4);
+  const auto old = decode_snapshot(v6);
+  ASSERT_TRUE(old.has_value());
+  EXPECT_TRUE(old->attachment.empty());
+  EXPECT_EQ(old->orders.size(), snap.orders.size());
+
+  ASSERT_EQ(files->write_atomic(snapshot_name(1000), bytes), 0);
+  RecoveryOptions opt;
+  opt.engine = EngineConfig{1u << 16};
+  opt.instruments = swarmex::testing::random_test_instruments();
+  std::uint64_t seen = 0;
+  opt.on_replayed = [&](const Command&, const EventBuffer&) { ++seen; };
+  Recovered r = restore_snapshot(*files, opt);
+  EXPECT_EQ(r.snapshot_seq, 1000u);
+  EXPECT_EQ(r.attachment, snap.attachment);
+  EXPECT_EQ(seen, 0u);  // nothing replayed yet
+  replay_journal(*files, opt, r);
+  EXPECT_EQ(r.replayed, 500u);
+  EXPECT_EQ(seen, 500u);
+  EXPECT_EQ(r.engine->state_hash(), live.state_hash());
+
+  ASSERT_EQ(files->write_atomic(snapshot_name(1000), v6), 0);
+  Recovered r6 = recover(*files, opt);
+  EXPECT_EQ(r6.snapshot_seq, 1000u);
+  EXPECT_TRUE(r6.attachment.empty());
+  EXPECT_EQ(r6.engine->state_hash(), live.state_hash());
 }
 
 }  // namespace

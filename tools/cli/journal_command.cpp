@@ -4,6 +4,7 @@
 
 #include <string>
 
+#include "message_format.hpp"
 #include "swarmex/journal/reader.hpp"
 
 namespace swarmex::cli {
@@ -66,6 +67,26 @@ std::string describe(const Command& c, bool json) {
                          R"("capacity":{})",
                          c.supply.owner, c.supply.host, c.supply.instrument, c.supply.capacity);
         break;
+      case CommandKind::SetParams: {
+        const auto& p = c.params;
+        s += fmt::format(R"(,"command":"set_params","owner":{},"instrument":{},"request_id":{},)"
+                         R"("band_min":{},"band_max":{},"min_qty":{},"max_qty":{},)"
+                         R"("market_protection_ticks":{})",
+                         p.owner, p.instrument, p.request_id, p.band_min, p.band_max, p.min_qty,
+                         p.max_qty, p.market_protection_ticks);
+        break;
+      }
+      case CommandKind::CreateInstrument: {
+        const engine::InstrumentSpec i = engine::spec_of(c.create);
+        s += fmt::format(
+            R"(,"command":"create_instrument","owner":{},"request_id":{},"id":{},"symbol":{},)"
+            R"("resource":{},"pool":{},"tick":{},"lot":{},"min_qty":{},"max_qty":{},)"
+            R"("band_min":{},"band_max":{},"market_protection_ticks":{},"lease_ns":{})",
+            c.create.owner, c.create.request_id, i.id, json_string(i.symbol),
+            json_string(i.resource), json_string(i.pool), i.tick, i.lot, i.min_qty, i.max_qty,
+            i.band_min, i.band_max, i.market_protection_ticks, i.window.length_ns);
+        break;
+      }
       case CommandKind::Resell: {
         const auto& r = c.resell;
         s += fmt::format(
@@ -122,6 +143,24 @@ std::string describe(const Command& c, bool json) {
     case CommandKind::SetSupply:
       return s + fmt::format("set_supply owner={} host={} instrument={} capacity={}",
                              c.supply.owner, c.supply.host, c.supply.instrument, c.supply.capacity);
+    case CommandKind::SetParams: {
+      const auto& p = c.params;
+      return s + fmt::format(
+                     "set_params owner={} instrument={} request={} band_min={} band_max={} "
+                     "min_qty={} max_qty={} market_protection_ticks={} (0 = keep)",
+                     p.owner, p.instrument, p.request_id, p.band_min, p.band_max, p.min_qty,
+                     p.max_qty, p.market_protection_ticks);
+    }
+    case CommandKind::CreateInstrument: {
+      const engine::InstrumentSpec i = engine::spec_of(c.create);
+      return s + fmt::format(
+                     "create_instrument owner={} request={} id={} symbol={} resource={} pool={} "
+                     "tick={} lot={} min_qty={} max_qty={} band_min={} band_max={} "
+                     "market_protection_ticks={} lease_ns={}",
+                     c.create.owner, c.create.request_id, i.id, i.symbol, i.resource, i.pool,
+                     i.tick, i.lot, i.min_qty, i.max_qty, i.band_min, i.band_max,
+                     i.market_protection_ticks, i.window.length_ns);
+    }
     case CommandKind::Resell: {
       const auto& r = c.resell;
       s += fmt::format("resell id={} owner={} host={} {} price={} legs=", r.order_id, r.owner,

@@ -16,6 +16,25 @@ void put_u32_at(std::uint8_t* at, std::uint32_t v) noexcept {
   detail::PtrWriter{at}.put(v);
 }
 
+// A NUL-padded name field as u8 length + bytes.
+template <std::size_t N>
+void put_name(detail::PtrWriter& w, const char (&field)[N]) noexcept {
+  const std::size_t n = strnlen(field, N);
+  w.put(static_cast<std::uint8_t>(n));
+  for (std::size_t i = 0; i < n; ++i)
+    w.put(static_cast<std::uint8_t>(field[i]));
+}
+
+template <std::size_t N>
+bool get_name(detail::Reader& r, char (&field)[N]) noexcept {
+  const auto n = r.get<std::uint8_t>();
+  std::memset(field, 0, N);
+  if (n > N) return false;
+  for (std::size_t i = 0; i < n; ++i)
+    field[i] = static_cast<char>(r.get<std::uint8_t>());
+  return r.ok;
+}
+
 }  // namespace
 
 std::uint32_t crc32c(const void* data, std::size_t n) noexcept {
@@ -75,6 +94,34 @@ std::size_t encode_record(const Command& cmd, std::uint8_t* out) noexcept {
       w.put(cmd.supply.instrument);
       w.put(cmd.supply.capacity);
       break;
+    case CommandKind::SetParams:
+      w.put(cmd.params.owner);
+      w.put(cmd.params.instrument);
+      w.put(cmd.params.request_id);
+      w.put(cmd.params.band_min);
+      w.put(cmd.params.band_max);
+      w.put(cmd.params.min_qty);
+      w.put(cmd.params.max_qty);
+      w.put(cmd.params.market_protection_ticks);
+      break;
+    case CommandKind::CreateInstrument: {
+      const auto& c = cmd.create;
+      w.put(c.owner);
+      w.put(c.id);
+      w.put(c.request_id);
+      w.put(c.tick);
+      w.put(c.lot);
+      w.put(c.min_qty);
+      w.put(c.max_qty);
+      w.put(c.band_min);
+      w.put(c.band_max);
+      w.put(c.market_protection_ticks);
+      w.put(c.lease_ns);
+      put_name(w, c.symbol);
+      put_name(w, c.resource);
+      put_name(w, c.pool);
+      break;
+    }
     default:  // Halt, Resume, and kinds the engine will reject: the instrument field only
       w.put(cmd.control.instrument);
       break;
@@ -148,6 +195,33 @@ DecodeStatus decode_record(std::span<const std::uint8_t> bytes, Command* cmd,
       c.supply.instrument = r.get<std::uint32_t>();
       c.supply.capacity = r.get<std::int64_t>();
       break;
+    case CommandKind::SetParams:
+      c.params.owner = r.get<std::uint32_t>();
+      c.params.instrument = r.get<std::uint32_t>();
+      c.params.request_id = r.get<std::uint64_t>();
+      c.params.band_min = r.get<std::int64_t>();
+      c.params.band_max = r.get<std::int64_t>();
+      c.params.min_qty = r.get<std::int64_t>();
+      c.params.max_qty = r.get<std::int64_t>();
+      c.params.market_protection_ticks = r.get<std::int64_t>();
+      break;
+    case CommandKind::CreateInstrument: {
+      auto& n = c.create;
+      n.owner = r.get<std::uint32_t>();
+      n.id = r.get<std::uint32_t>();
+      n.request_id = r.get<std::uint64_t>();
+      n.tick = r.get<std::int64_t>();
+      n.lot = r.get<std::int64_t>();
+      n.min_qty = r.get<std::int64_t>();
+      n.max_qty = r.get<std::int64_t>();
+      n.band_min = r.get<std::int64_t>();
+      n.band_max = r.get<std::int64_t>();
+      n.market_protection_ticks = r.get<std::int64_t>();
+      n.lease_ns = r.get<std::int64_t>();
+      if (!get_name(r, n.symbol) || !get_name(r, n.resource) || !get_name(r, n.pool))
+        return DecodeStatus::BadCommand;
+      break;
+    }
     default:
       c.control.instrument = r.get<std::uint32_t>();
       break;

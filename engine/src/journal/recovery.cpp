@@ -21,6 +21,12 @@ bool same_product(const engine::Product& a, const engine::Product& b) {
 }  // namespace
 
 Recovered recover(JournalFiles& files, const RecoveryOptions& opt) {
+  Recovered rec = restore_snapshot(files, opt);
+  replay_journal(files, opt, rec);
+  return rec;
+}
+
+Recovered restore_snapshot(JournalFiles& files, const RecoveryOptions& opt) {
   Recovered rec;
   const std::vector<std::string> snaps = files.list(kSnapshotPrefix);
   std::vector<std::uint8_t> bytes;
@@ -40,6 +46,7 @@ Recovered recover(JournalFiles& files, const RecoveryOptions& opt) {
       continue;
     }
     rec.snapshot_seq = snap->last_seq;
+    rec.attachment = std::move(snap->attachment);
     rec.engine = std::move(engine);
     rec.log.push_back("loaded snapshot " + files.path(*it) + " at seq " +
                       std::to_string(rec.snapshot_seq));
@@ -61,6 +68,11 @@ Recovered recover(JournalFiles& files, const RecoveryOptions& opt) {
                                "needs a fresh journal directory");
   }
 
+  if (opt.on_restored) opt.on_restored(*rec.engine);
+  return rec;
+}
+
+void replay_journal(JournalFiles& files, const RecoveryOptions& opt, Recovered& rec) {
   engine::EventBuffer events;
   ScanOptions scan;
   scan.repair_tail = true;
@@ -82,7 +94,6 @@ Recovered recover(JournalFiles& files, const RecoveryOptions& opt) {
   if (rec.snapshot_seq > 0 && res.records > 0 && res.last_seq < rec.snapshot_seq)
     throw std::runtime_error("journal ends at seq " + std::to_string(res.last_seq) +
                              ", before the snapshot at " + std::to_string(rec.snapshot_seq));
-  return rec;
 }
 
 }  // namespace swarmex::journal

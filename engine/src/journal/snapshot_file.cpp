@@ -10,9 +10,11 @@
 namespace swarmex::journal {
 namespace {
 // 2 added resting swarm orders after the orders; 3 the calendar time and scheduled products
-// after those; 4 the resale holdings last; 5 the supply groups after them. Older images (none of
-// these) still load.
-constexpr std::uint32_t kSnapshotVersion = 5;
+// after those; 4 the resale holdings last; 5 the supply groups after them; 6 per instrument,
+// after its spec, whether SetParams set its parameters and its level array (base, levels; 0 0:
+// the band's); 7 the attachment last (u32 length, bytes: the gateway's stream ledger). Older
+// images (none of these) still load.
+constexpr std::uint32_t kSnapshotVersion = 7;
 
 void put_spec(detail::VecWriter& w, const engine::InstrumentSpec& s) {
   w.put_string(s.symbol);
@@ -70,6 +72,9 @@ std::vector<std::uint8_t> encode_snapshot(const engine::EngineSnapshot& snap) {
     w.put(s.id);
     w.put(static_cast<std::uint8_t>(i.halted));
     put_spec(w, s);
+    w.put(static_cast<std::uint8_t>(i.admin_params));
+    w.put(i.level_base);
+    w.put(i.levels);
   }
   w.put(static_cast<std::uint64_t>(snap.orders.size()));
   for (const auto& o : snap.orders) {
@@ -124,6 +129,8 @@ std::vector<std::uint8_t> encode_snapshot(const engine::EngineSnapshot& snap) {
       w.put(p.to_ns);
     }
   }
+  w.put(static_cast<std::uint32_t>(snap.attachment.size()));
+  out.insert(out.end(), snap.attachment.begin(), snap.attachment.end());
   w.put(crc32c(out.data(), out.size()));
   return out;
 }
@@ -145,6 +152,11 @@ std::optional<engine::EngineSnapshot> decode_snapshot(const std::vector<std::uin
     s.id = r.get<std::uint32_t>();
     i.halted = r.get<std::uint8_t>() != 0;
     get_spec(r, s);
+    if (version >= 6) {
+      i.admin_params = r.get<std::uint8_t>() != 0;
+      i.level_base = r.get<std::int64_t>();
+      i.levels = r.get<std::uint32_t>();
+    }
     snap.instruments.push_back(std::move(i));
   }
   const auto n_orders = r.get<std::uint64_t>();
@@ -227,6 +239,12 @@ std::optional<engine::EngineSnapshot> decode_snapshot(const std::vector<std::uin
       }
       snap.supply.push_back(std::move(s));
     }
+  }
+  if (version >= 7) {
+    const auto n = r.get<std::uint32_t>();
+    if (!r.ok || static_cast<std::size_t>(r.end - r.p) < n) return std::nullopt;
+    snap.attachment.assign(r.p, r.p + n);
+    r.p += n;
   }
   if (!r.ok || r.p != r.end) return std::nullopt;
   return snap;

@@ -1,8 +1,10 @@
 // Sequenced commands: the engine's only input. Plain data, copyable through lock-free queues.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 
+#include "swarmex/engine/instrument.hpp"
 #include "swarmex/engine/swarm_order.hpp"
 #include "swarmex/engine/types.hpp"
 
@@ -23,6 +25,10 @@ enum class CommandKind : std::uint8_t {
   Resell = 8,
   // A host's capacity of one resource: its supply group (see SupplyCapacity).
   SetSupply = 9,
+  // An operator's new trading parameters for one spot instrument (see SetParams).
+  SetParams = 10,
+  // An operator's new spot instrument (see NewInstrument).
+  CreateInstrument = 11,
   kCount
 };
 
@@ -86,6 +92,52 @@ struct SupplyCapacity {
   Qty capacity;
 };
 
+// New band, quantity limits and market protection for spot instrument `instrument`; a field at
+// 0 keeps its value. Resting orders stay where they are (also outside a narrowed band, where they
+// still trade and cancel); new orders and price-changing modifies meet the new rules. `owner` is
+// the operator's principal, who gets the Accepted / Rejected (its order_id is request_id).
+struct SetParams {
+  OwnerId owner;
+  InstrumentId instrument;
+  std::uint64_t request_id;  // the gateway's id of the request; matching ignores it
+  Price band_min;
+  Price band_max;
+  Qty min_qty;
+  Qty max_qty;
+  std::int64_t market_protection_ticks;
+};
+
+// Longest symbol, resource and pool a live-created instrument may have (bytes; a name of exactly
+// this length is stored without a terminating NUL).
+inline constexpr std::size_t kMaxSymbolBytes = 40;
+inline constexpr std::size_t kMaxNameBytes = 24;
+
+// A new spot instrument `id` on the shard it is sent to, with the trading rules of an
+// [[instruments]] table. `owner` is the operator's principal (the outcome's order_id is
+// request_id). Names are NUL-padded.
+struct NewInstrument {
+  OwnerId owner;
+  InstrumentId id;
+  std::uint64_t request_id;
+  Price tick;
+  Qty lot;
+  Qty min_qty;
+  Qty max_qty;
+  Price band_min;
+  Price band_max;
+  std::int64_t market_protection_ticks;
+  std::int64_t lease_ns;
+  char symbol[kMaxSymbolBytes];
+  char resource[kMaxNameBytes];
+  char pool[kMaxNameBytes];
+};
+
+// The spot instrument a NewInstrument describes (each name up to its NUL or its full length).
+InstrumentSpec spec_of(const NewInstrument& c);
+// The trading rules and names of `spec` into `c` (owner and request_id untouched); false when a
+// name is longer than its field (nothing else is checked: the engine does that).
+bool set_spec(NewInstrument& c, const InstrumentSpec& spec) noexcept;
+
 struct Resell {
   OrderId order_id;
   OwnerId owner;
@@ -110,6 +162,8 @@ struct Command {
     SwarmOrder swarm;
     Resell resell;
     SupplyCapacity supply;
+    SetParams params;
+    NewInstrument create;
   };
   Command() : new_order{} {}
 };

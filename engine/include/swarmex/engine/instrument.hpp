@@ -33,6 +33,16 @@ struct InstrumentSpec {
   std::int64_t market_protection_ticks = 100;
 };
 
+// What SetParams may change on a live book (0 in the command keeps a value; here every field is
+// the value to use).
+struct BookParams {
+  Price band_min;
+  Price band_max;
+  Qty min_qty;
+  Qty max_qty;
+  std::int64_t market_protection_ticks;
+};
+
 // Largest number of price levels one book may have (band_max - band_min) / tick + 1.
 inline constexpr std::int64_t kMaxBandLevels = 1 << 22;
 

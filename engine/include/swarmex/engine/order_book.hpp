@@ -6,6 +6,7 @@
 #include <limits>
 #include <vector>
 
+#include "swarmex/engine/cache_prefetch.hpp"
 #include "swarmex/engine/instrument.hpp"
 #include "swarmex/engine/level_bitmap.hpp"
 #include "swarmex/engine/order_pool.hpp"
@@ -49,6 +50,15 @@ class BookSide {
     return levels_.size() * sizeof(Level) + bits_.bytes();
   }
 
+  // Admin path (allocates): a new array of `levels` levels where old level i becomes i + shift,
+  // every resting order's level index following. Every occupied level must land inside.
+  void reindex(OrderPool& pool, std::uint32_t levels, std::int64_t shift);
+  // Lowest and highest occupied level, or kNone.
+  [[nodiscard]] std::int64_t lowest() const noexcept { return bits_.find_at_or_above(0); }
+  [[nodiscard]] std::int64_t highest() const noexcept {
+    return bits_.find_at_or_below(static_cast<std::int64_t>(levels_.size()) - 1);
+  }
+
  private:
   Side side_;
   std::vector<Level> levels_;
@@ -66,7 +76,13 @@ class OrderBook {
   [[nodiscard]] const BookSide& side(Side s) const noexcept {
     return s == Side::Buy ? bids_ : asks_;
   }
+  // The level array: `levels()` levels from price base_price() (the band when the book was
+  // made; SetParams may widen it, never moves resting orders when narrowing the band).
   [[nodiscard]] std::uint32_t levels() const noexcept { return levels_; }
+  [[nodiscard]] Price base_price() const noexcept { return base_price_; }
+  [[nodiscard]] Price top_price() const noexcept {
+    return base_price_ + (levels_ - 1) * spec_.tick;
+  }
 
   [[nodiscard]] bool halted() const noexcept { return halted_; }
   void set_halted(bool h) noexcept { halted_ = h; }
@@ -85,16 +101,27 @@ class OrderBook {
   void set_product(std::uint16_t product) noexcept;
   void list_window(std::int64_t window, std::int64_t start_ns, std::int64_t until_ns) noexcept;
 
-  // Price must be on tick and inside the band.
+  // Price must be on tick and inside the level array (the band always is).
   [[nodiscard]] std::uint32_t level_of(Price p) const noexcept {
-    const Price off = p - spec_.band_min;
+    const Price off = p - base_price_;
     return static_cast<std::uint32_t>(spec_.tick == 1 ? off : off / spec_.tick);
   }
   [[nodiscard]] Price price_of(std::int64_t level) const noexcept {
-    return spec_.band_min + level * spec_.tick;
+    return base_price_ + level * spec_.tick;
+  }
+  [[nodiscard]] bool in_array(Price p) const noexcept {
+    return p >= base_price_ && p <= top_price();
   }
   [[nodiscard]] bool on_tick(Price p) const noexcept {
     return spec_.tick == 1 || p % spec_.tick == 0;
+  }
+  // Cache warming (apply_batch): the level a price rests at, when it is one.
+  void prefetch_level(Side s, Price p) const noexcept {
+    if (in_array(p) && on_tick(p)) prefetch_line(&side(s).level(level_of(p)));
+  }
+  // The last order of the level a price rests at (kNil when none, or not a level price).
+  [[nodiscard]] std::uint32_t level_tail(Side s, Price p) const noexcept {
+    return in_array(p) && on_tick(p) ? side(s).level(level_of(p)).tail : kNil;
   }
   [[nodiscard]] bool in_band(Price p) const noexcept {
     return p >= spec_.band_min && p <= spec_.band_max;
@@ -102,10 +129,28 @@ class OrderBook {
 
   [[nodiscard]] std::size_t bytes() const noexcept { return bids_.bytes() + asks_.bytes(); }
 
+  // Admin path (allocates). The band and quantity limits of `p` (already checked)
+  // become the book's; the level array grows to cover the new band when it does not (resting
+  // orders keep their prices; outside a narrowed band they stay where they are).
+  void set_params(const BookParams& p, OrderPool& pool);
+  // The level array covering [base, base + (levels - 1) * tick], resting orders moved along.
+  void set_levels(Price base, std::uint32_t levels, OrderPool& pool);
+  // The array set_params would need for `band_min`..`band_max`: its base and level count (the
+  // current array when it covers the band, else the band plus every resting order's price).
+  // Returns false when that needs more than kMaxBandLevels levels.
+  [[nodiscard]] bool levels_for(Price band_min, Price band_max, Price* base,
+                                std::int64_t* levels) const noexcept;
+  // Set once an admin command (SetParams) has given this book its parameters: they count in the
+  // state hash and the snapshot from then on.
+  [[nodiscard]] bool admin_params() const noexcept { return admin_params_; }
+  void set_admin_params(bool v) noexcept { admin_params_ = v; }
+
  private:
   InstrumentSpec spec_;
   std::uint16_t index_;
   std::uint32_t levels_;
+  Price base_price_;
+  bool admin_params_ = false;
   bool halted_ = false;
   std::uint16_t product_ = kNoProduct;
   std::int64_t window_ = 0;

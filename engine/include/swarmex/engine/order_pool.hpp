@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "swarmex/engine/huge_page_allocator.hpp"
 #include "swarmex/engine/types.hpp"
 
 namespace swarmex::engine {
@@ -59,7 +60,7 @@ class OrderPool {
   }
 
  private:
-  std::vector<Order> orders_;
+  std::vector<Order, HugePageAllocator<Order>> orders_;
   std::uint32_t free_head_ = kNil;
   std::uint32_t live_ = 0;
 };

@@ -18,6 +18,11 @@ namespace swarmex::engine {
 struct SnapshotInstrument {
   InstrumentSpec spec;
   bool halted = false;
+  // Set by an admin command (SetParams): its parameters count in the state hash.
+  bool admin_params = false;
+  // The book's level array: `levels` levels from `level_base` (0: exactly the band, as made).
+  Price level_base = 0;
+  std::uint32_t levels = 0;
 };
 
 struct SnapshotOrder {
@@ -55,6 +60,9 @@ struct EngineSnapshot {
   std::vector<RestingSwarm> swarms;             // resting swarm orders in priority order
   std::vector<SnapshotHolding> holdings;        // in key order
   std::vector<SnapshotSupply> supply;           // supply groups in key order
+  // Opaque bytes of the process embedding the engine, written and checked with the snapshot at
+  // the same sequence (the gateway's stream ledger). The engine neither fills nor reads them.
+  std::vector<std::uint8_t> attachment;
 };
 
 }  // namespace swarmex::engine

@@ -84,6 +84,15 @@ enum class RejectReason : std::uint8_t {
   // Resale: the reseller holds less of that window from that host than it offers (or the
   // instrument is not a delivery window, where nothing is held).
   InsufficientHolding = 47,
+  // Admin: SetParams with a band that is not positive, off tick, inverted or over kMaxBandLevels
+  // levels (with the resting orders it must keep).
+  InvalidBand = 48,
+  // Admin: SetParams with min_qty / max_qty negative, off lot, or min_qty above max_qty.
+  InvalidQuantityLimits = 49,
+  // Admin: SetParams on a window slot (a scheduled product's rules come from the configuration).
+  ScheduledInstrument = 50,
+  // Admin: CreateInstrument with an id or symbol that an instrument or window slot has.
+  DuplicateInstrument = 51,
   kCount
 };
 

@@ -15,7 +15,8 @@
 namespace swarmex::journal {
 
 inline constexpr std::size_t kRecordHeaderBytes = 24;
-// A swarm order with kMaxSwarmLegs legs is the longest record (152 bytes).
+// A CreateInstrument with names of full length is the longest record (196 bytes); a swarm order
+// with kMaxSwarmLegs legs takes 152.
 inline constexpr std::size_t kMaxRecordBytes = 256;
 
 std::uint32_t crc32c(const void* data, std::size_t n) noexcept;

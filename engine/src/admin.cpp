@@ -1,0 +1,144 @@
+// Admin commands: an operator's live change of a spot instrument's trading parameters. Off the
+// matching path; the level array may be re-allocated here.
+#include <cstring>
+
+#include "event_builders.hpp"
+#include "swarmex/engine/engine.hpp"
+#include "swarmex/engine/state_hash.hpp"
+
+namespace swarmex::engine {
+namespace {
+
+template <std::size_t N>
+std::string name_of(const char (&field)[N]) {
+  return std::string(field, strnlen(field, N));
+}
+
+template <std::size_t N>
+bool set_name(char (&field)[N], const std::string& name) noexcept {
+  if (name.size() > N) return false;
+  std::memset(field, 0, N);
+  std::memcpy(field, name.data(), name.size());
+  return true;
+}
+
+}  // namespace
+
+InstrumentSpec spec_of(const NewInstrument& c) {
+  InstrumentSpec s;
+  s.id = c.id;
+  s.symbol = name_of(c.symbol);
+  s.resource = name_of(c.resource);
+  s.pool = name_of(c.pool);
+  s.window = Window{true, 0, c.lease_ns};
+  s.tick = c.tick;
+  s.lot = c.lot;
+  s.min_qty = c.min_qty;
+  s.max_qty = c.max_qty;
+  s.band_min = c.band_min;
+  s.band_max = c.band_max;
+  s.market_protection_ticks = c.market_protection_ticks;
+  return s;
+}
+
+bool set_spec(NewInstrument& c, const InstrumentSpec& s) noexcept {
+  c.id = s.id;
+  c.tick = s.tick;
+  c.lot = s.lot;
+  c.min_qty = s.min_qty;
+  c.max_qty = s.max_qty;
+  c.band_min = s.band_min;
+  c.band_max = s.band_max;
+  c.market_protection_ticks = s.market_protection_ticks;
+  c.lease_ns = s.window.length_ns;
+  return set_name(c.symbol, s.symbol) && set_name(c.resource, s.resource) &&
+         set_name(c.pool, s.pool);
+}
+
+std::uint64_t Engine::params_hash_of(const OrderBook& book) noexcept {
+  const InstrumentSpec& s = book.spec();
+  return mix64(0x5041'5241'4d53ull ^ (static_cast<std::uint64_t>(s.id) << 20) ^
+               mix64(static_cast<std::uint64_t>(s.band_min) * 0x9E3779B97F4A7C15ull +
+                     static_cast<std::uint64_t>(s.band_max) * 0xC2B2AE3D27D4EB4Full +
+                     static_cast<std::uint64_t>(s.min_qty) * 0x165667B19E3779F9ull +
+                     static_cast<std::uint64_t>(s.max_qty) * 0xD6E8FEB86659FD93ull +
+                     static_cast<std::uint64_t>(s.market_protection_ticks) * 0xFF51AFD7ED558CCDull +
+                     static_cast<std::uint64_t>(s.tick) * 0xC4CEB9FE1A85EC53ull +
+                     static_cast<std::uint64_t>(s.lot)));
+}
+
+RejectReason Engine::check_set_params(const SetParams& c, const OrderBook& book,
+                                      BookParams* p) const noexcept {
+  if (c.owner == 0) return RejectReason::UnknownCommandOwner;
+  if (book.product() != OrderBook::kNoProduct) return RejectReason::ScheduledInstrument;
+  if (c.band_min < 0 || c.band_max < 0) return RejectReason::InvalidBand;
+  if (c.min_qty < 0 || c.max_qty < 0) return RejectReason::InvalidQuantityLimits;
+  if (c.market_protection_ticks < 0) return RejectReason::InvalidParameter;
+  const InstrumentSpec& s = book.spec();
+  *p = BookParams{
+      c.band_min != 0 ? c.band_min : s.band_min, c.band_max != 0 ? c.band_max : s.band_max,
+      c.min_qty != 0 ? c.min_qty : s.min_qty, c.max_qty != 0 ? c.max_qty : s.max_qty,
+      c.market_protection_ticks != 0 ? c.market_protection_ticks : s.market_protection_ticks};
+  if (p->band_min % s.tick != 0 || p->band_max % s.tick != 0 || p->band_min > p->band_max ||
+      (p->band_max - p->band_min) / s.tick + 1 > kMaxBandLevels)
+    return RejectReason::InvalidBand;
+  Price base = 0;
+  std::int64_t levels = 0;
+  if (!book.levels_for(p->band_min, p->band_max, &base, &levels))
+    return RejectReason::InvalidBand;  // the band and the resting orders span too many levels
+  if (p->min_qty % s.lot != 0 || p->max_qty % s.lot != 0 || p->min_qty > p->max_qty)
+    return RejectReason::InvalidQuantityLimits;
+  return RejectReason::None;
+}
+
+void Engine::on_set_params(const Command& cmd, EventBuffer& out) {
+  const SetParams& c = cmd.params;
+  OrderBook* book = book_of(c.instrument);
+  BookParams p{};
+  const RejectReason r =
+      book == nullptr ? RejectReason::UnknownInstrument : check_set_params(c, *book, &p);
+  if (r != RejectReason::None) {
+    out.push(echo(cmd, EventKind::Rejected, static_cast<std::uint8_t>(r)));
+    return;
+  }
+  out.push(echo(cmd, EventKind::Accepted));
+  if (book->admin_params()) params_hash_ -= params_hash_of(*book);
+  book->set_params(p, pool_);
+  book->set_admin_params(true);
+  params_hash_ += params_hash_of(*book);
+}
+
+RejectReason Engine::check_create(const NewInstrument& c, InstrumentSpec* spec) const {
+  if (c.owner == 0) return RejectReason::UnknownCommandOwner;
+  *spec = spec_of(c);
+  const InstrumentSpec& s = *spec;
+  if (s.id == 0 || s.id > kMaxInstrumentId || books_.size() >= kNoBook)
+    return RejectReason::InvalidParameter;
+  if (has_instrument(s.id)) return RejectReason::DuplicateInstrument;
+  for (const OrderBook& b : books_)
+    if (b.spec().symbol == s.symbol) return RejectReason::DuplicateInstrument;
+  if (s.symbol.empty() || s.resource.empty() || s.pool.empty() || s.tick <= 0 || s.lot <= 0 ||
+      s.market_protection_ticks < 0 || s.window.length_ns <= 0)
+    return RejectReason::InvalidParameter;
+  if (s.band_min <= 0 || s.band_min % s.tick != 0 || s.band_max < s.band_min ||
+      s.band_max % s.tick != 0 || (s.band_max - s.band_min) / s.tick + 1 > kMaxBandLevels)
+    return RejectReason::InvalidBand;
+  if (s.min_qty <= 0 || s.min_qty % s.lot != 0 || s.max_qty < s.min_qty || s.max_qty % s.lot != 0)
+    return RejectReason::InvalidQuantityLimits;
+  return validate(s).empty() ? RejectReason::None : RejectReason::InvalidParameter;
+}
+
+void Engine::on_create_instrument(const Command& cmd, EventBuffer& out) {
+  InstrumentSpec spec;
+  if (const RejectReason r = check_create(cmd.create, &spec); r != RejectReason::None) {
+    out.push(echo(cmd, EventKind::Rejected, static_cast<std::uint8_t>(r)));
+    return;
+  }
+  out.push(echo(cmd, EventKind::Accepted));
+  add_instrument(spec);  // checked above: does not throw
+  OrderBook& book = books_.back();
+  book.set_admin_params(true);  // a live instrument: its parameters (and id) count in the hash
+  params_hash_ += params_hash_of(book);
+}
+
+}  // namespace swarmex::engine
