@@ -369,9 +369,9 @@ void Client::admin_create_instrument(std::uint64_t request_id, const InstrumentS
   const auto symbol = fbb.CreateString(s.symbol);
   const auto resource = fbb.CreateString(s.resource);
   const auto pool = fbb.CreateString(s.pool);
-  const auto info =
-      wire::CreateInstrumentInfo(fbb, s.id, symbol, resource, pool, s.tick, s.lot, s.min_qty,
-                                 s.max_qty, s.band_min, s.band_max, s.market_protection_ticks);
+  const auto info = wire::CreateInstrumentInfo(
+      fbb, s.id, symbol, resource, pool, s.tick, s.lot, s.min_qty, s.max_qty, s.band_min,
+      s.band_max, s.market_protection_ticks, false, false, 0, s.lease_s * 1'000'000'000);
   admin(request_id, wire::AdminAction::CreateInstrument,
         wire::CreateCreateInstrument(fbb, info).Union());
 }

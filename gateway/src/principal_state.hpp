@@ -48,6 +48,17 @@ class PrincipalState {
       client_of_[r.order_id + i] = r.client_order_id;
     }
   }
+  // A resale leg after the first, restored from a snapshot's ledger (its request's first leg may
+  // have ended): the client order id still names the request.
+  void remember_leg(std::uint64_t client_order_id, engine::OrderId first, engine::OrderId leg,
+                    engine::InstrumentId instrument) {
+    legs_[leg] = ClientOrder{leg, instrument};
+    client_of_[leg] = client_order_id;
+    if (by_client_.find(client_order_id) == by_client_.end()) {
+      by_client_[client_order_id] = ClientOrder{first, instrument};
+      client_of_[first] = client_order_id;
+    }
+  }
   // One of this principal's orders, named by client order id or by exchange order id (when both
   // are given they must agree); null when it is not theirs. Sets *client when it was 0.
   [[nodiscard]] const ClientOrder* resolve(std::uint64_t* client, engine::OrderId order_id) const {
@@ -90,6 +101,12 @@ class PrincipalState {
   const HostFill& append(HostFill f);
   [[nodiscard]] std::uint64_t next_stream_seq() const noexcept { return next_report_seq_; }
   [[nodiscard]] std::uint64_t next_fill_seq() const noexcept { return next_fill_seq_; }
+  // Start-up, before anything is appended: `reports` and `fills` were numbered before the
+  // snapshots recovery starts from (added up over the shards' ledgers); they are not held.
+  void skip_numbered(std::uint64_t reports, std::uint64_t fills) noexcept {
+    next_report_seq_ += reports;
+    next_fill_seq_ += fills;
+  }
   // Reports / fills with stream_seq > after still held in the ring (oldest first).
   template <typename F>
   bool replay_reports(std::uint64_t after, F&& send) const {
@@ -100,11 +117,20 @@ class PrincipalState {
     return replay(fills_, after, next_fill_seq_, send);
   }
 
+  // The oldest stream sequence still held (the next one when none is).
+  [[nodiscard]] std::uint64_t oldest_report() const noexcept {
+    return reports_.empty() ? next_report_seq_ : reports_.front().stream_seq;
+  }
+  [[nodiscard]] std::uint64_t oldest_fill() const noexcept {
+    return fills_.empty() ? next_fill_seq_ : fills_.front().stream_seq;
+  }
+
   std::vector<Session*> sessions;       // logged on
   std::vector<Session*> fill_sessions;  // hosts subscribed to fills
 
  private:
-  // False when the ring no longer holds everything after `after`.
+  // False when the ring no longer holds everything after `after` (nor does the journal replayed
+  // at start-up: what came before the snapshot recovery started from is not held).
   template <typename Ring, typename F>
   static bool replay(const Ring& ring, std::uint64_t after, std::uint64_t next, F& send) {
     if (after + 1 >= next) return true;

@@ -1,5 +1,7 @@
 #include "publisher.hpp"
 
+#include <tuple>
+
 #include "reports.hpp"
 
 #include "io_thread.hpp"
@@ -70,6 +72,11 @@ void Publisher::route(const Event& e, std::int64_t time_ns) {
   switch (e.kind) {
     case EventKind::Accepted:
     case EventKind::Rejected:
+      if (e.command == engine::CommandKind::SetParams ||
+          e.command == engine::CommandKind::CreateInstrument)
+        return server_.admin_outcome(e);
+      to_owner(e.owner, OutItem::Kind::Report);
+      return;
     case EventKind::Cancelled:
     case EventKind::Modified:
       to_owner(e.owner, OutItem::Kind::Report);
@@ -103,6 +110,29 @@ void Publisher::route(const Event& e, std::int64_t time_ns) {
       to_market_data(book);
       return;
     }
+  }
+}
+
+void Publisher::restore_books(const engine::EngineSnapshot& snap) {
+  struct Sum {
+    engine::Qty qty = 0;
+    std::uint32_t orders = 0;
+  };
+  std::map<std::tuple<engine::InstrumentId, engine::Side, engine::Price>, Sum> levels;
+  for (const engine::SnapshotOrder& o : snap.orders) {
+    Sum& s = levels[{o.instrument, o.side, o.price}];
+    s.qty += o.qty;
+    ++s.orders;
+  }
+  for (const auto& [key, sum] : levels) {
+    const auto& [instrument, side, price] = key;
+    Book& book = books_[instrument];
+    book.seq = std::max(book.seq, snap.last_seq);
+    const wire::Level level(price, sum.qty, sum.orders);
+    if (side == engine::Side::Buy)
+      book.bids[price] = level;
+    else
+      book.asks[price] = level;
   }
 }
 
@@ -146,9 +176,7 @@ void Publisher::send_due_notices(std::int64_t now_ns) {
 
 void Publisher::serve(const MarketDataRequest& r) {
   std::vector<engine::InstrumentId> ids = r.instruments;
-  if (ids.empty())
-    for (const auto& spec : server_.config().instruments)
-      ids.push_back(spec.id);
+  if (ids.empty()) ids = server_.spot_instruments();
   FrameWriter w;
   for (const engine::InstrumentId id : ids) {
     if (!server_.has_instrument(id)) continue;

@@ -14,6 +14,7 @@
 
 #include "notice_board.hpp"
 #include "swarmex/engine/event.hpp"
+#include "swarmex/engine/snapshot.hpp"
 #include "swarmex_generated.h"
 
 namespace swarmex::gateway {
@@ -38,6 +39,9 @@ class Publisher {
   // The routing of one event (the publisher thread, or start-up replay before start()).
   void route(const engine::Event& e, std::int64_t time_ns);
   void request(MarketDataRequest&& r) { requests_.enqueue(std::move(r)); }
+  // Start-up, before the journal after a snapshot replays: the levels of the resting orders the
+  // snapshot restored (what the replay of the commands before it would have built).
+  void restore_books(const engine::EngineSnapshot& snap);
 
  private:
   struct Book {

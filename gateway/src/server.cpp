@@ -17,9 +17,14 @@ Server::Server(Config config) : config_(std::move(config)) {
     by_id_[p.id] = &p;
     if (p.role == Role::Host) by_host_[p.host_id] = &p;
   }
-  tradable_ = tradable_instruments(config_);
-  for (const engine::InstrumentSpec& spec : tradable_)
-    by_instrument_[spec.id] = &spec;
+  for (const engine::InstrumentSpec& spec : tradable_instruments(config_))
+    tradable_.push_back(spec);
+  by_instrument_ =
+      std::make_unique<std::atomic<engine::InstrumentSpec*>[]>(engine::kMaxInstrumentId + 1);
+  for (engine::InstrumentSpec& spec : tradable_)
+    by_instrument_[spec.id].store(&spec, std::memory_order_relaxed);
+  for (const engine::InstrumentSpec& spec : config_.instruments)
+    spot_ids_.push_back(spec.id);
   for (const engine::Product& p : config_.products)
     for (std::uint32_t s = 0; s < engine::slot_count(p); ++s)
       product_by_slot_[p.rules.id + s] = &p;
@@ -30,9 +35,13 @@ Server::Server(Config config) : config_(std::move(config)) {
   publisher_ = std::make_unique<Publisher>(*this, events_);
   exchange_ = std::make_unique<Exchange>(
       config_, &events_,
-      [this](const engine::Command& c, const engine::EventBuffer& ev) { on_replayed(c, ev); });
+      [this](const engine::Command& c, const engine::EventBuffer& ev) { on_replayed(c, ev); },
+      [this](const engine::InstrumentSpec& spec) { learn_instrument(spec); },
+      [this](const engine::Engine& e, const StreamLedger* ledger) { on_restored(e, ledger); });
+  learn_recovered_params();
   for (auto& t : io_)
     t->drain();  // reports rebuilt from the journal, before anyone logs on
+  check_ledgers();
 }
 
 Server::~Server() {
@@ -69,6 +78,53 @@ void Server::on_replayed(const engine::Command& c, const engine::EventBuffer& ev
   if (c.seq % 4096 == 0)
     for (auto& t : io_)
       t->drain();  // keep the inboxes short during a long replay
+}
+
+void Server::on_restored(const engine::Engine& e, const StreamLedger* ledger) {
+  engine::EngineSnapshot snap;
+  e.snapshot(snap);
+  for (const engine::SnapshotInstrument& i : snap.instruments)
+    if (i.halted) halted_[i.spec.id] = true;
+  publisher_->restore_books(snap);
+  // The next order id is above every one in use, even when the snapshot has no ledger.
+  engine::OrderId top = ledger != nullptr ? ledger->max_order_id() : 0;
+  for (const engine::SnapshotOrder& o : snap.orders)
+    top = std::max(top, o.id);
+  for (const engine::RestingSwarm& s : snap.swarms)
+    top = std::max(top, s.order.order_id);
+  if (top >= next_order_id_.load()) next_order_id_.store(top + 1);
+  if (ledger == nullptr) return;
+  for (const engine::OwnerId owner : ledger->owners()) {
+    const StreamCounts c = ledger->counts(owner);
+    if (PrincipalState* ps = home_of(owner).principal(owner)) ps->skip_numbered(c.reports, c.fills);
+  }
+  for (const auto& [id, o] : ledger->orders()) {
+    PrincipalState* ps = home_of(o.owner).principal(o.owner);
+    if (ps == nullptr) continue;
+    if (id == o.first)
+      ps->remember(o.client_order_id, id, o.instrument);
+    else
+      ps->remember_leg(o.client_order_id, o.first, id, o.instrument);
+  }
+}
+
+void Server::check_ledgers() {
+  for (const Principal& p : config_.principals) {
+    StreamCounts sum;
+    bool any = false;
+    for (std::size_t i = 0; i < exchange_->shards(); ++i)
+      if (const StreamLedger* l = exchange_->ledger(i)) {
+        any = true;
+        sum.reports += l->counts(p.id).reports;
+        sum.fills += l->counts(p.id).fills;
+      }
+    const PrincipalState* ps = home_of(p.id).principal(p.id);
+    if (!any || ps == nullptr) continue;
+    if (ps->next_stream_seq() != sum.reports + 1 || ps->next_fill_seq() != sum.fills + 1)
+      spdlog::error("principal '{}': streams at {} reports, {} fills, but the ledgers count {}, {}",
+                    p.name, ps->next_stream_seq() - 1, ps->next_fill_seq() - 1, sum.reports,
+                    sum.fills);
+  }
 }
 
 void Server::start() {
@@ -144,8 +200,8 @@ bool Server::has_instrument(engine::InstrumentId id) const {
 }
 
 const engine::InstrumentSpec* Server::instrument_spec(engine::InstrumentId id) const {
-  auto it = by_instrument_.find(id);
-  return it == by_instrument_.end() ? nullptr : it->second;
+  return id <= engine::kMaxInstrumentId ? by_instrument_[id].load(std::memory_order_acquire)
+                                        : nullptr;
 }
 
 const engine::Product* Server::product_of(engine::InstrumentId id) const {
@@ -223,125 +279,6 @@ void Server::send_to(std::uint32_t thread, std::uint64_t session, std::vector<st
   asio::post(t.context(), [&t, session, frame = std::move(frame)] {
     if (Session* s = t.find_session(session)) s->send(frame);
   });
-}
-
-void Server::admin(std::uint32_t thread, std::uint64_t session, const wire::Admin& a) {
-  const std::uint64_t rid = a.request_id();
-  auto reply = [&](bool ok, RejectReason why, const std::string& text) {
-    FrameWriter w;
-    auto t = w.fbb().CreateString(text);
-    const auto f =
-        w.finish(wire::CreateAdminAck(w.fbb(), rid, ok, static_cast<wire::RejectReason>(why), t));
-    send_to(thread, session, {f.begin(), f.end()});
-  };
-  switch (a.action_type()) {
-    case wire::AdminAction::Halt:
-    case wire::AdminAction::Resume: {
-      const bool halt = a.action_type() == wire::AdminAction::Halt;
-      const engine::InstrumentId id =
-          halt ? a.action_as_Halt()->instrument() : a.action_as_Resume()->instrument();
-      if (!has_instrument(id))
-        return reply(false, RejectReason::UnknownInstrument, "no such instrument");
-      engine::Command c;
-      c.kind = halt ? engine::CommandKind::Halt : engine::CommandKind::Resume;
-      c.control.instrument = id;
-      exchange_->submit(c);
-      {
-        std::lock_guard lock(mu_);
-        halted_[id] = halt;
-      }
-      spdlog::info("instrument {} {} by operator", id, halt ? "halted" : "resumed");
-      return reply(true, RejectReason::None, halt ? "halted" : "resumed");
-    }
-    case wire::AdminAction::TakeSnapshot:
-      if (config_.journal.durability == journal::Durability::None)
-        return reply(false, RejectReason::InvalidParameter, "durability is none: no snapshots");
-      exchange_->request_snapshot();
-      return reply(true, RejectReason::None, "snapshot requested on every shard");
-    case wire::AdminAction::ListInstruments:
-      return list_instruments(thread, session, rid);
-    case wire::AdminAction::ListSessions:
-      return list_sessions(thread, session, rid);
-    case wire::AdminAction::CreateInstrument:
-    case wire::AdminAction::SetParams:
-      // Not yet: instruments and their parameters come from the configuration. Changing them
-      // live needs journaled admin commands in the engine (the operations issue).
-      return reply(false, RejectReason::InvalidParameter,
-                   "not supported yet: instruments and parameters come from the configuration");
-    default:
-      return reply(false, RejectReason::UnknownMessage, "unknown admin action");
-  }
-}
-
-// Spot instruments, then the windows trading now, by product and start (idle slots are left out).
-void Server::list_instruments(std::uint32_t thread, std::uint64_t session, std::uint64_t rid) {
-  FrameWriter w;
-  auto& b = w.fbb();
-  std::vector<flatbuffers::Offset<wire::InstrumentInfo>> infos;
-  std::lock_guard lock(mu_);
-  auto add = [&](const engine::InstrumentSpec& s, const std::string& symbol, std::int64_t start_ns,
-                 std::int64_t until_ns) {
-    infos.push_back(wire::CreateInstrumentInfoDirect(
-        b, s.id, symbol.c_str(), s.resource.c_str(), s.pool.c_str(), s.tick, s.lot, s.min_qty,
-        s.max_qty, s.band_min, s.band_max, s.market_protection_ticks, halted_[s.id], !s.window.spot,
-        start_ns, s.window.length_ns, until_ns));
-  };
-  for (const auto& s : config_.instruments)
-    add(s, s.symbol, 0, 0);
-  const std::int64_t now = wall_ns();
-  for (const engine::Product& p : config_.products) {
-    std::vector<std::int64_t> windows;
-    for (std::uint32_t s = 0; s < engine::slot_count(p); ++s)
-      if (const std::int64_t win = engine::trading_window(p, s, now); win != engine::kNoWindow)
-        windows.push_back(win);
-    std::sort(windows.begin(), windows.end());
-    for (const std::int64_t win : windows)
-      add(*by_instrument_.at(p.rules.id + engine::slot_of(p, win)), engine::window_symbol(p, win),
-          engine::window_start_ns(p, win), engine::gate_close_ns(p, win));
-  }
-  auto vec = b.CreateVector(infos);
-  const auto f = w.finish(wire::CreateAdminAck(b, rid, true, wire::RejectReason::None, 0, vec));
-  send_to(thread, session, {f.begin(), f.end()});
-}
-
-void Server::list_sessions(std::uint32_t thread, std::uint64_t session, std::uint64_t rid) {
-  struct Row {
-    std::uint64_t id;
-    std::string principal;
-    Role role;
-    std::string remote;
-    std::uint64_t in, out;
-  };
-  struct Gather {
-    std::mutex mu;
-    std::vector<Row> rows;
-    std::size_t remaining;
-  };
-  auto g = std::make_shared<Gather>();
-  g->remaining = io_.size();
-  for (auto& t : io_) {
-    asio::post(t->context(), [this, g, &t = *t, thread, session, rid] {
-      std::vector<Row> mine;
-      t.for_each_session([&](const Session& s) {
-        if (s.logged_on())
-          mine.push_back(Row{s.id(), s.principal()->name, s.principal()->role, s.remote(),
-                             s.messages_in(), s.messages_out()});
-      });
-      std::lock_guard lock(g->mu);
-      g->rows.insert(g->rows.end(), mine.begin(), mine.end());
-      if (--g->remaining != 0) return;
-      FrameWriter w;
-      std::vector<flatbuffers::Offset<wire::SessionInfo>> infos;
-      for (const Row& r : g->rows)
-        infos.push_back(wire::CreateSessionInfoDirect(w.fbb(), r.id, r.principal.c_str(),
-                                                      static_cast<wire::Role>(r.role),
-                                                      r.remote.c_str(), r.in, r.out));
-      auto vec = w.fbb().CreateVector(infos);
-      const auto f =
-          w.finish(wire::CreateAdminAck(w.fbb(), rid, true, wire::RejectReason::None, 0, 0, vec));
-      send_to(thread, session, {f.begin(), f.end()});
-    });
-  }
 }
 
 }  // namespace swarmex::gateway

@@ -4,6 +4,7 @@
 
 #include <concurrentqueue/blockingconcurrentqueue.h>
 #include <atomic>
+#include <deque>
 #include <limits>
 #include <map>
 #include <memory>
@@ -60,23 +61,61 @@ class Server {
                       std::int64_t latency_ns, const std::string& reason);
   void subscribe_market_data(std::uint32_t thread, std::uint64_t session,
                              std::vector<engine::InstrumentId> ids, std::uint32_t depth);
-  void admin(std::uint32_t thread, std::uint64_t session, const wire::Admin& a);
+  // An operator's (or, for ListInstruments, anyone's) Admin request (server_admin.cpp).
+  // SetParams goes to the engine; its AdminAck follows the engine's outcome (admin_outcome).
+  void admin(std::uint32_t thread, std::uint64_t session, engine::OwnerId sender,
+             const wire::Admin& a);
+  // The publisher thread: the engine's Accepted / Rejected of an admin command. Updates the
+  // gateway's copy of the instrument (or learns the new one) when accepted and answers the
+  // request that sent it.
+  void admin_outcome(const engine::Event& e);
+  // The spot instruments: the configuration's, then those created live.
+  [[nodiscard]] std::vector<engine::InstrumentId> spot_instruments() const;
 
  private:
   void accept();
   void on_replayed(const engine::Command& cmd, const engine::EventBuffer& events);
+  // Start-up, for each journaled shard before any journal replays: what its snapshot restored
+  // (stream numbers, client order ids and the next order id from its ledger; halts and book
+  // levels from the engine).
+  void on_restored(const engine::Engine& engine, const StreamLedger* ledger);
+  // Start-up, after the replay: each principal's stream numbers must be what the shards' ledgers
+  // counted (logged when not: the next snapshot would carry numbers the streams do not have).
+  void check_ledgers();
   void send_to(std::uint32_t thread, std::uint64_t session, std::vector<std::uint8_t> frame);
   void list_sessions(std::uint32_t thread, std::uint64_t session, std::uint64_t request_id);
   void list_instruments(std::uint32_t thread, std::uint64_t session, std::uint64_t request_id);
   // io_[0]'s timer: a Tick to the shards whenever the product calendar changes.
   void schedule_tick();
+  // Start-up, after recovery: the spot instruments' parameters as the engines recovered them
+  // (snapshot and journal replay include SetParams), not as the configuration has them.
+  void learn_recovered_params();
+  // A spot instrument created live (recovered, or just accepted): known from now on. Under mu_
+  // once the server runs.
+  void learn_instrument(const engine::InstrumentSpec& spec);
+  // CreateInstrument: checks what only the gateway sees (every shard's ids and symbols) and
+  // submits it to the shard of its pool; the AdminAck follows the engine's outcome.
+  void create_instrument(std::uint32_t thread, std::uint64_t session, engine::OwnerId sender,
+                         std::uint64_t request_id, const wire::InstrumentInfo& info);
+
+  struct PendingAdmin {  // an admin command in the engine: who asked, and what
+    std::uint32_t thread;
+    std::uint64_t session;
+    std::uint64_t request_id;
+    std::uint32_t shard;  // CreateInstrument: where it goes
+    engine::Command command;
+  };
 
   Config config_;
   std::unordered_map<std::string, const Principal*> by_name_;
   std::unordered_map<engine::OwnerId, const Principal*> by_id_;
   std::unordered_map<engine::HostId, const Principal*> by_host_;
-  std::vector<engine::InstrumentSpec> tradable_;  // spot instruments and window slots
-  std::unordered_map<engine::InstrumentId, const engine::InstrumentSpec*> by_instrument_;
+  // Spot instruments and window slots; live-created ones are appended (a deque: nothing moves).
+  std::deque<engine::InstrumentSpec> tradable_;
+  // Into tradable_, by id up to kMaxInstrumentId (set once per id, read without locks);
+  // SetParams changes band and quantity fields (under mu_), never the rest.
+  std::unique_ptr<std::atomic<engine::InstrumentSpec*>[]> by_instrument_;
+  std::vector<engine::InstrumentId> spot_ids_;  // under mu_: ListInstruments' spot instruments
   std::unordered_map<engine::InstrumentId, const engine::Product*> product_by_slot_;
   std::unique_ptr<boost::asio::steady_timer> tick_timer_;
   std::int64_t next_tick_ns_ = std::numeric_limits<std::int64_t>::min();
@@ -92,9 +131,11 @@ class Server {
   std::atomic<std::uint32_t> open_sessions_{0};
   bool started_ = false;
 
-  std::mutex mu_;  // guards what admin and logon share across threads (not the hot path)
+  mutable std::mutex mu_;  // guards what admin and logon share across threads (not the hot path)
   std::map<std::string, std::string> verified_tokens_;  // principal -> token, after one PBKDF2
   std::map<engine::InstrumentId, bool> halted_;
+  std::unordered_map<std::uint64_t, PendingAdmin> pending_admin_;  // by the command's request_id
+  std::uint64_t next_admin_request_ = 1;
   std::uint64_t enactments_ = 0;
   std::uint64_t enactment_failures_ = 0;
 };

@@ -300,9 +300,10 @@ void Session::finish_logon(std::uint64_t resume_from_seq) {
   const bool complete =
       state_->replay_reports(resume_from_seq, [&](const ExecReport& r) { send(encode(w, r)); });
   if (!complete)
-    send_error(RejectReason::InvalidParameter,
-               "reports after " + std::to_string(resume_from_seq) +
-                   " are no longer all held; the oldest kept were replayed");
+    send_error(RejectReason::InvalidParameter, "reports after " + std::to_string(resume_from_seq) +
+                                                   " are no longer all held (the oldest held is " +
+                                                   std::to_string(state_->oldest_report()) +
+                                                   "); those held were replayed");
 }
 
 void Session::reject_order(RejectReason why, std::uint64_t client_order_id, engine::OrderId id,
@@ -416,8 +417,10 @@ void Session::on_subscribe_fills(const wire::SubscribeFills& s) {
   const bool complete =
       state_->replay_fills(s.from_seq(), [&](const HostFill& f) { send(encode(w, f)); });
   if (!complete)
-    send_error(RejectReason::InvalidParameter,
-               "fills after " + std::to_string(s.from_seq()) + " are no longer all held");
+    send_error(RejectReason::InvalidParameter, "fills after " + std::to_string(s.from_seq()) +
+                                                   " are no longer all held (the oldest held is " +
+                                                   std::to_string(state_->oldest_fill()) +
+                                                   "); those held were replayed");
   auto& subs = state_->fill_sessions;
   if (std::find(subs.begin(), subs.end(), this) == subs.end()) subs.push_back(this);
 }
@@ -456,7 +459,7 @@ void Session::on_admin(const wire::Admin& a) {
     return send(w.finish(
         wire::CreateAdminAck(w.fbb(), a.request_id(), false, wire::RejectReason::WrongRole, text)));
   }
-  thread_.server().admin(thread_.index(), id_, a);
+  thread_.server().admin(thread_.index(), id_, principal_->id, a);
 }
 
 void Session::send_error(RejectReason reason, const std::string& text) {

@@ -79,7 +79,8 @@ void add_admin_command(CLI::App& app, int& exit_code) {
                      "how far a market order may trade through the best price");
 
   auto* create = add_verb(
-      *admin, exit_code, o, "create", "create an instrument",
+      *admin, exit_code, o, "create",
+      "create a spot instrument (absent options: the [[instruments]] defaults)",
       [&opt](gateway::Client& c, std::uint64_t id) { c.admin_create_instrument(id, opt.spec); });
   gateway::InstrumentSpec& s = opt.spec;
   create->add_option("--id", s.id, "instrument id")->required();
@@ -94,6 +95,8 @@ void add_admin_command(CLI::App& app, int& exit_code) {
   create->add_option("--band-max", s.band_max, "highest accepted price")->required();
   create->add_option("--market-protection-ticks", s.market_protection_ticks,
                      "how far a market order may trade through the best price");
+  create->add_option("--lease-s", s.lease_s, "spot lease in seconds (default 3600)")
+      ->check(CLI::Range(1LL, 10LL * 365 * 86400));
 }
 
 }  // namespace swarmex::cli

@@ -132,7 +132,9 @@ struct ParamsSpec {
   std::int64_t market_protection_ticks = 0;
 };
 
-// Admin CreateInstrument.
+// Admin CreateInstrument (a spot instrument). Fields left at 0 take the [[instruments]] defaults
+// (lot 1, min_qty 1, max_qty 1,000,000, market protection 100, lease 3600 s); tick and band
+// must be set.
 struct InstrumentSpec {
   std::uint32_t id = 0;
   std::string symbol{};
@@ -145,6 +147,7 @@ struct InstrumentSpec {
   std::int64_t band_min = 0;
   std::int64_t band_max = 0;
   std::int64_t market_protection_ticks = 0;
+  std::int64_t lease_s = 0;
 };
 
 // A moved-from Client may only be destroyed or assigned to.

@@ -1,0 +1,286 @@
+// Admin requests: halts, snapshots, listings, and the parameter changes that go through the
+// engine as sequenced, journaled commands (answered once the engine has decided).
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+
+#include "server.hpp"
+#include "session.hpp"
+
+namespace swarmex::gateway {
+
+namespace asio = boost::asio;
+using engine::RejectReason;
+
+namespace {
+
+// A SetParams the engine accepted, on a copy of the instrument: 0 keeps a value.
+void apply_params(const engine::SetParams& p, engine::InstrumentSpec& s) {
+  if (p.band_min != 0) s.band_min = p.band_min;
+  if (p.band_max != 0) s.band_max = p.band_max;
+  if (p.min_qty != 0) s.min_qty = p.min_qty;
+  if (p.max_qty != 0) s.max_qty = p.max_qty;
+  if (p.market_protection_ticks != 0) s.market_protection_ticks = p.market_protection_ticks;
+}
+
+}  // namespace
+
+std::vector<engine::InstrumentId> Server::spot_instruments() const {
+  std::lock_guard lock(mu_);
+  return spot_ids_;
+}
+
+void Server::learn_instrument(const engine::InstrumentSpec& spec) {
+  if (spec.id > engine::kMaxInstrumentId || instrument_spec(spec.id) != nullptr) return;
+  tradable_.push_back(spec);
+  spot_ids_.push_back(spec.id);
+  by_instrument_[spec.id].store(&tradable_.back(), std::memory_order_release);
+}
+
+void Server::learn_recovered_params() {
+  for (std::size_t i = 0; i < exchange_->shards(); ++i) {
+    const engine::Engine& e = exchange_->shard(i).engine();
+    for (const engine::InstrumentId id : spot_ids_) {
+      const engine::InstrumentSpec* live = e.instrument(id);
+      if (live == nullptr || e.product_of(id) != nullptr) continue;
+      engine::InstrumentSpec& mine = *by_instrument_[id].load(std::memory_order_relaxed);
+      mine.band_min = live->band_min;
+      mine.band_max = live->band_max;
+      mine.min_qty = live->min_qty;
+      mine.max_qty = live->max_qty;
+      mine.market_protection_ticks = live->market_protection_ticks;
+    }
+  }
+}
+
+void Server::admin_outcome(const engine::Event& e) {
+  const bool ok = e.kind == engine::EventKind::Accepted;
+  PendingAdmin pending{};
+  {
+    std::lock_guard lock(mu_);
+    auto it = pending_admin_.find(e.order_id);
+    if (it == pending_admin_.end()) return;  // replayed at start-up: nobody waits for it
+    pending = it->second;
+    pending_admin_.erase(it);
+    const bool create = pending.command.kind == engine::CommandKind::CreateInstrument;
+    if (ok && !create && e.instrument <= engine::kMaxInstrumentId)
+      if (engine::InstrumentSpec* spec = by_instrument_[e.instrument].load())
+        apply_params(pending.command.params, *spec);
+    if (ok && create) {  // routed first: once it is known, orders for it reach its shard
+      exchange_->set_route(e.instrument, pending.shard);
+      learn_instrument(engine::spec_of(pending.command.create));
+    }
+  }
+  const bool create = pending.command.kind == engine::CommandKind::CreateInstrument;
+  const auto why = static_cast<RejectReason>(e.reason);
+  if (ok)
+    spdlog::info("instrument {}: {} by operator", e.instrument,
+                 create ? "created" : "parameters set");
+  const std::string text =
+      ok ? (create ? "instrument created" : "parameters set") : std::string(engine::to_string(why));
+  FrameWriter w;
+  auto t = w.fbb().CreateString(text);
+  const auto f = w.finish(wire::CreateAdminAck(w.fbb(), pending.request_id, ok,
+                                               static_cast<wire::RejectReason>(why), t));
+  send_to(pending.thread, pending.session, {f.begin(), f.end()});
+}
+
+void Server::admin(std::uint32_t thread, std::uint64_t session, engine::OwnerId sender,
+                   const wire::Admin& a) {
+  const std::uint64_t rid = a.request_id();
+  auto reply = [&](bool ok, RejectReason why, const std::string& text) {
+    FrameWriter w;
+    auto t = w.fbb().CreateString(text);
+    const auto f =
+        w.finish(wire::CreateAdminAck(w.fbb(), rid, ok, static_cast<wire::RejectReason>(why), t));
+    send_to(thread, session, {f.begin(), f.end()});
+  };
+  switch (a.action_type()) {
+    case wire::AdminAction::Halt:
+    case wire::AdminAction::Resume: {
+      const bool halt = a.action_type() == wire::AdminAction::Halt;
+      const engine::InstrumentId id =
+          halt ? a.action_as_Halt()->instrument() : a.action_as_Resume()->instrument();
+      if (!has_instrument(id))
+        return reply(false, RejectReason::UnknownInstrument, "no such instrument");
+      engine::Command c;
+      c.kind = halt ? engine::CommandKind::Halt : engine::CommandKind::Resume;
+      c.control.instrument = id;
+      exchange_->submit(c);
+      {
+        std::lock_guard lock(mu_);
+        halted_[id] = halt;
+      }
+      spdlog::info("instrument {} {} by operator", id, halt ? "halted" : "resumed");
+      return reply(true, RejectReason::None, halt ? "halted" : "resumed");
+    }
+    case wire::AdminAction::TakeSnapshot:
+      if (config_.journal.durability == journal::Durability::None)
+        return reply(false, RejectReason::InvalidParameter, "durability is none: no snapshots");
+      exchange_->request_snapshot();
+      return reply(true, RejectReason::None, "snapshot requested on every shard");
+    case wire::AdminAction::ListInstruments:
+      return list_instruments(thread, session, rid);
+    case wire::AdminAction::ListSessions:
+      return list_sessions(thread, session, rid);
+    case wire::AdminAction::SetParams: {
+      // The engine checks everything (it is the source of truth, and replay must reach the same
+      // outcome); the AdminAck goes out with its answer (admin_outcome).
+      const wire::SetParams& p = *a.action_as_SetParams();
+      engine::Command c;
+      c.kind = engine::CommandKind::SetParams;
+      c.params =
+          engine::SetParams{sender,       p.instrument(), 0,           p.band_min(),
+                            p.band_max(), p.min_qty(),    p.max_qty(), p.market_protection_ticks()};
+      {
+        std::lock_guard lock(mu_);
+        c.params.request_id = next_admin_request_++;
+        pending_admin_.emplace(c.params.request_id, PendingAdmin{thread, session, rid, 0, c});
+      }
+      exchange_->submit(c);
+      return;
+    }
+    case wire::AdminAction::CreateInstrument:
+      return create_instrument(thread, session, sender, rid,
+                               *a.action_as_CreateInstrument()->spec());
+    default:
+      return reply(false, RejectReason::UnknownMessage, "unknown admin action");
+  }
+}
+
+void Server::create_instrument(std::uint32_t thread, std::uint64_t session, engine::OwnerId sender,
+                               std::uint64_t rid, const wire::InstrumentInfo& info) {
+  auto reply = [&](RejectReason why, const std::string& text) {
+    FrameWriter w;
+    auto t = w.fbb().CreateString(text);
+    const auto f = w.finish(
+        wire::CreateAdminAck(w.fbb(), rid, false, static_cast<wire::RejectReason>(why), t));
+    send_to(thread, session, {f.begin(), f.end()});
+  };
+  if (info.scheduled())
+    return reply(RejectReason::InvalidParameter,
+                 "delivery windows are products: they come from the configuration");
+  engine::InstrumentSpec s;
+  s.id = info.id();
+  s.symbol = info.symbol() ? info.symbol()->str() : "";
+  s.resource = info.resource() ? info.resource()->str() : "";
+  s.pool = info.pool() ? info.pool()->str() : "";
+  // 0 (absent) takes the [[instruments]] default where the file has one; tick and band have none.
+  const engine::InstrumentSpec file_default;
+  const auto or_default = [](std::int64_t v, std::int64_t d) { return v != 0 ? v : d; };
+  constexpr std::int64_t kDefaultLease_ns = 3600LL * 1'000'000'000;
+  s.window = engine::Window{true, 0, or_default(info.window_length_ns(), kDefaultLease_ns)};
+  s.tick = info.tick();
+  s.lot = or_default(info.lot(), file_default.lot);
+  s.min_qty = or_default(info.min_qty(), file_default.min_qty);
+  s.max_qty = or_default(info.max_qty(), file_default.max_qty);
+  s.band_min = info.band_min();
+  s.band_max = info.band_max();
+  s.market_protection_ticks =
+      or_default(info.market_protection_ticks(), file_default.market_protection_ticks);
+  engine::Command c;
+  c.kind = engine::CommandKind::CreateInstrument;
+  c.create = engine::NewInstrument{};
+  c.create.owner = sender;
+  if (!engine::set_spec(c.create, s))
+    return reply(RejectReason::InvalidParameter, "symbol longer than " +
+                                                     std::to_string(engine::kMaxSymbolBytes) +
+                                                     " bytes, or resource or pool longer than " +
+                                                     std::to_string(engine::kMaxNameBytes));
+  std::uint32_t shard = 0;
+  {
+    // Ids and symbols across every shard (and creations still in an engine) are the gateway's
+    // to check; the engine checks its own shard again.
+    std::lock_guard lock(mu_);
+    bool taken = instrument_spec(s.id) != nullptr || product_of(s.id) != nullptr;
+    for (const engine::InstrumentId id : spot_ids_)
+      taken = taken || instrument_spec(id)->symbol == s.symbol;
+    for (const auto& [request, p] : pending_admin_)
+      taken =
+          taken ||
+          (p.command.kind == engine::CommandKind::CreateInstrument &&
+           (p.command.create.id == s.id || engine::spec_of(p.command.create).symbol == s.symbol));
+    if (taken)
+      return reply(RejectReason::DuplicateInstrument, "instrument id " + std::to_string(s.id) +
+                                                          " or symbol '" + s.symbol + "' exists");
+    shard = exchange_->shard_for_pool(s.pool);
+    c.create.request_id = next_admin_request_++;
+    pending_admin_.emplace(c.create.request_id, PendingAdmin{thread, session, rid, shard, c});
+  }
+  exchange_->submit_to(shard, c);
+}
+
+// Spot instruments, then the windows trading now, by product and start (idle slots are left out).
+void Server::list_instruments(std::uint32_t thread, std::uint64_t session, std::uint64_t rid) {
+  FrameWriter w;
+  auto& b = w.fbb();
+  std::vector<flatbuffers::Offset<wire::InstrumentInfo>> infos;
+  std::lock_guard lock(mu_);
+  auto add = [&](const engine::InstrumentSpec& s, const std::string& symbol, std::int64_t start_ns,
+                 std::int64_t until_ns) {
+    infos.push_back(wire::CreateInstrumentInfoDirect(
+        b, s.id, symbol.c_str(), s.resource.c_str(), s.pool.c_str(), s.tick, s.lot, s.min_qty,
+        s.max_qty, s.band_min, s.band_max, s.market_protection_ticks, halted_[s.id], !s.window.spot,
+        start_ns, s.window.length_ns, until_ns));
+  };
+  for (const engine::InstrumentId id : spot_ids_) {  // the live parameters, created ones too
+    const engine::InstrumentSpec& s = *by_instrument_[id].load(std::memory_order_relaxed);
+    add(s, s.symbol, 0, 0);
+  }
+  const std::int64_t now = wall_ns();
+  for (const engine::Product& p : config_.products) {
+    std::vector<std::int64_t> windows;
+    for (std::uint32_t s = 0; s < engine::slot_count(p); ++s)
+      if (const std::int64_t win = engine::trading_window(p, s, now); win != engine::kNoWindow)
+        windows.push_back(win);
+    std::sort(windows.begin(), windows.end());
+    for (const std::int64_t win : windows)
+      add(*instrument_spec(p.rules.id + engine::slot_of(p, win)), engine::window_symbol(p, win),
+          engine::window_start_ns(p, win), engine::gate_close_ns(p, win));
+  }
+  auto vec = b.CreateVector(infos);
+  const auto f = w.finish(wire::CreateAdminAck(b, rid, true, wire::RejectReason::None, 0, vec));
+  send_to(thread, session, {f.begin(), f.end()});
+}
+
+void Server::list_sessions(std::uint32_t thread, std::uint64_t session, std::uint64_t rid) {
+  struct Row {
+    std::uint64_t id;
+    std::string principal;
+    Role role;
+    std::string remote;
+    std::uint64_t in, out;
+  };
+  struct Gather {
+    std::mutex mu;
+    std::vector<Row> rows;
+    std::size_t remaining;
+  };
+  auto g = std::make_shared<Gather>();
+  g->remaining = io_.size();
+  for (auto& t : io_) {
+    asio::post(t->context(), [this, g, &t = *t, thread, session, rid] {
+      std::vector<Row> mine;
+      t.for_each_session([&](const Session& s) {
+        if (s.logged_on())
+          mine.push_back(Row{s.id(), s.principal()->name, s.principal()->role, s.remote(),
+                             s.messages_in(), s.messages_out()});
+      });
+      std::lock_guard lock(g->mu);
+      g->rows.insert(g->rows.end(), mine.begin(), mine.end());
+      if (--g->remaining != 0) return;
+      FrameWriter w;
+      std::vector<flatbuffers::Offset<wire::SessionInfo>> infos;
+      for (const Row& r : g->rows)
+        infos.push_back(wire::CreateSessionInfoDirect(w.fbb(), r.id, r.principal.c_str(),
+                                                      static_cast<wire::Role>(r.role),
+                                                      r.remote.c_str(), r.in, r.out));
+      auto vec = w.fbb().CreateVector(infos);
+      const auto f =
+          w.finish(wire::CreateAdminAck(w.fbb(), rid, true, wire::RejectReason::None, 0, 0, vec));
+      send_to(thread, session, {f.begin(), f.end()});
+    });
+  }
+}
+
+}  // namespace swarmex::gateway

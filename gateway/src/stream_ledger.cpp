@@ -1,0 +1,224 @@
+#include "stream_ledger.hpp"
+
+#include <algorithm>
+#include <map>
+
+namespace swarmex::gateway {
+
+namespace {
+
+// Format of the encoded ledger (little-endian):
+//   u32 version | u64 max_order_id | u32 n | n x (u32 owner, u64 reports, u64 fills)
+//   | u64 m | m x (u64 order_id, u32 owner, u32 instrument, u64 client_order_id, u64 first)
+constexpr std::uint32_t kLedgerVersion = 1;
+
+template <typename T>
+void put(std::vector<std::uint8_t>& out, T v) {
+  const auto u = static_cast<std::uint64_t>(v);
+  for (std::size_t i = 0; i < sizeof(T); ++i)
+    out.push_back(static_cast<std::uint8_t>(u >> (8 * i)));
+}
+
+struct Reader {
+  std::span<const std::uint8_t> bytes;
+  std::size_t at = 0;
+  bool ok = true;
+  template <typename T>
+  T get() {
+    if (bytes.size() - at < sizeof(T)) {
+      ok = false;
+      return T{};
+    }
+    std::uint64_t u = 0;
+    for (std::size_t i = 0; i < sizeof(T); ++i)
+      u |= static_cast<std::uint64_t>(bytes[at++]) << (8 * i);
+    return static_cast<T>(u);
+  }
+  [[nodiscard]] std::size_t left() const { return bytes.size() - at; }
+};
+
+bool resting(const engine::Engine& e, engine::OrderId id) {
+  return e.order(id).has_value() || e.swarms().find(id) != engine::SwarmBook::kNotFound;
+}
+
+}  // namespace
+
+StreamLedger::StreamLedger(const std::vector<Principal>& principals) {
+  std::map<engine::HostId, engine::OwnerId> hosts;  // the last host principal of an id wins
+  for (const Principal& p : principals) {
+    owners_.push_back(p.id);
+    if (p.role == Role::Host) hosts[p.host_id] = p.id;
+  }
+  std::sort(owners_.begin(), owners_.end());
+  owners_.erase(std::unique(owners_.begin(), owners_.end()), owners_.end());
+  counts_.resize(owners_.size());
+  host_of_.assign(hosts.begin(), hosts.end());
+}
+
+StreamCounts* StreamLedger::find(engine::OwnerId owner) noexcept {
+  if (owner == 0) return nullptr;
+  const auto it = std::lower_bound(owners_.begin(), owners_.end(), owner);
+  if (it == owners_.end() || *it != owner) return nullptr;
+  return &counts_[static_cast<std::size_t>(it - owners_.begin())];
+}
+
+StreamCounts StreamLedger::counts(engine::OwnerId owner) const noexcept {
+  const StreamCounts* c = const_cast<StreamLedger*>(this)->find(owner);
+  return c != nullptr ? *c : StreamCounts{};
+}
+
+void StreamLedger::note(const engine::Command& c) {
+  switch (c.kind) {
+    case engine::CommandKind::NewOrder: {
+      const engine::NewOrder& o = c.new_order;
+      max_order_id_ = std::max(max_order_id_, o.order_id);
+      if (o.client_order_id != 0)
+        orders_[o.order_id] = LedgerOrder{o.owner, o.instrument, o.client_order_id, o.order_id};
+      return;
+    }
+    case engine::CommandKind::SwarmOrder: {
+      const engine::SwarmOrder& s = c.swarm;
+      max_order_id_ = std::max(max_order_id_, s.order_id);
+      if (s.client_order_id != 0)
+        orders_[s.order_id] =
+            LedgerOrder{s.owner, s.legs[0].instrument, s.client_order_id, s.order_id};
+      return;
+    }
+    case engine::CommandKind::Resell: {
+      const engine::Resell& r = c.resell;
+      if (r.leg_count == 0) return;
+      max_order_id_ = std::max(max_order_id_, r.order_id + r.leg_count - 1);
+      if (r.client_order_id == 0 || r.leg_count > engine::kMaxSwarmLegs) return;
+      for (std::uint8_t i = 0; i < r.leg_count; ++i)
+        orders_[r.order_id + i] =
+            LedgerOrder{r.owner, r.legs[i].instrument, r.client_order_id, r.order_id};
+      return;
+    }
+    default:
+      return;
+  }
+}
+
+void StreamLedger::note(const engine::Event& e) {
+  auto report = [this](engine::OwnerId owner) {
+    if (StreamCounts* c = find(owner)) ++c->reports;
+  };
+  switch (e.kind) {
+    case engine::EventKind::Accepted:
+    case engine::EventKind::Rejected:
+      if (e.command == engine::CommandKind::SetParams ||
+          e.command == engine::CommandKind::CreateInstrument)
+        return;  // admin outcomes: answered to the operator, not on a stream
+      report(e.owner);
+      return;
+    case engine::EventKind::Cancelled:
+    case engine::EventKind::Modified:
+      report(e.owner);
+      return;
+    case engine::EventKind::Fill: {
+      report(e.owner);
+      report(e.maker_owner);
+      const auto h = std::lower_bound(host_of_.begin(), host_of_.end(), e.host,
+                                      [](const std::pair<engine::HostId, engine::OwnerId>& p,
+                                         engine::HostId id) { return p.first < id; });
+      if (h != host_of_.end() && h->first == e.host)
+        if (StreamCounts* c = find(h->second)) ++c->fills;
+      return;
+    }
+    case engine::EventKind::BookLevel:
+      return;
+  }
+}
+
+void StreamLedger::note_batch(std::span<const engine::Command> commands,
+                              const engine::EventBuffer& events, const engine::Engine& engine) {
+  for (const engine::Command& c : commands)
+    note(c);
+  for (const engine::Event& e : events)
+    note(e);
+  if (orders_.size() >= prune_at_) prune(engine);
+}
+
+void StreamLedger::prune(const engine::Engine& engine) {
+  std::erase_if(orders_, [&](const auto& kv) { return !resting(engine, kv.first); });
+  prune_at_ = std::max(kMinPrune, 2 * orders_.size());
+}
+
+std::vector<std::uint8_t> StreamLedger::encode() const {
+  std::vector<std::uint8_t> out;
+  out.reserve(32 + owners_.size() * 20 + orders_.size() * 32);
+  put(out, kLedgerVersion);
+  put(out, max_order_id_);
+  std::uint32_t n = 0;
+  for (const StreamCounts& c : counts_)
+    n += c.reports != 0 || c.fills != 0;
+  put(out, n);
+  for (std::size_t i = 0; i < owners_.size(); ++i) {
+    if (counts_[i].reports == 0 && counts_[i].fills == 0) continue;
+    put(out, owners_[i]);
+    put(out, counts_[i].reports);
+    put(out, counts_[i].fills);
+  }
+  std::vector<engine::OrderId> ids;
+  ids.reserve(orders_.size());
+  for (const auto& [id, o] : orders_)
+    ids.push_back(id);
+  std::sort(ids.begin(), ids.end());
+  put(out, static_cast<std::uint64_t>(ids.size()));
+  for (const engine::OrderId id : ids) {
+    const LedgerOrder& o = orders_.at(id);
+    put(out, id);
+    put(out, o.owner);
+    put(out, o.instrument);
+    put(out, o.client_order_id);
+    put(out, o.first);
+  }
+  return out;
+}
+
+bool StreamLedger::decode(std::span<const std::uint8_t> bytes) {
+  clear();
+  Reader r{bytes};
+  if (r.get<std::uint32_t>() != kLedgerVersion || !r.ok) return false;
+  max_order_id_ = r.get<std::uint64_t>();
+  const auto n = r.get<std::uint32_t>();
+  if (!r.ok || n > r.left() / 20) {
+    clear();
+    return false;
+  }
+  for (std::uint32_t i = 0; i < n; ++i) {
+    const auto owner = r.get<engine::OwnerId>();
+    const StreamCounts c{r.get<std::uint64_t>(), r.get<std::uint64_t>()};
+    if (StreamCounts* mine = find(owner)) *mine = c;  // a principal no longer configured: dropped
+  }
+  const auto m = r.get<std::uint64_t>();
+  if (!r.ok || m > r.left() / 32) {
+    clear();
+    return false;
+  }
+  orders_.reserve(static_cast<std::size_t>(m));
+  for (std::uint64_t i = 0; i < m; ++i) {
+    const auto id = r.get<engine::OrderId>();
+    LedgerOrder o{};
+    o.owner = r.get<engine::OwnerId>();
+    o.instrument = r.get<engine::InstrumentId>();
+    o.client_order_id = r.get<std::uint64_t>();
+    o.first = r.get<engine::OrderId>();
+    orders_[id] = o;
+  }
+  if (!r.ok || r.left() != 0) {
+    clear();
+    return false;
+  }
+  prune_at_ = std::max(kMinPrune, 2 * orders_.size());
+  return true;
+}
+
+void StreamLedger::clear() {
+  std::fill(counts_.begin(), counts_.end(), StreamCounts{});
+  max_order_id_ = 0;
+  orders_.clear();
+  prune_at_ = kMinPrune;
+}
+
+}  // namespace swarmex::gateway

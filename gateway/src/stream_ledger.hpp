@@ -1,0 +1,75 @@
+// What one engine shard has contributed to the gateway's per-principal state, up to a sequence
+// number: how many execution reports and host fills of each principal its events caused (their
+// stream numbers), the highest exchange order id its commands carried, and the client order id of
+// each of its orders that may still rest. The shard thread keeps it from every batch; each
+// snapshot of the shard carries it (EngineSnapshot::attachment, same sequence, same file), and at
+// start-up it gives the gateway the state the commands before the snapshot built, before the
+// journal after the snapshot replays (docs/architecture.md, section 8).
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "swarmex/engine/engine.hpp"
+#include "swarmex/gateway/config.hpp"
+
+namespace swarmex::gateway {
+
+// An order that carried a client order id. A resale's legs are each their own order, named by
+// the request's client order id; `first` is the order that id names (the order itself otherwise).
+struct LedgerOrder {
+  engine::OwnerId owner;
+  engine::InstrumentId instrument;
+  std::uint64_t client_order_id;
+  engine::OrderId first;
+};
+
+struct StreamCounts {
+  std::uint64_t reports = 0;  // execution reports with a stream_seq
+  std::uint64_t fills = 0;    // host fills
+};
+
+class StreamLedger {
+ public:
+  // Counts only the configured principals, as the publisher routes only to them.
+  explicit StreamLedger(const std::vector<Principal>& principals);
+
+  // A sequenced command and the events it caused, in order. The same as Publisher::route: a
+  // report to the owner of Accepted, Rejected (not an admin outcome), Cancelled, Modified and
+  // Fill; a maker report of a Fill; a host fill to the principal of the Fill's host.
+  void note(const engine::Command& c);
+  void note(const engine::Event& e);
+  // A batch of the shard thread; forgets orders no longer resting once they are many.
+  void note_batch(std::span<const engine::Command> commands, const engine::EventBuffer& events,
+                  const engine::Engine& engine);
+  // Forgets the orders that no longer rest in `engine`.
+  void prune(const engine::Engine& engine);
+
+  std::vector<std::uint8_t> encode() const;  // deterministic: by owner, by order id
+  // Replaces this ledger's content; false (and left empty) when the bytes do not decode.
+  bool decode(std::span<const std::uint8_t> bytes);
+
+  [[nodiscard]] const std::vector<engine::OwnerId>& owners() const noexcept { return owners_; }
+  [[nodiscard]] StreamCounts counts(engine::OwnerId owner) const noexcept;
+  [[nodiscard]] engine::OrderId max_order_id() const noexcept { return max_order_id_; }
+  [[nodiscard]] const std::unordered_map<engine::OrderId, LedgerOrder>& orders() const noexcept {
+    return orders_;
+  }
+
+ private:
+  [[nodiscard]] StreamCounts* find(engine::OwnerId owner) noexcept;
+  void clear();
+
+  std::vector<engine::OwnerId> owners_;                              // sorted
+  std::vector<StreamCounts> counts_;                                 // by owners_ index
+  std::vector<std::pair<engine::HostId, engine::OwnerId>> host_of_;  // sorted by host
+  engine::OrderId max_order_id_ = 0;
+  std::unordered_map<engine::OrderId, LedgerOrder> orders_;
+  std::size_t prune_at_ = kMinPrune;
+  static constexpr std::size_t kMinPrune = 65536;
+};
+
+}  // namespace swarmex::gateway
