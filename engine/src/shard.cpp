@@ -45,9 +45,11 @@ EngineShard::EngineShard(std::uint32_t id, ShardConfig config, std::unique_ptr<E
     : id_(id),
       config_(std::move(config)),
       engine_(engine ? std::move(engine) : std::make_unique<Engine>(config_.engine)),
-      out_(config_.output != nullptr ? config_.output : &output_) {
+      out_(config_.output != nullptr ? config_.output : &output_),
+      events_(std::max<std::size_t>(config_.batch, 1) * 8) {
   if (!config_.clock) config_.clock = realtime_ns;
   if (config_.batch == 0) config_.batch = 1;
+  resume_sequence();
 }
 
 EngineShard::~EngineShard() {
@@ -56,21 +58,39 @@ EngineShard::~EngineShard() {
 
 void EngineShard::start() {
   if (running_.exchange(true)) return;
+  if (config_.wait == WaitStrategy::Inline) {
+    resume_sequence();
+    return;
+  }
   thread_ = std::thread([this] { run(); });
 }
 
 void EngineShard::stop() {
   if (!running_.exchange(false)) return;
-  thread_.join();
+  if (thread_.joinable()) thread_.join();
+}
+
+bool EngineShard::submit(const Command& cmd) {
+  if (config_.wait != WaitStrategy::Inline) return input_.enqueue(cmd);
+  Command c = cmd;
+  apply({&c, 1});
+  return true;
+}
+
+void EngineShard::publish(const std::vector<Event>& events) {
+  out_->enqueue_bulk(events.data(), events.size());
+  if (config_.on_output) config_.on_output();
+}
+
+void EngineShard::resume_sequence() noexcept {
+  seq_ = engine_->last_seq();
+  last_ns_ = engine_->latest_time_ns();
+  applied_.store(seq_, std::memory_order_release);
 }
 
 void EngineShard::run() {
   std::vector<Command> batch(config_.batch);
-  EventBuffer events(config_.batch * 8);
-  Seq seq = engine_->last_seq();
-  std::int64_t last_ns = engine_->latest_time_ns();
-  applied_.store(seq, std::memory_order_release);
-  std::uint64_t since_snapshot = 0;
+  resume_sequence();
   for (;;) {
     std::size_t n = 0;
     switch (config_.wait) {
@@ -82,6 +102,7 @@ void EngineShard::run() {
         if (n == 0) std::this_thread::yield();
         break;
       case WaitStrategy::Block:
+      case WaitStrategy::Inline:  // never has a thread
         n = input_.wait_dequeue_bulk_timed(batch.data(), batch.size(), 1000);
         break;
     }
@@ -90,28 +111,35 @@ void EngineShard::run() {
       if (!running_.load(std::memory_order_acquire) && input_.size_approx() == 0) return;
       continue;
     }
-    // One clock read per batch, never earlier than the last: delivery windows and leases are
-    // dated by these stamps, so a wall clock stepping back must not reopen a closed window.
-    const std::int64_t now_ns = std::max(config_.clock(), last_ns);
-    last_ns = now_ns;
-    for (std::size_t i = 0; i < n; ++i) {
-      batch[i].seq = ++seq;
-      batch[i].time_ns = now_ns;
-    }
-    engine_->apply_batch({batch.data(), n}, events);
-    for (Event& e : events.mutable_events())
-      e.time_ns = now_ns;
-    const bool held = config_.on_batch && config_.on_batch({batch.data(), n}, events);
-    if (!held) out_->enqueue_bulk(events.events().data(), events.size());
-    events.clear();
-    applied_.store(seq, std::memory_order_release);
-    since_snapshot += n;
-    if (config_.on_snapshot &&
-        ((config_.snapshot_interval > 0 && since_snapshot >= config_.snapshot_interval) ||
-         snapshot_requested_.exchange(false, std::memory_order_acq_rel))) {
-      config_.on_snapshot(*engine_);
-      since_snapshot = 0;
-    }
+    apply({batch.data(), n});
+  }
+}
+
+void EngineShard::apply(std::span<Command> batch) {
+  // One clock read per batch, never earlier than the last: delivery windows and leases are
+  // dated by these stamps, so a wall clock stepping back must not reopen a closed window.
+  const std::int64_t now_ns = std::max(config_.clock(), last_ns_);
+  last_ns_ = now_ns;
+  for (Command& c : batch) {
+    c.seq = ++seq_;
+    c.time_ns = now_ns;
+  }
+  engine_->apply_batch(batch, events_);
+  for (Event& e : events_.mutable_events())
+    e.time_ns = now_ns;
+  const bool held = config_.on_batch && config_.on_batch(batch, events_);
+  if (!held) {
+    out_->enqueue_bulk(events_.events().data(), events_.size());
+    if (config_.on_output) config_.on_output();
+  }
+  events_.clear();
+  applied_.store(seq_, std::memory_order_release);
+  since_snapshot_ += batch.size();
+  if (config_.on_snapshot &&
+      ((config_.snapshot_interval > 0 && since_snapshot_ >= config_.snapshot_interval) ||
+       snapshot_requested_.exchange(false, std::memory_order_acq_rel))) {
+    config_.on_snapshot(*engine_);
+    since_snapshot_ = 0;
   }
 }
 

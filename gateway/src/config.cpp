@@ -178,8 +178,14 @@ Config parse_config(const std::string& text, const std::string& src) {
       c.engine.wait = engine::WaitStrategy::Yield;
     else if (wait == "block")
       c.engine.wait = engine::WaitStrategy::Block;
+    else if (wait == "inline")
+      c.engine.wait = engine::WaitStrategy::Inline;
     else
-      config_error(src, "engine.wait", "must be spin, yield or block");
+      config_error(src, "engine.wait", "must be spin, yield, block or inline");
+    // Inline: the I/O thread is every shard's single writer, so there can be only one.
+    if (c.engine.wait == engine::WaitStrategy::Inline && c.server.io_threads != 1)
+      config_error(src, "engine.wait",
+                   "inline needs server.io_threads = 1 (the one I/O thread runs the matching)");
   }
   if (const auto* t = root["journal"].as_table()) {
     reject_unknown(*t, {"path", "durability", "segment_bytes", "snapshot_interval"}, src,

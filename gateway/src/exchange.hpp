@@ -33,10 +33,10 @@ class Exchange {
   // for every shard before any journal replays.
   using RestoredHook = std::function<void(const engine::Engine&, const StreamLedger*)>;
 
-  // Every shard publishes its events to `output`.
+  // Every shard publishes its events to `output`, then calls `on_output` (when set).
   Exchange(const Config& config, moodycamel::BlockingConcurrentQueue<engine::Event>* output,
            const ReplayHook& on_replayed, const InstrumentHook& on_learned,
-           const RestoredHook& on_restored);
+           const RestoredHook& on_restored, const std::function<void()>& on_output = {});
   ~Exchange();
 
   void start();

@@ -34,21 +34,35 @@ void Publisher::stop() {
 }
 
 void Publisher::run() {
-  std::vector<Event> batch(1024);
-  MarketDataRequest req;
   for (;;) {
-    while (requests_.try_dequeue(req))
-      serve(req);
-    const std::size_t n = events_.wait_dequeue_bulk_timed(batch.data(), batch.size(), 1000);
+    serve_requests();
+    const std::size_t n = events_.wait_dequeue_bulk_timed(batch_.data(), batch_.size(), 1000);
     if (notices_.size() != 0) send_due_notices(wall_ns());
     if (n == 0) {
       if (!running_.load(std::memory_order_acquire)) return;
       continue;
     }
-    const std::int64_t now = wall_ns();
-    for (std::size_t i = 0; i < n; ++i)
-      route(batch[i], batch[i].time_ns != 0 ? batch[i].time_ns : now);
+    route_batch(n);
   }
+}
+
+void Publisher::pump() {
+  serve_requests();
+  if (notices_.size() != 0) send_due_notices(wall_ns());
+  for (std::size_t n; (n = events_.try_dequeue_bulk(batch_.data(), batch_.size())) != 0;)
+    route_batch(n);
+}
+
+void Publisher::serve_requests() {
+  MarketDataRequest req;
+  while (requests_.try_dequeue(req))
+    serve(req);
+}
+
+void Publisher::route_batch(std::size_t n) {
+  const std::int64_t now = wall_ns();
+  for (std::size_t i = 0; i < n; ++i)
+    route(batch_[i], batch_[i].time_ns != 0 ? batch_[i].time_ns : now);
 }
 
 void Publisher::route(const Event& e, std::int64_t time_ns) {

@@ -1,7 +1,8 @@
 // The publisher thread: takes every event the engine shards emit and routes it — execution
 // reports to the owner's home I/O thread, fills also to the selling host, book changes and
 // trades to market-data subscribers. It keeps a replica of every book's levels, so a subscriber
-// gets a consistent snapshot followed, in order, by the updates after it.
+// gets a consistent snapshot followed, in order, by the updates after it. With inline shards it
+// has no thread: the I/O thread pumps it (pump()) whenever the shards have put events out.
 #pragma once
 
 #include <concurrentqueue/blockingconcurrentqueue.h>
@@ -35,10 +36,18 @@ class Publisher {
 
   void start();
   void stop();  // routes what is queued, then joins
+  // Inline, instead of start(): one pass of the thread's loop without waiting — serves queued
+  // requests, sends due notices, routes every queued event. Always on the same one thread.
+  void pump();
+  // Inline: called after a request is queued, so the pumping thread schedules a pump().
+  void set_wake(std::function<void()> wake) { wake_ = std::move(wake); }
 
   // The routing of one event (the publisher thread, or start-up replay before start()).
   void route(const engine::Event& e, std::int64_t time_ns);
-  void request(MarketDataRequest&& r) { requests_.enqueue(std::move(r)); }
+  void request(MarketDataRequest&& r) {
+    requests_.enqueue(std::move(r));
+    if (wake_) wake_();
+  }
   // Start-up, before the journal after a snapshot replays: the levels of the resting orders the
   // snapshot restored (what the replay of the commands before it would have built).
   void restore_books(const engine::EngineSnapshot& snap);
@@ -51,6 +60,8 @@ class Publisher {
     std::uint64_t thread_mask = 0;  // I/O threads that have subscribers
   };
   void run();
+  void serve_requests();
+  void route_batch(std::size_t n);  // the first n of batch_
   void serve(const MarketDataRequest& r);
   void note_lease(const engine::Event& fill, std::int64_t time_ns);
   void send_due_notices(std::int64_t now_ns);
@@ -61,6 +72,8 @@ class Publisher {
   std::unordered_map<engine::InstrumentId, Book> books_;
   NoticeBoard notices_;
   std::vector<Notice> due_;  // scratch
+  std::vector<engine::Event> batch_ = std::vector<engine::Event>(1024);
+  std::function<void()> wake_;
   std::atomic<bool> running_{false};
   std::thread thread_;
 };

@@ -37,7 +37,9 @@ Server::Server(Config config) : config_(std::move(config)) {
       config_, &events_,
       [this](const engine::Command& c, const engine::EventBuffer& ev) { on_replayed(c, ev); },
       [this](const engine::InstrumentSpec& spec) { learn_instrument(spec); },
-      [this](const engine::Engine& e, const StreamLedger* ledger) { on_restored(e, ledger); });
+      [this](const engine::Engine& e, const StreamLedger* ledger) { on_restored(e, ledger); },
+      inline_engine() ? std::function<void()>([this] { schedule_pump(); })
+                      : std::function<void()>());
   learn_recovered_params();
   for (auto& t : io_)
     t->drain();  // reports rebuilt from the journal, before anyone logs on
@@ -137,7 +139,14 @@ void Server::start() {
   acceptor_->bind(ep);
   acceptor_->listen();
   port_ = acceptor_->local_endpoint().port();
-  publisher_->start();
+  if (inline_engine()) {
+    publisher_->set_wake([this] { schedule_pump(); });
+    pump_timer_ = std::make_unique<asio::steady_timer>(io_[0]->context());
+    pumping_.store(true, std::memory_order_release);
+    asio::post(io_[0]->context(), [this] { schedule_notice_pump(); });
+  } else {
+    publisher_->start();
+  }
   exchange_->start();
   for (auto& t : io_)
     t->start();
@@ -154,10 +163,12 @@ void Server::stop() {
   if (!started_) return;
   started_ = false;
   ticking_.store(false, std::memory_order_release);  // a tick handler in flight does not re-arm
+  pumping_.store(false, std::memory_order_release);
   asio::post(io_[0]->context(), [this] {
     boost::system::error_code ec;
     acceptor_->close(ec);
     if (tick_timer_) tick_timer_->cancel();
+    if (pump_timer_) pump_timer_->cancel();
   });
   for (auto& t : io_)
     t->stop();
@@ -222,6 +233,22 @@ void Server::schedule_tick() {
   tick_timer_->expires_after(std::chrono::milliseconds(config_.engine.tick_ms));
   tick_timer_->async_wait([this](const boost::system::error_code& ec) {
     if (!ec && ticking_.load(std::memory_order_acquire)) schedule_tick();
+  });
+}
+
+void Server::schedule_pump() {
+  if (pump_posted_.exchange(true, std::memory_order_acq_rel)) return;
+  asio::post(io_[0]->context(), [this] {
+    pump_posted_.store(false, std::memory_order_release);  // what comes after posts again
+    publisher_->pump();
+  });
+}
+
+void Server::schedule_notice_pump() {
+  publisher_->pump();
+  pump_timer_->expires_after(std::chrono::milliseconds(10));
+  pump_timer_->async_wait([this](const boost::system::error_code& ec) {
+    if (!ec && pumping_.load(std::memory_order_acquire)) schedule_notice_pump();
   });
 }
 

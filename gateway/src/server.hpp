@@ -87,6 +87,14 @@ class Server {
   void list_instruments(std::uint32_t thread, std::uint64_t session, std::uint64_t request_id);
   // io_[0]'s timer: a Tick to the shards whenever the product calendar changes.
   void schedule_tick();
+  // Inline shards (engine.wait = "inline"): the publisher runs on io_[0], pumped after the shards
+  // put events out or a request is queued (schedule_pump, any thread) and every 10 ms for due
+  // notices (schedule_notice_pump).
+  [[nodiscard]] bool inline_engine() const noexcept {
+    return config_.engine.wait == engine::WaitStrategy::Inline;
+  }
+  void schedule_pump();
+  void schedule_notice_pump();
   // Start-up, after recovery: the spot instruments' parameters as the engines recovered them
   // (snapshot and journal replay include SetParams), not as the configuration has them.
   void learn_recovered_params();
@@ -120,6 +128,9 @@ class Server {
   std::unique_ptr<boost::asio::steady_timer> tick_timer_;
   std::int64_t next_tick_ns_ = std::numeric_limits<std::int64_t>::min();
   std::atomic<bool> ticking_{false};  // read by io_[0]'s timer, cleared by stop()
+  std::unique_ptr<boost::asio::steady_timer> pump_timer_;  // inline: notices
+  std::atomic<bool> pump_posted_{false};
+  std::atomic<bool> pumping_{false};  // read by the notice timer, cleared by stop()
   std::vector<std::unique_ptr<IoThread>> io_;
   moodycamel::BlockingConcurrentQueue<engine::Event> events_;
   std::unique_ptr<Publisher> publisher_;

@@ -46,9 +46,11 @@ int main(int argc, char** argv) {
     for (const auto& line : server.recovery_log())
       std::printf("swarmexd: %s\n", line.c_str());
     server.start();
-    std::printf("swarmexd: listening on %s:%u (shards %u, io threads %u, durability %s)\n",
+    const bool inline_engine = config.engine.wait == swarmex::engine::WaitStrategy::Inline;
+    std::printf("swarmexd: listening on %s:%u (shards %u, io threads %u%s, durability %s)\n",
                 config.server.listen_address.c_str(), server.port(), config.engine.shards,
-                config.server.io_threads, swarmex::journal::to_string(config.journal.durability));
+                config.server.io_threads, inline_engine ? ", matching inline" : "",
+                swarmex::journal::to_string(config.journal.durability));
     std::fflush(stdout);
     int sig = 0;
     sigwait(&signals, &sig);

@@ -1,5 +1,7 @@
 // The gateway end to end: logon, orders, execution reports, host fills, market data, resume,
 // cancel-on-disconnect, admin, and recovery after a crash — a real swarmexd over TCP.
+#include <cstdlib>
+#include <string>
 #include <thread>
 
 #include "e2e_fixture.hpp"
@@ -148,6 +150,28 @@ TEST_F(E2eTest, HostThatAsksToKeepOrdersKeepsThem) {
   ASSERT_TRUE(f);
   EXPECT_EQ(f->kind, ExecKind::Filled);
   EXPECT_EQ(f->last_qty, 5);
+}
+
+// The suite runs twice (tests/e2e/CMakeLists.txt): the second time with the matching on the one
+// I/O thread. The server says which it runs, so a run that meant inline cannot silently not be.
+TEST_F(E2eTest, ServerSaysWhetherItMatchesInline) {
+  const char* wait = std::getenv("SWARMEX_TEST_ENGINE_WAIT");
+  const bool inline_engine = wait != nullptr && std::string(wait) == "inline";
+  const std::string out = server_->output();
+  EXPECT_EQ(out.find("matching inline") != std::string::npos, inline_engine) << out;
+  EXPECT_NE(out.find(inline_engine ? "io threads 1" : "io threads 2"), std::string::npos) << out;
+  // And it trades: an ask, a crossing bid, both filled.
+  auto h = host();
+  h->order(1, 1, Side::Sell, 2000, 4);
+  auto t = tenant();
+  t->order(1, 1, Side::Buy, 2000, 4);
+  auto a = t->report();
+  ASSERT_TRUE(a);
+  EXPECT_EQ(a->kind, ExecKind::Accepted);
+  auto f = t->report();
+  ASSERT_TRUE(f);
+  EXPECT_EQ(f->kind, ExecKind::Filled);
+  EXPECT_EQ(f->last_qty, 4);
 }
 
 TEST_F(E2eTest, OperatorAdmin) {

@@ -84,7 +84,7 @@ TEST_P(ShardTest, ShardEventsEqualSynchronousReplay) {
 
 INSTANTIATE_TEST_SUITE_P(WaitStrategies, ShardTest,
                          ::testing::Values(WaitStrategy::Block, WaitStrategy::Yield,
-                                           WaitStrategy::Spin));
+                                           WaitStrategy::Spin, WaitStrategy::Inline));
 
 TEST(ShardStopTest, StopDrainsWhatWasSubmitted) {
   ShardConfig cfg;

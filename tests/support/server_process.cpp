@@ -1,5 +1,7 @@
 #include "server_process.hpp"
 
+#include <cstdlib>
+
 namespace swarmex::testing {
 
 namespace {
@@ -14,8 +16,13 @@ std::string principal(const std::string& name, int id, const std::string& role, 
 
 std::string test_config(const std::string& server_extra, const std::string& durability, int shards,
                         const std::string& extra) {
-  std::string c = "[server]\nio_threads = 2\n" + server_extra + "\n\n";
-  c += "[engine]\nshards = " + std::to_string(shards) + "\norder_capacity = 65536\n\n";
+  // SWARMEX_TEST_ENGINE_WAIT=inline runs the same tests with matching on the one I/O thread.
+  const char* wait = std::getenv("SWARMEX_TEST_ENGINE_WAIT");
+  const bool inline_engine = wait != nullptr && std::string(wait) == "inline";
+  std::string c = std::string("[server]\nio_threads = ") + (inline_engine ? "1" : "2") + "\n" +
+                  server_extra + "\n\n";
+  c += "[engine]\nshards = " + std::to_string(shards) + "\norder_capacity = 65536\n";
+  c += inline_engine ? "wait = \"inline\"\n\n" : "\n";
   c += "[journal]\ndurability = \"" + durability + "\"\nsegment_bytes = 1048576\n\n";
   const char* instruments[][3] = {{"1", "cpu.pool-a.spot", "cpu"},
                                   {"2", "mem.pool-a.spot", "mem"},

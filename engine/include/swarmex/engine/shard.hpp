@@ -1,6 +1,8 @@
 // Engine shards: one thread per shard owns an Engine (single writer of its books). Commands enter
 // through one moodycamel queue per shard; the shard thread is the sequencer (it stamps sequence
-// number and time), applies them, and publishes events on a lock-free queue.
+// number and time), applies them, and publishes events on a lock-free queue. An inline shard has
+// no thread: the one thread that submits is its writer and applies each command as it submits it
+// (the gateway with one I/O thread, so an order reaches its ack without a thread hand-off).
 #pragma once
 
 #include <atomic>
@@ -17,7 +19,8 @@
 
 namespace swarmex::engine {
 
-enum class WaitStrategy : std::uint8_t { Spin, Yield, Block };
+// How an idle shard thread waits; Inline: no shard thread, submit() applies on the caller's.
+enum class WaitStrategy : std::uint8_t { Spin, Yield, Block, Inline };
 
 struct ShardConfig {
   EngineConfig engine;
@@ -35,6 +38,9 @@ struct ShardConfig {
   // Where events go; null = the shard's own queue (poll()). Several shards may share one queue:
   // each producer's events stay in order.
   moodycamel::BlockingConcurrentQueue<Event>* output = nullptr;
+  // Called after events went to the output queue (on the thread that put them there): lets an
+  // inline consumer schedule its drain instead of waiting on the queue.
+  std::function<void()> on_output;
 };
 
 class EngineShard {
@@ -51,12 +57,11 @@ class EngineShard {
   void start();
   void stop();  // drains what was submitted, then joins
 
-  // Any thread. The command's seq and time_ns are overwritten by the sequencer.
-  bool submit(const Command& cmd) { return input_.enqueue(cmd); }
+  // Any thread; Inline: only ever one thread, which applies the command before this returns.
+  // The command's seq and time_ns are overwritten by the sequencer.
+  bool submit(const Command& cmd);
   // Any thread (the journal writer in sync durability): events for the output queue.
-  void publish(const std::vector<Event>& events) {
-    out_->enqueue_bulk(events.data(), events.size());
-  }
+  void publish(const std::vector<Event>& events);
   // Any thread: asks for a snapshot at the next batch.
   void request_snapshot() noexcept { snapshot_requested_.store(true, std::memory_order_release); }
 
@@ -68,6 +73,9 @@ class EngineShard {
 
  private:
   void run();
+  // The sequencer's step, on the writer's thread: stamps, applies and publishes `batch`.
+  void apply(std::span<Command> batch);
+  void resume_sequence() noexcept;  // seq_ and last_ns_ from the engine, as the writer starts
 
   std::uint32_t id_;
   ShardConfig config_;
@@ -79,6 +87,11 @@ class EngineShard {
   std::atomic<Seq> applied_{0};
   std::atomic<bool> snapshot_requested_{false};
   std::thread thread_;
+  // The writer's: sequence, latest stamp, commands since the last snapshot, event scratch.
+  Seq seq_ = 0;
+  std::int64_t last_ns_ = 0;
+  std::uint64_t since_snapshot_ = 0;
+  EventBuffer events_;
 };
 
 // Routes commands to shards by instrument id (id % shard count).
