@@ -68,13 +68,21 @@ void EngineShard::start() {
 void EngineShard::stop() {
   if (!running_.exchange(false)) return;
   if (thread_.joinable()) thread_.join();
+  flush();
 }
 
 bool EngineShard::submit(const Command& cmd) {
   if (config_.wait != WaitStrategy::Inline) return input_.enqueue(cmd);
-  Command c = cmd;
-  apply({&c, 1});
+  pending_.push_back(cmd);
+  if (pending_.size() == 1 && config_.on_pending) config_.on_pending();
   return true;
+}
+
+void EngineShard::flush() {
+  // In slices of `batch`, as the thread dequeues them: the event buffer stays warm and bounded.
+  for (std::size_t at = 0; at < pending_.size(); at += config_.batch)
+    apply({pending_.data() + at, std::min(config_.batch, pending_.size() - at)});
+  pending_.clear();
 }
 
 void EngineShard::publish(const std::vector<Event>& events) {

@@ -11,7 +11,7 @@ using journal::Durability;
 
 Exchange::Exchange(const Config& config, moodycamel::BlockingConcurrentQueue<engine::Event>* output,
                    const ReplayHook& on_replayed, const InstrumentHook& on_learned,
-                   const RestoredHook& on_restored, const std::function<void()>& on_output) {
+                   const RestoredHook& on_restored, const std::function<void()>& wake) {
   const std::uint32_t n = config.engine.shards;
   const bool journaled = config.journal.durability != Durability::None;
   if (journaled) journal::open_directory(config.journal.path);  // creates the parent
@@ -46,7 +46,8 @@ Exchange::Exchange(const Config& config, moodycamel::BlockingConcurrentQueue<eng
     sc.engine = engine::EngineConfig{config.engine.order_capacity, config.engine.swarm_capacity};
     sc.wait = config.engine.wait;
     sc.output = output;
-    sc.on_output = on_output;
+    sc.on_output = wake;
+    sc.on_pending = wake;
     journal::RecoveryOptions& opt = options[i];
     opt.engine = sc.engine;
     for (const auto& spec : config.instruments)

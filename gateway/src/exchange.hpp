@@ -33,10 +33,11 @@ class Exchange {
   // for every shard before any journal replays.
   using RestoredHook = std::function<void(const engine::Engine&, const StreamLedger*)>;
 
-  // Every shard publishes its events to `output`, then calls `on_output` (when set).
+  // Every shard publishes its events to `output`. Inline shards (engine.wait = "inline") call
+  // `wake` (any thread) when they have commands to flush() or have put events out.
   Exchange(const Config& config, moodycamel::BlockingConcurrentQueue<engine::Event>* output,
            const ReplayHook& on_replayed, const InstrumentHook& on_learned,
-           const RestoredHook& on_restored, const std::function<void()>& on_output = {});
+           const RestoredHook& on_restored, const std::function<void()>& wake = {});
   ~Exchange();
 
   void start();
@@ -49,6 +50,11 @@ class Exchange {
   void submit(const engine::Command& cmd);
   // To one shard (a CreateInstrument, before its id has a route).
   void submit_to(std::uint32_t shard, const engine::Command& cmd);
+  // Inline shards, on the I/O thread: applies what was submitted since the last flush.
+  void flush() {
+    for (auto& s : shards_)
+      s->shard->flush();
+  }
   // The shard that owns an instrument (0 for unknown ids).
   [[nodiscard]] std::uint32_t shard_of(engine::InstrumentId id) const noexcept {
     return id <= engine::kMaxInstrumentId ? shard_of_[id].load(std::memory_order_acquire) : 0;

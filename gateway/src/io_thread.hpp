@@ -45,8 +45,14 @@ class IoThread {
 
   // Any thread.
   void deliver(OutItem&& item);
-  // This thread (or start-up, before start()): processes everything in the inbox.
+  // This thread (or start-up, before start()): processes everything in the inbox, then writes
+  // each session it sent to once.
   void drain();
+  // This thread: deliveries from now on post no drain — the caller drains itself next (the
+  // inline round, which routes and drains on this thread).
+  void hold_drain() noexcept { drain_posted_.store(true, std::memory_order_release); }
+  [[nodiscard]] bool draining() const noexcept { return draining_; }
+  void flush_after_drain(std::shared_ptr<Session> s) { flush_due_.push_back(std::move(s)); }
 
   void add_principal(const Principal& p, std::size_t replay_capacity);
   PrincipalState* principal(engine::OwnerId id);
@@ -81,6 +87,8 @@ class IoThread {
   moodycamel::ConcurrentQueue<OutItem> inbox_;
   std::atomic<bool> drain_posted_{false};
   std::vector<OutItem> batch_;
+  bool draining_ = false;
+  std::vector<std::shared_ptr<Session>> flush_due_;  // sessions sent to during this drain
   FrameWriter writer_;
   std::unordered_map<std::uint64_t, std::shared_ptr<Session>> sessions_;
   std::unordered_map<engine::OwnerId, std::unique_ptr<PrincipalState>> principals_;

@@ -239,8 +239,13 @@ void Server::schedule_tick() {
 void Server::schedule_pump() {
   if (pump_posted_.exchange(true, std::memory_order_acq_rel)) return;
   asio::post(io_[0]->context(), [this] {
-    pump_posted_.store(false, std::memory_order_release);  // what comes after posts again
+    exchange_->flush();  // what the sessions submitted since the last round, as one batch
+    // Cleared after the flush (whose events this pump routes), before the pump: events the
+    // journal releases from here on post another round.
+    pump_posted_.store(false, std::memory_order_release);
+    io_[0]->hold_drain();  // this round drains what the pump delivers, without another post
     publisher_->pump();
+    io_[0]->drain();
   });
 }
 

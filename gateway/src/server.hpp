@@ -87,9 +87,9 @@ class Server {
   void list_instruments(std::uint32_t thread, std::uint64_t session, std::uint64_t request_id);
   // io_[0]'s timer: a Tick to the shards whenever the product calendar changes.
   void schedule_tick();
-  // Inline shards (engine.wait = "inline"): the publisher runs on io_[0], pumped after the shards
-  // put events out or a request is queued (schedule_pump, any thread) and every 10 ms for due
-  // notices (schedule_notice_pump).
+  // Inline shards (engine.wait = "inline"): io_[0] flushes the shards and pumps the publisher in
+  // one posted round when a session submits, a shard puts events out or a request is queued
+  // (schedule_pump, any thread), and pumps every 10 ms for due notices (schedule_notice_pump).
   [[nodiscard]] bool inline_engine() const noexcept {
     return config_.engine.wait == engine::WaitStrategy::Inline;
   }

@@ -1,7 +1,10 @@
 #include "session.hpp"
 
+#include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
+
+#include <cerrno>
 
 #include <spdlog/spdlog.h>
 
@@ -478,11 +481,31 @@ void Session::send(std::span<const std::uint8_t> frame) {
   pending_.insert(pending_.end(), frame.begin(), frame.end());
   ++messages_out_;
   last_tx_ns_ = steady_ns();
+  if (thread_.draining() && !closing_) {
+    if (!flush_due_) {
+      flush_due_ = true;
+      thread_.flush_after_drain(shared_from_this());
+    }
+    return;
+  }
   flush();
 }
 
 void Session::flush() {
+  flush_due_ = false;
   if (write_active_ || pending_.empty() || closed_) return;
+  // Try the socket directly first: when it takes everything, as it mostly does, the frames leave
+  // now and no completion handler has to run (each one is another turn of the event loop).
+  const ssize_t n = ::send(socket_.native_handle(), pending_.data(), pending_.size(),
+                           MSG_DONTWAIT | MSG_NOSIGNAL);
+  if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
+    return abort(std::strerror(errno));
+  const auto sent = n > 0 ? static_cast<std::size_t>(n) : 0;
+  if (sent == pending_.size()) {
+    pending_.clear();
+    return;
+  }
+  pending_.erase(pending_.begin(), pending_.begin() + static_cast<std::ptrdiff_t>(sent));
   std::swap(pending_, writing_);
   write_active_ = true;
   asio::async_write(socket_, asio::buffer(writing_),
@@ -500,6 +523,7 @@ void Session::close(RejectReason reason, const std::string& text) {
   if (closing_ || closed_) return;
   spdlog::info("session {} {}: closing: {} ({})", id_, remote_, engine::to_string(reason), text);
   send_error(reason, text);
+  flush();  // now, even mid-drain: the Error goes out before the socket closes
   closing_ = true;
   if (!write_active_) finish_close();
 }

@@ -33,7 +33,12 @@ class Session : public std::enable_shared_from_this<Session> {
           const LogonState& logon, std::vector<std::uint8_t> unread, std::int64_t connected_ns);
 
   void start();
+  // Appends to the outbound buffer and writes it — at the end of the drain when its thread is
+  // draining, so the reports of one drain leave in one write.
   void send(std::span<const std::uint8_t> frame);
+  // Writes what is buffered: at once when the socket takes it all (no handler round), else the
+  // rest through an async write.
+  void flush();
   // Sends Error{reason, text}, then closes once it is written.
   void close(engine::RejectReason reason, const std::string& text);
   void abort(const std::string& why);  // closes at once (slow reader, socket error)
@@ -89,7 +94,6 @@ class Session : public std::enable_shared_from_this<Session> {
                     engine::Qty qty);
   void send_error(engine::RejectReason reason, const std::string& text);
   bool take_token(std::int64_t now_ns);
-  void flush();
   void finish_close();
   void detach();  // posted by finish_close: leave the principal, market data and the thread
 
@@ -113,6 +117,7 @@ class Session : public std::enable_shared_from_this<Session> {
   std::vector<std::uint8_t> pending_;  // frames waiting for the write in flight
   std::vector<std::uint8_t> writing_;
   bool write_active_ = false;
+  bool flush_due_ = false;  // queued for its thread's end-of-drain flush
 
   std::int64_t connected_ns_;
   std::int64_t last_rx_ns_;

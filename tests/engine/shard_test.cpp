@@ -56,8 +56,15 @@ TEST_P(ShardTest, ShardEventsEqualSynchronousReplay) {
   }
 
   sharded.start();
-  for (const Command& c : commands)
-    ASSERT_TRUE(sharded.submit(c));
+  for (std::size_t n = 0; n < commands.size(); ++n) {
+    ASSERT_TRUE(sharded.submit(commands[n]));
+    if (GetParam() == WaitStrategy::Inline && n % 100 == 99)  // the writer flushes now and then
+      for (std::size_t i = 0; i < sharded.size(); ++i)
+        sharded.shard(i).flush();
+  }
+  if (GetParam() == WaitStrategy::Inline)
+    for (std::size_t i = 0; i < sharded.size(); ++i)
+      sharded.shard(i).flush();
   std::map<std::size_t, std::vector<Event>> got;
   std::vector<Event> buf(512);
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);

@@ -1,8 +1,9 @@
 // Engine shards: one thread per shard owns an Engine (single writer of its books). Commands enter
 // through one moodycamel queue per shard; the shard thread is the sequencer (it stamps sequence
 // number and time), applies them, and publishes events on a lock-free queue. An inline shard has
-// no thread: the one thread that submits is its writer and applies each command as it submits it
-// (the gateway with one I/O thread, so an order reaches its ack without a thread hand-off).
+// no thread: the one thread that submits is its writer; it queues commands and applies them as
+// one batch when it calls flush() (the gateway with one I/O thread, after each round of reads, so
+// an order reaches its ack without a thread hand-off and the journal still sees batches).
 #pragma once
 
 #include <atomic>
@@ -19,7 +20,7 @@
 
 namespace swarmex::engine {
 
-// How an idle shard thread waits; Inline: no shard thread, submit() applies on the caller's.
+// How an idle shard thread waits; Inline: no shard thread, flush() applies on the caller's.
 enum class WaitStrategy : std::uint8_t { Spin, Yield, Block, Inline };
 
 struct ShardConfig {
@@ -41,6 +42,8 @@ struct ShardConfig {
   // Called after events went to the output queue (on the thread that put them there): lets an
   // inline consumer schedule its drain instead of waiting on the queue.
   std::function<void()> on_output;
+  // Inline: called when a submit finds nothing pending, so the writer schedules its flush().
+  std::function<void()> on_pending;
 };
 
 class EngineShard {
@@ -55,11 +58,13 @@ class EngineShard {
   Engine& engine() noexcept { return *engine_; }
 
   void start();
-  void stop();  // drains what was submitted, then joins
+  void stop();  // drains what was submitted, then joins (Inline: flushes, on the caller's thread)
 
-  // Any thread; Inline: only ever one thread, which applies the command before this returns.
+  // Any thread; Inline: only ever the writer's thread, and it is queued until flush().
   // The command's seq and time_ns are overwritten by the sequencer.
   bool submit(const Command& cmd);
+  // Inline, the writer's thread: applies everything submitted since the last flush, in order.
+  void flush();
   // Any thread (the journal writer in sync durability): events for the output queue.
   void publish(const std::vector<Event>& events);
   // Any thread: asks for a snapshot at the next batch.
@@ -92,6 +97,7 @@ class EngineShard {
   std::int64_t last_ns_ = 0;
   std::uint64_t since_snapshot_ = 0;
   EventBuffer events_;
+  std::vector<Command> pending_;  // Inline: submitted, not yet applied
 };
 
 // Routes commands to shards by instrument id (id % shard count).
