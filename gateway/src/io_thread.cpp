@@ -55,17 +55,19 @@ void IoThread::deliver(OutItem&& item) {
 void IoThread::drain() {
   // Clear the flag first: anything delivered from here on posts another drain.
   drain_posted_.store(false, std::memory_order_release);
-  draining_ = true;
   for (;;) {
     const std::size_t n = inbox_.try_dequeue_bulk(batch_.data(), batch_.size());
-    if (n == 0) break;
+    if (n == 0) return;
+    draining_ = true;
     for (std::size_t i = 0; i < n; ++i)
       handle(batch_[i]);
+    draining_ = false;
+    // After each bulk, not once the inbox is empty: with the publisher on another thread it may
+    // never be, and the reports must not wait for that.
+    for (const std::shared_ptr<Session>& s : flush_due_)
+      s->flush();
+    flush_due_.clear();
   }
-  draining_ = false;
-  for (const std::shared_ptr<Session>& s : flush_due_)
-    s->flush();
-  flush_due_.clear();
 }
 
 void IoThread::note_window_fill(PrincipalState& ps, const ExecReport& r, std::int64_t time_ns) {

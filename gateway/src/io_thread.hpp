@@ -45,8 +45,8 @@ class IoThread {
 
   // Any thread.
   void deliver(OutItem&& item);
-  // This thread (or start-up, before start()): processes everything in the inbox, then writes
-  // each session it sent to once.
+  // This thread (or start-up, before start()): processes everything in the inbox, writing each
+  // session it sent to once per bulk dequeued.
   void drain();
   // This thread: deliveries from now on post no drain — the caller drains itself next (the
   // inline round, which routes and drains on this thread).
