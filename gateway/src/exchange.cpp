@@ -123,8 +123,7 @@ Exchange::Exchange(const Config& config, moodycamel::BlockingConcurrentQueue<eng
       sc.on_snapshot = [raw](const engine::Engine& e) {
         engine::EngineSnapshot snap;
         e.snapshot(snap);
-        raw->ledger->prune(e);
-        snap.attachment = raw->ledger->encode();  // the gateway's state at the same sequence
+        snap.attachment = raw->ledger->encode_resting(e);  // the gateway's state, same sequence
         raw->snapshots->submit(std::move(snap));
       };
     } else {

@@ -144,9 +144,23 @@ void StreamLedger::prune(const engine::Engine& engine) {
   prune_at_ = std::max(kMinPrune, 2 * orders_.size());
 }
 
-std::vector<std::uint8_t> StreamLedger::encode() const {
+std::vector<std::uint8_t> StreamLedger::encode_resting(const engine::Engine& engine) {
+  // Copied out as it is pruned, then sorted by id: no second lookup per order.
+  std::vector<std::pair<engine::OrderId, LedgerOrder>> orders;
+  orders.reserve(orders_.size());
+  for (auto it = orders_.begin(); it != orders_.end();) {
+    if (!resting(engine, it->first)) {
+      it = orders_.erase(it);
+      continue;
+    }
+    orders.emplace_back(it->first, it->second);
+    ++it;
+  }
+  prune_at_ = std::max(kMinPrune, 2 * orders_.size());
+  std::sort(orders.begin(), orders.end(),
+            [](const auto& a, const auto& b) { return a.first < b.first; });
   std::vector<std::uint8_t> out;
-  out.reserve(32 + owners_.size() * 20 + orders_.size() * 32);
+  out.reserve(32 + owners_.size() * 20 + orders.size() * 32);
   put(out, kLedgerVersion);
   put(out, max_order_id_);
   std::uint32_t n = 0;
@@ -159,14 +173,8 @@ std::vector<std::uint8_t> StreamLedger::encode() const {
     put(out, counts_[i].reports);
     put(out, counts_[i].fills);
   }
-  std::vector<engine::OrderId> ids;
-  ids.reserve(orders_.size());
-  for (const auto& [id, o] : orders_)
-    ids.push_back(id);
-  std::sort(ids.begin(), ids.end());
-  put(out, static_cast<std::uint64_t>(ids.size()));
-  for (const engine::OrderId id : ids) {
-    const LedgerOrder& o = orders_.at(id);
+  put(out, static_cast<std::uint64_t>(orders.size()));
+  for (const auto& [id, o] : orders) {
     put(out, id);
     put(out, o.owner);
     put(out, o.instrument);

@@ -48,7 +48,10 @@ class StreamLedger {
   // Forgets the orders that no longer rest in `engine`.
   void prune(const engine::Engine& engine);
 
-  std::vector<std::uint8_t> encode() const;  // deterministic: by owner, by order id
+  // Forgets the orders that no longer rest in `engine` and encodes the rest, deterministically
+  // (by owner, by order id), in one pass over the orders: it runs on the shard thread at every
+  // snapshot, where a prune and then a lookup per order took ~0.5 s with a million resting.
+  std::vector<std::uint8_t> encode_resting(const engine::Engine& engine);
   // Replaces this ledger's content; false (and left empty) when the bytes do not decode.
   bool decode(std::span<const std::uint8_t> bytes);
 
