@@ -3,6 +3,7 @@
 // hash from the journal alone and from a snapshot that holds the new instrument.
 #include <gtest/gtest.h>
 
+#include "journal_flow.hpp"
 #include "swarmex/journal/record.hpp"
 #include "swarmex/journal/recovery.hpp"
 #include "swarmex/journal/snapshot_file.hpp"
@@ -102,20 +103,11 @@ TEST(CreateInstrumentJournalTest, RecoversTheCreatedInstrumentAndItsOrders) {
   for (const bool with_snapshot : {false, true}) {
     TempDir dir;
     auto files = open_directory(dir.path());
-    JournalWriter writer(*files, 1u << 20, 1, {});
-    JournalBatch batch;
-    batch.commands = cmds;
-    JournalBatch* b = &batch;
-    ASSERT_EQ(writer.write_batches(&b, 1), 0);
+    ASSERT_EQ(testing::journal_all(*files, cmds), 0);
     if (with_snapshot) {  // after the create and the first trade
       Engine half(EngineConfig{1024});
       half.add_instrument(configured[0]);
-      for (std::size_t i = 0; i < 4; ++i) {
-        ev.clear();
-        half.apply(cmds[i], ev);
-      }
-      EngineSnapshot snap;
-      half.snapshot(snap);
+      const EngineSnapshot snap = testing::snapshot_after(half, std::span(cmds).first(4));
       ASSERT_EQ(write_snapshot(*files, snap), 0);
     }
     RecoveryOptions opt;

@@ -6,6 +6,7 @@
 
 #include <cstring>
 
+#include "journal_flow.hpp"
 #include "random_commands.hpp"
 #include "swarmex/journal/record.hpp"
 #include "swarmex/journal/recovery.hpp"
@@ -98,20 +99,11 @@ TEST(SetParamsJournalTest, FlowWithParameterChangesRecoversFromJournalAndSnapsho
   for (const bool with_snapshot : {false, true}) {
     TempDir dir;
     auto files = open_directory(dir.path());
-    JournalWriter writer(*files, 1u << 20, 1, {});
-    JournalBatch batch;
-    batch.commands = cmds;
-    JournalBatch* b = &batch;
-    ASSERT_EQ(writer.write_batches(&b, 1), 0);
+    ASSERT_EQ(testing::journal_all(*files, cmds), 0);
     if (with_snapshot) {
       const auto half = test_engine();
-      EventBuffer ev;
-      for (std::size_t i = 0; i < cmds.size() / 2; ++i) {
-        ev.clear();
-        half->apply(cmds[i], ev);
-      }
-      EngineSnapshot snap;
-      half->snapshot(snap);
+      const EngineSnapshot snap =
+          testing::snapshot_after(*half, std::span(cmds).first(cmds.size() / 2));
       const auto decoded = decode_snapshot(encode_snapshot(snap));
       ASSERT_TRUE(decoded.has_value());
       ASSERT_EQ(decoded->instruments.size(), snap.instruments.size());

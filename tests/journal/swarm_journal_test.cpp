@@ -5,6 +5,7 @@
 
 #include <random>
 
+#include "journal_flow.hpp"
 #include "random_commands.hpp"
 #include "swarmex/journal/reader.hpp"
 #include "swarmex/journal/record.hpp"
@@ -171,20 +172,10 @@ TEST(SwarmJournalTest, FlowWithSwarmsRecoversFromJournalAndSnapshot) {
   ASSERT_GT(live.swarms().size(), 0u) << "the flow must leave swarm orders resting";
 
   // Journal everything; snapshot an engine that applied the first half.
-  JournalWriter writer(*files, 1u << 20, 1, {});
-  JournalBatch batch;
-  batch.commands = cmds;
-  JournalBatch* b = &batch;
-  ASSERT_EQ(writer.write_batches(&b, 1), 0);
+  ASSERT_EQ(testing::journal_all(*files, cmds), 0);
   const auto half_engine = test_engine();
   Engine& half = *half_engine;
-  EventBuffer ev;
-  for (std::size_t i = 0; i < cmds.size() / 2; ++i) {
-    ev.clear();
-    half.apply(cmds[i], ev);
-  }
-  EngineSnapshot snap;
-  half.snapshot(snap);
+  const EngineSnapshot snap = testing::snapshot_after(half, std::span(cmds).first(cmds.size() / 2));
   ASSERT_GT(snap.swarms.size(), 0u);
   const auto decoded = decode_snapshot(encode_snapshot(snap));
   ASSERT_TRUE(decoded.has_value());

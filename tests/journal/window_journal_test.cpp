@@ -6,6 +6,7 @@
 
 #include <random>
 
+#include "journal_flow.hpp"
 #include "swarmex/journal/recovery.hpp"
 #include "swarmex/journal/snapshot_file.hpp"
 #include "swarmex/journal/writer.hpp"
@@ -93,19 +94,10 @@ TEST(WindowJournalTest, FlowWithTicksRecoversFromSnapshotAndJournal) {
   ASSERT_GT(expired, 100u) << "the flow must close windows with orders resting in them";
   ASSERT_GT(live->resting_orders(), 0u);
 
-  JournalWriter writer(*files, 1u << 20, 1, {});
-  JournalBatch batch;
-  batch.commands = cmds;
-  JournalBatch* b = &batch;
-  ASSERT_EQ(writer.write_batches(&b, 1), 0);
+  ASSERT_EQ(testing::journal_all(*files, cmds), 0);
   const auto half = test_engine();
-  EventBuffer ev;
-  for (std::size_t i = 0; i < cmds.size() / 2; ++i) {
-    ev.clear();
-    half->apply(cmds[i], ev);
-  }
-  EngineSnapshot snap;
-  half->snapshot(snap);
+  const EngineSnapshot snap =
+      testing::snapshot_after(*half, std::span(cmds).first(cmds.size() / 2));
   const auto decoded = decode_snapshot(encode_snapshot(snap));
   ASSERT_TRUE(decoded.has_value());
   EXPECT_EQ(decoded->calendar_ns, half->calendar_ns());
