@@ -247,9 +247,13 @@ void Engine::on_cancel(const Command& cmd, EventBuffer& out) {
   OrderBook& book = books_[pool_[idx].book];
   const Side side = pool_[idx].side;
   const std::uint32_t level = pool_[idx].level;
-  Event acc = echo(cmd, EventKind::Accepted);
-  acc.side = side;
-  out.push(acc);
+  out.slot() = Event{.seq = cmd.seq,
+                     .kind = EventKind::Accepted,
+                     .command = cmd.kind,
+                     .side = side,
+                     .instrument = cmd.cancel.instrument,
+                     .order_id = cmd.cancel.order_id,
+                     .owner = cmd.cancel.owner};
   cancel_resting(book, idx, CancelReason::Requested, cmd.seq, out);
   emit_level(book, side, level, cmd.seq, out);
 }

@@ -16,15 +16,14 @@ std::uint64_t Engine::hash_of(const OrderBook& book, const Order& o) const noexc
 void Engine::emit_level(const OrderBook& book, Side side, std::uint32_t level, Seq seq,
                         EventBuffer& out) const {
   const Level& l = book.side(side).level(level);
-  Event& e = out.emplace();
-  e.seq = seq;
-  e.kind = EventKind::BookLevel;
-  e.command = current_command_;
-  e.side = side;
-  e.instrument = book.spec().id;
-  e.price = book.price_of(level);
-  e.qty = l.total;
-  e.leaves_qty = l.count;
+  out.slot() = Event{.seq = seq,
+                     .kind = EventKind::BookLevel,
+                     .command = current_command_,
+                     .side = side,
+                     .instrument = book.spec().id,
+                     .price = book.price_of(level),
+                     .qty = l.total,
+                     .leaves_qty = static_cast<Qty>(l.count)};
 }
 
 void Engine::remove_order(OrderBook& book, std::uint32_t idx) noexcept {
@@ -39,21 +38,20 @@ void Engine::remove_order(OrderBook& book, std::uint32_t idx) noexcept {
 void Engine::cancel_resting(OrderBook& book, std::uint32_t idx, CancelReason why, Seq seq,
                             EventBuffer& out) noexcept {
   const Order& o = pool_[idx];
-  Event& e = out.emplace();
-  e.seq = seq;
-  e.kind = EventKind::Cancelled;
-  e.command = current_command_;
-  e.reason = static_cast<std::uint8_t>(why);
-  e.side = o.side;
-  e.instrument = book.spec().id;
-  e.order_id = o.id;
-  e.owner = o.owner;
-  e.host = o.host;
-  e.price = book.price_of(o.level);
-  e.qty = o.qty;
+  out.slot() = Event{.seq = seq,
+                     .kind = EventKind::Cancelled,
+                     .command = current_command_,
+                     .reason = static_cast<std::uint8_t>(why),
+                     .side = o.side,
+                     .instrument = book.spec().id,
+                     .order_id = o.id,
+                     .owner = o.owner,
+                     .host = o.host,
+                     .price = book.price_of(o.level),
+                     .qty = o.qty};
   // A resale ask that ends unfilled gives the rest back to its owner's holding.
   if ((o.flags & Order::kResale) != 0)
-    holdings_.credit(HoldingKey{e.instrument, o.owner, o.host}, o.qty);
+    holdings_.credit(HoldingKey{book.spec().id, o.owner, o.host}, o.qty);
   remove_order(book, idx);
 }
 
@@ -123,22 +121,22 @@ bool Engine::match(OrderBook& book, Taker& t, Seq seq, EventBuffer& out) noexcep
         }
       }
       t.leaves -= q;
-      Event& f = out.emplace();
-      f.seq = seq;
-      f.kind = EventKind::Fill;
-      f.command = current_command_;
-      f.side = t.side;
-      f.instrument = book.spec().id;
-      f.order_id = t.id;
-      f.maker_order_id = m.id;
-      f.owner = t.owner;
-      f.maker_owner = m.owner;
-      f.host = t.side == Side::Sell ? t.host : m.host;
-      f.price = price;
-      f.qty = q;
-      f.leaves_qty = t.leaves;
-      f.maker_leaves_qty = m.qty - q;
-      credit_buyer(book, t.side == Side::Buy ? t.owner : m.owner, f.host, q);
+      const HostId seller = t.side == Side::Sell ? t.host : m.host;
+      out.slot() = Event{.seq = seq,
+                         .kind = EventKind::Fill,
+                         .command = current_command_,
+                         .side = t.side,
+                         .instrument = book.spec().id,
+                         .order_id = t.id,
+                         .maker_order_id = m.id,
+                         .owner = t.owner,
+                         .maker_owner = m.owner,
+                         .host = seller,
+                         .price = price,
+                         .qty = q,
+                         .leaves_qty = t.leaves,
+                         .maker_leaves_qty = m.qty - q};
+      credit_buyer(book, t.side == Side::Buy ? t.owner : m.owner, seller, q);
       touched = true;
       if (q == m.qty) {
         remove_order(book, o);
@@ -206,17 +204,24 @@ void Engine::on_new_order(const Command& cmd, EventBuffer& out) {
     return;
   }
 
-  Event ev = echo(cmd, EventKind::Accepted);
-  ev.leaves_qty = o.qty;
-  out.push(ev);
-
-  // `ev` becomes the taker's own cancel event if one is needed.
+  // The echo of the order; with another kind, reason and quantity, its own cancel if needed.
+  const auto about_order = [&](EventKind kind, std::uint8_t reason, Qty qty, Qty leaves) {
+    return Event{.seq = cmd.seq,
+                 .kind = kind,
+                 .command = cmd.kind,
+                 .reason = reason,
+                 .side = o.side,
+                 .instrument = o.instrument,
+                 .order_id = o.order_id,
+                 .owner = o.owner,
+                 .host = o.host,
+                 .price = o.price,
+                 .qty = qty,
+                 .leaves_qty = leaves};
+  };
+  out.slot() = about_order(EventKind::Accepted, 0, o.qty, o.qty);
   const auto cancel_taker = [&](CancelReason why, Qty qty) {
-    ev.kind = EventKind::Cancelled;
-    ev.reason = static_cast<std::uint8_t>(why);
-    ev.qty = qty;
-    ev.leaves_qty = 0;
-    out.push(ev);
+    out.slot() = about_order(EventKind::Cancelled, static_cast<std::uint8_t>(why), qty, 0);
   };
 
   Taker t{o.order_id, o.owner, o.host, o.side, o.stp, o.qty, limit_level, false, false};

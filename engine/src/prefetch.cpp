@@ -10,6 +10,8 @@ namespace swarmex::engine {
 
 namespace {
 
+// The commands themselves, when they come from memory (a replayed flow; the shard's are warm).
+constexpr std::size_t kCommand = 16;
 constexpr std::size_t kFar = 8;    // index slots: a DRAM latency ahead at ~150 ns a command
 constexpr std::size_t kNear = 4;   // orders: their slot arrived kFar - kNear commands ago
 constexpr std::size_t kClose = 2;  // FIFO neighbours and level tails: known once those arrived
@@ -70,16 +72,24 @@ void Engine::prefetch_close(const Command& cmd) const noexcept {
   if (o.prev < pool_.capacity()) prefetch_line(&pool_[o.prev]);
 }
 
-void Engine::apply_batch(std::span<const Command> cmds, EventBuffer& out) {
-  const std::size_t n = cmds.size();
-  for (std::size_t i = 0; i < n && i < kFar; ++i)
+void Engine::warm_first(std::span<const Command> cmds) const noexcept {
+  for (std::size_t i = 0; i < cmds.size() && i < kFar; ++i)
     prefetch_far(cmds[i]);
-  for (std::size_t i = 0; i < n; ++i) {
-    if (i + kFar < n) prefetch_far(cmds[i + kFar]);
-    if (i + kNear < n) prefetch_near(cmds[i + kNear]);
-    if (i + kClose < n) prefetch_close(cmds[i + kClose]);
-    apply(cmds[i], out);
+}
+
+void Engine::warm(std::span<const Command> cmds, std::size_t i) const noexcept {
+  const std::size_t n = cmds.size();
+  if (i + kCommand < n) {  // its first two lines: the kind and a new order's fields
+    prefetch_line(&cmds[i + kCommand]);
+    prefetch_line(reinterpret_cast<const char*>(&cmds[i + kCommand]) + 64);
   }
+  if (i + kFar < n) prefetch_far(cmds[i + kFar]);
+  if (i + kNear < n) prefetch_near(cmds[i + kNear]);
+  if (i + kClose < n) prefetch_close(cmds[i + kClose]);
+}
+
+void Engine::apply_batch(std::span<const Command> cmds, EventBuffer& out) {
+  apply_batch(cmds, out, [](std::size_t) {});
 }
 
 }  // namespace swarmex::engine

@@ -188,7 +188,7 @@ TEST_F(WindowTest, SnapshotRestoresTheCalendarAndBothEnginesCloseAlike) {
   EventBuffer a, b;
   engine_.apply(t, a);
   copy.apply(t, b);
-  EXPECT_EQ(a.events(), b.events());
+  EXPECT_EQ(a.to_vector(), b.to_vector());
   EXPECT_EQ(copy.state_hash(), engine_.state_hash());
   EXPECT_THROW(engine_.add_product(hourly()), std::invalid_argument);  // slot ids taken
 }

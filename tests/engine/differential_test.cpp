@@ -1,6 +1,7 @@
 // Differential test: the engine and the naive reference book receive the same random command
 // streams; their event streams must be identical and their state hashes equal. Prints the seed
 // of any failure; `--seed S` replays exactly that stream.
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <string>
@@ -53,7 +54,7 @@ bool run_seed(std::uint64_t seed, std::uint64_t commands, std::uint32_t capacity
     want.clear();
     engine.apply(cmd, got);
     reference.apply(cmd, want);
-    bool same = got.events() == want.events();
+    bool same = std::ranges::equal(got.events(), want.events());
     const bool check_hash = (i % 16) == 0 || i + 1 == commands;
     if (same && check_hash && engine.state_hash() != reference.state_hash()) same = false;
     if (!same) {

@@ -54,7 +54,7 @@ class EngineTest : public ::testing::Test {
     c.seq = ++seq_;
     EventBuffer out;
     engine_.apply(c, out);
-    return out.events();
+    return out.to_vector();
   }
   std::vector<Event> order(OrderId id, Side side, Price price, Qty qty, OrderOpts o = {}) {
     Command c;

@@ -4,6 +4,7 @@
 #include <random>
 #include <set>
 #include <unordered_map>
+#include <vector>
 
 #include "swarmex/engine/engine.hpp"
 #include "swarmex/engine/huge_page_allocator.hpp"
@@ -38,33 +39,83 @@ TEST(LevelBitmapTest, FindsNeighboursAcrossWordsAndSummaries) {
   EXPECT_EQ(bits.find_at_or_above(n + 100), LevelBitmap::kNone);
 }
 
-TEST(OrderIndexTest, InsertFindEraseAgainstStdMap) {
+// The index keeps runs of 512 consecutive ids in consecutive slots; every id pattern must still
+// map correctly, including those that defeat the run layout (strides of a run or more, ids that
+// differ only in their high bits, the top of the id range).
+struct IdPattern {
+  const char* name;
+  OrderId (*id)(std::uint64_t n, std::mt19937_64& rng);
+};
+
+class OrderIndexPatternTest : public ::testing::TestWithParam<IdPattern> {};
+
+TEST_P(OrderIndexPatternTest, InsertFindEraseAgainstStdMap) {
   const std::uint32_t cap = 4096;
   OrderPool pool(cap);
   OrderIndex index(cap, pool);
   std::unordered_map<OrderId, std::uint32_t> ref;
+  std::vector<OrderId> issued;  // every id inserted so far, for probes of present and gone ids
   std::mt19937_64 rng(11);
+  std::uint64_t n = 0;
   for (int i = 0; i < 200'000; ++i) {
     if (ref.size() < cap && (rng() % 2 == 0 || ref.empty())) {
-      const OrderId id = rng() % 20'000 + 1;  // clustered ids collide in probe runs
+      const OrderId id = GetParam().id(n++, rng);
       if (ref.count(id)) continue;
       const std::uint32_t slot = pool.allocate();
       ASSERT_NE(slot, kNil);
       pool[slot].id = id;
       index.insert(id, slot);
       ref[id] = slot;
+      issued.push_back(id);
     } else {
       auto it = ref.begin();
       std::advance(it, static_cast<long>(rng() % ref.size()));
-      ASSERT_EQ(index.find(it->first), it->second);
+      ASSERT_EQ(index.find(it->first), it->second) << GetParam().name;
       index.erase(it->first);
       pool.release(it->second);
       ref.erase(it);
     }
-    const OrderId probe = rng() % 20'000 + 1;
+    const OrderId probe = issued[rng() % issued.size()] + (rng() % 4 == 0 ? 1 : 0);
     const auto it = ref.find(probe);
-    ASSERT_EQ(index.find(probe), it == ref.end() ? kNil : it->second);
+    ASSERT_EQ(index.find(probe), it == ref.end() ? kNil : it->second) << GetParam().name;
   }
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    IdPatterns, OrderIndexPatternTest,
+    ::testing::Values(
+        IdPattern{"clustered",
+                  [](std::uint64_t, std::mt19937_64& r) -> OrderId {
+                    return r() % 20'000 + 1;  // collide in probe runs
+                  }},
+        IdPattern{"sequential", [](std::uint64_t n, std::mt19937_64&) -> OrderId { return n + 1; }},
+        IdPattern{"stride_512",
+                  [](std::uint64_t n, std::mt19937_64&) -> OrderId { return n << 9; }},
+        IdPattern{"high_bits",
+                  [](std::uint64_t n, std::mt19937_64&) -> OrderId { return n << 32; }},
+        IdPattern{"top_of_range",
+                  [](std::uint64_t n, std::mt19937_64&) -> OrderId { return ~OrderId{0} - n; }},
+        IdPattern{"random", [](std::uint64_t, std::mt19937_64& r) -> OrderId { return r(); }}),
+    [](const ::testing::TestParamInfo<IdPattern>& info) { return info.param.name; });
+
+TEST(EventBufferTest, SlotsAreReusedEmplaceStartsBlankAndGrowthKeepsEvents) {
+  EventBuffer out(2);
+  for (int i = 0; i < 5; ++i)  // past the reserve twice
+    out.slot() = Event{.seq = static_cast<Seq>(i + 1), .kind = EventKind::Fill, .qty = 7};
+  ASSERT_EQ(out.size(), 5u);
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    EXPECT_EQ(out[i].seq, i + 1);
+    EXPECT_EQ(out[i].qty, 7);
+  }
+  out.clear();
+  EXPECT_TRUE(out.empty());
+  // The slot still holds the old fill; emplace() must hand it back as a default event.
+  Event& e = out.emplace();
+  EXPECT_EQ(e, Event{});
+  out.push(Event{.seq = 9, .kind = EventKind::Cancelled});
+  ASSERT_EQ(out.to_vector().size(), 2u);
+  EXPECT_EQ(out.events()[1].kind, EventKind::Cancelled);
+  EXPECT_EQ(out.events()[1].qty, 0) << "push writes every field";
 }
 
 TEST(OrderPoolTest, ExhaustsAndRecycles) {

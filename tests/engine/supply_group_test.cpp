@@ -183,8 +183,8 @@ TEST_F(SupplyTest, SnapshotsCarryTheGroups) {
   EventBuffer a, b;
   engine_.apply(c, a);
   copy.apply(c, b);
-  EXPECT_EQ(a.events(), b.events());
-  EXPECT_EQ(filled(a.events()), 1);  // 3 of 4 already sold over 15:00-16:00
+  EXPECT_EQ(a.to_vector(), b.to_vector());
+  EXPECT_EQ(filled(a.to_vector()), 1);  // 3 of 4 already sold over 15:00-16:00
   EXPECT_EQ(copy.state_hash(), engine_.state_hash());
 }
 

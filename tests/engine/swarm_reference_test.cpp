@@ -208,7 +208,7 @@ bool run_ioc(Case& c, std::uint64_t& matched, std::uint64_t& unmatched) {
   engine->apply(sw, out);
   const std::optional<Price> want = reference_total(sw.swarm, before);
   const bool should = want && *want <= sw.swarm.limit_total;
-  const auto fills = swarm_fills(out.events(), 1);
+  const auto fills = swarm_fills(out.to_vector(), 1);
   if (should != !fills.empty())
     return fail(c, should ? "engine missed a feasible swarm" : "engine matched an infeasible one"),
            false;
@@ -240,7 +240,7 @@ bool run_gtc(Case& c, std::uint64_t& matched) {
     engine->apply(cmd, out);
     if (cmd.kind == CommandKind::SwarmOrder) resting[cmd.swarm.order_id] = cmd.swarm;
     for (auto it = resting.begin(); it != resting.end();) {
-      const auto fills = swarm_fills(out.events(), it->first);
+      const auto fills = swarm_fills(out.to_vector(), it->first);
       if (fills.empty()) {
         ++it;
         continue;

@@ -73,7 +73,7 @@ Seq run_until_crash(const Scenario& s, SimFiles& fs) {
       e.apply(s.commands[next], ev);
       batch.commands.push_back(s.commands[next]);
     }
-    batch.events = ev.events();
+    batch.events = ev.to_vector();
     ev.clear();
     JournalBatch* b = &batch;
     if (w.write_batches(&b, 1) != 0) break;  // the machine is down

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <vector>
 
 #include "swarmex/engine/command.hpp"
@@ -43,22 +44,33 @@ struct Event {
 };
 
 // Preallocated event output. Grows only while warming up; callers clear() it between commands.
+// Its slots stay constructed across clear(), so the hot path fills one with a designated
+// initialiser (`out.slot() = Event{...}`): a few stores instead of zeroing 88 bytes with
+// `rep stos` and then writing the fields again.
 class EventBuffer {
  public:
-  explicit EventBuffer(std::size_t reserve = 4096) { events_.reserve(reserve); }
-  void push(const Event& e) { events_.push_back(e); }
-  // A new default event at the end, to fill in place (no copy of a stack temporary).
-  Event& emplace() { return events_.emplace_back(); }
-  void clear() noexcept { events_.clear(); }
-  [[nodiscard]] std::size_t size() const noexcept { return events_.size(); }
-  [[nodiscard]] const Event& operator[](std::size_t i) const noexcept { return events_[i]; }
-  [[nodiscard]] const std::vector<Event>& events() const noexcept { return events_; }
-  [[nodiscard]] std::vector<Event>& mutable_events() noexcept { return events_; }
-  auto begin() const noexcept { return events_.begin(); }
-  auto end() const noexcept { return events_.end(); }
+  explicit EventBuffer(std::size_t reserve = 1024) : slots_(reserve == 0 ? 1 : reserve) {}
+  // The next slot, holding whatever an earlier event left there: assign it a whole Event.
+  Event& slot() {
+    if (size_ == slots_.size()) slots_.resize(slots_.size() * 2);
+    return slots_[size_++];
+  }
+  void push(const Event& e) { slot() = e; }
+  // A new default event at the end, to fill field by field (cold paths).
+  Event& emplace() { return slot() = Event{}; }
+  void clear() noexcept { size_ = 0; }
+  [[nodiscard]] bool empty() const noexcept { return size_ == 0; }
+  [[nodiscard]] std::size_t size() const noexcept { return size_; }
+  [[nodiscard]] const Event& operator[](std::size_t i) const noexcept { return slots_[i]; }
+  [[nodiscard]] std::span<const Event> events() const noexcept { return {slots_.data(), size_}; }
+  [[nodiscard]] std::span<Event> mutable_events() noexcept { return {slots_.data(), size_}; }
+  [[nodiscard]] std::vector<Event> to_vector() const { return {begin(), end()}; }
+  [[nodiscard]] const Event* begin() const noexcept { return slots_.data(); }
+  [[nodiscard]] const Event* end() const noexcept { return slots_.data() + size_; }
 
  private:
-  std::vector<Event> events_;
+  std::vector<Event> slots_;  // [0, size_) are this buffer's events
+  std::size_t size_ = 0;
 };
 
 }  // namespace swarmex::engine
