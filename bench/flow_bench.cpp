@@ -121,20 +121,33 @@ Replay replay_batched(Engine& engine, Commands commands) {
                 static_cast<std::uint64_t>(engine.resting_orders())};
 }
 
-// One TSC read per command: each command's latency is the gap between consecutive reads.
-Latency replay_timed(Engine& engine, Commands commands, const TscClock& clock,
+// One TSC read per command: each command's latency is the gap between consecutive reads. Either
+// `apply` alone, or `apply_batch` as the shard runs it, read after each command of the batch (so
+// the prefetching for later commands counts in the command that issues it).
+Latency replay_timed(Engine& engine, Commands commands, bool batched, const TscClock& clock,
                      std::vector<std::uint32_t>& cycles) {
   EventBuffer events;
   const std::size_t n = commands.size();
   cycles.resize(n);
   std::uint64_t prev = tsc_now();
-  for (std::size_t i = 0; i < n; ++i) {
-    engine.apply(commands[i], events);
-    events.clear();
+  const auto stamp = [&](std::size_t i) {
     const std::uint64_t now = tsc_now();
     cycles[i] = static_cast<std::uint32_t>(
         std::min<std::uint64_t>(now - prev, std::numeric_limits<std::uint32_t>::max()));
     prev = now;
+  };
+  if (batched) {
+    for (std::size_t i = 0; i < n; i += kShardBatch) {
+      const Commands batch = commands.subspan(i, std::min(kShardBatch, n - i));
+      engine.apply_batch(batch, events, [&](std::size_t k) { stamp(i + k); });
+      events.clear();
+    }
+  } else {
+    for (std::size_t i = 0; i < n; ++i) {
+      engine.apply(commands[i], events);
+      events.clear();
+      stamp(i);
+    }
   }
   const auto at = [&](double q) {
     const auto k = std::min(n - 1, static_cast<std::size_t>(q * static_cast<double>(n)));
@@ -147,6 +160,19 @@ Latency replay_timed(Engine& engine, Commands commands, const TscClock& clock,
   l.p999_ns = at(0.999);
   l.max_ns = clock.to_ns(*std::max_element(cycles.begin(), cycles.end()));
   return l;
+}
+
+// Medians over the runs of each percentile.
+void print_latency(const char* label, const std::vector<Latency>& runs) {
+  const auto med = [&](double Latency::*field) {
+    std::vector<double> v;
+    for (const Latency& l : runs)
+      v.push_back(l.*field);
+    return median(v);
+  };
+  std::printf("%s latency per command p50 %.0f ns  p99 %.0f ns  p99.9 %.0f ns  max %.0f ns\n",
+              label, med(&Latency::p50_ns), med(&Latency::p99_ns), med(&Latency::p999_ns),
+              med(&Latency::max_ns));
 }
 
 double replay_bare(const Flow& flow) {
@@ -242,7 +268,8 @@ int run(const Options& opt) {
               flow.cancels, flow.modifies, flow.instruments.size(), load_s);
   std::printf("tsc %.3f GHz, order capacity %u\n", clock.ghz(), order_capacity(flow));
 
-  std::vector<double> engine_ns, batched_ns, p50_ns, p99_ns, p999_ns, max_ns, bare_ns;
+  std::vector<double> engine_ns, batched_ns, bare_ns;
+  std::vector<Latency> single_lat, batched_lat;
   std::vector<std::uint32_t> cycles;
   Replay first{};
   std::size_t bytes_per_order = 0, bytes_total = 0;
@@ -253,27 +280,29 @@ int run(const Options& opt) {
     const Replay e = replay(*make_engine(flow), flow.commands);
     const Replay b = replay_batched(*make_engine(flow), flow.commands);
     const auto timed = make_engine(flow);
-    const Latency l = replay_timed(*timed, flow.commands, clock, cycles);
+    const Latency l = replay_timed(*timed, flow.commands, false, clock, cycles);
+    const auto timed_batched = make_engine(flow);
+    const Latency bl = replay_timed(*timed_batched, flow.commands, true, clock, cycles);
     if (r == 0) {
       first = e;
       bytes_per_order = timed->bytes_per_order();
       bytes_total = timed->bytes_total();
     }
-    if (timed->state_hash() != e.state_hash || e.state_hash != first.state_hash ||
-        e.events != first.events || b.state_hash != e.state_hash || b.events != e.events) {
+    if (timed->state_hash() != e.state_hash || timed_batched->state_hash() != e.state_hash ||
+        e.state_hash != first.state_hash || e.events != first.events ||
+        b.state_hash != e.state_hash || b.events != e.events) {
       std::fprintf(stderr, "run %d: engine passes end in different states\n", r + 1);
       status = 1;
     }
     engine_ns.push_back(e.ns_per_command);
     batched_ns.push_back(b.ns_per_command);
-    p50_ns.push_back(l.p50_ns);
-    p99_ns.push_back(l.p99_ns);
-    p999_ns.push_back(l.p999_ns);
-    max_ns.push_back(l.max_ns);
+    single_lat.push_back(l);
+    batched_lat.push_back(bl);
     std::printf(
-        "run %d: engine %.1f ns/command, batched %.1f ns/command, p50 %.0f p99 %.0f p99.9 %.0f "
-        "max %.0f ns",
-        r + 1, e.ns_per_command, b.ns_per_command, l.p50_ns, l.p99_ns, l.p999_ns, l.max_ns);
+        "run %d: engine %.1f ns/command, p50 %.0f p99 %.0f p99.9 %.0f max %.0f ns | batched %.1f "
+        "ns/command, p50 %.0f p99 %.0f p99.9 %.0f max %.0f ns",
+        r + 1, e.ns_per_command, l.p50_ns, l.p99_ns, l.p999_ns, l.max_ns, b.ns_per_command,
+        bl.p50_ns, bl.p99_ns, bl.p999_ns, bl.max_ns);
     if (bare) {
       bare_ns.push_back(replay_bare(flow));
       std::printf(" | bare %.1f ns/command", bare_ns.back());
@@ -284,15 +313,15 @@ int run(const Options& opt) {
 
   const double ns = median(engine_ns);
   std::printf("\nmedian of %d run(s)\n", opt.runs);
-  std::printf(
-      "engine     %8.2f M commands/s  %8.1f ns/command  latency p50 %.0f ns  p99 %.0f ns  "
-      "p99.9 %.0f ns  max %.0f ns\n",
-      1e3 / ns, ns, median(p50_ns), median(p99_ns), median(p999_ns), median(max_ns));
+  std::printf("engine     %8.2f M commands/s  %8.1f ns/command  (apply, one command at a time)\n",
+              1e3 / ns, ns);
+  print_latency("engine    ", single_lat);
   const double bns = median(batched_ns);
   std::printf(
       "batched    %8.2f M commands/s  %8.1f ns/command  (apply_batch of %zu, as the shard "
       "runs it; prefetching)  batched/engine %.2fx\n",
       1e3 / bns, bns, kShardBatch, bns / ns);
+  print_latency("batched   ", batched_lat);
   std::printf("engine     events %" PRIu64 "  resting %" PRIu64 "  state hash %016" PRIx64 "\n",
               first.events, first.resting, first.state_hash);
   std::printf("engine     memory %zu bytes per resting order at capacity %u, %.1f MiB in all\n",
