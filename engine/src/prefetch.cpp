@@ -12,7 +12,7 @@ namespace {
 
 // The commands themselves, when they come from memory (a replayed flow; the shard's are warm).
 constexpr std::size_t kCommand = 16;
-constexpr std::size_t kFar = 8;    // index slots: a DRAM latency ahead at ~150 ns a command
+constexpr std::size_t kFar = 8;    // index slots: a DRAM latency ahead at ~85 ns a command
 constexpr std::size_t kNear = 4;   // orders: their slot arrived kFar - kNear commands ago
 constexpr std::size_t kClose = 2;  // FIFO neighbours and level tails: known once those arrived
 

@@ -18,6 +18,16 @@ struct AdminReply {
   std::string text;
 };
 
+// The operator's AdminAck for `request`, as ok / reason / text.
+AdminReply ack_of(Conn& c, std::uint64_t request) {
+  const wire::Message* m = c.next(wire::Body::AdminAck);
+  EXPECT_NE(m, nullptr);
+  if (m == nullptr) return {false, RejectReason::None, "no reply"};
+  const auto* a = m->body_as_AdminAck();
+  EXPECT_EQ(a->request_id(), request);
+  return {a->ok(), gateway::to_engine(a->reason()), a->text() ? a->text()->str() : ""};
+}
+
 class AdminTest : public E2eTest {
  protected:
   std::unique_ptr<Conn> op() {
@@ -27,12 +37,7 @@ class AdminTest : public E2eTest {
   }
   static AdminReply set_params(Conn& c, const gateway::ParamsSpec& p, std::uint64_t request = 7) {
     c.client().admin_set_params(request, p);
-    const wire::Message* m = c.next(wire::Body::AdminAck);
-    EXPECT_NE(m, nullptr);
-    if (m == nullptr) return {false, RejectReason::None, "no reply"};
-    const auto* a = m->body_as_AdminAck();
-    EXPECT_EQ(a->request_id(), request);
-    return {a->ok(), gateway::to_engine(a->reason()), a->text() ? a->text()->str() : ""};
+    return ack_of(c, request);
   }
   // Instrument `id` as ListInstruments shows it (band_min, band_max, min_qty, max_qty).
   static std::array<std::int64_t, 4> listed(Conn& c, std::uint32_t id) {
@@ -169,12 +174,7 @@ gateway::InstrumentSpec new_cpu(std::uint32_t id, const std::string& symbol,
 
 AdminReply create(Conn& c, const gateway::InstrumentSpec& s, std::uint64_t request = 11) {
   c.client().admin_create_instrument(request, s);
-  const wire::Message* m = c.next(wire::Body::AdminAck);
-  EXPECT_NE(m, nullptr);
-  if (m == nullptr) return {false, RejectReason::None, "no reply"};
-  const auto* a = m->body_as_AdminAck();
-  EXPECT_EQ(a->request_id(), request);
-  return {a->ok(), gateway::to_engine(a->reason()), a->text() ? a->text()->str() : ""};
+  return ack_of(c, request);
 }
 
 // A tenant buys 1 at 1000 on `instrument` from host-a1's ask: both sides trade.
