@@ -239,7 +239,8 @@ RejectReason Engine::check_new_order(const NewOrder& o, const OrderBook* book) c
 }
 
 void Engine::on_cancel(const Command& cmd, EventBuffer& out) {
-  const std::uint32_t idx = index_.find(cmd.cancel.order_id);
+  const std::uint32_t slot = index_.find_slot(cmd.cancel.order_id);
+  const std::uint32_t idx = slot == kNil ? kNil : index_.order_at(slot);
   if (idx == kNil && cancel_swarm(cmd, out)) return;
   if (idx == kNil || pool_[idx].owner != cmd.cancel.owner ||
       books_[pool_[idx].book].spec().id != cmd.cancel.instrument)
@@ -254,7 +255,7 @@ void Engine::on_cancel(const Command& cmd, EventBuffer& out) {
                      .instrument = cmd.cancel.instrument,
                      .order_id = cmd.cancel.order_id,
                      .owner = cmd.cancel.owner};
-  cancel_resting(book, idx, CancelReason::Requested, cmd.seq, out);
+  cancel_resting(book, idx, CancelReason::Requested, cmd.seq, out, slot);
   emit_level(book, side, level, cmd.seq, out);
 }
 

@@ -26,17 +26,20 @@ void Engine::emit_level(const OrderBook& book, Side side, std::uint32_t level, S
                      .leaves_qty = static_cast<Qty>(l.count)};
 }
 
-void Engine::remove_order(OrderBook& book, std::uint32_t idx) noexcept {
+void Engine::remove_order(OrderBook& book, std::uint32_t idx, std::uint32_t index_slot) noexcept {
   Order& o = pool_[idx];
   if (!supply_.empty()) unindex_ask(book, o);
   orders_hash_ -= hash_of(book, o);
   book.side(o.side).unlink(pool_, idx);
-  index_.erase(o.id);
+  if (index_slot == kNil)
+    index_.erase(o.id);
+  else
+    index_.erase_at(index_slot);
   pool_.release(idx);
 }
 
 void Engine::cancel_resting(OrderBook& book, std::uint32_t idx, CancelReason why, Seq seq,
-                            EventBuffer& out) noexcept {
+                            EventBuffer& out, std::uint32_t index_slot) noexcept {
   const Order& o = pool_[idx];
   out.slot() = Event{.seq = seq,
                      .kind = EventKind::Cancelled,
@@ -52,7 +55,7 @@ void Engine::cancel_resting(OrderBook& book, std::uint32_t idx, CancelReason why
   // A resale ask that ends unfilled gives the rest back to its owner's holding.
   if ((o.flags & Order::kResale) != 0)
     holdings_.credit(HoldingKey{book.spec().id, o.owner, o.host}, o.qty);
-  remove_order(book, idx);
+  remove_order(book, idx, index_slot);
 }
 
 Qty Engine::executable_qty(OrderBook& book, const Taker& t, Qty needed) const noexcept {

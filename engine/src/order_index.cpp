@@ -1,28 +1,36 @@
 #include "swarmex/engine/order_index.hpp"
 
+#include <algorithm>
 #include <bit>
+#include <stdexcept>
 
 namespace swarmex::engine {
 
+namespace {
+std::uint32_t table_size(std::uint32_t pool_capacity) {
+  const std::uint64_t slots = std::max<std::uint64_t>(std::uint64_t{pool_capacity} * 2, 2);
+  if (slots > 0xFFFF'FFFEull)  // slot numbers and kNil must stay distinct
+    throw std::length_error("order index: pool capacity above 2^31 - 1");
+  return static_cast<std::uint32_t>(slots);
+}
+}  // namespace
+
 OrderIndex::OrderIndex(std::uint32_t pool_capacity, const OrderPool& pool)
-    : slots_(std::bit_ceil(static_cast<std::uint64_t>(pool_capacity) * 2), Slot{kNil, 0}),
-      mask_(static_cast<std::uint32_t>(slots_.size() - 1)),
+    : slots_(table_size(pool_capacity), Slot{kNil, 0}),
+      size_(static_cast<std::uint32_t>(slots_.size())),
+      run_mask_(std::min<std::uint32_t>((1u << kRunBits) - 1, std::bit_floor(size_) - 1)),
+      home_bits_(static_cast<unsigned>(std::bit_width(size_ - 1))),
+      home_mask_(static_cast<std::uint32_t>((std::uint64_t{1} << home_bits_) - 1)),
       pool_(pool) {}
 
-void OrderIndex::erase(OrderId id) noexcept {
-  const std::uint32_t fp = fingerprint(id);
-  std::uint32_t i = fp & mask_;
-  while (!(slots_[i].fp == fp && slots_[i].order != kNil && pool_[slots_[i].order].id == id)) {
-    if (slots_[i].order == kNil) return;  // not present
-    i = (i + 1) & mask_;
-  }
+void OrderIndex::erase_at(std::uint32_t i) noexcept {
   // Backward-shift: pull later members of the probe run into the hole when their home allows.
-  for (std::uint32_t j = (i + 1) & mask_;; j = (j + 1) & mask_) {
+  for (std::uint32_t j = next(i);; j = next(j)) {
     const Slot s = slots_[j];
     if (s.order == kNil) break;
-    const std::uint32_t home = s.fp & mask_;
+    const std::uint32_t h = home(s.key);
     // Move s into hole i unless its home lies cyclically in (i, j].
-    const bool home_in_range = i <= j ? (home > i && home <= j) : (home > i || home <= j);
+    const bool home_in_range = i <= j ? (h > i && h <= j) : (h > i || h <= j);
     if (!home_in_range) {
       slots_[i] = s;
       i = j;

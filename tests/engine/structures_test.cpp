@@ -3,6 +3,7 @@
 
 #include <random>
 #include <set>
+#include <stdexcept>
 #include <unordered_map>
 #include <vector>
 
@@ -50,7 +51,7 @@ struct IdPattern {
 class OrderIndexPatternTest : public ::testing::TestWithParam<IdPattern> {};
 
 TEST_P(OrderIndexPatternTest, InsertFindEraseAgainstStdMap) {
-  const std::uint32_t cap = 4096;
+  const std::uint32_t cap = 3001;  // not a power of two: the table has exactly 6002 slots
   OrderPool pool(cap);
   OrderIndex index(cap, pool);
   std::unordered_map<OrderId, std::uint32_t> ref;
@@ -71,7 +72,14 @@ TEST_P(OrderIndexPatternTest, InsertFindEraseAgainstStdMap) {
       auto it = ref.begin();
       std::advance(it, static_cast<long>(rng() % ref.size()));
       ASSERT_EQ(index.find(it->first), it->second) << GetParam().name;
-      index.erase(it->first);
+      if (rng() % 2 == 0) {
+        index.erase(it->first);
+      } else {  // a cancel's way: probe once, then free that slot
+        const std::uint32_t at = index.find_slot(it->first);
+        ASSERT_NE(at, kNil);
+        ASSERT_EQ(index.order_at(at), it->second);
+        index.erase_at(at);
+      }
       pool.release(it->second);
       ref.erase(it);
     }
@@ -131,10 +139,36 @@ TEST(OrderPoolTest, ExhaustsAndRecycles) {
 }
 
 TEST(MemoryBudgetTest, RestingOrderCostsAtMost64Bytes) {
-  Engine engine(EngineConfig{1u << 16});
-  // 48-byte order + two 8-byte index slots (load factor <= 0.5).
-  EXPECT_LE(engine.bytes_per_order(), 64u);
-  std::printf("bytes per resting order: %zu\n", engine.bytes_per_order());
+  // 48-byte order + exactly two 8-byte index slots (load factor <= 0.5), at any capacity: the
+  // index is not rounded up to a power of two (it was 78 bytes at the deep flow's 559,188).
+  for (const std::uint32_t cap : {1u, 3u, 1000u, 1u << 16, 559'188u, 700'223u}) {
+    Engine engine(EngineConfig{cap});
+    EXPECT_EQ(engine.bytes_per_order(), 64u) << "capacity " << cap;
+  }
+}
+
+TEST(OrderIndexTest, FillsEveryPoolSlotAndWrapsAtTheTableEnd) {
+  // A full pool in a table of 2 x capacity slots: every id found, runs wrap past the last slot.
+  for (const std::uint32_t cap : {1u, 7u, 513u, 3001u}) {
+    OrderPool pool(cap);
+    OrderIndex index(cap, pool);
+    std::vector<OrderId> ids;
+    for (std::uint32_t k = 0; k < cap; ++k) {
+      const std::uint32_t slot = pool.allocate();
+      pool[slot].id = 1'000'000'007ull * (k + 1);  // spread: some homes land near the end
+      index.insert(pool[slot].id, slot);
+      ids.push_back(pool[slot].id);
+    }
+    EXPECT_EQ(index.bytes(), std::size_t{cap} * 16);
+    for (std::uint32_t k = 0; k < cap; ++k)
+      ASSERT_EQ(pool[index.find(ids[k])].id, ids[k]) << "capacity " << cap;
+    for (std::uint32_t k = 0; k < cap; k += 2)
+      index.erase(ids[k]);
+    for (std::uint32_t k = 0; k < cap; ++k)
+      ASSERT_EQ(index.find(ids[k]) == kNil, k % 2 == 0) << "capacity " << cap << " id " << k;
+  }
+  const OrderPool one(1);
+  EXPECT_THROW(OrderIndex too_big(0x8000'0000u, one), std::length_error);
 }
 
 }  // namespace

@@ -135,16 +135,12 @@ class Engine {
     bool exhausted;            // a host ask whose supply group ran out: matching stops
   };
 
-  // Cache warming for a command applied a few commands later; they change nothing. Far ahead:
-  // the order id's index slot and a new order's price level; nearer: the resting order that
-  // slot names (its slot has arrived by then); closest: the orders a cancel unlinks it from, or
-  // the level tail a new order would rest behind.
-  // The prefetches of a batch before its first command, and before applying command i.
+  // Cache warming for a command applied a few commands later (prefetch.cpp); it changes
+  // nothing. The prefetches of a batch before its first command, and before applying command i;
+  // prefetch_far: the order id's index slot.
   void warm_first(std::span<const Command> cmds) const noexcept;
   void warm(std::span<const Command> cmds, std::size_t i) const noexcept;
   void prefetch_far(const Command& cmd) const noexcept;
-  void prefetch_near(const Command& cmd) const noexcept;
-  void prefetch_close(const Command& cmd) const noexcept;
 
   OrderBook* book_of(InstrumentId id) noexcept {
     return id <= kMaxInstrumentId && id < book_by_id_.size() && book_by_id_[id] != kNoBook
@@ -272,9 +268,12 @@ class Engine {
   bool match(OrderBook& book, Taker& t, Seq seq, EventBuffer& out) noexcept;
   std::uint32_t rest(OrderBook& book, const Taker& t, Price price, std::uint8_t flags, Seq seq,
                      EventBuffer& out) noexcept;
-  void remove_order(OrderBook& book, std::uint32_t idx) noexcept;  // unlink + free, no events
+  // Unlink + free, no events. index_slot: the order's index slot when the caller has just
+  // probed it (a cancel), else kNil and the index is probed again.
+  void remove_order(OrderBook& book, std::uint32_t idx, std::uint32_t index_slot = kNil) noexcept;
   void cancel_resting(OrderBook& book, std::uint32_t idx, CancelReason why, Seq seq,
-                      EventBuffer& out) noexcept;  // emits Cancelled, not the level event
+                      EventBuffer& out,
+                      std::uint32_t index_slot = kNil) noexcept;  // emits Cancelled, not the level
 
   void emit_level(const OrderBook& book, Side side, std::uint32_t level, Seq seq,
                   EventBuffer& out) const;

@@ -6,7 +6,6 @@
 #include <limits>
 #include <vector>
 
-#include "swarmex/engine/cache_prefetch.hpp"
 #include "swarmex/engine/instrument.hpp"
 #include "swarmex/engine/level_bitmap.hpp"
 #include "swarmex/engine/order_pool.hpp"
@@ -114,14 +113,6 @@ class OrderBook {
   }
   [[nodiscard]] bool on_tick(Price p) const noexcept {
     return spec_.tick == 1 || p % spec_.tick == 0;
-  }
-  // Cache warming (apply_batch): the level a price rests at, when it is one.
-  void prefetch_level(Side s, Price p) const noexcept {
-    if (in_array(p) && on_tick(p)) prefetch_line(&side(s).level(level_of(p)));
-  }
-  // The last order of the level a price rests at (kNil when none, or not a level price).
-  [[nodiscard]] std::uint32_t level_tail(Side s, Price p) const noexcept {
-    return in_array(p) && on_tick(p) ? side(s).level(level_of(p)).tail : kNil;
   }
   [[nodiscard]] bool in_band(Price p) const noexcept {
     return p >= spec_.band_min && p <= spec_.band_max;
