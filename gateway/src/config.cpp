@@ -18,7 +18,7 @@ void parse_server(const toml::table& t, ServerConfig& s, const std::string& src)
                  {"listen", "io_threads", "max_sessions", "max_frame_bytes", "idle_timeout_ms",
                   "heartbeat_interval_ms", "logon_timeout_ms", "partial_frame_timeout_ms",
                   "outbound_queue_bytes", "rate_limit_per_s", "rate_burst", "replay_buffer",
-                  "interruption_notice_s"},
+                  "interruption_notice_s", "busy_poll_us"},
                  src, w);
   std::string listen = s.listen_address + ":" + std::to_string(s.listen_port);
   read_string(t, "listen", listen, src, w);
@@ -33,6 +33,7 @@ void parse_server(const toml::table& t, ServerConfig& s, const std::string& src)
     config_error(src, w + "listen", "port must be a number in [0, 65535]");
   }
   read_int(t, "io_threads", s.io_threads, src, w, 1, 64);
+  read_int(t, "busy_poll_us", s.busy_poll_us, src, w, 0, 10'000);
   read_int(t, "interruption_notice_s", s.interruption_notice_s, src, w, 0, 86'400);
   read_int(t, "max_sessions", s.max_sessions, src, w, 1, 1'000'000);
   read_int(t, "max_frame_bytes", s.max_frame_bytes, src, w, 64, 16 << 20);

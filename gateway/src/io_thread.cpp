@@ -25,9 +25,30 @@ IoThread::~IoThread() {
 void IoThread::start() {
   schedule_housekeeping();
   thread_ = std::thread([this] {
-    ctx_.run();
+    run();
     finished_.store(true, std::memory_order_release);
   });
+}
+
+void IoThread::run() {
+  const auto poll_for = std::chrono::microseconds(server_.config().server.busy_poll_us);
+  if (poll_for.count() == 0) {
+    ctx_.run();
+    return;
+  }
+  // Sleep until something happens, then poll (a non-blocking epoll_wait and whatever handlers
+  // are ready) until nothing has happened for poll_for: a burst of requests finds this thread
+  // awake instead of paying a wake-up each.
+  while (ctx_.run_one() > 0) {
+    auto last = std::chrono::steady_clock::now();
+    for (;;) {
+      if (ctx_.poll() > 0) {
+        last = std::chrono::steady_clock::now();
+      } else if (ctx_.stopped() || std::chrono::steady_clock::now() - last >= poll_for) {
+        break;
+      }
+    }
+  }
 }
 
 void IoThread::stop() {

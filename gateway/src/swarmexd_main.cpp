@@ -47,9 +47,13 @@ int main(int argc, char** argv) {
       std::printf("swarmexd: %s\n", line.c_str());
     server.start();
     const bool inline_engine = config.engine.wait == swarmex::engine::WaitStrategy::Inline;
-    std::printf("swarmexd: listening on %s:%u (shards %u, io threads %u%s, durability %s)\n",
+    const std::string poll =
+        config.server.busy_poll_us == 0
+            ? std::string()
+            : ", busy poll " + std::to_string(config.server.busy_poll_us) + " us";
+    std::printf("swarmexd: listening on %s:%u (shards %u, io threads %u%s%s, durability %s)\n",
                 config.server.listen_address.c_str(), server.port(), config.engine.shards,
-                config.server.io_threads, inline_engine ? ", matching inline" : "",
+                config.server.io_threads, inline_engine ? ", matching inline" : "", poll.c_str(),
                 swarmex::journal::to_string(config.journal.durability));
     std::fflush(stdout);
     int sig = 0;

@@ -160,6 +160,8 @@ TEST_F(E2eTest, ServerSaysWhetherItMatchesInline) {
   const std::string out = server_->output();
   EXPECT_EQ(out.find("matching inline") != std::string::npos, inline_engine) << out;
   EXPECT_NE(out.find(inline_engine ? "io threads 1" : "io threads 2"), std::string::npos) << out;
+  const char* poll = std::getenv("SWARMEX_TEST_BUSY_POLL_US");
+  EXPECT_EQ(out.find("busy poll") != std::string::npos, poll != nullptr) << out;
   // And it trades: an ask, a crossing bid, both filled.
   auto h = host();
   h->order(1, 1, Side::Sell, 2000, 4);

@@ -1,4 +1,5 @@
-// The [engine] table: how shards wait, and the inline mode's one-I/O-thread rule.
+// The [engine] table: how shards wait, and the inline mode's one-I/O-thread rule; how I/O
+// threads wait (server.busy_poll_us).
 #include <gtest/gtest.h>
 
 #include "swarmex/gateway/config.hpp"
@@ -33,6 +34,16 @@ TEST(EngineConfig, InlineNeedsExactlyOneIoThread) {
   const std::string by_default = message_of("[engine]\nwait = \"inline\"\n");
   EXPECT_NE(by_default.find("io_threads = 1"), std::string::npos)
       << "the default of 2 I/O threads is refused too: " << by_default;
+}
+
+TEST(EngineConfig, BusyPollIsOffByDefaultAndBounded) {
+  EXPECT_EQ(parse_config("", "t").server.busy_poll_us, 0u) << "I/O threads sleep by default";
+  EXPECT_EQ(parse_config("[server]\nbusy_poll_us = 50\n", "t").server.busy_poll_us, 50u);
+  EXPECT_EQ(parse_config("[server]\nbusy_poll_us = 10000\n", "t").server.busy_poll_us, 10'000u);
+  for (const char* bad : {"-1", "10001", "\"50\"", "1.5"}) {
+    const std::string m = message_of(std::string("[server]\nbusy_poll_us = ") + bad + "\n");
+    EXPECT_NE(m.find("server.busy_poll_us"), std::string::npos) << bad << ": " << m;
+  }
 }
 
 TEST(EngineConfig, UnknownWaitNamesTheChoices) {
