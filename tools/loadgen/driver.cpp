@@ -21,11 +21,26 @@ std::int64_t now_ns() noexcept {
       .count();
 }
 
+namespace {
+// Wall clock minus steady clock, read once: converts the engine's wall-clock stamps.
+std::int64_t wall_minus_steady_ns() noexcept {
+  static const std::int64_t offset = [] {
+    const auto wall = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                          std::chrono::system_clock::now().time_since_epoch())
+                          .count();
+    return wall - now_ns();
+  }();
+  return offset;
+}
+}  // namespace
+
 void Stats::merge(const Stats& o) {
   ack.merge(o.ack);
   fill.merge(o.fill);
   cancel.merge(o.cancel);
   send_lag.merge(o.send_lag);
+  to_engine.merge(o.to_engine);
+  from_engine.merge(o.from_engine);
   orders += o.orders;
   cancels += o.cancels;
   requests_total += o.requests_total;
@@ -232,6 +247,12 @@ void Driver::on_report(const wire::ExecutionReport& r, std::int64_t now, Stats& 
       if (!measured) break;
       ++stats.accepted;
       stats.ack.record(now - s->sent_ns);
+      if (r.time_ns() > 0) {  // the sequencing stamp on this machine's steady clock
+        const std::int64_t sequenced =
+            std::clamp(r.time_ns() - wall_minus_steady_ns(), s->sent_ns, now);
+        stats.to_engine.record(sequenced - s->sent_ns);
+        stats.from_engine.record(now - sequenced);
+      }
       break;
     case wire::ExecKind::Rejected:
       if (!s->acked) {

@@ -18,12 +18,17 @@ namespace swarmex::loadgen {
 
 // What one I/O thread measured; merged at the end.
 struct Stats {
-  LatencyHistogram ack;              // NewOrder → Accepted/Rejected (echo: → the echoed frame)
-  LatencyHistogram fill;             // crossing NewOrder → its first Filled
-  LatencyHistogram cancel;           // CancelOrder → Cancelled(requested)
-  LatencyHistogram send_lag;         // actual send − scheduled send: the generator's own delay
-  std::uint64_t orders = 0;          // NewOrders sent in the measured window
-  std::uint64_t cancels = 0;         // CancelOrders sent in the measured window
+  LatencyHistogram ack;       // NewOrder → Accepted/Rejected (echo: → the echoed frame)
+  LatencyHistogram fill;      // crossing NewOrder → its first Filled
+  LatencyHistogram cancel;    // CancelOrder → Cancelled(requested)
+  LatencyHistogram send_lag;  // actual send − scheduled send: the generator's own delay
+  // The ack split at the engine's sequencing stamp (the report's time_ns, a wall clock read by
+  // the shard as it applies the batch): where a slow ack spent its time, to within the drift
+  // between the two clocks over one run.
+  LatencyHistogram to_engine;    // NewOrder sent → sequenced (network, socket, gateway intake)
+  LatencyHistogram from_engine;  // sequenced → Accepted read (reports, network, generator read)
+  std::uint64_t orders = 0;      // NewOrders sent in the measured window
+  std::uint64_t cancels = 0;     // CancelOrders sent in the measured window
   std::uint64_t requests_total = 0;  // everything sent, warm-up included
   std::uint64_t accepted = 0;
   std::uint64_t rejected = 0;

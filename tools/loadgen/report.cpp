@@ -81,6 +81,8 @@ std::string format_summary(const Options& o, const RunResult& r) {
   s += fmt::format("  {:<22} {:>9} {:>9} {:>9} {:>9} {:>9} {:>9}\n", "latency (us)", "count", "p50",
                    "p99", "p99.9", "max", "mean");
   s += latency_row("order -> ack", g.ack);
+  s += latency_row("  order -> sequenced", g.to_engine);
+  s += latency_row("  sequenced -> ack", g.from_engine);
   s += latency_row("order -> fill", g.fill);
   s += latency_row("cancel -> cancelled", g.cancel);
   s += latency_row("send lag (generator)", g.send_lag);
@@ -110,13 +112,15 @@ std::string format_summary_json(const Options& o, const RunResult& r) {
       R"("orders":{},"cancels":{},"achieved_rate":{:.1f},"accepted":{},"rejected":{},)"
       R"("reject_reasons":{{{}}},"unanswered":{},"fills":{},"cancelled_requested":{},)"
       R"("cancel_rejected":{},"cancelled_other":{},"host_asks":{},"errors":{},)"
-      R"("first_error":{},"ack":{},"fill":{},"cancel":{},"send_lag":{})",
+      R"("first_error":{},"ack":{},"to_engine":{},"from_engine":{},"fill":{},"cancel":{},)"
+      R"("send_lag":{})",
       r.sessions, r.hosts, o.instrument, o.pipelined, o.window, o.pipelined ? 0.0 : o.rate,
       o.duration_s, o.warmup_s, o.mix.passive, o.mix.crossing, o.mix.ioc, o.mix.cancel, g.orders,
       g.cancels, static_cast<double>(g.orders + g.cancels) / secs, g.accepted, g.rejected,
       rejects(g, true), g.unanswered, g.fills, g.cancelled_requested, g.cancel_rejected,
       g.cancelled_other, g.host_asks, g.errors, json_string(g.first_error), latency_json(g.ack),
-      latency_json(g.fill), latency_json(g.cancel), latency_json(g.send_lag));
+      latency_json(g.to_engine), latency_json(g.from_engine), latency_json(g.fill),
+      latency_json(g.cancel), latency_json(g.send_lag));
   if (r.echo) {
     const Stats& e = *r.echo;
     s += fmt::format(R"(,"echo":{},"echo_send_lag":{},"ratio_p50":{:.2f},"ratio_p99":{:.2f})",
