@@ -271,9 +271,9 @@ class Engine {
   // Unlink + free, no events. index_slot: the order's index slot when the caller has just
   // probed it (a cancel), else kNil and the index is probed again.
   void remove_order(OrderBook& book, std::uint32_t idx, std::uint32_t index_slot = kNil) noexcept;
+  // Emits Cancelled (not the level event), then remove_order.
   void cancel_resting(OrderBook& book, std::uint32_t idx, CancelReason why, Seq seq,
-                      EventBuffer& out,
-                      std::uint32_t index_slot = kNil) noexcept;  // emits Cancelled, not the level
+                      EventBuffer& out, std::uint32_t index_slot = kNil) noexcept;
 
   void emit_level(const OrderBook& book, Side side, std::uint32_t level, Seq seq,
                   EventBuffer& out) const;
