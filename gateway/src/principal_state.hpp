@@ -10,6 +10,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "flat_id_map.hpp"
 #include "reports.hpp"
 #include "swarmex/gateway/config.hpp"
 
@@ -31,13 +32,12 @@ class PrincipalState {
 
   // Client order ids are unique per principal for the life of the journal.
   [[nodiscard]] const ClientOrder* find_client(std::uint64_t client_order_id) const {
-    auto it = by_client_.find(client_order_id);
-    return it == by_client_.end() ? nullptr : &it->second;
+    return by_client_.find(client_order_id);
   }
   void remember(std::uint64_t client_order_id, engine::OrderId order_id,
                 engine::InstrumentId instrument) {
-    by_client_[client_order_id] = ClientOrder{order_id, instrument};
-    client_of_[order_id] = client_order_id;
+    by_client_.put(client_order_id, ClientOrder{order_id, instrument});
+    client_of_.put(order_id, client_order_id);
   }
   // A resale request's orders: the client order id names the first leg; every leg is its own
   // ask, named by its exchange order id (order_id + i), reported under the request's id.
@@ -45,7 +45,7 @@ class PrincipalState {
     remember(r.client_order_id, r.order_id, r.legs[0].instrument);
     for (std::uint8_t i = 1; i < r.leg_count; ++i) {
       legs_[r.order_id + i] = ClientOrder{r.order_id + i, r.legs[i].instrument};
-      client_of_[r.order_id + i] = r.client_order_id;
+      client_of_.put(r.order_id + i, r.client_order_id);
     }
   }
   // A resale leg after the first, restored from a snapshot's ledger (its request's first leg may
@@ -53,10 +53,10 @@ class PrincipalState {
   void remember_leg(std::uint64_t client_order_id, engine::OrderId first, engine::OrderId leg,
                     engine::InstrumentId instrument) {
     legs_[leg] = ClientOrder{leg, instrument};
-    client_of_[leg] = client_order_id;
-    if (by_client_.find(client_order_id) == by_client_.end()) {
-      by_client_[client_order_id] = ClientOrder{first, instrument};
-      client_of_[first] = client_order_id;
+    client_of_.put(leg, client_order_id);
+    if (by_client_.find(client_order_id) == nullptr) {
+      by_client_.put(client_order_id, ClientOrder{first, instrument});
+      client_of_.put(first, client_order_id);
     }
   }
   // One of this principal's orders, named by client order id or by exchange order id (when both
@@ -69,8 +69,8 @@ class PrincipalState {
     return co == nullptr || (order_id != 0 && order_id != co->order_id) ? nullptr : co;
   }
   [[nodiscard]] std::uint64_t client_of(engine::OrderId order_id) const {
-    auto it = client_of_.find(order_id);
-    return it == client_of_.end() ? 0 : it->second;
+    const std::uint64_t* client = client_of_.find(order_id);
+    return client == nullptr ? 0 : *client;
   }
 
   // What this principal holds of each delivery window (product, window start) from each host, as
@@ -141,8 +141,9 @@ class PrincipalState {
   }
 
   std::size_t replay_capacity_;
-  std::unordered_map<std::uint64_t, ClientOrder> by_client_;
-  std::unordered_map<engine::OrderId, std::uint64_t> client_of_;
+  // Flat, growing a few slots per insert: no insert stalls the thread with a whole rehash.
+  FlatIdMap<ClientOrder> by_client_;
+  FlatIdMap<std::uint64_t> client_of_;
   std::unordered_map<engine::OrderId, ClientOrder> legs_;  // resale legs after the first
   std::map<std::tuple<engine::InstrumentId, std::int64_t, engine::HostId>, engine::Qty> held_;
   std::deque<ExecReport> reports_;

@@ -1,0 +1,110 @@
+// FlatIdMap (gateway/src/flat_id_map.hpp): the same answers as std::unordered_map under random
+// inserts and lookups (seeds 1-3), through many growths, and a growth that always ends well before
+// the next.
+#include "flat_id_map.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <random>
+#include <string>
+#include <unordered_map>
+
+namespace swarmex::gateway {
+namespace {
+
+struct Value {
+  std::uint64_t a = 0;
+  std::uint32_t b = 0;
+};
+
+TEST(FlatIdMapTest, PutFindOverwriteAndKeyZero) {
+  FlatIdMap<Value> m;
+  EXPECT_EQ(m.find(7), nullptr);
+  EXPECT_EQ(m.find(0), nullptr);
+  m.put(7, Value{70, 1});
+  m.put(0, Value{0, 2});
+  m.put(~std::uint64_t{0}, Value{99, 3});
+  ASSERT_NE(m.find(7), nullptr);
+  EXPECT_EQ(m.find(7)->a, 70u);
+  ASSERT_NE(m.find(0), nullptr);
+  EXPECT_EQ(m.find(0)->b, 2u);
+  EXPECT_EQ(m.find(~std::uint64_t{0})->a, 99u);
+  EXPECT_EQ(m.size(), 3u);
+  m.put(7, Value{71, 4});  // overwrite: no new entry
+  m.put(0, Value{1, 5});
+  EXPECT_EQ(m.size(), 3u);
+  EXPECT_EQ(m.find(7)->a, 71u);
+  EXPECT_EQ(m.find(0)->b, 5u);
+  EXPECT_EQ(m.find(8), nullptr);
+}
+
+// Fixed seeds, so a failure replays as it is; each is named in the failure message.
+class FlatIdMapSeedTest : public ::testing::TestWithParam<std::uint64_t> {};
+
+TEST_P(FlatIdMapSeedTest, AgreesWithUnorderedMapThroughGrowth) {
+  const std::uint64_t seed = GetParam();
+  SCOPED_TRACE("seed " + std::to_string(seed));
+  std::mt19937_64 rng(seed);
+  FlatIdMap<Value> m(8);
+  std::unordered_map<std::uint64_t, Value> ref;
+  std::uint64_t next_sequential = 1;
+  for (int op = 0; op < 300'000; ++op) {
+    const auto dice = rng() % 10;
+    // Sequential ids (exchange order ids), random ids (client ids) and small ids that collide.
+    const std::uint64_t key = dice < 4 ? next_sequential++ : dice < 7 ? rng() : rng() % 4096;
+    if (rng() % 3 != 0) {
+      const Value v{rng(), static_cast<std::uint32_t>(op)};
+      m.put(key, v);
+      ref[key] = v;
+    }
+    // A lookup of a key that may or may not be there, and of one that is.
+    const std::uint64_t probe = rng() % 2 ? key + 1 : key;
+    const auto it = ref.find(probe);
+    const Value* got = m.find(probe);
+    ASSERT_EQ(got != nullptr, it != ref.end()) << "op " << op << " key " << probe;
+    if (got != nullptr) {
+      ASSERT_EQ(got->a, it->second.a) << "op " << op << " key " << probe;
+      ASSERT_EQ(got->b, it->second.b) << "op " << op << " key " << probe;
+    }
+    ASSERT_EQ(m.size(), ref.size());
+  }
+  for (const auto& [key, value] : ref) {
+    ASSERT_NE(m.find(key), nullptr) << key;
+    ASSERT_EQ(m.find(key)->a, value.a) << key;
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Seeds, FlatIdMapSeedTest, ::testing::Values(1u, 2u, 3u));
+
+TEST(FlatIdMapTest, EachGrowthEndsLongBeforeTheNext) {
+  FlatIdMap<std::uint64_t> m(8);
+  std::size_t puts_while_growing = 0;
+  std::size_t growths = 0;
+  bool was_growing = false;
+  for (std::uint64_t id = 1; id <= 1'000'000; ++id) {
+    m.put(id * 1'000'003, id);
+    const std::size_t slots = m.slots();
+    if (m.growing()) {
+      // Two tables: the new one (2n) and the old (n), so 3n slots.
+      ASSERT_EQ(slots % 3, 0u) << id;
+      const std::size_t old_slots = slots / 3;
+      if (!was_growing) {
+        ++growths;
+        puts_while_growing = 0;
+      }
+      ++puts_while_growing;
+      ASSERT_LE(puts_while_growing, old_slots / FlatIdMap<std::uint64_t>::kSlotsPerInsert + 1)
+          << id;
+    } else {
+      ASSERT_EQ(slots & (slots - 1), 0u) << id;  // one table, a power of two
+      ASSERT_LE(m.size() * 2, slots) << id;      // at most half full
+    }
+    was_growing = m.growing();
+  }
+  EXPECT_GE(growths, 15u);  // 8 slots to 2^21: every growth was seen
+  EXPECT_EQ(m.size(), 1'000'000u);
+}
+
+}  // namespace
+}  // namespace swarmex::gateway
