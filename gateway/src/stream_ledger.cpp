@@ -73,15 +73,14 @@ void StreamLedger::note(const engine::Command& c) {
       const engine::NewOrder& o = c.new_order;
       max_order_id_ = std::max(max_order_id_, o.order_id);
       if (o.client_order_id != 0)
-        orders_[o.order_id] = LedgerOrder{o.owner, o.instrument, o.client_order_id, o.order_id};
+        add(o.order_id, LedgerOrder{o.owner, o.instrument, o.client_order_id, o.order_id});
       return;
     }
     case engine::CommandKind::SwarmOrder: {
       const engine::SwarmOrder& s = c.swarm;
       max_order_id_ = std::max(max_order_id_, s.order_id);
       if (s.client_order_id != 0)
-        orders_[s.order_id] =
-            LedgerOrder{s.owner, s.legs[0].instrument, s.client_order_id, s.order_id};
+        add(s.order_id, LedgerOrder{s.owner, s.legs[0].instrument, s.client_order_id, s.order_id});
       return;
     }
     case engine::CommandKind::Resell: {
@@ -90,8 +89,8 @@ void StreamLedger::note(const engine::Command& c) {
       max_order_id_ = std::max(max_order_id_, r.order_id + r.leg_count - 1);
       if (r.client_order_id == 0 || r.leg_count > engine::kMaxSwarmLegs) return;
       for (std::uint8_t i = 0; i < r.leg_count; ++i)
-        orders_[r.order_id + i] =
-            LedgerOrder{r.owner, r.legs[i].instrument, r.client_order_id, r.order_id};
+        add(r.order_id + i,
+            LedgerOrder{r.owner, r.legs[i].instrument, r.client_order_id, r.order_id});
       return;
     }
     default:
@@ -132,16 +131,42 @@ void StreamLedger::note(const engine::Event& e) {
 
 void StreamLedger::note_batch(std::span<const engine::Command> commands,
                               const engine::EventBuffer& events, const engine::Engine& engine) {
+  const std::size_t before = unchecked_.size();
   for (const engine::Command& c : commands)
     note(c);
   for (const engine::Event& e : events)
     note(e);
-  if (orders_.size() >= prune_at_) prune(engine);
+  sweep(engine, std::max(kMinSweep, 2 * (unchecked_.size() - before)));
+}
+
+void StreamLedger::sweep(const engine::Engine& engine, std::size_t budget) {
+  budget = std::min(budget, unchecked_.size());
+  for (std::size_t i = 0; i < budget; ++i) {
+    const engine::OrderId id = unchecked_.front();
+    unchecked_.pop_front();
+    const auto it = orders_.find(id);
+    if (it == orders_.end()) continue;  // forgotten by a full pass since
+    if (resting(engine, id))
+      unchecked_.push_back(id);  // looked at again after every other one
+    else
+      orders_.erase(it);
+  }
 }
 
 void StreamLedger::prune(const engine::Engine& engine) {
   std::erase_if(orders_, [&](const auto& kv) { return !resting(engine, kv.first); });
-  prune_at_ = std::max(kMinPrune, 2 * orders_.size());
+  requeue();
+}
+
+void StreamLedger::add(engine::OrderId id, const LedgerOrder& o) {
+  orders_[id] = o;
+  unchecked_.push_back(id);
+}
+
+void StreamLedger::requeue() {
+  unchecked_.clear();
+  for (const auto& kv : orders_)
+    unchecked_.push_back(kv.first);
 }
 
 std::vector<std::uint8_t> StreamLedger::encode_resting(const engine::Engine& engine) {
@@ -156,7 +181,7 @@ std::vector<std::uint8_t> StreamLedger::encode_resting(const engine::Engine& eng
     orders.emplace_back(it->first, it->second);
     ++it;
   }
-  prune_at_ = std::max(kMinPrune, 2 * orders_.size());
+  requeue();
   std::sort(orders.begin(), orders.end(),
             [](const auto& a, const auto& b) { return a.first < b.first; });
   std::vector<std::uint8_t> out;
@@ -218,7 +243,7 @@ bool StreamLedger::decode(std::span<const std::uint8_t> bytes) {
     clear();
     return false;
   }
-  prune_at_ = std::max(kMinPrune, 2 * orders_.size());
+  requeue();
   return true;
 }
 
@@ -226,7 +251,7 @@ void StreamLedger::clear() {
   std::fill(counts_.begin(), counts_.end(), StreamCounts{});
   max_order_id_ = 0;
   orders_.clear();
-  prune_at_ = kMinPrune;
+  unchecked_.clear();
 }
 
 }  // namespace swarmex::gateway
