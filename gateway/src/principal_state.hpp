@@ -10,7 +10,7 @@
 #include <unordered_map>
 #include <vector>
 
-#include "flat_id_map.hpp"
+#include "id_map.hpp"
 #include "reports.hpp"
 #include "swarmex/gateway/config.hpp"
 
@@ -141,9 +141,9 @@ class PrincipalState {
   }
 
   std::size_t replay_capacity_;
-  // Flat, growing a few slots per insert: no insert stalls the thread with a whole rehash.
-  FlatIdMap<ClientOrder> by_client_;
-  FlatIdMap<std::uint64_t> client_of_;
+  // Grown a few nodes per insert: no insert stalls the thread with a whole rehash.
+  IdMap<ClientOrder> by_client_;
+  IdMap<std::uint64_t> client_of_;
   std::unordered_map<engine::OrderId, ClientOrder> legs_;  // resale legs after the first
   std::map<std::tuple<engine::InstrumentId, std::int64_t, engine::HostId>, engine::Qty> held_;
   std::deque<ExecReport> reports_;

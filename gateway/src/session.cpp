@@ -46,7 +46,6 @@ Session::Session(IoThread& thread, asio::ip::tcp::socket socket, std::uint64_t i
       tokens_at_ns_(connected_ns_) {
   boost::system::error_code ec;
   socket_.set_option(asio::ip::tcp::no_delay(true), ec);
-  socket_.non_blocking(true, ec);  // read_some after a wait must never block the thread
   const auto ep = socket_.remote_endpoint(ec);
   remote_ = ec ? "?" : ep.address().to_string() + ":" + std::to_string(ep.port());
   const auto& sc = thread.server().config().server;
@@ -86,48 +85,20 @@ void Session::read() {
     in_end_ -= in_start_;
     in_start_ = 0;
   }
-  if (drained_) return wait_readable();
-  const std::size_t room = in_.size() - in_end_;
-  // Asio tries this read at once, before waiting (a speculative recv).
   socket_.async_read_some(
-      asio::buffer(in_.data() + in_end_, room),
-      [self = shared_from_this(), room](const boost::system::error_code& ec, std::size_t n) {
+      asio::buffer(in_.data() + in_end_, in_.size() - in_end_),
+      [self = shared_from_this()](const boost::system::error_code& ec, std::size_t n) {
         if (self->closed_ || self->migrated_) return;
-        if (ec) return self->read_failed(ec);
-        self->on_read(n, room);
+        if (ec) {
+          if (ec != asio::error::eof && ec != asio::error::operation_aborted)
+            spdlog::info("session {} {}: read: {}", self->id_, self->remote_, ec.message());
+          return self->abort(ec == asio::error::eof ? "peer closed" : ec.message());
+        }
+        self->in_end_ += n;
+        self->last_rx_ns_ = steady_ns();
+        self->process_input();
+        self->read();
       });
-}
-
-void Session::wait_readable() {
-  // The last read left the socket empty, so a speculative recv would only return EAGAIN: wait
-  // for epoll first, then read once. One thread runs this socket's io_context, so no data can
-  // arrive unreported between that read and this wait.
-  socket_.async_wait(asio::ip::tcp::socket::wait_read,
-                     [self = shared_from_this()](const boost::system::error_code& ec) {
-                       if (self->closed_ || self->migrated_) return;
-                       if (ec) return self->read_failed(ec);
-                       const std::size_t room = self->in_.size() - self->in_end_;
-                       boost::system::error_code rec;
-                       const std::size_t n = self->socket_.read_some(
-                           asio::buffer(self->in_.data() + self->in_end_, room), rec);
-                       if (rec == asio::error::would_block) return self->read();  // spurious
-                       if (rec) return self->read_failed(rec);
-                       self->on_read(n, room);
-                     });
-}
-
-void Session::on_read(std::size_t n, std::size_t room) {
-  in_end_ += n;
-  drained_ = n < room;  // a full buffer may have left more behind: read again at once
-  last_rx_ns_ = steady_ns();
-  process_input();
-  read();
-}
-
-void Session::read_failed(const boost::system::error_code& ec) {
-  if (ec != asio::error::eof && ec != asio::error::operation_aborted)
-    spdlog::info("session {} {}: read: {}", id_, remote_, ec.message());
-  abort(ec == asio::error::eof ? "peer closed" : ec.message());
 }
 
 void Session::process_input() {

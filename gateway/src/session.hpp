@@ -54,9 +54,6 @@ class Session : public std::enable_shared_from_this<Session> {
 
  private:
   void read();
-  void wait_readable();
-  void on_read(std::size_t n, std::size_t room);
-  void read_failed(const boost::system::error_code& ec);
   void process_input();
   void handle(const wire::Message& m, engine::RejectReason verdict);
   void on_logon(const wire::Logon& l);
@@ -115,7 +112,6 @@ class Session : public std::enable_shared_from_this<Session> {
   std::vector<std::uint8_t> in_;  // [in_start_, in_end_) holds unread bytes
   std::size_t in_start_ = 0;
   std::size_t in_end_ = 0;
-  bool drained_ = false;               // the last read took all the socket had: wait before reading
   std::vector<std::uint8_t> aligned_;  // frames copied to an 8-byte boundary for reading
 
   std::vector<std::uint8_t> pending_;  // frames waiting for the write in flight

@@ -73,14 +73,15 @@ void StreamLedger::note(const engine::Command& c) {
       const engine::NewOrder& o = c.new_order;
       max_order_id_ = std::max(max_order_id_, o.order_id);
       if (o.client_order_id != 0)
-        add(o.order_id, LedgerOrder{o.owner, o.instrument, o.client_order_id, o.order_id});
+        orders_[o.order_id] = LedgerOrder{o.owner, o.instrument, o.client_order_id, o.order_id};
       return;
     }
     case engine::CommandKind::SwarmOrder: {
       const engine::SwarmOrder& s = c.swarm;
       max_order_id_ = std::max(max_order_id_, s.order_id);
       if (s.client_order_id != 0)
-        add(s.order_id, LedgerOrder{s.owner, s.legs[0].instrument, s.client_order_id, s.order_id});
+        orders_[s.order_id] =
+            LedgerOrder{s.owner, s.legs[0].instrument, s.client_order_id, s.order_id};
       return;
     }
     case engine::CommandKind::Resell: {
@@ -89,8 +90,8 @@ void StreamLedger::note(const engine::Command& c) {
       max_order_id_ = std::max(max_order_id_, r.order_id + r.leg_count - 1);
       if (r.client_order_id == 0 || r.leg_count > engine::kMaxSwarmLegs) return;
       for (std::uint8_t i = 0; i < r.leg_count; ++i)
-        add(r.order_id + i,
-            LedgerOrder{r.owner, r.legs[i].instrument, r.client_order_id, r.order_id});
+        orders_[r.order_id + i] =
+            LedgerOrder{r.owner, r.legs[i].instrument, r.client_order_id, r.order_id};
       return;
     }
     default:
@@ -131,42 +132,32 @@ void StreamLedger::note(const engine::Event& e) {
 
 void StreamLedger::note_batch(std::span<const engine::Command> commands,
                               const engine::EventBuffer& events, const engine::Engine& engine) {
-  const std::size_t before = unchecked_.size();
-  for (const engine::Command& c : commands)
+  ended_.clear();
+  for (const engine::Command& c : commands) {
     note(c);
-  for (const engine::Event& e : events)
-    note(e);
-  sweep(engine, std::max(kMinSweep, 2 * (unchecked_.size() - before)));
-}
-
-void StreamLedger::sweep(const engine::Engine& engine, std::size_t budget) {
-  budget = std::min(budget, unchecked_.size());
-  for (std::size_t i = 0; i < budget; ++i) {
-    const engine::OrderId id = unchecked_.front();
-    unchecked_.pop_front();
-    const auto it = orders_.find(id);
-    if (it == orders_.end()) continue;  // forgotten by a full pass since
-    if (resting(engine, id))
-      unchecked_.push_back(id);  // looked at again after every other one
-    else
-      orders_.erase(it);
+    if (c.kind == engine::CommandKind::NewOrder) ended_.push_back(c.new_order.order_id);
   }
+  for (const engine::Event& e : events) {
+    note(e);
+    if (e.kind == engine::EventKind::Cancelled) ended_.push_back(e.order_id);
+    if (e.kind == engine::EventKind::Fill) {
+      if (e.leaves_qty == 0) ended_.push_back(e.order_id);
+      if (e.maker_leaves_qty == 0) ended_.push_back(e.maker_order_id);
+    }
+  }
+  // Orders this batch may have ended, while the engine still has them in cache: those no longer
+  // resting are forgotten now. Anything this misses (a swarm's legs) waits for the full pass,
+  // which then comes only when the ledger has doubled since the last one.
+  for (const engine::OrderId id : ended_) {
+    const auto it = orders_.find(id);
+    if (it != orders_.end() && !resting(engine, id)) orders_.erase(it);
+  }
+  if (orders_.size() >= prune_at_) prune(engine);
 }
 
 void StreamLedger::prune(const engine::Engine& engine) {
   std::erase_if(orders_, [&](const auto& kv) { return !resting(engine, kv.first); });
-  requeue();
-}
-
-void StreamLedger::add(engine::OrderId id, const LedgerOrder& o) {
-  orders_[id] = o;
-  unchecked_.push_back(id);
-}
-
-void StreamLedger::requeue() {
-  unchecked_.clear();
-  for (const auto& kv : orders_)
-    unchecked_.push_back(kv.first);
+  prune_at_ = std::max(kMinPrune, 2 * orders_.size());
 }
 
 std::vector<std::uint8_t> StreamLedger::encode_resting(const engine::Engine& engine) {
@@ -181,7 +172,7 @@ std::vector<std::uint8_t> StreamLedger::encode_resting(const engine::Engine& eng
     orders.emplace_back(it->first, it->second);
     ++it;
   }
-  requeue();
+  prune_at_ = std::max(kMinPrune, 2 * orders_.size());
   std::sort(orders.begin(), orders.end(),
             [](const auto& a, const auto& b) { return a.first < b.first; });
   std::vector<std::uint8_t> out;
@@ -243,7 +234,7 @@ bool StreamLedger::decode(std::span<const std::uint8_t> bytes) {
     clear();
     return false;
   }
-  requeue();
+  prune_at_ = std::max(kMinPrune, 2 * orders_.size());
   return true;
 }
 
@@ -251,7 +242,7 @@ void StreamLedger::clear() {
   std::fill(counts_.begin(), counts_.end(), StreamCounts{});
   max_order_id_ = 0;
   orders_.clear();
-  unchecked_.clear();
+  prune_at_ = kMinPrune;
 }
 
 }  // namespace swarmex::gateway

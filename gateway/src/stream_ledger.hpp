@@ -8,7 +8,6 @@
 #pragma once
 
 #include <cstdint>
-#include <deque>
 #include <span>
 #include <unordered_map>
 #include <utility>
@@ -43,12 +42,12 @@ class StreamLedger {
   // Fill; a maker report of a Fill; a host fill to the principal of the Fill's host.
   void note(const engine::Command& c);
   void note(const engine::Event& e);
-  // A batch of the shard thread. Also looks again at a few of the orders it holds (twice as many
-  // as the batch added) and forgets those no longer resting, so that it stays near twice the
-  // resting orders with no pass over all of them on the matching thread.
+  // A batch of the shard thread. Forgets the orders the batch ended (cancelled, filled, or never
+  // resting), so the ledger stays near the resting orders with no pass over all of them on the
+  // matching thread; a full pass only when it has doubled since the last one.
   void note_batch(std::span<const engine::Command> commands, const engine::EventBuffer& events,
                   const engine::Engine& engine);
-  // Forgets the orders that no longer rest in `engine`, in one pass (after recovery).
+  // Forgets the orders that no longer rest in `engine`, in one pass.
   void prune(const engine::Engine& engine);
   [[nodiscard]] std::size_t size() const noexcept { return orders_.size(); }
 
@@ -69,19 +68,15 @@ class StreamLedger {
  private:
   [[nodiscard]] StreamCounts* find(engine::OwnerId owner) noexcept;
   void clear();
-  void add(engine::OrderId id, const LedgerOrder& o);
-  // Looks at the `budget` orders looked at longest ago: keeps those still resting.
-  void sweep(const engine::Engine& engine, std::size_t budget);
-  // Every order held, to be looked at (after a full pass or a decode).
-  void requeue();
 
   std::vector<engine::OwnerId> owners_;                              // sorted
   std::vector<StreamCounts> counts_;                                 // by owners_ index
   std::vector<std::pair<engine::HostId, engine::OwnerId>> host_of_;  // sorted by host
   engine::OrderId max_order_id_ = 0;
   std::unordered_map<engine::OrderId, LedgerOrder> orders_;
-  std::deque<engine::OrderId> unchecked_;  // every id in orders_ (and some erased), oldest first
-  static constexpr std::size_t kMinSweep = 64;
+  std::vector<engine::OrderId> ended_;  // note_batch's scratch: orders the batch may have ended
+  std::size_t prune_at_ = kMinPrune;
+  static constexpr std::size_t kMinPrune = 65536;
 };
 
 }  // namespace swarmex::gateway

@@ -1,6 +1,6 @@
 // StreamLedger (gateway/src/stream_ledger.hpp): the client order ids of resting orders are never
-// forgotten, those of ended orders are, a few per batch, so the ledger stays bounded without a
-// pass over all its orders on the matching thread.
+// forgotten, those of ended orders are, in the batch that ends them, so the ledger stays bounded
+// without a pass over all its orders on the matching thread.
 #include "stream_ledger.hpp"
 
 #include <gtest/gtest.h>
@@ -61,28 +61,41 @@ class StreamLedgerTest : public ::testing::Test {
 };
 
 TEST_F(StreamLedgerTest, EndedOrdersAreForgottenAndRestingOnesKept) {
-  // 1,000 orders that rest for good, then 200,000 that each end in their batch: IOC orders (no
-  // seller, so they never rest) and GTC orders cancelled at once.
+  // 1,000 orders that rest for good, then 2,000 batches of orders that end: IOC orders (no
+  // seller, so they never rest), GTC orders cancelled in their own batch, and GTC orders that
+  // rest through one batch and are cancelled in the next.
   std::vector<Command> batch;
   for (OrderId id = 1; id <= 1000; ++id)
     batch.push_back(new_order(id, engine::TimeInForce::Gtc, 100));
   apply(batch);
   OrderId id = 1001;
+  std::vector<OrderId> resting_one_batch;
   std::size_t most = 0;
   for (int b = 0; b < 2000; ++b) {
     batch.clear();
+    for (const OrderId previous : resting_one_batch)
+      batch.push_back(cancel(previous));
+    resting_one_batch.clear();
     for (int i = 0; i < 50; ++i, ++id)
       batch.push_back(new_order(id, engine::TimeInForce::Ioc, 100));
     for (int i = 0; i < 25; ++i, ++id) {
       batch.push_back(new_order(id, engine::TimeInForce::Gtc, 90));
       batch.push_back(cancel(id));
     }
+    for (int i = 0; i < 25; ++i, ++id) {
+      batch.push_back(new_order(id, engine::TimeInForce::Gtc, 80));
+      resting_one_batch.push_back(id);
+    }
     apply(batch);
     most = std::max(most, ledger_.size());
   }
+  batch.clear();
+  for (const OrderId previous : resting_one_batch)
+    batch.push_back(cancel(previous));
+  apply(batch);
   ASSERT_EQ(engine_.resting_orders(), 1000u);
-  // 150,000 orders had client ids; at most a few batches of the ended ones are still held.
-  EXPECT_LE(most, 4000u);
+  // 200,000 orders had client ids; the ledger held the resting ones and one batch's worth.
+  EXPECT_LE(most, 1025u);
   EXPECT_GE(ledger_.size(), 1000u);
   for (OrderId resting = 1; resting <= 1000; ++resting) {
     const auto it = ledger_.orders().find(resting);

@@ -1,7 +1,7 @@
-// FlatIdMap (gateway/src/flat_id_map.hpp): the same answers as std::unordered_map under random
+// IdMap (gateway/src/id_map.hpp): the same answers as std::unordered_map under random
 // inserts and lookups (seeds 1-3), through many growths, and a growth that always ends well before
 // the next.
-#include "flat_id_map.hpp"
+#include "id_map.hpp"
 
 #include <gtest/gtest.h>
 
@@ -18,8 +18,8 @@ struct Value {
   std::uint32_t b = 0;
 };
 
-TEST(FlatIdMapTest, PutFindOverwriteAndKeyZero) {
-  FlatIdMap<Value> m;
+TEST(IdMapTest, PutFindOverwriteAndKeyZero) {
+  IdMap<Value> m;
   EXPECT_EQ(m.find(7), nullptr);
   EXPECT_EQ(m.find(0), nullptr);
   m.put(7, Value{70, 1});
@@ -40,13 +40,13 @@ TEST(FlatIdMapTest, PutFindOverwriteAndKeyZero) {
 }
 
 // Fixed seeds, so a failure replays as it is; each is named in the failure message.
-class FlatIdMapSeedTest : public ::testing::TestWithParam<std::uint64_t> {};
+class IdMapSeedTest : public ::testing::TestWithParam<std::uint64_t> {};
 
-TEST_P(FlatIdMapSeedTest, AgreesWithUnorderedMapThroughGrowth) {
+TEST_P(IdMapSeedTest, AgreesWithUnorderedMapThroughGrowth) {
   const std::uint64_t seed = GetParam();
   SCOPED_TRACE("seed " + std::to_string(seed));
   std::mt19937_64 rng(seed);
-  FlatIdMap<Value> m(8);
+  IdMap<Value> m;
   std::unordered_map<std::uint64_t, Value> ref;
   std::uint64_t next_sequential = 1;
   for (int op = 0; op < 300'000; ++op) {
@@ -75,35 +75,39 @@ TEST_P(FlatIdMapSeedTest, AgreesWithUnorderedMapThroughGrowth) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(Seeds, FlatIdMapSeedTest, ::testing::Values(1u, 2u, 3u));
+INSTANTIATE_TEST_SUITE_P(Seeds, IdMapSeedTest, ::testing::Values(1u, 2u, 3u));
 
-TEST(FlatIdMapTest, EachGrowthEndsLongBeforeTheNext) {
-  FlatIdMap<std::uint64_t> m(8);
-  std::size_t puts_while_growing = 0;
+TEST(IdMapTest, NoInsertRehashesAndEachGrowthEndsBeforeTheNext) {
+  IdMap<std::uint64_t> m;
   std::size_t growths = 0;
-  bool was_growing = false;
+  std::size_t puts_while_growing = 0;
+  std::size_t size_at_growth = 0;
+  bool was_growing = m.growing();
+  std::size_t buckets = m.buckets();
   for (std::uint64_t id = 1; id <= 1'000'000; ++id) {
     m.put(id * 1'000'003, id);
-    const std::size_t slots = m.slots();
-    if (m.growing()) {
-      // Two tables: the new one (2n) and the old (n), so 3n slots.
-      ASSERT_EQ(slots % 3, 0u) << id;
-      const std::size_t old_slots = slots / 3;
-      if (!was_growing) {
-        ++growths;
-        puts_while_growing = 0;
-      }
-      ++puts_while_growing;
-      ASSERT_LE(puts_while_growing, old_slots / FlatIdMap<std::uint64_t>::kSlotsPerInsert + 1)
-          << id;
-    } else {
-      ASSERT_EQ(slots & (slots - 1), 0u) << id;  // one table, a power of two
-      ASSERT_LE(m.size() * 2, slots) << id;      // at most half full
+    const bool growing = m.growing();
+    // The bucket arrays change only when a growth starts (a new one) or ends (the old one goes):
+    // no insert rehashed a map.
+    if (growing == was_growing) {
+      ASSERT_EQ(m.buckets(), buckets) << id;
     }
-    was_growing = m.growing();
+    if (growing && !was_growing) {
+      ++growths;
+      puts_while_growing = 0;
+      size_at_growth = m.size() - 1;
+    }
+    if (growing) {
+      ++puts_while_growing;
+      ASSERT_LE(puts_while_growing, size_at_growth / IdMap<std::uint64_t>::kMovesPerInsert + 1)
+          << id;
+    }
+    was_growing = growing;
+    buckets = m.buckets();
   }
-  EXPECT_GE(growths, 15u);  // 8 slots to 2^21: every growth was seen
+  EXPECT_GE(growths, 7u);  // 64 entries, x4 each time, to 2^20: every growth was seen
   EXPECT_EQ(m.size(), 1'000'000u);
+  EXPECT_EQ(*m.find(1'000'003), 1u);
 }
 
 }  // namespace

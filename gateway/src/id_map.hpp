@@ -1,0 +1,84 @@
+// Private to the gateway: a map from 64-bit ids to small values that never pays for a whole
+// rehash in one call. std::unordered_map rehashes every entry at once when it grows; with one map
+// per principal filling at the same pace, those rehashes came in bursts that stalled the I/O
+// thread for milliseconds and made most of the order->ack p99 (docs/PERFORMANCE.md). Here a full
+// map hands its nodes over to one with four times the buckets, a few per insert, by node handle
+// (no allocation, no copy), and lookups look in both while that lasts.
+//
+// Why nodes and not open addressing: a flat table (tried first) scattered consecutive ids over
+// the whole table, so every lookup of a recent order missed the cache, and pipelined throughput
+// fell by a fifth; nodes allocated in insertion order keep the recent ones together.
+// Entries are never erased: the ids it holds are remembered for the life of the process.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <unordered_map>
+#include <utility>
+
+namespace swarmex::gateway {
+
+template <typename V>
+class IdMap {
+ public:
+  IdMap() { cur_.reserve(capacity_); }
+
+  [[nodiscard]] const V* find(std::uint64_t key) const {
+    if (const auto it = cur_.find(key); it != cur_.end()) return &it->second;
+    if (!old_.empty()) {
+      if (const auto it = old_.find(key); it != old_.end()) return &it->second;
+    }
+    return nullptr;
+  }
+  [[nodiscard]] V* find(std::uint64_t key) {
+    return const_cast<V*>(std::as_const(*this).find(key));
+  }
+
+  // Inserts, or overwrites the value of a key already held.
+  void put(std::uint64_t key, const V& value) {
+    if (!old_.empty()) {
+      if (const auto it = old_.find(key); it != old_.end()) {  // not handed over yet
+        it->second = value;
+        return;
+      }
+    } else if (cur_.size() == capacity_ && cur_.find(key) == cur_.end()) {
+      grow();
+    }
+    cur_.insert_or_assign(key, value);  // within what cur_ was reserved for: never rehashes
+    migrate(kMovesPerInsert);
+  }
+
+  [[nodiscard]] std::size_t size() const noexcept { return cur_.size() + old_.size(); }
+  [[nodiscard]] bool growing() const noexcept { return !old_.empty(); }
+  // Buckets of both maps: changes only when a growth starts or ends, never inside an insert.
+  [[nodiscard]] std::size_t buckets() const noexcept {
+    return cur_.bucket_count() + (old_.empty() ? 0 : old_.bucket_count());
+  }
+
+  // Nodes handed over per insert while growing. The full map holds c entries and the new one is
+  // reserved for 4c, so it is full again after 3c more inserts; four a time empty the old one
+  // after c / 4. Each move is an insert, so growing by 4 (rarely) and moving four at a time
+  // (briefly) kept pipelined throughput level with std::unordered_map's own rehash; growing by 2
+  // and moving two cost a sixth of it (docs/PERFORMANCE.md).
+  static constexpr std::size_t kMovesPerInsert = 4;
+
+ private:
+  void grow() {
+    old_.swap(cur_);
+    capacity_ *= 4;
+    cur_ = Map();
+    cur_.reserve(capacity_);
+  }
+  void migrate(std::size_t n) {
+    for (; n > 0 && !old_.empty(); --n)
+      cur_.insert(old_.extract(old_.begin()));
+    if (old_.empty() && old_.bucket_count() > 1) Map().swap(old_);  // frees its buckets
+  }
+
+  using Map = std::unordered_map<std::uint64_t, V>;
+  std::size_t capacity_ = 64;  // entries cur_ is reserved for
+  Map cur_;
+  Map old_;  // handing its nodes to cur_; empty otherwise
+};
+
+}  // namespace swarmex::gateway
