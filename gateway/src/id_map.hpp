@@ -21,7 +21,13 @@ namespace swarmex::gateway {
 template <typename V>
 class IdMap {
  public:
-  IdMap() { cur_.reserve(capacity_); }
+  // `stagger` (any number) picks the first capacity between 64 and 255 entries, so that maps
+  // filling at the same pace (one per principal) grow at different times: each growth zeroes a
+  // new bucket array, and all of them at once were a stall again.
+  explicit IdMap(std::uint64_t stagger = 0)
+      : capacity_(64 + (stagger * 0x9E3779B97F4A7C15ull) % 192) {
+    cur_.reserve(capacity_);
+  }
 
   [[nodiscard]] const V* find(std::uint64_t key) const {
     if (const auto it = cur_.find(key); it != cur_.end()) return &it->second;
@@ -76,7 +82,7 @@ class IdMap {
   }
 
   using Map = std::unordered_map<std::uint64_t, V>;
-  std::size_t capacity_ = 64;  // entries cur_ is reserved for
+  std::size_t capacity_;  // entries cur_ is reserved for
   Map cur_;
   Map old_;  // handing its nodes to cur_; empty otherwise
 };

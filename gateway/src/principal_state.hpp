@@ -26,7 +26,10 @@ struct ClientOrder {
 class PrincipalState {
  public:
   PrincipalState(const Principal& p, std::size_t replay_capacity)
-      : principal(p), replay_capacity_(replay_capacity) {}
+      : principal(p),
+        replay_capacity_(replay_capacity),
+        by_client_(p.id),
+        client_of_(~std::uint64_t{p.id}) {}
 
   const Principal& principal;
 

@@ -147,12 +147,15 @@ void StreamLedger::note_batch(std::span<const engine::Command> commands,
   }
   // Orders this batch may have ended, while the engine still has them in cache: those no longer
   // resting are forgotten now. Anything this misses (a swarm's legs) waits for the full pass,
-  // which then comes only when the ledger has doubled since the last one.
+  // which comes only when the ledger has doubled since the last one and holds twice what rests:
+  // a pass that would find nothing to forget is a stall of milliseconds for nothing.
   for (const engine::OrderId id : ended_) {
     const auto it = orders_.find(id);
     if (it != orders_.end() && !resting(engine, id)) orders_.erase(it);
   }
-  if (orders_.size() >= prune_at_) prune(engine);
+  if (orders_.size() >= prune_at_ &&
+      orders_.size() > 2 * (std::size_t{engine.resting_orders()} + engine.swarms().size()))
+    prune(engine);
 }
 
 void StreamLedger::prune(const engine::Engine& engine) {

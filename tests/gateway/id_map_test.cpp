@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <random>
+#include <set>
 #include <string>
 #include <unordered_map>
 
@@ -108,6 +109,21 @@ TEST(IdMapTest, NoInsertRehashesAndEachGrowthEndsBeforeTheNext) {
   EXPECT_GE(growths, 7u);  // 64 entries, x4 each time, to 2^20: every growth was seen
   EXPECT_EQ(m.size(), 1'000'000u);
   EXPECT_EQ(*m.find(1'000'003), 1u);
+}
+
+TEST(IdMapTest, StaggeredMapsGrowAtDifferentSizes) {
+  // One map per principal, all filled at the same pace: their first growths must not coincide.
+  std::set<std::size_t> first_growth_sizes;
+  for (std::uint64_t principal = 1; principal <= 32; ++principal) {
+    IdMap<std::uint64_t> m(principal);
+    std::uint64_t id = 1;
+    while (!m.growing())
+      m.put(id++, 0);
+    first_growth_sizes.insert(m.size());
+    EXPECT_GE(m.size(), 65u);
+    EXPECT_LE(m.size(), 256u);
+  }
+  EXPECT_GE(first_growth_sizes.size(), 24u);
 }
 
 }  // namespace
