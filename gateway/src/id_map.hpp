@@ -64,9 +64,8 @@ class IdMapShard {
 
   // Nodes handed over per insert while growing. The full map holds c entries and the new one is
   // reserved for 4c, so it is full again after 3c more inserts; four a time empty the old one
-  // after c / 4. Each move is an insert, so growing by 4 (rarely) and moving four at a time
-  // (briefly) kept pipelined throughput level with std::unordered_map's own rehash; growing by 2
-  // and moving two cost a sixth of it (docs/PERFORMANCE.md).
+  // after c / 4. Each move is an insert: growing by 2 and moving two at a time cost a fifth of
+  // pipelined throughput, growing by 4 and moving four nothing measurable (docs/PERFORMANCE.md).
   static constexpr std::size_t kMovesPerInsert = 4;
 
  private:
