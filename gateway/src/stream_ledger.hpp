@@ -44,7 +44,8 @@ class StreamLedger {
   void note(const engine::Event& e);
   // A batch of the shard thread. Forgets the orders the batch ended (cancelled, filled, or never
   // resting), so the ledger stays near the resting orders with no pass over all of them on the
-  // matching thread; a full pass only when it has doubled since the last one.
+  // matching thread; a full pass only when it has doubled since the last one and holds more than
+  // twice what rests.
   void note_batch(std::span<const engine::Command> commands, const engine::EventBuffer& events,
                   const engine::Engine& engine);
   // Forgets the orders that no longer rest in `engine`, in one pass.
