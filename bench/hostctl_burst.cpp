@@ -7,7 +7,7 @@
 #include <cstdio>
 #include <thread>
 
-#include "swarmex/gateway/client.hpp"
+#include "swarmex/client/client.hpp"
 
 int main(int argc, char** argv) {
   using namespace swarmex;
@@ -26,8 +26,8 @@ int main(int argc, char** argv) {
                  "single fills sent first: the tenant's first fill on the host makes its cgroups "
                  "(milliseconds of mkdir on cgroup v1), which is not what a burst measures");
   CLI11_PARSE(app, argc, argv);
-  gateway::Client c;
-  c.connect(gateway::parse_endpoint(server), std::chrono::seconds(5));
+  client::Client c;
+  c.connect(client::parse_endpoint(server), std::chrono::seconds(5));
   if (!c.logon(principal, token, wire::Role::Tenant).ok()) return 2;
   std::uint64_t id = static_cast<std::uint64_t>(
       std::chrono::system_clock::now().time_since_epoch().count() / 1000);
@@ -36,7 +36,7 @@ int main(int argc, char** argv) {
     const std::uint32_t n = b < warmup ? 1 : burst;
     c.set_batching(true);
     for (std::uint32_t i = 0; i < n; ++i) {
-      gateway::OrderSpec o;
+      client::OrderSpec o;
       o.client_order_id = ++id;
       o.instrument = instrument;
       o.time_in_force = wire::TimeInForce::Ioc;

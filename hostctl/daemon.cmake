@@ -15,7 +15,7 @@ add_library(swarmex_hostctl
 target_include_directories(swarmex_hostctl PUBLIC ${CMAKE_CURRENT_SOURCE_DIR}/include)
 target_link_libraries(swarmex_hostctl
   PUBLIC swarmex_cgroup swarmex_mig swarmex_client
-  PRIVATE swarmex_toml_read spdlog::spdlog fmt::fmt)
+  PRIVATE swarmex_common spdlog::spdlog fmt::fmt)
 swarmex_target_defaults(swarmex_hostctl)
 
 add_executable(swarmex-hostctl ${CMAKE_CURRENT_SOURCE_DIR}/src/hostctl_main.cpp)

@@ -1,60 +1,10 @@
 // Admin commands: an operator's live change of a spot instrument's trading parameters. Off the
 // matching path; the level array may be re-allocated here.
-#include <cstring>
-
 #include "event_builders.hpp"
 #include "swarmex/engine/engine.hpp"
 #include "swarmex/engine/state_hash.hpp"
 
 namespace swarmex::engine {
-namespace {
-
-template <std::size_t N>
-std::string name_of(const char (&field)[N]) {
-  return std::string(field, strnlen(field, N));
-}
-
-template <std::size_t N>
-bool set_name(char (&field)[N], const std::string& name) noexcept {
-  if (name.size() > N) return false;
-  std::memset(field, 0, N);
-  std::memcpy(field, name.data(), name.size());
-  return true;
-}
-
-}  // namespace
-
-InstrumentSpec spec_of(const NewInstrument& c) {
-  InstrumentSpec s;
-  s.id = c.id;
-  s.symbol = name_of(c.symbol);
-  s.resource = name_of(c.resource);
-  s.pool = name_of(c.pool);
-  s.window = Window{true, 0, c.lease_ns};
-  s.tick = c.tick;
-  s.lot = c.lot;
-  s.min_qty = c.min_qty;
-  s.max_qty = c.max_qty;
-  s.band_min = c.band_min;
-  s.band_max = c.band_max;
-  s.market_protection_ticks = c.market_protection_ticks;
-  return s;
-}
-
-bool set_spec(NewInstrument& c, const InstrumentSpec& s) noexcept {
-  c.id = s.id;
-  c.tick = s.tick;
-  c.lot = s.lot;
-  c.min_qty = s.min_qty;
-  c.max_qty = s.max_qty;
-  c.band_min = s.band_min;
-  c.band_max = s.band_max;
-  c.market_protection_ticks = s.market_protection_ticks;
-  c.lease_ns = s.window.length_ns;
-  return set_name(c.symbol, s.symbol) && set_name(c.resource, s.resource) &&
-         set_name(c.pool, s.pool);
-}
-
 std::uint64_t Engine::params_hash_of(const OrderBook& book) noexcept {
   const InstrumentSpec& s = book.spec();
   return mix64(0x5041'5241'4d53ull ^ (static_cast<std::uint64_t>(s.id) << 20) ^

@@ -1,6 +1,6 @@
 #include "swarmex/gateway/config.hpp"
 
-#include "swarmex/gateway/toml_read.hpp"
+#include "swarmex/common/toml_read.hpp"
 
 #include <toml++/toml.h>
 #include <algorithm>
@@ -14,40 +14,41 @@ namespace {
 
 void parse_server(const toml::table& t, ServerConfig& s, const std::string& src) {
   const std::string w = "server.";
-  reject_unknown(t,
-                 {"listen", "io_threads", "max_sessions", "max_frame_bytes", "idle_timeout_ms",
-                  "heartbeat_interval_ms", "logon_timeout_ms", "partial_frame_timeout_ms",
-                  "outbound_queue_bytes", "rate_limit_per_s", "rate_burst", "replay_buffer",
-                  "interruption_notice_s", "busy_poll_us"},
-                 src, w);
+  common::reject_unknown(t,
+                         {"listen", "io_threads", "max_sessions", "max_frame_bytes",
+                          "idle_timeout_ms", "heartbeat_interval_ms", "logon_timeout_ms",
+                          "partial_frame_timeout_ms", "outbound_queue_bytes", "rate_limit_per_s",
+                          "rate_burst", "replay_buffer", "interruption_notice_s", "busy_poll_us"},
+                         src, w);
   std::string listen = s.listen_address + ":" + std::to_string(s.listen_port);
-  read_string(t, "listen", listen, src, w);
+  common::read_string(t, "listen", listen, src, w);
   const auto colon = listen.rfind(':');
-  if (colon == std::string::npos) config_error(src, w + "listen", "must be address:port");
+  if (colon == std::string::npos) common::config_error(src, w + "listen", "must be address:port");
   s.listen_address = listen.substr(0, colon);
   try {
     const long port = std::stol(listen.substr(colon + 1));
     if (port < 0 || port > 65535) throw std::out_of_range("port");
     s.listen_port = static_cast<std::uint16_t>(port);
   } catch (const std::exception&) {
-    config_error(src, w + "listen", "port must be a number in [0, 65535]");
+    common::config_error(src, w + "listen", "port must be a number in [0, 65535]");
   }
-  read_int(t, "io_threads", s.io_threads, src, w, 1, 64);
-  read_int(t, "busy_poll_us", s.busy_poll_us, src, w, 0, 10'000);
-  read_int(t, "interruption_notice_s", s.interruption_notice_s, src, w, 0, 86'400);
-  read_int(t, "max_sessions", s.max_sessions, src, w, 1, 1'000'000);
-  read_int(t, "max_frame_bytes", s.max_frame_bytes, src, w, 64, 16 << 20);
-  read_int(t, "idle_timeout_ms", s.idle_timeout_ms, src, w, 100, 86'400'000);
-  read_int(t, "heartbeat_interval_ms", s.heartbeat_interval_ms, src, w, 10, 86'400'000);
-  read_int(t, "logon_timeout_ms", s.logon_timeout_ms, src, w, 10, 86'400'000);
-  read_int(t, "partial_frame_timeout_ms", s.partial_frame_timeout_ms, src, w, 10, 86'400'000);
-  read_int(t, "outbound_queue_bytes", s.outbound_queue_bytes, src, w, 4096);
-  read_int(t, "replay_buffer", s.replay_buffer, src, w, 0, 1'000'000'000);
+  common::read_int(t, "io_threads", s.io_threads, src, w, 1, 64);
+  common::read_int(t, "busy_poll_us", s.busy_poll_us, src, w, 0, 10'000);
+  common::read_int(t, "interruption_notice_s", s.interruption_notice_s, src, w, 0, 86'400);
+  common::read_int(t, "max_sessions", s.max_sessions, src, w, 1, 1'000'000);
+  common::read_int(t, "max_frame_bytes", s.max_frame_bytes, src, w, 64, 16 << 20);
+  common::read_int(t, "idle_timeout_ms", s.idle_timeout_ms, src, w, 100, 86'400'000);
+  common::read_int(t, "heartbeat_interval_ms", s.heartbeat_interval_ms, src, w, 10, 86'400'000);
+  common::read_int(t, "logon_timeout_ms", s.logon_timeout_ms, src, w, 10, 86'400'000);
+  common::read_int(t, "partial_frame_timeout_ms", s.partial_frame_timeout_ms, src, w, 10,
+                   86'400'000);
+  common::read_int(t, "outbound_queue_bytes", s.outbound_queue_bytes, src, w, 4096);
+  common::read_int(t, "replay_buffer", s.replay_buffer, src, w, 0, 1'000'000'000);
   for (const char* key : {"rate_limit_per_s", "rate_burst"}) {
     const toml::node* n = t.get(key);
     if (n == nullptr) continue;
     const auto v = n->value<double>();
-    if (!v || *v <= 0) config_error(src, w + key, "must be a positive number");
+    if (!v || *v <= 0) common::config_error(src, w + key, "must be a positive number");
     (std::string(key) == "rate_burst" ? s.rate_burst : s.rate_limit_per_s) = *v;
   }
 }
@@ -55,72 +56,73 @@ void parse_server(const toml::table& t, ServerConfig& s, const std::string& src)
 // Keys an instrument and a product share: id, resource, pool and the trading rules.
 void read_rules(const toml::table& t, engine::InstrumentSpec& s, const std::string& src,
                 const std::string& w) {
-  read_int(t, "id", s.id, src, w, 1, engine::kMaxInstrumentId);
-  read_string(t, "resource", s.resource, src, w);
-  read_string(t, "pool", s.pool, src, w);
-  read_int(t, "tick", s.tick, src, w, 1);
-  read_int(t, "lot", s.lot, src, w, 1);
-  read_int(t, "min_qty", s.min_qty, src, w, 1);
-  read_int(t, "max_qty", s.max_qty, src, w, 1);
-  read_int(t, "band_min", s.band_min, src, w, 1);
-  read_int(t, "band_max", s.band_max, src, w, 1);
-  read_int(t, "market_protection_ticks", s.market_protection_ticks, src, w, 0);
+  common::read_int(t, "id", s.id, src, w, 1, engine::kMaxInstrumentId);
+  common::read_string(t, "resource", s.resource, src, w);
+  common::read_string(t, "pool", s.pool, src, w);
+  common::read_int(t, "tick", s.tick, src, w, 1);
+  common::read_int(t, "lot", s.lot, src, w, 1);
+  common::read_int(t, "min_qty", s.min_qty, src, w, 1);
+  common::read_int(t, "max_qty", s.max_qty, src, w, 1);
+  common::read_int(t, "band_min", s.band_min, src, w, 1);
+  common::read_int(t, "band_max", s.band_max, src, w, 1);
+  common::read_int(t, "market_protection_ticks", s.market_protection_ticks, src, w, 0);
 }
 
 engine::InstrumentSpec parse_instrument(const toml::table& t, const std::string& src,
                                         const std::string& w) {
-  reject_unknown(t,
-                 {"id", "symbol", "resource", "pool", "tick", "lot", "min_qty", "max_qty",
-                  "band_min", "band_max", "market_protection_ticks", "lease_s"},
-                 src, w);
+  common::reject_unknown(t,
+                         {"id", "symbol", "resource", "pool", "tick", "lot", "min_qty", "max_qty",
+                          "band_min", "band_max", "market_protection_ticks", "lease_s"},
+                         src, w);
   engine::InstrumentSpec s;
   if (!t.contains("id") || !t.contains("symbol"))
-    config_error(src, w, "id and symbol are required");
+    common::config_error(src, w, "id and symbol are required");
   read_rules(t, s, src, w);
-  read_string(t, "symbol", s.symbol, src, w);
+  common::read_string(t, "symbol", s.symbol, src, w);
   std::int64_t lease_s = 3600;
-  read_int(t, "lease_s", lease_s, src, w, 1, 10LL * 365 * 86400);
+  common::read_int(t, "lease_s", lease_s, src, w, 1, 10LL * 365 * 86400);
   s.window = engine::Window{true, 0, lease_s * 1'000'000'000};
-  if (const std::string err = engine::validate(s); !err.empty()) config_error(src, w, err);
+  if (const std::string err = engine::validate(s); !err.empty()) common::config_error(src, w, err);
   return s;
 }
 
 // A scheduled product: windows of length_s listed listed_ahead_s ahead, traded until
 // gate_closure_s before their start, on ids id .. id + slots - 1.
 engine::Product parse_product(const toml::table& t, const std::string& src, const std::string& w) {
-  reject_unknown(t,
-                 {"id", "resource", "pool", "length_s", "listed_ahead_s", "gate_closure_s", "tick",
-                  "lot", "min_qty", "max_qty", "band_min", "band_max", "market_protection_ticks"},
-                 src, w);
+  common::reject_unknown(
+      t,
+      {"id", "resource", "pool", "length_s", "listed_ahead_s", "gate_closure_s", "tick", "lot",
+       "min_qty", "max_qty", "band_min", "band_max", "market_protection_ticks"},
+      src, w);
   if (!t.contains("id") || !t.contains("resource") || !t.contains("pool") ||
       !t.contains("length_s"))
-    config_error(src, w, "id, resource, pool and length_s are required");
+    common::config_error(src, w, "id, resource, pool and length_s are required");
   engine::Product p;
   read_rules(t, p.rules, src, w);
   p.rules.symbol = p.rules.resource + "." + p.rules.pool;
   constexpr std::int64_t kYear_s = 366LL * 86'400;
   std::int64_t length_s = 3600, ahead_s = 86'400, gate_s = 300;
-  read_int(t, "length_s", length_s, src, w, 1, kYear_s);
-  read_int(t, "listed_ahead_s", ahead_s, src, w, 1, kYear_s);
-  read_int(t, "gate_closure_s", gate_s, src, w, 0, kYear_s);
+  common::read_int(t, "length_s", length_s, src, w, 1, kYear_s);
+  common::read_int(t, "listed_ahead_s", ahead_s, src, w, 1, kYear_s);
+  common::read_int(t, "gate_closure_s", gate_s, src, w, 0, kYear_s);
   p.length_ns = length_s * 1'000'000'000;
   p.listed_ahead_ns = ahead_s * 1'000'000'000;
   p.gate_closure_ns = gate_s * 1'000'000'000;
-  if (const std::string err = engine::validate(p); !err.empty()) config_error(src, w, err);
+  if (const std::string err = engine::validate(p); !err.empty()) common::config_error(src, w, err);
   return p;
 }
 
 Principal parse_principal(const toml::table& t, const std::string& src, const std::string& w) {
-  reject_unknown(t, {"name", "id", "role", "host_id", "token_hash"}, src, w);
+  common::reject_unknown(t, {"name", "id", "role", "host_id", "token_hash"}, src, w);
   Principal p;
   std::string role;
-  read_string(t, "name", p.name, src, w);
-  read_int(t, "id", p.id, src, w, 1, UINT32_MAX);
-  read_string(t, "role", role, src, w);
-  read_int(t, "host_id", p.host_id, src, w, 0, UINT32_MAX);
-  read_string(t, "token_hash", p.token_hash, src, w);
+  common::read_string(t, "name", p.name, src, w);
+  common::read_int(t, "id", p.id, src, w, 1, UINT32_MAX);
+  common::read_string(t, "role", role, src, w);
+  common::read_int(t, "host_id", p.host_id, src, w, 0, UINT32_MAX);
+  common::read_string(t, "token_hash", p.token_hash, src, w);
   if (p.name.empty() || p.id == 0 || p.token_hash.empty())
-    config_error(src, w, "name, id and token_hash are required");
+    common::config_error(src, w, "name, id and token_hash are required");
   if (role == "tenant")
     p.role = Role::Tenant;
   else if (role == "host")
@@ -128,12 +130,12 @@ Principal parse_principal(const toml::table& t, const std::string& src, const st
   else if (role == "operator")
     p.role = Role::Operator;
   else
-    config_error(src, w + "role", "must be tenant, host or operator");
+    common::config_error(src, w + "role", "must be tenant, host or operator");
   if (p.role == Role::Host && p.host_id == 0)
-    config_error(src, w + "host_id", "a host needs a host_id > 0");
+    common::config_error(src, w + "host_id", "a host needs a host_id > 0");
   if (p.token_hash.rfind("pbkdf2-sha256$", 0) != 0)
-    config_error(src, w + "token_hash",
-                 "must be pbkdf2-sha256$iterations$salt$hash (swarmex token hash)");
+    common::config_error(src, w + "token_hash",
+                         "must be pbkdf2-sha256$iterations$salt$hash (swarmex token hash)");
   return p;
 }
 
@@ -159,20 +161,20 @@ Config parse_config(const std::string& text, const std::string& src) {
     throw std::runtime_error(src + ": " + std::string(e.description()) + " at line " +
                              std::to_string(e.source().begin.line));
   }
-  reject_unknown(
+  common::reject_unknown(
       root, {"server", "engine", "journal", "instruments", "products", "principals", "templates"},
       src, "");
   Config c;
   if (const auto* t = root["server"].as_table()) parse_server(*t, c.server, src);
   if (const auto* t = root["engine"].as_table()) {
-    reject_unknown(*t, {"shards", "wait", "order_capacity", "swarm_capacity", "tick_ms"}, src,
-                   "engine.");
-    read_int(*t, "tick_ms", c.engine.tick_ms, src, "engine.", 1, 60'000);
-    read_int(*t, "swarm_capacity", c.engine.swarm_capacity, src, "engine.", 1, 1 << 20);
-    read_int(*t, "shards", c.engine.shards, src, "engine.", 1, 64);
-    read_int(*t, "order_capacity", c.engine.order_capacity, src, "engine.", 1, 1 << 28);
+    common::reject_unknown(*t, {"shards", "wait", "order_capacity", "swarm_capacity", "tick_ms"},
+                           src, "engine.");
+    common::read_int(*t, "tick_ms", c.engine.tick_ms, src, "engine.", 1, 60'000);
+    common::read_int(*t, "swarm_capacity", c.engine.swarm_capacity, src, "engine.", 1, 1 << 20);
+    common::read_int(*t, "shards", c.engine.shards, src, "engine.", 1, 64);
+    common::read_int(*t, "order_capacity", c.engine.order_capacity, src, "engine.", 1, 1 << 28);
     std::string wait = "block";
-    read_string(*t, "wait", wait, src, "engine.");
+    common::read_string(*t, "wait", wait, src, "engine.");
     if (wait == "spin")
       c.engine.wait = engine::WaitStrategy::Spin;
     else if (wait == "yield")
@@ -182,45 +184,48 @@ Config parse_config(const std::string& text, const std::string& src) {
     else if (wait == "inline")
       c.engine.wait = engine::WaitStrategy::Inline;
     else
-      config_error(src, "engine.wait", "must be spin, yield, block or inline");
+      common::config_error(src, "engine.wait", "must be spin, yield, block or inline");
     // Inline: the I/O thread is every shard's single writer, so there can be only one.
     if (c.engine.wait == engine::WaitStrategy::Inline && c.server.io_threads != 1)
-      config_error(src, "engine.wait",
-                   "inline needs server.io_threads = 1 (the one I/O thread runs the matching)");
+      common::config_error(
+          src, "engine.wait",
+          "inline needs server.io_threads = 1 (the one I/O thread runs the matching)");
   }
   if (const auto* t = root["journal"].as_table()) {
-    reject_unknown(*t, {"path", "durability", "segment_bytes", "snapshot_interval"}, src,
-                   "journal.");
-    read_string(*t, "path", c.journal.path, src, "journal.");
+    common::reject_unknown(*t, {"path", "durability", "segment_bytes", "snapshot_interval"}, src,
+                           "journal.");
+    common::read_string(*t, "path", c.journal.path, src, "journal.");
     std::string d = "sync";
-    read_string(*t, "durability", d, src, "journal.");
+    common::read_string(*t, "durability", d, src, "journal.");
     if (!journal::parse_durability(d, &c.journal.durability))
-      config_error(src, "journal.durability", "must be none, async or sync");
-    read_int(*t, "segment_bytes", c.journal.segment_bytes, src, "journal.", 4096);
-    read_int(*t, "snapshot_interval", c.journal.snapshot_interval, src, "journal.", 0);
+      common::config_error(src, "journal.durability", "must be none, async or sync");
+    common::read_int(*t, "segment_bytes", c.journal.segment_bytes, src, "journal.", 4096);
+    common::read_int(*t, "snapshot_interval", c.journal.snapshot_interval, src, "journal.", 0);
   }
   std::set<engine::InstrumentId> ids;
   if (const auto* arr = root["instruments"].as_array()) {
     for (std::size_t i = 0; i < arr->size(); ++i) {
       const auto* t = arr->get(i)->as_table();
       const std::string w = "instruments[" + std::to_string(i) + "].";
-      if (t == nullptr) config_error(src, w, "must be a table");
+      if (t == nullptr) common::config_error(src, w, "must be a table");
       c.instruments.push_back(parse_instrument(*t, src, w));
-      if (!ids.insert(c.instruments.back().id).second) config_error(src, w + "id", "duplicate id");
+      if (!ids.insert(c.instruments.back().id).second)
+        common::config_error(src, w + "id", "duplicate id");
     }
   }
   if (const auto* arr = root["products"].as_array()) {
     for (std::size_t i = 0; i < arr->size(); ++i) {
       const auto* t = arr->get(i)->as_table();
       const std::string w = "products[" + std::to_string(i) + "].";
-      if (t == nullptr) config_error(src, w, "must be a table");
+      if (t == nullptr) common::config_error(src, w, "must be a table");
       c.products.push_back(parse_product(*t, src, w));
       const engine::Product& p = c.products.back();
       for (std::uint32_t s = 0; s < engine::slot_count(p); ++s)
         if (p.rules.id + s > engine::kMaxInstrumentId || !ids.insert(p.rules.id + s).second)
-          config_error(src, w + "id",
-                       "its " + std::to_string(engine::slot_count(p)) + " window slots from id " +
-                           std::to_string(p.rules.id) + " overlap another instrument's id");
+          common::config_error(src, w + "id",
+                               "its " + std::to_string(engine::slot_count(p)) +
+                                   " window slots from id " + std::to_string(p.rules.id) +
+                                   " overlap another instrument's id");
     }
   }
   std::set<std::string> names;
@@ -230,12 +235,12 @@ Config parse_config(const std::string& text, const std::string& src) {
     for (std::size_t i = 0; i < arr->size(); ++i) {
       const auto* t = arr->get(i)->as_table();
       const std::string w = "principals[" + std::to_string(i) + "].";
-      if (t == nullptr) config_error(src, w, "must be a table");
+      if (t == nullptr) common::config_error(src, w, "must be a table");
       Principal p = parse_principal(*t, src, w);
-      if (!names.insert(p.name).second) config_error(src, w + "name", "duplicate name");
-      if (!pids.insert(p.id).second) config_error(src, w + "id", "duplicate id");
+      if (!names.insert(p.name).second) common::config_error(src, w + "name", "duplicate name");
+      if (!pids.insert(p.id).second) common::config_error(src, w + "id", "duplicate id");
       if (p.role == Role::Host && !hosts.insert(p.host_id).second)
-        config_error(src, w + "host_id", "duplicate host_id");
+        common::config_error(src, w + "host_id", "duplicate host_id");
       c.principals.push_back(std::move(p));
     }
   }

@@ -12,7 +12,7 @@
 #include "swarmex/gateway/asio.hpp"
 
 #include "principal_state.hpp"
-#include "swarmex/gateway/codec.hpp"
+#include "swarmex/protocol/codec.hpp"
 
 namespace swarmex::gateway {
 
@@ -41,7 +41,7 @@ class IoThread {
   boost::asio::io_context& context() noexcept { return ctx_; }
   [[nodiscard]] std::uint32_t index() const noexcept { return index_; }
   Server& server() noexcept { return server_; }
-  FrameWriter& writer() noexcept { return writer_; }
+  protocol::FrameWriter& writer() noexcept { return writer_; }
 
   // Any thread.
   void deliver(OutItem&& item);
@@ -90,7 +90,7 @@ class IoThread {
   std::vector<OutItem> batch_;
   bool draining_ = false;
   std::vector<std::shared_ptr<Session>> flush_due_;  // sessions sent to during this drain
-  FrameWriter writer_;
+  protocol::FrameWriter writer_;
   std::unordered_map<std::uint64_t, std::shared_ptr<Session>> sessions_;
   std::unordered_map<engine::OwnerId, std::unique_ptr<PrincipalState>> principals_;
   std::unordered_map<engine::InstrumentId, std::vector<Session*>> market_data_;

@@ -172,7 +172,7 @@ void Publisher::send_due_notices(std::int64_t now_ns) {
   due_.clear();
   notices_.take_due(now_ns, due_);
   for (const Notice& n : due_) {
-    FrameWriter w;
+    protocol::FrameWriter w;
     const auto bytes = w.finish(wire::CreateInterruptionNotice(
         w.fbb(), n.instrument, n.host, n.tenant, n.qty, n.engine_seq, n.buy_order_id,
         n.sell_order_id, n.lease_start_ns, n.lease_end_ns));
@@ -191,7 +191,7 @@ void Publisher::send_due_notices(std::int64_t now_ns) {
 void Publisher::serve(const MarketDataRequest& r) {
   std::vector<engine::InstrumentId> ids = r.instruments;
   if (ids.empty()) ids = server_.spot_instruments();
-  FrameWriter w;
+  protocol::FrameWriter w;
   for (const engine::InstrumentId id : ids) {
     if (!server_.has_instrument(id)) continue;
     Book& book = books_[id];

@@ -92,7 +92,7 @@ bool lease_of(const engine::InstrumentSpec* spec, const engine::Product* product
   return true;
 }
 
-std::span<const std::uint8_t> encode(FrameWriter& w, const ExecReport& r) {
+std::span<const std::uint8_t> encode(protocol::FrameWriter& w, const ExecReport& r) {
   auto& b = w.fbb();
   return w.finish(wire::CreateExecutionReport(
       b, r.kind, static_cast<wire::RejectReason>(r.reject_reason),
@@ -101,7 +101,7 @@ std::span<const std::uint8_t> encode(FrameWriter& w, const ExecReport& r) {
       r.host, r.stream_seq, r.engine_seq, r.time_ns));
 }
 
-std::span<const std::uint8_t> encode(FrameWriter& w, const HostFill& f) {
+std::span<const std::uint8_t> encode(protocol::FrameWriter& w, const HostFill& f) {
   auto& b = w.fbb();
   const auto tenant = f.tenant_principal ? b.CreateString(f.tenant_principal->name) : 0;
   const auto resource = f.spec ? b.CreateString(f.spec->resource) : 0;
@@ -113,13 +113,13 @@ std::span<const std::uint8_t> encode(FrameWriter& w, const HostFill& f) {
                                    seller));
 }
 
-std::span<const std::uint8_t> encode_book_update(FrameWriter& w, const Event& e) {
+std::span<const std::uint8_t> encode_book_update(protocol::FrameWriter& w, const Event& e) {
   const wire::Level level(e.price, e.qty, static_cast<std::uint32_t>(e.leaves_qty));
   return w.finish(wire::CreateBookUpdate(w.fbb(), e.instrument, e.seq,
                                          static_cast<wire::Side>(e.side), &level));
 }
 
-std::span<const std::uint8_t> encode_trade(FrameWriter& w, const Event& e) {
+std::span<const std::uint8_t> encode_trade(protocol::FrameWriter& w, const Event& e) {
   return w.finish(wire::CreateTrade(w.fbb(), e.instrument, e.seq, e.price, e.qty,
                                     static_cast<wire::Side>(e.side)));
 }

@@ -8,8 +8,8 @@
 #include "swarmex/engine/calendar.hpp"
 #include "swarmex/engine/event.hpp"
 #include "swarmex/engine/instrument.hpp"
-#include "swarmex/gateway/codec.hpp"
 #include "swarmex/gateway/config.hpp"
+#include "swarmex/protocol/codec.hpp"
 
 namespace swarmex::gateway {
 
@@ -69,10 +69,10 @@ HostFill host_fill_for(const engine::Event& e, std::int64_t time_ns,
 bool lease_of(const engine::InstrumentSpec* spec, const engine::Product* product,
               std::int64_t time_ns, std::int64_t* start_ns, std::int64_t* end_ns);
 
-std::span<const std::uint8_t> encode(FrameWriter& w, const ExecReport& r);
-std::span<const std::uint8_t> encode(FrameWriter& w, const HostFill& f);
+std::span<const std::uint8_t> encode(protocol::FrameWriter& w, const ExecReport& r);
+std::span<const std::uint8_t> encode(protocol::FrameWriter& w, const HostFill& f);
 // Market data: a BookLevel event as BookUpdate, a Fill event as Trade.
-std::span<const std::uint8_t> encode_book_update(FrameWriter& w, const engine::Event& e);
-std::span<const std::uint8_t> encode_trade(FrameWriter& w, const engine::Event& e);
+std::span<const std::uint8_t> encode_book_update(protocol::FrameWriter& w, const engine::Event& e);
+std::span<const std::uint8_t> encode_trade(protocol::FrameWriter& w, const engine::Event& e);
 
 }  // namespace swarmex::gateway

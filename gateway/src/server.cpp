@@ -4,7 +4,7 @@
 #include <spdlog/spdlog.h>
 
 #include "session.hpp"
-#include "swarmex/gateway/auth.hpp"
+#include "swarmex/common/token_hash.hpp"
 
 namespace swarmex::gateway {
 
@@ -268,7 +268,8 @@ const Principal* Server::authenticate(const std::string& name, const std::string
         CRYPTO_memcmp(v->second.data(), token.data(), token.size()) == 0)
       return it->second;
   }
-  if (!verify_token(token, it->second->token_hash)) return nullptr;  // PBKDF2: once per token
+  if (!common::verify_token(token, it->second->token_hash))
+    return nullptr;  // PBKDF2: once per token
   std::lock_guard lock(mu_);
   verified_tokens_[name] = token;
   return it->second;

@@ -78,7 +78,7 @@ void Server::admin_outcome(const engine::Event& e) {
                  create ? "created" : "parameters set");
   const std::string text =
       ok ? (create ? "instrument created" : "parameters set") : std::string(engine::to_string(why));
-  FrameWriter w;
+  protocol::FrameWriter w;
   auto t = w.fbb().CreateString(text);
   const auto f = w.finish(wire::CreateAdminAck(w.fbb(), pending.request_id, ok,
                                                static_cast<wire::RejectReason>(why), t));
@@ -89,7 +89,7 @@ void Server::admin(std::uint32_t thread, std::uint64_t session, engine::OwnerId 
                    const wire::Admin& a) {
   const std::uint64_t rid = a.request_id();
   auto reply = [&](bool ok, RejectReason why, const std::string& text) {
-    FrameWriter w;
+    protocol::FrameWriter w;
     auto t = w.fbb().CreateString(text);
     const auto f =
         w.finish(wire::CreateAdminAck(w.fbb(), rid, ok, static_cast<wire::RejectReason>(why), t));
@@ -151,7 +151,7 @@ void Server::admin(std::uint32_t thread, std::uint64_t session, engine::OwnerId 
 void Server::create_instrument(std::uint32_t thread, std::uint64_t session, engine::OwnerId sender,
                                std::uint64_t rid, const wire::InstrumentInfo& info) {
   auto reply = [&](RejectReason why, const std::string& text) {
-    FrameWriter w;
+    protocol::FrameWriter w;
     auto t = w.fbb().CreateString(text);
     const auto f = w.finish(
         wire::CreateAdminAck(w.fbb(), rid, false, static_cast<wire::RejectReason>(why), t));
@@ -212,7 +212,7 @@ void Server::create_instrument(std::uint32_t thread, std::uint64_t session, engi
 
 // Spot instruments, then the windows trading now, by product and start (idle slots are left out).
 void Server::list_instruments(std::uint32_t thread, std::uint64_t session, std::uint64_t rid) {
-  FrameWriter w;
+  protocol::FrameWriter w;
   auto& b = w.fbb();
   std::vector<flatbuffers::Offset<wire::InstrumentInfo>> infos;
   std::lock_guard lock(mu_);
@@ -269,7 +269,7 @@ void Server::list_sessions(std::uint32_t thread, std::uint64_t session, std::uin
       std::lock_guard lock(g->mu);
       g->rows.insert(g->rows.end(), mine.begin(), mine.end());
       if (--g->remaining != 0) return;
-      FrameWriter w;
+      protocol::FrameWriter w;
       std::vector<flatbuffers::Offset<wire::SessionInfo>> infos;
       for (const Row& r : g->rows)
         infos.push_back(wire::CreateSessionInfoDirect(w.fbb(), r.id, r.principal.c_str(),

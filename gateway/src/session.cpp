@@ -49,7 +49,8 @@ Session::Session(IoThread& thread, asio::ip::tcp::socket socket, std::uint64_t i
   const auto ep = socket_.remote_endpoint(ec);
   remote_ = ec ? "?" : ep.address().to_string() + ":" + std::to_string(ep.port());
   const auto& sc = thread.server().config().server;
-  in_.resize(static_cast<std::size_t>(sc.max_frame_bytes) + kFrameHeaderBytes + 64 * 1024);
+  in_.resize(static_cast<std::size_t>(sc.max_frame_bytes) + protocol::kFrameHeaderBytes +
+             64 * 1024);
   pending_.reserve(64 * 1024);
   writing_.reserve(64 * 1024);
 }
@@ -103,21 +104,21 @@ void Session::read() {
 
 void Session::process_input() {
   const std::uint32_t max_frame = thread_.server().config().server.max_frame_bytes;
-  while (!closing_ && !migrated_ && in_end_ - in_start_ >= kFrameHeaderBytes) {
-    const std::uint32_t len = read_frame_length(in_.data() + in_start_);
-    switch (check_frame_length(len, max_frame)) {
-      case FrameCheck::TooSmall:
-        return close(RejectReason::MalformedMessage, "frame length " + std::to_string(len) +
-                                                         " is below the minimum of " +
-                                                         std::to_string(kMinMessageBytes));
-      case FrameCheck::TooLarge:
+  while (!closing_ && !migrated_ && in_end_ - in_start_ >= protocol::kFrameHeaderBytes) {
+    const std::uint32_t len = protocol::read_frame_length(in_.data() + in_start_);
+    switch (protocol::check_frame_length(len, max_frame)) {
+      case protocol::FrameCheck::TooSmall:
+        return close(RejectReason::MalformedMessage,
+                     "frame length " + std::to_string(len) + " is below the minimum of " +
+                         std::to_string(protocol::kMinMessageBytes));
+      case protocol::FrameCheck::TooLarge:
         return close(RejectReason::MalformedMessage, "frame length " + std::to_string(len) +
                                                          " exceeds the maximum of " +
                                                          std::to_string(max_frame));
-      case FrameCheck::Ok:
+      case protocol::FrameCheck::Ok:
         break;
     }
-    const std::size_t frame_bytes = kFrameHeaderBytes + len;
+    const std::size_t frame_bytes = protocol::kFrameHeaderBytes + len;
     if (in_end_ - in_start_ < frame_bytes) {
       if (partial_since_ns_ == 0) partial_since_ns_ = steady_ns();
       if (in_start_ > 0 && in_.size() - in_start_ < frame_bytes) {  // make room for the rest
@@ -136,7 +137,7 @@ void Session::process_input() {
     in_start_ += frame_bytes;
     ++messages_in_;
     const wire::Message* msg = nullptr;
-    const RejectReason verdict = decode_frame(frame, &msg);
+    const RejectReason verdict = protocol::decode_frame(frame, &msg);
     if (msg == nullptr) {  // not even verifiable: the stream cannot be trusted any more
       return close(verdict, verdict == RejectReason::UnknownMessage ? "unknown message type"
                                                                     : "frame failed verification");
@@ -235,7 +236,7 @@ void Session::on_logon(const wire::Logon& l) {
   const Principal* p =
       server.authenticate(l.principal()->str(), l.token()->str(), static_cast<Role>(l.role()));
   if (p == nullptr) {
-    FrameWriter& w = thread_.writer();
+    protocol::FrameWriter& w = thread_.writer();
     auto text = w.fbb().CreateString("unknown principal, wrong role or bad token");
     send(w.finish(wire::CreateLogonReject(w.fbb(), wire::RejectReason::BadCredentials, text)));
     spdlog::warn("session {} {}: logon refused for '{}'", id_, remote_, l.principal()->str());
@@ -292,7 +293,7 @@ namespace swarmex::gateway {
 
 void Session::finish_logon(std::uint64_t resume_from_seq) {
   Server& server = thread_.server();
-  FrameWriter& w = thread_.writer();
+  protocol::FrameWriter& w = thread_.writer();
   send(w.finish(wire::CreateLogonAck(w.fbb(), id_, principal_->id,
                                      static_cast<wire::Role>(principal_->role), principal_->host_id,
                                      state_->next_stream_seq(), heartbeat_interval_ms_)));
@@ -416,7 +417,7 @@ void Session::on_subscribe_fills(const wire::SubscribeFills& s) {
     return send_error(RejectReason::WrongRole, "only hosts subscribe to fills");
   if (s.host_id() != principal_->host_id)
     return send_error(RejectReason::NotYourHost, "fills of another host");
-  FrameWriter& w = thread_.writer();
+  protocol::FrameWriter& w = thread_.writer();
   const bool complete =
       state_->replay_fills(s.from_seq(), [&](const HostFill& f) { send(encode(w, f)); });
   if (!complete)
@@ -457,7 +458,7 @@ void Session::on_admin(const wire::Admin& a) {
   // Listing instruments is public (what trades, and which ids the windows have); the rest is
   // the operators'.
   if (principal_->role != Role::Operator && a.action_type() != wire::AdminAction::ListInstruments) {
-    FrameWriter& w = thread_.writer();
+    protocol::FrameWriter& w = thread_.writer();
     auto text = w.fbb().CreateString("only operators send Admin");
     return send(w.finish(
         wire::CreateAdminAck(w.fbb(), a.request_id(), false, wire::RejectReason::WrongRole, text)));
@@ -466,7 +467,7 @@ void Session::on_admin(const wire::Admin& a) {
 }
 
 void Session::send_error(RejectReason reason, const std::string& text) {
-  FrameWriter& w = thread_.writer();
+  protocol::FrameWriter& w = thread_.writer();
   auto t = w.fbb().CreateString(text);
   send(w.finish(wire::CreateError(w.fbb(), static_cast<wire::RejectReason>(reason), t)));
 }
@@ -567,7 +568,7 @@ void Session::housekeeping(std::int64_t now_ns) {
     return close(RejectReason::IdleTimeout,
                  "nothing received for " + std::to_string(sc.idle_timeout_ms) + " ms");
   if (principal_ != nullptr && now_ns - last_tx_ns_ > heartbeat_interval_ms_ * kMs) {
-    FrameWriter& w = thread_.writer();
+    protocol::FrameWriter& w = thread_.writer();
     send(w.finish(wire::CreateHeartbeat(w.fbb(), wall_ns())));
   }
 }

@@ -11,7 +11,7 @@
 #include "swarmex/gateway/asio.hpp"
 
 #include "principal_state.hpp"
-#include "swarmex/gateway/codec.hpp"
+#include "swarmex/protocol/codec.hpp"
 
 namespace swarmex::gateway {
 

@@ -2,8 +2,8 @@
 
 #include <set>
 
+#include "swarmex/common/toml_read.hpp"
 #include "swarmex/engine/checked_math.hpp"
-#include "swarmex/gateway/toml_read.hpp"
 
 namespace swarmex::gateway {
 
@@ -25,34 +25,38 @@ std::vector<SwarmTemplate> parse_templates(const toml::array& arr, const std::st
   for (std::size_t i = 0; i < arr.size(); ++i) {
     const auto* t = arr.get(i)->as_table();
     const std::string w = "templates[" + std::to_string(i) + "].";
-    if (t == nullptr) config_error(src, w, "must be a table");
-    reject_unknown(*t, {"name", "placement", "legs"}, src, w);
+    if (t == nullptr) common::config_error(src, w, "must be a table");
+    common::reject_unknown(*t, {"name", "placement", "legs"}, src, w);
     SwarmTemplate st;
-    read_string(*t, "name", st.name, src, w);
-    if (st.name.empty() || st.name.size() > 64) config_error(src, w + "name", "1 to 64 characters");
-    if (!names.insert(st.name).second) config_error(src, w + "name", "duplicate name");
+    common::read_string(*t, "name", st.name, src, w);
+    if (st.name.empty() || st.name.size() > 64)
+      common::config_error(src, w + "name", "1 to 64 characters");
+    if (!names.insert(st.name).second) common::config_error(src, w + "name", "duplicate name");
     std::string placement = "same-host";
-    read_string(*t, "placement", placement, src, w);
+    common::read_string(*t, "placement", placement, src, w);
     if (!parse_placement(placement, &st.placement))
-      config_error(src, w + "placement", "must be same-host, same-pool or any");
+      common::config_error(src, w + "placement", "must be same-host, same-pool or any");
     const auto* legs = (*t)["legs"].as_array();
     if (legs == nullptr || legs->empty() || legs->size() > engine::kMaxSwarmLegs)
-      config_error(src, w + "legs",
-                   "1 to " + std::to_string(engine::kMaxSwarmLegs) + " legs {resource, qty}");
+      common::config_error(
+          src, w + "legs",
+          "1 to " + std::to_string(engine::kMaxSwarmLegs) + " legs {resource, qty}");
     for (std::size_t j = 0; j < legs->size(); ++j) {
       const auto* lt = legs->get(j)->as_table();
       const std::string lw = w + "legs[" + std::to_string(j) + "].";
-      if (lt == nullptr) config_error(src, lw, "must be a table {resource, qty}");
-      reject_unknown(*lt, {"resource", "qty"}, src, lw);
+      if (lt == nullptr) common::config_error(src, lw, "must be a table {resource, qty}");
+      common::reject_unknown(*lt, {"resource", "qty"}, src, lw);
       TemplateLeg leg;
-      read_string(*lt, "resource", leg.resource, src, lw);
-      read_int(*lt, "qty", leg.qty, src, lw, 1, 1'000'000'000);
+      common::read_string(*lt, "resource", leg.resource, src, lw);
+      common::read_int(*lt, "qty", leg.qty, src, lw, 1, 1'000'000'000);
       bool sold = false;
       for (const auto& spec : instruments)
         sold = sold || spec.resource == leg.resource;
-      if (!sold) config_error(src, lw + "resource", "no instrument sells '" + leg.resource + "'");
+      if (!sold)
+        common::config_error(src, lw + "resource", "no instrument sells '" + leg.resource + "'");
       for (const TemplateLeg& other : st.legs)
-        if (other.resource == leg.resource) config_error(src, lw + "resource", "listed twice");
+        if (other.resource == leg.resource)
+          common::config_error(src, lw + "resource", "listed twice");
       st.legs.push_back(std::move(leg));
     }
     out.push_back(std::move(st));

@@ -148,7 +148,7 @@ void Daemon::declare_supply() {
 bool Daemon::connect_and_logon() {
   try {
     client_.close();
-    client_.connect(gateway::parse_endpoint(config_.address), std::chrono::seconds(2));
+    client_.connect(client::parse_endpoint(config_.address), std::chrono::seconds(2));
     const auto r = client_.logon(config_.principal, config_.token, wire::Role::Host, 0, true);
     if (!r.ok()) {
       spdlog::error("logon as '{}' refused: {} {}", config_.principal, engine::to_string(r.reason),
@@ -212,7 +212,7 @@ int Daemon::run(const std::atomic<bool>& stop) {
         client_.heartbeat();
         last_sent_ = Clock::now();
       }
-    } catch (const gateway::ClientError& e) {
+    } catch (const client::ClientError& e) {
       spdlog::warn("exchange connection lost: {}; reconnecting", e.what());
       connected_ = false;
       client_.close();
@@ -238,7 +238,7 @@ void Daemon::handle(const wire::Message& m, std::vector<Received>& burst) {
       supply_.on_report(*m.body_as_ExecutionReport());
       if (const auto* r = m.body_as_ExecutionReport(); r->kind() == wire::ExecKind::Rejected)
         spdlog::warn("ask {} on instrument {} refused: {}", r->client_order_id(), r->instrument(),
-                     engine::to_string(gateway::to_engine(r->reject_reason())));
+                     engine::to_string(protocol::to_engine(r->reject_reason())));
       break;
     case wire::Body::InterruptionNotice: {
       // The exchange's warning that a lease ends soon; reclaiming happens at the end itself.
@@ -249,7 +249,7 @@ void Daemon::handle(const wire::Message& m, std::vector<Received>& burst) {
     }
     case wire::Body::Error: {
       const auto* e = m.body_as_Error();
-      spdlog::error("exchange says: {} {}", engine::to_string(gateway::to_engine(e->reason())),
+      spdlog::error("exchange says: {} {}", engine::to_string(protocol::to_engine(e->reason())),
                     e->text() ? e->text()->str() : "");
       break;
     }
@@ -378,7 +378,7 @@ void Daemon::enact(const std::vector<Received>& burst, bool save) {
     client_.set_batching(false);
     try {
       client_.flush();
-    } catch (const gateway::ClientError& e) {
+    } catch (const client::ClientError& e) {
       spdlog::warn("enactment reports: {}", e.what());
       connected_ = false;
     }
@@ -500,7 +500,7 @@ void Daemon::update_supply() {
   for (const SupplyAction& act : supply_.plan(free, state_.next_client_order_id)) {
     switch (act.kind) {
       case SupplyAction::Kind::New: {
-        gateway::OrderSpec o;
+        client::OrderSpec o;
         o.client_order_id = act.client_order_id;
         o.instrument = act.instrument;
         o.side = wire::Side::Sell;
@@ -510,11 +510,11 @@ void Daemon::update_supply() {
         break;
       }
       case SupplyAction::Kind::Modify:
-        client_.modify_order(act.instrument, gateway::OrderRef{act.client_order_id, 0}, act.price,
+        client_.modify_order(act.instrument, client::OrderRef{act.client_order_id, 0}, act.price,
                              act.qty);
         break;
       case SupplyAction::Kind::Cancel:
-        client_.cancel_order(act.instrument, gateway::OrderRef{act.client_order_id, 0});
+        client_.cancel_order(act.instrument, client::OrderRef{act.client_order_id, 0});
         break;
     }
     last_sent_ = Clock::now();
@@ -527,7 +527,7 @@ void Daemon::send_report(std::uint64_t seq, bool ok, const std::string& why,
   try {
     client_.enactment_report(seq, ok, why, latency_ns);
     last_sent_ = Clock::now();
-  } catch (const gateway::ClientError& e) {
+  } catch (const client::ClientError& e) {
     spdlog::warn("enactment report {}: {}", seq, e.what());
     connected_ = false;
   }

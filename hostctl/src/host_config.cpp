@@ -4,23 +4,23 @@
 #include <sstream>
 #include <stdexcept>
 
-#include "swarmex/gateway/toml_read.hpp"
+#include "swarmex/common/toml_read.hpp"
 #include "swarmex/hostctl/tenant_limits.hpp"
 
 namespace swarmex::hostctl {
 
-using gateway::config_error;
-using gateway::read_bool;
-using gateway::read_int;
-using gateway::read_string;
-using gateway::reject_unknown;
+using common::config_error;
+using common::read_bool;
+using common::read_int;
+using common::read_string;
+using common::reject_unknown;
 
 namespace {
 
 const toml::table* section(const toml::table& root, const char* key, const std::string& src) {
   const toml::node* n = root.get(key);
   if (n == nullptr) return nullptr;
-  if (!n->is_table()) config_error(src, key, "must be a table");
+  if (!n->is_table()) common::config_error(src, key, "must be a table");
   return n->as_table();
 }
 
@@ -30,36 +30,38 @@ void each_table(const toml::table& root, const char* key, const std::string& src
   if (n == nullptr) return;
   const toml::array* arr = n->as_array();
   if (arr == nullptr)
-    config_error(src, key, "must be an array of tables ([[" + std::string(key) + "]])");
+    common::config_error(src, key, "must be an array of tables ([[" + std::string(key) + "]])");
   for (std::size_t i = 0; i < arr->size(); ++i) {
     const toml::table* t = (*arr)[i].as_table();
     const std::string where = std::string(key) + "[" + std::to_string(i) + "].";
-    if (t == nullptr) config_error(src, where, "must be a table");
+    if (t == nullptr) common::config_error(src, where, "must be a table");
     f(*t, where);
   }
 }
 
 void parse_supply(const toml::table& t, const std::string& w, const std::string& src,
                   HostConfig& c) {
-  reject_unknown(t, {"instrument", "resource", "reserve_price", "max_qty", "device", "pinned"}, src,
-                 w);
+  common::reject_unknown(
+      t, {"instrument", "resource", "reserve_price", "max_qty", "device", "pinned"}, src, w);
   SupplyLine s;
-  read_int(t, "instrument", s.instrument, src, w, 1, UINT32_MAX);
-  read_string(t, "resource", s.resource, src, w);
-  read_int(t, "reserve_price", s.reserve_price, src, w, 1);
-  read_int(t, "max_qty", s.max_qty, src, w, 0);
-  read_string(t, "device", s.device, src, w);
-  read_bool(t, "pinned", s.pinned, src, w);
+  common::read_int(t, "instrument", s.instrument, src, w, 1, UINT32_MAX);
+  common::read_string(t, "resource", s.resource, src, w);
+  common::read_int(t, "reserve_price", s.reserve_price, src, w, 1);
+  common::read_int(t, "max_qty", s.max_qty, src, w, 0);
+  common::read_string(t, "device", s.device, src, w);
+  common::read_bool(t, "pinned", s.pinned, src, w);
   if (s.instrument == 0 || s.resource.empty() || s.reserve_price == 0)
-    config_error(src, w, "instrument, resource and reserve_price are required");
+    common::config_error(src, w, "instrument, resource and reserve_price are required");
   const bool mig = s.resource.rfind("mig.", 0) == 0;
   if (s.resource != "cpu" && s.resource != "mem" && s.resource != "io" && !mig)
-    config_error(src, w + "resource", "must be cpu, mem, io or mig.<profile>");
+    common::config_error(src, w + "resource", "must be cpu, mem, io or mig.<profile>");
   if (s.resource == "io" && !is_device_id(s.device))
-    config_error(src, w + "device", "io supply needs device = \"major:minor\"");
-  if (s.pinned && s.resource != "cpu") config_error(src, w + "pinned", "only cpu can be pinned");
+    common::config_error(src, w + "device", "io supply needs device = \"major:minor\"");
+  if (s.pinned && s.resource != "cpu")
+    common::config_error(src, w + "pinned", "only cpu can be pinned");
   for (const SupplyLine& other : c.supply)
-    if (other.instrument == s.instrument) config_error(src, w + "instrument", "listed twice");
+    if (other.instrument == s.instrument)
+      common::config_error(src, w + "instrument", "listed twice");
   c.supply.push_back(s);
 }
 
@@ -74,80 +76,80 @@ HostConfig parse_host_config(const std::string& text, const std::string& src) {
     os << e;
     throw std::runtime_error(src + ": " + os.str());
   }
-  reject_unknown(root, {"exchange", "host", "capacity", "gpu", "supply"}, src, "");
+  common::reject_unknown(root, {"exchange", "host", "capacity", "gpu", "supply"}, src, "");
   HostConfig c;
   if (const toml::table* t = section(root, "exchange", src)) {
     const std::string w = "exchange.";
-    reject_unknown(*t,
-                   {"address", "principal", "token", "token_file", "reconnect_ms", "heartbeat_ms"},
-                   src, w);
-    read_string(*t, "address", c.address, src, w);
-    read_string(*t, "principal", c.principal, src, w);
-    read_string(*t, "token", c.token, src, w);
+    common::reject_unknown(
+        *t, {"address", "principal", "token", "token_file", "reconnect_ms", "heartbeat_ms"}, src,
+        w);
+    common::read_string(*t, "address", c.address, src, w);
+    common::read_string(*t, "principal", c.principal, src, w);
+    common::read_string(*t, "token", c.token, src, w);
     std::string token_file;
-    read_string(*t, "token_file", token_file, src, w);
+    common::read_string(*t, "token_file", token_file, src, w);
     if (!token_file.empty()) {
       std::ifstream in(token_file);
       if (!in || !std::getline(in, c.token))
-        config_error(src, w + "token_file", "cannot read " + token_file);
+        common::config_error(src, w + "token_file", "cannot read " + token_file);
     }
-    read_int(*t, "reconnect_ms", c.reconnect_ms, src, w, 1, 60'000);
-    read_int(*t, "heartbeat_ms", c.heartbeat_ms, src, w, 10, 60'000);
+    common::read_int(*t, "reconnect_ms", c.reconnect_ms, src, w, 1, 60'000);
+    common::read_int(*t, "heartbeat_ms", c.heartbeat_ms, src, w, 10, 60'000);
   }
   if (const toml::table* t = section(root, "host", src)) {
     const std::string w = "host.";
-    reject_unknown(*t,
-                   {"pool", "state_dir", "cgroup_root", "cgroup_driver", "subtree",
-                    "reserve_memory_mb", "use_uring", "enact_slice_fills"},
-                   src, w);
-    read_string(*t, "pool", c.pool, src, w);
-    read_string(*t, "state_dir", c.state_dir, src, w);
-    read_string(*t, "cgroup_root", c.cgroup_root, src, w);
-    read_string(*t, "cgroup_driver", c.cgroup_driver, src, w);
-    read_string(*t, "subtree", c.subtree, src, w);
-    read_int(*t, "reserve_memory_mb", c.reserve_memory_mb, src, w, 0);
-    read_bool(*t, "use_uring", c.use_uring, src, w);
-    read_int(*t, "enact_slice_fills", c.enact_slice_fills, src, w, 1, 100'000);
+    common::reject_unknown(*t,
+                           {"pool", "state_dir", "cgroup_root", "cgroup_driver", "subtree",
+                            "reserve_memory_mb", "use_uring", "enact_slice_fills"},
+                           src, w);
+    common::read_string(*t, "pool", c.pool, src, w);
+    common::read_string(*t, "state_dir", c.state_dir, src, w);
+    common::read_string(*t, "cgroup_root", c.cgroup_root, src, w);
+    common::read_string(*t, "cgroup_driver", c.cgroup_driver, src, w);
+    common::read_string(*t, "subtree", c.subtree, src, w);
+    common::read_int(*t, "reserve_memory_mb", c.reserve_memory_mb, src, w, 0);
+    common::read_bool(*t, "use_uring", c.use_uring, src, w);
+    common::read_int(*t, "enact_slice_fills", c.enact_slice_fills, src, w, 1, 100'000);
     if (c.cgroup_driver != "auto" && c.cgroup_driver != "v1" && c.cgroup_driver != "v2")
-      config_error(src, w + "cgroup_driver", "must be auto, v1 or v2");
+      common::config_error(src, w + "cgroup_driver", "must be auto, v1 or v2");
   }
   if (const toml::table* t = section(root, "capacity", src)) {
     const std::string w = "capacity.";
-    reject_unknown(*t, {"cpus", "vrus", "mem_shards", "io"}, src, w);
-    read_string(*t, "cpus", c.cpus, src, w);
+    common::reject_unknown(*t, {"cpus", "vrus", "mem_shards", "io"}, src, w);
+    common::read_string(*t, "cpus", c.cpus, src, w);
     if (t->contains("vrus")) {
       std::int64_t v = 0;
-      read_int(*t, "vrus", v, src, w, 0, 1'000'000);
+      common::read_int(*t, "vrus", v, src, w, 0, 1'000'000);
       c.vrus = v;
     }
     if (t->contains("mem_shards")) {
       std::int64_t v = 0;
-      read_int(*t, "mem_shards", v, src, w, 0, 1'000'000'000);
+      common::read_int(*t, "mem_shards", v, src, w, 0, 1'000'000'000);
       c.mem_shards = v;
     }
     each_table(*t, "io", src, [&](const toml::table& io, const std::string& iw) {
-      reject_unknown(io, {"device", "units"}, src, w + iw);
+      common::reject_unknown(io, {"device", "units"}, src, w + iw);
       IoCapacity cap;
-      read_string(io, "device", cap.device, src, w + iw);
-      read_int(io, "units", cap.units, src, w + iw, 0, 1'000'000);
+      common::read_string(io, "device", cap.device, src, w + iw);
+      common::read_int(io, "units", cap.units, src, w + iw, 0, 1'000'000);
       if (!is_device_id(cap.device))
-        config_error(src, w + iw + "device", "must be \"major:minor\"");
+        common::config_error(src, w + iw + "device", "must be \"major:minor\"");
       c.io.push_back(cap);
     });
   }
   if (const toml::table* t = section(root, "gpu", src)) {
     const std::string w = "gpu.";
-    reject_unknown(*t, {"backend", "simulated_gpus"}, src, w);
-    read_string(*t, "backend", c.gpu_backend, src, w);
-    read_int(*t, "simulated_gpus", c.simulated_gpus, src, w, 1, 16);
+    common::reject_unknown(*t, {"backend", "simulated_gpus"}, src, w);
+    common::read_string(*t, "backend", c.gpu_backend, src, w);
+    common::read_int(*t, "simulated_gpus", c.simulated_gpus, src, w, 1, 16);
     if (c.gpu_backend != "none" && c.gpu_backend != "nvml" && c.gpu_backend != "simulated")
-      config_error(src, w + "backend", "must be none, nvml or simulated");
+      common::config_error(src, w + "backend", "must be none, nvml or simulated");
   }
   each_table(root, "supply", src,
              [&](const toml::table& t, const std::string& w) { parse_supply(t, w, src, c); });
   if (c.principal.empty() || c.token.empty())
-    config_error(src, "exchange", "principal and token (or token_file) are required");
-  if (c.pool.empty()) config_error(src, "host.pool", "is required");
+    common::config_error(src, "exchange", "principal and token (or token_file) are required");
+  if (c.pool.empty()) common::config_error(src, "host.pool", "is required");
   return c;
 }
 

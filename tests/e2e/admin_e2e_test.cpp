@@ -25,7 +25,7 @@ AdminReply ack_of(Conn& c, std::uint64_t request) {
   if (m == nullptr) return {false, RejectReason::None, "no reply"};
   const auto* a = m->body_as_AdminAck();
   EXPECT_EQ(a->request_id(), request);
-  return {a->ok(), gateway::to_engine(a->reason()), a->text() ? a->text()->str() : ""};
+  return {a->ok(), protocol::to_engine(a->reason()), a->text() ? a->text()->str() : ""};
 }
 
 class AdminTest : public E2eTest {
@@ -35,7 +35,7 @@ class AdminTest : public E2eTest {
     EXPECT_TRUE(c->logon("operator", wire::Role::Operator).ok());
     return c;
   }
-  static AdminReply set_params(Conn& c, const gateway::ParamsSpec& p, std::uint64_t request = 7) {
+  static AdminReply set_params(Conn& c, const client::ParamsSpec& p, std::uint64_t request = 7) {
     c.client().admin_set_params(request, p);
     return ack_of(c, request);
   }
@@ -86,7 +86,7 @@ TEST_F(AdminTest, TenantsMayNotSetParams) {
 
 TEST_F(AdminTest, EveryBadParameterHasItsReason) {
   auto o = op();
-  const std::pair<gateway::ParamsSpec, RejectReason> cases[] = {
+  const std::pair<client::ParamsSpec, RejectReason> cases[] = {
       {{.instrument = 77, .band_min = 1000}, RejectReason::UnknownInstrument},
       {{.instrument = 1, .band_min = 150}, RejectReason::InvalidBand},  // tick 100
       {{.instrument = 1, .band_min = -100}, RejectReason::InvalidBand},
@@ -158,9 +158,9 @@ TEST_F(AdminTest, CliAdminParamsSaysWhatTheEngineDecided) {
   EXPECT_NE(r.out.find(R"("band_min":1000,"band_max":5000)"), std::string::npos) << r.out;
 }
 
-gateway::InstrumentSpec new_cpu(std::uint32_t id, const std::string& symbol,
-                                const std::string& pool) {
-  gateway::InstrumentSpec s;
+client::InstrumentSpec new_cpu(std::uint32_t id, const std::string& symbol,
+                               const std::string& pool) {
+  client::InstrumentSpec s;
   s.id = id;
   s.symbol = symbol;
   s.resource = "cpu";
@@ -172,7 +172,7 @@ gateway::InstrumentSpec new_cpu(std::uint32_t id, const std::string& symbol,
   return s;
 }
 
-AdminReply create(Conn& c, const gateway::InstrumentSpec& s, std::uint64_t request = 11) {
+AdminReply create(Conn& c, const client::InstrumentSpec& s, std::uint64_t request = 11) {
   c.client().admin_create_instrument(request, s);
   return ack_of(c, request);
 }
@@ -227,7 +227,7 @@ TEST_F(AdminTest, CreatedInstrumentTradesIsListedAndSurvivesRestarts) {
   trade_once(*t, *h, 20, 4);
   trade_once(*t, *h, 24, 5);
   // A swarm order over the configuration's and the new pool-a instrument: one shard.
-  gateway::SwarmSpec sw;
+  client::SwarmSpec sw;
   sw.client_order_id = 6;
   sw.legs = {wire::SwarmLeg(1, 1), wire::SwarmLeg(24, 1)};
   sw.placement = wire::Placement::Any;
@@ -254,12 +254,12 @@ TEST_F(AdminTest, EveryBadCreateHasItsReason) {
   auto o = op();
   ASSERT_TRUE(create(*o, new_cpu(20, "cpu.pool-c.spot", "pool-c")).ok);
   auto with = [](std::uint32_t id, auto change) {
-    gateway::InstrumentSpec s = new_cpu(id, "cpu.pool-c.s" + std::to_string(id), "pool-c");
+    client::InstrumentSpec s = new_cpu(id, "cpu.pool-c.s" + std::to_string(id), "pool-c");
     change(s);
     return s;
   };
-  const auto none = [](gateway::InstrumentSpec&) {};
-  const std::pair<gateway::InstrumentSpec, RejectReason> cases[] = {
+  const auto none = [](client::InstrumentSpec&) {};
+  const std::pair<client::InstrumentSpec, RejectReason> cases[] = {
       {with(20, none), RejectReason::DuplicateInstrument},
       {with(1, none), RejectReason::DuplicateInstrument},  // the configuration's
       {with(21, [](auto& s) { s.symbol = "cpu.pool-a.spot"; }), RejectReason::DuplicateInstrument},
@@ -315,7 +315,8 @@ TEST_F(RollingWindowsTest, SetParamsOnAWindowSlotIsRefused) {
   const wire::Message* m = o->next(wire::Body::AdminAck);
   ASSERT_NE(m, nullptr);
   EXPECT_FALSE(m->body_as_AdminAck()->ok());
-  EXPECT_EQ(gateway::to_engine(m->body_as_AdminAck()->reason()), RejectReason::ScheduledInstrument);
+  EXPECT_EQ(protocol::to_engine(m->body_as_AdminAck()->reason()),
+            RejectReason::ScheduledInstrument);
 }
 
 }  // namespace

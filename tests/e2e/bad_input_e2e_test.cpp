@@ -95,7 +95,7 @@ TEST_F(BadInputTest, BytesThatFailVerificationCloseTheSession) {
 
 TEST_F(BadInputTest, UnknownUnionTypeIsAnsweredAndTheSessionStays) {
   auto t = tenant();
-  gateway::FrameWriter& w = t->client().writer();
+  protocol::FrameWriter& w = t->client().writer();
   auto hb = wire::CreateHeartbeat(w.fbb(), 1);
   t->client().send(w.finish_union(static_cast<wire::Body>(99), hb.Union()));
   auto err = t->error();
@@ -115,12 +115,12 @@ TEST_F(BadInputTest, OutOfRangeEnumsAndBadNumbersGetTheirReasons) {
         << "order " << id << ": " << engine::to_string(r->reject_reason);
     EXPECT_EQ(r->client_order_id, id);
   };
-  gateway::OrderSpec o;
+  client::OrderSpec o;
   o.instrument = 1;
   o.price = 1000;
   o.qty = 1;
   auto send = [&](std::uint64_t id, auto&& change) {
-    gateway::OrderSpec x = o;
+    client::OrderSpec x = o;
     x.client_order_id = id;
     change(x);
     t->client().new_order(x);
@@ -193,7 +193,7 @@ TEST_F(BadInputTest, WrongRoleCommands) {
   const wire::Message* ack = t->next(wire::Body::AdminAck);
   ASSERT_NE(ack, nullptr);
   EXPECT_FALSE(ack->body_as_AdminAck()->ok());
-  EXPECT_EQ(gateway::to_engine(ack->body_as_AdminAck()->reason()), RejectReason::WrongRole);
+  EXPECT_EQ(protocol::to_engine(ack->body_as_AdminAck()->reason()), RejectReason::WrongRole);
   t->client().subscribe_fills(1, 0);
   auto err = t->error();
   ASSERT_TRUE(err);
@@ -216,13 +216,13 @@ TEST_F(BadInputTest, OthersOrdersLookUnknownAndLeakNothing) {
   auto acc = a->report();
   ASSERT_EQ(acc->kind, ExecKind::Accepted);
   auto b = tenant("tenant-b");
-  b->client().cancel_order(1, gateway::OrderRef{0, acc->order_id});
+  b->client().cancel_order(1, client::OrderRef{0, acc->order_id});
   auto r = b->report();
   ASSERT_TRUE(r);
   EXPECT_EQ(r->reject_reason, RejectReason::UnknownOrder);
-  b->client().modify_order(1, gateway::OrderRef{0, acc->order_id}, 1000, 1);
+  b->client().modify_order(1, client::OrderRef{0, acc->order_id}, 1000, 1);
   EXPECT_EQ(b->report()->reject_reason, RejectReason::UnknownOrder);
-  b->client().cancel_order(1, gateway::OrderRef{1, 0});  // B has no client order 1
+  b->client().cancel_order(1, client::OrderRef{1, 0});  // B has no client order 1
   EXPECT_EQ(b->report()->reject_reason, RejectReason::UnknownOrder);
   EXPECT_FALSE(a->report(200ms));  // A hears nothing of it, and its order stands
 }

@@ -12,7 +12,7 @@
 #include <thread>
 
 #include "child_process.hpp"
-#include "temp_dir.hpp"
+#include "swarmex/common/temp_dir.hpp"
 
 namespace swarmex::e2e {
 namespace {
@@ -83,8 +83,8 @@ class DemoE2eTest : public ::testing::Test {
     EXPECT_EQ(demo_cgroups_left(demo_pid), 0);
   }
 
-  testing::TempDir dir_;
-  tools::ChildProcess demo_{dir_.path() + "/demo.log"};
+  common::TempDir dir_;
+  tools::ChildProcess demo_{dir_.str() + "/demo.log"};
 };
 
 TEST_F(DemoE2eTest, ShortRunTradesEnactsAndLeavesNothingBehind) {

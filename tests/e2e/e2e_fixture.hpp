@@ -14,16 +14,16 @@
 #include <string>
 
 #include "server_process.hpp"
+#include "swarmex/client/client.hpp"
+#include "swarmex/common/temp_dir.hpp"
 #include "swarmex/engine/calendar.hpp"
-#include "swarmex/gateway/client.hpp"
-#include "temp_dir.hpp"
 
 namespace swarmex::e2e {
 
 using namespace std::chrono_literals;
+using client::Client;
 using engine::CancelReason;
 using engine::RejectReason;
-using gateway::Client;
 
 // An execution report copied out of the receive buffer.
 struct Report {
@@ -45,8 +45,8 @@ class Conn {
   explicit Conn(int port) { client_.connect("127.0.0.1", static_cast<std::uint16_t>(port), 5s); }
   Client& client() { return client_; }
 
-  gateway::LogonResult logon(const std::string& name, wire::Role role,
-                             const std::string& token = "") {
+  client::LogonResult logon(const std::string& name, wire::Role role,
+                            const std::string& token = "") {
     return client_.logon(name, token.empty() ? name + "-token" : token, role);
   }
   // The next message of type T (others skipped except where noted), or null after the timeout.
@@ -63,8 +63,8 @@ class Conn {
     if (m == nullptr) return std::nullopt;
     const auto* r = m->body_as_ExecutionReport();
     return Report{r->kind(),
-                  gateway::to_engine(r->reject_reason()),
-                  gateway::to_engine(r->cancel_reason()),
+                  protocol::to_engine(r->reject_reason()),
+                  protocol::to_engine(r->cancel_reason()),
                   r->client_order_id(),
                   r->order_id(),
                   r->stream_seq(),
@@ -87,7 +87,7 @@ class Conn {
   std::optional<ErrorMsg> error(std::chrono::milliseconds timeout = 5s) {
     const wire::Message* m = next(wire::Body::Error, timeout);
     if (m == nullptr) return std::nullopt;
-    return ErrorMsg{gateway::to_engine(m->body_as_Error()->reason()),
+    return ErrorMsg{protocol::to_engine(m->body_as_Error()->reason()),
                     m->body_as_Error()->text() ? m->body_as_Error()->text()->str() : ""};
   }
   // True when the server closed the connection within the timeout.
@@ -103,7 +103,7 @@ class Conn {
   }
   void order(std::uint64_t client_id, std::uint32_t instrument, wire::Side side, std::int64_t price,
              std::int64_t qty, wire::TimeInForce tif = wire::TimeInForce::Gtc) {
-    gateway::OrderSpec o;
+    client::OrderSpec o;
     o.client_order_id = client_id;
     o.instrument = instrument;
     o.side = side;
@@ -179,7 +179,7 @@ class E2eTest : public ::testing::Test {
   void start_server(const std::string& server_extra = "", const std::string& durability = "sync",
                     int shards = 2, const std::string& extra = "") {
     server_ = std::make_unique<testing::ServerProcess>(
-        SWARMEX_SERVER_BINARY, dir_.path(),
+        SWARMEX_SERVER_BINARY, dir_.str(),
         testing::test_config(server_extra, durability, shards, extra));
     server_->start();
   }
@@ -204,7 +204,7 @@ class E2eTest : public ::testing::Test {
     return c;
   }
 
-  testing::TempDir dir_;
+  common::TempDir dir_;
   std::unique_ptr<testing::ServerProcess> server_;
 };
 

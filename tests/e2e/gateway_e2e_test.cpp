@@ -68,14 +68,14 @@ TEST_F(E2eTest, CancelAndModifyByClientOrderId) {
   auto t = tenant();
   t->order(5, 1, Side::Buy, 4000, 10);
   ASSERT_EQ(t->report()->kind, ExecKind::Accepted);
-  t->client().modify_order(1, gateway::OrderRef{5, 0}, 4000, 4);
+  t->client().modify_order(1, client::OrderRef{5, 0}, 4000, 4);
   auto m = t->report();
   ASSERT_TRUE(m);
   EXPECT_EQ(m->kind, ExecKind::Accepted);
   auto mod = t->report();
   EXPECT_EQ(mod->kind, ExecKind::Modified);
   EXPECT_EQ(mod->leaves_qty, 4);
-  t->client().cancel_order(1, gateway::OrderRef{5, 0});
+  t->client().cancel_order(1, client::OrderRef{5, 0});
   EXPECT_EQ(t->report()->kind, ExecKind::Accepted);
   auto c = t->report();
   EXPECT_EQ(c->kind, ExecKind::Cancelled);
@@ -98,7 +98,7 @@ TEST_F(E2eTest, ResumeFromSequenceReplaysExactlyTheMissedReports) {
   EXPECT_EQ(r.next_stream_seq, 6u);
   again = connect();
   // Log on asking for everything after 3: exactly 4 and 5, then live reports from 6.
-  gateway::FrameWriter& w = again->client().writer();
+  protocol::FrameWriter& w = again->client().writer();
   again->client().send(w.finish(
       wire::CreateLogonDirect(w.fbb(), "tenant-a", "tenant-a-token", wire::Role::Tenant, 3)));
   ASSERT_NE(again->next(wire::Body::LogonAck), nullptr);

@@ -60,7 +60,7 @@ class HostctlE2eTest : public E2eTest {
         SWARMEX_SERVER_BINARY, dir_.path(), testing::test_config("", "sync", 2, kShortLease));
     server_->start();
     server_->set_listen("127.0.0.1:" + std::to_string(server_->port()));  // restarts keep it
-    hostctl_ = std::make_unique<tools::ChildProcess>(dir_.path() + "/hostctl.log");
+    hostctl_ = std::make_unique<tools::ChildProcess>(dir_.str() + "/hostctl.log");
   }
 
   void TearDown() override {
@@ -78,7 +78,7 @@ class HostctlE2eTest : public E2eTest {
   }
 
   void start_hostctl(std::int64_t vrus = 20) {
-    const std::string cfg = dir_.path() + "/host-a1.toml";
+    const std::string cfg = dir_.str() + "/host-a1.toml";
     std::ofstream(cfg) << "[exchange]\naddress = \"127.0.0.1:" << server_->port()
                        << "\"\nprincipal = \"host-a1\"\ntoken = \"host-a1-token\"\n"
                        << "reconnect_ms = 50\n\n[host]\npool = \"pool-a\"\nstate_dir = \""
@@ -92,7 +92,7 @@ class HostctlE2eTest : public E2eTest {
     ASSERT_NE(hostctl_->wait_for("logged on", from, 10000), std::string::npos)
         << hostctl_->output();
   }
-  std::string state_dir() const { return dir_.path() + "/hostctl-state"; }
+  std::string state_dir() const { return dir_.str() + "/hostctl-state"; }
   hostctl::HostState state() const { return hostctl::load_host_state(state_dir()); }
 
   fs::path tenant_file(const std::string& tenant, const char* controller, const char* file) {
@@ -143,8 +143,8 @@ class HostctlE2eTest : public E2eTest {
   }
   void start_workers(const std::string& tenant, int n) {
     for (int i = 0; i < n; ++i) {
-      workers_.push_back(std::make_unique<tools::ChildProcess>(dir_.path() + "/worker.log"));
-      workers_.back()->start({SWARMEX_HOSTCTL_BINARY, "--config", dir_.path() + "/host-a1.toml",
+      workers_.push_back(std::make_unique<tools::ChildProcess>(dir_.str() + "/worker.log"));
+      workers_.back()->start({SWARMEX_HOSTCTL_BINARY, "--config", dir_.str() + "/host-a1.toml",
                               "run", "--tenant", tenant, "--", "/bin/sh", "-c",
                               "while :; do :; done"});
     }

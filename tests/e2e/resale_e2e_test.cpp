@@ -17,7 +17,7 @@ class ResaleE2eTest : public RollingWindowsTest {
  protected:
   static void resell(Conn& c, std::uint64_t id, std::uint32_t instrument, std::int64_t price,
                      std::int64_t qty, std::uint32_t host = kHostA1) {
-    gateway::OrderSpec o;
+    client::OrderSpec o;
     o.client_order_id = id;
     o.instrument = instrument;
     o.side = Side::Sell;
@@ -26,10 +26,10 @@ class ResaleE2eTest : public RollingWindowsTest {
     o.resale_host = host;
     c.client().new_order(o);
   }
-  static gateway::ChangeSpec change(std::uint64_t id, std::int64_t first_window,
-                                    std::uint32_t windows_n, std::int64_t delta,
-                                    std::int64_t unit_price, std::uint32_t host = 0) {
-    gateway::ChangeSpec c;
+  static client::ChangeSpec change(std::uint64_t id, std::int64_t first_window,
+                                   std::uint32_t windows_n, std::int64_t delta,
+                                   std::int64_t unit_price, std::uint32_t host = 0) {
+    client::ChangeSpec c;
     c.client_order_id = id;
     c.resource = "cpu";
     c.pool = "pool-a";
@@ -196,7 +196,7 @@ TEST_F(ResaleE2eTest, EveryBadResaleOrChangeGetsItsReason) {
   EXPECT_EQ(a->rejection(), RejectReason::InsufficientHolding);
   resell(*h, 3, slot(w), 1000, 1);  // hosts sell their own capacity, not holdings
   EXPECT_EQ(h->rejection(), RejectReason::WrongRole);
-  gateway::OrderSpec o;
+  client::OrderSpec o;
   o.client_order_id = 4;
   o.instrument = slot(w);
   o.side = Side::Sell;

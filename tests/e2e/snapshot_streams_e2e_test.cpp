@@ -42,7 +42,7 @@ class SnapshotStreamsTest : public E2eTest {
     server_->start();
   }
   std::unique_ptr<Conn> logon(const std::string& name, wire::Role role, std::uint64_t resume = 0,
-                              gateway::LogonResult* out = nullptr) {
+                              client::LogonResult* out = nullptr) {
     auto c = connect();
     auto r = c->client().logon(name, name + "-token", role, resume, false, 5s,
                                /*keep_orders=*/role == wire::Role::Host);
@@ -125,7 +125,7 @@ TEST_F(SnapshotStreamsTest, StreamsOrderIdsAndClientIdsContinueAfterASnapshot) {
   crash_and_restart();
 
   // The tenant resumes from the last report it saw before the snapshot: exactly the later ones.
-  gateway::LogonResult lr;
+  client::LogonResult lr;
   auto t = logon("tenant-a", wire::Role::Tenant, 3, &lr);
   EXPECT_EQ(lr.next_stream_seq, 6u);
   auto r4 = t->report();
@@ -152,14 +152,14 @@ TEST_F(SnapshotStreamsTest, StreamsOrderIdsAndClientIdsContinueAfterASnapshot) {
   // duplicate, and it still names the order (modify, cancel).
   h->order(2, 1, Side::Sell, 1200, 1);
   EXPECT_EQ(h->rejection(), RejectReason::DuplicateClientOrderId);
-  h->client().modify_order(1, gateway::OrderRef{2, 0}, 1100, 6);
+  h->client().modify_order(1, client::OrderRef{2, 0}, 1100, 6);
   EXPECT_EQ(h->report()->kind, ExecKind::Accepted);
   const auto mod = h->report();
   ASSERT_TRUE(mod);
   EXPECT_EQ(mod->kind, ExecKind::Modified);
   EXPECT_EQ(mod->client_order_id, 2u);
   EXPECT_EQ(mod->stream_seq, 6u);  // 3 before the snapshot, a fill after it, the accept
-  t->client().cancel_order(1, gateway::OrderRef{2, 0});
+  t->client().cancel_order(1, client::OrderRef{2, 0});
   const auto cancel_acc = t->report();
   ASSERT_TRUE(cancel_acc);
   EXPECT_EQ(cancel_acc->kind, ExecKind::Accepted);
@@ -272,7 +272,7 @@ TEST_F(SnapshotStreamsTest, AutomaticSnapshotsMidFlowKeepEveryNumber) {
 
   // A tenant resuming from anywhere gets exactly the later reports still held, with their live
   // numbers, or (before the newest snapshot) an error naming the oldest held, then those.
-  gateway::LogonResult lr;
+  client::LogonResult lr;
   const std::uint64_t from = 10;
   auto t = logon("tenant-a", wire::Role::Tenant, from, &lr);
   EXPECT_EQ(lr.next_stream_seq, live.size() + 1);

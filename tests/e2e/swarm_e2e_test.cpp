@@ -43,7 +43,7 @@ class SwarmE2eTest : public E2eTest {
   static void swarm(Conn& c, std::uint64_t id, std::vector<wire::SwarmLeg> legs, std::int64_t limit,
                     wire::Placement p = wire::Placement::SameHost,
                     wire::TimeInForce tif = wire::TimeInForce::Ioc) {
-    gateway::SwarmSpec s;
+    client::SwarmSpec s;
     s.client_order_id = id;
     s.legs = std::move(legs);
     s.placement = p;
@@ -102,7 +102,7 @@ TEST_F(SwarmE2eTest, SameHostSwarmFillsEveryLegAtOnceAndTheHostGetsEachFill) {
 TEST_F(SwarmE2eTest, TemplateExpandsOnTheServer) {
   stock();
   auto t = tenant();
-  gateway::SwarmSpec s;
+  client::SwarmSpec s;
   s.client_order_id = 8;
   s.template_name = "small";
   s.template_count = 2;  // 4 cpu + 8 mem, same-host
@@ -215,7 +215,7 @@ TEST_F(SwarmE2eTest, EveryBadSwarmGetsItsReason) {
   EXPECT_EQ(t->rejection(), RejectReason::UnknownInstrument);
   swarm(*t, 11, {{1, -4}}, 1000);
   EXPECT_EQ(t->rejection(), RejectReason::InvalidQuantity);
-  gateway::SwarmSpec both;
+  client::SwarmSpec both;
   both.client_order_id = 12;
   both.legs = {{1, 1}};
   both.template_name = "small";

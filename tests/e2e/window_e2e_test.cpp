@@ -15,10 +15,9 @@ using wire::Side;
 
 class WindowE2eTest : public RollingWindowsTest {
  protected:
-  static gateway::BlockOrderSpec block(std::uint64_t id, std::int64_t first_window,
-                                       std::uint32_t windows, std::int64_t qty,
-                                       std::int64_t limit) {
-    gateway::BlockOrderSpec b;
+  static client::BlockOrderSpec block(std::uint64_t id, std::int64_t first_window,
+                                      std::uint32_t windows, std::int64_t qty, std::int64_t limit) {
+    client::BlockOrderSpec b;
     b.client_order_id = id;
     b.resource = "cpu";
     b.pool = "pool-a";
@@ -126,7 +125,7 @@ TEST_F(WindowE2eTest, BlockOrderBuysConsecutiveWindowsAllOrNone) {
   EXPECT_EQ(f1->last_qty + f2->last_qty, 4);
   EXPECT_EQ(f2->leaves_qty, 0);
   // Per-window quantities, one too dear in total: nothing trades.
-  gateway::BlockOrderSpec b = block(3, w, 2, 0, 2999);
+  client::BlockOrderSpec b = block(3, w, 2, 0, 2999);
   b.qtys = {1, 2};
   t->client().new_block_order(b);
   ASSERT_EQ(t->report()->kind, ExecKind::Accepted);

@@ -5,7 +5,7 @@
 #include <cstring>
 #include <vector>
 
-#include "swarmex/gateway/codec.hpp"
+#include "swarmex/protocol/codec.hpp"
 
 namespace {
 
@@ -69,15 +69,16 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   static std::vector<std::uint8_t> aligned;
   volatile std::uint64_t sink = 0;
   std::size_t at = 0;
-  while (size - at >= gateway::kFrameHeaderBytes) {
-    const std::uint32_t len = gateway::read_frame_length(data + at);
-    if (gateway::check_frame_length(len, gateway::kDefaultMaxFrameBytes) != gateway::FrameCheck::Ok)
+  while (size - at >= protocol::kFrameHeaderBytes) {
+    const std::uint32_t len = protocol::read_frame_length(data + at);
+    if (protocol::check_frame_length(len, protocol::kDefaultMaxFrameBytes) !=
+        protocol::FrameCheck::Ok)
       return 0;  // the server closes here
-    const std::size_t frame = gateway::kFrameHeaderBytes + len;
+    const std::size_t frame = protocol::kFrameHeaderBytes + len;
     if (size - at < frame) return 0;  // partial frame: the server waits
     aligned.assign(data + at, data + at + frame);
     const wire::Message* m = nullptr;
-    const engine::RejectReason r = gateway::decode_frame(aligned, &m);
+    const engine::RejectReason r = protocol::decode_frame(aligned, &m);
     if (m != nullptr && r != engine::RejectReason::UnknownMessage) sink = sink + touch(*m);
     at += frame;
   }

@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "swarmex/gateway/codec.hpp"
+#include "swarmex/protocol/codec.hpp"
 
 using namespace swarmex;
 
@@ -14,7 +14,7 @@ int main(int argc, char** argv) {
     return 2;
   }
   const std::string dir = argv[1];
-  gateway::FrameWriter w;
+  protocol::FrameWriter w;
   std::vector<std::vector<std::uint8_t>> frames;
   auto keep = [&](std::span<const std::uint8_t> f) { frames.emplace_back(f.begin(), f.end()); };
   keep(

@@ -17,10 +17,10 @@ namespace swarmex::hostctl {
 namespace {
 
 namespace fs = std::filesystem;
+using common::TempDir;
 using testing::make_v1;
 using testing::make_v2;
 using testing::put;
-using testing::TempDir;
 
 constexpr std::int64_t kMax = std::numeric_limits<std::int64_t>::max();
 

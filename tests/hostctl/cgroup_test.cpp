@@ -14,10 +14,10 @@ namespace swarmex::hostctl {
 namespace {
 
 namespace fs = std::filesystem;
+using common::TempDir;
 using testing::make_v1;
 using testing::make_v2;
 using testing::put;
-using testing::TempDir;
 
 TEST(CgroupDetect, V2WithCpuAndMemory) {
   TempDir t;

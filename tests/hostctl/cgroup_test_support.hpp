@@ -3,7 +3,8 @@
 // Temporary directories laid out like cgroupfs, for the cgroup tests.
 
 #include <gtest/gtest.h>
-#include <stdlib.h>
+
+#include "swarmex/common/temp_dir.hpp"
 
 #include <filesystem>
 #include <fstream>
@@ -11,25 +12,7 @@
 
 namespace swarmex::hostctl::testing {
 
-class TempDir {
- public:
-  TempDir() {
-    std::string tmpl = (std::filesystem::temp_directory_path() / "swarmex-cgroup-XXXXXX").string();
-    if (::mkdtemp(tmpl.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-    path_ = tmpl;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-
-  [[nodiscard]] const std::filesystem::path& path() const { return path_; }
-
- private:
-  std::filesystem::path path_;
-};
+using TempDir = common::TempDir;
 
 // Writes `content` to `file`, making its parent directories.
 inline void put(const std::filesystem::path& file, const std::string& content = {}) {

@@ -8,6 +8,6 @@ add_executable(cgroup_tests
   ${CMAKE_CURRENT_SOURCE_DIR}/cgroup_kernel_test.cpp
 )
 target_include_directories(cgroup_tests PRIVATE ${CMAKE_CURRENT_SOURCE_DIR})
-target_link_libraries(cgroup_tests PRIVATE swarmex_cgroup GTest::gtest_main)
+target_link_libraries(cgroup_tests PRIVATE swarmex_cgroup swarmex_common GTest::gtest_main)
 swarmex_executable(cgroup_tests)
 gtest_discover_tests(cgroup_tests PROPERTIES LABELS "hostctl" DISCOVERY_TIMEOUT 30)

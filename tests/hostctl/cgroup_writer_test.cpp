@@ -21,9 +21,9 @@ namespace swarmex::hostctl {
 namespace {
 
 namespace fs = std::filesystem;
+using common::TempDir;
 using testing::put;
 using testing::slurp;
-using testing::TempDir;
 
 std::unique_ptr<CgroupWriter> make(const std::string& kind, unsigned depth = 256) {
   if (kind == "uring") return std::make_unique<UringCgroupWriter>(RetryPolicy{}, depth);

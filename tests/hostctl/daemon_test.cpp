@@ -5,11 +5,11 @@
 #include <filesystem>
 #include <random>
 
+#include "swarmex/common/temp_dir.hpp"
 #include "swarmex/hostctl/allocation_book.hpp"
 #include "swarmex/hostctl/host_config.hpp"
 #include "swarmex/hostctl/host_state.hpp"
 #include "swarmex/hostctl/supply.hpp"
-#include "temp_dir.hpp"
 
 namespace swarmex::hostctl {
 namespace {
@@ -190,7 +190,7 @@ TEST(AllocationBookTest, ForgetBeforeDropsOnlyWhatIsOver) {
   ASSERT_TRUE(book.add(alloc(2, 0, 1000)));  // still held
   ASSERT_TRUE(book.add(alloc(3, 20, 30)));   // missed entirely: refused at 50
   ASSERT_TRUE(book.add(alloc(4, 0, 1000)));  // newer than the cut
-  book.advance(5, nullptr);  // 1, 2 and 4 start
+  book.advance(5, nullptr);                  // 1, 2 and 4 start
   book.advance(50, nullptr);
   EXPECT_EQ(book.find(1)->state, AllocationState::Ended);
   EXPECT_EQ(book.find(3)->state, AllocationState::Refused);
@@ -214,7 +214,7 @@ TEST(AllocationBookTest, AWindowMissedEntirelyIsRefusedNotEnacted) {
 }
 
 TEST(HostStateTest, SavesAndLoadsExactly) {
-  testing::TempDir dir;
+  common::TempDir dir;
   HostState s;
   s.last_seq = 42;
   s.next_client_order_id = 777;
@@ -234,7 +234,7 @@ TEST(HostStateTest, SavesAndLoadsExactly) {
   EXPECT_EQ(back.book.all().at(42).why, "no free placement for 1g.10gb");
   EXPECT_EQ(back.book.all().at(42).mig, m.mig);
   EXPECT_EQ(back.book.all().at(41).cpus, (std::vector<int>{2, 3}));
-  EXPECT_EQ(load_host_state(dir.path() + "/none").last_seq, 0u) << "no file: a fresh host";
+  EXPECT_EQ(load_host_state(dir.str() + "/none").last_seq, 0u) << "no file: a fresh host";
 }
 
 TEST(HostStateTest, CorruptFilesAreRefused) {

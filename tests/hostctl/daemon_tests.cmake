@@ -4,6 +4,6 @@ add_executable(hostctl_daemon_tests
   ${CMAKE_CURRENT_SOURCE_DIR}/resale_test.cpp
 )
 target_include_directories(hostctl_daemon_tests PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/../support)
-target_link_libraries(hostctl_daemon_tests PRIVATE swarmex_hostctl GTest::gtest_main)
+target_link_libraries(hostctl_daemon_tests PRIVATE swarmex_hostctl swarmex_common GTest::gtest_main)
 swarmex_executable(hostctl_daemon_tests)
 gtest_discover_tests(hostctl_daemon_tests PROPERTIES LABELS "hostctl" DISCOVERY_TIMEOUT 30)

@@ -4,17 +4,17 @@
 #include <gtest/gtest.h>
 
 #include "journal_flow.hpp"
+#include "swarmex/common/temp_dir.hpp"
 #include "swarmex/journal/record.hpp"
 #include "swarmex/journal/recovery.hpp"
 #include "swarmex/journal/snapshot_file.hpp"
 #include "swarmex/journal/writer.hpp"
-#include "temp_dir.hpp"
 
 namespace swarmex::journal {
 namespace {
 
 using namespace swarmex::engine;
-using swarmex::testing::TempDir;
+using swarmex::common::TempDir;
 
 InstrumentSpec cpu(InstrumentId id, const std::string& symbol) {
   InstrumentSpec s;
@@ -102,7 +102,7 @@ TEST(CreateInstrumentJournalTest, RecoversTheCreatedInstrumentAndItsOrders) {
   ASSERT_EQ(live.instrument(6), nullptr);
   for (const bool with_snapshot : {false, true}) {
     TempDir dir;
-    auto files = open_directory(dir.path());
+    auto files = open_directory(dir.str());
     ASSERT_EQ(testing::journal_all(*files, cmds), 0);
     if (with_snapshot) {  // after the create and the first trade
       Engine half(EngineConfig{1024});

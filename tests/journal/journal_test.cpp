@@ -5,13 +5,13 @@
 #include <fstream>
 
 #include "random_commands.hpp"
+#include "swarmex/common/temp_dir.hpp"
 #include "swarmex/journal/reader.hpp"
 #include "swarmex/journal/record.hpp"
 #include "swarmex/journal/recovery.hpp"
 #include "swarmex/journal/segment.hpp"
 #include "swarmex/journal/snapshot_file.hpp"
 #include "swarmex/journal/writer.hpp"
-#include "temp_dir.hpp"
 
 namespace swarmex::journal {
 namespace {
@@ -21,8 +21,8 @@ using engine::Engine;
 using engine::EngineConfig;
 using engine::EventBuffer;
 using engine::OrderId;
+using swarmex::common::TempDir;
 using swarmex::testing::RandomCommands;
-using swarmex::testing::TempDir;
 
 std::vector<std::uint8_t> encoded(const Command& c) {
   std::vector<std::uint8_t> b(kMaxRecordBytes);
@@ -106,7 +106,7 @@ TEST(JournalRecordTest, DamageIsDetected) {
 
 TEST(JournalSegmentTest, SegmentsRollAtTheConfiguredSize) {
   TempDir dir;
-  auto files = open_directory(dir.path());
+  auto files = open_directory(dir.str());
   const auto cmds = make_commands(2, 3000);
   write_all(*files, cmds, 16 * 1024, 100);
   ScanResult res = scan_journal(*files, {});
@@ -126,7 +126,7 @@ TEST(JournalSegmentTest, SegmentsRollAtTheConfiguredSize) {
 
 TEST(JournalTailTest, TornTailIsTruncatedAtTheLastGoodRecord) {
   TempDir dir;
-  auto files = open_directory(dir.path());
+  auto files = open_directory(dir.str());
   const auto cmds = make_commands(3, 500);
   write_all(*files, cmds, 1 << 20, 50);
   const std::string last = files->list(kSegmentPrefix).back();
@@ -155,7 +155,7 @@ TEST(JournalTailTest, TornTailIsTruncatedAtTheLastGoodRecord) {
 
 TEST(JournalTailTest, CorruptionBeforeTheTailRefusesWithFileAndOffset) {
   TempDir dir;
-  auto files = open_directory(dir.path());
+  auto files = open_directory(dir.str());
   write_all(*files, make_commands(5, 2000), 16 * 1024, 100);
   const auto names = files->list(kSegmentPrefix);
   ASSERT_GT(names.size(), 2u);
@@ -239,7 +239,7 @@ TEST(SnapshotTest, RoundTripRestoresTheSameHash) {
 
 TEST(SnapshotTest, RecoveryFallsBackFromADamagedNewestSnapshot) {
   TempDir dir;
-  auto files = open_directory(dir.path());
+  auto files = open_directory(dir.str());
   auto live_ptr = make_engine();
   Engine& live = *live_ptr;
   const auto cmds = make_commands(7, 3000, &live);
@@ -283,7 +283,7 @@ TEST(SnapshotTest, RecoveryFallsBackFromADamagedNewestSnapshot) {
 // and a version-6 image (no attachment) still loads, with none.
 TEST(SnapshotTest, AttachmentRoundTripsAndVersionSixStillLoads) {
   TempDir dir;
-  auto files = open_directory(dir.path());
+  auto files = open_directory(dir.str());
   auto live_ptr = make_engine();
   Engine& live = *live_ptr;
   const auto cmds = make_commands(9, 1500, &live);

@@ -6,9 +6,9 @@
 #include <fstream>
 
 #include "random_commands.hpp"
+#include "swarmex/common/temp_dir.hpp"
 #include "swarmex/journal/segment.hpp"
 #include "swarmex/journal/writer.hpp"
-#include "temp_dir.hpp"
 
 namespace swarmex::journal {
 namespace {
@@ -38,7 +38,7 @@ std::size_t count_lines(const std::string& s) {
 class JournalToolTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    files_ = open_directory(dir_.path());
+    files_ = open_directory(dir_.str());
     swarmex::testing::RandomCommands gen(11, swarmex::testing::random_test_instruments());
     JournalWriter w(*files_, 8 * 1024, 1, {});
     JournalBatch batch;
@@ -65,19 +65,19 @@ class JournalToolTest : public ::testing::Test {
       }
     }
   }
-  swarmex::testing::TempDir dir_;
+  swarmex::common::TempDir dir_;
   std::unique_ptr<JournalFiles> files_;
 };
 
 TEST_F(JournalToolTest, VerifyDumpStatsOnAHealthyJournal) {
-  ToolRun v = run("journal verify " + dir_.path());
+  ToolRun v = run("journal verify " + dir_.str());
   EXPECT_EQ(v.status, 0) << v.out;
   EXPECT_NE(v.out.find("ok: 1000 records"), std::string::npos) << v.out;
-  ToolRun d = run("journal dump " + dir_.path());
+  ToolRun d = run("journal dump " + dir_.str());
   EXPECT_EQ(d.status, 0);
   EXPECT_EQ(count_lines(d.out), 1000u);
   EXPECT_EQ(d.out.rfind("seq=1 ", 0), 0u) << d.out.substr(0, 200);
-  ToolRun j = run("journal dump --json " + dir_.path());
+  ToolRun j = run("journal dump --json " + dir_.str());
   EXPECT_EQ(count_lines(j.out), 1000u);
   EXPECT_EQ(j.out.rfind("{\"seq\":1,", 0), 0u) << j.out.substr(0, 200);
   EXPECT_NE(d.out.find("seq=50 time_ns=1700000000050000000 swarm_order id=1000050 owner=3 ioc "
@@ -87,7 +87,7 @@ TEST_F(JournalToolTest, VerifyDumpStatsOnAHealthyJournal) {
                        R"("placement":"same-host","limit_total":9000,)"
                        R"("legs":[{"instrument":1,"qty":4},{"instrument":2,"qty":8}]})"),
             std::string::npos);
-  ToolRun s = run("journal stats " + dir_.path());
+  ToolRun s = run("journal stats " + dir_.str());
   EXPECT_EQ(s.status, 0);
   EXPECT_NE(s.out.find("records   1000"), std::string::npos) << s.out;
   EXPECT_NE(s.out.find("seq       1..1000"), std::string::npos) << s.out;
@@ -101,14 +101,14 @@ TEST_F(JournalToolTest, VerifyNamesFileAndOffsetOfDamage) {
     std::ofstream out(files_->path(names.back()), std::ios::binary | std::ios::app);
     out.write("\x40\x00\x00\x00garbage", 11);
   }
-  ToolRun torn = run("journal verify " + dir_.path());
+  ToolRun torn = run("journal verify " + dir_.str());
   EXPECT_EQ(torn.status, 2) << torn.out;
   EXPECT_NE(torn.out.find(names.back()), std::string::npos) << torn.out;
   std::vector<std::uint8_t> bytes;
   files_->read(names[0], &bytes);
   bytes[kSegmentHeaderBytes + 50] ^= 0x10;
   ASSERT_EQ(files_->write_atomic(names[0], bytes), 0);
-  ToolRun bad = run("journal verify " + dir_.path());
+  ToolRun bad = run("journal verify " + dir_.str());
   EXPECT_EQ(bad.status, 1) << bad.out;
   EXPECT_NE(bad.out.find(names[0] + " at offset"), std::string::npos) << bad.out;
   ToolRun missing = run("journal verify /nonexistent/dir");

@@ -7,22 +7,22 @@
 #include <chrono>
 
 #include "random_commands.hpp"
+#include "swarmex/common/temp_dir.hpp"
 #include "swarmex/engine/shard.hpp"
 #include "swarmex/journal/reader.hpp"
 #include "swarmex/journal/recovery.hpp"
 #include "swarmex/journal/writer.hpp"
-#include "temp_dir.hpp"
 
 namespace swarmex::journal {
 namespace {
 
 using namespace swarmex::engine;
+using swarmex::common::TempDir;
 using swarmex::testing::RandomCommands;
-using swarmex::testing::TempDir;
 
 TEST(ReplayTest, MillionCommandsReplayToTheLiveHash) {
   TempDir dir;
-  auto files = open_directory(dir.path());
+  auto files = open_directory(dir.str());
   const auto instruments = swarmex::testing::random_test_instruments();
   Engine live(EngineConfig{1u << 16});
   for (const auto& s : instruments)
@@ -59,7 +59,7 @@ TEST(ReplayTest, MillionCommandsReplayToTheLiveHash) {
 
 TEST(ShardJournalTest, SyncDurabilityReleasesEventsAfterTheDiskAndRecovers) {
   TempDir dir;
-  auto files = open_directory(dir.path());
+  auto files = open_directory(dir.str());
   const auto instruments = swarmex::testing::random_test_instruments();
   ShardConfig cfg;
   cfg.engine = EngineConfig{1u << 14};

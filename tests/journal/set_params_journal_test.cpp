@@ -8,18 +8,18 @@
 
 #include "journal_flow.hpp"
 #include "random_commands.hpp"
+#include "swarmex/common/temp_dir.hpp"
 #include "swarmex/journal/record.hpp"
 #include "swarmex/journal/recovery.hpp"
 #include "swarmex/journal/snapshot_file.hpp"
 #include "swarmex/journal/writer.hpp"
-#include "temp_dir.hpp"
 
 namespace swarmex::journal {
 namespace {
 
 using namespace swarmex::engine;
+using swarmex::common::TempDir;
 using swarmex::testing::RandomCommands;
-using swarmex::testing::TempDir;
 
 Command set_params(InstrumentId id, Price band_min, Price band_max, Qty max_qty) {
   Command c;
@@ -98,7 +98,7 @@ TEST(SetParamsJournalTest, FlowWithParameterChangesRecoversFromJournalAndSnapsho
 
   for (const bool with_snapshot : {false, true}) {
     TempDir dir;
-    auto files = open_directory(dir.path());
+    auto files = open_directory(dir.str());
     ASSERT_EQ(testing::journal_all(*files, cmds), 0);
     if (with_snapshot) {
       const auto half = test_engine();

@@ -7,19 +7,19 @@
 
 #include "journal_flow.hpp"
 #include "random_commands.hpp"
+#include "swarmex/common/temp_dir.hpp"
 #include "swarmex/journal/reader.hpp"
 #include "swarmex/journal/record.hpp"
 #include "swarmex/journal/recovery.hpp"
 #include "swarmex/journal/snapshot_file.hpp"
 #include "swarmex/journal/writer.hpp"
-#include "temp_dir.hpp"
 
 namespace swarmex::journal {
 namespace {
 
 using namespace swarmex::engine;
+using swarmex::common::TempDir;
 using swarmex::testing::RandomCommands;
-using swarmex::testing::TempDir;
 
 Command eight_leg_swarm() {
   Command c;
@@ -164,7 +164,7 @@ std::vector<Command> flow_with_swarms(Engine& live, std::size_t n) {
 
 TEST(SwarmJournalTest, FlowWithSwarmsRecoversFromJournalAndSnapshot) {
   TempDir dir;
-  auto files = open_directory(dir.path());
+  auto files = open_directory(dir.str());
   const auto instruments = swarmex::testing::random_test_instruments();
   const auto live_engine = test_engine();
   Engine& live = *live_engine;

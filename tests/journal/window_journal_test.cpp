@@ -7,16 +7,16 @@
 #include <random>
 
 #include "journal_flow.hpp"
+#include "swarmex/common/temp_dir.hpp"
 #include "swarmex/journal/recovery.hpp"
 #include "swarmex/journal/snapshot_file.hpp"
 #include "swarmex/journal/writer.hpp"
-#include "temp_dir.hpp"
 
 namespace swarmex::journal {
 namespace {
 
 using namespace swarmex::engine;
-using swarmex::testing::TempDir;
+using swarmex::common::TempDir;
 
 constexpr std::int64_t kMinute = 60'000'000'000;
 constexpr std::int64_t kStart = 498'710 * 60 * kMinute;  // 2026-11-22T14:00Z
@@ -87,7 +87,7 @@ std::vector<Command> flow(Engine& live, std::size_t n, std::size_t* expired) {
 
 TEST(WindowJournalTest, FlowWithTicksRecoversFromSnapshotAndJournal) {
   TempDir dir;
-  auto files = open_directory(dir.path());
+  auto files = open_directory(dir.str());
   const auto live = test_engine();
   std::size_t expired = 0;
   const std::vector<Command> cmds = flow(*live, 6'000, &expired);
@@ -119,7 +119,7 @@ TEST(WindowJournalTest, FlowWithTicksRecoversFromSnapshotAndJournal) {
 
 TEST(WindowJournalTest, AProductChangedSinceTheSnapshotStopsRecovery) {
   TempDir dir;
-  auto files = open_directory(dir.path());
+  auto files = open_directory(dir.str());
   const auto e = test_engine();
   Command tick;
   tick.kind = CommandKind::Tick;
@@ -140,7 +140,7 @@ TEST(WindowJournalTest, AProductChangedSinceTheSnapshotStopsRecovery) {
 
 TEST(WindowJournalTest, ProductsWithoutASnapshotComeFromTheConfiguration) {
   TempDir dir;
-  auto files = open_directory(dir.path());
+  auto files = open_directory(dir.str());
   RecoveryOptions opt;
   opt.products = {quarter_hours()};
   Recovered r = recover(*files, opt);

@@ -11,12 +11,12 @@ namespace {
 const wire::Message& decoded(std::span<const std::uint8_t> frame, std::vector<std::uint8_t>& keep) {
   keep.assign(frame.begin(), frame.end());
   const wire::Message* m = nullptr;
-  EXPECT_EQ(gateway::decode_frame(keep, &m), engine::RejectReason::None);
+  EXPECT_EQ(protocol::decode_frame(keep, &m), engine::RejectReason::None);
   return *m;
 }
 
 TEST(MessageFormatTest, RejectsPrintTheirReasonName) {
-  gateway::FrameWriter w;
+  protocol::FrameWriter w;
   std::vector<std::uint8_t> keep;
   const auto& m = decoded(w.finish(wire::CreateExecutionReport(
                               w.fbb(), wire::ExecKind::Rejected, wire::RejectReason::PriceOffTick,
@@ -31,7 +31,7 @@ TEST(MessageFormatTest, RejectsPrintTheirReasonName) {
 }
 
 TEST(MessageFormatTest, CancelsPrintTheirReasonName) {
-  gateway::FrameWriter w;
+  protocol::FrameWriter w;
   std::vector<std::uint8_t> keep;
   const auto& m = decoded(w.finish(wire::CreateExecutionReport(
                               w.fbb(), wire::ExecKind::Cancelled, wire::RejectReason::None,
@@ -42,7 +42,7 @@ TEST(MessageFormatTest, CancelsPrintTheirReasonName) {
 }
 
 TEST(MessageFormatTest, AdminAckJsonEscapesText) {
-  gateway::FrameWriter w;
+  protocol::FrameWriter w;
   std::vector<std::uint8_t> keep;
   auto text = w.fbb().CreateString("bad \"band\"\n");
   const auto& m = decoded(
@@ -56,7 +56,7 @@ TEST(MessageFormatTest, AdminAckJsonEscapesText) {
 }
 
 TEST(MessageFormatTest, SnapshotListsAsksAboveBids) {
-  gateway::FrameWriter w;
+  protocol::FrameWriter w;
   std::vector<std::uint8_t> keep;
   const std::vector<wire::Level> bids{{900, 5, 2}, {800, 1, 1}};
   const std::vector<wire::Level> asks{{1000, 3, 1}, {1100, 4, 2}};

@@ -13,11 +13,11 @@ namespace {
 struct AdminOptions {
   ConnectionOptions connection;
   std::uint32_t instrument = 0;
-  gateway::ParamsSpec params;
-  gateway::InstrumentSpec spec;
+  client::ParamsSpec params;
+  client::InstrumentSpec spec;
 };
 
-using Request = std::function<void(gateway::Client&, std::uint64_t request_id)>;
+using Request = std::function<void(client::Client&, std::uint64_t request_id)>;
 
 // Sends one admin request and prints its AdminAck.
 int run_admin(const AdminOptions& o, const Request& request) {
@@ -53,23 +53,23 @@ void add_admin_command(CLI::App& app, int& exit_code) {
   AdminOptions& opt = *o;
 
   add_verb(*admin, exit_code, o, "instruments", "list instruments and their parameters",
-           [](gateway::Client& c, std::uint64_t id) { c.admin_list_instruments(id); });
+           [](client::Client& c, std::uint64_t id) { c.admin_list_instruments(id); });
   add_verb(*admin, exit_code, o, "sessions", "list open sessions",
-           [](gateway::Client& c, std::uint64_t id) { c.admin_list_sessions(id); });
+           [](client::Client& c, std::uint64_t id) { c.admin_list_sessions(id); });
   add_verb(*admin, exit_code, o, "snapshot", "take an engine snapshot now",
-           [](gateway::Client& c, std::uint64_t id) { c.admin_take_snapshot(id); });
+           [](client::Client& c, std::uint64_t id) { c.admin_take_snapshot(id); });
   add_verb(*admin, exit_code, o, "halt", "halt trading on an instrument",
-           [&opt](gateway::Client& c, std::uint64_t id) { c.admin_halt(id, opt.instrument); })
+           [&opt](client::Client& c, std::uint64_t id) { c.admin_halt(id, opt.instrument); })
       ->add_option("INSTRUMENT", opt.instrument, "instrument id")
       ->required();
   add_verb(*admin, exit_code, o, "resume", "resume trading on an instrument",
-           [&opt](gateway::Client& c, std::uint64_t id) { c.admin_resume(id, opt.instrument); })
+           [&opt](client::Client& c, std::uint64_t id) { c.admin_resume(id, opt.instrument); })
       ->add_option("INSTRUMENT", opt.instrument, "instrument id")
       ->required();
 
   auto* params = add_verb(
       *admin, exit_code, o, "params", "change live trading parameters (0 or absent: unchanged)",
-      [&opt](gateway::Client& c, std::uint64_t id) { c.admin_set_params(id, opt.params); });
+      [&opt](client::Client& c, std::uint64_t id) { c.admin_set_params(id, opt.params); });
   params->add_option("INSTRUMENT", opt.params.instrument, "instrument id")->required();
   params->add_option("--band-min", opt.params.band_min, "lowest accepted price");
   params->add_option("--band-max", opt.params.band_max, "highest accepted price");
@@ -81,8 +81,8 @@ void add_admin_command(CLI::App& app, int& exit_code) {
   auto* create = add_verb(
       *admin, exit_code, o, "create",
       "create a spot instrument (absent options: the [[instruments]] defaults)",
-      [&opt](gateway::Client& c, std::uint64_t id) { c.admin_create_instrument(id, opt.spec); });
-  gateway::InstrumentSpec& s = opt.spec;
+      [&opt](client::Client& c, std::uint64_t id) { c.admin_create_instrument(id, opt.spec); });
+  client::InstrumentSpec& s = opt.spec;
   create->add_option("--id", s.id, "instrument id")->required();
   create->add_option("--symbol", s.symbol, "e.g. cpu.pool-a.spot")->required();
   create->add_option("--resource", s.resource, "cpu, mem, io, mig.<profile>")->required();

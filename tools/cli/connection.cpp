@@ -56,9 +56,9 @@ Session::Session(const ConnectionOptions& options, wire::Role default_role,
     throw CliError("no principal: give --principal or set SWARMEX_PRINCIPAL");
   if (options.token.empty()) throw CliError("no token: give --token or set SWARMEX_TOKEN");
   const wire::Role role = options.role.empty() ? default_role : parse_role(options.role);
-  gateway::Endpoint endpoint;
+  client::Endpoint endpoint;
   try {
-    endpoint = gateway::parse_endpoint(options.server);
+    endpoint = client::parse_endpoint(options.server);
   } catch (const std::invalid_argument& e) {
     throw CliError(std::string("--server: ") + e.what());
   }
@@ -88,7 +88,7 @@ const wire::Message* Session::next(Clock::time_point deadline) {
     if (m->body_type() == wire::Body::Error) {
       const auto* e = m->body_as_Error();
       throw CliError(fmt::format("server error: {}{}{}",
-                                 engine::to_string(gateway::to_engine(e->reason())),
+                                 engine::to_string(protocol::to_engine(e->reason())),
                                  e->text() ? ": " : "", e->text() ? e->text()->str() : ""));
     }
     return m;

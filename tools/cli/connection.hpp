@@ -9,7 +9,7 @@
 #include <stdexcept>
 #include <string>
 
-#include "swarmex/gateway/client.hpp"
+#include "swarmex/client/client.hpp"
 
 namespace swarmex::cli {
 
@@ -55,8 +55,8 @@ class Session {
   Session(const ConnectionOptions& options, wire::Role default_role,
           bool cancel_on_disconnect = false);
 
-  gateway::Client& client() noexcept { return client_; }
-  [[nodiscard]] const gateway::LogonResult& logon() const noexcept { return logon_; }
+  client::Client& client() noexcept { return client_; }
+  [[nodiscard]] const client::LogonResult& logon() const noexcept { return logon_; }
   [[nodiscard]] bool json() const noexcept { return json_; }
 
   // The next message other than a heartbeat, or nullptr at `deadline`. Sends heartbeats while
@@ -67,8 +67,8 @@ class Session {
   void print(const wire::Message& message) const;
 
  private:
-  gateway::Client client_;
-  gateway::LogonResult logon_;
+  client::Client client_;
+  client::LogonResult logon_;
   bool json_ = false;
   std::chrono::milliseconds heartbeat_interval_{2000};
   Clock::time_point last_sent_;

@@ -4,12 +4,12 @@
 
 #include <array>
 
-#include "swarmex/gateway/client.hpp"
+#include "swarmex/client/client.hpp"
 
 namespace swarmex::cli {
 namespace {
 
-using gateway::to_engine;
+using protocol::to_engine;
 
 std::string_view side_name(wire::Side s) {
   return engine::to_string(static_cast<engine::Side>(s));
@@ -30,9 +30,11 @@ std::string format_report(const wire::ExecutionReport& r, bool json) {
         side_name(r.side()), r.price(), r.qty(), r.last_qty(), r.last_price(), r.leaves_qty(),
         r.host(), r.stream_seq(), r.engine_seq(), r.time_ns());
     if (kind == wire::ExecKind::Rejected)
-      s += fmt::format(R"(,"reject_reason":"{}")", engine::to_string(to_engine(r.reject_reason())));
+      s += fmt::format(R"(,"reject_reason":"{}")",
+                       engine::to_string(protocol::to_engine(r.reject_reason())));
     if (kind == wire::ExecKind::Cancelled)
-      s += fmt::format(R"(,"cancel_reason":"{}")", engine::to_string(to_engine(r.cancel_reason())));
+      s += fmt::format(R"(,"cancel_reason":"{}")",
+                       engine::to_string(protocol::to_engine(r.cancel_reason())));
     return s + "}";
   }
   const std::string ids = fmt::format("client_order_id={} order_id={} instrument={}",
@@ -45,13 +47,13 @@ std::string format_report(const wire::ExecutionReport& r, bool json) {
                          r.price(), r.leaves_qty(), seqs);
     case wire::ExecKind::Rejected:
       return fmt::format("rejected  {} reason={} {}", ids,
-                         engine::to_string(to_engine(r.reject_reason())), seqs);
+                         engine::to_string(protocol::to_engine(r.reject_reason())), seqs);
     case wire::ExecKind::Filled:
       return fmt::format("filled    {} {} {} @ {} leaves={} host={} {}", ids, side_name(r.side()),
                          r.last_qty(), r.last_price(), r.leaves_qty(), r.host(), seqs);
     case wire::ExecKind::Cancelled:
       return fmt::format("cancelled {} qty={} reason={} {}", ids, r.qty(),
-                         engine::to_string(to_engine(r.cancel_reason())), seqs);
+                         engine::to_string(protocol::to_engine(r.cancel_reason())), seqs);
     case wire::ExecKind::Modified:
       return fmt::format("modified  {} price={} leaves={} {}", ids, r.price(), r.leaves_qty(),
                          seqs);
@@ -120,7 +122,7 @@ std::string format_session(const wire::SessionInfo& s, bool json) {
 }
 
 std::string format_admin_ack(const wire::AdminAck& a, bool json) {
-  const auto reason = engine::to_string(to_engine(a.reason()));
+  const auto reason = engine::to_string(protocol::to_engine(a.reason()));
   if (json) {
     std::string s =
         fmt::format(R"({{"type":"admin_ack","request_id":{},"ok":{},"reason":"{}","text":{})",
@@ -255,7 +257,7 @@ std::string format_message(const wire::Message& m, bool json) {
       return format_admin_ack(*m.body_as_AdminAck(), json);
     case wire::Body::Error: {
       const auto* e = m.body_as_Error();
-      const auto reason = engine::to_string(to_engine(e->reason()));
+      const auto reason = engine::to_string(protocol::to_engine(e->reason()));
       if (json)
         return fmt::format(R"({{"type":"error","reason":"{}","text":{}}})", reason,
                            json_string(str(e->text())));

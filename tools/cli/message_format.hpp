@@ -5,7 +5,7 @@
 #include <string>
 #include <string_view>
 
-#include "swarmex/gateway/codec.hpp"
+#include "swarmex/protocol/codec.hpp"
 
 namespace swarmex::cli {
 

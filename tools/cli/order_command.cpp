@@ -62,7 +62,7 @@ wire::Placement parse_placement(const std::string& text) {
                                      "placement");
 }
 
-bool is_report_for(const wire::Message& m, const gateway::OrderRef& ref) {
+bool is_report_for(const wire::Message& m, const client::OrderRef& ref) {
   const auto* r = m.body_as_ExecutionReport();
   if (r == nullptr) return false;
   return (ref.client_order_id != 0 && r->client_order_id() == ref.client_order_id) ||
@@ -74,7 +74,7 @@ enum class Until { Terminal, Cancelled, Modified, Quiet };
 
 // Prints the reports of `ref` until `until` is met, the wait runs out, or (once an answer came)
 // the stream is quiet for settle_ms. Returns the exit code.
-int collect(Session& session, const gateway::OrderRef& ref, Until until, const OrderOptions& o) {
+int collect(Session& session, const client::OrderRef& ref, Until until, const OrderOptions& o) {
   const auto deadline = Clock::now() + std::chrono::milliseconds(o.wait_ms);
   const auto settle = std::chrono::milliseconds(o.settle_ms);
   std::optional<Clock::time_point> quiet_deadline;
@@ -112,7 +112,7 @@ int collect(Session& session, const gateway::OrderRef& ref, Until until, const O
 }
 
 int run_new(const OrderOptions& o) {
-  gateway::OrderSpec spec;
+  client::OrderSpec spec;
   spec.client_order_id = o.client_order_id != 0 ? o.client_order_id : fresh_id();
   spec.instrument = o.instrument;
   spec.side = parse_enum<wire::Side>(o.side, {{"buy", wire::Side::Buy}, {"sell", wire::Side::Sell}},
@@ -148,7 +148,7 @@ int run_new(const OrderOptions& o) {
 // Swarm and template orders: tenants only; the reports name the first leg's instrument, the
 // fills each leg's, and the order ends filled (every leg at once) or cancelled.
 int run_swarm(const OrderOptions& o) {
-  gateway::SwarmSpec spec;
+  client::SwarmSpec spec;
   spec.client_order_id = o.client_order_id != 0 ? o.client_order_id : fresh_id();
   spec.limit_total = o.limit_total;
   spec.time_in_force = parse_enum<wire::TimeInForce>(
@@ -215,18 +215,18 @@ int run_windows(const OrderOptions& o, WindowSpec& spec, Send send) {
 }
 
 int run_block(const OrderOptions& o) {
-  gateway::BlockOrderSpec spec;
+  client::BlockOrderSpec spec;
   spec.windows = !o.qtys.empty() && o.windows == 1 ? static_cast<std::uint32_t>(o.qtys.size()) : 0;
   spec.qty = o.qty;
   spec.qtys = o.qtys;
   spec.limit_total = o.limit_total;
   return run_windows(
-      o, spec, [](gateway::Client& c, const gateway::BlockOrderSpec& b) { c.new_block_order(b); });
+      o, spec, [](client::Client& c, const client::BlockOrderSpec& b) { c.new_block_order(b); });
 }
 
 // Resale: a tenant offers part of a window it holds from --host; reported like an order.
 int run_resell(const OrderOptions& o) {
-  gateway::OrderSpec spec;
+  client::OrderSpec spec;
   spec.client_order_id = o.client_order_id != 0 ? o.client_order_id : fresh_id();
   spec.instrument = o.instrument;
   spec.side = wire::Side::Sell;
@@ -244,7 +244,7 @@ int run_resell(const OrderOptions& o) {
 // A reservation change: +N buys N more in every window (one block order), -N sells N back from
 // the allocation held from --host (one resale request). One outcome either way.
 int run_change(const OrderOptions& o) {
-  gateway::ChangeSpec spec;
+  client::ChangeSpec spec;
   spec.windows = 0;  // from --windows
   try {              // +2, -2, or a share of what is held in each window: +10%, -25%
     const bool pct = !o.delta.empty() && o.delta.back() == '%';
@@ -265,10 +265,10 @@ int run_change(const OrderOptions& o) {
   spec.unit_price = o.price;
   spec.host = o.host;
   return run_windows(
-      o, spec, [](gateway::Client& c, const gateway::ChangeSpec& ch) { c.change_reservation(ch); });
+      o, spec, [](client::Client& c, const client::ChangeSpec& ch) { c.change_reservation(ch); });
 }
 
-gateway::OrderRef ref_of(const OrderOptions& o) {
+client::OrderRef ref_of(const OrderOptions& o) {
   if ((o.client_order_id == 0) == (o.order_id == 0))
     throw CliError("name the order with exactly one of --client-order-id, --order-id");
   return {.client_order_id = o.client_order_id, .order_id = o.order_id};

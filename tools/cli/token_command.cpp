@@ -1,6 +1,6 @@
 #include "token_command.hpp"
 
-#include "swarmex/gateway/auth.hpp"
+#include "swarmex/common/token_hash.hpp"
 
 #include <fmt/format.h>
 
@@ -30,7 +30,7 @@ std::vector<std::uint8_t> unhex(std::string_view text) {
 
 struct TokenOptions {
   std::string token;
-  int iterations = gateway::kDefaultTokenIterations;
+  int iterations = common::kDefaultTokenIterations;
   std::string salt_hex;
 };
 
@@ -45,7 +45,7 @@ int run_hash(const TokenOptions& o) {
   if (token.empty()) throw CliError("no token: give --token or one line on stdin");
   const std::vector<std::uint8_t> salt =
       o.salt_hex.empty() ? std::vector<std::uint8_t>{} : unhex(o.salt_hex);
-  fmt::print("{}\n", gateway::hash_token(token, o.iterations, salt));
+  fmt::print("{}\n", common::hash_token(token, o.iterations, salt));
   return kExitOk;
 }
 

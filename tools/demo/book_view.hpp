@@ -7,7 +7,7 @@
 #include <map>
 #include <span>
 
-#include "swarmex/gateway/client.hpp"
+#include "swarmex/client/client.hpp"
 
 namespace swarmex::demo {
 
@@ -37,7 +37,7 @@ class BookView {
 
  private:
   void apply(const wire::Message& m);
-  gateway::Client client_;
+  client::Client client_;
   std::map<std::uint32_t, InstrumentView> views_;
   std::chrono::steady_clock::time_point last_sent_ = std::chrono::steady_clock::now();
 };

@@ -29,7 +29,7 @@ void Scenario::reservation_change() {
   Tenant& b = *tenants_[1];
   Tenant& c = *tenants_[2];
 
-  gateway::ChangeSpec more;
+  client::ChangeSpec more;
   more.resource = "cpu";
   more.pool = "pool-b";
   more.start_ns = engine::window_start_ns(*p, first);
@@ -49,7 +49,7 @@ void Scenario::reservation_change() {
                   engine::window_symbol(*p, first), engine::window_symbol(*p, first + 1),
                   res.bought_detail));
 
-  gateway::ChangeSpec less = more;
+  client::ChangeSpec less = more;
   less.start_ns = engine::window_start_ns(*p, first + 2);
   less.windows = 1;
   less.delta_qty = -1;

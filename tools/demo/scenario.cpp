@@ -186,7 +186,7 @@ void Scenario::swarm_orders() {
   SwarmResult& res = results_.swarm;
   res.ran = true;
   Tenant& b = *tenants_[1];
-  gateway::SwarmSpec spec;
+  client::SwarmSpec spec;
   spec.template_name = bundle->name;
   spec.template_count = 1;
   spec.pool = "pool-a";
@@ -222,7 +222,7 @@ void Scenario::swarm_orders() {
   book_->poll();
   const auto cpu_before = book_->view(kCpuA).best_ask();
   const auto mig_before = book_->view(kMigA).best_ask();
-  gateway::SwarmSpec cheap;
+  client::SwarmSpec cheap;
   cheap.legs = {{kCpuA, 2}, {kMigA, 1}};
   cheap.placement = wire::Placement::SameHost;
   cheap.limit_total = 1'000;
@@ -270,12 +270,12 @@ void Scenario::block_order() {
          engine::window_start_ns(*p, first) < now + spot_lease_ns + 60'000'000'000)
     ++first;
   // host-b1's controller sells spot only; its owner offers one VRU in each window by hand.
-  gateway::Client seller;
+  client::Client seller;
   seller.connect("127.0.0.1", stack_.port(), std::chrono::seconds(5));
   if (!seller.logon("host-b1", "host-b1-token", wire::Role::Host).ok())
     throw std::runtime_error("host-b1 could not log on to offer windows");
   for (std::int64_t i = 0; i < 3; ++i) {
-    gateway::OrderSpec ask;
+    client::OrderSpec ask;
     ask.client_order_id = (1ull << 62) + static_cast<std::uint64_t>(first + i);
     ask.instrument = p->rules.id + engine::slot_of(*p, first + i);
     ask.side = wire::Side::Sell;
@@ -290,7 +290,7 @@ void Scenario::block_order() {
       if (r->kind() != wire::ExecKind::Accepted)
         throw std::runtime_error(
             "host-b1's window ask was refused: " +
-            std::string(engine::to_string(gateway::to_engine(r->reject_reason()))));
+            std::string(engine::to_string(protocol::to_engine(r->reject_reason()))));
       ++acked;
     }
   }
@@ -302,7 +302,7 @@ void Scenario::block_order() {
                   engine::window_symbol(*p, first), engine::window_symbol(*p, first + 1),
                   engine::window_symbol(*p, first + 2)));
 
-  gateway::BlockOrderSpec spec;
+  client::BlockOrderSpec spec;
   spec.resource = "cpu";
   spec.pool = "pool-b";
   spec.start_ns = engine::window_start_ns(*p, first);

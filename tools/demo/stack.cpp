@@ -11,7 +11,7 @@
 
 #include <fmt/format.h>
 
-#include "swarmex/gateway/auth.hpp"
+#include "swarmex/common/token_hash.hpp"
 #include "swarmex/hostctl/cgroup_writer.hpp"
 #include "swarmex/hostctl/enactor.hpp"
 
@@ -45,7 +45,7 @@ std::string extra_tenants(int tenants) {
   for (int i = 3; i < tenants; ++i) {
     const std::string name = fmt::format("tenant-{}", static_cast<char>('a' + i));
     out << "\n[[principals]]\nname = \"" << name << "\"\nid = " << i + 1
-        << "\nrole = \"tenant\"\ntoken_hash = \"" << gateway::hash_token(name + "-token") << "\"\n";
+        << "\nrole = \"tenant\"\ntoken_hash = \"" << common::hash_token(name + "-token") << "\"\n";
   }
   return out.str();
 }

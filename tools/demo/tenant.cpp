@@ -40,7 +40,7 @@ void Tenant::poll() {
 
 OrderOutcome Tenant::send(std::uint32_t instrument, std::int64_t price, std::int64_t qty,
                           wire::TimeInForce tif) {
-  gateway::OrderSpec o;
+  client::OrderSpec o;
   o.client_order_id = next_client_order_id_++;
   o.instrument = instrument;
   o.side = wire::Side::Buy;
@@ -66,7 +66,7 @@ OrderOutcome Tenant::send(std::uint32_t instrument, std::int64_t price, std::int
     out.order_id = r->order_id();
     switch (r->kind()) {
       case wire::ExecKind::Rejected:
-        out.reject = engine::to_string(gateway::to_engine(r->reject_reason()));
+        out.reject = engine::to_string(protocol::to_engine(r->reject_reason()));
         out.done_at = Clock::now();
         return out;
       case wire::ExecKind::Accepted:
@@ -99,7 +99,7 @@ OrderOutcome Tenant::bid(std::uint32_t instrument, std::int64_t price, std::int6
   return send(instrument, price, qty, wire::TimeInForce::Gtc);
 }
 
-SwarmOutcome Tenant::swarm(gateway::SwarmSpec spec) {
+SwarmOutcome Tenant::swarm(client::SwarmSpec spec) {
   spec.client_order_id = next_client_order_id_++;
   spec.time_in_force = wire::TimeInForce::Ioc;
   const auto sent = Clock::now();
@@ -107,7 +107,7 @@ SwarmOutcome Tenant::swarm(gateway::SwarmSpec spec) {
   return await_swarm(spec.client_order_id, sent);
 }
 
-SwarmOutcome Tenant::block(gateway::BlockOrderSpec spec) {
+SwarmOutcome Tenant::block(client::BlockOrderSpec spec) {
   spec.client_order_id = next_client_order_id_++;
   spec.time_in_force = wire::TimeInForce::Ioc;
   const auto sent = Clock::now();
@@ -115,7 +115,7 @@ SwarmOutcome Tenant::block(gateway::BlockOrderSpec spec) {
   return await_swarm(spec.client_order_id, sent);
 }
 
-SwarmOutcome Tenant::change(gateway::ChangeSpec spec) {
+SwarmOutcome Tenant::change(client::ChangeSpec spec) {
   spec.client_order_id = next_client_order_id_++;
   const auto sent = Clock::now();
   client_.change_reservation(spec);
@@ -143,7 +143,7 @@ SwarmOutcome Tenant::await_swarm(std::uint64_t client_order_id, Clock::time_poin
     out.done_at = Clock::now();
     switch (r->kind()) {
       case wire::ExecKind::Rejected:
-        out.reject = engine::to_string(gateway::to_engine(r->reject_reason()));
+        out.reject = engine::to_string(protocol::to_engine(r->reject_reason()));
         return out;
       case wire::ExecKind::Accepted:
         out.accepted = true;
@@ -157,14 +157,14 @@ SwarmOutcome Tenant::await_swarm(std::uint64_t client_order_id, Clock::time_poin
         if (r->leaves_qty() == 0) return out;
         break;
       default:  // Cancelled: no leg traded
-        out.cancel = engine::to_string(gateway::to_engine(r->cancel_reason()));
+        out.cancel = engine::to_string(protocol::to_engine(r->cancel_reason()));
         return out;
     }
   }
 }
 
 bool Tenant::cancel(std::uint32_t instrument, std::uint64_t order_id) {
-  client_.cancel_order(instrument, gateway::OrderRef{0, order_id});
+  client_.cancel_order(instrument, client::OrderRef{0, order_id});
   last_sent_ = Clock::now();
   const auto deadline = Clock::now() + kReplyTimeout;
   while (Clock::now() < deadline) {

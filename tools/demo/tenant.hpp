@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "swarmex/gateway/client.hpp"
+#include "swarmex/client/client.hpp"
 
 namespace swarmex::demo {
 
@@ -56,12 +56,12 @@ class Tenant {
   // A GTC bid that rests; returns once it is acknowledged.
   OrderOutcome bid(std::uint32_t instrument, std::int64_t price, std::int64_t qty);
   // An IOC swarm order (legs or a template); returns once it filled or was cancelled.
-  SwarmOutcome swarm(gateway::SwarmSpec spec);
+  SwarmOutcome swarm(client::SwarmSpec spec);
   // An IOC block order (consecutive windows, all or none); reported like a swarm order.
-  SwarmOutcome block(gateway::BlockOrderSpec spec);
+  SwarmOutcome block(client::BlockOrderSpec spec);
   // A reservation change: a buy is reported like a block order; a GTC sell-back returns once
   // accepted (its fills arrive through poll()).
-  SwarmOutcome change(gateway::ChangeSpec spec);
+  SwarmOutcome change(client::ChangeSpec spec);
   // Cancels a resting order; true when it was cancelled.
   bool cancel(std::uint32_t instrument, std::uint64_t order_id);
   // Reads whatever arrived without waiting (fills of resting orders), and sends a heartbeat when
@@ -81,7 +81,7 @@ class Tenant {
   const wire::ExecutionReport* take(const wire::Message* m, std::uint64_t client_order_id);
 
   std::string name_;
-  gateway::Client client_;
+  client::Client client_;
   std::uint64_t next_client_order_id_ = 1;
   std::vector<FillRecord> fills_;
   std::vector<std::int64_t> ack_ns_;

@@ -60,7 +60,7 @@ void Stats::merge(const Stats& o) {
   if (first_error.empty()) first_error = o.first_error;
 }
 
-Driver::Driver(gateway::Client client, Mode mode, std::uint32_t session, const Options& options,
+Driver::Driver(client::Client client, Mode mode, std::uint32_t session, const Options& options,
                const IdScheme& ids, const Schedule& schedule)
     : client_(std::move(client)),
       mode_(mode),
@@ -93,7 +93,7 @@ void Driver::start(Stats& stats) {
 
 void Driver::post_ask(Stats& stats) {
   if (counter_ >= IdScheme::kMaxCounter) return;
-  gateway::OrderSpec ask;
+  client::OrderSpec ask;
   ask.client_order_id = ids_.make(session_, ++counter_);
   ask.instrument = options_.instrument;
   ask.side = wire::Side::Sell;
@@ -124,7 +124,7 @@ void Driver::send_due(std::int64_t now, Stats& stats) {
       client_.flush();
       last_send_ns_ = now;
     }
-  } catch (const gateway::ClientError& e) {
+  } catch (const client::ClientError& e) {
     fail(e.what(), stats);
   }
 }
@@ -160,7 +160,7 @@ void Driver::send_one(std::int64_t scheduled, std::int64_t now, Stats& stats) {
   if (slot.client_order_id != 0 && slot.cancel_sent_ns != 0) --outstanding_;
   slot = Slot{ids_.make(session_, counter), scheduled, 0, kind, false, false};
 
-  gateway::OrderSpec o;
+  client::OrderSpec o;
   o.client_order_id = slot.client_order_id;
   o.instrument = options_.instrument;
   o.side = wire::Side::Buy;
@@ -197,7 +197,7 @@ void Driver::on_readable(Stats& stats) {
       if (m == nullptr) break;
       on_message(*m, now_ns(), stats);
     }
-  } catch (const gateway::ClientError& e) {
+  } catch (const client::ClientError& e) {
     fail(e.what(), stats);
   }
 }
@@ -225,7 +225,7 @@ void Driver::on_message(const wire::Message& m, std::int64_t now, Stats& stats) 
       const auto* e = m.body_as_Error();
       ++stats.errors;
       if (stats.first_error.empty())
-        stats.first_error = std::string(engine::to_string(gateway::to_engine(e->reason()))) +
+        stats.first_error = std::string(engine::to_string(protocol::to_engine(e->reason()))) +
                             (e->text() ? ": " + e->text()->str() : "");
       break;
     }
@@ -303,7 +303,7 @@ void Driver::on_host_report(const wire::ExecutionReport& r, Stats& stats) {
       ++stats.errors;
       if (stats.first_error.empty())
         stats.first_error = "host ask rejected: " +
-                            std::string(engine::to_string(gateway::to_engine(r.reject_reason())));
+                            std::string(engine::to_string(protocol::to_engine(r.reject_reason())));
       break;
     default:
       break;

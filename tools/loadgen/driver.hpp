@@ -10,25 +10,27 @@
 #include <string>
 #include <vector>
 
-#include "histogram.hpp"
 #include "plan.hpp"
-#include "swarmex/gateway/client.hpp"
+#include "swarmex/client/client.hpp"
+#include "swarmex/common/latency_histogram.hpp"
 
 namespace swarmex::loadgen {
 
 // What one I/O thread measured; merged at the end.
 struct Stats {
-  LatencyHistogram ack;       // NewOrder → Accepted/Rejected (echo: → the echoed frame)
-  LatencyHistogram fill;      // crossing NewOrder → its first Filled
-  LatencyHistogram cancel;    // CancelOrder → Cancelled(requested)
-  LatencyHistogram send_lag;  // actual send − scheduled send: the generator's own delay
+  common::LatencyHistogram ack;       // NewOrder → Accepted/Rejected (echo: → the echoed frame)
+  common::LatencyHistogram fill;      // crossing NewOrder → its first Filled
+  common::LatencyHistogram cancel;    // CancelOrder → Cancelled(requested)
+  common::LatencyHistogram send_lag;  // actual send − scheduled send: the generator's own delay
   // The ack split at the engine's sequencing stamp (the report's time_ns, a wall clock read by
   // the shard as it applies the batch): where a slow ack spent its time, to within the drift
   // between the two clocks over one run.
-  LatencyHistogram to_engine;    // NewOrder sent → sequenced (network, socket, gateway intake)
-  LatencyHistogram from_engine;  // sequenced → Accepted read (reports, network, generator read)
-  std::uint64_t orders = 0;      // NewOrders sent in the measured window
-  std::uint64_t cancels = 0;     // CancelOrders sent in the measured window
+  common::LatencyHistogram
+      to_engine;  // NewOrder sent → sequenced (network, socket, gateway intake)
+  common::LatencyHistogram
+      from_engine;            // sequenced → Accepted read (reports, network, generator read)
+  std::uint64_t orders = 0;   // NewOrders sent in the measured window
+  std::uint64_t cancels = 0;  // CancelOrders sent in the measured window
   std::uint64_t requests_total = 0;  // everything sent, warm-up included
   std::uint64_t accepted = 0;
   std::uint64_t rejected = 0;
@@ -66,7 +68,7 @@ class Driver {
  public:
   enum class Mode : std::uint8_t { Tenant, Host, Echo };
 
-  Driver(gateway::Client client, Mode mode, std::uint32_t session, const Options& options,
+  Driver(client::Client client, Mode mode, std::uint32_t session, const Options& options,
          const IdScheme& ids, const Schedule& schedule);
 
   [[nodiscard]] int fd() const noexcept { return client_.native_handle(); }
@@ -108,7 +110,7 @@ class Driver {
   void fail(const std::string& why, Stats& stats);
   Slot* slot_of(std::uint64_t client_order_id) noexcept;
 
-  gateway::Client client_;
+  client::Client client_;
   Mode mode_;
   std::uint32_t session_;
   const Options& options_;

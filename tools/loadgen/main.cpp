@@ -14,7 +14,7 @@
 #include "plan.hpp"
 #include "report.hpp"
 #include "runner.hpp"
-#include "swarmex/gateway/client.hpp"
+#include "swarmex/client/client.hpp"
 
 namespace swarmex::loadgen {
 namespace {
@@ -38,9 +38,9 @@ Schedule make_schedule(const Options& o, int sessions) {
   return s;
 }
 
-gateway::Client logged_on(const gateway::Endpoint& server, const std::string& principal,
-                          const Options& o, wire::Role role) {
-  gateway::Client c;
+client::Client logged_on(const client::Endpoint& server, const std::string& principal,
+                         const Options& o, wire::Role role) {
+  client::Client c;
   c.connect(server, 5s);
   // Tenants opt in to cancel-on-disconnect (hosts always have it): the run leaves no orders.
   const auto r = c.logon(principal, principal + o.token_suffix, role, 0, true, 10s);
@@ -52,7 +52,7 @@ gateway::Client logged_on(const gateway::Endpoint& server, const std::string& pr
 }
 
 RunResult run(Options& o) {
-  const gateway::Endpoint server = gateway::parse_endpoint(o.server);
+  const client::Endpoint server = client::parse_endpoint(o.server);
   const IdScheme ids = IdScheme::random();
   RunResult result;
 
@@ -87,7 +87,7 @@ RunResult run(Options& o) {
     EchoServer echo;
     Schedule echo_schedule;
     for (int i = 0; i < o.sessions; ++i) {
-      gateway::Client c;
+      client::Client c;
       c.connect("127.0.0.1", echo.port(), 5s);
       drivers.emplace_back(std::move(c), Driver::Mode::Echo, static_cast<std::uint32_t>(i), o, ids,
                            echo_schedule);

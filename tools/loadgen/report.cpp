@@ -11,14 +11,14 @@ double us(std::int64_t ns) {
   return static_cast<double>(ns) / 1000.0;
 }
 
-std::string latency_row(std::string_view name, const LatencyHistogram& h) {
+std::string latency_row(std::string_view name, const common::LatencyHistogram& h) {
   if (h.count() == 0) return fmt::format("  {:<22} {:>9}\n", name, 0);
   return fmt::format("  {:<22} {:>9} {:>9.1f} {:>9.1f} {:>9.1f} {:>9.1f} {:>9.1f}\n", name,
                      h.count(), us(h.percentile(50)), us(h.percentile(99)), us(h.percentile(99.9)),
                      us(h.max()), h.mean() / 1000.0);
 }
 
-std::string latency_json(const LatencyHistogram& h) {
+std::string latency_json(const common::LatencyHistogram& h) {
   return fmt::format(R"({{"count":{},"p50_us":{:.1f},"p99_us":{:.1f},"p999_us":{:.1f},)"
                      R"("max_us":{:.1f},"mean_us":{:.1f}}})",
                      h.count(), us(h.percentile(50)), us(h.percentile(99)), us(h.percentile(99.9)),

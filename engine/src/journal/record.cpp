@@ -3,8 +3,8 @@
 #include <boost/crc.hpp>
 #include <cstring>
 
-#include "byte_io.hpp"
 #include "swarm_fields.hpp"
+#include "swarmex/common/little_endian.hpp"
 
 namespace swarmex::journal {
 namespace {
@@ -13,12 +13,12 @@ using engine::Command;
 using engine::CommandKind;
 
 void put_u32_at(std::uint8_t* at, std::uint32_t v) noexcept {
-  detail::PtrWriter{at}.put(v);
+  common::le::PtrWriter{at}.put(v);
 }
 
 // A NUL-padded name field as u8 length + bytes.
 template <std::size_t N>
-void put_name(detail::PtrWriter& w, const char (&field)[N]) noexcept {
+void put_name(common::le::PtrWriter& w, const char (&field)[N]) noexcept {
   const std::size_t n = strnlen(field, N);
   w.put(static_cast<std::uint8_t>(n));
   for (std::size_t i = 0; i < n; ++i)
@@ -26,7 +26,7 @@ void put_name(detail::PtrWriter& w, const char (&field)[N]) noexcept {
 }
 
 template <std::size_t N>
-bool get_name(detail::Reader& r, char (&field)[N]) noexcept {
+bool get_name(common::le::Reader& r, char (&field)[N]) noexcept {
   const auto n = r.get<std::uint8_t>();
   std::memset(field, 0, N);
   if (n > N) return false;
@@ -44,7 +44,7 @@ std::uint32_t crc32c(const void* data, std::size_t n) noexcept {
 }
 
 std::size_t encode_record(const Command& cmd, std::uint8_t* out) noexcept {
-  detail::PtrWriter w{out + 8};
+  common::le::PtrWriter w{out + 8};
   w.put<std::uint64_t>(cmd.seq);
   w.put<std::int64_t>(cmd.time_ns);
   w.put<std::uint8_t>(static_cast<std::uint8_t>(cmd.kind));
@@ -135,14 +135,14 @@ std::size_t encode_record(const Command& cmd, std::uint8_t* out) noexcept {
 DecodeStatus decode_record(std::span<const std::uint8_t> bytes, Command* cmd,
                            std::size_t* length) noexcept {
   if (bytes.size() < 8) return DecodeStatus::Truncated;
-  detail::Reader head{bytes.data(), bytes.data() + 8};
+  common::le::Reader head{bytes.data(), bytes.data() + 8};
   const auto len = head.get<std::uint32_t>();
   const auto crc = head.get<std::uint32_t>();
   if (len < kRecordHeaderBytes + 1 || len > kMaxRecordBytes) return DecodeStatus::BadLength;
   if (bytes.size() < len) return DecodeStatus::Truncated;
   if (crc32c(bytes.data() + 8, len - 8) != crc) return DecodeStatus::BadChecksum;
 
-  detail::Reader r{bytes.data() + 8, bytes.data() + len};
+  common::le::Reader r{bytes.data() + 8, bytes.data() + len};
   Command c;
   c.seq = r.get<std::uint64_t>();
   c.time_ns = r.get<std::int64_t>();

@@ -3,8 +3,8 @@
 #include <cstdio>
 #include <cstring>
 
-#include "byte_io.hpp"
 #include "swarm_fields.hpp"
+#include "swarmex/common/little_endian.hpp"
 #include "swarmex/journal/record.hpp"
 
 namespace swarmex::journal {
@@ -16,7 +16,7 @@ namespace {
 // images (none of these) still load.
 constexpr std::uint32_t kSnapshotVersion = 7;
 
-void put_spec(detail::VecWriter& w, const engine::InstrumentSpec& s) {
+void put_spec(common::le::VecWriter& w, const engine::InstrumentSpec& s) {
   w.put_string(s.symbol);
   w.put_string(s.resource);
   w.put_string(s.pool);
@@ -32,7 +32,7 @@ void put_spec(detail::VecWriter& w, const engine::InstrumentSpec& s) {
   w.put(s.market_protection_ticks);
 }
 
-void get_spec(detail::Reader& r, engine::InstrumentSpec& s) {
+void get_spec(common::le::Reader& r, engine::InstrumentSpec& s) {
   s.symbol = r.get_string();
   s.resource = r.get_string();
   s.pool = r.get_string();
@@ -60,7 +60,7 @@ std::string snapshot_name(engine::Seq seq) {
 std::vector<std::uint8_t> encode_snapshot(const engine::EngineSnapshot& snap) {
   std::vector<std::uint8_t> out;
   out.reserve(64 + snap.instruments.size() * 128 + snap.orders.size() * 52);
-  detail::VecWriter w{out};
+  common::le::VecWriter w{out};
   for (const char c : {'S', 'W', 'X', 'S'})
     w.put(static_cast<std::uint8_t>(c));
   w.put(kSnapshotVersion);
@@ -137,9 +137,9 @@ std::vector<std::uint8_t> encode_snapshot(const engine::EngineSnapshot& snap) {
 
 std::optional<engine::EngineSnapshot> decode_snapshot(const std::vector<std::uint8_t>& bytes) {
   if (bytes.size() < 12 || std::memcmp(bytes.data(), "SWXS", 4) != 0) return std::nullopt;
-  detail::Reader tail{bytes.data() + bytes.size() - 4, bytes.data() + bytes.size()};
+  common::le::Reader tail{bytes.data() + bytes.size() - 4, bytes.data() + bytes.size()};
   if (crc32c(bytes.data(), bytes.size() - 4) != tail.get<std::uint32_t>()) return std::nullopt;
-  detail::Reader r{bytes.data() + 4, bytes.data() + bytes.size() - 4};
+  common::le::Reader r{bytes.data() + 4, bytes.data() + bytes.size() - 4};
   const auto version = r.get<std::uint32_t>();
   if (version < 1 || version > kSnapshotVersion) return std::nullopt;
   engine::EngineSnapshot snap;

@@ -3,11 +3,13 @@
 //   u8 leg_count, then leg_count x (u32 instrument, i64 qty)
 #pragma once
 
-#include "byte_io.hpp"
+#include "swarmex/common/little_endian.hpp"
 #include "swarmex/engine/command.hpp"
 #include "swarmex/engine/swarm_order.hpp"
 
 namespace swarmex::journal::detail {
+
+using common::le::Reader;
 
 // leg_count (0 when impossible), then leg_count x (u32 instrument, i64 qty).
 template <typename Writer>

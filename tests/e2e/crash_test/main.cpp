@@ -11,9 +11,9 @@
 #include <thread>
 
 #include "server_process.hpp"
+#include "swarmex/common/temp_dir.hpp"
 #include "swarmex/gateway/config.hpp"
 #include "swarmex/journal/recovery.hpp"
-#include "temp_dir.hpp"
 #include "trader.hpp"
 
 namespace fs = std::filesystem;
@@ -66,8 +66,8 @@ int main(int argc, char** argv) {
 
   std::uint64_t acked = 0, lost = 0, mismatches = 0;
   for (int round = 1; round <= rounds; ++round) {
-    testing::TempDir dir;
-    testing::ServerProcess server(server_binary, dir.path(), config_text);
+    common::TempDir dir;
+    testing::ServerProcess server(server_binary, dir.str(), config_text);
     server.start();
     std::vector<std::unique_ptr<crash::Trader>> traders;
     traders.push_back(std::make_unique<crash::Trader>("host-a1", wire::Role::Host, 1, rng()));
@@ -84,7 +84,7 @@ int main(int argc, char** argv) {
     for (auto& th : threads)
       th.join();
 
-    const auto offline = offline_replay(server.journal_dir(), cfg, dir.path() + "/replay");
+    const auto offline = offline_replay(server.journal_dir(), cfg, dir.str() + "/replay");
     server.start();
     // "shard i: recovered to seq S state hash H": the restarted server must agree.
     const std::string out = server.output();

@@ -18,11 +18,11 @@ std::uint64_t Trader::acked() const {
                                                   [](const auto& kv) { return kv.second.acked; }));
 }
 
-gateway::LogonResult Trader::logon(gateway::Client& c, std::uint64_t resume_from_seq) {
-  gateway::FrameWriter& w = c.writer();
+client::LogonResult Trader::logon(client::Client& c, std::uint64_t resume_from_seq) {
+  protocol::FrameWriter& w = c.writer();
   c.send(w.finish(wire::CreateLogonDirect(w.fbb(), name_.c_str(), (name_ + "-token").c_str(), role_,
                                           resume_from_seq)));
-  gateway::LogonResult r;
+  client::LogonResult r;
   const auto deadline = std::chrono::steady_clock::now() + 5s;
   while (std::chrono::steady_clock::now() < deadline) {
     const wire::Message* m = c.receive(100ms);
@@ -74,7 +74,7 @@ void Trader::apply(const wire::ExecutionReport& r) {
 
 void Trader::trade(int port, const std::atomic<bool>& stop) {
   try {
-    gateway::Client c;
+    client::Client c;
     c.connect("127.0.0.1", static_cast<std::uint16_t>(port), 2s);
     if (!logon(c, 0).ok()) return;
     if (role_ == wire::Role::Host) c.subscribe_fills(host_id_, 0);
@@ -85,7 +85,7 @@ void Trader::trade(int port, const std::atomic<bool>& stop) {
       for (const auto& [id, o] : orders_)
         if (o.acked && !o.done) live.push_back(id);
       if (dice < 60 || live.empty()) {
-        gateway::OrderSpec o;
+        client::OrderSpec o;
         o.client_order_id = next_client_id_++;
         o.instrument = (rng_() % 2) ? 1 : 2;  // both pool-a, one shard: one deterministic stream
         o.side = host ? wire::Side::Sell : wire::Side::Buy;
@@ -100,12 +100,12 @@ void Trader::trade(int port, const std::atomic<bool>& stop) {
         c.new_order(o);
       } else if (dice < 85) {
         const std::uint64_t id = live[rng_() % live.size()];
-        c.cancel_order(orders_[id].instrument, gateway::OrderRef{id, 0});
+        c.cancel_order(orders_[id].instrument, client::OrderRef{id, 0});
       } else {
         const std::uint64_t id = live[rng_() % live.size()];
         const std::int64_t price =
             (host ? 4800 : 4700) + 100 * static_cast<std::int64_t>(rng_() % 6);
-        c.modify_order(orders_[id].instrument, gateway::OrderRef{id, 0}, price,
+        c.modify_order(orders_[id].instrument, client::OrderRef{id, 0}, price,
                        1 + static_cast<std::int64_t>(rng_() % 9));
       }
       // Take what arrived; wait a little so acknowledgements keep up with sending.
@@ -126,7 +126,7 @@ void Trader::trade(int port, const std::atomic<bool>& stop) {
 
 void Trader::verify(int port, std::uint64_t* lost, std::uint64_t* mismatches,
                     std::vector<std::string>* why) {
-  gateway::Client c;
+  client::Client c;
   c.connect("127.0.0.1", static_cast<std::uint16_t>(port), 5s);
   // Resume after the last report we saw: the server replays exactly what the crash kept from us.
   if (!logon(c, last_stream_seq_).ok()) {
@@ -167,7 +167,7 @@ void Trader::verify(int port, std::uint64_t* lost, std::uint64_t* mismatches,
   std::map<std::uint64_t, bool> pending;  // client id -> answered
   for (auto& [client_id, o] : orders_) {
     if (!o.acked) continue;
-    c.cancel_order(o.instrument, gateway::OrderRef{client_id, 0});
+    c.cancel_order(o.instrument, client::OrderRef{client_id, 0});
     pending[client_id] = false;
   }
   std::size_t open = pending.size();

@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "swarmex/gateway/client.hpp"
+#include "swarmex/client/client.hpp"
 
 namespace swarmex::crash {
 
@@ -43,7 +43,7 @@ class Trader {
 
  private:
   void apply(const wire::ExecutionReport& r);
-  gateway::LogonResult logon(gateway::Client& c, std::uint64_t resume_from_seq);
+  client::LogonResult logon(client::Client& c, std::uint64_t resume_from_seq);
 
   std::string name_;
   wire::Role role_;

@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "swarmex/gateway/client.hpp"
+#include "swarmex/client/client.hpp"
 #include "swarmex/hostctl/capacity.hpp"
 #include "swarmex/hostctl/enactor.hpp"
 #include "swarmex/hostctl/host_config.hpp"
@@ -80,7 +80,7 @@ class Daemon {
   std::unique_ptr<MigBackend> mig_;
   std::unique_ptr<StateSaver> saver_;
   SupplyBook supply_;
-  gateway::Client client_;
+  client::Client client_;
   std::uint32_t host_id_ = 0;
   bool connected_ = false;
   std::chrono::steady_clock::time_point last_sent_{};

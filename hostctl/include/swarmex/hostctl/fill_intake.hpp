@@ -9,10 +9,10 @@
 #include <string_view>
 #include <vector>
 
-#include "swarmex/gateway/codec.hpp"
 #include "swarmex/hostctl/allocation_book.hpp"
 #include "swarmex/hostctl/capacity.hpp"
 #include "swarmex/hostctl/host_config.hpp"
+#include "swarmex/protocol/codec.hpp"
 
 namespace swarmex::hostctl {
 

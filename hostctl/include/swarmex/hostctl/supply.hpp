@@ -7,8 +7,8 @@
 #include <map>
 #include <vector>
 
-#include "swarmex/gateway/codec.hpp"
 #include "swarmex/hostctl/host_config.hpp"
+#include "swarmex/protocol/codec.hpp"
 
 namespace swarmex::hostctl {
 

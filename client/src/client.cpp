@@ -1,4 +1,4 @@
-#include "swarmex/gateway/client.hpp"
+#include "swarmex/client/client.hpp"
 
 #include <poll.h>
 
@@ -10,7 +10,7 @@
 
 #include "client_rx_buffer.hpp"
 
-namespace swarmex::gateway {
+namespace swarmex::client {
 
 namespace asio = boost::asio;
 using asio::ip::tcp;
@@ -71,7 +71,7 @@ struct Client::Impl {
 
   asio::io_context io;
   tcp::socket socket{io};
-  FrameWriter writer;
+  protocol::FrameWriter writer;
   ClientRxBuffer rx;
   std::vector<std::uint8_t> tx;  // queued bytes; tx_done of them already written
   std::size_t tx_done = 0;
@@ -204,7 +204,7 @@ const wire::Message* Client::receive(std::chrono::nanoseconds timeout) {
   for (;;) {
     if (const auto frame = s.rx.next_frame(); !frame.empty()) {
       const wire::Message* msg = nullptr;
-      if (const auto r = decode_frame(frame, &msg); r != engine::RejectReason::None)
+      if (const auto r = protocol::decode_frame(frame, &msg); r != engine::RejectReason::None)
         throw ClientError("invalid frame from the server: " + std::string(engine::to_string(r)));
       return msg;
     }
@@ -264,13 +264,13 @@ LogonResult Client::logon(std::string_view principal, std::string_view token, wi
       }
       case wire::Body::LogonReject: {
         const auto* r = m->body_as_LogonReject();
-        result.reason = to_engine(r->reason());
+        result.reason = protocol::to_engine(r->reason());
         if (r->text() != nullptr) result.text = r->text()->str();
         return result;
       }
       case wire::Body::Error: {
         const auto* e = m->body_as_Error();
-        result.reason = to_engine(e->reason());
+        result.reason = protocol::to_engine(e->reason());
         if (e->text() != nullptr) result.text = e->text()->str();
         return result;
       }
@@ -407,7 +407,7 @@ void Client::admin_list_sessions(std::uint64_t request_id) {
         wire::CreateListSessions(writer().fbb()).Union());
 }
 
-FrameWriter& Client::writer() noexcept {
+protocol::FrameWriter& Client::writer() noexcept {
   return impl_->writer;
 }
 
@@ -419,4 +419,4 @@ std::uint64_t Client::bytes_received() const noexcept {
   return impl_->received;
 }
 
-}  // namespace swarmex::gateway
+}  // namespace swarmex::client

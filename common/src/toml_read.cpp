@@ -1,8 +1,8 @@
-#include "swarmex/gateway/toml_read.hpp"
+#include "swarmex/common/toml_read.hpp"
 
 #include <stdexcept>
 
-namespace swarmex::gateway {
+namespace swarmex::common {
 
 void config_error(const std::string& src, const std::string& key, const std::string& what) {
   throw std::runtime_error(src + ": " + key + ": " + what);
@@ -45,4 +45,4 @@ void reject_unknown(const toml::table& t, const std::set<std::string>& known,
       config_error(src, where + std::string(k.str()), "unknown key");
 }
 
-}  // namespace swarmex::gateway
+}  // namespace swarmex::common

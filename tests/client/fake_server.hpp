@@ -12,9 +12,9 @@
 #include <thread>
 #include <vector>
 
-#include "swarmex/gateway/codec.hpp"
+#include "swarmex/protocol/codec.hpp"
 
-namespace swarmex::gateway::testing {
+namespace swarmex::client::testing {
 
 class FakeServer {
  public:
@@ -38,15 +38,15 @@ class FakeServer {
 
   // One whole frame (header included), or empty at end of stream.
   static std::vector<std::uint8_t> read_frame(Socket& socket) {
-    std::vector<std::uint8_t> frame(kFrameHeaderBytes);
+    std::vector<std::uint8_t> frame(protocol::kFrameHeaderBytes);
     boost::system::error_code ec;
     boost::asio::read(socket, boost::asio::buffer(frame), ec);
     if (ec) return {};
-    frame.resize(kFrameHeaderBytes + read_frame_length(frame.data()));
-    boost::asio::read(
-        socket,
-        boost::asio::buffer(frame.data() + kFrameHeaderBytes, frame.size() - kFrameHeaderBytes),
-        ec);
+    frame.resize(protocol::kFrameHeaderBytes + protocol::read_frame_length(frame.data()));
+    boost::asio::read(socket,
+                      boost::asio::buffer(frame.data() + protocol::kFrameHeaderBytes,
+                                          frame.size() - protocol::kFrameHeaderBytes),
+                      ec);
     if (ec) return {};
     return frame;
   }
@@ -61,4 +61,4 @@ class FakeServer {
   std::thread thread_;
 };
 
-}  // namespace swarmex::gateway::testing
+}  // namespace swarmex::client::testing

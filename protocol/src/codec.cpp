@@ -1,18 +1,11 @@
-#include "swarmex/gateway/codec.hpp"
+#include "swarmex/protocol/codec.hpp"
 
 #include <limits>
 
 #include "swarmex/engine/swarm_order.hpp"
+#include "swarmex/protocol/enums.hpp"
 
-namespace swarmex::gateway {
-
-// The wire enums are the engine's, 1:1.
-static_assert(static_cast<int>(wire::RejectReason::MAX) + 1 ==
-              static_cast<int>(engine::RejectReason::kCount));
-static_assert(static_cast<int>(wire::CancelReason::MAX) + 1 ==
-              static_cast<int>(engine::CancelReason::kCount));
-static_assert(static_cast<int>(wire::Placement::MAX) + 1 ==
-              static_cast<int>(engine::Placement::kCount));
+namespace swarmex::protocol {
 
 namespace {
 
@@ -142,4 +135,4 @@ std::span<const std::uint8_t> FrameWriter::finish_union(wire::Body type,
   return out;
 }
 
-}  // namespace swarmex::gateway
+}  // namespace swarmex::protocol

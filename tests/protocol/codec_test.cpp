@@ -5,9 +5,9 @@
 
 #include <vector>
 
-#include "swarmex/gateway/codec.hpp"
+#include "swarmex/protocol/codec.hpp"
 
-namespace swarmex::gateway {
+namespace swarmex::protocol {
 namespace {
 
 using engine::RejectReason;
@@ -193,4 +193,4 @@ TEST(CodecTest, UnknownUnionTypeAndGarbageAreRefused) {
 }
 
 }  // namespace
-}  // namespace swarmex::gateway
+}  // namespace swarmex::protocol

@@ -6,7 +6,7 @@
 #include <span>
 #include <string>
 
-namespace swarmex::gateway {
+namespace swarmex::common {
 
 inline constexpr int kDefaultTokenIterations = 10000;
 
@@ -16,4 +16,4 @@ std::string hash_token(const std::string& token, int iterations = kDefaultTokenI
 // Constant-time check of `token` against a stored hash; false for a malformed hash.
 bool verify_token(const std::string& token, const std::string& stored_hash);
 
-}  // namespace swarmex::gateway
+}  // namespace swarmex::common

@@ -6,7 +6,7 @@
 #include <cstdint>
 #include <vector>
 
-namespace swarmex::loadgen {
+namespace swarmex::common {
 
 class LatencyHistogram {
  public:
@@ -36,4 +36,4 @@ class LatencyHistogram {
   long double sum_ = 0;
 };
 
-}  // namespace swarmex::loadgen
+}  // namespace swarmex::common

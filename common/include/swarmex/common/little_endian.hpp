@@ -1,11 +1,11 @@
-// Private: little-endian fixed-width field encoding shared by journal records and snapshots.
+// Little-endian fixed-width fields: journal records, snapshots and the stream ledger use them.
 #pragma once
 
 #include <cstdint>
 #include <string>
 #include <vector>
 
-namespace swarmex::journal::detail {
+namespace swarmex::common::le {
 
 // Writes into a buffer the caller has sized.
 struct PtrWriter {
@@ -61,4 +61,4 @@ struct Reader {
   }
 };
 
-}  // namespace swarmex::journal::detail
+}  // namespace swarmex::common::le

@@ -6,9 +6,9 @@
 #include <random>
 #include <vector>
 
-#include "histogram.hpp"
+#include "swarmex/common/latency_histogram.hpp"
 
-namespace swarmex::loadgen {
+namespace swarmex::common {
 namespace {
 
 TEST(LatencyHistogramTest, SmallValuesAreExact) {
@@ -76,4 +76,4 @@ TEST(LatencyHistogramTest, MergesAndClampsNegatives) {
 }
 
 }  // namespace
-}  // namespace swarmex::loadgen
+}  // namespace swarmex::common

@@ -8,9 +8,9 @@
 #include <vector>
 
 #include "fake_server.hpp"
-#include "swarmex/gateway/client.hpp"
+#include "swarmex/client/client.hpp"
 
-namespace swarmex::gateway {
+namespace swarmex::client {
 namespace {
 
 using namespace std::chrono_literals;
@@ -19,14 +19,14 @@ using testing::FakeServer;
 using Socket = FakeServer::Socket;
 
 std::vector<std::uint8_t> heartbeat_frame(std::int64_t time_ns) {
-  FrameWriter w;
+  protocol::FrameWriter w;
   const auto f = w.finish(wire::CreateHeartbeat(w.fbb(), time_ns));
   return {f.begin(), f.end()};
 }
 
 // An Error frame whose total size is not a multiple of 8 (so the next frame is misaligned).
 std::vector<std::uint8_t> error_frame(std::string_view text) {
-  FrameWriter w;
+  protocol::FrameWriter w;
   const auto t = w.fbb().CreateString(text.data(), text.size());
   const auto f = w.finish(wire::CreateError(w.fbb(), wire::RejectReason::RateLimited, t));
   return {f.begin(), f.end()};
@@ -34,7 +34,7 @@ std::vector<std::uint8_t> error_frame(std::string_view text) {
 
 const wire::Message* decode(const std::vector<std::uint8_t>& frame) {
   const wire::Message* m = nullptr;
-  EXPECT_EQ(decode_frame(frame, &m), RejectReason::None);
+  EXPECT_EQ(protocol::decode_frame(frame, &m), RejectReason::None);
   return m;
 }
 
@@ -101,7 +101,7 @@ TEST(ClientTest, DecodesManyFramesOfOddSizesFromOneWrite) {
 TEST(ClientTest, ReceivesAFrameLargerThanItsInitialBuffer) {
   constexpr std::size_t kLevels = 40'000;  // ~1 MiB of levels
   FakeServer server([](Socket& s) {
-    FrameWriter w(2 << 20);
+    protocol::FrameWriter w(2 << 20);
     std::vector<wire::Level> bids;
     for (std::size_t i = 0; i < kLevels; ++i)
       bids.emplace_back(static_cast<std::int64_t>(i + 1) * 100, 1, 1);
@@ -196,7 +196,7 @@ TEST(ClientTest, LogonReturnsTheAckSkippingHeartbeats) {
     EXPECT_EQ(l->resume_from_seq(), 17u);
     EXPECT_TRUE(l->cancel_on_disconnect());
     FakeServer::write(s, heartbeat_frame(1));
-    FrameWriter w;
+    protocol::FrameWriter w;
     FakeServer::write(
         s, w.finish(wire::CreateLogonAck(w.fbb(), 55, 1, wire::Role::Tenant, 0, 18, 2000)));
     FakeServer::read_frame(s);
@@ -213,7 +213,7 @@ TEST(ClientTest, LogonReturnsTheAckSkippingHeartbeats) {
 TEST(ClientTest, LogonReportsTheRejectReason) {
   FakeServer server([](Socket& s) {
     FakeServer::read_frame(s);
-    FrameWriter w;
+    protocol::FrameWriter w;
     FakeServer::write(s, w.finish(wire::CreateLogonRejectDirect(
                              w.fbb(), wire::RejectReason::BadCredentials, "bad token")));
     s.close();
@@ -342,4 +342,4 @@ TEST(ClientTest, LargeSendsCompleteWhileTheServerReadsSlowly) {
 }
 
 }  // namespace
-}  // namespace swarmex::gateway
+}  // namespace swarmex::client

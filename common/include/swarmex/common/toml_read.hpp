@@ -8,7 +8,7 @@
 #include <set>
 #include <string>
 
-namespace swarmex::gateway {
+namespace swarmex::common {
 
 // Throws std::runtime_error("<src>: <key>: <what>").
 [[noreturn]] void config_error(const std::string& src, const std::string& key,
@@ -34,4 +34,4 @@ void read_int(const toml::table& t, const char* key, T& out, const std::string& 
 void reject_unknown(const toml::table& t, const std::set<std::string>& known,
                     const std::string& src, const std::string& where);
 
-}  // namespace swarmex::gateway
+}  // namespace swarmex::common

@@ -14,9 +14,10 @@
 #include <vector>
 
 #include "swarmex/engine/types.hpp"
-#include "swarmex/gateway/codec.hpp"
+#include "swarmex/protocol/codec.hpp"
+#include "swarmex/protocol/enums.hpp"
 
-namespace swarmex::gateway {
+namespace swarmex::client {
 
 // Server frames can be larger than client frames (snapshots, session lists).
 inline constexpr std::uint32_t kDefaultClientMaxFrameBytes = 16 * 1024 * 1024;
@@ -27,14 +28,6 @@ class ClientError : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
 };
-
-// The wire enums are 1:1 with the engine's, whose to_string gives the stable names.
-inline engine::RejectReason to_engine(wire::RejectReason r) noexcept {
-  return static_cast<engine::RejectReason>(r);
-}
-inline engine::CancelReason to_engine(wire::CancelReason r) noexcept {
-  return static_cast<engine::CancelReason>(r);
-}
 
 struct Endpoint {
   std::string host;
@@ -227,7 +220,7 @@ class Client {
   void admin_list_sessions(std::uint64_t request_id);
 
   // For messages without a helper: build on writer().fbb(), then send(writer().finish(body)).
-  FrameWriter& writer() noexcept;
+  protocol::FrameWriter& writer() noexcept;
 
   [[nodiscard]] std::uint64_t bytes_sent() const noexcept;
   [[nodiscard]] std::uint64_t bytes_received() const noexcept;
@@ -239,4 +232,4 @@ class Client {
   std::unique_ptr<Impl> impl_;
 };
 
-}  // namespace swarmex::gateway
+}  // namespace swarmex::client

@@ -1,10 +1,10 @@
-#include "histogram.hpp"
+#include "swarmex/common/latency_histogram.hpp"
 
 #include <algorithm>
 #include <bit>
 #include <cmath>
 
-namespace swarmex::loadgen {
+namespace swarmex::common {
 
 namespace {
 constexpr unsigned kSubBits = 7;                   // 128 sub-buckets per power of two
@@ -67,4 +67,4 @@ std::int64_t LatencyHistogram::percentile(double percent) const noexcept {
   return max_;
 }
 
-}  // namespace swarmex::loadgen
+}  // namespace swarmex::common

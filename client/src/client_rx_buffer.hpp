@@ -7,7 +7,7 @@
 #include <memory>
 #include <span>
 
-namespace swarmex::gateway {
+namespace swarmex::client {
 
 class ClientRxBuffer {
  public:
@@ -45,4 +45,4 @@ class ClientRxBuffer {
   std::size_t aside_capacity_ = 0;
 };
 
-}  // namespace swarmex::gateway
+}  // namespace swarmex::client

@@ -9,7 +9,7 @@
 #include "swarmex/engine/types.hpp"
 #include "swarmex_generated.h"
 
-namespace swarmex::gateway {
+namespace swarmex::protocol {
 
 inline constexpr std::size_t kFrameHeaderBytes = 4;
 // Smallest body a Message can have: root offset, identifier, vtable and table.
@@ -63,4 +63,4 @@ class FrameWriter {
   bool finished_ = false;
 };
 
-}  // namespace swarmex::gateway
+}  // namespace swarmex::protocol

@@ -4,10 +4,10 @@
 #include <cstring>
 #include <string>
 
-#include "swarmex/gateway/client.hpp"
-#include "swarmex/gateway/codec.hpp"
+#include "swarmex/client/client.hpp"
+#include "swarmex/protocol/codec.hpp"
 
-namespace swarmex::gateway {
+namespace swarmex::client {
 namespace {
 
 constexpr std::size_t kInitialBytes = 256 * 1024;  // many small reports per read
@@ -39,15 +39,15 @@ void ClientRxBuffer::grow(std::size_t bytes) {
 }
 
 std::size_t ClientRxBuffer::pending_frame_bytes() const {
-  if (end_ - begin_ < kFrameHeaderBytes) return 0;
-  const std::uint32_t body_bytes = read_frame_length(data() + begin_);
-  switch (check_frame_length(body_bytes, max_frame_bytes_)) {
-    case FrameCheck::Ok:
-      return kFrameHeaderBytes + body_bytes;
-    case FrameCheck::TooSmall:
+  if (end_ - begin_ < protocol::kFrameHeaderBytes) return 0;
+  const std::uint32_t body_bytes = protocol::read_frame_length(data() + begin_);
+  switch (protocol::check_frame_length(body_bytes, max_frame_bytes_)) {
+    case protocol::FrameCheck::Ok:
+      return protocol::kFrameHeaderBytes + body_bytes;
+    case protocol::FrameCheck::TooSmall:
       throw ClientError("frame from the server too small: " + std::to_string(body_bytes) +
                         " bytes");
-    case FrameCheck::TooLarge:
+    case protocol::FrameCheck::TooLarge:
       break;
   }
   throw ClientError("frame from the server too large: " + std::to_string(body_bytes) +
@@ -55,16 +55,16 @@ std::size_t ClientRxBuffer::pending_frame_bytes() const {
 }
 
 bool ClientRxBuffer::has_frame() const noexcept {
-  if (end_ - begin_ < kFrameHeaderBytes) return false;
+  if (end_ - begin_ < protocol::kFrameHeaderBytes) return false;
   // A bad header counts as a frame: next_frame() reports it.
-  const std::uint32_t body_bytes = read_frame_length(data() + begin_);
-  return check_frame_length(body_bytes, max_frame_bytes_) != FrameCheck::Ok ||
-         end_ - begin_ >= kFrameHeaderBytes + body_bytes;
+  const std::uint32_t body_bytes = protocol::read_frame_length(data() + begin_);
+  return protocol::check_frame_length(body_bytes, max_frame_bytes_) != protocol::FrameCheck::Ok ||
+         end_ - begin_ >= protocol::kFrameHeaderBytes + body_bytes;
 }
 
 std::span<std::uint8_t> ClientRxBuffer::writable() {
   if (begin_ == end_) begin_ = end_ = 0;
-  const std::size_t frame_bytes = std::max(pending_frame_bytes(), kFrameHeaderBytes);
+  const std::size_t frame_bytes = std::max(pending_frame_bytes(), protocol::kFrameHeaderBytes);
   // Compact when the frame in progress would run past the end, or nothing more fits.
   if (begin_ > 0 && (begin_ + frame_bytes > capacity_ || end_ == capacity_)) {
     std::memmove(data(), data() + begin_, end_ - begin_);
@@ -87,4 +87,4 @@ std::span<const std::uint8_t> ClientRxBuffer::next_frame() {
   return {aligned, frame_bytes};
 }
 
-}  // namespace swarmex::gateway
+}  // namespace swarmex::client

@@ -3,9 +3,9 @@
 
 #include <vector>
 
-#include "swarmex/gateway/auth.hpp"
+#include "swarmex/common/token_hash.hpp"
 
-namespace swarmex::gateway {
+namespace swarmex::common {
 namespace {
 
 TEST(AuthTest, ReproducesTheSampleConfigHash) {
@@ -35,4 +35,4 @@ TEST(AuthTest, MalformedStoredHashesNeverVerify) {
 }
 
 }  // namespace
-}  // namespace swarmex::gateway
+}  // namespace swarmex::common

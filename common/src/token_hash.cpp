@@ -1,4 +1,4 @@
-#include "swarmex/gateway/auth.hpp"
+#include "swarmex/common/token_hash.hpp"
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
@@ -7,7 +7,7 @@
 #include <stdexcept>
 #include <vector>
 
-namespace swarmex::gateway {
+namespace swarmex::common {
 namespace {
 
 std::string to_hex(const unsigned char* p, std::size_t n) {
@@ -89,4 +89,4 @@ bool verify_token(const std::string& token, const std::string& stored) {
   return CRYPTO_memcmp(got.data(), want.data(), want.size()) == 0;
 }
 
-}  // namespace swarmex::gateway
+}  // namespace swarmex::common
