@@ -235,7 +235,7 @@ bool ReferenceBook::match(Book& b, Taker& t, EventBuffer& out) {
   // The best opposite level while it crosses (a maker cut short by its host's supply is still
   // there, and is withdrawn on the next pass).
   while (t.leaves > 0 && !t.exhausted && !levels.empty()) {
-    const Price price = prices_best_first(b, opp).front();
+    const Price price = opp == Side::Buy ? levels.rbegin()->first : levels.begin()->first;
     if (!crosses(opp, price, t.limit)) break;
     Fifo& fifo = levels[price];
     bool touched = false;
