@@ -2,7 +2,7 @@
 // engine's sequencing stamp adds up, and the echo baseline runs in the same invocation.
 #include <gtest/gtest.h>
 
-#include <cstdlib>
+#include <nlohmann/json.hpp>
 #include <string>
 
 #include "e2e_fixture.hpp"
@@ -10,20 +10,27 @@
 namespace swarmex::e2e {
 namespace {
 
-// The number after "name": in a flat JSON text, or -1. (Not std::regex: GCC 12 warns inside
-// <regex> under the sanitizer build, and warnings are errors.)
-double field(const std::string& json, const std::string& name) {
-  const std::string tag = "\"" + name + "\":";
-  const auto at = json.find(tag);
-  return at == std::string::npos ? -1 : std::strtod(json.c_str() + at + tag.size(), nullptr);
+using nlohmann::json;
+
+// The summary: the last line of the output that is a JSON object (log lines on stderr may come
+// first). A missing or malformed summary fails the test; so does any missing key below, since
+// json::at throws.
+json summary(const std::string& out) {
+  std::size_t end = out.size();
+  while (end > 0) {
+    const std::size_t begin = out.rfind('\n', end - 1);
+    const std::size_t from = begin == std::string::npos ? 0 : begin + 1;
+    const std::string line = out.substr(from, end - from);
+    if (line.starts_with("{")) return json::parse(line);
+    if (from == 0) break;
+    end = from - 1;
+  }
+  ADD_FAILURE() << "no JSON summary in: " << out;
+  return json::object();
 }
 
-// The object after "name": (no nesting inside it).
-std::string object(const std::string& json, const std::string& name) {
-  const auto at = json.find("\"" + name + "\":{");
-  if (at == std::string::npos) return "";
-  const auto open = json.find('{', at);
-  return json.substr(open, json.find('}', open) - open + 1);
+double number(const json& j, const std::string& key) {
+  return j.at(key).get<double>();
 }
 
 TEST_F(E2eTest, LoadgenIsAnsweredInFullAndSplitsTheAckAtTheEngine) {
@@ -33,21 +40,22 @@ TEST_F(E2eTest, LoadgenIsAnsweredInFullAndSplitsTheAckAtTheEngine) {
                                " --hosts host-a1 --rate 2000 --duration 1 --warmup 0.3"
                                " --echo-baseline --json");
   ASSERT_EQ(r.exit_code, 0) << r.out;
-  const std::string& j = r.out;
-  EXPECT_GT(field(j, "orders"), 1000) << j;
-  EXPECT_EQ(field(j, "unanswered"), 0) << j;
-  EXPECT_EQ(field(j, "errors"), 0) << j;
-  EXPECT_GT(field(j, "fills"), 0) << "crossing orders hit host-a1's asks: " << j;
-  const std::string ack = object(j, "ack"), to = object(j, "to_engine"),
-                    from = object(j, "from_engine");
-  ASSERT_FALSE(ack.empty() || to.empty() || from.empty()) << j;
+  const json j = summary(r.out);
+  EXPECT_GT(number(j, "orders"), 1000) << r.out;
+  EXPECT_EQ(number(j, "unanswered"), 0) << r.out;
+  EXPECT_EQ(number(j, "errors"), 0) << r.out;
+  EXPECT_GT(number(j, "fills"), 0) << "crossing orders hit host-a1's asks: " << r.out;
+  const json& ack = j.at("ack");
+  const json& to = j.at("to_engine");
+  const json& from = j.at("from_engine");
   // Every accepted order is split, and its two parts are each within its whole round trip.
-  EXPECT_EQ(field(to, "count"), field(j, "accepted")) << j;
-  EXPECT_EQ(field(from, "count"), field(j, "accepted")) << j;
-  EXPECT_LE(field(to, "max_us"), field(ack, "max_us")) << j;
-  EXPECT_LE(field(from, "max_us"), field(ack, "max_us")) << j;
-  EXPECT_GT(field(object(j, "echo"), "count"), 1000) << "the echo baseline ran: " << j;
-  EXPECT_GT(field(j, "ratio_p50"), 0) << j;
+  EXPECT_GT(number(j, "accepted"), 0) << r.out;
+  EXPECT_EQ(number(to, "count"), number(j, "accepted")) << r.out;
+  EXPECT_EQ(number(from, "count"), number(j, "accepted")) << r.out;
+  EXPECT_LE(number(to, "max_us"), number(ack, "max_us")) << r.out;
+  EXPECT_LE(number(from, "max_us"), number(ack, "max_us")) << r.out;
+  EXPECT_GT(number(j.at("echo"), "count"), 1000) << "the echo baseline ran: " << r.out;
+  EXPECT_GT(number(j, "ratio_p50"), 0) << r.out;
 }
 
 }  // namespace

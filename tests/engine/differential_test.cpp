@@ -1,10 +1,13 @@
 // Differential test: the engine and the naive reference book receive the same random command
 // streams; their event streams must be identical and their state hashes equal. Prints the seed
-// of any failure; `--seed S` replays exactly that stream.
+// of any failure; `--seed S` replays exactly that stream. `--market` adds delivery windows
+// (products, calendar Ticks, gate closure), hosts' supply groups and resale to the spot stream,
+// and fails a run that did not exercise each of them.
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <string>
+#include <utility>
 
 #include <CLI/CLI.hpp>
 
@@ -35,11 +38,28 @@ std::string describe(const Event& e) {
 struct Stats {
   std::uint64_t commands = 0, events = 0, fills = 0, rejects = 0, cancels = 0;
   std::uint64_t by_reject[256] = {}, by_cancel[256] = {};
+  std::uint64_t accepted_by_kind[256] = {};  // Accepted events by command kind
+  std::uint64_t supply_trims = 0;            // Modified by a supply group
+  std::uint64_t window_fills = 0, resale_fills = 0;
 };
 
+void count(const Event& e, Stats& stats) {
+  stats.fills += e.kind == EventKind::Fill;
+  if (e.kind == EventKind::Rejected) ++stats.rejects, ++stats.by_reject[e.reason];
+  if (e.kind == EventKind::Cancelled) ++stats.cancels, ++stats.by_cancel[e.reason];
+  if (e.kind == EventKind::Accepted) ++stats.accepted_by_kind[static_cast<int>(e.command)];
+  if (e.kind == EventKind::Modified &&
+      e.reason == static_cast<std::uint8_t>(CancelReason::SupplyExhausted))
+    ++stats.supply_trims;
+  if (e.kind == EventKind::Fill && e.instrument >= 200) ++stats.window_fills;
+  if (e.kind == EventKind::Fill && e.command == CommandKind::Resell) ++stats.resale_fills;
+}
+
 // Returns true when both books agreed on every command.
-bool run_seed(std::uint64_t seed, std::uint64_t commands, std::uint32_t capacity, Stats& stats) {
-  const auto instruments = swarmex::testing::random_test_instruments();
+bool run_seed(std::uint64_t seed, std::uint64_t commands, std::uint32_t capacity, bool market,
+              Stats& stats) {
+  const auto instruments = market ? swarmex::testing::random_market_instruments()
+                                  : swarmex::testing::random_test_instruments();
   Engine engine(EngineConfig{capacity});
   ReferenceBook reference(capacity);
   for (const auto& spec : instruments) {
@@ -47,6 +67,16 @@ bool run_seed(std::uint64_t seed, std::uint64_t commands, std::uint32_t capacity
     reference.add_instrument(spec);
   }
   RandomCommands gen(seed, instruments);
+  if (market) {
+    const auto products = swarmex::testing::random_market_products();
+    for (const Product& p : products) {
+      engine.add_product(p);
+      reference.add_product(p);
+    }
+    gen.enable_market(products, [&](InstrumentId i, OwnerId o, HostId h) {
+      return engine.holdings().free(HoldingKey{i, o, h});
+    });
+  }
   EventBuffer got, want;
   for (std::uint64_t i = 0; i < commands; ++i) {
     const Command cmd = gen.next([&](OrderId id) { return engine.order(id).has_value(); });
@@ -69,17 +99,15 @@ bool run_seed(std::uint64_t seed, std::uint64_t commands, std::uint32_t capacity
                   static_cast<unsigned long>(reference.state_hash()));
       for (const Event& e : want)
         std::printf("  %s\n", describe(e).c_str());
-      std::printf("replay: differential_test --seed %lu --commands %lu\n",
-                  static_cast<unsigned long>(seed), static_cast<unsigned long>(commands));
+      std::printf("replay: differential_test%s --seed %lu --commands %lu\n",
+                  market ? " --market" : "", static_cast<unsigned long>(seed),
+                  static_cast<unsigned long>(commands));
       return false;
     }
     ++stats.commands;
     stats.events += got.size();
-    for (const Event& e : got) {
-      stats.fills += e.kind == EventKind::Fill;
-      if (e.kind == EventKind::Rejected) ++stats.rejects, ++stats.by_reject[e.reason];
-      if (e.kind == EventKind::Cancelled) ++stats.cancels, ++stats.by_cancel[e.reason];
-    }
+    for (const Event& e : got)
+      count(e, stats);
   }
   if (engine.resting_orders() != reference.resting_orders()) {
     std::printf("MISMATCH seed=%lu: resting orders %u vs %zu\n", static_cast<unsigned long>(seed),
@@ -97,10 +125,12 @@ int main(int argc, char** argv) {
   std::uint64_t first_seed = 1;
   std::uint32_t seeds = 4;
   std::uint64_t commands = 250'000;
+  bool market = false;
   app.add_option("--seed", seed, "replay one seed (0 = run --seeds seeds from --first-seed)");
   app.add_option("--first-seed", first_seed, "first seed of the run");
   app.add_option("--seeds", seeds, "number of seeds");
   app.add_option("--commands", commands, "commands per seed");
+  app.add_flag("--market", market, "add delivery windows, supply groups and resale");
   CLI11_PARSE(app, argc, argv);
   if (const char* env = std::getenv("SWARMEX_TEST_SEED"); env != nullptr && seed == 0)
     seed = std::strtoull(env, nullptr, 10);
@@ -115,7 +145,7 @@ int main(int argc, char** argv) {
     std::printf("seed %lu: %lu commands, order capacity %u\n", static_cast<unsigned long>(s),
                 static_cast<unsigned long>(commands), capacity);
     std::fflush(stdout);
-    ok = run_seed(s, commands, capacity, stats);
+    ok = run_seed(s, commands, capacity, market, stats);
   }
   std::printf("differential: commands=%lu events=%lu fills=%lu cancels=%lu rejects=%lu %s\n",
               static_cast<unsigned long>(stats.commands), static_cast<unsigned long>(stats.events),
@@ -130,5 +160,30 @@ int main(int argc, char** argv) {
     std::printf("  cancel %-26s %lu\n",
                 std::string(to_string(static_cast<CancelReason>(r))).c_str(),
                 static_cast<unsigned long>(stats.by_cancel[r]));
+  if (market && ok) {
+    // A run that never closed a gate, trimmed an ask or resold anything proves nothing about them.
+    const std::pair<const char*, std::uint64_t> covered[] = {
+        {"accepted tick", stats.accepted_by_kind[static_cast<int>(CommandKind::Tick)]},
+        {"accepted set_supply", stats.accepted_by_kind[static_cast<int>(CommandKind::SetSupply)]},
+        {"accepted resell", stats.accepted_by_kind[static_cast<int>(CommandKind::Resell)]},
+        {"window fills", stats.window_fills},
+        {"resale fills", stats.resale_fills},
+        {"supply trims", stats.supply_trims},
+        {"cancel gate_closed", stats.by_cancel[static_cast<int>(CancelReason::GateClosed)]},
+        {"cancel supply_exhausted",
+         stats.by_cancel[static_cast<int>(CancelReason::SupplyExhausted)]},
+        {"reject window_not_trading",
+         stats.by_reject[static_cast<int>(RejectReason::WindowNotTrading)]},
+        {"reject insufficient_holding",
+         stats.by_reject[static_cast<int>(RejectReason::InsufficientHolding)]},
+    };
+    for (const auto& [what, n] : covered) {
+      std::printf("  market %-26s %lu\n", what, static_cast<unsigned long>(n));
+      if (n == 0) {
+        std::printf("NOT COVERED: %s\n", what);
+        ok = false;
+      }
+    }
+  }
   return ok ? 0 : 1;
 }

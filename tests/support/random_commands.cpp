@@ -172,6 +172,20 @@ void RandomCommands::retarget(Command& c, const Issued& pick) {
 
 Command RandomCommands::draw() {
   Command c;
+  if (!market_ || !market_command(c)) c = spot_command();
+  // Stale or replayed sequence numbers now and then; otherwise strictly increasing with gaps.
+  if (below(200) == 0 && seq_ > 0) {
+    c.seq = seq_ - below(3);
+  } else {
+    seq_ += 1 + (below(50) == 0 ? below(5) : 0);
+    c.seq = seq_;
+  }
+  c.time_ns = static_cast<std::int64_t>(c.seq) * ns_per_seq_;
+  return c;
+}
+
+Command RandomCommands::spot_command() {
+  Command c;
   const std::uint64_t k = below(1000);
   if (k < 680) {
     c = new_order();
@@ -205,14 +219,6 @@ Command RandomCommands::draw() {
   } else {
     c = new_order();
   }
-  // Stale or replayed sequence numbers now and then; otherwise strictly increasing with gaps.
-  if (below(200) == 0 && seq_ > 0) {
-    c.seq = seq_ - below(3);
-  } else {
-    seq_ += 1 + (below(50) == 0 ? below(5) : 0);
-    c.seq = seq_;
-  }
-  c.time_ns = static_cast<std::int64_t>(c.seq) * 1000;
   return c;
 }
 

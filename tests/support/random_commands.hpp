@@ -3,9 +3,11 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <random>
 #include <vector>
 
+#include "swarmex/engine/calendar.hpp"
 #include "swarmex/engine/command.hpp"
 #include "swarmex/engine/instrument.hpp"
 
@@ -14,6 +16,16 @@ namespace swarmex::testing {
 // Instruments with different ticks, lots, bands and protections (one with a band high enough to
 // make price x qty overflow).
 std::vector<engine::InstrumentSpec> random_test_instruments();
+
+// The same spot instruments with lease lengths (a fill takes its host's supply for that long),
+// and two scheduled products whose windows roll within a run (cpu windows share the spot cpu
+// supply groups). Add the instruments first, then the products.
+std::vector<engine::InstrumentSpec> random_market_instruments();
+std::vector<engine::Product> random_market_products();
+
+// What `owner` holds of window slot `instrument` from `host` (the generator peeks so that most
+// resale requests offer capacity that is held).
+using HeldProbe = std::function<engine::Qty(engine::InstrumentId, engine::OwnerId, engine::HostId)>;
 
 class RandomCommands {
  public:
@@ -44,6 +56,12 @@ class RandomCommands {
 
   [[nodiscard]] std::uint64_t below(std::uint64_t n) { return n == 0 ? 0 : rng_() % n; }
 
+  // Also calendar Ticks, SetSupply and Resell, orders on the products' window slots, and
+  // `ns_per_seq` of command time per sequence number, so windows list, close and roll. Off
+  // until called: a seed's spot-only stream is unchanged.
+  void enable_market(const std::vector<engine::Product>& products, HeldProbe held,
+                     std::int64_t ns_per_seq = 2'000'000);
+
  private:
   struct Issued {
     engine::OrderId id;
@@ -52,7 +70,12 @@ class RandomCommands {
     engine::Price price;
   };
   engine::Command draw();
+  engine::Command spot_command();
   engine::Command new_order();
+  // Market commands (random_market.cpp): false when this draw is a spot command.
+  bool market_command(engine::Command& c);
+  engine::Command set_supply();
+  engine::Command resell();
   void retarget(engine::Command& c, const Issued& pick);
   engine::Price price_near(const engine::InstrumentSpec& s);
   engine::Qty qty_for(const engine::InstrumentSpec& s);
@@ -63,6 +86,10 @@ class RandomCommands {
   engine::Seq seq_ = 0;
   engine::OrderId next_id_ = 1;
   std::vector<engine::InstrumentId> halted_;
+  bool market_ = false;
+  std::vector<engine::Product> products_;
+  HeldProbe held_;
+  std::int64_t ns_per_seq_ = 1000;
 };
 
 }  // namespace swarmex::testing

@@ -14,7 +14,14 @@ ReferenceBook::ReferenceBook(std::uint32_t order_capacity) : capacity_(order_cap
 void ReferenceBook::add_instrument(const InstrumentSpec& spec) {
   if (!validate(spec).empty() || find_book(spec.id) != nullptr)
     throw std::invalid_argument("reference: bad instrument");
-  books_.push_back(Book{spec, false, {}});
+  Book b;
+  b.spec = spec;
+  // Every MIG profile of a host draws on one GPU: those books share the resource "mig".
+  b.gpu = spec.resource.starts_with("mig.");
+  const std::string resource = b.gpu ? std::string("mig") : spec.resource;
+  b.resource = std::find(resources_.begin(), resources_.end(), resource) - resources_.begin();
+  if (b.resource == resources_.size()) resources_.push_back(resource);
+  books_.push_back(std::move(b));
 }
 
 ReferenceBook::Book* ReferenceBook::find_book(InstrumentId id) {
@@ -43,8 +50,10 @@ bool ReferenceBook::crosses(Side resting, Price level, Price limit) {
 }
 
 std::uint64_t ReferenceBook::state_hash() const {
-  std::uint64_t orders = 0;
-  std::uint64_t halted = 0;
+  std::uint64_t orders = holdings_hash() + supply_hash();
+  // The calendar counts once there are products.
+  std::uint64_t halted =
+      products_.empty() ? 0 : mix64(0x43414c ^ static_cast<std::uint64_t>(calendar_ns_));
   for (const Book& b : books_) {
     if (b.halted) halted += halted_hash(b.spec.id);
     for (int s = 0; s < 2; ++s)
@@ -85,6 +94,24 @@ Event ReferenceBook::echo(const Command& cmd, EventKind kind, RejectReason why) 
     e.instrument = cmd.mass_cancel.instrument;
   } else if (cmd.kind == CommandKind::Halt || cmd.kind == CommandKind::Resume) {
     e.instrument = cmd.control.instrument;
+  } else if (cmd.kind == CommandKind::SetSupply) {
+    e.owner = cmd.supply.owner;
+    e.host = cmd.supply.host;
+    e.instrument = cmd.supply.instrument;
+    e.side = Side::Sell;
+    e.qty = cmd.supply.capacity;
+  } else if (cmd.kind == CommandKind::Resell) {  // first leg, the price, all legs' positive units
+    const Resell& r = cmd.resell;
+    e.order_id = r.order_id;
+    e.instrument = r.legs[0].instrument;
+    e.owner = r.owner;
+    e.host = r.host;
+    e.side = Side::Sell;
+    e.price = r.price;
+    __int128 units = 0;
+    for (std::size_t i = 0; i < r.leg_count && i < kMaxSwarmLegs; ++i)
+      if (r.legs[i].qty > 0) units += r.legs[i].qty;
+    e.qty = units > INT64_MAX ? 0 : static_cast<Qty>(units);
   }
   return e;
 }
@@ -130,6 +157,15 @@ void ReferenceBook::apply(const Command& cmd, EventBuffer& out) {
   last_seq_ = cmd.seq;
   seq_ = cmd.seq;
   kind_ = cmd.kind;
+  now_ns_ = cmd.time_ns;
+  dispatch(cmd, out);
+  // Groups this command sold from, re-sized or gave a large ask: trimmed in the same step.
+  for (std::size_t i = 0; i < touched_.size(); ++i)
+    fit(*touched_[i], out);
+  touched_.clear();
+}
+
+void ReferenceBook::dispatch(const Command& cmd, EventBuffer& out) {
   switch (cmd.kind) {
     case CommandKind::NewOrder:
       return on_new(cmd, out);
@@ -143,6 +179,12 @@ void ReferenceBook::apply(const Command& cmd, EventBuffer& out) {
       return on_halt(cmd, true, out);
     case CommandKind::Resume:
       return on_halt(cmd, false, out);
+    case CommandKind::Tick:
+      return on_tick(cmd, out);
+    case CommandKind::Resell:
+      return on_resell(cmd, out);
+    case CommandKind::SetSupply:
+      return on_set_supply(cmd, out);
     default:
       out.push(echo(cmd, EventKind::Rejected, RejectReason::InvalidCommand));
   }
@@ -171,6 +213,7 @@ RejectReason ReferenceBook::check_new(const NewOrder& o, Book* b) {
   if (static_cast<int>(o.tif) > 2) return RejectReason::InvalidTimeInForce;
   if (static_cast<int>(o.stp) > 3) return RejectReason::InvalidStpMode;
   if (b->halted) return RejectReason::InstrumentHalted;
+  if (!trading(*b)) return RejectReason::WindowNotTrading;
   const bool market = o.type == OrderType::Market;
   const Price price = market && o.price == 0 ? b->spec.band_max : o.price;
   if (const RejectReason r = check_price_qty(*b, price, o.qty); r != RejectReason::None) return r;
@@ -189,19 +232,21 @@ RejectReason ReferenceBook::check_new(const NewOrder& o, Book* b) {
 bool ReferenceBook::match(Book& b, Taker& t, EventBuffer& out) {
   const Side opp = opposite(t.side);
   auto& levels = b.levels[static_cast<int>(opp)];
-  for (const Price price : prices_best_first(b, opp)) {
-    if (t.leaves == 0 || !crosses(opp, price, t.limit)) break;
+  // The best opposite level while it crosses (a maker cut short by its host's supply is still
+  // there, and is withdrawn on the next pass).
+  while (t.leaves > 0 && !t.exhausted && !levels.empty()) {
+    const Price price = opp == Side::Buy ? levels.rbegin()->first : levels.begin()->first;
+    if (!crosses(opp, price, t.limit)) break;
     Fifo& fifo = levels[price];
     bool touched = false;
     bool stopped = false;
-    for (auto it = fifo.begin(); it != fifo.end() && t.leaves > 0;) {
+    for (auto it = fifo.begin(); it != fifo.end() && t.leaves > 0 && !t.exhausted;) {
       if (t.stp != StpMode::None && it->owner == t.owner) {
         if (t.stp != StpMode::CancelNewest) {
           out.push(cancelled(b, *it, CancelReason::SelfTrade));
-          where_.erase(it->id);
-          where_.erase(it->id);
-          it = fifo.erase(it);
-          --live_;
+          const auto next = std::next(it);
+          remove(b, fifo, it, true);
+          it = next;
           touched = true;
         } else {
           ++it;
@@ -212,7 +257,31 @@ bool ReferenceBook::match(Book& b, Taker& t, EventBuffer& out) {
         }
         continue;
       }
-      const Qty q = std::min(t.leaves, it->qty);
+      Qty q = std::min(t.leaves, it->qty);
+      // A host sells each unit once per instant: its group caps the fill (resale sells holdings).
+      const bool taker_sells = t.side == Side::Sell;
+      const HostId seller = taker_sells ? t.host : it->host;
+      const bool resale = taker_sells ? t.resale : (it->flags & kResaleFlag) != 0;
+      if (Group* g = resale ? nullptr : group_of(b, seller)) {
+        fold(*g, now_ns_);
+        const Lease lease = lease_of(b);
+        const Qty left = room(*g, lease);
+        if (left <= 0 && taker_sells) {
+          t.exhausted = true;
+          break;
+        }
+        if (left <= 0) {
+          out.push(cancelled(b, *it, CancelReason::SupplyExhausted));
+          const auto next = std::next(it);
+          remove(b, fifo, it, true);
+          it = next;
+          touched = true;
+          continue;
+        }
+        q = std::min(q, left);
+        g->sales.push_back(Sale{lease.from_ns, lease.to_ns, q});
+        touch(g);
+      }
       t.leaves -= q;
       it->qty -= q;
       Event f;
@@ -225,17 +294,18 @@ bool ReferenceBook::match(Book& b, Taker& t, EventBuffer& out) {
       f.maker_order_id = it->id;
       f.owner = t.owner;
       f.maker_owner = it->owner;
-      f.host = t.side == Side::Sell ? t.host : it->host;
+      f.host = seller;
       f.price = price;
       f.qty = q;
       f.leaves_qty = t.leaves;
       f.maker_leaves_qty = it->qty;
       out.push(f);
+      if (b.product >= 0) credit(b.spec.id, taker_sells ? it->owner : t.owner, seller, q);
       touched = true;
       if (it->qty == 0) {
-        where_.erase(it->id);
-        it = fifo.erase(it);
-        --live_;
+        const auto next = std::next(it);
+        remove(b, fifo, it, false);
+        it = next;
       } else {
         ++it;
       }
@@ -253,6 +323,14 @@ void ReferenceBook::rest(Book& b, const Taker& t, std::uint8_t flags, EventBuffe
   where_[t.id] = Located{&b, t.side, t.limit, std::prev(fifo.end())};
   ++live_;
   emit_level(b, t.side, t.limit, out);
+  note_ask(b, fifo.back());
+}
+
+void ReferenceBook::remove(Book& b, Fifo& fifo, Fifo::iterator it, bool give_back) {
+  if (give_back && (it->flags & kResaleFlag) != 0) credit(b.spec.id, it->owner, it->host, it->qty);
+  where_.erase(it->id);
+  fifo.erase(it);
+  --live_;
 }
 
 void ReferenceBook::on_new(const Command& cmd, EventBuffer& out) {
@@ -335,9 +413,7 @@ void ReferenceBook::on_cancel(const Command& cmd, EventBuffer& out) {
   out.push(acc);
   out.push(cancelled(*w.book, *w.it, CancelReason::Requested));
   auto& levels = w.book->levels[static_cast<int>(w.side)];
-  where_.erase(w.it->id);
-  levels[w.price].erase(w.it);
-  --live_;
+  remove(*w.book, levels[w.price], w.it, true);
   emit_level(*w.book, w.side, w.price, out);
   if (levels[w.price].empty()) levels.erase(w.price);
 }
@@ -354,6 +430,10 @@ void ReferenceBook::on_modify(const Command& cmd, EventBuffer& out) {
     out.push(echo(cmd, EventKind::Rejected, RejectReason::InstrumentHalted));
     return;
   }
+  if (!trading(b)) {
+    out.push(echo(cmd, EventKind::Rejected, RejectReason::WindowNotTrading));
+    return;
+  }
   if (const RejectReason r = check_price_qty(b, m.new_price, m.new_qty); r != RejectReason::None) {
     out.push(echo(cmd, EventKind::Rejected, r));
     return;
@@ -364,6 +444,14 @@ void ReferenceBook::on_modify(const Command& cmd, EventBuffer& out) {
     out.push(echo(cmd, EventKind::Rejected, RejectReason::WouldCrossPostOnly));
     return;
   }
+  // A resale ask offers held capacity: growing it needs more held, shrinking gives some back.
+  const bool resale = (w.it->flags & kResaleFlag) != 0;
+  const Qty more = m.new_qty - w.it->qty;
+  if (resale && more > 0 && held(b.spec.id, w.it->owner, w.it->host) < more) {
+    out.push(echo(cmd, EventKind::Rejected, RejectReason::InsufficientHolding));
+    return;
+  }
+  if (resale && more != 0) credit(b.spec.id, w.it->owner, w.it->host, -more);
   Event acc = echo(cmd, EventKind::Accepted);
   acc.side = w.side;
   out.push(acc);
@@ -376,9 +464,11 @@ void ReferenceBook::on_modify(const Command& cmd, EventBuffer& out) {
   auto& own = b.levels[static_cast<int>(w.side)];
   Order order = *w.it;
   if (m.new_price == w.price && m.new_qty <= order.qty) {  // keeps priority
-    if (m.new_qty == order.qty) return;
-    w.it->qty = m.new_qty;
-    return emit_level(b, w.side, w.price, out);
+    if (m.new_qty != order.qty) {
+      w.it->qty = m.new_qty;
+      emit_level(b, w.side, w.price, out);
+    }
+    return note_ask(b, *w.it);
   }
   where_.erase(w.it->id);
   own[w.price].erase(w.it);
@@ -387,13 +477,14 @@ void ReferenceBook::on_modify(const Command& cmd, EventBuffer& out) {
     order.priority_seq = seq_;
     own[w.price].push_back(order);
     where_[order.id] = Located{&b, w.side, w.price, std::prev(own[w.price].end())};
+    note_ask(b, order);
     return emit_level(b, w.side, w.price, out);
   }
   --live_;
   emit_level(b, w.side, w.price, out);
   if (own[w.price].empty()) own.erase(w.price);
   Taker t{order.id,  order.owner, order.host, order.side, static_cast<StpMode>(order.flags & 3),
-          m.new_qty, m.new_price};
+          m.new_qty, m.new_price, resale};
   const bool stopped = match(b, t, out);
   if (t.leaves > 0 && !stopped) return rest(b, t, order.flags, out);
   if (stopped && t.leaves > 0) {
@@ -403,6 +494,7 @@ void ReferenceBook::on_modify(const Command& cmd, EventBuffer& out) {
     c.qty = t.leaves;
     c.leaves_qty = 0;
     out.push(c);
+    if (resale) credit(b.spec.id, order.owner, order.host, t.leaves);
   }
 }
 
@@ -427,10 +519,9 @@ void ReferenceBook::on_mass_cancel(const Command& cmd, EventBuffer& out) {
         for (auto it = fifo.begin(); it != fifo.end();) {
           if (it->owner == mc.owner) {
             out.push(cancelled(b, *it, CancelReason::MassCancel));
-            where_.erase(it->id);
-            where_.erase(it->id);
-            it = fifo.erase(it);
-            --live_;
+            const auto next = std::next(it);
+            remove(b, fifo, it, true);
+            it = next;
             touched = true;
           } else {
             ++it;
