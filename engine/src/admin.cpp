@@ -51,7 +51,9 @@ void Engine::on_set_params(const Command& cmd, EventBuffer& out) {
     out.push(echo(cmd, EventKind::Rejected, static_cast<std::uint8_t>(r)));
     return;
   }
-  out.push(echo(cmd, EventKind::Accepted));
+  Event accepted = echo(cmd, EventKind::Accepted);
+  put_book_params(accepted, p);
+  out.push(accepted);
   if (book->admin_params()) params_hash_ -= params_hash_of(*book);
   book->set_params(p, pool_);
   book->set_admin_params(true);
@@ -84,7 +86,10 @@ void Engine::on_create_instrument(const Command& cmd, EventBuffer& out) {
     out.push(echo(cmd, EventKind::Rejected, static_cast<std::uint8_t>(r)));
     return;
   }
-  out.push(echo(cmd, EventKind::Accepted));
+  Event accepted = echo(cmd, EventKind::Accepted);
+  put_book_params(accepted, BookParams{spec.band_min, spec.band_max, spec.min_qty, spec.max_qty,
+                                       spec.market_protection_ticks});
+  out.push(accepted);
   add_instrument(spec);  // checked above: does not throw
   OrderBook& book = books_.back();
   book.set_admin_params(true);  // a live instrument: its parameters (and id) count in the hash

@@ -156,30 +156,4 @@ std::size_t EngineShard::poll(Event* out, std::size_t max, std::int64_t timeout_
   return output_.wait_dequeue_bulk_timed(out, max, timeout_us);
 }
 
-ShardedEngine::ShardedEngine(std::uint32_t shards, const ShardConfig& config) {
-  if (shards == 0) shards = 1;
-  for (std::uint32_t i = 0; i < shards; ++i)
-    shards_.push_back(std::make_unique<EngineShard>(i, config));
-}
-
-bool ShardedEngine::submit(const Command& cmd) {
-  if (cmd.kind == CommandKind::MassCancel && cmd.mass_cancel.instrument == kAllInstruments) {
-    bool ok = true;
-    for (auto& s : shards_)
-      ok = s->submit(cmd) && ok;
-    return ok;
-  }
-  return shard_for(routing_instrument(cmd)).submit(cmd);
-}
-
-void ShardedEngine::start() {
-  for (auto& s : shards_)
-    s->start();
-}
-
-void ShardedEngine::stop() {
-  for (auto& s : shards_)
-    s->stop();
-}
-
 }  // namespace swarmex::engine

@@ -258,32 +258,26 @@ Config load_config(const std::string& path) {
   return parse_config(ss.str(), path);
 }
 
-// Instruments of one pool share a shard: a host sells in one pool, so its fills come from one
-// shard in that shard's sequence order, and its fill stream numbers the same live and after a
-// restart. Pools take shards in the order they first appear in the configuration, so adding a
-// pool at the end moves no existing instrument.
 std::vector<engine::InstrumentSpec> tradable_instruments(const Config& c) {
-  std::vector<engine::InstrumentSpec> out = c.instruments;
-  for (const engine::Product& p : c.products)
-    for (std::uint32_t s = 0; s < engine::slot_count(p); ++s)
-      out.push_back(engine::slot_spec(p, s));
-  return out;
+  return engine::tradable_instruments(c.instruments, c.products);
 }
 
-std::vector<std::uint32_t> shard_of_pool(const std::vector<engine::InstrumentSpec>& instruments,
-                                         std::uint32_t shards) {
-  std::vector<std::string> pools;
-  engine::InstrumentId max_id = 0;
-  for (const auto& spec : instruments) {
-    max_id = std::max(max_id, spec.id);
-    if (std::find(pools.begin(), pools.end(), spec.pool) == pools.end()) pools.push_back(spec.pool);
-  }
-  std::vector<std::uint32_t> out(static_cast<std::size_t>(max_id) + 1, 0);
-  for (const auto& spec : instruments) {
-    const auto pool = std::find(pools.begin(), pools.end(), spec.pool) - pools.begin();
-    out[spec.id] = static_cast<std::uint32_t>(pool) % std::max<std::uint32_t>(shards, 1);
-  }
-  return out;
+journal::AssemblyConfig assembly_config(const Config& c,
+                                        moodycamel::BlockingConcurrentQueue<engine::Event>* output,
+                                        std::function<void()> wake) {
+  journal::AssemblyConfig a;
+  a.partitions = c.engine.shards;
+  a.engine = engine::EngineConfig{c.engine.order_capacity, c.engine.swarm_capacity};
+  a.wait = c.engine.wait;
+  a.instruments = c.instruments;
+  a.products = c.products;
+  a.durability = c.journal.durability;
+  a.journal_path = c.journal.path;
+  a.segment_bytes = c.journal.segment_bytes;
+  a.snapshot_interval = c.journal.snapshot_interval;
+  a.output = output;
+  a.wake = std::move(wake);
+  return a;
 }
 
 }  // namespace swarmex::gateway

@@ -1,20 +1,15 @@
-// The exchange behind the gateway: engine shards, each with its journal and snapshot writer,
-// recovered from disk at construction. Commands go in by instrument; events come out per shard.
+// The exchange behind the gateway: the engine partitions as journal::ExchangeAssembly builds them
+// (routing by pool, recovery, journals), plus what the gateway adds to each journaled partition:
+// its stream ledger, kept on the partition's thread and carried by each of its snapshots.
 #pragma once
 
-#include <atomic>
 #include <functional>
-#include <map>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <vector>
 
-#include "swarmex/engine/shard.hpp"
 #include "swarmex/gateway/config.hpp"
-#include "swarmex/journal/files.hpp"
-#include "swarmex/journal/snapshot_writer.hpp"
-#include "swarmex/journal/writer.hpp"
+#include "swarmex/journal/assembly.hpp"
 
 #include "stream_ledger.hpp"
 
@@ -38,60 +33,48 @@ class Exchange {
   Exchange(const Config& config, moodycamel::BlockingConcurrentQueue<engine::Event>* output,
            const ReplayHook& on_replayed, const InstrumentHook& on_learned,
            const RestoredHook& on_restored, const std::function<void()>& wake = {});
-  ~Exchange();
 
-  void start();
-  void stop();  // drains the shards and journals
+  void start() { assembly_->start(); }
+  void stop() { assembly_->stop(); }  // drains the shards and journals
 
-  [[nodiscard]] std::size_t shards() const noexcept { return shards_.size(); }
-  engine::EngineShard& shard(std::size_t i) noexcept { return *shards_[i]->shard; }
-  // Routes by instrument (see shard_of_pool); a mass cancel over all instruments goes to every
+  [[nodiscard]] std::size_t shards() const noexcept { return assembly_->partitions(); }
+  engine::EngineShard& shard(std::size_t i) noexcept { return assembly_->partition(i); }
+  // Routes by instrument (engine::PoolRouting); a mass cancel over all instruments goes to every
   // shard.
-  void submit(const engine::Command& cmd);
+  void submit(const engine::Command& cmd) { assembly_->submit(cmd); }
   // To one shard (a CreateInstrument, before its id has a route).
-  void submit_to(std::uint32_t shard, const engine::Command& cmd);
-  // Inline shards, on the I/O thread: applies what was submitted since the last flush.
-  void flush() {
-    for (auto& s : shards_)
-      s->shard->flush();
+  void submit_to(std::uint32_t shard, const engine::Command& cmd) {
+    assembly_->submit_to(shard, cmd);
   }
+  // Inline shards, on the I/O thread: applies what was submitted since the last flush.
+  void flush() { assembly_->flush(); }
   // The shard that owns an instrument (0 for unknown ids).
   [[nodiscard]] std::uint32_t shard_of(engine::InstrumentId id) const noexcept {
-    return id <= engine::kMaxInstrumentId ? shard_of_[id].load(std::memory_order_acquire) : 0;
+    return assembly_->routing().partition_of(id);
   }
   // Admin path: the shard a new instrument of `pool` goes to (its pool's; a new pool takes the
   // next shard in turn), and the route of an instrument once it exists.
-  std::uint32_t shard_for_pool(const std::string& pool);
+  std::uint32_t shard_for_pool(const std::string& pool) {
+    return assembly_->routing().partition_for_pool(pool);
+  }
   void set_route(engine::InstrumentId id, std::uint32_t shard) noexcept {
-    if (id <= engine::kMaxInstrumentId) shard_of_[id].store(shard, std::memory_order_release);
+    assembly_->routing().set_route(id, shard);
   }
   // A Tick to every shard with scheduled products: lists and closes their windows.
-  void tick();
-  void request_snapshot();
-  [[nodiscard]] bool journal_failed() const noexcept;
-  [[nodiscard]] journal::JournalStats journal_stats() const;
+  void tick() { assembly_->roll(); }
+  void request_snapshot() { assembly_->request_snapshot(); }
+  [[nodiscard]] bool journal_failed() const noexcept { return assembly_->journal_failed(); }
+  [[nodiscard]] journal::JournalStats journal_stats() const { return assembly_->journal_stats(); }
   [[nodiscard]] const std::vector<std::string>& recovery_log() const noexcept { return log_; }
   // A journaled shard's ledger (null without a journal); the shard thread's once started.
   [[nodiscard]] const StreamLedger* ledger(std::size_t i) const noexcept {
-    return shards_[i]->ledger.get();
+    return i < ledgers_.size() ? ledgers_[i].get() : nullptr;
   }
 
  private:
-  struct Shard {
-    std::unique_ptr<journal::JournalFiles> files;
-    std::unique_ptr<journal::JournalWriter> journal;
-    std::unique_ptr<journal::SnapshotWriter> snapshots;
-    // The gateway state this shard's commands built; the shard thread's (journaled only).
-    std::unique_ptr<StreamLedger> ledger;
-    std::unique_ptr<engine::EngineShard> shard;
-  };
-  std::vector<std::unique_ptr<Shard>> shards_;
-  // By instrument id (every id up to kMaxInstrumentId, so a live-created one gets its route
-  // without moving anything under readers); unknown ids go to shard 0.
-  std::unique_ptr<std::atomic<std::uint32_t>[]> shard_of_;
-  std::mutex pools_mu_;
-  std::map<std::string, std::uint32_t> pool_shard_;  // every known pool's shard
-  std::vector<std::uint32_t> ticked_;                // shards that own scheduled products
+  // The gateway state each shard's commands built; the shard thread's (journaled only).
+  std::vector<std::unique_ptr<StreamLedger>> ledgers_;
+  std::unique_ptr<journal::ExchangeAssembly> assembly_;
   std::vector<std::string> log_;
 };
 

@@ -76,9 +76,11 @@ class PrincipalState {
     return client == nullptr ? 0 : *client;
   }
 
-  // What this principal holds of each delivery window (product, window start) from each host, as
-  // its fills say (buys add, resales subtract): what a reservation change by percent is of. The
-  // engine keeps the authoritative holdings and checks every resale.
+  // What this principal holds of each delivery window (product, window start) from each host:
+  // what a reservation change by percent is of. Derived only from engine output, never from
+  // requests: its fill reports (buys add, resales subtract) and, at start-up, the snapshot's
+  // holdings (Server::restore_holdings). The engine keeps the authoritative holdings and checks
+  // every resale.
   void note_fill(engine::InstrumentId product, std::int64_t window_start_ns, engine::HostId host,
                  engine::Qty qty) {
     held_[{product, window_start_ns, host}] += qty;

@@ -2,6 +2,7 @@
 
 #include <tuple>
 
+#include "event_recipients.hpp"
 #include "reports.hpp"
 
 #include "io_thread.hpp"
@@ -83,48 +84,35 @@ void Publisher::route(const Event& e, std::int64_t time_ns) {
       server_.io(static_cast<std::uint32_t>(std::countr_zero(mask))).deliver(std::move(item));
     }
   };
-  switch (e.kind) {
-    case EventKind::Accepted:
-    case EventKind::Rejected:
-      if (e.command == engine::CommandKind::SetParams ||
-          e.command == engine::CommandKind::CreateInstrument)
-        return server_.admin_outcome(e);
-      to_owner(e.owner, OutItem::Kind::Report);
-      return;
-    case EventKind::Cancelled:
-    case EventKind::Modified:
-      to_owner(e.owner, OutItem::Kind::Report);
-      return;
-    case EventKind::Fill: {
-      to_owner(e.owner, OutItem::Kind::Report);
-      to_owner(e.maker_owner, OutItem::Kind::MakerReport);
-      if (const Principal* host = server_.principal_of_host(e.host))
-        to_owner(host->id, OutItem::Kind::HostFill);
-      note_lease(e, time_ns);
-      Book& book = books_[e.instrument];
-      book.seq = e.seq;
-      to_market_data(book);
-      return;
-    }
-    case EventKind::BookLevel: {
-      Book& book = books_[e.instrument];
-      book.seq = e.seq;
-      const wire::Level level(e.price, e.qty, static_cast<std::uint32_t>(e.leaves_qty));
-      if (e.side == engine::Side::Buy) {
-        if (e.qty == 0)
-          book.bids.erase(e.price);
-        else
-          book.bids[e.price] = level;
-      } else {
-        if (e.qty == 0)
-          book.asks.erase(e.price);
-        else
-          book.asks[e.price] = level;
-      }
-      to_market_data(book);
-      return;
+  if (e.kind == EventKind::Accepted &&
+      (e.command == engine::CommandKind::Halt || e.command == engine::CommandKind::Resume))
+    server_.note_halted(e.instrument, e.command == engine::CommandKind::Halt);
+  const EventRecipients to = recipients_of(e);
+  if (to.admin_outcome) return server_.admin_outcome(e);
+  to_owner(to.report, OutItem::Kind::Report);
+  to_owner(to.maker_report, OutItem::Kind::MakerReport);
+  if (to.host_fill)
+    if (const Principal* host = server_.principal_of_host(to.host_of_fill))
+      to_owner(host->id, OutItem::Kind::HostFill);
+  if (e.kind == EventKind::Fill) note_lease(e, time_ns);
+  if (!to.market_data) return;
+  Book& book = books_[e.instrument];
+  book.seq = e.seq;
+  if (e.kind == EventKind::BookLevel) {
+    const wire::Level level(e.price, e.qty, static_cast<std::uint32_t>(e.leaves_qty));
+    if (e.side == engine::Side::Buy) {
+      if (e.qty == 0)
+        book.bids.erase(e.price);
+      else
+        book.bids[e.price] = level;
+    } else {
+      if (e.qty == 0)
+        book.asks.erase(e.price);
+      else
+        book.asks[e.price] = level;
     }
   }
+  to_market_data(book);
 }
 
 void Publisher::restore_books(const engine::EngineSnapshot& snap) {

@@ -72,9 +72,6 @@ void Server::on_replayed(const engine::Command& c, const engine::EventBuffer& ev
         ps && r.client_order_id != 0 && r.leg_count >= 1 && r.leg_count <= engine::kMaxSwarmLegs)
       ps->remember(r);
   }
-  if (!events.events().empty() && events[0].kind == engine::EventKind::Accepted &&
-      (c.kind == engine::CommandKind::Halt || c.kind == engine::CommandKind::Resume))
-    halted_[c.control.instrument] = c.kind == engine::CommandKind::Halt;
   for (const engine::Event& e : events)
     publisher_->route(e, c.time_ns);
   if (c.seq % 4096 == 0)
@@ -88,6 +85,7 @@ void Server::on_restored(const engine::Engine& e, const StreamLedger* ledger) {
   for (const engine::SnapshotInstrument& i : snap.instruments)
     if (i.halted) halted_[i.spec.id] = true;
   publisher_->restore_books(snap);
+  restore_holdings(snap);
   // The next order id is above every one in use, even when the snapshot has no ledger.
   engine::OrderId top = ledger != nullptr ? ledger->max_order_id() : 0;
   for (const engine::SnapshotOrder& o : snap.orders)
@@ -108,6 +106,26 @@ void Server::on_restored(const engine::Engine& e, const StreamLedger* ledger) {
     else
       ps->remember_leg(o.client_order_id, o.first, id, o.instrument);
   }
+}
+
+void Server::restore_holdings(const engine::EngineSnapshot& snap) {
+  // Each slot book holds the window it trades at the snapshot's latest roll.
+  const auto add = [&](engine::OwnerId owner, engine::InstrumentId slot, engine::HostId host,
+                       engine::Qty qty) {
+    const engine::Product* p = product_of(slot);
+    PrincipalState* ps = home_of(owner).principal(owner);
+    if (p == nullptr || ps == nullptr) return;
+    const std::int64_t w = engine::trading_window(*p, slot - p->rules.id, snap.calendar_ns);
+    if (w != engine::kNoWindow)
+      ps->note_fill(p->rules.id, engine::window_start_ns(*p, w), host, qty);
+  };
+  for (const engine::SnapshotHolding& h : snap.holdings)
+    add(h.key.owner, h.key.instrument, h.key.host, h.qty);
+  // A resale ask still resting is offered, not yet sold: still held (a tenant's asks are resales).
+  for (const engine::SnapshotOrder& o : snap.orders)
+    if (const Principal* who = principal_by_id(o.owner);
+        o.side == engine::Side::Sell && who != nullptr && who->role == Role::Tenant)
+      add(o.owner, o.instrument, o.host, o.qty);
 }
 
 void Server::check_ledgers() {

@@ -65,10 +65,12 @@ class Server {
   // SetParams goes to the engine; its AdminAck follows the engine's outcome (admin_outcome).
   void admin(std::uint32_t thread, std::uint64_t session, engine::OwnerId sender,
              const wire::Admin& a);
-  // The publisher thread: the engine's Accepted / Rejected of an admin command. Updates the
-  // gateway's copy of the instrument (or learns the new one) when accepted and answers the
+  // The publisher thread: the engine's Accepted / Rejected of an admin command. When accepted,
+  // takes the parameters the outcome carries (or learns the new instrument) and answers the
   // request that sent it.
   void admin_outcome(const engine::Event& e);
+  // The publisher thread (or start-up replay): the engine accepted a Halt or Resume.
+  void note_halted(engine::InstrumentId id, bool halted);
   // The spot instruments: the configuration's, then those created live.
   [[nodiscard]] std::vector<engine::InstrumentId> spot_instruments() const;
 
@@ -79,6 +81,9 @@ class Server {
   // (stream numbers, client order ids and the next order id from its ledger; halts and book
   // levels from the engine).
   void on_restored(const engine::Engine& engine, const StreamLedger* ledger);
+  // Start-up: what each principal holds of each delivery window (PrincipalState::held) as the
+  // snapshot's engine holdings and resting resale asks say; the fills before it do not replay.
+  void restore_holdings(const engine::EngineSnapshot& snap);
   // Start-up, after the replay: each principal's stream numbers must be what the shards' ledgers
   // counted (logged when not: the next snapshot would carry numbers the streams do not have).
   void check_ledgers();
@@ -98,6 +103,9 @@ class Server {
   // Start-up, after recovery: the spot instruments' parameters as the engines recovered them
   // (snapshot and journal replay include SetParams), not as the configuration has them.
   void learn_recovered_params();
+  // The gateway's copy of a spot instrument's parameters, as the engine has them (under mu_ once
+  // the server runs).
+  void learn_params(engine::InstrumentId id, const engine::BookParams& p);
   // A spot instrument created live (recovered, or just accepted): known from now on. Under mu_
   // once the server runs.
   void learn_instrument(const engine::InstrumentSpec& spec);
@@ -120,8 +128,9 @@ class Server {
   std::unordered_map<engine::HostId, const Principal*> by_host_;
   // Spot instruments and window slots; live-created ones are appended (a deque: nothing moves).
   std::deque<engine::InstrumentSpec> tradable_;
-  // Into tradable_, by id up to kMaxInstrumentId (set once per id, read without locks);
-  // SetParams changes band and quantity fields (under mu_), never the rest.
+  // Into tradable_, by id up to kMaxInstrumentId (set once per id, read without locks). Band
+  // and quantity fields follow the engine's accepted SetParams outcomes (under mu_), nothing else
+  // changes.
   std::unique_ptr<std::atomic<engine::InstrumentSpec*>[]> by_instrument_;
   std::vector<engine::InstrumentId> spot_ids_;  // under mu_: ListInstruments' spot instruments
   std::unordered_map<engine::InstrumentId, const engine::Product*> product_by_slot_;
@@ -144,7 +153,7 @@ class Server {
 
   mutable std::mutex mu_;  // guards what admin and logon share across threads (not the hot path)
   std::map<std::string, std::string> verified_tokens_;  // principal -> token, after one PBKDF2
-  std::map<engine::InstrumentId, bool> halted_;
+  std::map<engine::InstrumentId, bool> halted_;  // as the engine's Halt / Resume outcomes say
   std::unordered_map<std::uint64_t, PendingAdmin> pending_admin_;  // by the command's request_id
   std::uint64_t next_admin_request_ = 1;
   std::uint64_t enactments_ = 0;

@@ -12,19 +12,6 @@ namespace swarmex::gateway {
 namespace asio = boost::asio;
 using engine::RejectReason;
 
-namespace {
-
-// A SetParams the engine accepted, on a copy of the instrument: 0 keeps a value.
-void apply_params(const engine::SetParams& p, engine::InstrumentSpec& s) {
-  if (p.band_min != 0) s.band_min = p.band_min;
-  if (p.band_max != 0) s.band_max = p.band_max;
-  if (p.min_qty != 0) s.min_qty = p.min_qty;
-  if (p.max_qty != 0) s.max_qty = p.max_qty;
-  if (p.market_protection_ticks != 0) s.market_protection_ticks = p.market_protection_ticks;
-}
-
-}  // namespace
-
 std::vector<engine::InstrumentId> Server::spot_instruments() const {
   std::lock_guard lock(mu_);
   return spot_ids_;
@@ -37,20 +24,32 @@ void Server::learn_instrument(const engine::InstrumentSpec& spec) {
   by_instrument_[spec.id].store(&tradable_.back(), std::memory_order_release);
 }
 
+void Server::learn_params(engine::InstrumentId id, const engine::BookParams& p) {
+  engine::InstrumentSpec* mine =
+      id <= engine::kMaxInstrumentId ? by_instrument_[id].load(std::memory_order_relaxed) : nullptr;
+  if (mine == nullptr) return;
+  mine->band_min = p.band_min;
+  mine->band_max = p.band_max;
+  mine->min_qty = p.min_qty;
+  mine->max_qty = p.max_qty;
+  mine->market_protection_ticks = p.market_protection_ticks;
+}
+
 void Server::learn_recovered_params() {
   for (std::size_t i = 0; i < exchange_->shards(); ++i) {
     const engine::Engine& e = exchange_->shard(i).engine();
     for (const engine::InstrumentId id : spot_ids_) {
       const engine::InstrumentSpec* live = e.instrument(id);
       if (live == nullptr || e.product_of(id) != nullptr) continue;
-      engine::InstrumentSpec& mine = *by_instrument_[id].load(std::memory_order_relaxed);
-      mine.band_min = live->band_min;
-      mine.band_max = live->band_max;
-      mine.min_qty = live->min_qty;
-      mine.max_qty = live->max_qty;
-      mine.market_protection_ticks = live->market_protection_ticks;
+      learn_params(id, engine::BookParams{live->band_min, live->band_max, live->min_qty,
+                                          live->max_qty, live->market_protection_ticks});
     }
   }
+}
+
+void Server::note_halted(engine::InstrumentId id, bool halted) {
+  std::lock_guard lock(mu_);
+  halted_[id] = halted;
 }
 
 void Server::admin_outcome(const engine::Event& e) {
@@ -63,13 +62,13 @@ void Server::admin_outcome(const engine::Event& e) {
     pending = it->second;
     pending_admin_.erase(it);
     const bool create = pending.command.kind == engine::CommandKind::CreateInstrument;
-    if (ok && !create && e.instrument <= engine::kMaxInstrumentId)
-      if (engine::InstrumentSpec* spec = by_instrument_[e.instrument].load())
-        apply_params(pending.command.params, *spec);
     if (ok && create) {  // routed first: once it is known, orders for it reach its shard
       exchange_->set_route(e.instrument, pending.shard);
       learn_instrument(engine::spec_of(pending.command.create));
     }
+    // The parameters in force are the engine's, as its outcome carries them: never the request
+    // applied again to the gateway's copy.
+    if (ok) learn_params(e.instrument, engine::book_params_of(e));
   }
   const bool create = pending.command.kind == engine::CommandKind::CreateInstrument;
   const auto why = static_cast<RejectReason>(e.reason);
@@ -106,11 +105,7 @@ void Server::admin(std::uint32_t thread, std::uint64_t session, engine::OwnerId 
       engine::Command c;
       c.kind = halt ? engine::CommandKind::Halt : engine::CommandKind::Resume;
       c.control.instrument = id;
-      exchange_->submit(c);
-      {
-        std::lock_guard lock(mu_);
-        halted_[id] = halt;
-      }
+      exchange_->submit(c);  // halted_ follows the engine's outcome (note_halted)
       spdlog::info("instrument {} {} by operator", id, halt ? "halted" : "resumed");
       return reply(true, RejectReason::None, halt ? "halted" : "resumed");
     }

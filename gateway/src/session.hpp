@@ -1,6 +1,9 @@
 // One client connection: reads frames, checks each (framing, verification, logon, role,
 // ownership, rate), turns orders into engine commands, and writes through a bounded outbound
 // buffer. Lives on one I/O thread; after logon it moves to its principal's home thread.
+// session.cpp: framing, buffers and the connection's life; session_logon.cpp: the logon and the
+// hand-off; session_rate.cpp: the rate limit; session_commands.cpp (with session_swarm.cpp and
+// session_resale.cpp): each message's translation into engine commands.
 #pragma once
 
 #include <cstdint>
@@ -93,6 +96,8 @@ class Session : public std::enable_shared_from_this<Session> {
                     engine::InstrumentId instrument, engine::Side side, engine::Price price,
                     engine::Qty qty);
   void send_error(engine::RejectReason reason, const std::string& text);
+  // The rate limit (session_rate.cpp): true when `m` may go on; else it has been answered.
+  [[nodiscard]] bool admit(const wire::Message& m);
   bool take_token(std::int64_t now_ns);
   void finish_close();
   void detach();  // posted by finish_close: leave the principal, market data and the thread

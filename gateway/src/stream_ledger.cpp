@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <map>
 
+#include "event_recipients.hpp"
+
 namespace swarmex::gateway {
 
 namespace {
@@ -100,34 +102,15 @@ void StreamLedger::note(const engine::Command& c) {
 }
 
 void StreamLedger::note(const engine::Event& e) {
-  auto report = [this](engine::OwnerId owner) {
-    if (StreamCounts* c = find(owner)) ++c->reports;
-  };
-  switch (e.kind) {
-    case engine::EventKind::Accepted:
-    case engine::EventKind::Rejected:
-      if (e.command == engine::CommandKind::SetParams ||
-          e.command == engine::CommandKind::CreateInstrument)
-        return;  // admin outcomes: answered to the operator, not on a stream
-      report(e.owner);
-      return;
-    case engine::EventKind::Cancelled:
-    case engine::EventKind::Modified:
-      report(e.owner);
-      return;
-    case engine::EventKind::Fill: {
-      report(e.owner);
-      report(e.maker_owner);
-      const auto h = std::lower_bound(host_of_.begin(), host_of_.end(), e.host,
-                                      [](const std::pair<engine::HostId, engine::OwnerId>& p,
-                                         engine::HostId id) { return p.first < id; });
-      if (h != host_of_.end() && h->first == e.host)
-        if (StreamCounts* c = find(h->second)) ++c->fills;
-      return;
-    }
-    case engine::EventKind::BookLevel:
-      return;
-  }
+  const EventRecipients to = recipients_of(e);
+  if (StreamCounts* c = find(to.report)) ++c->reports;
+  if (StreamCounts* c = find(to.maker_report)) ++c->reports;
+  if (!to.host_fill) return;
+  const auto h = std::lower_bound(host_of_.begin(), host_of_.end(), to.host_of_fill,
+                                  [](const std::pair<engine::HostId, engine::OwnerId>& p,
+                                     engine::HostId id) { return p.first < id; });
+  if (h != host_of_.end() && h->first == to.host_of_fill)
+    if (StreamCounts* c = find(h->second)) ++c->fills;
 }
 
 void StreamLedger::note_batch(std::span<const engine::Command> commands,

@@ -37,9 +37,8 @@ class StreamLedger {
   // Counts only the configured principals, as the publisher routes only to them.
   explicit StreamLedger(const std::vector<Principal>& principals);
 
-  // A sequenced command and the events it caused, in order. The same as Publisher::route: a
-  // report to the owner of Accepted, Rejected (not an admin outcome), Cancelled, Modified and
-  // Fill; a maker report of a Fill; a host fill to the principal of the Fill's host.
+  // A sequenced command and the events it caused, in order. Events count by recipients_of
+  // (event_recipients.hpp), the rule the publisher routes by.
   void note(const engine::Command& c);
   void note(const engine::Event& e);
   // A batch of the shard thread. Forgets the orders the batch ended (cancelled, filled, or never

@@ -35,6 +35,13 @@ TEST_F(SetParamsTest, AcceptedOnceWithTheRequestIdAndChangesOnlyWhatIsNonZero) {
   EXPECT_EQ(ev[0].order_id, 7u);
   EXPECT_EQ(ev[0].owner, 99u);
   EXPECT_EQ(ev[0].instrument, kCpu);
+  // The outcome carries the parameters now in force, the kept ones too.
+  const BookParams now = book_params_of(ev[0]);
+  EXPECT_EQ(now.band_min, 10);
+  EXPECT_EQ(now.band_max, 2000);
+  EXPECT_EQ(now.min_qty, 1);
+  EXPECT_EQ(now.max_qty, 50);
+  EXPECT_EQ(now.market_protection_ticks, 5);
   EXPECT_EQ(spec().band_min, 10);
   EXPECT_EQ(spec().band_max, 2000);
   EXPECT_EQ(spec().min_qty, 1);  // kept

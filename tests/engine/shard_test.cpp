@@ -1,12 +1,13 @@
-// Engine shards on real threads: commands through the moodycamel queues give, per shard, exactly
-// the events the synchronous engine gives for the same commands in submission order.
+// Engine shards on real threads, assembled as the exchange assembles them (partitions by pool):
+// commands through the moodycamel queues give, per shard, exactly the events the synchronous
+// engine gives for the same commands in submission order.
 #include <gtest/gtest.h>
 
 #include <chrono>
 #include <map>
 
 #include "random_commands.hpp"
-#include "swarmex/engine/shard.hpp"
+#include "swarmex/journal/assembly.hpp"
 
 namespace swarmex::engine {
 namespace {
@@ -15,21 +16,21 @@ class ShardTest : public ::testing::TestWithParam<WaitStrategy> {};
 
 TEST_P(ShardTest, ShardEventsEqualSynchronousReplay) {
   const auto instruments = swarmex::testing::random_test_instruments();
-  ShardConfig cfg;
+  journal::AssemblyConfig cfg;
+  cfg.partitions = 2;
   cfg.engine = EngineConfig{1u << 12};
   cfg.wait = GetParam();
   cfg.clock = [] { return std::int64_t{1'700'000'000'000'000'000}; };
-  ShardedEngine sharded(2, cfg);
-  for (const auto& s : instruments)
-    sharded.add_instrument(s);
+  cfg.instruments = instruments;
+  journal::ExchangeAssembly sharded(cfg);
 
   // Commands per shard, generated against reference engines that model each shard.
   std::map<std::size_t, std::unique_ptr<Engine>> model;
   std::map<std::size_t, std::vector<Event>> expected;
-  for (std::size_t i = 0; i < sharded.size(); ++i) {
+  for (std::size_t i = 0; i < sharded.partitions(); ++i) {
     model[i] = std::make_unique<Engine>(cfg.engine);
     for (const auto& s : instruments)
-      if (s.id % sharded.size() == i) model[i]->add_instrument(s);
+      if (sharded.routing().partition_of(s.id) == i) model[i]->add_instrument(s);
   }
   swarmex::testing::RandomCommands gen(5, instruments);
   std::vector<Command> commands;
@@ -45,7 +46,7 @@ TEST_P(ShardTest, ShardEventsEqualSynchronousReplay) {
     if (c.kind == CommandKind::MassCancel && c.mass_cancel.instrument == kAllInstruments) continue;
     if (c.kind > CommandKind::Resume) continue;
     const InstrumentId routing = routing_instrument(c);
-    const std::size_t shard = routing % sharded.size();
+    const std::size_t shard = sharded.routing().partition_of(routing);
     Command stamped = c;
     stamped.seq = ++seq[shard];  // the shard's sequencer numbers in arrival order
     out.clear();
@@ -59,12 +60,12 @@ TEST_P(ShardTest, ShardEventsEqualSynchronousReplay) {
   for (std::size_t n = 0; n < commands.size(); ++n) {
     ASSERT_TRUE(sharded.submit(commands[n]));
     if (GetParam() == WaitStrategy::Inline && n % 100 == 99)  // the writer flushes now and then
-      for (std::size_t i = 0; i < sharded.size(); ++i)
-        sharded.shard(i).flush();
+      for (std::size_t i = 0; i < sharded.partitions(); ++i)
+        sharded.partition(i).flush();
   }
   if (GetParam() == WaitStrategy::Inline)
-    for (std::size_t i = 0; i < sharded.size(); ++i)
-      sharded.shard(i).flush();
+    for (std::size_t i = 0; i < sharded.partitions(); ++i)
+      sharded.partition(i).flush();
   std::map<std::size_t, std::vector<Event>> got;
   std::vector<Event> buf(512);
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
@@ -74,8 +75,8 @@ TEST_P(ShardTest, ShardEventsEqualSynchronousReplay) {
     return true;
   };
   while (!done() && std::chrono::steady_clock::now() < deadline)
-    for (std::size_t i = 0; i < sharded.size(); ++i) {
-      const std::size_t n = sharded.shard(i).poll(buf.data(), buf.size(), 1000);
+    for (std::size_t i = 0; i < sharded.partitions(); ++i) {
+      const std::size_t n = sharded.partition(i).poll(buf.data(), buf.size(), 1000);
       for (std::size_t k = 0; k < n; ++k)
         buf[k].time_ns = 0;  // the shard stamps its sequencer time; the model engine has none
       got[i].insert(got[i].end(), buf.begin(), buf.begin() + static_cast<long>(n));
@@ -84,8 +85,8 @@ TEST_P(ShardTest, ShardEventsEqualSynchronousReplay) {
   for (auto& [i, ev] : expected) {
     ASSERT_EQ(got[i].size(), ev.size()) << "shard " << i;
     EXPECT_TRUE(got[i] == ev) << "shard " << i << " diverged from the synchronous engine";
-    EXPECT_EQ(sharded.shard(i).engine().state_hash(), model[i]->state_hash());
-    EXPECT_EQ(sharded.shard(i).applied(), seq[i]);
+    EXPECT_EQ(sharded.partition(i).engine().state_hash(), model[i]->state_hash());
+    EXPECT_EQ(sharded.partition(i).applied(), seq[i]);
   }
 }
 

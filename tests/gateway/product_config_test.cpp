@@ -59,8 +59,8 @@ TEST(ProductConfig, ParsesProductsAndTheirSlots) {
   const auto all = tradable_instruments(c);
   EXPECT_EQ(all.size(), 1u + 25u + 9u);
   EXPECT_FALSE(all.back().window.spot);
-  // One pool: every slot on the spot instrument's shard.
-  const auto shard = shard_of_pool(all, 4);
+  // One pool: every slot on the spot instrument's partition.
+  const auto shard = engine::partition_of_pool(all, 4);
   EXPECT_EQ(shard[124], shard[1]);
   EXPECT_EQ(shard[208], shard[1]);
 }

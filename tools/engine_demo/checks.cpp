@@ -55,7 +55,7 @@ std::vector<std::string> check_steps(const std::vector<Step>& steps, const Plan&
   return errors;
 }
 
-std::vector<std::string> check_books(const Market& market, engine::ShardedEngine& sharded,
+std::vector<std::string> check_books(const Market& market, journal::ExchangeAssembly& exchange,
                                      const Ledger& ledger) {
   std::vector<std::string> errors;
   const auto fail = [&](std::string message) {
@@ -69,23 +69,24 @@ std::vector<std::string> check_books(const Market& market, engine::ShardedEngine
     if (leaves[id] == 0) continue;
     ++open_orders;
     std::optional<engine::OrderView> found;
-    for (std::size_t s = 0; s < sharded.size() && !found; ++s)
-      found = sharded.shard(s).engine().order(id);
+    for (std::size_t s = 0; s < exchange.partitions() && !found; ++s)
+      found = exchange.partition(s).engine().order(id);
     if (!found)
       fail(fmt::format("order #{}: {} left by events, not in the book", id, leaves[id]));
     else if (found->qty != leaves[id])
       fail(fmt::format("order #{}: {} left by events, {} in the book", id, leaves[id], found->qty));
   }
   std::uint64_t resting = 0;
-  for (std::size_t s = 0; s < sharded.size(); ++s)
-    resting += sharded.shard(s).engine().resting_orders();
+  for (std::size_t s = 0; s < exchange.partitions(); ++s)
+    resting += exchange.partition(s).engine().resting_orders();
   if (resting != open_orders)
     fail(fmt::format("{} orders rest in the engines, events leave {} open", resting, open_orders));
 
   // Levels: the last BookLevel event of every price is the level as it stands.
   std::vector<engine::LevelView> depth;
   for (const Product& p : market.products()) {
-    const engine::Engine& eng = sharded.shard_for(p.spec.id).engine();
+    const engine::Engine& eng =
+        exchange.partition(exchange.routing().partition_of(p.spec.id)).engine();
     const auto levels =
         static_cast<std::size_t>((p.spec.band_max - p.spec.band_min) / p.spec.tick + 1);
     for (const Side side : {Side::Buy, Side::Sell}) {
@@ -116,14 +117,14 @@ std::vector<std::string> check_books(const Market& market, engine::ShardedEngine
 }
 
 std::vector<ReplayResult> replay_shards(const Market& market, const Plan& plan,
-                                        engine::ShardedEngine& sharded, const Ledger& ledger,
+                                        journal::ExchangeAssembly& exchange, const Ledger& ledger,
                                         const engine::EngineConfig& config) {
   std::vector<ReplayResult> results;
   engine::EventBuffer out;
-  for (std::uint32_t s = 0; s < sharded.size(); ++s) {
+  for (std::uint32_t s = 0; s < exchange.partitions(); ++s) {
     engine::Engine replay(config);
     for (const Product& p : market.products())
-      if (sharded.shard_for(p.spec.id).id() == s) replay.add_instrument(p.spec);
+      if (exchange.routing().partition_of(p.spec.id) == s) replay.add_instrument(p.spec);
     std::uint64_t digest = 0;
     std::uint64_t events = 0;
     engine::Seq seq = 0;
@@ -141,7 +142,7 @@ std::vector<ReplayResult> replay_shards(const Market& market, const Plan& plan,
     r.shard = s;
     r.commands = plan.by_shard[s].size();
     r.events = events;
-    r.live_state_hash = sharded.shard(s).engine().state_hash();
+    r.live_state_hash = exchange.partition(s).engine().state_hash();
     r.replay_state_hash = replay.state_hash();
     r.same_events = digest == ledger.digest(s) && events == ledger.events(s);
     results.push_back(r);

@@ -9,7 +9,7 @@
 #include "market.hpp"
 #include "plan.hpp"
 #include "scenario.hpp"
-#include "swarmex/engine/shard.hpp"
+#include "swarmex/journal/assembly.hpp"
 
 namespace swarmex::demo {
 
@@ -20,7 +20,7 @@ std::vector<std::string> check_steps(const std::vector<Step>& steps, const Plan&
 // The book rebuilt from events alone equals the engines' books: every order with quantity left
 // rests with exactly that quantity, nothing else rests, and the last published size of every
 // level is its size now.
-std::vector<std::string> check_books(const Market& market, engine::ShardedEngine& sharded,
+std::vector<std::string> check_books(const Market& market, journal::ExchangeAssembly& exchange,
                                      const Ledger& ledger);
 
 struct ReplayResult {
@@ -38,7 +38,7 @@ struct ReplayResult {
 // Re-applies each shard's commands on a fresh single-threaded Engine with the same sequence
 // numbers and no clock (time 0): determinism means the same events and the same state hash.
 std::vector<ReplayResult> replay_shards(const Market& market, const Plan& plan,
-                                        engine::ShardedEngine& sharded, const Ledger& ledger,
+                                        journal::ExchangeAssembly& exchange, const Ledger& ledger,
                                         const engine::EngineConfig& config);
 
 }  // namespace swarmex::demo

@@ -12,21 +12,21 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-bool all_applied(engine::ShardedEngine& sharded, const Plan& plan) {
-  for (std::size_t s = 0; s < sharded.size(); ++s)
-    if (sharded.shard(s).applied() < plan.by_shard[s].size()) return false;
+bool all_applied(journal::ExchangeAssembly& exchange, const Plan& plan) {
+  for (std::size_t s = 0; s < exchange.partitions(); ++s)
+    if (exchange.partition(s).applied() < plan.by_shard[s].size()) return false;
   return true;
 }
 
 // Drains every shard until `done` is set and all commands are applied, then takes what is left.
 // applied() is published after a batch's events are enqueued, so nothing can arrive later.
-void collect(engine::ShardedEngine& sharded, const Plan& plan, Ledger& ledger,
+void collect(journal::ExchangeAssembly& exchange, const Plan& plan, Ledger& ledger,
              const std::atomic<bool>& done) {
   std::array<engine::Event, 512> buf;
   const auto drain = [&] {
     std::size_t got = 0;
-    for (std::size_t s = 0; s < sharded.size(); ++s) {
-      const std::size_t n = sharded.shard(s).poll(buf.data(), buf.size());
+    for (std::size_t s = 0; s < exchange.partitions(); ++s) {
+      const std::size_t n = exchange.partition(s).poll(buf.data(), buf.size());
       for (std::size_t i = 0; i < n; ++i)
         ledger.on_event(static_cast<std::uint32_t>(s), buf[i]);
       got += n;
@@ -35,7 +35,7 @@ void collect(engine::ShardedEngine& sharded, const Plan& plan, Ledger& ledger,
   };
   for (;;) {
     if (drain() > 0) continue;
-    if (done.load(std::memory_order_acquire) && all_applied(sharded, plan)) {
+    if (done.load(std::memory_order_acquire) && all_applied(exchange, plan)) {
       while (drain() > 0) {
       }
       return;
@@ -45,23 +45,23 @@ void collect(engine::ShardedEngine& sharded, const Plan& plan, Ledger& ledger,
 }
 
 // A queue refuses only when it cannot allocate; the plan's seqs would no longer hold, so stop.
-void submit(engine::ShardedEngine& sharded, const Command& c) {
-  if (sharded.submit(c)) return;
+void submit(journal::ExchangeAssembly& exchange, const Command& c) {
+  if (exchange.submit(c)) return;
   std::fputs("swarmex-engine-demo: a shard queue refused a command\n", stderr);
   std::quick_exit(3);
 }
 
 }  // namespace
 
-RunTimes run_plan(engine::ShardedEngine& sharded, const Plan& plan, Ledger& ledger,
+RunTimes run_plan(journal::ExchangeAssembly& exchange, const Plan& plan, Ledger& ledger,
                   double rate_per_s) {
   const Clock::time_point start = Clock::now();
   std::atomic<bool> done{false};
-  sharded.start();
-  std::thread collector([&] { collect(sharded, plan, ledger, done); });
+  exchange.start();
+  std::thread collector([&] { collect(exchange, plan, ledger, done); });
 
   for (std::size_t i = 0; i < plan.scripted; ++i)
-    submit(sharded, plan.commands[i]);
+    submit(exchange, plan.commands[i]);
 
   const Clock::time_point random_start = Clock::now();
   const std::size_t random = plan.commands.size() - plan.scripted;
@@ -71,15 +71,15 @@ RunTimes run_plan(engine::ShardedEngine& sharded, const Plan& plan, Ledger& ledg
                                           std::chrono::duration<double>(i / rate_per_s));
       if (Clock::now() < due) std::this_thread::sleep_until(due);
     }
-    submit(sharded, plan.commands[plan.scripted + i]);
+    submit(exchange, plan.commands[plan.scripted + i]);
   }
-  while (!all_applied(sharded, plan))
+  while (!all_applied(exchange, plan))
     std::this_thread::yield();
   const Clock::time_point applied = Clock::now();
 
   done.store(true, std::memory_order_release);
   collector.join();
-  sharded.stop();
+  exchange.stop();
   ledger.finish();
 
   RunTimes t;

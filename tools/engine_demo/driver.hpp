@@ -6,7 +6,7 @@
 
 #include "ledger.hpp"
 #include "plan.hpp"
-#include "swarmex/engine/shard.hpp"
+#include "swarmex/journal/assembly.hpp"
 
 namespace swarmex::demo {
 
@@ -18,7 +18,7 @@ struct RunTimes {
 // Starts the shards, submits the whole plan, waits until every command is applied and every
 // event collected, then stops the shards so their engines can be inspected.
 // `rate_per_s` paces the random phase (0 = as fast as the queues take it).
-RunTimes run_plan(engine::ShardedEngine& sharded, const Plan& plan, Ledger& ledger,
+RunTimes run_plan(journal::ExchangeAssembly& exchange, const Plan& plan, Ledger& ledger,
                   double rate_per_s);
 
 }  // namespace swarmex::demo

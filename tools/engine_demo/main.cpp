@@ -20,7 +20,7 @@
 #include "random_flow.hpp"
 #include "report.hpp"
 #include "scenario.hpp"
-#include "swarmex/engine/shard.hpp"
+#include "swarmex/journal/assembly.hpp"
 
 namespace {
 
@@ -55,12 +55,15 @@ int report_check(const Options& opt, const std::string& what,
 
 int run(const Options& opt) {
   const demo::Market market(opt.tenants);
-  engine::ShardConfig config;
+  // Assembled as swarmexd assembles its exchange (partitions by pool), with no journal; each
+  // partition keeps its events on its own queue for the collector.
+  journal::AssemblyConfig config;
+  config.partitions = kShards;
   config.engine.order_capacity = order_capacity(opt.orders);
   config.wait = engine::WaitStrategy::Block;
-  engine::ShardedEngine sharded(kShards, config);
   for (const demo::Product& p : market.products())
-    sharded.add_instrument(p.spec);
+    config.instruments.push_back(p.spec);
+  journal::ExchangeAssembly exchange(config);
 
   engine::OrderId next_order_id = 1;
   const std::vector<demo::Step> steps = demo::scripted_steps(market, next_order_id);
@@ -69,16 +72,16 @@ int run(const Options& opt) {
     commands.push_back(s.cmd);
   for (const engine::Command& c : demo::random_flow(market, {opt.seed, opt.orders}, next_order_id))
     commands.push_back(c);
-  const demo::Plan plan = demo::make_plan(std::move(commands), steps.size(), sharded);
+  const demo::Plan plan = demo::make_plan(std::move(commands), steps.size(), exchange);
 
   demo::Ledger ledger(market, plan);
-  const demo::RunTimes times = demo::run_plan(sharded, plan, ledger, opt.rate_per_s);
+  const demo::RunTimes times = demo::run_plan(exchange, plan, ledger, opt.rate_per_s);
 
   if (!opt.quiet) {
-    demo::print_market(market, sharded);
+    demo::print_market(market, exchange);
     demo::print_steps(market, steps, ledger);
     demo::print_totals(ledger, plan.commands.size(), opt.orders, opt.rate_per_s, times);
-    demo::print_books(market, sharded, opt.depth_levels);
+    demo::print_books(market, exchange, opt.depth_levels);
     demo::print_allocations(market, ledger, 24);
   }
 
@@ -97,9 +100,9 @@ int run(const Options& opt) {
       report_check(opt, fmt::format("scripted steps: all {} did what they expected", steps.size()),
                    demo::check_steps(steps, plan, ledger));
   failed += report_check(opt, "books rebuilt from events equal the engines' books and levels",
-                         demo::check_books(market, sharded, ledger));
+                         demo::check_books(market, exchange, ledger));
   for (const demo::ReplayResult& r :
-       demo::replay_shards(market, plan, sharded, ledger, config.engine)) {
+       demo::replay_shards(market, plan, exchange, ledger, config.engine)) {
     std::vector<std::string> errors;
     if (!r.same_events) errors.emplace_back("event stream differs from the threaded run");
     if (r.live_state_hash != r.replay_state_hash)

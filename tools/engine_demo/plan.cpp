@@ -5,11 +5,11 @@
 namespace swarmex::demo {
 
 Plan make_plan(std::vector<Command> commands, std::size_t scripted,
-               engine::ShardedEngine& sharded) {
+               journal::ExchangeAssembly& exchange) {
   Plan plan;
   plan.commands = std::move(commands);
   plan.scripted = scripted;
-  plan.by_shard.resize(sharded.size());
+  plan.by_shard.resize(exchange.partitions());
   OrderId max_id = 0;
   for (const Command& c : plan.commands)
     max_id = std::max(max_id, order_of(c));
@@ -23,7 +23,7 @@ Plan make_plan(std::vector<Command> commands, std::size_t scripted,
       for (auto& shard_commands : plan.by_shard)
         shard_commands.push_back(i);
     } else {
-      plan.by_shard[sharded.shard_for(routed).id()].push_back(i);
+      plan.by_shard[exchange.routing().partition_of(routed)].push_back(i);
     }
   }
   return plan;

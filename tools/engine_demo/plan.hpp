@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "commands.hpp"
-#include "swarmex/engine/shard.hpp"
+#include "swarmex/journal/assembly.hpp"
 
 namespace swarmex::demo {
 
@@ -28,7 +28,8 @@ struct Plan {
 };
 
 // Routes with the engine's own rule (shard_for), sending a mass cancel of all instruments to
-// every shard as ShardedEngine::submit does.
-Plan make_plan(std::vector<Command> commands, std::size_t scripted, engine::ShardedEngine& sharded);
+// every partition as ExchangeAssembly::submit does.
+Plan make_plan(std::vector<Command> commands, std::size_t scripted,
+               journal::ExchangeAssembly& exchange);
 
 }  // namespace swarmex::demo

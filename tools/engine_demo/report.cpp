@@ -95,15 +95,15 @@ void print_event(const Market& m, InstrumentId own_instrument, const Event& e,
 
 }  // namespace
 
-void print_market(const Market& market, engine::ShardedEngine& sharded) {
+void print_market(const Market& market, journal::ExchangeAssembly& exchange) {
   fmt::print("Swarmex in-process demo: {} engine shards, each its own thread and queues\n\n",
-             sharded.size());
+             exchange.partitions());
   fmt::print("  {:>2}  {:<24} {:>5}  {:>6}  {:<18} {:>7}  {}\n", "id", "instrument", "shard",
              "tick", "price band", "max qty", "reference price");
   for (const Product& p : market.products()) {
     const InstrumentSpec& s = p.spec;
     fmt::print("  {:>2}  {:<24} {:>5}  {:>6}  {:<18} {:>7}  {}\n", s.id, s.symbol,
-               sharded.shard_for(s.id).id(), grouped(s.tick),
+               exchange.routing().partition_of(s.id), grouped(s.tick),
                grouped(s.band_min) + ".." + grouped(s.band_max), grouped(s.max_qty),
                grouped(p.reference_price));
   }
@@ -181,16 +181,17 @@ void print_totals(const Ledger& ledger, std::size_t commands, std::size_t random
              cancel_detail.empty() ? "none" : cancel_detail);
 }
 
-void print_books(const Market& market, engine::ShardedEngine& sharded, std::size_t levels) {
+void print_books(const Market& market, journal::ExchangeAssembly& exchange, std::size_t levels) {
   fmt::print("Top of book ({} levels a side; qty (orders)), read with Engine::depth after stop\n",
              levels);
   std::vector<engine::LevelView> bids;
   std::vector<engine::LevelView> asks;
   for (const Product& p : market.products()) {
-    const engine::Engine& eng = sharded.shard_for(p.spec.id).engine();
+    const engine::Engine& eng =
+        exchange.partition(exchange.routing().partition_of(p.spec.id)).engine();
     eng.depth(p.spec.id, Side::Buy, levels, bids);
     eng.depth(p.spec.id, Side::Sell, levels, asks);
-    fmt::print("  {} (shard {})\n", p.spec.symbol, sharded.shard_for(p.spec.id).id());
+    fmt::print("  {} (shard {})\n", p.spec.symbol, exchange.routing().partition_of(p.spec.id));
     fmt::print("    {:>16} {:>10}  |  {:<10} {}\n", "bid qty", "bid", "ask", "ask qty");
     if (bids.empty() && asks.empty()) fmt::print("    {:>27}  |\n", "(empty)");
     for (std::size_t i = 0; i < std::max(bids.size(), asks.size()); ++i) {

@@ -10,15 +10,15 @@
 #include "ledger.hpp"
 #include "market.hpp"
 #include "scenario.hpp"
-#include "swarmex/engine/shard.hpp"
+#include "swarmex/journal/assembly.hpp"
 
 namespace swarmex::demo {
 
-void print_market(const Market& market, engine::ShardedEngine& sharded);
+void print_market(const Market& market, journal::ExchangeAssembly& exchange);
 void print_steps(const Market& market, const std::vector<Step>& steps, const Ledger& ledger);
 void print_totals(const Ledger& ledger, std::size_t commands, std::size_t random_commands,
                   double rate_per_s, const RunTimes& times);
-void print_books(const Market& market, engine::ShardedEngine& sharded, std::size_t levels);
+void print_books(const Market& market, journal::ExchangeAssembly& exchange, std::size_t levels);
 void print_allocations(const Market& market, const Ledger& ledger, std::size_t max_rows);
 
 }  // namespace swarmex::demo

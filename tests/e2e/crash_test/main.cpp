@@ -13,7 +13,7 @@
 #include "server_process.hpp"
 #include "swarmex/common/temp_dir.hpp"
 #include "swarmex/gateway/config.hpp"
-#include "swarmex/journal/recovery.hpp"
+#include "swarmex/journal/assembly.hpp"
 #include "trader.hpp"
 
 namespace fs = std::filesystem;
@@ -21,22 +21,20 @@ using namespace swarmex;
 
 namespace {
 
-// Recovers a copy of each shard's journal offline: seq and hash per shard.
+// Recovers a copy of the journals offline, as swarmexd assembles its exchange: seq and hash per
+// partition.
 std::vector<std::pair<engine::Seq, std::uint64_t>> offline_replay(const std::string& journal,
                                                                   const gateway::Config& cfg,
                                                                   const std::string& scratch) {
   std::vector<std::pair<engine::Seq, std::uint64_t>> out;
   fs::remove_all(scratch);
   fs::copy(journal, scratch, fs::copy_options::recursive);
-  for (std::uint32_t i = 0; i < cfg.engine.shards; ++i) {
-    auto files = journal::open_directory(scratch + "/shard-" + std::to_string(i));
-    journal::RecoveryOptions opt;
-    opt.engine = engine::EngineConfig{cfg.engine.order_capacity};
-    const auto shard_of = gateway::shard_of_pool(cfg.instruments, cfg.engine.shards);
-    for (const auto& s : cfg.instruments)
-      if (shard_of[s.id] == i) opt.instruments.push_back(s);
-    auto rec = journal::recover(*files, opt);
-    out.emplace_back(rec.engine->last_seq(), rec.engine->state_hash());
+  journal::AssemblyConfig ac = gateway::assembly_config(cfg, nullptr, {});
+  ac.journal_path = scratch;
+  journal::ExchangeAssembly exchange(ac);  // recovered, never started
+  for (std::uint32_t i = 0; i < exchange.partitions(); ++i) {
+    const engine::Engine& e = exchange.partition(i).engine();
+    out.emplace_back(e.last_seq(), e.state_hash());
   }
   return out;
 }

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "swarmex/engine/command.hpp"
+#include "swarmex/engine/instrument.hpp"
 #include "swarmex/engine/types.hpp"
 
 namespace swarmex::engine {
@@ -42,6 +43,21 @@ struct Event {
 
   bool operator==(const Event&) const = default;
 };
+
+// The Accepted of a SetParams or CreateInstrument carries the instrument's trading parameters in
+// force after it (a SetParams' 0s resolved), so a process that keeps a copy of them learns them
+// from the engine instead of applying the change again. Fields no admin outcome uses hold them.
+constexpr void put_book_params(Event& e, const BookParams& p) noexcept {
+  e.price = p.band_min;
+  e.maker_order_id = static_cast<OrderId>(p.band_max);
+  e.qty = p.min_qty;
+  e.leaves_qty = p.max_qty;
+  e.maker_leaves_qty = p.market_protection_ticks;
+}
+[[nodiscard]] constexpr BookParams book_params_of(const Event& e) noexcept {
+  return BookParams{e.price, static_cast<Price>(e.maker_order_id), e.qty, e.leaves_qty,
+                    e.maker_leaves_qty};
+}
 
 // Preallocated event output. Grows only while warming up; callers clear() it between commands.
 // Its slots stay constructed across clear(), so the hot path fills one with a designated

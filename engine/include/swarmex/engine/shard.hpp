@@ -100,25 +100,4 @@ class EngineShard {
   std::vector<Command> pending_;  // Inline: submitted, not yet applied
 };
 
-// Routes commands to shards by instrument id (id % shard count).
-class ShardedEngine {
- public:
-  ShardedEngine(std::uint32_t shards, const ShardConfig& config);
-
-  EngineShard& shard_for(InstrumentId id) noexcept { return *shards_[id % shards_.size()]; }
-  EngineShard& shard(std::size_t i) noexcept { return *shards_[i]; }
-  [[nodiscard]] std::size_t size() const noexcept { return shards_.size(); }
-
-  void add_instrument(const InstrumentSpec& spec) {
-    shard_for(spec.id).engine().add_instrument(spec);
-  }
-  // A mass cancel over all instruments goes to every shard (one outcome per shard).
-  bool submit(const Command& cmd);
-  void start();
-  void stop();
-
- private:
-  std::vector<std::unique_ptr<EngineShard>> shards_;
-};
-
 }  // namespace swarmex::engine

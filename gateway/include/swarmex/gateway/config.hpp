@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -10,6 +11,7 @@
 #include "swarmex/engine/instrument.hpp"
 #include "swarmex/engine/shard.hpp"
 #include "swarmex/gateway/swarm_template.hpp"
+#include "swarmex/journal/assembly.hpp"
 #include "swarmex/journal/writer.hpp"
 
 namespace swarmex::gateway {
@@ -77,10 +79,10 @@ Config parse_config(const std::string& toml_text, const std::string& source_name
 // Spot instruments and every window slot of every product, as the engine books them.
 std::vector<engine::InstrumentSpec> tradable_instruments(const Config& c);
 
-// The engine shard of every instrument id (the index), by pool: instruments of one pool share a
-// shard, so a host's fill stream is one shard's, in its sequence order, live and after a restart.
-// Pools take shards in the order they first appear. Ids not configured map to shard 0.
-std::vector<std::uint32_t> shard_of_pool(const std::vector<engine::InstrumentSpec>& instruments,
-                                         std::uint32_t shards);
+// How the exchange behind swarmexd is assembled from this configuration (engine partitions by
+// pool, their journals); the events go to `output`, inline partitions call `wake`.
+journal::AssemblyConfig assembly_config(const Config& c,
+                                        moodycamel::BlockingConcurrentQueue<engine::Event>* output,
+                                        std::function<void()> wake);
 
 }  // namespace swarmex::gateway

@@ -1,0 +1,111 @@
+// The one way to assemble an exchange out of engine partitions: routing by pool, each partition
+// recovered from its journal and snapshot (every partition's snapshot before any journal
+// replays), then its journal writer and snapshot writer hooked into its batches. swarmexd (behind
+// the gateway), swarmex-engine-demo and the tests build partitions only through this.
+#pragma once
+
+#include <concurrentqueue/blockingconcurrentqueue.h>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "swarmex/engine/pool_routing.hpp"
+#include "swarmex/engine/shard.hpp"
+#include "swarmex/journal/files.hpp"
+#include "swarmex/journal/recovery.hpp"
+#include "swarmex/journal/snapshot_writer.hpp"
+#include "swarmex/journal/writer.hpp"
+
+namespace swarmex::journal {
+
+struct AssemblyConfig {
+  std::uint32_t partitions = 1;
+  engine::EngineConfig engine;
+  engine::WaitStrategy wait = engine::WaitStrategy::Block;
+  std::size_t batch = 256;                          // commands a partition takes per wake-up
+  std::function<std::int64_t()> clock;              // the sequencer's; empty: CLOCK_REALTIME
+  std::vector<engine::InstrumentSpec> instruments;  // spot instruments from the configuration
+  std::vector<engine::Product> products;            // scheduled products (all slots of one pool)
+  // Journal: with durability None nothing is read or written, and the partitions start empty
+  // but for the configuration. Partition i lives in `<journal_path>/shard-<i>`.
+  Durability durability = Durability::None;
+  std::string journal_path;
+  std::uint64_t segment_bytes = 64ull << 20;
+  std::uint64_t snapshot_interval = 0;  // commands between snapshots (0: only when requested)
+  // Where every partition's events go; null: each partition's own queue (poll()).
+  moodycamel::BlockingConcurrentQueue<engine::Event>* output = nullptr;
+  // Inline partitions: called (any thread) when they have commands to flush() or put events out.
+  std::function<void()> wake;
+};
+
+// What the process embedding the exchange sees while it is assembled and as it runs. Every hook
+// is optional.
+struct AssemblyHooks {
+  // Journaled partitions, each before any journal replays: the engine its snapshot and the
+  // configuration restored, and the recovery so far (snapshot_seq, attachment).
+  std::function<void(std::uint32_t, const engine::Engine&, const Recovered&)> on_restored;
+  // Every command replayed from a journal at start-up, with its events.
+  std::function<void(std::uint32_t, const engine::Command&, const engine::EventBuffer&)>
+      on_replayed;
+  // Each partition once its journal replayed, before it runs.
+  std::function<void(std::uint32_t, const engine::Engine&)> on_recovered;
+  // Every spot instrument a recovered partition has that the configuration lacks (created live):
+  // those a snapshot holds before the journal replays, then each one the replay creates.
+  std::function<void(const engine::InstrumentSpec&)> on_learned;
+  // The partition's thread, journaled partitions: each applied batch, before it is journaled.
+  std::function<void(std::uint32_t, std::span<const engine::Command>, const engine::EventBuffer&,
+                     const engine::Engine&)>
+      on_batch;
+  // The partition's thread, at each snapshot: the embedding process's bytes for it
+  // (EngineSnapshot::attachment, same sequence, same file).
+  std::function<std::vector<std::uint8_t>(std::uint32_t, const engine::Engine&)> attachment;
+};
+
+class ExchangeAssembly {
+ public:
+  // Recovers every partition (throws on corruption or a bad journal directory).
+  explicit ExchangeAssembly(const AssemblyConfig& config, AssemblyHooks hooks = {});
+  ~ExchangeAssembly();
+  ExchangeAssembly(const ExchangeAssembly&) = delete;
+  ExchangeAssembly& operator=(const ExchangeAssembly&) = delete;
+
+  void start();
+  void stop();  // drains the partitions and journals
+
+  [[nodiscard]] std::size_t partitions() const noexcept { return parts_.size(); }
+  engine::EngineShard& partition(std::size_t i) noexcept { return *parts_[i]->engine; }
+  engine::PoolRouting& routing() noexcept { return routing_; }
+  [[nodiscard]] const engine::PoolRouting& routing() const noexcept { return routing_; }
+
+  // Routes by instrument; a mass cancel over all instruments goes to every partition. False when
+  // a partition's queue refused it.
+  bool submit(const engine::Command& cmd);
+  // To one partition (a CreateInstrument, before its id has a route).
+  bool submit_to(std::uint32_t partition, const engine::Command& cmd);
+  // Inline partitions, on the writer's thread: applies what was submitted since the last flush.
+  void flush();
+  // A calendar roll to every partition with scheduled products: lists and closes their windows.
+  void roll();
+  void request_snapshot();
+  [[nodiscard]] bool journal_failed() const noexcept;
+  [[nodiscard]] JournalStats journal_stats() const;
+  // What recovery did, a line each (empty without a journal).
+  [[nodiscard]] const std::vector<std::string>& recovery_log() const noexcept { return log_; }
+
+ private:
+  struct Part {
+    std::unique_ptr<JournalFiles> files;
+    std::unique_ptr<JournalWriter> journal;
+    std::unique_ptr<SnapshotWriter> snapshots;
+    std::unique_ptr<engine::EngineShard> engine;
+  };
+  engine::PoolRouting routing_;
+  std::vector<std::unique_ptr<Part>> parts_;
+  std::vector<std::uint32_t> rolled_;  // partitions that own scheduled products
+  std::vector<std::string> log_;
+};
+
+}  // namespace swarmex::journal

@@ -1,0 +1,190 @@
+#include "swarmex/journal/assembly.hpp"
+
+#include <algorithm>
+#include <cstdio>
+
+namespace swarmex::journal {
+
+ExchangeAssembly::ExchangeAssembly(const AssemblyConfig& config, AssemblyHooks hooks)
+    : routing_(engine::tradable_instruments(config.instruments, config.products),
+               config.partitions) {
+  const std::uint32_t n = routing_.partitions();
+  const bool journaled = config.durability != Durability::None;
+  if (journaled) open_directory(config.journal_path);  // creates the parent
+  std::vector<bool> in_config(engine::kMaxInstrumentId + 1, false);
+  for (const auto& spec : engine::tradable_instruments(config.instruments, config.products))
+    if (spec.id <= engine::kMaxInstrumentId) in_config[spec.id] = true;
+  // Instruments created live: routed to their partition, and made known before any of their
+  // events replays.
+  const auto learn = [this, &in_config, &hooks](std::uint32_t i,
+                                                const engine::InstrumentSpec& spec) {
+    if (spec.id > engine::kMaxInstrumentId || in_config[spec.id]) return;
+    routing_.learn(spec, i);
+    if (hooks.on_learned) hooks.on_learned(spec);
+  };
+
+  // First every partition's snapshot, then every partition's journal: whatever the embedding
+  // process adds up over the partitions' snapshots is complete before any replayed event.
+  std::vector<engine::ShardConfig> configs(n);
+  std::vector<RecoveryOptions> options(n);
+  std::vector<Recovered> recovered(n);
+  for (std::uint32_t i = 0; i < n; ++i) {
+    auto part = std::make_unique<Part>();
+    engine::ShardConfig& sc = configs[i];
+    sc.engine = config.engine;
+    sc.wait = config.wait;
+    sc.batch = config.batch;
+    sc.clock = config.clock;
+    sc.output = config.output;
+    sc.on_output = config.wake;
+    sc.on_pending = config.wake;
+    RecoveryOptions& opt = options[i];
+    opt.engine = sc.engine;
+    for (const auto& spec : config.instruments)
+      if (routing_.partition_of(spec.id) == i) opt.instruments.push_back(spec);
+    for (const auto& p : config.products)  // a product's slots share its pool: one partition
+      if (routing_.partition_of(p.rules.id) == i) opt.products.push_back(p);
+    if (!opt.products.empty()) rolled_.push_back(i);
+    if (journaled) {
+      part->files = open_directory(config.journal_path + "/shard-" + std::to_string(i));
+      opt.on_restored = [&learn, i](const engine::Engine& e) {
+        for (const engine::InstrumentId id : e.instruments())
+          if (e.product_of(id) == nullptr) learn(i, *e.instrument(id));
+      };
+      recovered[i] = restore_snapshot(*part->files, opt);  // throws on corruption
+      if (hooks.on_restored) hooks.on_restored(i, *recovered[i].engine, recovered[i]);
+    }
+    parts_.push_back(std::move(part));
+  }
+
+  for (std::uint32_t i = 0; i < n; ++i) {
+    Part* raw = parts_[i].get();
+    engine::ShardConfig& sc = configs[i];
+    std::unique_ptr<engine::Engine> engine;
+    if (journaled) {
+      RecoveryOptions& opt = options[i];
+      opt.on_replayed = [&learn, &hooks, i](const engine::Command& c,
+                                            const engine::EventBuffer& ev) {
+        if (c.kind == engine::CommandKind::CreateInstrument && !ev.events().empty() &&
+            ev[0].kind == engine::EventKind::Accepted)
+          learn(i, engine::spec_of(c.create));
+        if (hooks.on_replayed) hooks.on_replayed(i, c, ev);
+      };
+      Recovered& rec = recovered[i];
+      replay_journal(*raw->files, opt, rec);  // throws on corruption
+      if (hooks.on_recovered) hooks.on_recovered(i, *rec.engine);
+      for (auto& line : rec.log)
+        log_.push_back("shard " + std::to_string(i) + ": " + line);
+      char hash[32];
+      std::snprintf(hash, sizeof hash, "%016llx",
+                    static_cast<unsigned long long>(rec.engine->state_hash()));
+      log_.push_back("shard " + std::to_string(i) + ": recovered to seq " +
+                     std::to_string(rec.engine->last_seq()) + " state hash " + hash + " (" +
+                     std::to_string(rec.replayed) + " commands replayed)");
+      engine = std::move(rec.engine);
+      raw->journal = std::make_unique<JournalWriter>(
+          *raw->files, config.segment_bytes, engine->last_seq() + 1,
+          [raw](const std::vector<engine::Event>& events) { raw->engine->publish(events); });
+      raw->snapshots = std::make_unique<SnapshotWriter>(*raw->files, raw->journal.get());
+      const bool sync = config.durability == Durability::Sync;
+      sc.on_batch = [raw, sync, i, on_batch = hooks.on_batch](std::span<const engine::Command> cmds,
+                                                              const engine::EventBuffer& events) {
+        if (on_batch) on_batch(i, cmds, events, raw->engine->engine());
+        JournalBatch* b = raw->journal->acquire();
+        b->commands.assign(cmds.begin(), cmds.end());
+        if (sync) b->events.assign(events.begin(), events.end());
+        raw->journal->submit(b);
+        return sync;  // in sync mode the journal publishes once the batch is on disk
+      };
+      sc.snapshot_interval = config.snapshot_interval;
+      sc.on_snapshot = [raw, i, attachment = hooks.attachment](const engine::Engine& e) {
+        engine::EngineSnapshot snap;
+        e.snapshot(snap);
+        if (attachment) snap.attachment = attachment(i, e);  // same sequence, same file
+        raw->snapshots->submit(std::move(snap));
+      };
+    } else {
+      engine = std::make_unique<engine::Engine>(sc.engine);
+      for (const auto& spec : options[i].instruments)
+        engine->add_instrument(spec);
+      for (const auto& p : options[i].products)
+        engine->add_product(p);
+    }
+    raw->engine = std::make_unique<engine::EngineShard>(i, sc, std::move(engine));
+  }
+}
+
+ExchangeAssembly::~ExchangeAssembly() {
+  stop();
+}
+
+void ExchangeAssembly::start() {
+  for (auto& p : parts_) {
+    if (p->journal) p->journal->start();
+    if (p->snapshots) p->snapshots->start();
+    p->engine->start();
+  }
+}
+
+void ExchangeAssembly::stop() {
+  for (auto& p : parts_) {
+    p->engine->stop();
+    if (p->journal) p->journal->stop();
+    if (p->snapshots) p->snapshots->stop();
+  }
+}
+
+bool ExchangeAssembly::submit(const engine::Command& cmd) {
+  const engine::InstrumentId id = engine::routing_instrument(cmd);
+  if (id == engine::kAllInstruments) {  // a mass cancel of everything: every partition
+    bool ok = true;
+    for (auto& p : parts_)
+      ok = p->engine->submit(cmd) && ok;
+    return ok;
+  }
+  return parts_[routing_.partition_of(id)]->engine->submit(cmd);
+}
+
+bool ExchangeAssembly::submit_to(std::uint32_t partition, const engine::Command& cmd) {
+  return parts_[partition < parts_.size() ? partition : 0]->engine->submit(cmd);
+}
+
+void ExchangeAssembly::flush() {
+  for (auto& p : parts_)
+    p->engine->flush();
+}
+
+void ExchangeAssembly::roll() {
+  engine::Command c;
+  c.kind = engine::CommandKind::Tick;
+  c.control.instrument = 0;
+  for (const std::uint32_t i : rolled_)
+    parts_[i]->engine->submit(c);
+}
+
+void ExchangeAssembly::request_snapshot() {
+  for (auto& p : parts_)
+    p->engine->request_snapshot();
+}
+
+bool ExchangeAssembly::journal_failed() const noexcept {
+  for (const auto& p : parts_)
+    if (p->journal && p->journal->failed()) return true;
+  return false;
+}
+
+JournalStats ExchangeAssembly::journal_stats() const {
+  JournalStats total;
+  for (const auto& p : parts_) {
+    if (!p->journal) continue;
+    const auto st = p->journal->stats();
+    total.writes += st.writes;
+    total.records += st.records;
+    total.bytes += st.bytes;
+    total.segments += st.segments;
+    total.max_records_per_write = std::max(total.max_records_per_write, st.max_records_per_write);
+  }
+  return total;
+}
+
+}  // namespace swarmex::journal

@@ -1,0 +1,57 @@
+// Who receives an engine event: the one rule the publisher routes by and the stream ledger
+// counts by. A ledger that counted differently from the routing would restore stream numbers the
+// streams never had, so both read it from here.
+#pragma once
+
+#include "swarmex/engine/event.hpp"
+
+namespace swarmex::gateway {
+
+struct EventRecipients {
+  // The Accepted / Rejected of an admin command: answered to the operator who asked, on no
+  // stream.
+  bool admin_outcome = false;
+  // An execution report on this owner's stream (0: none). The taker's, for a fill.
+  engine::OwnerId report = 0;
+  // A fill's maker report on the maker's stream (0: none).
+  engine::OwnerId maker_report = 0;
+  // A fill: a host fill goes to the principal of `host_of_fill` (the seller's host), if any.
+  bool host_fill = false;
+  engine::HostId host_of_fill = 0;
+  // Book changes and trades: to the instrument's market-data subscribers.
+  bool market_data = false;
+};
+
+// Owner ids are as the event has them; the caller drops those that are 0 or not a configured
+// principal (nothing is sent to, or counted for, an unknown owner).
+[[nodiscard]] constexpr EventRecipients recipients_of(const engine::Event& e) noexcept {
+  EventRecipients r;
+  switch (e.kind) {
+    case engine::EventKind::Accepted:
+    case engine::EventKind::Rejected:
+      if (e.command == engine::CommandKind::SetParams ||
+          e.command == engine::CommandKind::CreateInstrument) {
+        r.admin_outcome = true;
+        return r;
+      }
+      r.report = e.owner;
+      return r;
+    case engine::EventKind::Cancelled:
+    case engine::EventKind::Modified:
+      r.report = e.owner;
+      return r;
+    case engine::EventKind::Fill:
+      r.report = e.owner;
+      r.maker_report = e.maker_owner;
+      r.host_fill = true;
+      r.host_of_fill = e.host;
+      r.market_data = true;
+      return r;
+    case engine::EventKind::BookLevel:
+      r.market_data = true;
+      return r;
+  }
+  return r;
+}
+
+}  // namespace swarmex::gateway

@@ -1,0 +1,96 @@
+// Session: the logon. Checks the principal, then hands the connection to the principal's home
+// I/O thread (where all its state lives) with whatever was read behind the Logon, and answers
+// there, replaying the reports a resuming client missed.
+#include "session.hpp"
+
+#include <unistd.h>
+
+#include <spdlog/spdlog.h>
+
+#include <cstring>
+
+#include "io_thread.hpp"
+#include "server.hpp"
+
+namespace swarmex::gateway {
+
+using engine::RejectReason;
+namespace asio = boost::asio;
+
+void Session::on_logon(const wire::Logon& l) {
+  Server& server = thread_.server();
+  if (principal_ != nullptr) return send_error(RejectReason::AlreadyLoggedOn, "already logged on");
+  const Principal* p =
+      server.authenticate(l.principal()->str(), l.token()->str(), static_cast<Role>(l.role()));
+  if (p == nullptr) {
+    protocol::FrameWriter& w = thread_.writer();
+    auto text = w.fbb().CreateString("unknown principal, wrong role or bad token");
+    send(w.finish(wire::CreateLogonReject(w.fbb(), wire::RejectReason::BadCredentials, text)));
+    spdlog::warn("session {} {}: logon refused for '{}'", id_, remote_, l.principal()->str());
+    closing_ = true;
+    if (!write_active_) finish_close();
+    return;
+  }
+  // Hosts cancel on disconnect unless they ask to keep their asks; tenants only when they ask.
+  LogonState st{p, l.resume_from_seq(),
+                p->role == Role::Host ? !l.keep_orders() : l.cancel_on_disconnect(),
+                l.heartbeat_interval_ms()};
+  IoThread& home = server.home_of(p->id);
+  std::vector<std::uint8_t> unread(in_.begin() + static_cast<long>(in_start_),
+                                   in_.begin() + static_cast<long>(in_end_));
+  in_start_ = in_end_ = 0;
+  if (&home == &thread_) {
+    principal_ = p;
+    cancel_on_disconnect_ = st.cancel_on_disconnect;
+    if (st.heartbeat_interval_ms > 0) heartbeat_interval_ms_ = st.heartbeat_interval_ms;
+    state_ = thread_.principal(p->id);
+    state_->sessions.push_back(this);
+    finish_logon(st.resume_from_seq);
+    if (!unread.empty()) std::memcpy(in_.data(), unread.data(), unread.size());
+    in_end_ = unread.size();
+    return;  // process_input continues with what followed the Logon
+  }
+  // Move the connection to the principal's home thread, where all its state lives.
+  boost::system::error_code ec;
+  const auto protocol = socket_.local_endpoint(ec).protocol();
+  const int fd = socket_.release(ec);
+  if (ec) return abort("cannot hand over the socket: " + ec.message());
+  migrated_ = true;
+  const std::uint64_t id = id_;
+  const std::int64_t connected = connected_ns_;
+  thread_.remove_session(this);  // may destroy *this: touch nothing after it
+  asio::post(home.context(), [&home, protocol, fd, id, st, unread = std::move(unread),
+                              connected]() mutable {
+    asio::ip::tcp::socket sock(home.context());
+    boost::system::error_code ec2;
+    sock.assign(protocol, fd, ec2);
+    if (ec2) {
+      ::close(fd);
+      return;
+    }
+    auto s = std::make_shared<Session>(home, std::move(sock), id, st, std::move(unread), connected);
+    home.add_session(s);
+    s->start();
+  });
+}
+
+void Session::finish_logon(std::uint64_t resume_from_seq) {
+  Server& server = thread_.server();
+  protocol::FrameWriter& w = thread_.writer();
+  send(w.finish(wire::CreateLogonAck(w.fbb(), id_, principal_->id,
+                                     static_cast<wire::Role>(principal_->role), principal_->host_id,
+                                     state_->next_stream_seq(), heartbeat_interval_ms_)));
+  spdlog::info("session {} {}: {} '{}' logged on{}", id_, remote_, to_string(principal_->role),
+               principal_->name, resume_from_seq ? " resuming" : "");
+  server.note_logon(*this);
+  if (resume_from_seq == 0) return;
+  const bool complete =
+      state_->replay_reports(resume_from_seq, [&](const ExecReport& r) { send(encode(w, r)); });
+  if (!complete)
+    send_error(RejectReason::InvalidParameter, "reports after " + std::to_string(resume_from_seq) +
+                                                   " are no longer all held (the oldest held is " +
+                                                   std::to_string(state_->oldest_report()) +
+                                                   "); those held were replayed");
+}
+
+}  // namespace swarmex::gateway
