@@ -10,6 +10,10 @@ add_library(swarmex_hostctl
   ${CMAKE_CURRENT_SOURCE_DIR}/src/state_saver.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/src/enactor.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/src/supply.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/mig_instances.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/daemon_stats.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/daemon_exchange_link.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/daemon_enactment.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/src/daemon.cpp
 )
 target_include_directories(swarmex_hostctl PUBLIC ${CMAKE_CURRENT_SOURCE_DIR}/include)

@@ -100,7 +100,7 @@ void Publisher::route(const Event& e, std::int64_t time_ns) {
       to_owner(e.maker_owner, OutItem::Kind::MakerReport);
       if (const Principal* host = server_.principal_of_host(e.host))
         to_owner(host->id, OutItem::Kind::HostFill);
-      note_lease(e, time_ns);
+      note_lease(e);
       Book& book = books_[e.instrument];
       book.seq = e.seq;
       to_market_data(book);
@@ -150,7 +150,7 @@ void Publisher::restore_books(const engine::EngineSnapshot& snap) {
   }
 }
 
-void Publisher::note_lease(const Event& e, std::int64_t time_ns) {
+void Publisher::note_lease(const Event& e) {
   if (notices_.lead_ns() <= 0) return;
   Notice n;
   const bool taker_buys = e.side == engine::Side::Buy;
@@ -163,9 +163,9 @@ void Publisher::note_lease(const Event& e, std::int64_t time_ns) {
   n.engine_seq = e.seq;
   n.buy_order_id = taker_buys ? e.order_id : e.maker_order_id;
   n.sell_order_id = taker_buys ? e.maker_order_id : e.order_id;
-  if (lease_of(server_.instrument_spec(e.instrument), server_.product_of(e.instrument), time_ns,
-               &n.lease_start_ns, &n.lease_end_ns))
-    notices_.add(n, wall_ns());
+  n.lease_start_ns = e.lease_start_ns;  // the engine dated the lease
+  n.lease_end_ns = e.lease_end_ns;
+  notices_.add(n, wall_ns());
 }
 
 void Publisher::send_due_notices(std::int64_t now_ns) {
