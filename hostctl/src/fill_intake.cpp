@@ -26,9 +26,12 @@ Intake read_fill(const wire::Fill& f, const std::vector<SupplyLine>& supply) {
   in.seller = f.seller_name() ? f.seller_name()->str() : std::string();
   // The instance the exchange placed (a mig fill of the host's own ask is one instance); a
   // resale names none: it moves the seller's placements (AllocationBook::move).
-  if (f.gpu() >= 0 && f.start_slice() >= 0)
-    a.mig.push_back(MigSlot{static_cast<std::uint32_t>(f.gpu()), kNoGpuInstance,
-                            static_cast<std::uint32_t>(f.start_slice())});
+  if (f.gpu() >= 0 && f.start_slice() >= 0) {
+    const MigSlot at{static_cast<std::uint32_t>(f.gpu()), kNoGpuInstance,
+                     static_cast<std::uint32_t>(f.start_slice())};
+    a.mig.push_back(at);
+    a.key.instance = 1 + at.gpu * 8 + at.start;
+  }
   return in;
 }
 

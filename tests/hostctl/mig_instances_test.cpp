@@ -98,13 +98,15 @@ TEST_F(MigInstancesTest, ReconcileRecreatesWhatVanishedAtItsPlacement) {
   EXPECT_TRUE(on(0).empty()) << "an ended allocation's instance goes";
 }
 
-// A Fill as the exchange sends it, with its placement (-1: none).
+// A Fill as the exchange sends it, with its placement (-1: none); `match` (default: seq) names
+// the engine sequence and orders of the match it came from.
 struct WireFill {
   flatbuffers::FlatBufferBuilder fbb;
   WireFill(std::uint64_t seq, std::int64_t qty, int gpu, int start_slice,
-           const char* seller = nullptr, const char* tenant = "b") {
-    fbb.Finish(wire::CreateFillDirect(fbb, seq, seq * 10, 1, 7, 3, seq, 5000 + seq, qty, 100, 0,
-                                      tenant, "mig.1g.10gb", "pool-a", kStart, kEnd, seller, gpu,
+           const char* seller = nullptr, const char* tenant = "b", std::uint64_t match = 0) {
+    const std::uint64_t m = match != 0 ? match : seq;
+    fbb.Finish(wire::CreateFillDirect(fbb, seq, m * 10, 1, 7, 3, m, 5000 + m, qty, 100, 0, tenant,
+                                      "mig.1g.10gb", "pool-a", kStart, kEnd, seller, gpu,
                                       start_slice));
   }
   const wire::Fill& fill() const {
@@ -126,6 +128,32 @@ TEST(MigIntakeTest, TheFillsPlacementBecomesTheAllocations) {
   HostState s;
   s.book = book;
   EXPECT_EQ(parse_host_state(format_host_state(s)).book.all().at(1).mig, in.allocation.mig);
+}
+
+TEST(MigIntakeTest, InstancesOfOneMatchAreDistinctFillsAndSurviveASave) {
+  AllocationBook book;
+  // One match sold two instances: the same orders and engine sequence, two placements.
+  const WireFill first(1, 1, 0, 0, nullptr, "b", 5), second(2, 1, 0, 1, nullptr, "b", 5);
+  EXPECT_TRUE(admit(book, HostCapacity{}, read_fill(first.fill(), {})).reduced.empty());
+  (void)admit(book, HostCapacity{}, read_fill(second.fill(), {}));
+  ASSERT_NE(book.find(2), nullptr) << "not a duplicate of the first";
+  EXPECT_NE(book.find(1)->key, book.find(2)->key);
+  HostState s;
+  s.book = book;
+  const HostState back = parse_host_state(format_host_state(s));
+  EXPECT_EQ(back.book.all().at(2).key, book.find(2)->key);
+  const WireFill again(7, 1, 0, 1, nullptr, "b", 5);  // redelivered under another stream number
+  EXPECT_TRUE(back.book.contains(7, read_fill(again.fill(), {}).allocation.key));
+}
+
+TEST(MigIntakeTest, AVersion1StateStillLoads) {
+  const HostState s = parse_host_state(
+      "swarmex-hostctl-state v1\nlast_seq 4\nnext_client_order_id 9\nalloc 4 1 40 4 1004 b 2 "
+      "cpu - 3 100 100 200 0 pending - - -\n");
+  EXPECT_EQ(s.last_seq, 4u);
+  EXPECT_EQ(s.book.all().at(4).key.sell_order_id, 1004u);
+  EXPECT_EQ(s.book.all().at(4).key.instance, 0u);
+  EXPECT_EQ(s.book.all().at(4).qty, 3);
 }
 
 TEST(MigIntakeTest, AMigFillWithoutAPlacementIsRefusedWithTheReason) {

@@ -15,6 +15,9 @@ struct FillKey {
   std::uint64_t engine_seq = 0;
   std::uint64_t buy_order_id = 0;
   std::uint64_t sell_order_id = 0;
+  // A MIG fill is one instance and one match may sell several: 1 + the exchange's GPU x 8 + the
+  // start slice tells them apart; 0 for every other fill.
+  std::uint32_t instance = 0;
   auto operator<=>(const FillKey&) const = default;
 };
 
