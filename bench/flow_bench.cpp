@@ -18,6 +18,7 @@
 #include "bare_book.hpp"
 #include "flow_file.hpp"
 #include "reference_book.hpp"
+#include "swarmex/common/latency_histogram.hpp"
 #include "swarmex/engine/engine.hpp"
 #include "tsc_clock.hpp"
 
@@ -149,16 +150,16 @@ Latency replay_timed(Engine& engine, Commands commands, bool batched, const TscC
       stamp(i);
     }
   }
-  const auto at = [&](double q) {
-    const auto k = std::min(n - 1, static_cast<std::size_t>(q * static_cast<double>(n)));
-    std::nth_element(cycles.begin(), cycles.begin() + static_cast<std::ptrdiff_t>(k), cycles.end());
-    return clock.to_ns(cycles[k]);
-  };
+  // Cycles are kept per command during the pass (a store, no bucket arithmetic inside the timed
+  // loop) and summarised by the tree's one latency histogram afterwards.
+  swarmex::common::LatencyHistogram h;
+  for (const std::uint32_t c : cycles)
+    h.record(c);
   Latency l;
-  l.p50_ns = at(0.50);
-  l.p99_ns = at(0.99);
-  l.p999_ns = at(0.999);
-  l.max_ns = clock.to_ns(*std::max_element(cycles.begin(), cycles.end()));
+  l.p50_ns = clock.to_ns(static_cast<std::uint64_t>(h.percentile(50)));
+  l.p99_ns = clock.to_ns(static_cast<std::uint64_t>(h.percentile(99)));
+  l.p999_ns = clock.to_ns(static_cast<std::uint64_t>(h.percentile(99.9)));
+  l.max_ns = clock.to_ns(static_cast<std::uint64_t>(h.max()));
   return l;
 }
 

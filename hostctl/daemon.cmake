@@ -10,12 +10,16 @@ add_library(swarmex_hostctl
   ${CMAKE_CURRENT_SOURCE_DIR}/src/state_saver.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/src/enactor.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/src/supply.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/mig_instances.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/daemon_stats.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/daemon_exchange_link.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/daemon_enactment.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/src/daemon.cpp
 )
 target_include_directories(swarmex_hostctl PUBLIC ${CMAKE_CURRENT_SOURCE_DIR}/include)
 target_link_libraries(swarmex_hostctl
   PUBLIC swarmex_cgroup swarmex_mig swarmex_client
-  PRIVATE swarmex_common spdlog::spdlog fmt::fmt)
+  PUBLIC swarmex_common PRIVATE spdlog::spdlog fmt::fmt)
 swarmex_target_defaults(swarmex_hostctl)
 
 add_executable(swarmex-hostctl ${CMAKE_CURRENT_SOURCE_DIR}/src/hostctl_main.cpp)

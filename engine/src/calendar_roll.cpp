@@ -4,7 +4,7 @@
 // one, in that sequenced step. Orders for a window past gate closure are refused even before the
 // Tick arrives (OrderBook::trading_at), so gate closure is exact to the command's time. Slots
 // always hold the windows trading at calendar_ns_ (a pure function), which is what a snapshot
-// restores and what the gateway computes to date a fill's lease.
+// restores and what dates a window fill's lease (Engine::lease_of).
 #include <algorithm>
 #include <stdexcept>
 

@@ -102,11 +102,13 @@ bool Engine::match(OrderBook& book, Taker& t, Seq seq, EventBuffer& out) noexcep
         continue;
       }
       Qty q = std::min(t.leaves, m.qty);
+      const Lease lease = lease_of(book);
+      const SupplyGroup* placed_in = nullptr;  // a GPU group: where this fill's instances sit
+      std::size_t placed_from = 0;
       if (!supply_.empty()) {  // a host sells each unit once per instant (supply.cpp)
         const bool taker_sells = t.side == Side::Sell;
         const bool resale = taker_sells ? t.resale : (m.flags & Order::kResale) != 0;
         if (SupplyGroup* g = seller_group(book, taker_sells ? t.host : m.host, resale)) {
-          const Lease lease = lease_of(book);
           const Qty room = room_in(book, *g, lease);
           if (room <= 0 && taker_sells) {
             t.exhausted = true;
@@ -119,26 +121,36 @@ bool Engine::match(OrderBook& book, Taker& t, Seq seq, EventBuffer& out) noexcep
             continue;
           }
           q = std::min(q, room);
+          if (g->gpu) {
+            placed_in = g;
+            placed_from = g->placements().size();
+          }
           sell_in(book, *g, lease, q);
           touch(g);
         }
       }
       t.leaves -= q;
       const HostId seller = t.side == Side::Sell ? t.host : m.host;
-      out.slot() = Event{.seq = seq,
-                         .kind = EventKind::Fill,
-                         .command = current_command_,
-                         .side = t.side,
-                         .instrument = book.spec().id,
-                         .order_id = t.id,
-                         .maker_order_id = m.id,
-                         .owner = t.owner,
-                         .maker_owner = m.owner,
-                         .host = seller,
-                         .price = price,
-                         .qty = q,
-                         .leaves_qty = t.leaves,
-                         .maker_leaves_qty = m.qty - q};
+      const Event fill{.seq = seq,
+                       .kind = EventKind::Fill,
+                       .command = current_command_,
+                       .side = t.side,
+                       .instrument = book.spec().id,
+                       .order_id = t.id,
+                       .maker_order_id = m.id,
+                       .owner = t.owner,
+                       .maker_owner = m.owner,
+                       .host = seller,
+                       .price = price,
+                       .qty = q,
+                       .leaves_qty = t.leaves,
+                       .maker_leaves_qty = m.qty - q,
+                       .lease_start_ns = lease.from_ns,
+                       .lease_end_ns = lease.to_ns};
+      if (placed_in == nullptr)
+        out.slot() = fill;
+      else
+        emit_instances(fill, *placed_in, placed_from, out);
       credit_buyer(book, t.side == Side::Buy ? t.owner : m.owner, seller, q);
       touched = true;
       if (q == m.qty) {

@@ -1,20 +1,11 @@
 #include "swarmex/engine/shard.hpp"
 
-#include <time.h>
-
 #include <algorithm>
 #include <vector>
 
+#include "swarmex/common/clock.hpp"
+
 namespace swarmex::engine {
-namespace {
-
-std::int64_t realtime_ns() noexcept {
-  timespec ts{};
-  clock_gettime(CLOCK_REALTIME, &ts);
-  return static_cast<std::int64_t>(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
-}
-
-}  // namespace
 
 InstrumentId routing_instrument(const Command& cmd) noexcept {
   switch (cmd.kind) {
@@ -47,7 +38,7 @@ EngineShard::EngineShard(std::uint32_t id, ShardConfig config, std::unique_ptr<E
       engine_(engine ? std::move(engine) : std::make_unique<Engine>(config_.engine)),
       out_(config_.output != nullptr ? config_.output : &output_),
       events_(std::max<std::size_t>(config_.batch, 1) * 8) {
-  if (!config_.clock) config_.clock = realtime_ns;
+  if (!config_.clock) config_.clock = common::wall_ns;
   if (config_.batch == 0) config_.batch = 1;
   resume_sequence();
 }

@@ -61,10 +61,40 @@ void Engine::touch(SupplyGroup* g) {
     touched_.push_back(g);
 }
 
-void Engine::sell_supply(const OrderBook& book, const Order& ask, Qty qty) {
-  if (SupplyGroup* g = seller_group(book, ask.host, (ask.flags & Order::kResale) != 0)) {
-    sell_in(book, *g, lease_of(book), qty);
-    touch(g);
+void Engine::sell_supply(const OrderBook& book, const Order& ask, const Event& fill,
+                         EventBuffer& out) {
+  SupplyGroup* g = seller_group(book, ask.host, (ask.flags & Order::kResale) != 0);
+  if (g == nullptr) {
+    out.slot() = fill;
+    return;
+  }
+  const std::size_t placed_from = g->placements().size();
+  sell_in(book, *g, Lease{fill.lease_start_ns, fill.lease_end_ns}, fill.qty);
+  touch(g);
+  if (g->gpu)
+    emit_instances(fill, *g, placed_from, out);
+  else
+    out.slot() = fill;
+}
+
+void Engine::emit_instances(const Event& fill, const SupplyGroup& g, std::size_t placed_from,
+                            EventBuffer& out) {
+  const std::vector<MigPlacement>& placed = g.placements();
+  const auto n = static_cast<Qty>(placed.size() - placed_from);
+  if (n != fill.qty) {  // never: room was checked, so every unit was placed
+    out.slot() = fill;
+    return;
+  }
+  // One fill per instance, in the order placed; leaves count down as if each were its own
+  // match, and the last one carries the fill's own leaves.
+  for (Qty k = 0; k < n; ++k) {
+    const MigPlacement& p = placed[placed_from + static_cast<std::size_t>(k)];
+    Event& e = out.slot() = fill;
+    e.qty = 1;
+    e.leaves_qty = fill.leaves_qty + (n - 1 - k);
+    e.maker_leaves_qty = fill.maker_leaves_qty + (n - 1 - k);
+    e.gpu = static_cast<std::uint8_t>(p.gpu);
+    e.start_slice = p.start;
   }
 }
 

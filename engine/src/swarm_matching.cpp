@@ -208,7 +208,7 @@ void Engine::execute_swarm(const SwarmOrder& s, Qty units, Seq seq, EventBuffer&
     OrderBook& book = books_[m.book];
     const std::uint32_t lvl = m.level;
     units -= pick.qty;
-    Event& f = out.emplace();
+    Event f{};
     f.seq = seq;
     f.kind = EventKind::Fill;
     f.command = current_command_;
@@ -223,8 +223,11 @@ void Engine::execute_swarm(const SwarmOrder& s, Qty units, Seq seq, EventBuffer&
     f.qty = pick.qty;
     f.leaves_qty = units;
     f.maker_leaves_qty = m.qty - pick.qty;
+    const Lease lease = lease_of(book);
+    f.lease_start_ns = lease.from_ns;
+    f.lease_end_ns = lease.to_ns;
     credit_buyer(book, s.owner, m.host, pick.qty);
-    sell_supply(book, m, pick.qty);
+    sell_supply(book, m, f, out);
     if (pick.qty == m.qty) {
       remove_order(book, pick.order);
     } else {

@@ -91,15 +91,14 @@ void IoThread::drain() {
   }
 }
 
-void IoThread::note_window_fill(PrincipalState& ps, const ExecReport& r, std::int64_t time_ns) {
+void IoThread::note_window_fill(PrincipalState& ps, const ExecReport& r,
+                                std::int64_t lease_start_ns, std::int64_t time_ns) {
   if (r.kind != wire::ExecKind::Filled) return;
   const engine::Product* product = server_.product_of(r.instrument);
-  std::int64_t start = 0, end = 0;
-  if (product == nullptr ||
-      !lease_of(server_.instrument_spec(r.instrument), product, time_ns, &start, &end))
-    return;
+  if (product == nullptr) return;
   ps.forget_windows_before(time_ns - product->length_ns);  // delivered: keeps the map short
-  ps.note_fill(product->rules.id, start, r.host,
+  // The engine dated the lease: a window fill's lease is its window.
+  ps.note_fill(product->rules.id, lease_start_ns, r.host,
                r.side == engine::Side::Buy ? r.last_qty : -r.last_qty);
 }
 
@@ -113,7 +112,7 @@ void IoThread::handle(const OutItem& item) {
           item.event, item.kind == OutItem::Kind::MakerReport ? FillParty::Maker : FillParty::Taker,
           item.time_ns);
       r.client_order_id = ps->client_of(r.order_id);
-      note_window_fill(*ps, r, item.time_ns);
+      note_window_fill(*ps, r, item.event.lease_start_ns, item.time_ns);
       const ExecReport& stamped = ps->append(r);
       if (ps->sessions.empty()) return;
       const auto frame = encode(writer_, stamped);
@@ -129,7 +128,6 @@ void IoThread::handle(const OutItem& item) {
           server_.principal_by_id(taker_buys ? item.event.maker_owner : item.event.owner);
       const HostFill& f = ps->append(host_fill_for(
           item.event, item.time_ns, server_.instrument_spec(item.event.instrument),
-          server_.product_of(item.event.instrument),
           server_.principal_by_id(taker_buys ? item.event.owner : item.event.maker_owner),
           seller != nullptr && seller->role == Role::Tenant ? seller : nullptr));
       if (ps->fill_sessions.empty()) return;

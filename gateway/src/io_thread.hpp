@@ -75,7 +75,8 @@ class IoThread {
   void run();  // the thread: the context, with busy polling when server.busy_poll_us > 0
   void handle(const OutItem& item);
   // A fill on a delivery window: what the principal holds of it, for changes by percent.
-  void note_window_fill(PrincipalState& ps, const ExecReport& r, std::int64_t time_ns);
+  void note_window_fill(PrincipalState& ps, const ExecReport& r, std::int64_t lease_start_ns,
+                        std::int64_t time_ns);
   void schedule_housekeeping();
 
   Server& server_;

@@ -94,7 +94,7 @@ void Publisher::route(const Event& e, std::int64_t time_ns) {
   if (to.host_fill)
     if (const Principal* host = server_.principal_of_host(to.host_of_fill))
       to_owner(host->id, OutItem::Kind::HostFill);
-  if (e.kind == EventKind::Fill) note_lease(e, time_ns);
+  if (e.kind == EventKind::Fill) note_lease(e);
   if (!to.market_data) return;
   Book& book = books_[e.instrument];
   book.seq = e.seq;
@@ -138,7 +138,7 @@ void Publisher::restore_books(const engine::EngineSnapshot& snap) {
   }
 }
 
-void Publisher::note_lease(const Event& e, std::int64_t time_ns) {
+void Publisher::note_lease(const Event& e) {
   if (notices_.lead_ns() <= 0) return;
   Notice n;
   const bool taker_buys = e.side == engine::Side::Buy;
@@ -151,9 +151,9 @@ void Publisher::note_lease(const Event& e, std::int64_t time_ns) {
   n.engine_seq = e.seq;
   n.buy_order_id = taker_buys ? e.order_id : e.maker_order_id;
   n.sell_order_id = taker_buys ? e.maker_order_id : e.order_id;
-  if (lease_of(server_.instrument_spec(e.instrument), server_.product_of(e.instrument), time_ns,
-               &n.lease_start_ns, &n.lease_end_ns))
-    notices_.add(n, wall_ns());
+  n.lease_start_ns = e.lease_start_ns;  // the engine dated the lease
+  n.lease_end_ns = e.lease_end_ns;
+  notices_.add(n, wall_ns());
 }
 
 void Publisher::send_due_notices(std::int64_t now_ns) {

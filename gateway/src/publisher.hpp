@@ -63,7 +63,7 @@ class Publisher {
   void serve_requests();
   void route_batch(std::size_t n);  // the first n of batch_
   void serve(const MarketDataRequest& r);
-  void note_lease(const engine::Event& fill, std::int64_t time_ns);
+  void note_lease(const engine::Event& fill);
   void send_due_notices(std::int64_t now_ns);
 
   Server& server_;

@@ -55,8 +55,7 @@ ExecReport report_for(const Event& e, FillParty party, std::int64_t time_ns) {
 }
 
 HostFill host_fill_for(const Event& e, std::int64_t time_ns, const engine::InstrumentSpec* spec,
-                       const engine::Product* product, const Principal* tenant,
-                       const Principal* seller) {
+                       const Principal* tenant, const Principal* seller) {
   const bool taker_buys = e.side == engine::Side::Buy;
   HostFill f{};
   f.engine_seq = e.seq;
@@ -68,28 +67,15 @@ HostFill host_fill_for(const Event& e, std::int64_t time_ns, const engine::Instr
   f.qty = e.qty;
   f.price = e.price;
   f.time_ns = time_ns;
+  // Where and for how long, as the engine decided: never computed here.
+  f.lease_start_ns = e.lease_start_ns;
+  f.lease_end_ns = e.lease_end_ns;
+  f.gpu = e.gpu == engine::kNoMigPlacement ? -1 : e.gpu;
+  f.start_slice = e.start_slice == engine::kNoMigPlacement ? -1 : e.start_slice;
   f.spec = spec;
   f.tenant_principal = tenant;
   f.seller_principal = seller;
-  lease_of(spec, product, time_ns, &f.lease_start_ns, &f.lease_end_ns);
   return f;
-}
-
-bool lease_of(const engine::InstrumentSpec* spec, const engine::Product* product,
-              std::int64_t time_ns, std::int64_t* start_ns, std::int64_t* end_ns) {
-  if (spec == nullptr) return false;
-  if (product == nullptr) {  // spot leases start at the match
-    *start_ns = time_ns;
-    *end_ns = time_ns + spec->window.length_ns;
-    return true;
-  }
-  // A window slot trades one window at a time: the one trading at the fill's time (the engine's
-  // shard stamps are monotonic, so this is the window the engine matched in).
-  const std::int64_t w = engine::trading_window(*product, spec->id - product->rules.id, time_ns);
-  if (w == engine::kNoWindow) return false;
-  *start_ns = engine::window_start_ns(*product, w);
-  *end_ns = *start_ns + product->length_ns;
-  return true;
 }
 
 std::span<const std::uint8_t> encode(protocol::FrameWriter& w, const ExecReport& r) {
@@ -109,8 +95,8 @@ std::span<const std::uint8_t> encode(protocol::FrameWriter& w, const HostFill& f
   const auto seller = f.seller_principal ? b.CreateString(f.seller_principal->name) : 0;
   return w.finish(wire::CreateFill(b, f.stream_seq, f.engine_seq, f.instrument, f.host, f.tenant,
                                    f.buy_order_id, f.sell_order_id, f.qty, f.price, f.time_ns,
-                                   tenant, resource, pool, f.lease_start_ns, f.lease_end_ns,
-                                   seller));
+                                   tenant, resource, pool, f.lease_start_ns, f.lease_end_ns, seller,
+                                   f.gpu, f.start_slice));
 }
 
 std::span<const std::uint8_t> encode_book_update(protocol::FrameWriter& w, const Event& e) {

@@ -5,7 +5,6 @@
 #include <cstdint>
 #include <span>
 
-#include "swarmex/engine/calendar.hpp"
 #include "swarmex/engine/event.hpp"
 #include "swarmex/engine/instrument.hpp"
 #include "swarmex/gateway/config.hpp"
@@ -43,8 +42,10 @@ struct HostFill {
   engine::Qty qty;
   engine::Price price;
   std::int64_t time_ns;
-  std::int64_t lease_start_ns;
+  std::int64_t lease_start_ns;  // the engine's lease of the fill
   std::int64_t lease_end_ns;
+  std::int32_t gpu;  // mig.* fills: the instance's GPU and start slice; -1 when none
+  std::int32_t start_slice;
   // Owned by the server's configuration, which outlives every report.
   const engine::InstrumentSpec* spec;
   const Principal* tenant_principal;
@@ -56,18 +57,12 @@ enum class FillParty : std::uint8_t { Taker, Maker };
 
 // The execution report an engine event means for its owner (or for the maker of a fill).
 ExecReport report_for(const engine::Event& e, FillParty party, std::int64_t time_ns);
-// `spec` and `tenant` may be null (unknown to the configuration): the fill then names no lease.
-// `product` is the scheduled product `spec` is a window slot of (null for spot): the lease is
-// the window that slot traded at the fill's time. `seller` is the selling principal when it is
-// a tenant (a resale: the host moves the allocation), else null.
+// `spec` and `tenant` may be null (unknown to the configuration). The lease and the MIG placement
+// are the engine's (Event::lease_start_ns / lease_end_ns, gpu, start_slice). `seller` is the
+// selling principal when it is a tenant (a resale: the host moves the allocation), else null.
 HostFill host_fill_for(const engine::Event& e, std::int64_t time_ns,
-                       const engine::InstrumentSpec* spec, const engine::Product* product,
-                       const Principal* tenant, const Principal* seller);
-
-// The lease a fill at `time_ns` on `spec` (a slot of `product`, or spot when null) gives; false
-// when unknown (no spec, or a slot with no trading window then).
-bool lease_of(const engine::InstrumentSpec* spec, const engine::Product* product,
-              std::int64_t time_ns, std::int64_t* start_ns, std::int64_t* end_ns);
+                       const engine::InstrumentSpec* spec, const Principal* tenant,
+                       const Principal* seller);
 
 std::span<const std::uint8_t> encode(protocol::FrameWriter& w, const ExecReport& r);
 std::span<const std::uint8_t> encode(protocol::FrameWriter& w, const HostFill& f);

@@ -20,18 +20,6 @@ namespace swarmex::gateway {
 using engine::RejectReason;
 namespace asio = boost::asio;
 
-std::int64_t steady_ns() noexcept {
-  timespec ts{};
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return static_cast<std::int64_t>(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
-}
-
-std::int64_t wall_ns() noexcept {
-  timespec ts{};
-  clock_gettime(CLOCK_REALTIME, &ts);
-  return static_cast<std::int64_t>(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
-}
-
 namespace {
 constexpr std::int64_t kMs = 1'000'000;
 }

@@ -14,6 +14,7 @@
 #include "swarmex/gateway/asio.hpp"
 
 #include "principal_state.hpp"
+#include "swarmex/common/clock.hpp"
 #include "swarmex/protocol/codec.hpp"
 
 namespace swarmex::gateway {
@@ -136,7 +137,7 @@ class Session : public std::enable_shared_from_this<Session> {
   std::uint64_t messages_out_ = 0;
 };
 
-std::int64_t steady_ns() noexcept;
-std::int64_t wall_ns() noexcept;
+using common::steady_ns;
+using common::wall_ns;
 
 }  // namespace swarmex::gateway

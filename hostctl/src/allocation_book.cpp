@@ -130,6 +130,11 @@ bool AllocationBook::move(const std::string& seller, Allocation to,
     track(it->first, a, +1);
     const auto keep_cpus = static_cast<std::size_t>((a.qty + kVrusPerCpu - 1) / kVrusPerCpu);
     if (a.cpus.size() > keep_cpus) a.cpus.resize(keep_cpus);
+    // MIG instances move where the exchange placed them: the buyer gets the seller's last
+    // placements (the seller's own instances there are destroyed by the daemon, shrink()).
+    for (auto k = static_cast<std::size_t>(a.qty);
+         k < a.mig.size() && k < static_cast<std::size_t>(a.qty + take); ++k)
+      to.mig.push_back(MigSlot{a.mig[k].gpu, kNoGpuInstance, a.mig[k].start});
     if (reduced) reduced->push_back(it->first);
   }
   return add(std::move(to));

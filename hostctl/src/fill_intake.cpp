@@ -24,6 +24,14 @@ Intake read_fill(const wire::Fill& f, const std::vector<SupplyLine>& supply) {
       a.pinned = line.pinned;
     }
   in.seller = f.seller_name() ? f.seller_name()->str() : std::string();
+  // The instance the exchange placed (a mig fill of the host's own ask is one instance); a
+  // resale names none: it moves the seller's placements (AllocationBook::move).
+  if (f.gpu() >= 0 && f.start_slice() >= 0) {
+    const MigSlot at{static_cast<std::uint32_t>(f.gpu()), kNoGpuInstance,
+                     static_cast<std::uint32_t>(f.start_slice())};
+    a.mig.push_back(at);
+    a.key.instance = 1 + at.gpu * 8 + at.start;
+  }
   return in;
 }
 
@@ -49,6 +57,10 @@ Admission admit(AllocationBook& book, const HostCapacity& capacity, Intake in) {
     } else if (!is_mig(a.resource) && a.resource != "cpu" && a.resource != "mem" &&
                a.resource != "io") {
       refuse("unknown resource '" + a.resource + "'");
+    } else if (is_mig(a.resource) && !resale && static_cast<std::int64_t>(a.mig.size()) != a.qty) {
+      // The host never places an instance itself: the exchange's GPU group decides where.
+      refuse("the fill names no MIG placement for its " + std::to_string(a.qty) + " " + a.resource +
+             " (does the host declare its GPUs as supply?)");
     } else if (resale && (a.qty <= 0 || held < a.qty)) {
       out.short_holding = true;
       refuse("resale: '" + in.seller + "' holds " + std::to_string(held) + " " + a.resource +

@@ -15,7 +15,9 @@ namespace swarmex::hostctl {
 
 namespace {
 
-constexpr const char* kMagic = "swarmex-hostctl-state v1";
+// v2: an allocation's fill key names its MIG instance (after sell_order_id); v1 files still load.
+constexpr const char* kMagic = "swarmex-hostctl-state v2";
+constexpr const char* kMagicV1 = "swarmex-hostctl-state v1";
 
 [[noreturn]] void io_error(const std::string& what, const std::string& path) {
   throw std::runtime_error(what + " " + path + ": " + std::strerror(errno));
@@ -68,10 +70,10 @@ std::string format_host_state(const HostState& s) {
   fmt::format_to(to, "{}\nlast_seq {}\nnext_client_order_id {}\n", kMagic, s.last_seq,
                  s.next_client_order_id);
   for (const auto& [seq, a] : s.book.all())
-    fmt::format_to(to, "alloc {} {} {} {} {} {} {} {} {} {} {} {} {} {} {} {} {} {}\n", seq,
+    fmt::format_to(to, "alloc {} {} {} {} {} {} {} {} {} {} {} {} {} {} {} {} {} {} {}\n", seq,
                    a.key.instrument, a.key.engine_seq, a.key.buy_order_id, a.key.sell_order_id,
-                   a.tenant, a.tenant_id, a.resource, or_dash(a.device), a.qty, a.price, a.start_ns,
-                   a.end_ns, a.pinned ? 1 : 0, to_string(a.state),
+                   a.key.instance, a.tenant, a.tenant_id, a.resource, or_dash(a.device), a.qty,
+                   a.price, a.start_ns, a.end_ns, a.pinned ? 1 : 0, to_string(a.state),
                    a.cpus.empty() ? std::string("-") : format_cpu_list(a.cpus),
                    a.mig.empty() ? std::string("-") : format_mig(a.mig), or_dash(a.why));
   return fmt::to_string(out);
@@ -80,8 +82,9 @@ std::string format_host_state(const HostState& s) {
 HostState parse_host_state(const std::string& text) {
   std::istringstream in(text);
   std::string line;
-  if (!std::getline(in, line) || line != kMagic)
+  if (!std::getline(in, line) || (line != kMagic && line != kMagicV1))
     throw std::runtime_error("not a swarmex-hostctl state file");
+  const bool v1 = line == kMagicV1;
   HostState s;
   int n = 1;
   while (std::getline(in, line)) {
@@ -99,9 +102,11 @@ HostState parse_host_state(const std::string& text) {
       std::string device, state, cpus, mig;
       int pinned = 0;
       ok = static_cast<bool>(f >> a.stream_seq >> a.key.instrument >> a.key.engine_seq >>
-                             a.key.buy_order_id >> a.key.sell_order_id >> a.tenant >> a.tenant_id >>
-                             a.resource >> device >> a.qty >> a.price >> a.start_ns >> a.end_ns >>
-                             pinned >> state >> cpus >> mig);
+                             a.key.buy_order_id >> a.key.sell_order_id);
+      if (ok && !v1) ok = static_cast<bool>(f >> a.key.instance);
+      ok = ok &&
+           static_cast<bool>(f >> a.tenant >> a.tenant_id >> a.resource >> device >> a.qty >>
+                             a.price >> a.start_ns >> a.end_ns >> pinned >> state >> cpus >> mig);
       if (ok) {
         std::getline(f >> std::ws, a.why);
         a.why = from_dash(a.why);

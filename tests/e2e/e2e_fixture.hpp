@@ -15,6 +15,7 @@
 
 #include "server_process.hpp"
 #include "swarmex/client/client.hpp"
+#include "swarmex/common/clock.hpp"
 #include "swarmex/common/temp_dir.hpp"
 #include "swarmex/engine/calendar.hpp"
 
@@ -121,9 +122,7 @@ inline constexpr std::int64_t kSecond = 1'000'000'000;
 
 // The exchange dates delivery windows by CLOCK_REALTIME.
 inline std::int64_t realtime_ns() {
-  timespec ts{};
-  clock_gettime(CLOCK_REALTIME, &ts);
-  return static_cast<std::int64_t>(ts.tv_sec) * kSecond + ts.tv_nsec;
+  return common::wall_ns();
 }
 
 // A scheduled cpu product of pool-a on ids from 100 (pool-a's shard, with the spot instruments):

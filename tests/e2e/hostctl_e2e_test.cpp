@@ -21,10 +21,17 @@ using namespace std::chrono_literals;
 using hostctl::CgroupLayout;
 using hostctl::CgroupVersion;
 
-// A 2-second spot lease on pool-a cpu, for window-end reclaim.
+// A 2-second spot lease on pool-a cpu, for window-end reclaim, and MIG 1g.10gb instances.
 const char* kShortLease =
     "[[instruments]]\nid = 5\nsymbol = \"cpu.pool-a.short\"\nresource = \"cpu\"\npool = "
-    "\"pool-a\"\ntick = 100\nband_min = 100\nband_max = 10000000\nlease_s = 2\n\n";
+    "\"pool-a\"\ntick = 100\nband_min = 100\nband_max = 10000000\nlease_s = 2\n\n"
+    "[[instruments]]\nid = 6\nsymbol = \"mig.1g.10gb.pool-a.spot\"\nresource = "
+    "\"mig.1g.10gb\"\npool = \"pool-a\"\ntick = 100\nband_min = 100\nband_max = "
+    "10000000\nlease_s = 600\n\n";
+// One simulated H100 selling 1g.10gb instances (instrument 6).
+const char* kSimulatedGpu =
+    "[[supply]]\ninstrument = 6\nresource = \"mig.1g.10gb\"\nreserve_price = 1000\n\n"
+    "[gpu]\nbackend = \"simulated\"\nsimulated_gpus = 1\n";
 
 std::string read_file(const fs::path& p) {
   std::ifstream in(p);
@@ -77,7 +84,7 @@ class HostctlE2eTest : public E2eTest {
     E2eTest::TearDown();
   }
 
-  void start_hostctl(std::int64_t vrus = 20) {
+  void start_hostctl(std::int64_t vrus = 20, const std::string& extra = "") {
     const std::string cfg = dir_.str() + "/host-a1.toml";
     std::ofstream(cfg) << "[exchange]\naddress = \"127.0.0.1:" << server_->port()
                        << "\"\nprincipal = \"host-a1\"\ntoken = \"host-a1-token\"\n"
@@ -86,7 +93,8 @@ class HostctlE2eTest : public E2eTest {
                        << "[capacity]\nvrus = " << vrus << "\nmem_shards = 16\n\n"
                        << "[[supply]]\ninstrument = 1\nresource = \"cpu\"\nreserve_price = 1000\n"
                        << "[[supply]]\ninstrument = 2\nresource = \"mem\"\nreserve_price = 500\n"
-                       << "[[supply]]\ninstrument = 5\nresource = \"cpu\"\nreserve_price = 1000\n";
+                       << "[[supply]]\ninstrument = 5\nresource = \"cpu\"\nreserve_price = 1000\n"
+                       << extra;
     const std::size_t from = hostctl_->output_size();
     hostctl_->start({SWARMEX_HOSTCTL_BINARY, "--config", cfg});
     ASSERT_NE(hostctl_->wait_for("logged on", from, 10000), std::string::npos)
@@ -281,6 +289,67 @@ TEST_F(HostctlE2eTest, FillsAreEnactedExactlyOnceAcrossCrashesAndRestarts) {
   }
   EXPECT_EQ(held, bought) << "every fill enacted exactly once";
   EXPECT_EQ(n, s.last_seq) << "one allocation per fill, gap-free";
+}
+
+// The exchange places each MIG instance; the host creates it exactly there.
+TEST_F(HostctlE2eTest, MigInstancesAreCreatedWhereTheExchangePlacedThem) {
+  start_hostctl(20, kSimulatedGpu);
+  auto tenant = this->tenant("tenant-a");
+  ASSERT_EQ(buy(*tenant, 6, 2), 2);
+  auto placed = [&] {
+    std::vector<hostctl::MigSlot> slots;
+    const auto st = state();
+    for (const auto& [seq, a] : st.book.all())
+      if (a.resource == "mig.1g.10gb" && a.state == hostctl::AllocationState::Active)
+        slots.insert(slots.end(), a.mig.begin(), a.mig.end());
+    return slots;
+  };
+  ASSERT_TRUE(eventually([&] { return placed().size() == 2; })) << placed().size();
+  const auto slots = placed();
+  for (std::size_t i = 0; i < slots.size(); ++i) {
+    EXPECT_EQ(slots[i].gpu, 0u);
+    EXPECT_EQ(slots[i].start, i) << "the engine's first fit: slices 0 and 1, one fill each";
+    EXPECT_TRUE(slots[i].created()) << "created at the named slice";
+  }
+  EXPECT_EQ(hostctl_->output().find("not enforced"), std::string::npos) << hostctl_->output();
+}
+
+// A fill naming a slice this host has in use is refused with the reason, never placed elsewhere.
+TEST_F(HostctlE2eTest, AFillNamingATakenSliceIsRefusedWithTheReason) {
+  // An allocation the exchange does not know of holds the whole GPU (a 7g.80gb at slice 0): the
+  // controller makes it at start-up, so it posts no 1g.10gb asks of its own.
+  const std::int64_t now_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                  std::chrono::system_clock::now().time_since_epoch())
+                                  .count();
+  fs::create_directories(state_dir());
+  std::ofstream(state_dir() + "/state")
+      << "swarmex-hostctl-state v1\nlast_seq 0\nnext_client_order_id 0\nalloc 1000 9999 1 1 1 "
+      << "tenant-c 3 mig.7g.80gb - 1 100 " << now_ns - 1'000'000'000 << " "
+      << now_ns + 3'600'000'000'000 << " 0 active - 0:" << hostctl::kNoGpuInstance << ":0 -\n";
+  start_hostctl(20, kSimulatedGpu);
+  // The host's GPU group at the exchange has room: an ask of the host sells a 1g.10gb, which
+  // the engine places at GPU 0, slice 0.
+  auto host = this->host("host-a1");
+  host->order(next_id_++, 6, wire::Side::Sell, 1000, 1, wire::TimeInForce::Gtc);
+  auto tenant = this->tenant("tenant-a");
+  ASSERT_EQ(buy(*tenant, 6, 1), 1);
+  auto refused = [&]() -> std::string {
+    const auto st = state();
+    for (const auto& [seq, a] : st.book.all())
+      if (a.resource == "mig.1g.10gb") return a.why;
+    return "";
+  };
+  ASSERT_TRUE(eventually([&] { return !refused().empty(); })) << hostctl_->output();
+  EXPECT_NE(refused().find("MIG 1g.10gb at slice 0 of GPU 0 is not free"), std::string::npos)
+      << refused();
+  EXPECT_NE(hostctl_->output().find("not enforced: MIG 1g.10gb at slice 0"), std::string::npos)
+      << "reported to the exchange with the reason";
+  const auto st = state();
+  for (const auto& [seq, a] : st.book.all()) {
+    if (a.resource == "mig.1g.10gb") {
+      EXPECT_FALSE(a.mig.at(0).created()) << "nowhere else";
+    }
+  }
 }
 
 }  // namespace

@@ -48,7 +48,8 @@ TEST_P(ShardTest, ShardEventsEqualSynchronousReplay) {
     const InstrumentId routing = routing_instrument(c);
     const std::size_t shard = sharded.routing().partition_of(routing);
     Command stamped = c;
-    stamped.seq = ++seq[shard];  // the shard's sequencer numbers in arrival order
+    stamped.seq = ++seq[shard];     // the shard's sequencer numbers in arrival order
+    stamped.time_ns = cfg.clock();  // and stamps its time: fills' leases start there
     out.clear();
     model[shard]->apply(stamped, out);
     for (const Event& e : out)

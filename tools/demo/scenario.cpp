@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include "interrupt.hpp"
+#include "swarmex/common/clock.hpp"
 #include "swarmex/gateway/block_order.hpp"
 #include "swarmex/gateway/config.hpp"
 #include "swarmex/hostctl/cgroup_usage.hpp"
@@ -29,12 +30,6 @@ std::uint64_t splitmix(std::uint64_t& s) {
   z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
   z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
   return z ^ (z >> 31);
-}
-
-std::int64_t median_ns(std::vector<std::int64_t> v) {
-  if (v.empty()) return 0;
-  std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(v.size() / 2), v.end());
-  return v[v.size() / 2];
 }
 
 }  // namespace
@@ -241,16 +236,6 @@ void Scenario::swarm_orders() {
                   res.unfillable_detail));
 }
 
-namespace {
-
-std::int64_t realtime_ns() {  // the exchange's calendar runs on CLOCK_REALTIME
-  timespec ts{};
-  clock_gettime(CLOCK_REALTIME, &ts);
-  return static_cast<std::int64_t>(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
-}
-
-}  // namespace
-
 void Scenario::block_order() {
   const gateway::Config config = gateway::load_config(options_.config);
   const engine::Product* p = gateway::find_product(config.products, "cpu", "pool-b", 0);
@@ -261,7 +246,7 @@ void Scenario::block_order() {
   // The first window whose gate closes more than a minute from now and that starts after every
   // spot lease sold today ends (host-b1's supply group is shared by spot and windows: the demo's
   // windows should not depend on how much spot sold), and the two after it.
-  const std::int64_t now = realtime_ns();
+  const std::int64_t now = common::wall_ns();
   std::int64_t spot_lease_ns = 0;
   for (const auto& i : config.instruments)
     if (i.id == kCpuB) spot_lease_ns = i.window.length_ns;
@@ -371,7 +356,7 @@ double Scenario::trade_and_measure(double seconds) {
       std::chrono::duration<double>(1.0 / std::max(options_.rate_per_s, 1.0)));
   auto next_order = begin;
   std::int64_t orders_this_tick = 0;
-  std::vector<std::int64_t> tick_acks;
+  common::LatencyHistogram tick_acks;
   for (;;) {
     const auto now = Clock::now();
     if (now >= next_tick || now >= end) {
@@ -383,12 +368,12 @@ double Scenario::trade_and_measure(double seconds) {
                                          static_cast<double>(usage - usage_at_tick) / dt,
                                          hostctl::read_cpu_quota_cpus(layout, "tenant-a"))
                            : std::string("(dry run: nothing enforced)"),
-                      top(kCpuA), top(kCpuB), orders_this_tick, median_ns(tick_acks) / 1000));
+                      top(kCpuA), top(kCpuB), orders_this_tick, tick_acks.percentile(50) / 1000));
       usage_at_tick = usage;
       tick_at = now;
       next_tick = now + std::chrono::seconds(1);
       orders_this_tick = 0;
-      tick_acks.clear();
+      tick_acks = common::LatencyHistogram();
       if (now >= end) break;
     }
     if (tenants_.size() > 1 && options_.rate_per_s > 0 && now >= next_order) {
@@ -415,7 +400,7 @@ double Scenario::trade_and_measure(double seconds) {
       }
       ++orders_this_tick;
       ++results_.background_orders;
-      tick_acks.push_back(t.ack_ns().back());
+      tick_acks.record(t.last_ack_ns());
     } else {
       sleep_for(std::min<Clock::duration>(next_order - now, std::chrono::milliseconds(5)));
     }
@@ -473,10 +458,10 @@ void Scenario::keep_alive() {
 
 void Scenario::collect() {
   results_.fills.clear();
-  results_.ack_ns.clear();
+  results_.acks = common::LatencyHistogram();
   for (auto& t : tenants_) {
     results_.fills[t->name()] = t->fills();
-    results_.ack_ns.insert(results_.ack_ns.end(), t->ack_ns().begin(), t->ack_ns().end());
+    results_.acks.merge(t->acks());
   }
 }
 

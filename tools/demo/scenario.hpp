@@ -12,6 +12,7 @@
 
 #include "book_view.hpp"
 #include "stack.hpp"
+#include "swarmex/common/latency_histogram.hpp"
 #include "tenant.hpp"
 
 namespace swarmex::demo {
@@ -66,7 +67,7 @@ struct ChangeResult {
 struct Results {
   std::vector<InstrumentName> instruments;
   std::map<std::string, std::vector<FillRecord>> fills;  // per tenant
-  std::vector<std::int64_t> ack_ns;                      // every order's send → first report
+  common::LatencyHistogram acks;                         // every order's send → first report
   std::vector<Enactment> enactments;
   double share_before = -1;  // tenant-a's measured CPU with 5 VRU (-1: not measured)
   double share_after = -1;   // ... with 10 VRU

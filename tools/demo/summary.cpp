@@ -14,13 +14,6 @@ std::string level(const Level& l) {
   return l.qty ? fmt::format("{}@{}", l.qty, l.price) : "-";
 }
 
-// The value at fraction q of the sorted samples (nearest rank).
-std::int64_t percentile(const std::vector<std::int64_t>& sorted, double q) {
-  if (sorted.empty()) return 0;
-  const auto i = static_cast<std::size_t>(q * static_cast<double>(sorted.size() - 1) + 0.5);
-  return sorted[std::min(i, sorted.size() - 1)];
-}
-
 int check(bool ok, const std::string& what, const std::string& detail) {
   fmt::print("  {}  {}{}\n", ok ? "ok  " : "FAIL", what, detail.empty() ? "" : ": " + detail);
   return ok ? 0 : 1;
@@ -86,12 +79,11 @@ void print_summary(const Results& r, const BookView& book, const Stack& stack) {
                    ? "not seen"
                    : fmt::format("{:.2f} ms fill -> cgroup file", e.fill_to_cgroup_ms));
 
-  std::vector<std::int64_t> acks = r.ack_ns;
-  std::sort(acks.begin(), acks.end());
+  const common::LatencyHistogram& acks = r.acks;
   fmt::print("order->ack over loopback TCP ({} orders, journal fdatasync before every ack)\n",
-             acks.size());
-  fmt::print("  p50 {} us, p99 {} us, max {} us\n", percentile(acks, 0.5) / 1000,
-             percentile(acks, 0.99) / 1000, acks.empty() ? 0 : acks.back() / 1000);
+             acks.count());
+  fmt::print("  p50 {} us, p99 {} us, max {} us\n", acks.percentile(50) / 1000,
+             acks.percentile(99) / 1000, acks.max() / 1000);
 }
 
 int print_checks(const Results& r, const TeardownReport& t, const CgroupMode& mode,

@@ -61,7 +61,8 @@ OrderOutcome Tenant::send(std::uint32_t instrument, std::int64_t price, std::int
     if (out.ack_ns == 0) {
       out.ack_ns =
           std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - sent).count();
-      ack_ns_.push_back(out.ack_ns);
+      acks_.record(out.ack_ns);
+      last_ack_ns_ = out.ack_ns;
     }
     out.order_id = r->order_id();
     switch (r->kind()) {
@@ -138,7 +139,8 @@ SwarmOutcome Tenant::await_swarm(std::uint64_t client_order_id, Clock::time_poin
     if (out.ack_ns == 0) {
       out.ack_ns =
           std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - sent).count();
-      ack_ns_.push_back(out.ack_ns);
+      acks_.record(out.ack_ns);
+      last_ack_ns_ = out.ack_ns;
     }
     out.done_at = Clock::now();
     switch (r->kind()) {

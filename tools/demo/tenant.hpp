@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "swarmex/client/client.hpp"
+#include "swarmex/common/latency_histogram.hpp"
 
 namespace swarmex::demo {
 
@@ -69,7 +70,9 @@ class Tenant {
   void poll();
 
   [[nodiscard]] const std::vector<FillRecord>& fills() const noexcept { return fills_; }
-  [[nodiscard]] const std::vector<std::int64_t>& ack_ns() const noexcept { return ack_ns_; }
+  // Send -> first report of every order so far, and of the last one.
+  [[nodiscard]] const common::LatencyHistogram& acks() const noexcept { return acks_; }
+  [[nodiscard]] std::int64_t last_ack_ns() const noexcept { return last_ack_ns_; }
 
  private:
   OrderOutcome send(std::uint32_t instrument, std::int64_t price, std::int64_t qty,
@@ -84,7 +87,8 @@ class Tenant {
   client::Client client_;
   std::uint64_t next_client_order_id_ = 1;
   std::vector<FillRecord> fills_;
-  std::vector<std::int64_t> ack_ns_;
+  common::LatencyHistogram acks_;
+  std::int64_t last_ack_ns_ = 0;
   Clock::time_point last_sent_ = Clock::now();
 };
 

@@ -15,25 +15,6 @@ constexpr int kInitialAsks = 2;
 
 }  // namespace
 
-std::int64_t now_ns() noexcept {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(
-             std::chrono::steady_clock::now().time_since_epoch())
-      .count();
-}
-
-namespace {
-// Wall clock minus steady clock, read once: converts the engine's wall-clock stamps.
-std::int64_t wall_minus_steady_ns() noexcept {
-  static const std::int64_t offset = [] {
-    const auto wall = std::chrono::duration_cast<std::chrono::nanoseconds>(
-                          std::chrono::system_clock::now().time_since_epoch())
-                          .count();
-    return wall - now_ns();
-  }();
-  return offset;
-}
-}  // namespace
-
 void Stats::merge(const Stats& o) {
   ack.merge(o.ack);
   fill.merge(o.fill);
@@ -249,7 +230,7 @@ void Driver::on_report(const wire::ExecutionReport& r, std::int64_t now, Stats& 
       stats.ack.record(now - s->sent_ns);
       if (r.time_ns() > 0) {  // the sequencing stamp on this machine's steady clock
         const std::int64_t sequenced =
-            std::clamp(r.time_ns() - wall_minus_steady_ns(), s->sent_ns, now);
+            std::clamp(r.time_ns() - common::wall_minus_steady_ns(), s->sent_ns, now);
         stats.to_engine.record(sequenced - s->sent_ns);
         stats.from_engine.record(now - sequenced);
       }

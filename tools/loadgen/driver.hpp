@@ -12,6 +12,7 @@
 
 #include "plan.hpp"
 #include "swarmex/client/client.hpp"
+#include "swarmex/common/clock.hpp"
 #include "swarmex/common/latency_histogram.hpp"
 
 namespace swarmex::loadgen {
@@ -62,7 +63,9 @@ struct Schedule {
   std::int64_t spin_ns = 0;  // the I/O threads poll instead of sleeping this close to a send
 };
 
-std::int64_t now_ns() noexcept;
+inline std::int64_t now_ns() noexcept {
+  return common::steady_ns();
+}
 
 class Driver {
  public:

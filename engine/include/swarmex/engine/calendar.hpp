@@ -1,7 +1,8 @@
 // Product calendar: scheduled delivery windows of one (resource, pool, length), listed ahead,
 // traded until gate closure, then closed. Everything here is a pure function of the product and
-// a time, so the engine (which lists and closes windows on sequenced Tick commands) and the
-// gateway (which names windows, routes orders and dates leases) agree without talking.
+// a time, so the engine (which lists and closes windows on sequenced Tick commands, and dates
+// every fill's lease) and the gateway (which names windows and routes orders) agree without
+// talking.
 //
 // Window w covers [w * length_ns, (w + 1) * length_ns) since the epoch. It is listed (trades)
 // while start - listed_ahead_ns <= now < start - gate_closure_ns. A product owns `slot_count`

@@ -235,7 +235,13 @@ class Engine {
   void index_group_asks(const SupplyKey& key);  // a new group: the host's asks already resting
   // Would every pick of plan_ fit its host's group? Checked by trial sales taken back after.
   bool plan_fits_supply();
-  void sell_supply(const OrderBook& book, const Order& ask, Qty qty);
+  // Records the sale of `fill` (its qty, over its lease) from `ask`'s host group and emits it.
+  void sell_supply(const OrderBook& book, const Order& ask, const Event& fill, EventBuffer& out);
+  // Emits `fill`, sold in GPU group `g` whose placements from `placed_from` on are its
+  // instances, as one fill per MIG instance naming its GPU and start slice: the host enacts
+  // exactly these, so the engine is the one place a placement is decided.
+  void emit_instances(const Event& fill, const SupplyGroup& g, std::size_t placed_from,
+                      EventBuffer& out);
 
   // Resale (resale.cpp).
   void on_resell(const Command& cmd, EventBuffer& out);

@@ -21,6 +21,9 @@ enum class EventKind : std::uint8_t {
   BookLevel = 5,
 };
 
+// A fill's MIG placement when it names none (not a mig.* fill, or no GPU group placed it).
+inline constexpr std::uint8_t kNoMigPlacement = 0xFF;
+
 struct Event {
   Seq seq = 0;  // sequence of the command that caused it
   EventKind kind = EventKind::Accepted;
@@ -32,7 +35,12 @@ struct Event {
   OrderId maker_order_id = 0;  // fills only
   OwnerId owner = 0;
   OwnerId maker_owner = 0;
-  HostId host = 0;     // fills: host of the ask (the seller)
+  HostId host = 0;  // fills: host of the ask (the seller)
+  // Fills of one MIG instance: the GPU of the seller's GPU group and the first memory slice it
+  // was placed at (the H100 table, mig_profiles.hpp); kNoMigPlacement otherwise. In the padding
+  // after `host`: they cost no size.
+  std::uint8_t gpu = kNoMigPlacement;
+  std::uint8_t start_slice = kNoMigPlacement;
   Price price = 0;     // fill price / order price / level price
   Qty qty = 0;         // fill qty / cancelled qty / level total qty
   Qty leaves_qty = 0;  // remaining qty of order_id after this event; level order count
@@ -40,9 +48,16 @@ struct Event {
   // The sequencer's time of the command, stamped by the shard after matching (the engine itself
   // never reads a clock and leaves it 0).
   std::int64_t time_ns = 0;
+  // Fills: the lease the buyer holds, [lease_start_ns, lease_end_ns): a spot lease starts at the
+  // command's time (Command::time_ns), a window's is the window. The engine decides it (matching
+  // checks supply over it), so nothing downstream computes it again.
+  std::int64_t lease_start_ns = 0;
+  std::int64_t lease_end_ns = 0;
 
   bool operator==(const Event&) const = default;
 };
+// Written whole on the hot path and copied through the shard queues: keep it this size.
+static_assert(sizeof(Event) == 104, "Event layout is part of the hot path's budget");
 
 // The Accepted of a SetParams or CreateInstrument carries the instrument's trading parameters in
 // force after it (a SetParams' 0s resolved), so a process that keeps a copy of them learns them
@@ -61,7 +76,7 @@ constexpr void put_book_params(Event& e, const BookParams& p) noexcept {
 
 // Preallocated event output. Grows only while warming up; callers clear() it between commands.
 // Its slots stay constructed across clear(), so the hot path fills one with a designated
-// initialiser (`out.slot() = Event{...}`): a few stores instead of zeroing 88 bytes with
+// initialiser (`out.slot() = Event{...}`): a few stores instead of zeroing 104 bytes with
 // `rep stos` and then writing the fields again.
 class EventBuffer {
  public:
@@ -94,7 +109,7 @@ class EventBuffer {
   void grow();  // doubles the slots (warm-up only)
 
   std::vector<Event> slots_;  // [0, size_) are this buffer's events
-  std::size_t capacity_;      // slots_.size(), kept apart: an 88-byte element makes size() divide
+  std::size_t capacity_;      // slots_.size(), kept apart: a 104-byte element makes size() divide
   std::size_t size_ = 0;
 };
 

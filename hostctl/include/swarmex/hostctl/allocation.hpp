@@ -15,14 +15,23 @@ struct FillKey {
   std::uint64_t engine_seq = 0;
   std::uint64_t buy_order_id = 0;
   std::uint64_t sell_order_id = 0;
+  // A MIG fill is one instance and one match may sell several: 1 + the exchange's GPU x 8 + the
+  // start slice tells them apart; 0 for every other fill.
+  std::uint32_t instance = 0;
   auto operator<=>(const FillKey&) const = default;
 };
 
-// A MIG instance created for an allocation.
+// gpu_instance_id of a MIG instance not created (yet, or any more).
+inline constexpr std::uint32_t kNoGpuInstance = 0xFFFF'FFFFu;
+
+// One MIG instance of an allocation, where the exchange placed it: `gpu` is the exchange's GPU
+// index (the n-th GPU in MIG mode here) and `start` the first memory slice, both from the fill;
+// gpu_instance_id is the instance's once created.
 struct MigSlot {
   std::uint32_t gpu = 0;
-  std::uint32_t gpu_instance_id = 0;
+  std::uint32_t gpu_instance_id = kNoGpuInstance;
   std::uint32_t start = 0;
+  [[nodiscard]] bool created() const noexcept { return gpu_instance_id != kNoGpuInstance; }
   bool operator==(const MigSlot&) const = default;
 };
 
@@ -48,7 +57,7 @@ struct Allocation {
   AllocationState state = AllocationState::Pending;
   std::string why;           // Refused: the reason
   std::vector<int> cpus;     // pinned cpu allocations: the cpus it holds
-  std::vector<MigSlot> mig;  // mig allocations: the instances it holds
+  std::vector<MigSlot> mig;  // mig allocations: one per instance, as the fills placed them
 };
 
 const char* to_string(AllocationState s) noexcept;

@@ -1,6 +1,9 @@
 // swarmex-hostctl's main loop: logs on as the host, keeps its asks in step with free capacity,
 // takes its fills from the last enacted sequence, saves them, enacts them in one cgroup batch per
-// burst, reclaims at window end, and reports every enactment. Single-threaded.
+// burst (MIG instances exactly where the fills placed them), reclaims at window end, and reports
+// every enactment. Single-threaded. Its parts, one file each: daemon.cpp (start-up, the loop,
+// saving), daemon_exchange_link.cpp (the session, asks, reports), daemon_enactment.cpp (fills
+// into allocations, enactment), mig_instances.cpp (MIG), daemon_stats.cpp (statistics).
 #pragma once
 
 #include <atomic>
@@ -12,27 +15,15 @@
 
 #include "swarmex/client/client.hpp"
 #include "swarmex/hostctl/capacity.hpp"
+#include "swarmex/hostctl/daemon_stats.hpp"
 #include "swarmex/hostctl/enactor.hpp"
 #include "swarmex/hostctl/host_config.hpp"
 #include "swarmex/hostctl/host_state.hpp"
-#include "swarmex/hostctl/mig_backend.hpp"
+#include "swarmex/hostctl/mig_instances.hpp"
 #include "swarmex/hostctl/state_saver.hpp"
 #include "swarmex/hostctl/supply.hpp"
 
 namespace swarmex::hostctl {
-
-struct DaemonStats {
-  std::uint64_t fills = 0;       // new fills taken (duplicates not counted)
-  std::uint64_t duplicates = 0;  // fills seen again (replay) and skipped
-  std::uint64_t enforced = 0;
-  std::uint64_t failed = 0;
-  std::uint64_t reclaimed = 0;           // allocations ended
-  std::vector<std::int64_t> latency_ns;  // fill received -> enforced, per enacted fill
-  // The exchange's match time (Fill.time_ns) -> enforced, per enacted fill: what a fill waited
-  // in the gateway and in this host's socket too (one wall clock when both run on one machine).
-  std::vector<std::int64_t> match_latency_ns;
-  std::uint64_t saves = 0;  // states handed to the saver (a newer one may replace one waiting)
-};
 
 class Daemon {
  public:
@@ -54,30 +45,30 @@ class Daemon {
     std::chrono::steady_clock::time_point at;
     std::int64_t match_ns;  // Fill.time_ns
   };
+  // The exchange link (daemon_exchange_link.cpp).
   bool connect_and_logon();
   // Tells the exchange this host's capacity of each resource it sells (its supply groups), so
   // matching never sells a unit twice at one instant, spot and windows alike.
   void declare_supply();
   void handle(const wire::Message& m, std::vector<Received>& burst);
+  void update_supply();
+  void send_report(std::uint64_t seq, bool ok, const std::string& why, std::int64_t latency_ns);
+  std::int64_t free_capacity(const SupplyLine& line);
+
+  // Enactment (daemon_enactment.cpp).
   void take_fill(const wire::Fill& f, std::vector<Received>& burst);
   // Advances windows, enacts what changed, reports; `burst` are the fills just taken (a slice of
   // at most enact_slice_fills). The state is saved when `save` (see save_state).
   void enact(const std::vector<Received>& burst, bool save = true);
+  void assign_cpus(Allocation& a);
   // Writes the state file when something changed since the last write.
   void save_state();
-  void enact_mig(Allocation& a, bool start);
-  // Destroys the MIG instances beyond the allocation's quantity (what a resale moved away).
-  void shrink_mig(Allocation& a);
-  void assign_cpus(Allocation& a);
-  void update_supply();
-  void send_report(std::uint64_t seq, bool ok, const std::string& why, std::int64_t latency_ns);
-  std::int64_t free_capacity(const SupplyLine& line) const;
 
   HostConfig config_;
   HostCapacity capacity_;
   HostState state_;
   std::unique_ptr<Enactor> enactor_;
-  std::unique_ptr<MigBackend> mig_;
+  MigInstances mig_;
   std::unique_ptr<StateSaver> saver_;
   SupplyBook supply_;
   client::Client client_;

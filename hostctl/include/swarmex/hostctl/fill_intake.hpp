@@ -28,13 +28,14 @@ struct Admission {
 
 bool is_mig(std::string_view resource) noexcept;
 
-// The fill as an allocation: device and pinning from the supply line of its instrument.
+// The fill as an allocation: device and pinning from the supply line of its instrument, and the
+// MIG instance where the fill placed one.
 Intake read_fill(const wire::Fill& f, const std::vector<SupplyLine>& supply);
 
-// Books the allocation, Refused with the reason when its window, resource or the host's capacity
-// rules it out. A resale first moves its quantity from the seller's holding in the same window, so
-// the capacity check does not count it twice; the seller holding less refuses it (never
-// over-committed). A duplicate (already in the book) changes nothing.
+// Books the allocation, Refused with the reason when its window, resource, missing MIG placement or
+// the host's capacity rules it out. A resale first moves its quantity from the seller's holding in
+// the same window, so the capacity check does not count it twice; the seller holding less refuses
+// it (never over-committed). A duplicate (already in the book) changes nothing.
 Admission admit(AllocationBook& book, const HostCapacity& capacity, Intake in);
 
 }  // namespace swarmex::hostctl

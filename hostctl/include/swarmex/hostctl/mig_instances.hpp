@@ -1,0 +1,54 @@
+// The MIG instances allocations hold, made exactly where the exchange placed them. The engine's
+// GPU group is the one place a placement is decided (Fill.gpu, Fill.start_slice); this creates
+// each instance at that GPU and start slice and, when the slice is not free, fails with the
+// reason instead of placing it anywhere else. GPU n of the exchange is the n-th GPU in MIG mode
+// here, by index: the GPU group's capacity is how many there are (declare_supply).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "swarmex/hostctl/allocation.hpp"
+#include "swarmex/hostctl/host_config.hpp"
+#include "swarmex/hostctl/mig_backend.hpp"
+
+namespace swarmex::hostctl {
+
+class MigInstances {
+ public:
+  // `backend` null: a host without MIG (every mig allocation is refused with the reason).
+  explicit MigInstances(std::unique_ptr<MigBackend> backend);
+
+  // Creates every instance of `a` not created yet, at its placement. All or nothing: on a
+  // failure what it made is destroyed again and a.why says which placement and why.
+  void create(Allocation& a);
+  // Destroys the instances of `a` that exist; the placements stay (a restart may recreate them).
+  void destroy(Allocation& a);
+  // Destroys and drops the instances beyond a.qty (what a resale moved to the buyer).
+  void shrink(Allocation& a);
+  // Start-up: an Active allocation's instances that no longer exist (a reboot) are made again
+  // at their placements; anything else's are destroyed.
+  void reconcile(Allocation& a);
+
+  [[nodiscard]] bool available() const noexcept { return backend_ != nullptr; }
+  // GPUs in MIG mode: the capacity of this host's GPU group.
+  [[nodiscard]] std::int64_t gpu_count();
+  // How many more instances of `resource` ("mig.<profile>") could be created now.
+  [[nodiscard]] std::int64_t free_count(std::string_view resource);
+
+ private:
+  // The backend's index of the exchange's GPU `gpu`, or nullopt when there is no such GPU.
+  std::optional<std::uint32_t> backend_gpu(std::uint32_t gpu);
+  void destroy_one(MigSlot& s);
+
+  std::unique_ptr<MigBackend> backend_;
+};
+
+// The configured backend: "simulated" (simulated_gpus H100s), "nvml", or none; throws when NVML
+// cannot be opened.
+std::unique_ptr<MigBackend> open_mig_backend(const HostConfig& c);
+
+}  // namespace swarmex::hostctl

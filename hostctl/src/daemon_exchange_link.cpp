@@ -1,0 +1,152 @@
+// The exchange link: the session to swarmexd as this host (logon, the fill subscription from the
+// last enacted sequence, supply groups), the asks kept at free capacity, what arrives, and the
+// enactment reports sent back.
+#include <spdlog/spdlog.h>
+
+#include <limits>
+#include <set>
+
+#include "swarmex/common/clock.hpp"
+#include "swarmex/hostctl/daemon.hpp"
+#include "swarmex/hostctl/fill_intake.hpp"
+
+namespace swarmex::hostctl {
+
+using Clock = std::chrono::steady_clock;
+
+void Daemon::declare_supply() {
+  std::set<std::string> declared;
+  for (const SupplyLine& line : config_.supply) {
+    const std::string group = is_mig(line.resource) ? "mig" : line.resource;
+    if (!declared.insert(group).second) continue;
+    std::int64_t capacity = 0;
+    if (group == "mig") {
+      capacity = mig_.gpu_count();  // the exchange places instances on GPUs [0, capacity)
+    } else if (group == "io") {
+      // The exchange's group is per resource, bandwidth is per device: it gets the sum, and the
+      // controller still checks each device at the fill.
+      for (const IoCapacity& d : capacity_.io)
+        capacity += d.units;
+    } else {
+      capacity = capacity_of(capacity_, line.resource, line.device);
+    }
+    client_.declare_supply(line.instrument, capacity);
+    spdlog::info("supply group {}: capacity {} declared (instrument {})", group, capacity,
+                 line.instrument);
+  }
+}
+
+bool Daemon::connect_and_logon() {
+  try {
+    client_.close();
+    client_.connect(client::parse_endpoint(config_.address), std::chrono::seconds(2));
+    const auto r = client_.logon(config_.principal, config_.token, wire::Role::Host, 0, true);
+    if (!r.ok()) {
+      spdlog::error("logon as '{}' refused: {} {}", config_.principal, engine::to_string(r.reason),
+                    r.text);
+      client_.close();
+      return false;
+    }
+    host_id_ = r.host_id;
+    supply_.reset();
+    client_.mass_cancel();  // nothing of an earlier session keeps resting
+    client_.subscribe_fills(host_id_, state_.last_seq);
+    declare_supply();
+    last_sent_ = Clock::now();
+    connected_ = true;
+    spdlog::info("logged on to {} as host {} (id {}), fills after {}", config_.address,
+                 config_.principal, host_id_, state_.last_seq);
+    return true;
+  } catch (const std::exception& e) {
+    spdlog::warn("exchange {}: {}", config_.address, e.what());
+    client_.close();
+    return false;
+  }
+}
+
+void Daemon::handle(const wire::Message& m, std::vector<Received>& burst) {
+  switch (m.body_type()) {
+    case wire::Body::Fill:
+      take_fill(*m.body_as_Fill(), burst);
+      break;
+    case wire::Body::ExecutionReport:
+      supply_.on_report(*m.body_as_ExecutionReport());
+      if (const auto* r = m.body_as_ExecutionReport(); r->kind() == wire::ExecKind::Rejected)
+        spdlog::warn("ask {} on instrument {} refused: {}", r->client_order_id(), r->instrument(),
+                     engine::to_string(protocol::to_engine(r->reject_reason())));
+      break;
+    case wire::Body::InterruptionNotice: {
+      // The exchange's warning that a lease ends soon; reclaiming happens at the end itself.
+      const auto* n = m.body_as_InterruptionNotice();
+      spdlog::info("notice: tenant {}'s {} units on instrument {} end at {} ns", n->tenant(),
+                   n->qty(), n->instrument(), n->lease_end_ns());
+      break;
+    }
+    case wire::Body::Error: {
+      const auto* e = m.body_as_Error();
+      spdlog::error("exchange says: {} {}", engine::to_string(protocol::to_engine(e->reason())),
+                    e->text() ? e->text()->str() : "");
+      break;
+    }
+    default:
+      break;
+  }
+}
+
+std::int64_t Daemon::free_capacity(const SupplyLine& line) {
+  const std::int64_t unseen = supply_.unseen(line.resource, line.device);
+  if (!is_mig(line.resource))
+    // Spot asks: a lease from now on may overlap anything held from now on.
+    return capacity_of(capacity_, line.resource, line.device) -
+           state_.book.peak(line.resource, line.device, common::wall_ns(),
+                            std::numeric_limits<std::int64_t>::max()) -
+           unseen;
+  const std::int64_t free = mig_.free_count(line.resource);
+  std::int64_t not_created = 0;  // sold, window not started: its instances are not made yet
+  for (const auto& [seq, a] : state_.book.all())
+    if (a.state == AllocationState::Pending && a.resource == line.resource) not_created += a.qty;
+  return free - not_created - unseen;
+}
+
+void Daemon::update_supply() {
+  if (!connected_) return;
+  std::vector<std::int64_t> free;
+  for (const SupplyLine& line : supply_.lines())
+    free.push_back(free_capacity(line));
+  for (const SupplyAction& act : supply_.plan(free, state_.next_client_order_id)) {
+    switch (act.kind) {
+      case SupplyAction::Kind::New: {
+        client::OrderSpec o;
+        o.client_order_id = act.client_order_id;
+        o.instrument = act.instrument;
+        o.side = wire::Side::Sell;
+        o.price = act.price;
+        o.qty = act.qty;
+        client_.new_order(o);
+        break;
+      }
+      case SupplyAction::Kind::Modify:
+        client_.modify_order(act.instrument, client::OrderRef{act.client_order_id, 0}, act.price,
+                             act.qty);
+        break;
+      case SupplyAction::Kind::Cancel:
+        client_.cancel_order(act.instrument, client::OrderRef{act.client_order_id, 0});
+        break;
+    }
+    last_sent_ = Clock::now();
+  }
+}
+
+void Daemon::send_report(std::uint64_t seq, bool ok, const std::string& why,
+                         std::int64_t latency_ns) {
+  if (!connected_) return;  // the exchange is away; the log line is the record
+  try {
+    client_.enactment_report(seq, ok, why, latency_ns);
+    last_sent_ = Clock::now();
+  } catch (const client::ClientError& e) {
+    spdlog::warn("enactment report {}: {}", seq, e.what());
+    connected_ = false;
+  }
+}
+
+}  // namespace swarmex::hostctl
