@@ -1,14 +1,19 @@
-# Flags every Swarmex target gets: warnings as errors, and the sanitizers in the asan preset.
+# Flags every Swarmex target gets: warnings as errors (-Wshadow included), and the sanitizers of
+# the asan and tsan presets.
 function(swarmex_target_defaults target)
-  target_compile_options(${target} PRIVATE -Wall -Wextra -Werror)
-  if(SWARMEX_SANITIZE)
+  target_compile_options(${target} PRIVATE -Wall -Wextra -Wshadow -Werror)
+  if(SWARMEX_SANITIZE STREQUAL "address")
     target_compile_options(${target} PRIVATE -fsanitize=address,undefined -fno-omit-frame-pointer
                                              -fno-sanitize-recover=undefined)
     target_link_options(${target} PRIVATE -fsanitize=address,undefined)
+  elseif(SWARMEX_SANITIZE STREQUAL "thread")
+    target_compile_options(${target} PRIVATE -fsanitize=thread -fno-omit-frame-pointer)
+    target_link_options(${target} PRIVATE -fsanitize=thread)
   endif()
 endfunction()
 
-# Executables also get jemalloc as the process allocator (not under ASan, which owns malloc).
+# Executables also get jemalloc as the process allocator (not under a sanitizer, which owns
+# malloc).
 function(swarmex_executable target)
   swarmex_target_defaults(${target})
   if(SWARMEX_JEMALLOC AND NOT SWARMEX_SANITIZE)

@@ -46,10 +46,10 @@ Qty SupplyGroup::peak_ever() const noexcept {
   return most;
 }
 
-void SupplyGroup::occupancy(std::uint32_t gpu, std::int64_t from_ns, std::int64_t to_ns,
+void SupplyGroup::occupancy(std::uint32_t gpu_index, std::int64_t from_ns, std::int64_t to_ns,
                             std::uint8_t* used, std::uint32_t* counts) const noexcept {
   for (const MigPlacement& p : placements_)
-    if (p.gpu == gpu && p.from_ns < to_ns && from_ns < p.to_ns) {
+    if (p.gpu == gpu_index && p.from_ns < to_ns && from_ns < p.to_ns) {
       *used |= slice_mask(kH100Profiles[p.profile], p.start);
       ++counts[p.profile];
     }

@@ -104,7 +104,7 @@ INSTANTIATE_TEST_SUITE_P(
         IdPattern{"top_of_range",
                   [](std::uint64_t n, std::mt19937_64&) -> OrderId { return ~OrderId{0} - n; }},
         IdPattern{"random", [](std::uint64_t, std::mt19937_64& r) -> OrderId { return r(); }}),
-    [](const ::testing::TestParamInfo<IdPattern>& info) { return info.param.name; });
+    [](const ::testing::TestParamInfo<IdPattern>& pattern) { return pattern.param.name; });
 
 TEST(EventBufferTest, SlotsAreReusedEmplaceStartsBlankAndGrowthKeepsEvents) {
   EventBuffer out(2);

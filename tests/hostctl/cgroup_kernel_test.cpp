@@ -98,7 +98,7 @@ class KernelCgroupTest : public ::testing::TestWithParam<std::string> {
 };
 
 INSTANTIATE_TEST_SUITE_P(Writers, KernelCgroupTest, ::testing::Values("uring", "plain"),
-                         [](const auto& info) { return info.param; });
+                         [](const auto& writer) { return writer.param; });
 
 TEST_P(KernelCgroupTest, EnactsLimitsAndReadsThemBack) {
   apply_ok(plan_tenant_create(layout_, "acme"));

@@ -33,7 +33,7 @@ std::unique_ptr<CgroupWriter> make(const std::string& kind, unsigned depth = 256
 class WriterTest : public ::testing::TestWithParam<std::string> {};
 
 INSTANTIATE_TEST_SUITE_P(Writers, WriterTest, ::testing::Values("uring", "plain"),
-                         [](const auto& info) { return info.param; });
+                         [](const auto& writer) { return writer.param; });
 
 // 1,000 files in 100 tenant directories, written in one apply().
 std::vector<CgroupWrite> thousand_writes(const fs::path& root) {

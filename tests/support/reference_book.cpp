@@ -156,7 +156,6 @@ void ReferenceBook::apply(const Command& cmd, EventBuffer& out) {
   }
   last_seq_ = cmd.seq;
   seq_ = cmd.seq;
-  time_ns_ = cmd.time_ns;
   kind_ = cmd.kind;
   now_ns_ = cmd.time_ns;
   dispatch(cmd, out);
@@ -300,8 +299,9 @@ bool ReferenceBook::match(Book& b, Taker& t, EventBuffer& out) {
       f.qty = q;
       f.leaves_qty = t.leaves;
       f.maker_leaves_qty = it->qty;
-      f.lease_start_ns = time_ns_;  // spot: the lease runs from the match for its length
-      f.lease_end_ns = time_ns_ + std::max<std::int64_t>(b.spec.window.length_ns, 1);
+      const Lease lease_of_fill = lease_of(b);  // spot: from the match; a window book: its window
+      f.lease_start_ns = lease_of_fill.from_ns;
+      f.lease_end_ns = lease_of_fill.to_ns;
       out.push(f);
       if (b.product >= 0) credit(b.spec.id, taker_sells ? it->owner : t.owner, seller, q);
       touched = true;

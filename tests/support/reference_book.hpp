@@ -171,10 +171,9 @@ class ReferenceBook {
   std::uint32_t capacity_;
   std::size_t live_ = 0;
   engine::Seq last_seq_ = 0;
-  engine::Seq seq_ = 0;       // sequence of the command being applied
-  std::int64_t time_ns_ = 0;  // its time: a spot fill's lease starts there
+  engine::Seq seq_ = 0;  // sequence of the command being applied
   engine::CommandKind kind_ = engine::CommandKind::NewOrder;
-  std::int64_t now_ns_ = 0;       // the command's time
+  std::int64_t now_ns_ = 0;       // the command's time: a spot fill's lease starts there
   std::int64_t calendar_ns_ = 0;  // the latest Tick's time (never goes back)
 };
 

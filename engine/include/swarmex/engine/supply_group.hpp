@@ -79,10 +79,10 @@ class SupplyGroup {
 
  private:
   void add(std::int64_t from_ns, std::int64_t to_ns, Qty qty);
-  // GPU group: slices taken on `gpu` by instances whose lease overlaps [from_ns, to_ns), and
-  // how many of each profile.
-  void occupancy(std::uint32_t gpu, std::int64_t from_ns, std::int64_t to_ns, std::uint8_t* used,
-                 std::uint32_t* counts) const noexcept;
+  // GPU group: slices taken on GPU `gpu_index` by instances whose lease overlaps [from_ns, to_ns),
+  // and how many of each profile.
+  void occupancy(std::uint32_t gpu_index, std::int64_t from_ns, std::int64_t to_ns,
+                 std::uint8_t* used, std::uint32_t* counts) const noexcept;
   std::map<std::int64_t, Qty> delta_;
   mutable Qty peak_ever_ = -1;            // -1: not known
   std::vector<MigPlacement> placements_;  // in the order sold
