@@ -10,7 +10,7 @@ find_package(tomlplusplus REQUIRED)
 find_package(CLI11 REQUIRED)
 find_package(spdlog REQUIRED)
 find_package(fmt REQUIRED)
-find_package(nlohmann_json 3 REQUIRED)           # tests read JSON output with it
+find_package(nlohmann_json 3 REQUIRED)           # tools write JSON with it, tests read it
 pkg_check_modules(URING REQUIRED IMPORTED_TARGET liburing)
 pkg_check_modules(JEMALLOC REQUIRED IMPORTED_TARGET jemalloc)
 

@@ -5,6 +5,7 @@
 #include <array>
 
 #include "e2e_fixture.hpp"
+#include "json_output.hpp"
 
 namespace swarmex::e2e {
 namespace {
@@ -154,8 +155,12 @@ TEST_F(AdminTest, CliAdminParamsSaysWhatTheEngineDecided) {
   EXPECT_EQ(r.exit_code, 2) << r.out;
   EXPECT_NE(r.out.find("invalid_quantity_limits"), std::string::npos) << r.out;
   r = run_command(std::string(SWARMEX_CLI) + " admin instruments --json" + as_operator);
-  EXPECT_NE(r.out.find(R"("id":1,"symbol":"cpu.pool-a.spot")"), std::string::npos) << r.out;
-  EXPECT_NE(r.out.find(R"("band_min":1000,"band_max":5000)"), std::string::npos) << r.out;
+  EXPECT_EQ(r.exit_code, 0) << r.out;
+  const auto spot = instrument_with_id(last_json_object(r.out), 1);
+  EXPECT_EQ(spot.at("symbol"), "cpu.pool-a.spot") << r.out;
+  EXPECT_EQ(spot.at("band_min"), 1000) << r.out;
+  EXPECT_EQ(spot.at("band_max"), 5000) << r.out;
+  EXPECT_EQ(spot.at("max_qty"), 50) << r.out;
 }
 
 client::InstrumentSpec new_cpu(std::uint32_t id, const std::string& symbol,
@@ -304,8 +309,12 @@ TEST_F(AdminTest, CliAdminCreate) {
   EXPECT_EQ(r.exit_code, 2) << r.out;
   EXPECT_NE(r.out.find("duplicate_instrument"), std::string::npos) << r.out;
   r = run_command(std::string(SWARMEX_CLI) + " admin instruments --json" + as_operator);
-  EXPECT_NE(r.out.find(R"("id":40,"symbol":"mem.pool-d.spot")"), std::string::npos) << r.out;
-  EXPECT_NE(r.out.find(R"("window_length_ns":120000000000)"), std::string::npos) << r.out;
+  EXPECT_EQ(r.exit_code, 0) << r.out;
+  const auto created = instrument_with_id(last_json_object(r.out), 40);
+  EXPECT_EQ(created.at("symbol"), "mem.pool-d.spot") << r.out;
+  EXPECT_EQ(created.at("resource"), "mem") << r.out;
+  EXPECT_EQ(created.at("pool"), "pool-d") << r.out;
+  EXPECT_EQ(created.at("window_length_ns"), 120'000'000'000) << r.out;
 }
 
 TEST_F(RollingWindowsTest, SetParamsOnAWindowSlotIsRefused) {

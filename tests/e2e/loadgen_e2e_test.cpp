@@ -6,29 +6,14 @@
 #include <string>
 
 #include "e2e_fixture.hpp"
+#include "json_output.hpp"
 
 namespace swarmex::e2e {
 namespace {
 
 using nlohmann::json;
 
-// The summary: the last line of the output that is a JSON object (log lines on stderr may come
-// first). A missing or malformed summary fails the test; so does any missing key below, since
-// json::at throws.
-json summary(const std::string& out) {
-  std::size_t end = out.size();
-  while (end > 0) {
-    const std::size_t begin = out.rfind('\n', end - 1);
-    const std::size_t from = begin == std::string::npos ? 0 : begin + 1;
-    const std::string line = out.substr(from, end - from);
-    if (line.starts_with("{")) return json::parse(line);
-    if (from == 0) break;
-    end = from - 1;
-  }
-  ADD_FAILURE() << "no JSON summary in: " << out;
-  return json::object();
-}
-
+// A number under `key`: a missing key or a value of another type throws and fails the test.
 double number(const json& j, const std::string& key) {
   return j.at(key).get<double>();
 }
@@ -40,7 +25,7 @@ TEST_F(E2eTest, LoadgenIsAnsweredInFullAndSplitsTheAckAtTheEngine) {
                                " --hosts host-a1 --rate 2000 --duration 1 --warmup 0.3"
                                " --echo-baseline --json");
   ASSERT_EQ(r.exit_code, 0) << r.out;
-  const json j = summary(r.out);
+  const json j = last_json_object(r.out);  // the summary, after any log lines
   EXPECT_GT(number(j, "orders"), 1000) << r.out;
   EXPECT_EQ(number(j, "unanswered"), 0) << r.out;
   EXPECT_EQ(number(j, "errors"), 0) << r.out;

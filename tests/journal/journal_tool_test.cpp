@@ -4,6 +4,9 @@
 
 #include <cstdio>
 #include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <vector>
 
 #include "random_commands.hpp"
 #include "swarmex/common/temp_dir.hpp"
@@ -33,6 +36,15 @@ ToolRun run(const std::string& args) {
 
 std::size_t count_lines(const std::string& s) {
   return static_cast<std::size_t>(std::count(s.begin(), s.end(), '\n'));
+}
+
+// Every line parsed as JSON; one that does not parse throws and fails the test.
+std::vector<nlohmann::json> json_lines(const std::string& s) {
+  std::vector<nlohmann::json> out;
+  std::istringstream in(s);
+  for (std::string line; std::getline(in, line);)
+    out.push_back(nlohmann::json::parse(line));
+  return out;
 }
 
 class JournalToolTest : public ::testing::Test {
@@ -77,21 +89,41 @@ TEST_F(JournalToolTest, VerifyDumpStatsOnAHealthyJournal) {
   EXPECT_EQ(d.status, 0);
   EXPECT_EQ(count_lines(d.out), 1000u);
   EXPECT_EQ(d.out.rfind("seq=1 ", 0), 0u) << d.out.substr(0, 200);
-  ToolRun j = run("journal dump --json " + dir_.str());
-  EXPECT_EQ(count_lines(j.out), 1000u);
-  EXPECT_EQ(j.out.rfind("{\"seq\":1,", 0), 0u) << j.out.substr(0, 200);
   EXPECT_NE(d.out.find("seq=50 time_ns=1700000000050000000 swarm_order id=1000050 owner=3 ioc "
                        "same-host limit_total=9000 legs=1:4,2:8"),
             std::string::npos);
-  EXPECT_NE(j.out.find(R"("command":"swarm_order","order_id":1000050,"owner":3,"tif":"ioc",)"
-                       R"("placement":"same-host","limit_total":9000,)"
-                       R"("legs":[{"instrument":1,"qty":4},{"instrument":2,"qty":8}]})"),
-            std::string::npos);
+  ToolRun j = run("journal dump --json " + dir_.str());
+  EXPECT_EQ(j.status, 0);
+  const auto records = json_lines(j.out);
+  ASSERT_EQ(records.size(), 1000u);
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    EXPECT_EQ(records[i].at("seq"), i + 1);
+    EXPECT_TRUE(records[i].at("command").is_string()) << records[i];
+  }
+  const auto& swarm = records[49];
+  EXPECT_EQ(swarm.at("time_ns"), 1'700'000'000'050'000'000);
+  EXPECT_EQ(swarm.at("command"), "swarm_order");
+  EXPECT_EQ(swarm.at("order_id"), 1'000'050);
+  EXPECT_EQ(swarm.at("owner"), 3);
+  EXPECT_EQ(swarm.at("tif"), "ioc");
+  EXPECT_EQ(swarm.at("placement"), "same-host");
+  EXPECT_EQ(swarm.at("limit_total"), 9000);
+  EXPECT_EQ(swarm.at("legs"), nlohmann::json::parse(R"([{"instrument":1,"qty":4},
+                                                         {"instrument":2,"qty":8}])"));
   ToolRun s = run("journal stats " + dir_.str());
   EXPECT_EQ(s.status, 0);
   EXPECT_NE(s.out.find("records   1000"), std::string::npos) << s.out;
   EXPECT_NE(s.out.find("seq       1..1000"), std::string::npos) << s.out;
   EXPECT_NE(s.out.find("time span 0.999 s"), std::string::npos) << s.out;
+  ToolRun sj = run("journal stats --json " + dir_.str());
+  EXPECT_EQ(sj.status, 0);
+  const auto stats = nlohmann::json::parse(sj.out);
+  EXPECT_EQ(stats.at("ok"), true);
+  EXPECT_EQ(stats.at("records"), 1000);
+  EXPECT_EQ(stats.at("first_seq"), 1);
+  EXPECT_EQ(stats.at("last_seq"), 1000);
+  EXPECT_DOUBLE_EQ(stats.at("span_s").get<double>(), 0.999);
+  EXPECT_GT(stats.at("segments").get<int>(), 2);
 }
 
 TEST_F(JournalToolTest, VerifyNamesFileAndOffsetOfDamage) {
@@ -111,6 +143,12 @@ TEST_F(JournalToolTest, VerifyNamesFileAndOffsetOfDamage) {
   ToolRun bad = run("journal verify " + dir_.str());
   EXPECT_EQ(bad.status, 1) << bad.out;
   EXPECT_NE(bad.out.find(names[0] + " at offset"), std::string::npos) << bad.out;
+  ToolRun bad_json = run("journal verify --json " + dir_.str());
+  EXPECT_EQ(bad_json.status, 1) << bad_json.out;
+  const auto verdict = nlohmann::json::parse(bad_json.out);
+  EXPECT_EQ(verdict.at("ok"), false);
+  EXPECT_NE(verdict.at("error").get<std::string>().find(names[0] + " at offset"), std::string::npos)
+      << bad_json.out;
   ToolRun missing = run("journal verify /nonexistent/dir");
   EXPECT_NE(missing.status, 0);
 }

@@ -69,8 +69,82 @@ TEST(MessageFormatTest, SnapshotListsAsksAboveBids) {
   EXPECT_LT(text.find("1100"), text.find("1000"));
   EXPECT_LT(text.find("1000"), text.find("900"));
   EXPECT_LT(text.find("900"), text.find("800"));
-  EXPECT_NE(format_message(m, true).find(R"("asks":[{"price":1000,"qty":3,"orders":1})"),
-            std::string::npos);
+  const auto j = nlohmann::json::parse(format_message(m, true));
+  EXPECT_EQ(j.at("type"), "book_snapshot");
+  EXPECT_EQ(j.at("seq"), 10);
+  ASSERT_EQ(j.at("asks").size(), 2u);
+  EXPECT_EQ(j.at("asks").at(0).at("price"), 1000);
+  EXPECT_EQ(j.at("asks").at(0).at("qty"), 3);
+  EXPECT_EQ(j.at("asks").at(0).at("orders"), 1);
+  EXPECT_EQ(j.at("bids").at(1).at("price"), 800);
+}
+
+// A reason text with a quote, a backslash and control characters: the JSON line stays one line
+// and parses back to the same text.
+TEST(MessageFormatTest, ErrorTextNeedingEscapesParsesBack) {
+  protocol::FrameWriter w;
+  std::vector<std::uint8_t> keep;
+  const char* text = "logon refused: \"tenant-a\" at C:\\swarmex\\etc\n\tline 2\x01";
+  const auto& m = decoded(
+      w.finish(wire::CreateErrorDirect(w.fbb(), wire::RejectReason::BadCredentials, text)), keep);
+  const std::string line = format_message(m, true);
+  EXPECT_EQ(line.find('\n'), std::string::npos) << line;
+  const auto j = nlohmann::json::parse(line);
+  EXPECT_EQ(j.at("type"), "error") << line;
+  EXPECT_EQ(j.at("reason"), "bad_credentials") << line;
+  EXPECT_EQ(j.at("text").get<std::string>(), text) << line;
+}
+
+// Free text from the server that is not UTF-8 is replaced, not a reason to abort the CLI.
+TEST(MessageFormatTest, TextThatIsNotUtf8IsReplacedNotThrown) {
+  protocol::FrameWriter w;
+  std::vector<std::uint8_t> keep;
+  const auto& m = decoded(
+      w.finish(wire::CreateErrorDirect(w.fbb(), wire::RejectReason::None, "bad \xff\xfe byte")),
+      keep);
+  std::string line;
+  ASSERT_NO_THROW(line = format_message(m, true));
+  EXPECT_EQ(nlohmann::json::parse(line).at("text"), "bad \uFFFD\uFFFD byte") << line;
+}
+
+TEST(MessageFormatTest, FillJsonKeepsNumbersNumbersAndTypeFirst) {
+  protocol::FrameWriter w;
+  std::vector<std::uint8_t> keep;
+  const auto& m = decoded(w.finish(wire::CreateFill(w.fbb(), 7, 99, 3, 2, 5, 1001, 2002, 4, 1500,
+                                                    1'700'000'000'000'000'000)),
+                          keep);
+  const std::string line = format_message(m, true);
+  EXPECT_EQ(line.rfind(R"({"type":"fill",)", 0), 0u) << line;
+  const auto j = nlohmann::json::parse(line);
+  for (const char* key : {"stream_seq", "engine_seq", "instrument", "host", "tenant",
+                          "buy_order_id", "sell_order_id", "qty", "price", "time_ns"})
+    EXPECT_TRUE(j.at(key).is_number_integer()) << key << ": " << line;
+  EXPECT_EQ(j.at("stream_seq"), 7);
+  EXPECT_EQ(j.at("sell_order_id"), 2002);
+  EXPECT_EQ(j.at("price"), 1500);
+  EXPECT_EQ(j.at("time_ns"), 1'700'000'000'000'000'000);
+}
+
+TEST(MessageFormatTest, InstrumentListParsesWithStringsAndBooleans) {
+  protocol::FrameWriter w;
+  std::vector<std::uint8_t> keep;
+  auto& fbb = w.fbb();
+  const std::vector<flatbuffers::Offset<wire::InstrumentInfo>> list{
+      wire::CreateInstrumentInfoDirect(fbb, 40, "mem.pool-\"d\".spot", "mem", "pool-d", 10, 1, 1,
+                                       1000, 100, 5000, 0, true)};
+  const auto& m =
+      decoded(w.finish(wire::CreateAdminAck(fbb, 9, true, wire::RejectReason::None,
+                                            fbb.CreateString(""), fbb.CreateVector(list))),
+              keep);
+  const auto j = nlohmann::json::parse(format_message(m, true));
+  EXPECT_EQ(j.at("ok"), true);
+  const auto& i = j.at("instruments").at(0);
+  EXPECT_EQ(i.at("id"), 40);
+  EXPECT_EQ(i.at("symbol"), "mem.pool-\"d\".spot");
+  EXPECT_EQ(i.at("band_max"), 5000);
+  EXPECT_EQ(i.at("halted"), true);
+  EXPECT_EQ(i.at("scheduled"), false);
+  EXPECT_FALSE(j.contains("sessions")) << "no list asked for, none printed";
 }
 
 }  // namespace

@@ -4,107 +4,142 @@
 
 #include <string>
 
-#include "message_format.hpp"
+#include "swarmex/common/json_text.hpp"
 #include "swarmex/journal/reader.hpp"
 
 namespace swarmex::cli {
 namespace {
 
+using common::Json;
 using engine::Command;
 using engine::CommandKind;
 
-std::string describe(const Command& c, bool json) {
-  const auto kind = static_cast<int>(c.kind);
-  if (json) {
-    std::string s = fmt::format(R"({{"seq":{},"time_ns":{},"kind":{})", c.seq, c.time_ns, kind);
-    switch (c.kind) {
-      case CommandKind::NewOrder: {
-        const auto& o = c.new_order;
-        s += fmt::format(
-            R"(,"command":"new_order","order_id":{},"instrument":{},"owner":{},"host":{},)"
-            R"("side":"{}","type":"{}","tif":"{}","stp":"{}","post_only":{},"price":{},"qty":{},)"
-            R"("min_qty":{})",
-            o.order_id, o.instrument, o.owner, o.host, to_string(o.side), to_string(o.type),
-            to_string(o.tif), to_string(o.stp), o.post_only, o.price, o.qty, o.min_qty);
-        break;
-      }
-      case CommandKind::CancelOrder:
-        s += fmt::format(R"(,"command":"cancel","order_id":{},"owner":{},"instrument":{})",
-                         c.cancel.order_id, c.cancel.owner, c.cancel.instrument);
-        break;
-      case CommandKind::ModifyOrder:
-        s += fmt::format(
-            R"(,"command":"modify","order_id":{},"owner":{},"instrument":{},"price":{},"qty":{})",
-            c.modify.order_id, c.modify.owner, c.modify.instrument, c.modify.new_price,
-            c.modify.new_qty);
-        break;
-      case CommandKind::MassCancel:
-        s += fmt::format(R"(,"command":"mass_cancel","owner":{},"instrument":{})",
-                         c.mass_cancel.owner, c.mass_cancel.instrument);
-        break;
-      case CommandKind::Halt:
-      case CommandKind::Resume:
-        s += fmt::format(R"(,"command":"{}","instrument":{})",
-                         c.kind == CommandKind::Halt ? "halt" : "resume", c.control.instrument);
-        break;
-      case CommandKind::SwarmOrder: {
-        const auto& w = c.swarm;
-        s += fmt::format(
-            R"(,"command":"swarm_order","order_id":{},"owner":{},"tif":"{}","placement":"{}",)"
-            R"("limit_total":{},"legs":[)",
-            w.order_id, w.owner, to_string(w.tif), to_string(w.placement), w.limit_total);
-        for (std::uint8_t i = 0; i < w.leg_count && i < engine::kMaxSwarmLegs; ++i)
-          s += fmt::format(R"({}{{"instrument":{},"qty":{}}})", i ? "," : "", w.legs[i].instrument,
-                           w.legs[i].qty);
-        s += "]";
-        break;
-      }
-      case CommandKind::Tick:
-        s += R"(,"command":"tick")";
-        break;
-      case CommandKind::SetSupply:
-        s += fmt::format(R"(,"command":"set_supply","owner":{},"host":{},"instrument":{},)"
-                         R"("capacity":{})",
-                         c.supply.owner, c.supply.host, c.supply.instrument, c.supply.capacity);
-        break;
-      case CommandKind::SetParams: {
-        const auto& p = c.params;
-        s += fmt::format(R"(,"command":"set_params","owner":{},"instrument":{},"request_id":{},)"
-                         R"("band_min":{},"band_max":{},"min_qty":{},"max_qty":{},)"
-                         R"("market_protection_ticks":{})",
-                         p.owner, p.instrument, p.request_id, p.band_min, p.band_max, p.min_qty,
-                         p.max_qty, p.market_protection_ticks);
-        break;
-      }
-      case CommandKind::CreateInstrument: {
-        const engine::InstrumentSpec i = engine::spec_of(c.create);
-        s += fmt::format(
-            R"(,"command":"create_instrument","owner":{},"request_id":{},"id":{},"symbol":{},)"
-            R"("resource":{},"pool":{},"tick":{},"lot":{},"min_qty":{},"max_qty":{},)"
-            R"("band_min":{},"band_max":{},"market_protection_ticks":{},"lease_ns":{})",
-            c.create.owner, c.create.request_id, i.id, json_string(i.symbol),
-            json_string(i.resource), json_string(i.pool), i.tick, i.lot, i.min_qty, i.max_qty,
-            i.band_min, i.band_max, i.market_protection_ticks, i.window.length_ns);
-        break;
-      }
-      case CommandKind::Resell: {
-        const auto& r = c.resell;
-        s += fmt::format(
-            R"(,"command":"resell","order_id":{},"owner":{},"host":{},"tif":"{}","price":{},)"
-            R"("legs":[)",
-            r.order_id, r.owner, r.host, to_string(r.tif), r.price);
-        for (std::uint8_t i = 0; i < r.leg_count && i < engine::kMaxSwarmLegs; ++i)
-          s += fmt::format(R"({}{{"instrument":{},"qty":{}}})", i ? "," : "", r.legs[i].instrument,
-                           r.legs[i].qty);
-        s += "]";
-        break;
-      }
-      default:
-        s += R"(,"command":"unknown")";
-        break;
+Json legs_json(const engine::SwarmLeg* legs, std::uint8_t count) {
+  Json a = Json::array();
+  for (std::uint8_t i = 0; i < count && i < engine::kMaxSwarmLegs; ++i)
+    a.push_back({{"instrument", legs[i].instrument}, {"qty", legs[i].qty}});
+  return a;
+}
+
+// One record as JSON: seq, time_ns and the numeric kind, then "command" and its fields.
+Json command_json(const Command& c) {
+  Json j{{"seq", c.seq}, {"time_ns", c.time_ns}, {"kind", static_cast<int>(c.kind)}};
+  switch (c.kind) {
+    case CommandKind::NewOrder: {
+      const auto& o = c.new_order;
+      j.update(Json{{"command", "new_order"},
+                    {"order_id", o.order_id},
+                    {"instrument", o.instrument},
+                    {"owner", o.owner},
+                    {"host", o.host},
+                    {"side", to_string(o.side)},
+                    {"type", to_string(o.type)},
+                    {"tif", to_string(o.tif)},
+                    {"stp", to_string(o.stp)},
+                    {"post_only", o.post_only},
+                    {"price", o.price},
+                    {"qty", o.qty},
+                    {"min_qty", o.min_qty}});
+      break;
     }
-    return s + "}";
+    case CommandKind::CancelOrder:
+      j.update(Json{{"command", "cancel"},
+                    {"order_id", c.cancel.order_id},
+                    {"owner", c.cancel.owner},
+                    {"instrument", c.cancel.instrument}});
+      break;
+    case CommandKind::ModifyOrder:
+      j.update(Json{{"command", "modify"},
+                    {"order_id", c.modify.order_id},
+                    {"owner", c.modify.owner},
+                    {"instrument", c.modify.instrument},
+                    {"price", c.modify.new_price},
+                    {"qty", c.modify.new_qty}});
+      break;
+    case CommandKind::MassCancel:
+      j.update(Json{{"command", "mass_cancel"},
+                    {"owner", c.mass_cancel.owner},
+                    {"instrument", c.mass_cancel.instrument}});
+      break;
+    case CommandKind::Halt:
+    case CommandKind::Resume:
+      j.update(Json{{"command", c.kind == CommandKind::Halt ? "halt" : "resume"},
+                    {"instrument", c.control.instrument}});
+      break;
+    case CommandKind::SwarmOrder: {
+      const auto& w = c.swarm;
+      j.update(Json{{"command", "swarm_order"},
+                    {"order_id", w.order_id},
+                    {"owner", w.owner},
+                    {"tif", to_string(w.tif)},
+                    {"placement", to_string(w.placement)},
+                    {"limit_total", w.limit_total},
+                    {"legs", legs_json(w.legs, w.leg_count)}});
+      break;
+    }
+    case CommandKind::Tick:
+      j["command"] = "tick";
+      break;
+    case CommandKind::SetSupply:
+      j.update(Json{{"command", "set_supply"},
+                    {"owner", c.supply.owner},
+                    {"host", c.supply.host},
+                    {"instrument", c.supply.instrument},
+                    {"capacity", c.supply.capacity}});
+      break;
+    case CommandKind::SetParams: {
+      const auto& p = c.params;
+      j.update(Json{{"command", "set_params"},
+                    {"owner", p.owner},
+                    {"instrument", p.instrument},
+                    {"request_id", p.request_id},
+                    {"band_min", p.band_min},
+                    {"band_max", p.band_max},
+                    {"min_qty", p.min_qty},
+                    {"max_qty", p.max_qty},
+                    {"market_protection_ticks", p.market_protection_ticks}});
+      break;
+    }
+    case CommandKind::CreateInstrument: {
+      const engine::InstrumentSpec i = engine::spec_of(c.create);
+      j.update(Json{{"command", "create_instrument"},
+                    {"owner", c.create.owner},
+                    {"request_id", c.create.request_id},
+                    {"id", i.id},
+                    {"symbol", i.symbol},
+                    {"resource", i.resource},
+                    {"pool", i.pool},
+                    {"tick", i.tick},
+                    {"lot", i.lot},
+                    {"min_qty", i.min_qty},
+                    {"max_qty", i.max_qty},
+                    {"band_min", i.band_min},
+                    {"band_max", i.band_max},
+                    {"market_protection_ticks", i.market_protection_ticks},
+                    {"lease_ns", i.window.length_ns}});
+      break;
+    }
+    case CommandKind::Resell: {
+      const auto& r = c.resell;
+      j.update(Json{{"command", "resell"},
+                    {"order_id", r.order_id},
+                    {"owner", r.owner},
+                    {"host", r.host},
+                    {"tif", to_string(r.tif)},
+                    {"price", r.price},
+                    {"legs", legs_json(r.legs, r.leg_count)}});
+      break;
+    }
+    default:
+      j["command"] = "unknown";
+      break;
   }
+  return j;
+}
+
+std::string describe(const Command& c, bool json) {
+  if (json) return common::json_text(command_json(c));
+  const auto kind = static_cast<int>(c.kind);
   std::string s = fmt::format("seq={} time_ns={} ", c.seq, c.time_ns);
   switch (c.kind) {
     case CommandKind::NewOrder: {
@@ -178,9 +213,12 @@ int verify(const std::string& dir, bool json) {
   auto files = journal::open_directory(dir);
   const journal::ScanResult r = journal::scan_journal(*files, {});
   if (json) {
-    fmt::print(R"({{"ok":{},"records":{},"segments":{},"first_seq":{},"last_seq":{},"error":"{}"}})"
-               "\n",
-               r.ok, r.records, r.segments.size(), r.first_seq, r.last_seq, r.error);
+    fmt::print("{}\n", common::json_text({{"ok", r.ok},
+                                          {"records", r.records},
+                                          {"segments", r.segments.size()},
+                                          {"first_seq", r.first_seq},
+                                          {"last_seq", r.last_seq},
+                                          {"error", r.error}}));
   } else if (r.ok) {
     fmt::print("ok: {} records in {} segments, seq {}..{}, CRCs and sequence continuity verified\n",
                r.records, r.segments.size(), r.first_seq, r.last_seq);
@@ -208,11 +246,15 @@ int stats(const std::string& dir, bool json) {
     bytes += s.bytes;
   const double span_s = static_cast<double>(r.last_time_ns - r.first_time_ns) / 1e9;
   if (json) {
-    fmt::print(R"({{"ok":{},"records":{},"segments":{},"bytes":{},"first_seq":{},"last_seq":{},)"
-               R"("first_time_ns":{},"last_time_ns":{},"span_s":{:.3f}}})"
-               "\n",
-               r.ok, r.records, r.segments.size(), bytes, r.first_seq, r.last_seq, r.first_time_ns,
-               r.last_time_ns, span_s);
+    fmt::print("{}\n", common::json_text({{"ok", r.ok},
+                                          {"records", r.records},
+                                          {"segments", r.segments.size()},
+                                          {"bytes", bytes},
+                                          {"first_seq", r.first_seq},
+                                          {"last_seq", r.last_seq},
+                                          {"first_time_ns", r.first_time_ns},
+                                          {"last_time_ns", r.last_time_ns},
+                                          {"span_s", common::json_decimal(span_s, 3)}}));
   } else {
     fmt::print("records   {}\nsegments  {}\nbytes     {}\nseq       {}..{}\ntime span {:.3f} s\n",
                r.records, r.segments.size(), bytes, r.first_seq, r.last_seq, span_s);

@@ -5,10 +5,12 @@
 #include <array>
 
 #include "swarmex/client/client.hpp"
+#include "swarmex/common/json_text.hpp"
 
 namespace swarmex::cli {
 namespace {
 
+using common::Json;
 using protocol::to_engine;
 
 std::string_view side_name(wire::Side s) {
@@ -19,24 +21,32 @@ std::string str(const flatbuffers::String* s) {
   return s == nullptr ? std::string() : s->str();
 }
 
-std::string format_report(const wire::ExecutionReport& r, bool json) {
+Json report_json(const wire::ExecutionReport& r) {
   const auto kind = r.kind();
-  if (json) {
-    std::string s = fmt::format(
-        R"({{"type":"execution_report","kind":"{}","client_order_id":{},"order_id":{},)"
-        R"("instrument":{},"side":"{}","price":{},"qty":{},"last_qty":{},"last_price":{},)"
-        R"("leaves_qty":{},"host":{},"stream_seq":{},"engine_seq":{},"time_ns":{})",
-        exec_kind_name(kind), r.client_order_id(), r.order_id(), r.instrument(),
-        side_name(r.side()), r.price(), r.qty(), r.last_qty(), r.last_price(), r.leaves_qty(),
-        r.host(), r.stream_seq(), r.engine_seq(), r.time_ns());
-    if (kind == wire::ExecKind::Rejected)
-      s += fmt::format(R"(,"reject_reason":"{}")",
-                       engine::to_string(protocol::to_engine(r.reject_reason())));
-    if (kind == wire::ExecKind::Cancelled)
-      s += fmt::format(R"(,"cancel_reason":"{}")",
-                       engine::to_string(protocol::to_engine(r.cancel_reason())));
-    return s + "}";
-  }
+  Json j{{"type", "execution_report"},
+         {"kind", exec_kind_name(kind)},
+         {"client_order_id", r.client_order_id()},
+         {"order_id", r.order_id()},
+         {"instrument", r.instrument()},
+         {"side", side_name(r.side())},
+         {"price", r.price()},
+         {"qty", r.qty()},
+         {"last_qty", r.last_qty()},
+         {"last_price", r.last_price()},
+         {"leaves_qty", r.leaves_qty()},
+         {"host", r.host()},
+         {"stream_seq", r.stream_seq()},
+         {"engine_seq", r.engine_seq()},
+         {"time_ns", r.time_ns()}};
+  if (kind == wire::ExecKind::Rejected)
+    j["reject_reason"] = engine::to_string(to_engine(r.reject_reason()));
+  if (kind == wire::ExecKind::Cancelled)
+    j["cancel_reason"] = engine::to_string(to_engine(r.cancel_reason()));
+  return j;
+}
+
+std::string format_report(const wire::ExecutionReport& r) {
+  const auto kind = r.kind();
   const std::string ids = fmt::format("client_order_id={} order_id={} instrument={}",
                                       r.client_order_id(), r.order_id(), r.instrument());
   const std::string seqs =
@@ -47,13 +57,13 @@ std::string format_report(const wire::ExecutionReport& r, bool json) {
                          r.price(), r.leaves_qty(), seqs);
     case wire::ExecKind::Rejected:
       return fmt::format("rejected  {} reason={} {}", ids,
-                         engine::to_string(protocol::to_engine(r.reject_reason())), seqs);
+                         engine::to_string(to_engine(r.reject_reason())), seqs);
     case wire::ExecKind::Filled:
       return fmt::format("filled    {} {} {} @ {} leaves={} host={} {}", ids, side_name(r.side()),
                          r.last_qty(), r.last_price(), r.leaves_qty(), r.host(), seqs);
     case wire::ExecKind::Cancelled:
       return fmt::format("cancelled {} qty={} reason={} {}", ids, r.qty(),
-                         engine::to_string(protocol::to_engine(r.cancel_reason())), seqs);
+                         engine::to_string(to_engine(r.cancel_reason())), seqs);
     case wire::ExecKind::Modified:
       return fmt::format("modified  {} price={} leaves={} {}", ids, r.price(), r.leaves_qty(),
                          seqs);
@@ -63,22 +73,23 @@ std::string format_report(const wire::ExecutionReport& r, bool json) {
   return fmt::format("report kind={} {} {}", static_cast<int>(kind), ids, seqs);
 }
 
-std::string json_levels(const flatbuffers::Vector<const wire::Level*>* levels) {
-  std::string s = "[";
-  if (levels != nullptr) {
-    for (flatbuffers::uoffset_t i = 0; i < levels->size(); ++i) {
-      const auto* l = levels->Get(i);
-      s += fmt::format(R"({}{{"price":{},"qty":{},"orders":{}}})", i == 0 ? "" : ",", l->price(),
-                       l->qty(), l->orders());
-    }
-  }
-  return s + "]";
+Json levels_json(const flatbuffers::Vector<const wire::Level*>* levels) {
+  Json a = Json::array();
+  if (levels != nullptr)
+    for (const auto* l : *levels)
+      a.push_back({{"price", l->price()}, {"qty", l->qty()}, {"orders", l->orders()}});
+  return a;
 }
 
-std::string format_snapshot(const wire::BookSnapshot& b, bool json) {
-  if (json)
-    return fmt::format(R"({{"type":"book_snapshot","instrument":{},"seq":{},"bids":{},"asks":{}}})",
-                       b.instrument(), b.seq(), json_levels(b.bids()), json_levels(b.asks()));
+Json snapshot_json(const wire::BookSnapshot& b) {
+  return {{"type", "book_snapshot"},
+          {"instrument", b.instrument()},
+          {"seq", b.seq()},
+          {"bids", levels_json(b.bids())},
+          {"asks", levels_json(b.asks())}};
+}
+
+std::string format_snapshot(const wire::BookSnapshot& b) {
   std::string s = fmt::format("book instrument={} seq={}\n", b.instrument(), b.seq());
   s += fmt::format("  {:<4} {:>14} {:>12} {:>7}\n", "side", "price", "qty", "orders");
   // Asks best-last above the spread, bids best-first below: the book reads top to bottom.
@@ -94,57 +105,64 @@ std::string format_snapshot(const wire::BookSnapshot& b, bool json) {
   return s;
 }
 
-std::string format_instrument(const wire::InstrumentInfo& i, bool json) {
-  if (json)
-    return fmt::format(
-        R"({{"id":{},"symbol":{},"resource":{},"pool":{},"tick":{},"lot":{},"min_qty":{},)"
-        R"("max_qty":{},"band_min":{},"band_max":{},"market_protection_ticks":{},"halted":{},)"
-        R"("scheduled":{},"window_start_ns":{},"window_length_ns":{},"gate_closure_ns":{}}})",
-        i.id(), json_string(str(i.symbol())), json_string(str(i.resource())),
-        json_string(str(i.pool())), i.tick(), i.lot(), i.min_qty(), i.max_qty(), i.band_min(),
-        i.band_max(), i.market_protection_ticks(), i.halted(), i.scheduled(), i.window_start_ns(),
-        i.window_length_ns(), i.gate_closure_ns());
+Json instrument_json(const wire::InstrumentInfo& i) {
+  return {{"id", i.id()},
+          {"symbol", str(i.symbol())},
+          {"resource", str(i.resource())},
+          {"pool", str(i.pool())},
+          {"tick", i.tick()},
+          {"lot", i.lot()},
+          {"min_qty", i.min_qty()},
+          {"max_qty", i.max_qty()},
+          {"band_min", i.band_min()},
+          {"band_max", i.band_max()},
+          {"market_protection_ticks", i.market_protection_ticks()},
+          {"halted", i.halted()},
+          {"scheduled", i.scheduled()},
+          {"window_start_ns", i.window_start_ns()},
+          {"window_length_ns", i.window_length_ns()},
+          {"gate_closure_ns", i.gate_closure_ns()}};
+}
+
+std::string format_instrument(const wire::InstrumentInfo& i) {
   return fmt::format("{:>6} {:<28} {:<12} {:<10} {:>8} {:>5} {:>7} {:>9} {:>10} {:>12} {}", i.id(),
                      str(i.symbol()), str(i.resource()), str(i.pool()), i.tick(), i.lot(),
                      i.min_qty(), i.max_qty(), i.band_min(), i.band_max(),
                      i.halted() ? "HALTED" : "trading");
 }
 
-std::string format_session(const wire::SessionInfo& s, bool json) {
-  if (json)
-    return fmt::format(
-        R"({{"session_id":{},"principal":{},"role":"{}","remote":{},"messages_in":{},)"
-        R"("messages_out":{}}})",
-        s.session_id(), json_string(str(s.principal())), role_name(s.role()),
-        json_string(str(s.remote())), s.messages_in(), s.messages_out());
+Json session_json(const wire::SessionInfo& s) {
+  return {{"session_id", s.session_id()},   {"principal", str(s.principal())},
+          {"role", role_name(s.role())},    {"remote", str(s.remote())},
+          {"messages_in", s.messages_in()}, {"messages_out", s.messages_out()}};
+}
+
+std::string format_session(const wire::SessionInfo& s) {
   return fmt::format("{:>8} {:<16} {:<9} {:<24} {:>12} {:>12}", s.session_id(), str(s.principal()),
                      role_name(s.role()), str(s.remote()), s.messages_in(), s.messages_out());
 }
 
-std::string format_admin_ack(const wire::AdminAck& a, bool json) {
-  const auto reason = engine::to_string(protocol::to_engine(a.reason()));
-  if (json) {
-    std::string s =
-        fmt::format(R"({{"type":"admin_ack","request_id":{},"ok":{},"reason":"{}","text":{})",
-                    a.request_id(), a.ok(), reason, json_string(str(a.text())));
-    if (a.instruments() != nullptr) {
-      s += R"(,"instruments":[)";
-      for (flatbuffers::uoffset_t i = 0; i < a.instruments()->size(); ++i) {
-        if (i > 0) s += ",";
-        s += format_instrument(*a.instruments()->Get(i), true);
-      }
-      s += "]";
-    }
-    if (a.sessions() != nullptr) {
-      s += R"(,"sessions":[)";
-      for (flatbuffers::uoffset_t i = 0; i < a.sessions()->size(); ++i) {
-        if (i > 0) s += ",";
-        s += format_session(*a.sessions()->Get(i), true);
-      }
-      s += "]";
-    }
-    return s + "}";
+Json admin_ack_json(const wire::AdminAck& a) {
+  Json j{{"type", "admin_ack"},
+         {"request_id", a.request_id()},
+         {"ok", a.ok()},
+         {"reason", engine::to_string(to_engine(a.reason()))},
+         {"text", str(a.text())}};
+  if (a.instruments() != nullptr) {
+    Json& list = j["instruments"] = Json::array();
+    for (const auto* i : *a.instruments())
+      list.push_back(instrument_json(*i));
   }
+  if (a.sessions() != nullptr) {
+    Json& list = j["sessions"] = Json::array();
+    for (const auto* i : *a.sessions())
+      list.push_back(session_json(*i));
+  }
+  return j;
+}
+
+std::string format_admin_ack(const wire::AdminAck& a) {
+  const auto reason = engine::to_string(to_engine(a.reason()));
   std::string s = a.ok() ? fmt::format("ok request_id={}", a.request_id())
                          : fmt::format("FAILED request_id={} reason={}", a.request_id(), reason);
   if (a.text() != nullptr && a.text()->size() > 0) {
@@ -156,24 +174,32 @@ std::string format_admin_ack(const wire::AdminAck& a, bool json) {
                      "symbol", "resource", "pool", "tick", "lot", "min_qty", "max_qty", "band_min",
                      "band_max", "state");
     for (const auto* i : *a.instruments())
-      s += fmt::format("\n{}", format_instrument(*i, false));
+      s += fmt::format("\n{}", format_instrument(*i));
   }
   if (a.sessions() != nullptr && a.sessions()->size() > 0) {
     s += fmt::format("\n{:>8} {:<16} {:<9} {:<24} {:>12} {:>12}", "session", "principal", "role",
                      "remote", "messages_in", "messages_out");
     for (const auto* i : *a.sessions())
-      s += fmt::format("\n{}", format_session(*i, false));
+      s += fmt::format("\n{}", format_session(*i));
   }
   return s;
 }
 
-std::string format_fill(const wire::Fill& f, bool json) {
-  if (json)
-    return fmt::format(
-        R"({{"type":"fill","stream_seq":{},"engine_seq":{},"instrument":{},"host":{},"tenant":{},)"
-        R"("buy_order_id":{},"sell_order_id":{},"qty":{},"price":{},"time_ns":{}}})",
-        f.stream_seq(), f.engine_seq(), f.instrument(), f.host(), f.tenant(), f.buy_order_id(),
-        f.sell_order_id(), f.qty(), f.price(), f.time_ns());
+Json fill_json(const wire::Fill& f) {
+  return {{"type", "fill"},
+          {"stream_seq", f.stream_seq()},
+          {"engine_seq", f.engine_seq()},
+          {"instrument", f.instrument()},
+          {"host", f.host()},
+          {"tenant", f.tenant()},
+          {"buy_order_id", f.buy_order_id()},
+          {"sell_order_id", f.sell_order_id()},
+          {"qty", f.qty()},
+          {"price", f.price()},
+          {"time_ns", f.time_ns()}};
+}
+
+std::string format_fill(const wire::Fill& f) {
   return fmt::format(
       "fill stream_seq={} instrument={} host={} tenant={} {} @ {} buy_order_id={} "
       "sell_order_id={} engine_seq={}",
@@ -182,32 +208,6 @@ std::string format_fill(const wire::Fill& f, bool json) {
 }
 
 }  // namespace
-
-std::string json_string(std::string_view text) {
-  std::string s = "\"";
-  for (const char c : text) {
-    switch (c) {
-      case '"':
-        s += "\\\"";
-        break;
-      case '\\':
-        s += "\\\\";
-        break;
-      case '\n':
-        s += "\\n";
-        break;
-      case '\t':
-        s += "\\t";
-        break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20)
-          s += fmt::format("\\u{:04x}", static_cast<unsigned>(c));
-        else
-          s += c;
-    }
-  }
-  return s + "\"";
-}
 
 std::string_view role_name(wire::Role role) noexcept {
   static constexpr std::array<std::string_view, 3> kNames{"tenant", "host", "operator"};
@@ -222,56 +222,81 @@ std::string_view exec_kind_name(wire::ExecKind kind) noexcept {
   return i < kNames.size() ? kNames[i] : "invalid";
 }
 
-std::string format_message(const wire::Message& m, bool json) {
+common::Json message_json(const wire::Message& m) {
   switch (m.body_type()) {
     case wire::Body::ExecutionReport:
-      return format_report(*m.body_as_ExecutionReport(), json);
+      return report_json(*m.body_as_ExecutionReport());
     case wire::Body::BookSnapshot:
-      return format_snapshot(*m.body_as_BookSnapshot(), json);
+      return snapshot_json(*m.body_as_BookSnapshot());
+    case wire::Body::BookUpdate: {
+      const auto* u = m.body_as_BookUpdate();
+      const auto* l = u->level();
+      return {{"type", "book_update"},
+              {"instrument", u->instrument()},
+              {"seq", u->seq()},
+              {"side", side_name(u->side())},
+              {"price", l ? l->price() : 0},
+              {"qty", l ? l->qty() : 0},
+              {"orders", l ? l->orders() : 0u}};
+    }
+    case wire::Body::Trade: {
+      const auto* t = m.body_as_Trade();
+      return {{"type", "trade"}, {"instrument", t->instrument()},
+              {"seq", t->seq()}, {"price", t->price()},
+              {"qty", t->qty()}, {"aggressor", side_name(t->aggressor())}};
+    }
+    case wire::Body::Fill:
+      return fill_json(*m.body_as_Fill());
+    case wire::Body::AdminAck:
+      return admin_ack_json(*m.body_as_AdminAck());
+    case wire::Body::Error: {
+      const auto* e = m.body_as_Error();
+      return {{"type", "error"},
+              {"reason", engine::to_string(to_engine(e->reason()))},
+              {"text", str(e->text())}};
+    }
+    case wire::Body::Heartbeat:
+      return {{"type", "heartbeat"}, {"time_ns", m.body_as_Heartbeat()->time_ns()}};
+    default:
+      return {{"type", wire::EnumNameBody(m.body_type())}};
+  }
+}
+
+std::string format_message(const wire::Message& m, bool json) {
+  if (json) return common::json_text(message_json(m));
+  switch (m.body_type()) {
+    case wire::Body::ExecutionReport:
+      return format_report(*m.body_as_ExecutionReport());
+    case wire::Body::BookSnapshot:
+      return format_snapshot(*m.body_as_BookSnapshot());
     case wire::Body::BookUpdate: {
       const auto* u = m.body_as_BookUpdate();
       const auto* l = u->level();
       const std::int64_t price = l ? l->price() : 0, qty = l ? l->qty() : 0;
       const std::uint32_t orders = l ? l->orders() : 0;
-      if (json)
-        return fmt::format(
-            R"({{"type":"book_update","instrument":{},"seq":{},"side":"{}","price":{},"qty":{},)"
-            R"("orders":{}}})",
-            u->instrument(), u->seq(), side_name(u->side()), price, qty, orders);
       return fmt::format("update instrument={} seq={} {} {} qty={} orders={}{}", u->instrument(),
                          u->seq(), u->side() == wire::Side::Buy ? "bid" : "ask", price, qty, orders,
                          qty == 0 ? " (level removed)" : "");
     }
     case wire::Body::Trade: {
       const auto* t = m.body_as_Trade();
-      if (json)
-        return fmt::format(
-            R"({{"type":"trade","instrument":{},"seq":{},"price":{},"qty":{},"aggressor":"{}"}})",
-            t->instrument(), t->seq(), t->price(), t->qty(), side_name(t->aggressor()));
       return fmt::format("trade instrument={} seq={} {} @ {} aggressor={}", t->instrument(),
                          t->seq(), t->qty(), t->price(), side_name(t->aggressor()));
     }
     case wire::Body::Fill:
-      return format_fill(*m.body_as_Fill(), json);
+      return format_fill(*m.body_as_Fill());
     case wire::Body::AdminAck:
-      return format_admin_ack(*m.body_as_AdminAck(), json);
+      return format_admin_ack(*m.body_as_AdminAck());
     case wire::Body::Error: {
       const auto* e = m.body_as_Error();
-      const auto reason = engine::to_string(protocol::to_engine(e->reason()));
-      if (json)
-        return fmt::format(R"({{"type":"error","reason":"{}","text":{}}})", reason,
-                           json_string(str(e->text())));
-      return fmt::format("error reason={} {}", reason, str(e->text()));
+      return fmt::format("error reason={} {}", engine::to_string(to_engine(e->reason())),
+                         str(e->text()));
     }
     case wire::Body::Heartbeat:
-      return json ? fmt::format(R"({{"type":"heartbeat","time_ns":{}}})",
-                                m.body_as_Heartbeat()->time_ns())
-                  : fmt::format("heartbeat time_ns={}", m.body_as_Heartbeat()->time_ns());
+      return fmt::format("heartbeat time_ns={}", m.body_as_Heartbeat()->time_ns());
     default:
-      break;
+      return std::string(wire::EnumNameBody(m.body_type()));
   }
-  const std::string_view name = wire::EnumNameBody(m.body_type());
-  return json ? fmt::format(R"({{"type":{}}})", json_string(name)) : std::string(name);
 }
 
 }  // namespace swarmex::cli

@@ -4,7 +4,7 @@ SWARMEX_PACKAGES=(
   build-essential cmake ninja-build pkg-config clang-format
   libboost-dev libconcurrentqueue-dev libflatbuffers-dev flatbuffers-compiler
   libjemalloc-dev liburing-dev libgtest-dev libgmock-dev libbenchmark-dev
-  libtomlplusplus-dev libcli11-dev libspdlog-dev libfmt-dev libssl-dev
+  libtomlplusplus-dev libcli11-dev libspdlog-dev libfmt-dev libssl-dev nlohmann-json3-dev
   clang libclang-rt-14-dev
 )
 

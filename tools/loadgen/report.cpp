@@ -2,10 +2,14 @@
 
 #include <fmt/format.h>
 
+#include "swarmex/common/json_text.hpp"
 #include "swarmex/engine/types.hpp"
 
 namespace swarmex::loadgen {
 namespace {
+
+using common::Json;
+using common::json_decimal;
 
 double us(std::int64_t ns) {
   return static_cast<double>(ns) / 1000.0;
@@ -18,33 +22,32 @@ std::string latency_row(std::string_view name, const common::LatencyHistogram& h
                      us(h.max()), h.mean() / 1000.0);
 }
 
-std::string latency_json(const common::LatencyHistogram& h) {
-  return fmt::format(R"({{"count":{},"p50_us":{:.1f},"p99_us":{:.1f},"p999_us":{:.1f},)"
-                     R"("max_us":{:.1f},"mean_us":{:.1f}}})",
-                     h.count(), us(h.percentile(50)), us(h.percentile(99)), us(h.percentile(99.9)),
-                     us(h.max()), h.mean() / 1000.0);
+// Latencies in microseconds to 0.1 us, as the text table shows them.
+Json latency_json(const common::LatencyHistogram& h) {
+  return {{"count", h.count()},
+          {"p50_us", json_decimal(us(h.percentile(50)), 1)},
+          {"p99_us", json_decimal(us(h.percentile(99)), 1)},
+          {"p999_us", json_decimal(us(h.percentile(99.9)), 1)},
+          {"max_us", json_decimal(us(h.max()), 1)},
+          {"mean_us", json_decimal(h.mean() / 1000.0, 1)}};
 }
 
-std::string rejects(const Stats& s, bool json) {
+// The reasons that occurred, by engine name: " name=count" each.
+std::string rejects(const Stats& s) {
   std::string out;
-  for (std::size_t i = 0; i < s.reject_reasons.size(); ++i) {
-    if (s.reject_reasons[i] == 0) continue;
-    const auto name = engine::to_string(static_cast<engine::RejectReason>(i));
-    if (json)
-      out += fmt::format(R"({}"{}":{})", out.empty() ? "" : ",", name, s.reject_reasons[i]);
-    else
-      out += fmt::format(" {}={}", name, s.reject_reasons[i]);
-  }
+  for (std::size_t i = 0; i < s.reject_reasons.size(); ++i)
+    if (s.reject_reasons[i] != 0)
+      out += fmt::format(" {}={}", engine::to_string(static_cast<engine::RejectReason>(i)),
+                         s.reject_reasons[i]);
   return out;
 }
 
-std::string json_string(std::string_view text) {
-  std::string s = "\"";
-  for (const char c : text) {
-    if (c == '"' || c == '\\') s += '\\';
-    if (static_cast<unsigned char>(c) >= 0x20) s += c;
-  }
-  return s + "\"";
+Json rejects_json(const Stats& s) {
+  Json j = Json::object();
+  for (std::size_t i = 0; i < s.reject_reasons.size(); ++i)
+    if (s.reject_reasons[i] != 0)
+      j[std::string(engine::to_string(static_cast<engine::RejectReason>(i)))] = s.reject_reasons[i];
+  return j;
 }
 
 double ratio(std::int64_t a, std::int64_t b) {
@@ -71,7 +74,7 @@ std::string format_summary(const Options& o, const RunResult& r) {
                    g.cancels, static_cast<double>(g.orders + g.cancels) / secs);
   s += fmt::format("  answered  {} accepted, {} rejected{}{}, {} unanswered ({:.0f} orders/s)\n",
                    g.accepted, g.rejected, g.rejected ? " (" : "",
-                   g.rejected ? rejects(g, false).substr(1) + ")" : "", g.unanswered,
+                   g.rejected ? rejects(g).substr(1) + ")" : "", g.unanswered,
                    static_cast<double>(g.accepted + g.rejected) / secs);
   s += fmt::format(
       "  outcomes  {} fills, {} cancelled on request ({} cancel rejects), "
@@ -105,30 +108,47 @@ std::string format_summary(const Options& o, const RunResult& r) {
 std::string format_summary_json(const Options& o, const RunResult& r) {
   const Stats& g = r.gateway;
   const double secs = r.measured_s > 0 ? r.measured_s : 1;
-  std::string s = fmt::format(
-      R"({{"sessions":{},"hosts":{},"instrument":{},"pipelined":{},"window":{},)"
-      R"("offered_rate":{:.0f},"duration_s":{:.3f},"warmup_s":{:.3f},)"
-      R"("mix":{{"passive":{:.3f},"crossing":{:.3f},"ioc":{:.3f},"cancel":{:.3f}}},)"
-      R"("orders":{},"cancels":{},"achieved_rate":{:.1f},"accepted":{},"rejected":{},)"
-      R"("reject_reasons":{{{}}},"unanswered":{},"fills":{},"cancelled_requested":{},)"
-      R"("cancel_rejected":{},"cancelled_other":{},"host_asks":{},"errors":{},)"
-      R"("first_error":{},"ack":{},"to_engine":{},"from_engine":{},"fill":{},"cancel":{},)"
-      R"("send_lag":{})",
-      r.sessions, r.hosts, o.instrument, o.pipelined, o.window, o.pipelined ? 0.0 : o.rate,
-      o.duration_s, o.warmup_s, o.mix.passive, o.mix.crossing, o.mix.ioc, o.mix.cancel, g.orders,
-      g.cancels, static_cast<double>(g.orders + g.cancels) / secs, g.accepted, g.rejected,
-      rejects(g, true), g.unanswered, g.fills, g.cancelled_requested, g.cancel_rejected,
-      g.cancelled_other, g.host_asks, g.errors, json_string(g.first_error), latency_json(g.ack),
-      latency_json(g.to_engine), latency_json(g.from_engine), latency_json(g.fill),
-      latency_json(g.cancel), latency_json(g.send_lag));
+  Json j{{"sessions", r.sessions},
+         {"hosts", r.hosts},
+         {"instrument", o.instrument},
+         {"pipelined", o.pipelined},
+         {"window", o.window},
+         {"offered_rate", json_decimal(o.pipelined ? 0.0 : o.rate, 0)},
+         {"duration_s", json_decimal(o.duration_s, 3)},
+         {"warmup_s", json_decimal(o.warmup_s, 3)},
+         {"mix",
+          {{"passive", json_decimal(o.mix.passive, 3)},
+           {"crossing", json_decimal(o.mix.crossing, 3)},
+           {"ioc", json_decimal(o.mix.ioc, 3)},
+           {"cancel", json_decimal(o.mix.cancel, 3)}}},
+         {"orders", g.orders},
+         {"cancels", g.cancels},
+         {"achieved_rate", json_decimal(static_cast<double>(g.orders + g.cancels) / secs, 1)},
+         {"accepted", g.accepted},
+         {"rejected", g.rejected},
+         {"reject_reasons", rejects_json(g)},
+         {"unanswered", g.unanswered},
+         {"fills", g.fills},
+         {"cancelled_requested", g.cancelled_requested},
+         {"cancel_rejected", g.cancel_rejected},
+         {"cancelled_other", g.cancelled_other},
+         {"host_asks", g.host_asks},
+         {"errors", g.errors},
+         {"first_error", g.first_error},
+         {"ack", latency_json(g.ack)},
+         {"to_engine", latency_json(g.to_engine)},
+         {"from_engine", latency_json(g.from_engine)},
+         {"fill", latency_json(g.fill)},
+         {"cancel", latency_json(g.cancel)},
+         {"send_lag", latency_json(g.send_lag)}};
   if (r.echo) {
     const Stats& e = *r.echo;
-    s += fmt::format(R"(,"echo":{},"echo_send_lag":{},"ratio_p50":{:.2f},"ratio_p99":{:.2f})",
-                     latency_json(e.ack), latency_json(e.send_lag),
-                     ratio(g.ack.percentile(50), e.ack.percentile(50)),
-                     ratio(g.ack.percentile(99), e.ack.percentile(99)));
+    j["echo"] = latency_json(e.ack);
+    j["echo_send_lag"] = latency_json(e.send_lag);
+    j["ratio_p50"] = json_decimal(ratio(g.ack.percentile(50), e.ack.percentile(50)), 2);
+    j["ratio_p99"] = json_decimal(ratio(g.ack.percentile(99), e.ack.percentile(99)), 2);
   }
-  return s + "}";
+  return common::json_text(j);
 }
 
 }  // namespace swarmex::loadgen
