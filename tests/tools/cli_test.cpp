@@ -1,10 +1,11 @@
-// The CLI's pieces that need no server: token hashes and how messages print.
+// The CLI's pieces that need no server: token hashes, how messages print, window starts.
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
 #include <vector>
 
 #include "message_format.hpp"
+#include "window_start.hpp"
 
 namespace swarmex::cli {
 namespace {
@@ -145,6 +146,89 @@ TEST(MessageFormatTest, InstrumentListParsesWithStringsAndBooleans) {
   EXPECT_EQ(i.at("halted"), true);
   EXPECT_EQ(i.at("scheduled"), false);
   EXPECT_FALSE(j.contains("sessions")) << "no list asked for, none printed";
+}
+
+constexpr std::int64_t kS = 1'000'000'000;
+constexpr std::int64_t kH = 3600 * kS;
+// 2026-11-23T14:00:00Z.
+constexpr std::int64_t k1400 = 1'795'442'400 * kS;
+
+TEST(WindowStartTest, AbsoluteStartsKeepWorking) {
+  EXPECT_EQ(parse_window_start("2026-11-23T14:00Z").ns, k1400);
+  EXPECT_EQ(parse_window_start("2026-11-23T14:00:00Z").ns, k1400);
+  EXPECT_FALSE(parse_window_start("2026-11-23T14:00Z").relative);
+  EXPECT_EQ(parse_window_start("1795442400000000000").ns, k1400);
+  EXPECT_THROW((void)parse_window_start("99999999999999999999"), CliError);
+}
+
+TEST(WindowStartTest, RelativeStartsInEveryUnit) {
+  const WindowStart s = parse_window_start("+30s");
+  EXPECT_TRUE(s.relative);
+  EXPECT_EQ(s.ns, 30 * kS);
+  EXPECT_EQ(parse_window_start("+90m").ns, 90 * 60 * kS);
+  EXPECT_EQ(parse_window_start("+1h").ns, kH);
+  EXPECT_EQ(parse_window_start("+2d").ns, 48 * kH);
+  EXPECT_EQ(parse_window_start("+0h").ns, 0);
+}
+
+TEST(WindowStartTest, BadStartsSayWhatIsAccepted) {
+  for (const char* bad : {"+", "+5x", "+-1h", "+h", "+1.5h", "+ 1h", "+1h30m", "", "-1h",
+                          "tomorrow", "2026-11-23", "2026-11-23T14:00"}) {
+    try {
+      (void)parse_window_start(bad);
+      ADD_FAILURE() << "accepted '" << bad << "'";
+    } catch (const CliError& e) {
+      const std::string what = e.what();
+      EXPECT_NE(what.find(std::string("'") + bad + "'"), std::string::npos) << what;
+      EXPECT_NE(what.find("+N followed by s, m, h or d"), std::string::npos) << what;
+      EXPECT_EQ(e.exit_code(), kExitError);
+    }
+  }
+  EXPECT_THROW((void)parse_window_start("+367d"), CliError);
+  EXPECT_THROW((void)parse_window_start("+99999999999999999999h"), CliError);
+}
+
+// Hourly windows from 15:00 to 18:00 trading at 14:20.
+std::vector<ListedWindow> hourly() {
+  std::vector<ListedWindow> w;
+  for (std::uint32_t i = 0; i < 4; ++i)
+    w.push_back({.instrument = 2001 + i, .start_ns = k1400 + (i + 1) * kH, .length_ns = kH});
+  return w;
+}
+
+TEST(WindowStartTest, RelativeStartRoundsUpToTheNextWindowBoundary) {
+  const std::int64_t now = k1400 + 20 * 60 * kS;  // 14:20
+  const auto w = hourly();
+  const auto pick = [&](const char* start) {
+    return pick_window(parse_window_start(start), now, w, "cpu.pool-b");
+  };
+  EXPECT_EQ(pick("+0s").start_ns, k1400 + kH);       // 14:20 -> 15:00
+  EXPECT_EQ(pick("+40m").start_ns, k1400 + kH);      // exactly 15:00
+  EXPECT_EQ(pick("+41m").start_ns, k1400 + 2 * kH);  // 15:01 -> 16:00
+  EXPECT_EQ(pick("+1h").start_ns, k1400 + 2 * kH);   // 15:20 -> 16:00
+  EXPECT_EQ(pick("+1h").instrument, 2002u);
+  EXPECT_EQ(pick("+3h").instrument, 2004u);
+  EXPECT_EQ(pick("2026-11-23T16:00Z").instrument, 2002u);
+}
+
+TEST(WindowStartTest, StartsOfNoTradingWindowAreRefused) {
+  const std::int64_t now = k1400 + 20 * 60 * kS;
+  const auto w = hourly();
+  try {
+    (void)pick_window(parse_window_start("+4h"), now, w, "cpu.pool-b");  // 19:00: not listed
+    ADD_FAILURE() << "picked a window that is not listed";
+  } catch (const CliError& e) {
+    EXPECT_NE(std::string(e.what()).find("cpu.pool-b starting 2026-11-23T19:00:00Z"),
+              std::string::npos)
+        << e.what();
+  }
+  // Not a window boundary.
+  EXPECT_THROW((void)pick_window(parse_window_start("2026-11-23T15:30Z"), now, w, "cpu.pool-b"),
+               CliError);
+  EXPECT_THROW((void)pick_window(parse_window_start("+1h"), now, {}, "cpu.pool-b"), CliError);
+  auto mixed = w;
+  mixed.push_back({.instrument = 3000, .start_ns = k1400 + 5 * kH, .length_ns = 15 * 60 * kS});
+  EXPECT_THROW((void)pick_window(parse_window_start("+1h"), now, mixed, "cpu.pool-b"), CliError);
 }
 
 }  // namespace

@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <string_view>
+#include <thread>
 
 #include "message_format.hpp"
 
@@ -28,7 +30,9 @@ void add_connection_options(CLI::App& command, ConnectionOptions& options) {
   command.add_option("--role", options.role, "tenant, host or operator (default: per command)")
       ->envname("SWARMEX_ROLE")
       ->check(CLI::IsMember({"tenant", "host", "operator"}));
-  command.add_option("--timeout-ms", options.timeout_ms, "connect / logon timeout")
+  command
+      .add_option("--timeout-ms", options.timeout_ms,
+                  "connect / logon timeout (a refused connection is retried until then)")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
   command.add_flag("--json", options.json, "one JSON object per line");
@@ -63,7 +67,18 @@ Session::Session(const ConnectionOptions& options, wire::Role default_role,
     throw CliError(std::string("--server: ") + e.what());
   }
   const std::chrono::milliseconds timeout(options.timeout_ms);
-  client_.connect(endpoint, timeout);
+  // A refused connection is retried until the timeout: a command may follow swarmexd's start.
+  const auto give_up = Clock::now() + timeout;
+  for (;;) {
+    try {
+      client_.connect(endpoint, timeout);
+      break;
+    } catch (const client::ClientError& e) {
+      const bool refused = std::string_view(e.what()).find("refused") != std::string_view::npos;
+      if (!refused || Clock::now() + std::chrono::milliseconds(50) >= give_up) throw;
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+  }
   logon_ = client_.logon(options.principal, options.token, role, 0, cancel_on_disconnect, timeout,
                          options.keep_orders);
   if (!logon_.ok())

@@ -2,12 +2,13 @@
 
 #include <fmt/format.h>
 
-#include <ctime>
 #include <map>
 #include <memory>
 #include <optional>
 
 #include "connection.hpp"
+#include "swarmex/common/clock.hpp"
+#include "window_start.hpp"
 
 namespace swarmex::cli {
 namespace {
@@ -38,7 +39,7 @@ struct OrderOptions {
   // Block orders.
   std::string resource;
   std::uint32_t length_s = 0;
-  std::string start;  // ISO 8601 UTC (2026-11-23T14:00Z) or nanoseconds since the epoch
+  std::string start;  // see window_start.hpp: 2026-11-23T14:00Z, nanoseconds, or +1h from now
   std::uint32_t windows = 1;
   std::vector<std::int64_t> qtys;
   // Resale and reservation changes.
@@ -111,10 +112,35 @@ int collect(Session& session, const client::OrderRef& ref, Until until, const Or
   return rejected ? kExitRejected : kExitOk;
 }
 
+// The window a --resource / --pool / --start names among those trading now.
+ListedWindow resolve_window(Session& session, const OrderOptions& o, const WindowStart& start) {
+  const auto windows =
+      listed_windows(session, o.resource, o.pool, o.length_s, o.connection.timeout_ms);
+  return pick_window(start, common::wall_ns(), windows, o.resource + "." + o.pool);
+}
+
+// `order new` and `resell` name an instrument by id, or a window book by its window's start;
+// checked before connecting.
+void check_instrument_choice(const OrderOptions& o) {
+  if (o.start.empty()) {
+    if (o.instrument == 0)
+      throw CliError("name the instrument: --instrument, or --resource, --pool and --start");
+    return;
+  }
+  if (o.instrument != 0) throw CliError("give --instrument or --start, not both");
+  if (o.resource.empty() || o.pool.empty()) throw CliError("--start needs --resource and --pool");
+  (void)parse_window_start(o.start);
+}
+
+std::uint32_t instrument_of(Session& session, const OrderOptions& o) {
+  if (o.start.empty()) return o.instrument;
+  return resolve_window(session, o, parse_window_start(o.start)).instrument;
+}
+
 int run_new(const OrderOptions& o) {
   client::OrderSpec spec;
   spec.client_order_id = o.client_order_id != 0 ? o.client_order_id : fresh_id();
-  spec.instrument = o.instrument;
+  check_instrument_choice(o);
   spec.side = parse_enum<wire::Side>(o.side, {{"buy", wire::Side::Buy}, {"sell", wire::Side::Sell}},
                                      "side");
   spec.type = parse_enum<wire::OrderType>(
@@ -137,6 +163,7 @@ int run_new(const OrderOptions& o) {
   // Tenants buy and hosts sell: the side picks the default role.
   Session session(o.connection,
                   spec.side == wire::Side::Sell ? wire::Role::Host : wire::Role::Tenant);
+  spec.instrument = instrument_of(session, o);
   session.client().new_order(spec);
   // Immediate orders always end (filled or cancelled); a resting one is done once quiet.
   const bool immediate =
@@ -180,19 +207,6 @@ int run_swarm(const OrderOptions& o) {
                  spec.time_in_force == wire::TimeInForce::Gtc ? Until::Quiet : Until::Terminal, o);
 }
 
-// `2026-11-23T14:00Z`, `2026-11-23T14:00:00Z` or nanoseconds since the epoch.
-std::int64_t parse_start_ns(const std::string& text) {
-  if (!text.empty() && text.find_first_not_of("0123456789") == std::string::npos)
-    return std::stoll(text);
-  for (const char* format : {"%Y-%m-%dT%H:%M:%SZ", "%Y-%m-%dT%H:%MZ"}) {
-    std::tm tm{};
-    const char* end = strptime(text.c_str(), format, &tm);
-    if (end != nullptr && *end == '\0')
-      return static_cast<std::int64_t>(timegm(&tm)) * 1'000'000'000;
-  }
-  throw CliError(fmt::format("--start '{}' is not YYYY-MM-DDTHH:MM[:SS]Z or nanoseconds", text));
-}
-
 // Block orders: tenants only; a swarm order over consecutive windows, reported like one.
 // What block orders and reservation changes share: the windows of a product, placement, IOC or
 // GTC. `send` puts the request on the wire; the reports are collected like a swarm order's.
@@ -202,13 +216,14 @@ int run_windows(const OrderOptions& o, WindowSpec& spec, Send send) {
   spec.resource = o.resource;
   spec.pool = o.pool;
   spec.length_s = o.length_s;
-  spec.start_ns = parse_start_ns(o.start);
+  const WindowStart start = parse_window_start(o.start);  // bad input fails before connecting
   if (spec.windows == 0) spec.windows = o.windows;
   spec.placement = parse_placement(o.placement);
   spec.time_in_force = parse_enum<wire::TimeInForce>(
       o.swarm_tif, {{"gtc", wire::TimeInForce::Gtc}, {"ioc", wire::TimeInForce::Ioc}},
       "time in force");
   Session session(o.connection, wire::Role::Tenant);
+  spec.start_ns = start.relative ? resolve_window(session, o, start).start_ns : start.ns;
   send(session.client(), spec);
   return collect(session, {.client_order_id = spec.client_order_id},
                  spec.time_in_force == wire::TimeInForce::Gtc ? Until::Quiet : Until::Terminal, o);
@@ -228,7 +243,7 @@ int run_block(const OrderOptions& o) {
 int run_resell(const OrderOptions& o) {
   client::OrderSpec spec;
   spec.client_order_id = o.client_order_id != 0 ? o.client_order_id : fresh_id();
-  spec.instrument = o.instrument;
+  check_instrument_choice(o);
   spec.side = wire::Side::Sell;
   spec.time_in_force = parse_enum<wire::TimeInForce>(
       o.tif, {{"gtc", wire::TimeInForce::Gtc}, {"ioc", wire::TimeInForce::Ioc}}, "time in force");
@@ -236,6 +251,7 @@ int run_resell(const OrderOptions& o) {
   spec.qty = o.qty;
   spec.resale_host = o.host;
   Session session(o.connection, wire::Role::Tenant);
+  spec.instrument = instrument_of(session, o);
   session.client().new_order(spec);
   return collect(session, {.client_order_id = spec.client_order_id},
                  spec.time_in_force == wire::TimeInForce::Gtc ? Until::Quiet : Until::Terminal, o);
@@ -316,6 +332,18 @@ void add_wait_options(CLI::App& sub, OrderOptions& o) {
       ->capture_default_str();
 }
 
+// --resource --pool --length-s --start; returns --start.
+CLI::Option* add_window_options(CLI::App& sub, OrderOptions& o, const std::string& start_help) {
+  sub.add_option("--resource", o.resource, "cpu, mem, io, mig.<profile>");
+  sub.add_option("--pool", o.pool, "the pool of the scheduled product");
+  sub.add_option("--length-s", o.length_s, "window length (needed when a pool has several)");
+  return sub.add_option("--start", o.start,
+                        start_help +
+                            ": 2026-11-23T14:00Z, nanoseconds since the epoch, or relative to "
+                            "now (+30s, +90m, +1h, +2d: the first window starting at or after "
+                            "now + that offset)");
+}
+
 }  // namespace
 
 void add_order_command(CLI::App& app, int& exit_code) {
@@ -324,7 +352,8 @@ void add_order_command(CLI::App& app, int& exit_code) {
   auto o = std::make_shared<OrderOptions>();
 
   auto* add = order->add_subcommand("new", "send a new order and print its first reports");
-  add->add_option("--instrument", o->instrument, "instrument id")->required();
+  add->add_option("--instrument", o->instrument, "instrument id (or a window: --start)");
+  add_window_options(*add, *o, "a window book instead of --instrument: its window's start");
   add->add_option("--side", o->side, "buy (tenants) or sell (hosts)")
       ->check(CLI::IsMember({"buy", "sell"}))
       ->capture_default_str();
@@ -379,11 +408,9 @@ void add_order_command(CLI::App& app, int& exit_code) {
 
   auto* block = order->add_subcommand(
       "block", "buy one resource in consecutive delivery windows, all-or-none");
-  block->add_option("--resource", o->resource, "cpu, mem, io, mig.<profile>")->required();
-  block->add_option("--pool", o->pool, "the pool of the scheduled product")->required();
-  block->add_option("--length-s", o->length_s, "window length (needed when a pool has several)");
-  block->add_option("--start", o->start, "first window's start: 2026-11-23T14:00Z or ns")
-      ->required();
+  add_window_options(*block, *o, "first window's start")->required();
+  block->get_option("--resource")->required();
+  block->get_option("--pool")->required();
   block->add_option("--windows", o->windows, "consecutive windows (1..8)")->capture_default_str();
   auto* qty = block->add_option("--qty", o->qty, "units in every window");
   block->add_option("--qtys", o->qtys, "units per window, e.g. 4,4,2")
@@ -404,7 +431,8 @@ void add_order_command(CLI::App& app, int& exit_code) {
 
   auto* resell = order->add_subcommand(
       "resell", "offer part of a delivery window you hold from a host (the shard marketplace)");
-  resell->add_option("--instrument", o->instrument, "the window's instrument id")->required();
+  resell->add_option("--instrument", o->instrument, "the window's instrument id (or --start)");
+  add_window_options(*resell, *o, "the window instead of --instrument: its start");
   resell->add_option("--host", o->host, "the host id your allocation is on")->required();
   resell->add_option("--price", o->price, "ask price per unit")->required();
   resell->add_option("--qty", o->qty, "units to resell")->required();
@@ -420,11 +448,9 @@ void add_order_command(CLI::App& app, int& exit_code) {
       "change",
       "change a reservation: --delta=+2 buys 2 more in every window, --delta=-2 sells 2 "
       "back (from --host); --delta=+10% or -25% is a share of what you hold in each window");
-  change->add_option("--resource", o->resource, "cpu, mem, io, mig.<profile>")->required();
-  change->add_option("--pool", o->pool, "the pool of the scheduled product")->required();
-  change->add_option("--length-s", o->length_s, "window length (needed when a pool has several)");
-  change->add_option("--start", o->start, "first window changed: 2026-11-23T14:00Z or ns")
-      ->required();
+  add_window_options(*change, *o, "first window changed")->required();
+  change->get_option("--resource")->required();
+  change->get_option("--pool")->required();
   change->add_option("--windows", o->windows, "consecutive windows (1..8)")->capture_default_str();
   change->add_option("--delta", o->delta, "signed units per window (+2, -2) or percent (+10%)")
       ->required();
