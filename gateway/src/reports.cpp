@@ -1,5 +1,7 @@
 #include "reports.hpp"
 
+#include "swarmex/protocol/enums.hpp"
+
 namespace swarmex::gateway {
 
 using engine::Event;
@@ -81,10 +83,9 @@ HostFill host_fill_for(const Event& e, std::int64_t time_ns, const engine::Instr
 std::span<const std::uint8_t> encode(protocol::FrameWriter& w, const ExecReport& r) {
   auto& b = w.fbb();
   return w.finish(wire::CreateExecutionReport(
-      b, r.kind, static_cast<wire::RejectReason>(r.reject_reason),
-      static_cast<wire::CancelReason>(r.cancel_reason), r.client_order_id, r.order_id, r.instrument,
-      static_cast<wire::Side>(r.side), r.price, r.qty, r.last_qty, r.last_price, r.leaves_qty,
-      r.host, r.stream_seq, r.engine_seq, r.time_ns));
+      b, r.kind, protocol::to_wire(r.reject_reason), protocol::to_wire(r.cancel_reason),
+      r.client_order_id, r.order_id, r.instrument, protocol::to_wire(r.side), r.price, r.qty,
+      r.last_qty, r.last_price, r.leaves_qty, r.host, r.stream_seq, r.engine_seq, r.time_ns));
 }
 
 std::span<const std::uint8_t> encode(protocol::FrameWriter& w, const HostFill& f) {
@@ -101,13 +102,13 @@ std::span<const std::uint8_t> encode(protocol::FrameWriter& w, const HostFill& f
 
 std::span<const std::uint8_t> encode_book_update(protocol::FrameWriter& w, const Event& e) {
   const wire::Level level(e.price, e.qty, static_cast<std::uint32_t>(e.leaves_qty));
-  return w.finish(wire::CreateBookUpdate(w.fbb(), e.instrument, e.seq,
-                                         static_cast<wire::Side>(e.side), &level));
+  return w.finish(
+      wire::CreateBookUpdate(w.fbb(), e.instrument, e.seq, protocol::to_wire(e.side), &level));
 }
 
 std::span<const std::uint8_t> encode_trade(protocol::FrameWriter& w, const Event& e) {
-  return w.finish(wire::CreateTrade(w.fbb(), e.instrument, e.seq, e.price, e.qty,
-                                    static_cast<wire::Side>(e.side)));
+  return w.finish(
+      wire::CreateTrade(w.fbb(), e.instrument, e.seq, e.price, e.qty, protocol::to_wire(e.side)));
 }
 
 }  // namespace swarmex::gateway

@@ -6,6 +6,7 @@
 
 #include "server.hpp"
 #include "session.hpp"
+#include "swarmex/protocol/enums.hpp"
 
 namespace swarmex::gateway {
 
@@ -79,8 +80,8 @@ void Server::admin_outcome(const engine::Event& e) {
       ok ? (create ? "instrument created" : "parameters set") : std::string(engine::to_string(why));
   protocol::FrameWriter w;
   auto t = w.fbb().CreateString(text);
-  const auto f = w.finish(wire::CreateAdminAck(w.fbb(), pending.request_id, ok,
-                                               static_cast<wire::RejectReason>(why), t));
+  const auto f =
+      w.finish(wire::CreateAdminAck(w.fbb(), pending.request_id, ok, protocol::to_wire(why), t));
   send_to(pending.thread, pending.session, {f.begin(), f.end()});
 }
 
@@ -90,8 +91,7 @@ void Server::admin(std::uint32_t thread, std::uint64_t session, engine::OwnerId 
   auto reply = [&](bool ok, RejectReason why, const std::string& text) {
     protocol::FrameWriter w;
     auto t = w.fbb().CreateString(text);
-    const auto f =
-        w.finish(wire::CreateAdminAck(w.fbb(), rid, ok, static_cast<wire::RejectReason>(why), t));
+    const auto f = w.finish(wire::CreateAdminAck(w.fbb(), rid, ok, protocol::to_wire(why), t));
     send_to(thread, session, {f.begin(), f.end()});
   };
   switch (a.action_type()) {
@@ -148,8 +148,7 @@ void Server::create_instrument(std::uint32_t thread, std::uint64_t session, engi
   auto reply = [&](RejectReason why, const std::string& text) {
     protocol::FrameWriter w;
     auto t = w.fbb().CreateString(text);
-    const auto f = w.finish(
-        wire::CreateAdminAck(w.fbb(), rid, false, static_cast<wire::RejectReason>(why), t));
+    const auto f = w.finish(wire::CreateAdminAck(w.fbb(), rid, false, protocol::to_wire(why), t));
     send_to(thread, session, {f.begin(), f.end()});
   };
   if (info.scheduled())

@@ -144,7 +144,7 @@ void Session::process_input() {
 void Session::send_error(RejectReason reason, const std::string& text) {
   protocol::FrameWriter& w = thread_.writer();
   auto t = w.fbb().CreateString(text);
-  send(w.finish(wire::CreateError(w.fbb(), static_cast<wire::RejectReason>(reason), t)));
+  send(w.finish(wire::CreateError(w.fbb(), protocol::to_wire(reason), t)));
 }
 
 void Session::send(std::span<const std::uint8_t> frame) {

@@ -16,6 +16,7 @@
 #include "principal_state.hpp"
 #include "swarmex/common/clock.hpp"
 #include "swarmex/protocol/codec.hpp"
+#include "swarmex/protocol/enums.hpp"
 
 namespace swarmex::gateway {
 

@@ -70,7 +70,7 @@ void Session::reject_order(RejectReason why, std::uint64_t client_order_id, engi
 
 void Session::on_new_order(const wire::NewOrder& o, RejectReason verdict) {
   Server& server = thread_.server();
-  const auto side = static_cast<engine::Side>(o.side());
+  const auto side = protocol::to_engine(o.side());
   auto reject = [&](RejectReason why) {
     reject_order(why, o.client_order_id(), 0, o.instrument(), side, o.price(), o.qty());
   };
@@ -93,9 +93,9 @@ void Session::on_new_order(const wire::NewOrder& o, RejectReason verdict) {
   n.owner = principal_->id;
   n.host = principal_->role == Role::Host ? principal_->host_id : 0;
   n.side = side;
-  n.type = static_cast<engine::OrderType>(o.type());
-  n.tif = static_cast<engine::TimeInForce>(o.time_in_force());
-  n.stp = static_cast<engine::StpMode>(o.stp());
+  n.type = protocol::to_engine(o.type());
+  n.tif = protocol::to_engine(o.time_in_force());
+  n.stp = protocol::to_engine(o.stp());
   n.post_only = o.post_only();
   n.price = o.price();
   n.qty = o.qty();

@@ -15,7 +15,7 @@ bool Session::admit(const wire::Message& m) {
   if (m.body_type() == wire::Body::NewOrder) {
     const auto* o = m.body_as_NewOrder();
     reject_order(RejectReason::RateLimited, o->client_order_id(), 0, o->instrument(),
-                 static_cast<engine::Side>(o->side()), o->price(), o->qty());
+                 protocol::to_engine(o->side()), o->price(), o->qty());
     return false;
   }
   if (m.body_type() == wire::Body::NewSwarmOrder) {

@@ -74,7 +74,7 @@ void Session::on_change_reservation(const wire::ChangeReservation& o, RejectReas
     if (!engine::checked_mul(o.unit_price(), units, &limit_total))
       return reject(RejectReason::NotionalOverflow);
     engine::Command c = swarm_command(o.client_order_id(), o.time_in_force(), limit_total);
-    c.swarm.placement = static_cast<engine::Placement>(o.placement());
+    c.swarm.placement = protocol::to_engine(o.placement());
     c.swarm.leg_count = legs.leg_count;
     std::copy_n(legs.legs, legs.leg_count, c.swarm.legs);
     return submit_swarm(c, reject);

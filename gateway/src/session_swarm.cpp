@@ -32,7 +32,7 @@ void Session::on_swarm_order(const wire::NewSwarmOrder& o, RejectReason verdict)
         r != RejectReason::None)
       return reject(r);
   } else {
-    s.placement = static_cast<engine::Placement>(o.placement());
+    s.placement = protocol::to_engine(o.placement());
     for (const wire::SwarmLeg* leg : *o.legs())
       s.legs[s.leg_count++] = engine::SwarmLeg{leg->instrument(), leg->qty()};
   }
@@ -51,7 +51,7 @@ void Session::on_block_order(const wire::NewBlockOrder& o, RejectReason verdict)
 
   engine::Command c = swarm_command(o.client_order_id(), o.time_in_force(), o.limit_total());
   engine::SwarmOrder& s = c.swarm;
-  s.placement = static_cast<engine::Placement>(o.placement());
+  s.placement = protocol::to_engine(o.placement());
   BlockSpec b;
   b.start_ns = o.start_ns();
   b.windows = o.windows();

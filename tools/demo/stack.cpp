@@ -83,12 +83,9 @@ CgroupMode detect_cgroup_mode(bool force_dry_run) {
 }
 
 Stack::Stack(std::string bin_dir, const std::string& base_config_path, int tenants, CgroupMode mode)
-    : bin_dir_(std::move(bin_dir)), mode_(std::move(mode)) {
-  std::string tmpl = (fs::temp_directory_path() / "swarmex-demo-XXXXXX").string();
-  if (::mkdtemp(tmpl.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-  work_dir_ = tmpl;
+    : bin_dir_(std::move(bin_dir)), work_("swarmex-demo"), mode_(std::move(mode)) {
   exchange_ = std::make_unique<tools::SwarmexdProcess>(
-      bin_dir_ + "/swarmexd", work_dir_, slurp(base_config_path) + extra_tenants(tenants));
+      bin_dir_ + "/swarmexd", work_.str(), slurp(base_config_path) + extra_tenants(tenants));
 }
 
 Stack::~Stack() {
@@ -103,13 +100,13 @@ void Stack::start_exchange() {
 void Stack::start_host(const HostSpec& spec) {
   Host h;
   h.spec = spec;
-  h.config_path = work_dir_ + "/" + spec.name + ".toml";
+  h.config_path = work_.str() + "/" + spec.name + ".toml";
   std::string root = mode_.root;
   if (mode_.real) {
     h.subtree = fmt::format("swarmex-demo-{}-{}", ::getpid(), spec.name);
   } else {
     // A directory laid out like a cgroup v2 mount: the controller writes files, nothing enforces.
-    root = work_dir_ + "/cgroupfs-" + spec.name;
+    root = work_.str() + "/cgroupfs-" + spec.name;
     h.subtree = "swarmex";
     fs::create_directories(root);
     std::ofstream(root + "/cgroup.controllers") << "cpuset cpu io memory pids\n";
@@ -118,14 +115,14 @@ void Stack::start_host(const HostSpec& spec) {
   std::ofstream(h.config_path) << "[exchange]\naddress = \"127.0.0.1:" << exchange_->port()
                                << "\"\nprincipal = \"" << spec.name << "\"\ntoken = \"" << spec.name
                                << "-token\"\nreconnect_ms = 100\n\n[host]\npool = \"" << spec.pool
-                               << "\"\nstate_dir = \"" << work_dir_ << "/" << spec.name
+                               << "\"\nstate_dir = \"" << work_.str() << "/" << spec.name
                                << "-state\"\ncgroup_root = \"" << root << "\"\ncgroup_driver = \""
                                << mode_.driver << "\"\nsubtree = \"" << h.subtree
                                << "\"\n\n[capacity]\n"
                                << spec.capacity_toml << "\n[gpu]\nbackend = \"" << spec.gpu_backend
                                << "\"\n\n"
                                << spec.supply_toml;
-  h.process = std::make_unique<tools::ChildProcess>(work_dir_ + "/" + spec.name + ".log");
+  h.process = std::make_unique<tools::ChildProcess>(work_.str() + "/" + spec.name + ".log");
   h.process->start({bin_dir_ + "/swarmex-hostctl", "--config", h.config_path});
   pids_.push_back(h.process->pid());
   tools::ChildProcess& p = *h.process;
@@ -142,12 +139,12 @@ const Stack::Host& Stack::host(const std::string& name) const {
 
 hostctl::CgroupLayout Stack::layout(const std::string& name) const {
   const Host& h = host(name);
-  return hostctl::make_layout(mode_.real ? mode_.root : work_dir_ + "/cgroupfs-" + name,
+  return hostctl::make_layout(mode_.real ? mode_.root : work_.str() + "/cgroupfs-" + name,
                               mode_.driver, h.subtree);
 }
 
 hostctl::HostState Stack::host_state(const std::string& name) const {
-  return hostctl::load_host_state(work_dir_ + "/" + host(name).spec.name + "-state");
+  return hostctl::load_host_state(work_.str() + "/" + host(name).spec.name + "-state");
 }
 
 std::string Stack::host_log(const std::string& name) const {
@@ -156,7 +153,7 @@ std::string Stack::host_log(const std::string& name) const {
 
 void Stack::start_workload(const std::string& host_name, const std::string& tenant,
                            const std::string& shell_command) {
-  auto w = std::make_unique<tools::ChildProcess>(work_dir_ + "/workload-" + tenant + ".log");
+  auto w = std::make_unique<tools::ChildProcess>(work_.str() + "/workload-" + tenant + ".log");
   w->start({bin_dir_ + "/swarmex-hostctl", "--config", host(host_name).config_path, "run",
             "--tenant", tenant, "--", "/bin/sh", "-c", shell_command});
   pids_.push_back(w->pid());
@@ -216,9 +213,7 @@ TeardownReport Stack::teardown() {
           ++r.cgroups_left;
     }
   }
-  std::error_code ec;
-  fs::remove_all(work_dir_, ec);
-  r.work_dir_removed = !fs::exists(work_dir_, ec);
+  r.work_dir_removed = work_.remove();
   return r;
 }
 

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "child_process.hpp"
+#include "swarmex/common/temp_dir.hpp"
 #include "swarmex/hostctl/cgroup_layout.hpp"
 #include "swarmex/hostctl/host_state.hpp"
 #include "swarmexd_process.hpp"
@@ -52,7 +53,7 @@ class Stack {
   Stack(const Stack&) = delete;
   Stack& operator=(const Stack&) = delete;
 
-  [[nodiscard]] const std::string& work_dir() const noexcept { return work_dir_; }
+  [[nodiscard]] const std::string& work_dir() const noexcept { return work_.str(); }
   [[nodiscard]] const CgroupMode& mode() const noexcept { return mode_; }
 
   void start_exchange();  // throws std::runtime_error with the log when it does not come up
@@ -86,7 +87,7 @@ class Stack {
   const Host& host(const std::string& name) const;
 
   std::string bin_dir_;
-  std::string work_dir_;
+  common::TempDir work_;  // everything the demo writes; removed at teardown
   CgroupMode mode_;
   std::unique_ptr<tools::SwarmexdProcess> exchange_;
   std::vector<Host> hosts_;
