@@ -106,14 +106,14 @@ Replay replay(Book& book, Commands commands) {
                 static_cast<std::uint64_t>(book.resting_orders())};
 }
 
-// The shard's way: batches of kShardBatch through apply_batch, which prefetches ahead.
+// The partition's way: batches of kPartitionBatch through apply_batch, which prefetches ahead.
 constexpr std::size_t kShardBatch = 256;
 Replay replay_batched(Engine& engine, Commands commands) {
   EventBuffer events;
   std::uint64_t count = 0;
   const auto t0 = std::chrono::steady_clock::now();
-  for (std::size_t i = 0; i < commands.size(); i += kShardBatch) {
-    engine.apply_batch(commands.subspan(i, std::min(kShardBatch, commands.size() - i)), events);
+  for (std::size_t i = 0; i < commands.size(); i += kPartitionBatch) {
+    engine.apply_batch(commands.subspan(i, std::min(kPartitionBatch, commands.size() - i)), events);
     count += events.size();
     events.clear();
   }
@@ -123,8 +123,8 @@ Replay replay_batched(Engine& engine, Commands commands) {
 }
 
 // One TSC read per command: each command's latency is the gap between consecutive reads. Either
-// `apply` alone, or `apply_batch` as the shard runs it, read after each command of the batch (so
-// the prefetching for later commands counts in the command that issues it).
+// `apply` alone, or `apply_batch` as the partition runs it, read after each command of the batch
+// (so the prefetching for later commands counts in the command that issues it).
 Latency replay_timed(Engine& engine, Commands commands, bool batched, const TscClock& clock,
                      std::vector<std::uint32_t>& cycles) {
   EventBuffer events;
@@ -138,8 +138,8 @@ Latency replay_timed(Engine& engine, Commands commands, bool batched, const TscC
     prev = now;
   };
   if (batched) {
-    for (std::size_t i = 0; i < n; i += kShardBatch) {
-      const Commands batch = commands.subspan(i, std::min(kShardBatch, n - i));
+    for (std::size_t i = 0; i < n; i += kPartitionBatch) {
+      const Commands batch = commands.subspan(i, std::min(kPartitionBatch, n - i));
       engine.apply_batch(batch, events, [&](std::size_t k) { stamp(i + k); });
       events.clear();
     }
@@ -319,9 +319,9 @@ int run(const Options& opt) {
   print_latency("engine    ", single_lat);
   const double bns = median(batched_ns);
   std::printf(
-      "batched    %8.2f M commands/s  %8.1f ns/command  (apply_batch of %zu, as the shard "
+      "batched    %8.2f M commands/s  %8.1f ns/command  (apply_batch of %zu, as the partition "
       "runs it; prefetching)  batched/engine %.2fx\n",
-      1e3 / bns, bns, kShardBatch, bns / ns);
+      1e3 / bns, bns, kPartitionBatch, bns / ns);
   print_latency("batched   ", batched_lat);
   std::printf("engine     events %" PRIu64 "  resting %" PRIu64 "  state hash %016" PRIx64 "\n",
               first.events, first.resting, first.state_hash);

@@ -1,4 +1,4 @@
-// Gate closure cost: one Tick that closes a delivery window holding N resting orders (N/2 bids
+// Gate closure cost: one Roll that closes a delivery window holding N resting orders (N/2 bids
 // and N/2 asks over 500 price levels per side), against a baseline of one MassCancel that removes
 // the same N orders, laid out the same way, from a spot book. Both emit one Cancelled per order
 // and one BookLevel per emptied level. Each iteration builds a fresh engine (untimed) and times
@@ -24,7 +24,7 @@ using swarmex::bench::tsc_now;
 constexpr std::int64_t kHourNs = 3'600'000'000'000;
 constexpr std::int64_t kStartNs = 498'710 * kHourNs;  // 2026-11-22T14:00Z
 constexpr InstrumentId kSpot = 1;
-constexpr InstrumentId kFirstSlot = 100;
+constexpr InstrumentId kFirstBook = 100;
 constexpr OwnerId kOwner = 7;  // owns every order (the mass cancel's target)
 
 InstrumentSpec rules(InstrumentId id) {
@@ -41,7 +41,7 @@ InstrumentSpec rules(InstrumentId id) {
 
 Product hourly() {
   Product p;
-  p.rules = rules(kFirstSlot);
+  p.rules = rules(kFirstBook);
   p.length_ns = kHourNs;
   p.listed_ahead_ns = 24 * kHourNs;
   p.gate_closure_ns = 300'000'000'000;
@@ -56,7 +56,7 @@ std::unique_ptr<Engine> market(std::int64_t n, InstrumentId instrument, Seq* seq
   e->add_product(hourly());
   EventBuffer out;
   Command tick;
-  tick.kind = CommandKind::Tick;
+  tick.kind = CommandKind::Roll;
   tick.seq = ++*seq;
   tick.time_ns = kStartNs;
   e->apply(tick, out);
@@ -115,13 +115,13 @@ void time_removal(benchmark::State& state, InstrumentId instrument, Make command
   state.counters["events"] = static_cast<double>(out.size());
 }
 
-// The Tick at the gate closure of the 15:00 window, which holds every order.
+// The Roll at the gate closure of the 15:00 window, which holds every order.
 void BM_GateClosure(benchmark::State& state) {
-  const InstrumentId slot = kFirstSlot + slot_of(hourly(), kStartNs / kHourNs + 1);
-  time_removal(state, slot, [](Seq seq) {
+  const InstrumentId book = kFirstBook + book_of(hourly(), kStartNs / kHourNs + 1);
+  time_removal(state, book, [](Seq seq) {
     Command c;
     c.seq = seq;
-    c.kind = CommandKind::Tick;
+    c.kind = CommandKind::Roll;
     c.time_ns = kStartNs + kHourNs - hourly().gate_closure_ns;
     return c;
   });

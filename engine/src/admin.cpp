@@ -55,7 +55,7 @@ void Engine::on_set_params(const Command& cmd, EventBuffer& out) {
   put_book_params(accepted, p);
   out.push(accepted);
   if (book->admin_params()) params_hash_ -= params_hash_of(*book);
-  book->set_params(p, pool_);
+  book->set_params(p, arena_);
   book->set_admin_params(true);
   params_hash_ += params_hash_of(*book);
 }

@@ -31,33 +31,33 @@ std::string validate(const Product& p) {
     return "gate closure must be whole seconds, not negative";
   if (p.listed_ahead_ns <= p.gate_closure_ns || p.listed_ahead_ns > kMaxAheadNs)
     return "listed ahead must exceed the gate closure and be at most 366 days";
-  if (slot_count(p) > kMaxProductSlots)
-    return "listed ahead / length needs more than " + std::to_string(kMaxProductSlots) + " slots";
+  if (book_count(p) > kMaxProductBooks)
+    return "listed ahead / length needs more than " + std::to_string(kMaxProductBooks) + " books";
   return {};
 }
 
-std::uint32_t slot_count(const Product& p) noexcept {
-  // ceil(ahead / length) windows can trade at once; one more keeps a slot's windows apart.
+std::uint32_t book_count(const Product& p) noexcept {
+  // ceil(ahead / length) windows can trade at once; one more keeps a book's windows apart.
   return static_cast<std::uint32_t>((p.listed_ahead_ns + p.length_ns - 1) / p.length_ns + 1);
 }
 
-InstrumentSpec slot_spec(const Product& p, std::uint32_t slot) {
+InstrumentSpec book_spec(const Product& p, std::uint32_t book) {
   InstrumentSpec spec = p.rules;
-  spec.id = p.rules.id + slot;
+  spec.id = p.rules.id + book;
   spec.window = Window{false, 0, p.length_ns};
   return spec;
 }
 
-std::uint32_t slot_of(const Product& p, std::int64_t window) noexcept {
-  return static_cast<std::uint32_t>(floor_mod(window, slot_count(p)));
+std::uint32_t book_of(const Product& p, std::int64_t window) noexcept {
+  return static_cast<std::uint32_t>(floor_mod(window, book_count(p)));
 }
 
-std::int64_t trading_window(const Product& p, std::uint32_t slot, std::int64_t now_ns) noexcept {
+std::int64_t trading_window(const Product& p, std::uint32_t book, std::int64_t now_ns) noexcept {
   // Trading windows start in (now + gate, now + ahead].
   const std::int64_t first = floor_div(now_ns + p.gate_closure_ns, p.length_ns) + 1;
   const std::int64_t last = floor_div(now_ns + p.listed_ahead_ns, p.length_ns);
-  const std::int64_t slots = slot_count(p);
-  const std::int64_t w = first + floor_mod(static_cast<std::int64_t>(slot) - first, slots);
+  const std::int64_t books = book_count(p);
+  const std::int64_t w = first + floor_mod(static_cast<std::int64_t>(book) - first, books);
   return w <= last ? w : kNoWindow;
 }
 

@@ -1,8 +1,8 @@
-// Delivery windows in the engine: scheduled products own a fixed set of slot books (allocated at
-// configuration, reused window after window). A Tick advances the calendar; each slot whose
+// Delivery windows in the engine: scheduled products own a fixed set of window books (allocated at
+// configuration, reused window after window). A Roll advances the calendar; each book whose
 // trading window changed expires what rested in its old window (gate closure) and lists the new
 // one, in that sequenced step. Orders for a window past gate closure are refused even before the
-// Tick arrives (OrderBook::trading_at), so gate closure is exact to the command's time. Slots
+// Roll arrives (OrderBook::trading_at), so gate closure is exact to the command's time. Books
 // always hold the windows trading at calendar_ns_ (a pure function), which is what a snapshot
 // restores and what dates a window fill's lease (Engine::lease_of).
 #include <algorithm>
@@ -17,21 +17,21 @@ void Engine::add_product(const Product& p) {
   if (const std::string err = validate(p); !err.empty())
     throw std::invalid_argument("product " + p.rules.symbol + ": " + err);
   if (products_.size() >= OrderBook::kNoProduct) throw std::invalid_argument("too many products");
-  const std::uint32_t slots = slot_count(p);
-  if (static_cast<std::uint64_t>(p.rules.id) + slots - 1 > kMaxInstrumentId)
-    throw std::invalid_argument("product " + p.rules.symbol + ": slot ids run past the largest id");
-  for (std::uint32_t s = 0; s < slots; ++s)
+  const std::uint32_t books = book_count(p);
+  if (static_cast<std::uint64_t>(p.rules.id) + books - 1 > kMaxInstrumentId)
+    throw std::invalid_argument("product " + p.rules.symbol + ": book ids run past the largest id");
+  for (std::uint32_t s = 0; s < books; ++s)
     if (has_instrument(p.rules.id + s))
-      throw std::invalid_argument("product " + p.rules.symbol + ": slot id " +
+      throw std::invalid_argument("product " + p.rules.symbol + ": book id " +
                                   std::to_string(p.rules.id + s) + " is taken");
   const auto first_book = static_cast<std::uint16_t>(books_.size());
   const auto product = static_cast<std::uint16_t>(products_.size());
-  for (std::uint32_t s = 0; s < slots; ++s) {
-    add_instrument(slot_spec(p, s));
+  for (std::uint32_t s = 0; s < books; ++s) {
+    add_instrument(book_spec(p, s));
     books_.back().set_product(product);
   }
-  products_.push_back(ProductSlots{p, first_book, slots});
-  roll_calendar(0, nullptr);  // its slots list the windows trading at the calendar time
+  products_.push_back(ProductBooks{p, first_book, books});
+  roll_calendar(0, nullptr);  // its books list the windows trading at the calendar time
 }
 
 const Product* Engine::product_of(InstrumentId id) const noexcept {
@@ -40,7 +40,7 @@ const Product* Engine::product_of(InstrumentId id) const noexcept {
                                                                : &products_[b->product()].product;
 }
 
-void Engine::on_tick(const Command& cmd, EventBuffer& out) {
+void Engine::on_roll(const Command& cmd, EventBuffer& out) {
   out.push(echo(cmd, EventKind::Accepted));
   calendar_ns_ = std::max(calendar_ns_, cmd.time_ns);  // wall clocks step back; windows do not
   for (auto& [key, group] : supply_)                   // leases that ended no longer limit anything
@@ -50,8 +50,8 @@ void Engine::on_tick(const Command& cmd, EventBuffer& out) {
 
 void Engine::roll_calendar(Seq seq, EventBuffer* out) noexcept {
   std::int64_t next = std::numeric_limits<std::int64_t>::max();
-  for (const ProductSlots& ps : products_) {
-    for (std::uint32_t s = 0; s < ps.slots; ++s) {
+  for (const ProductBooks& ps : products_) {
+    for (std::uint32_t s = 0; s < ps.books; ++s) {
       OrderBook& book = books_[ps.first_book + s];
       const std::int64_t w = trading_window(ps.product, s, calendar_ns_);
       if (w == book.window()) continue;

@@ -104,8 +104,8 @@ void reject(const Command& cmd, RejectReason why, EventBuffer& out) {
 }  // namespace
 
 Engine::Engine(EngineConfig config)
-    : pool_(config.order_capacity),
-      index_(config.order_capacity, pool_),
+    : arena_(config.order_capacity),
+      index_(config.order_capacity, arena_),
       swarms_(config.swarm_capacity) {
   plan_.reserve(1024);
   tally_.reserve(256);
@@ -170,8 +170,8 @@ void Engine::dispatch(const Command& cmd, EventBuffer& out) {
       return on_halt(cmd, false, out);
     case CommandKind::SwarmOrder:
       return on_swarm_order(cmd, out);
-    case CommandKind::Tick:
-      return on_tick(cmd, out);
+    case CommandKind::Roll:
+      return on_roll(cmd, out);
     case CommandKind::Resell:
       return on_resell(cmd, out);
     case CommandKind::SetSupply:
@@ -236,39 +236,39 @@ RejectReason Engine::check_new_order(const NewOrder& o, const OrderBook* book) c
     return RejectReason::PostOnlyNotLimitGtc;
   if (market && o.tif == TimeInForce::Gtc) return RejectReason::MarketNotImmediate;
   if (index_.find(o.order_id) != kNil) return RejectReason::DuplicateOrderId;
-  if (!market && o.tif == TimeInForce::Gtc && pool_.full())
+  if (!market && o.tif == TimeInForce::Gtc && arena_.full())
     return RejectReason::OrderCapacityExhausted;
   return RejectReason::None;
 }
 
 void Engine::on_cancel(const Command& cmd, EventBuffer& out) {
-  const std::uint32_t slot = index_.find_slot(cmd.cancel.order_id);
-  const std::uint32_t idx = slot == kNil ? kNil : index_.order_at(slot);
+  const std::uint32_t bucket = index_.find_bucket(cmd.cancel.order_id);
+  const std::uint32_t idx = bucket == kNil ? kNil : index_.order_at(bucket);
   if (idx == kNil && cancel_swarm(cmd, out)) return;
-  if (idx == kNil || pool_[idx].owner != cmd.cancel.owner ||
-      books_[pool_[idx].book].spec().id != cmd.cancel.instrument)
+  if (idx == kNil || arena_[idx].owner != cmd.cancel.owner ||
+      books_[arena_[idx].book].spec().id != cmd.cancel.instrument)
     return reject(cmd, RejectReason::UnknownOrder, out);
-  OrderBook& book = books_[pool_[idx].book];
-  const Side side = pool_[idx].side;
-  const std::uint32_t level = pool_[idx].level;
-  out.slot() = Event{.seq = cmd.seq,
-                     .kind = EventKind::Accepted,
-                     .command = cmd.kind,
-                     .side = side,
-                     .instrument = cmd.cancel.instrument,
-                     .order_id = cmd.cancel.order_id,
-                     .owner = cmd.cancel.owner};
-  cancel_resting(book, idx, CancelReason::Requested, cmd.seq, out, slot);
+  OrderBook& book = books_[arena_[idx].book];
+  const Side side = arena_[idx].side;
+  const std::uint32_t level = arena_[idx].level;
+  out.entry() = Event{.seq = cmd.seq,
+                      .kind = EventKind::Accepted,
+                      .command = cmd.kind,
+                      .side = side,
+                      .instrument = cmd.cancel.instrument,
+                      .order_id = cmd.cancel.order_id,
+                      .owner = cmd.cancel.owner};
+  cancel_resting(book, idx, CancelReason::Requested, cmd.seq, out, bucket);
   emit_level(book, side, level, cmd.seq, out);
 }
 
 void Engine::on_modify(const Command& cmd, EventBuffer& out) {
   const ModifyOrder& m = cmd.modify;
   const std::uint32_t idx = index_.find(m.order_id);
-  if (idx == kNil || pool_[idx].owner != m.owner ||
-      books_[pool_[idx].book].spec().id != m.instrument)
+  if (idx == kNil || arena_[idx].owner != m.owner ||
+      books_[arena_[idx].book].spec().id != m.instrument)
     return reject(cmd, RejectReason::UnknownOrder, out);
-  Order& o = pool_[idx];
+  Order& o = arena_[idx];
   OrderBook& book = books_[o.book];
   if (book.halted()) return reject(cmd, RejectReason::InstrumentHalted, out);
   if (!book.trading_at(now_ns_)) return reject(cmd, RejectReason::WindowNotTrading, out);
@@ -315,13 +315,13 @@ void Engine::on_modify(const Command& cmd, EventBuffer& out) {
     return;
   }
   orders_hash_ -= hash_of(book, o);
-  own.unlink(pool_, idx);
+  own.unlink(arena_, idx);
   // An ask resting with more quantity or a new price is new supply for resting swarm orders.
   const bool more_supply = o.side == Side::Sell && !swarms_.empty();
   if (new_level == old_level) {  // quantity up: back of the queue, cannot cross
     o.qty = m.new_qty;
     o.priority_seq = cmd.seq;
-    own.link_tail(pool_, idx, new_level);
+    own.link_tail(arena_, idx, new_level);
     orders_hash_ += hash_of(book, o);
     if (grouped) index_ask(book, o);
     emit_level(book, o.side, new_level, cmd.seq, out);
@@ -335,7 +335,7 @@ void Engine::on_modify(const Command& cmd, EventBuffer& out) {
   if (t.leaves > 0 && !stopped) {
     o.qty = t.leaves;
     o.priority_seq = cmd.seq;
-    own.link_tail(pool_, idx, new_level);
+    own.link_tail(arena_, idx, new_level);
     orders_hash_ += hash_of(book, o);
     if (grouped) index_ask(book, o);
     emit_level(book, o.side, new_level, cmd.seq, out);
@@ -352,7 +352,7 @@ void Engine::on_modify(const Command& cmd, EventBuffer& out) {
     if (resale) holdings_.credit(held, t.leaves);
   }
   index_.erase(o.id);
-  pool_.release(idx);
+  arena_.release(idx);
 }
 
 void Engine::on_mass_cancel(const Command& cmd, EventBuffer& out) {
@@ -369,8 +369,8 @@ void Engine::on_mass_cancel(const Command& cmd, EventBuffer& out) {
         const std::int64_t next_level = side.next_worse(lvl);
         bool touched = false;
         for (std::uint32_t o = side.level(static_cast<std::uint32_t>(lvl)).head; o != kNil;) {
-          const std::uint32_t next = pool_[o].next;
-          if (pool_[o].owner == mc.owner) {
+          const std::uint32_t next = arena_[o].next;
+          if (arena_[o].owner == mc.owner) {
             cancel_resting(book, o, CancelReason::MassCancel, cmd.seq, out);
             touched = true;
           }
@@ -400,7 +400,7 @@ void Engine::on_halt(const Command& cmd, bool halt, EventBuffer& out) {
 }
 
 OrderView Engine::view_of(std::uint32_t idx) const noexcept {
-  const Order& o = pool_[idx];
+  const Order& o = arena_[idx];
   const OrderBook& b = books_[o.book];
   return OrderView{o.id,   b.spec().id,         o.owner, o.host,
                    o.side, b.price_of(o.level), o.qty,   o.priority_seq};
@@ -432,19 +432,19 @@ void Engine::orders(InstrumentId id, Side s, std::vector<OrderView>& out) const 
   const BookSide& side = book->side(s);
   for (std::int64_t lvl = side.best(); lvl != LevelBitmap::kNone; lvl = side.next_worse(lvl))
     for (std::uint32_t o = side.level(static_cast<std::uint32_t>(lvl)).head; o != kNil;
-         o = pool_[o].next)
+         o = arena_[o].next)
       out.push_back(view_of(o));
 }
 
 std::size_t Engine::bytes_per_order() const noexcept {
-  return sizeof(Order) + index_.bytes() / pool_.capacity();
+  return sizeof(Order) + index_.bytes() / arena_.capacity();
 }
 
 std::size_t Engine::bytes_total() const noexcept {
   std::size_t books = 0;
   for (const OrderBook& b : books_)
     books += b.bytes();
-  return static_cast<std::size_t>(pool_.capacity()) * sizeof(Order) + index_.bytes() + books;
+  return static_cast<std::size_t>(arena_.capacity()) * sizeof(Order) + index_.bytes() + books;
 }
 
 }  // namespace swarmex::engine

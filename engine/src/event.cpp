@@ -3,8 +3,8 @@
 namespace swarmex::engine {
 
 void EventBuffer::grow() {
-  slots_.resize(capacity_ * 2);
-  capacity_ = slots_.size();
+  entries_.resize(capacity_ * 2);
+  capacity_ = entries_.size();
 }
 
 }  // namespace swarmex::engine

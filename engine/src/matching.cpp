@@ -16,46 +16,46 @@ std::uint64_t Engine::hash_of(const OrderBook& book, const Order& o) const noexc
 void Engine::emit_level(const OrderBook& book, Side side, std::uint32_t level, Seq seq,
                         EventBuffer& out) const {
   const Level& l = book.side(side).level(level);
-  out.slot() = Event{.seq = seq,
-                     .kind = EventKind::BookLevel,
-                     .command = current_command_,
-                     .side = side,
-                     .instrument = book.spec().id,
-                     .price = book.price_of(level),
-                     .qty = l.total,
-                     .leaves_qty = static_cast<Qty>(l.count)};
+  out.entry() = Event{.seq = seq,
+                      .kind = EventKind::BookLevel,
+                      .command = current_command_,
+                      .side = side,
+                      .instrument = book.spec().id,
+                      .price = book.price_of(level),
+                      .qty = l.total,
+                      .leaves_qty = static_cast<Qty>(l.count)};
 }
 
-void Engine::remove_order(OrderBook& book, std::uint32_t idx, std::uint32_t index_slot) noexcept {
-  Order& o = pool_[idx];
+void Engine::remove_order(OrderBook& book, std::uint32_t idx, std::uint32_t index_bucket) noexcept {
+  Order& o = arena_[idx];
   if (!supply_.empty()) unindex_ask(book, o);
   orders_hash_ -= hash_of(book, o);
-  book.side(o.side).unlink(pool_, idx);
-  if (index_slot == kNil)
+  book.side(o.side).unlink(arena_, idx);
+  if (index_bucket == kNil)
     index_.erase(o.id);
   else
-    index_.erase_at(index_slot);
-  pool_.release(idx);
+    index_.erase_at(index_bucket);
+  arena_.release(idx);
 }
 
 void Engine::cancel_resting(OrderBook& book, std::uint32_t idx, CancelReason why, Seq seq,
-                            EventBuffer& out, std::uint32_t index_slot) noexcept {
-  const Order& o = pool_[idx];
-  out.slot() = Event{.seq = seq,
-                     .kind = EventKind::Cancelled,
-                     .command = current_command_,
-                     .reason = static_cast<std::uint8_t>(why),
-                     .side = o.side,
-                     .instrument = book.spec().id,
-                     .order_id = o.id,
-                     .owner = o.owner,
-                     .host = o.host,
-                     .price = book.price_of(o.level),
-                     .qty = o.qty};
+                            EventBuffer& out, std::uint32_t index_bucket) noexcept {
+  const Order& o = arena_[idx];
+  out.entry() = Event{.seq = seq,
+                      .kind = EventKind::Cancelled,
+                      .command = current_command_,
+                      .reason = static_cast<std::uint8_t>(why),
+                      .side = o.side,
+                      .instrument = book.spec().id,
+                      .order_id = o.id,
+                      .owner = o.owner,
+                      .host = o.host,
+                      .price = book.price_of(o.level),
+                      .qty = o.qty};
   // A resale ask that ends unfilled gives the rest back to its owner's holding.
   if ((o.flags & Order::kResale) != 0)
     holdings_.credit(HoldingKey{book.spec().id, o.owner, o.host}, o.qty);
-  remove_order(book, idx, index_slot);
+  remove_order(book, idx, index_bucket);
 }
 
 Qty Engine::executable_qty(OrderBook& book, const Taker& t, Qty needed) const noexcept {
@@ -64,8 +64,8 @@ Qty Engine::executable_qty(OrderBook& book, const Taker& t, Qty needed) const no
   for (std::int64_t lvl = opp.best(); lvl != LevelBitmap::kNone && opp.crosses(lvl, t.limit_level);
        lvl = opp.next_worse(lvl)) {
     for (std::uint32_t o = opp.level(static_cast<std::uint32_t>(lvl)).head; o != kNil;
-         o = pool_[o].next) {
-      const Order& m = pool_[o];
+         o = arena_[o].next) {
+      const Order& m = arena_[o];
       if (t.stp != StpMode::None && m.owner == t.owner) {
         if (t.stp == StpMode::CancelOldest) continue;  // would be cancelled, matching goes on
         return sum;                                    // matching would stop here
@@ -87,7 +87,7 @@ bool Engine::match(OrderBook& book, Taker& t, Seq seq, EventBuffer& out) noexcep
     bool stopped = false;
     bool touched = false;
     for (std::uint32_t o = level.head; o != kNil && t.leaves > 0 && !t.exhausted;) {
-      Order& m = pool_[o];
+      Order& m = arena_[o];
       const std::uint32_t next = m.next;
       if (t.stp != StpMode::None && m.owner == t.owner) {
         if (t.stp != StpMode::CancelNewest) {
@@ -148,7 +148,7 @@ bool Engine::match(OrderBook& book, Taker& t, Seq seq, EventBuffer& out) noexcep
                        .lease_start_ns = lease.from_ns,
                        .lease_end_ns = lease.to_ns};
       if (placed_in == nullptr)
-        out.slot() = fill;
+        out.entry() = fill;
       else
         emit_instances(fill, *placed_in, placed_from, out);
       credit_buyer(book, t.side == Side::Buy ? t.owner : m.owner, seller, q);
@@ -171,8 +171,8 @@ bool Engine::match(OrderBook& book, Taker& t, Seq seq, EventBuffer& out) noexcep
 
 std::uint32_t Engine::rest(OrderBook& book, const Taker& t, Price price, std::uint8_t flags,
                            Seq seq, EventBuffer& out) noexcept {
-  const std::uint32_t idx = pool_.allocate();  // capacity was checked before acceptance
-  Order& o = pool_[idx];
+  const std::uint32_t idx = arena_.allocate();  // capacity was checked before acceptance
+  Order& o = arena_[idx];
   o.id = t.id;
   o.qty = t.leaves;
   o.priority_seq = seq;
@@ -182,7 +182,7 @@ std::uint32_t Engine::rest(OrderBook& book, const Taker& t, Price price, std::ui
   o.side = t.side;
   o.flags = flags;
   const std::uint32_t level = book.level_of(price);
-  book.side(t.side).link_tail(pool_, idx, level);
+  book.side(t.side).link_tail(arena_, idx, level);
   index_.insert(t.id, idx);
   orders_hash_ += hash_of(book, o);
   emit_level(book, t.side, level, seq, out);
@@ -234,9 +234,9 @@ void Engine::on_new_order(const Command& cmd, EventBuffer& out) {
                  .qty = qty,
                  .leaves_qty = leaves};
   };
-  out.slot() = about_order(EventKind::Accepted, 0, o.qty, o.qty);
+  out.entry() = about_order(EventKind::Accepted, 0, o.qty, o.qty);
   const auto cancel_taker = [&](CancelReason why, Qty qty) {
-    out.slot() = about_order(EventKind::Cancelled, static_cast<std::uint8_t>(why), qty, 0);
+    out.entry() = about_order(EventKind::Cancelled, static_cast<std::uint8_t>(why), qty, 0);
   };
 
   Taker t{o.order_id, o.owner, o.host, o.side, o.stp, o.qty, limit_level, false, false};

@@ -56,7 +56,7 @@ constexpr std::array<std::string_view, static_cast<std::size_t>(RejectReason::kC
     "invalid_placement",
     "invalid_legs",
     "legs_not_same_pool",
-    "legs_across_shards",
+    "legs_across_partitions",
     "unknown_template",
     "window_not_trading",
     "unknown_product",

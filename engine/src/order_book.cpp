@@ -9,14 +9,14 @@ namespace swarmex::engine {
 
 BookSide::BookSide(Side side, std::uint32_t levels) : side_(side), levels_(levels), bits_(levels) {}
 
-void BookSide::link_tail(OrderPool& pool, std::uint32_t idx, std::uint32_t lvl) noexcept {
-  Order& o = pool[idx];
+void BookSide::link_tail(OrderArena& arena, std::uint32_t idx, std::uint32_t lvl) noexcept {
+  Order& o = arena[idx];
   Level& l = levels_[lvl];
   o.level = lvl;
   o.next = kNil;
   o.prev = l.tail;
   if (l.tail != kNil) {
-    pool[l.tail].next = idx;
+    arena[l.tail].next = idx;
   } else {
     l.head = idx;
     bits_.set(lvl);
@@ -29,15 +29,15 @@ void BookSide::link_tail(OrderPool& pool, std::uint32_t idx, std::uint32_t lvl) 
   l.total += o.qty;
 }
 
-void BookSide::unlink(OrderPool& pool, std::uint32_t idx) noexcept {
-  const Order& o = pool[idx];
+void BookSide::unlink(OrderArena& arena, std::uint32_t idx) noexcept {
+  const Order& o = arena[idx];
   Level& l = levels_[o.level];
   if (o.prev != kNil)
-    pool[o.prev].next = o.next;
+    arena[o.prev].next = o.next;
   else
     l.head = o.next;
   if (o.next != kNil)
-    pool[o.next].prev = o.prev;
+    arena[o.next].prev = o.prev;
   else
     l.tail = o.prev;
   --l.count;
@@ -50,7 +50,7 @@ void BookSide::level_emptied(std::uint32_t lvl) noexcept {
   if (best_ == static_cast<std::int64_t>(lvl)) best_ = next_worse(lvl);
 }
 
-void BookSide::reindex(OrderPool& pool, std::uint32_t levels, std::int64_t shift) {
+void BookSide::reindex(OrderArena& arena, std::uint32_t levels, std::int64_t shift) {
   std::vector<Level> moved(levels);
   LevelBitmap bits(levels);
   for (std::int64_t lvl = bits_.find_at_or_above(0); lvl != LevelBitmap::kNone;
@@ -58,8 +58,8 @@ void BookSide::reindex(OrderPool& pool, std::uint32_t levels, std::int64_t shift
     const auto to = static_cast<std::uint32_t>(lvl + shift);
     moved[to] = levels_[static_cast<std::uint32_t>(lvl)];
     bits.set(to);
-    for (std::uint32_t o = moved[to].head; o != kNil; o = pool[o].next)
-      pool[o].level = to;
+    for (std::uint32_t o = moved[to].head; o != kNil; o = arena[o].next)
+      arena[o].level = to;
   }
   levels_ = std::move(moved);
   bits_ = std::move(bits);
@@ -107,20 +107,20 @@ bool OrderBook::levels_for(Price band_min, Price band_max, Price* base,
   return *levels <= kMaxBandLevels;
 }
 
-void OrderBook::set_levels(Price base, std::uint32_t levels, OrderPool& pool) {
+void OrderBook::set_levels(Price base, std::uint32_t levels, OrderArena& arena) {
   if (base == base_price_ && levels == levels_) return;
   const std::int64_t shift = (base_price_ - base) / spec_.tick;
-  bids_.reindex(pool, levels, shift);
-  asks_.reindex(pool, levels, shift);
+  bids_.reindex(arena, levels, shift);
+  asks_.reindex(arena, levels, shift);
   base_price_ = base;
   levels_ = levels;
 }
 
-void OrderBook::set_params(const BookParams& p, OrderPool& pool) {
+void OrderBook::set_params(const BookParams& p, OrderArena& arena) {
   Price base = base_price_;
   std::int64_t levels = levels_;
   if (levels_for(p.band_min, p.band_max, &base, &levels))
-    set_levels(base, static_cast<std::uint32_t>(levels), pool);
+    set_levels(base, static_cast<std::uint32_t>(levels), arena);
   spec_.band_min = p.band_min;
   spec_.band_max = p.band_max;
   spec_.min_qty = p.min_qty;

@@ -8,8 +8,8 @@ std::vector<InstrumentSpec> tradable_instruments(const std::vector<InstrumentSpe
                                                  const std::vector<Product>& products) {
   std::vector<InstrumentSpec> out = spot;
   for (const Product& p : products)
-    for (std::uint32_t s = 0; s < slot_count(p); ++s)
-      out.push_back(slot_spec(p, s));
+    for (std::uint32_t s = 0; s < book_count(p); ++s)
+      out.push_back(book_spec(p, s));
   return out;
 }
 

@@ -1,14 +1,14 @@
 // Cache warming over a batch of commands. On a deep book a cancel misses the cache on the order
-// id's index slot and then on the order, and a new order on its slot (the duplicate check). A
+// id's index bucket and then on the order, and a new order on its bucket (the duplicate check). A
 // batch is known in advance, so while command i is applied, the commands kCommand ahead and the
-// index slot of command i+kFar are already on their way. Prefetches change no state: the events
-// and the state hash are those of applying each command alone (the flow bench and the shard
+// index bucket of command i+kFar are already on their way. Prefetches change no state: the events
+// and the state hash are those of applying each command alone (the flow bench and the partition
 // tests check it).
 //
-// Only addresses computable from the command itself are prefetched. Warming the order a slot
+// Only addresses computable from the command itself are prefetched. Warming the order a bucket
 // names, its FIFO neighbours or a level's tail needs real loads of lines that may still be in
 // flight, and stalled the batch more than it saved: on the deep flow, batches took 88 ns a
-// command with those three stages and 72 ns with the slot alone (docs/PERFORMANCE.md, stop 17).
+// command with those three stages and 72 ns with the bucket alone (docs/PERFORMANCE.md, stop 17).
 #include "swarmex/engine/cache_prefetch.hpp"
 #include "swarmex/engine/engine.hpp"
 
@@ -18,18 +18,18 @@ namespace {
 
 // The commands themselves, when they come from memory (a replayed flow; the shard's are warm).
 constexpr std::size_t kCommand = 16;
-constexpr std::size_t kFar = 8;  // index slots; 4 to 12 measured the same
+constexpr std::size_t kFar = 8;  // index buckets; 4 to 12 measured the same
 
 }  // namespace
 
 void Engine::prefetch_far(const Command& cmd) const noexcept {
   switch (cmd.kind) {
     case CommandKind::NewOrder:
-      return index_.prefetch_slot(cmd.new_order.order_id);  // the duplicate check probes it
+      return index_.prefetch_bucket(cmd.new_order.order_id);  // the duplicate check probes it
     case CommandKind::CancelOrder:
-      return index_.prefetch_slot(cmd.cancel.order_id);
+      return index_.prefetch_bucket(cmd.cancel.order_id);
     case CommandKind::ModifyOrder:
-      return index_.prefetch_slot(cmd.modify.order_id);
+      return index_.prefetch_bucket(cmd.modify.order_id);
     default:
       return;
   }

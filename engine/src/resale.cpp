@@ -1,4 +1,4 @@
-// Resale of held delivery-window capacity (the shard marketplace): a Resell request becomes one
+// Resale of held delivery-window capacity (the partition marketplace): a Resell request becomes one
 // limit ask per window, all validated before any is placed, so the request has one outcome.
 #include "event_builders.hpp"
 #include "swarmex/engine/engine.hpp"
@@ -29,7 +29,7 @@ RejectReason Engine::check_resell(const Resell& r) const noexcept {
     if (index_.find(r.order_id + i) != kNil) return RejectReason::DuplicateOrderId;
     ++resting;
   }
-  if (r.tif == TimeInForce::Gtc && pool_.live() + resting > pool_.capacity())
+  if (r.tif == TimeInForce::Gtc && arena_.live() + resting > arena_.capacity())
     return RejectReason::OrderCapacityExhausted;
   return RejectReason::None;
 }

@@ -12,11 +12,11 @@ void Engine::snapshot(EngineSnapshot& out) const {
   out.state_hash = state_hash();
   out.calendar_ns = calendar_ns_;
   out.products.clear();
-  for (const ProductSlots& ps : products_)
+  for (const ProductBooks& ps : products_)
     out.products.push_back(ps.product);
   out.instruments.clear();
   out.orders.clear();
-  out.orders.reserve(pool_.live());
+  out.orders.reserve(arena_.live());
   out.swarms.clear();
   for (std::uint32_t i = 0; i < swarms_.size(); ++i)
     out.swarms.push_back(swarms_[i]);
@@ -41,8 +41,8 @@ void Engine::snapshot(EngineSnapshot& out) const {
       const BookSide& side = book.side(s);
       for (std::int64_t lvl = side.best(); lvl != LevelBitmap::kNone; lvl = side.next_worse(lvl))
         for (std::uint32_t i = side.level(static_cast<std::uint32_t>(lvl)).head; i != kNil;
-             i = pool_[i].next) {
-          const Order& o = pool_[i];
+             i = arena_[i].next) {
+          const Order& o = arena_[i];
           out.orders.push_back(SnapshotOrder{o.id, book.spec().id, o.side, o.flags, o.owner, o.host,
                                              book.price_of(lvl), o.qty, o.priority_seq});
         }
@@ -51,9 +51,9 @@ void Engine::snapshot(EngineSnapshot& out) const {
 }
 
 void Engine::restore(const EngineSnapshot& snap) {
-  if (!books_.empty() || pool_.live() != 0 || last_seq_ != 0)
+  if (!books_.empty() || arena_.live() != 0 || last_seq_ != 0)
     throw std::runtime_error("restore needs an empty engine");
-  if (snap.orders.size() > pool_.capacity())
+  if (snap.orders.size() > arena_.capacity())
     throw std::runtime_error("snapshot holds more orders than the order capacity");
   for (const Product& p : snap.products)
     add_product(p);
@@ -73,7 +73,7 @@ void Engine::restore(const EngineSnapshot& snap) {
       if (!covers || book->product() != OrderBook::kNoProduct)
         throw std::runtime_error("snapshot level array of instrument " +
                                  std::to_string(si.spec.id) + " is inconsistent");
-      book->set_levels(si.level_base, si.levels, pool_);
+      book->set_levels(si.level_base, si.levels, arena_);
     }
     if (si.admin_params) {
       book->set_admin_params(true);
@@ -89,8 +89,8 @@ void Engine::restore(const EngineSnapshot& snap) {
     if (book == nullptr || so.qty <= 0 || !book->in_array(so.price) || !book->on_tick(so.price) ||
         static_cast<std::uint8_t>(so.side) > 1 || index_.find(so.id) != kNil)
       throw std::runtime_error("snapshot order " + std::to_string(so.id) + " is inconsistent");
-    const std::uint32_t idx = pool_.allocate();
-    Order& o = pool_[idx];
+    const std::uint32_t idx = arena_.allocate();
+    Order& o = arena_[idx];
     o.id = so.id;
     o.qty = so.qty;
     o.priority_seq = so.priority_seq;
@@ -99,7 +99,7 @@ void Engine::restore(const EngineSnapshot& snap) {
     o.book = book->index();
     o.side = so.side;
     o.flags = so.flags;
-    book->side(so.side).link_tail(pool_, idx, book->level_of(so.price));
+    book->side(so.side).link_tail(arena_, idx, book->level_of(so.price));
     index_.insert(so.id, idx);
     orders_hash_ += hash_of(*book, o);
   }

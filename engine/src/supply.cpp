@@ -18,7 +18,7 @@ std::uint16_t Engine::resource_id(std::string_view resource) const noexcept {
 SupplyGroup& Engine::add_group(const SupplyKey& key) {
   auto [it, added] = supply_.try_emplace(key);
   if (added) {
-    group_index_[group_slot(key.host, key.resource)] = &it->second;
+    group_index_[group_key(key.host, key.resource)] = &it->second;
     index_group_asks(key);
   }
   return it->second;
@@ -26,7 +26,7 @@ SupplyGroup& Engine::add_group(const SupplyKey& key) {
 
 SupplyGroup* Engine::group_of(const OrderBook& book, HostId host) noexcept {
   if (supply_.empty() || host == 0) return nullptr;
-  auto it = group_index_.find(group_slot(host, book_resource_[book.index()]));
+  auto it = group_index_.find(group_key(host, book_resource_[book.index()]));
   return it == group_index_.end() ? nullptr : it->second;
 }
 
@@ -65,7 +65,7 @@ void Engine::sell_supply(const OrderBook& book, const Order& ask, const Event& f
                          EventBuffer& out) {
   SupplyGroup* g = seller_group(book, ask.host, (ask.flags & Order::kResale) != 0);
   if (g == nullptr) {
-    out.slot() = fill;
+    out.entry() = fill;
     return;
   }
   const std::size_t placed_from = g->placements().size();
@@ -74,7 +74,7 @@ void Engine::sell_supply(const OrderBook& book, const Order& ask, const Event& f
   if (g->gpu)
     emit_instances(fill, *g, placed_from, out);
   else
-    out.slot() = fill;
+    out.entry() = fill;
 }
 
 void Engine::emit_instances(const Event& fill, const SupplyGroup& g, std::size_t placed_from,
@@ -82,14 +82,14 @@ void Engine::emit_instances(const Event& fill, const SupplyGroup& g, std::size_t
   const std::vector<MigPlacement>& placed = g.placements();
   const auto n = static_cast<Qty>(placed.size() - placed_from);
   if (n != fill.qty) {  // never: room was checked, so every unit was placed
-    out.slot() = fill;
+    out.entry() = fill;
     return;
   }
   // One fill per instance, in the order placed; leaves count down as if each were its own
   // match, and the last one carries the fill's own leaves.
   for (Qty k = 0; k < n; ++k) {
     const MigPlacement& p = placed[placed_from + static_cast<std::size_t>(k)];
-    Event& e = out.slot() = fill;
+    Event& e = out.entry() = fill;
     e.qty = 1;
     e.leaves_qty = fill.leaves_qty + (n - 1 - k);
     e.maker_leaves_qty = fill.maker_leaves_qty + (n - 1 - k);
@@ -125,8 +125,8 @@ void Engine::index_group_asks(const SupplyKey& key) {
     const BookSide& asks = book.side(Side::Sell);
     for (std::int64_t lvl = asks.best(); lvl != LevelBitmap::kNone; lvl = asks.next_worse(lvl))
       for (std::uint32_t o = asks.level(static_cast<std::uint32_t>(lvl)).head; o != kNil;
-           o = pool_[o].next)
-        if (pool_[o].host == key.host) index_ask(book, pool_[o]);
+           o = arena_[o].next)
+        if (arena_[o].host == key.host) index_ask(book, arena_[o]);
   }
 }
 
@@ -141,7 +141,7 @@ void Engine::fit_group(SupplyGroup& g, Seq seq, EventBuffer& out) {
   for (const OrderId id : fitting_) {
     const std::uint32_t idx = index_.find(id);
     if (idx == kNil) continue;  // never: the set holds resting orders only
-    Order& m = pool_[idx];
+    Order& m = arena_[idx];
     OrderBook& book = books_[m.book];
     const Qty room = room_in(book, g, lease_of(book));
     bound = std::max(bound, std::min(m.qty, room));
@@ -178,7 +178,7 @@ bool Engine::plan_fits_supply() {
   std::size_t sold = 0;
   bool fits = true;
   for (; sold < plan_.size() && fits; ++sold) {
-    const Order& m = pool_[plan_[sold].order];
+    const Order& m = arena_[plan_[sold].order];
     const OrderBook& book = books_[m.book];
     SupplyGroup* g = seller_group(book, m.host, (m.flags & Order::kResale) != 0);
     if (g == nullptr) continue;
@@ -188,7 +188,7 @@ bool Engine::plan_fits_supply() {
   }
   // Take every trial sale back: execute_swarm records the real ones.
   for (std::size_t i = 0; i < sold; ++i) {
-    const Order& m = pool_[plan_[i].order];
+    const Order& m = arena_[plan_[i].order];
     const OrderBook& book = books_[m.book];
     SupplyGroup* g = (m.flags & Order::kResale) != 0 ? nullptr : group_of(book, m.host);
     if (g == nullptr || (!fits && i + 1 == sold)) continue;  // the failed one was never sold

@@ -79,8 +79,8 @@ bool Engine::leg_cost(const SwarmOrder& s, std::uint8_t leg, bool one_host, Host
        lvl = asks.next_worse(lvl)) {
     const Price price = book.price_of(lvl);
     for (std::uint32_t o = asks.level(static_cast<std::uint32_t>(lvl)).head; o != kNil && need > 0;
-         o = pool_[o].next) {
-      const Order& m = pool_[o];
+         o = arena_[o].next) {
+      const Order& m = arena_[o];
       if (m.owner == s.owner || (one_host && m.host != host)) continue;
       const Qty take = std::min(need, m.qty);
       Price c;
@@ -128,9 +128,9 @@ bool Engine::pick_host(const SwarmOrder& s, HostId* host) noexcept {
     for (std::int64_t lvl = asks.best(); lvl != LevelBitmap::kNone && !found;
          lvl = asks.next_worse(lvl))
       for (std::uint32_t o = asks.level(static_cast<std::uint32_t>(lvl)).head; o != kNil && !found;
-           o = pool_[o].next)
-        if (pool_[o].owner != s.owner) {
-          first = pool_[o].host;
+           o = arena_[o].next)
+        if (arena_[o].owner != s.owner) {
+          first = arena_[o].host;
           found = true;
         }
     if (!found) return false;
@@ -146,8 +146,8 @@ bool Engine::pick_host(const SwarmOrder& s, HostId* host) noexcept {
           !checked_add(floor, others, &floor) || floor > bound)
         break;
       for (std::uint32_t o = asks.level(static_cast<std::uint32_t>(lvl)).head; o != kNil;
-           o = pool_[o].next) {
-        const Order& m = pool_[o];
+           o = arena_[o].next) {
+        const Order& m = arena_[o];
         if (m.owner == s.owner) continue;
         auto it = std::lower_bound(tally_.begin(), tally_.end(), m.host, by_host);
         if (it == tally_.end() || it->host != m.host)
@@ -167,8 +167,8 @@ bool Engine::pick_host(const SwarmOrder& s, HostId* host) noexcept {
          lvl = asks.next_worse(lvl)) {
       const Price price = book.price_of(lvl);
       for (std::uint32_t o = asks.level(static_cast<std::uint32_t>(lvl)).head;
-           o != kNil && filling > 0; o = pool_[o].next) {
-        const Order& m = pool_[o];
+           o != kNil && filling > 0; o = arena_[o].next) {
+        const Order& m = arena_[o];
         if (m.owner == s.owner) continue;
         auto it = std::lower_bound(tally_.begin(), tally_.end(), m.host, by_host);
         if (it == tally_.end() || it->host != m.host || it->legs_full != i) continue;
@@ -204,7 +204,7 @@ bool Engine::plan_swarm(const SwarmOrder& s) noexcept {
 void Engine::execute_swarm(const SwarmOrder& s, Qty units, Seq seq, EventBuffer& out) noexcept {
   for (std::size_t i = 0; i < plan_.size(); ++i) {
     const SwarmPick pick = plan_[i];
-    Order& m = pool_[pick.order];
+    Order& m = arena_[pick.order];
     OrderBook& book = books_[m.book];
     const std::uint32_t lvl = m.level;
     units -= pick.qty;
@@ -238,8 +238,8 @@ void Engine::execute_swarm(const SwarmOrder& s, Qty units, Seq seq, EventBuffer&
     }
     // One level event per touched level, after its last pick (picks run level by level).
     const bool level_done = i + 1 == plan_.size() ||
-                            pool_[plan_[i + 1].order].book != book.index() ||
-                            pool_[plan_[i + 1].order].level != lvl;
+                            arena_[plan_[i + 1].order].book != book.index() ||
+                            arena_[plan_[i + 1].order].level != lvl;
     if (level_done) emit_level(book, Side::Sell, lvl, seq, out);
   }
   plan_.clear();

@@ -26,9 +26,9 @@ RejectReason block_legs(const engine::Product& p, const BlockSpec& b, std::int64
   s.leg_count = 0;
   for (std::uint32_t i = 0; i < b.windows; ++i) {
     const std::int64_t w = first + i;
-    const std::uint32_t slot = engine::slot_of(p, w);
-    if (engine::trading_window(p, slot, now_ns) != w) return RejectReason::WindowNotTrading;
-    s.legs[s.leg_count++] = engine::SwarmLeg{p.rules.id + slot, b.qtys.empty() ? b.qty : b.qtys[i]};
+    const std::uint32_t book = engine::book_of(p, w);
+    if (engine::trading_window(p, book, now_ns) != w) return RejectReason::WindowNotTrading;
+    s.legs[s.leg_count++] = engine::SwarmLeg{p.rules.id + book, b.qtys.empty() ? b.qty : b.qtys[i]};
   }
   return RejectReason::None;
 }

@@ -87,7 +87,7 @@ engine::InstrumentSpec parse_instrument(const toml::table& t, const std::string&
 }
 
 // A scheduled product: windows of length_s listed listed_ahead_s ahead, traded until
-// gate_closure_s before their start, on ids id .. id + slots - 1.
+// gate_closure_s before their start, on ids id .. id + books - 1.
 engine::Product parse_product(const toml::table& t, const std::string& src, const std::string& w) {
   common::reject_unknown(
       t,
@@ -167,11 +167,21 @@ Config parse_config(const std::string& text, const std::string& src) {
   Config c;
   if (const auto* t = root["server"].as_table()) parse_server(*t, c.server, src);
   if (const auto* t = root["engine"].as_table()) {
-    common::reject_unknown(*t, {"shards", "wait", "order_capacity", "swarm_capacity", "tick_ms"},
-                           src, "engine.");
-    common::read_int(*t, "tick_ms", c.engine.tick_ms, src, "engine.", 1, 60'000);
+    // "shards" and "tick_ms" are the keys' names before the glossary gave each word one meaning;
+    // still read, never both spellings at once.
+    common::reject_unknown(
+        *t,
+        {"partitions", "shards", "wait", "order_capacity", "swarm_capacity", "roll_ms", "tick_ms"},
+        src, "engine.");
+    for (const auto& [now, before] : {std::pair{"partitions", "shards"}, {"roll_ms", "tick_ms"}})
+      if (t->contains(now) && t->contains(before))
+        common::config_error(src, std::string("engine.") + before,
+                             std::string("an older name of engine.") + now + "; give only one");
+    common::read_int(*t, "tick_ms", c.engine.roll_ms, src, "engine.", 1, 60'000);
+    common::read_int(*t, "roll_ms", c.engine.roll_ms, src, "engine.", 1, 60'000);
     common::read_int(*t, "swarm_capacity", c.engine.swarm_capacity, src, "engine.", 1, 1 << 20);
-    common::read_int(*t, "shards", c.engine.shards, src, "engine.", 1, 64);
+    common::read_int(*t, "shards", c.engine.partitions, src, "engine.", 1, 64);
+    common::read_int(*t, "partitions", c.engine.partitions, src, "engine.", 1, 64);
     common::read_int(*t, "order_capacity", c.engine.order_capacity, src, "engine.", 1, 1 << 28);
     std::string wait = "block";
     common::read_string(*t, "wait", wait, src, "engine.");
@@ -185,7 +195,7 @@ Config parse_config(const std::string& text, const std::string& src) {
       c.engine.wait = engine::WaitStrategy::Inline;
     else
       common::config_error(src, "engine.wait", "must be spin, yield, block or inline");
-    // Inline: the I/O thread is every shard's single writer, so there can be only one.
+    // Inline: the I/O thread is every partition's single writer, so there can be only one.
     if (c.engine.wait == engine::WaitStrategy::Inline && c.server.io_threads != 1)
       common::config_error(
           src, "engine.wait",
@@ -220,11 +230,11 @@ Config parse_config(const std::string& text, const std::string& src) {
       if (t == nullptr) common::config_error(src, w, "must be a table");
       c.products.push_back(parse_product(*t, src, w));
       const engine::Product& p = c.products.back();
-      for (std::uint32_t s = 0; s < engine::slot_count(p); ++s)
+      for (std::uint32_t s = 0; s < engine::book_count(p); ++s)
         if (p.rules.id + s > engine::kMaxInstrumentId || !ids.insert(p.rules.id + s).second)
           common::config_error(src, w + "id",
-                               "its " + std::to_string(engine::slot_count(p)) +
-                                   " window slots from id " + std::to_string(p.rules.id) +
+                               "its " + std::to_string(engine::book_count(p)) +
+                                   " window books from id " + std::to_string(p.rules.id) +
                                    " overlap another instrument's id");
     }
   }
@@ -266,7 +276,7 @@ journal::AssemblyConfig assembly_config(const Config& c,
                                         moodycamel::BlockingConcurrentQueue<engine::Event>* output,
                                         std::function<void()> wake) {
   journal::AssemblyConfig a;
-  a.partitions = c.engine.shards;
+  a.partitions = c.engine.partitions;
   a.engine = engine::EngineConfig{c.engine.order_capacity, c.engine.swarm_capacity};
   a.wait = c.engine.wait;
   a.instruments = c.instruments;

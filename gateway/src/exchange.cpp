@@ -19,7 +19,7 @@ Exchange::Exchange(const Config& config, moodycamel::BlockingConcurrentQueue<eng
     bool restored = rec.snapshot_seq == 0;  // from the start: nothing to restore
     if (rec.snapshot_seq != 0) restored = ledger.decode(rec.attachment);
     if (!restored)
-      log_.push_back("shard " + std::to_string(i) + ": the snapshot at seq " +
+      log_.push_back("partition " + std::to_string(i) + ": the snapshot at seq " +
                      std::to_string(rec.snapshot_seq) +
                      " holds no stream ledger (written before snapshot version 7): report and "
                      "fill stream numbers, client order ids and the replay rings restart "

@@ -19,60 +19,60 @@ class Exchange {
  public:
   // Sees every command replayed from the journals at start-up, with its events.
   using ReplayHook = std::function<void(const engine::Command&, const engine::EventBuffer&)>;
-  // Sees every spot instrument a recovered shard has that the configuration lacks (created live
+  // Sees every spot instrument a recovered partition has that the configuration lacks (created live
   // by CreateInstrument): those a snapshot holds before the journal replays, then each one the
   // replay creates, as it does.
   using InstrumentHook = std::function<void(const engine::InstrumentSpec&)>;
-  // Sees each journaled shard's restored engine (its snapshot plus the configuration) with the
+  // Sees each journaled partition's restored engine (its snapshot plus the configuration) with the
   // stream ledger its snapshot carried (null when the snapshot has none: older than version 7),
-  // for every shard before any journal replays.
+  // for every partition before any journal replays.
   using RestoredHook = std::function<void(const engine::Engine&, const StreamLedger*)>;
 
-  // Every shard publishes its events to `output`. Inline shards (engine.wait = "inline") call
-  // `wake` (any thread) when they have commands to flush() or have put events out.
+  // Every partition publishes its events to `output`. Inline partitions (engine.wait = "inline")
+  // call `wake` (any thread) when they have commands to flush() or have put events out.
   Exchange(const Config& config, moodycamel::BlockingConcurrentQueue<engine::Event>* output,
            const ReplayHook& on_replayed, const InstrumentHook& on_learned,
            const RestoredHook& on_restored, const std::function<void()>& wake = {});
 
   void start() { assembly_->start(); }
-  void stop() { assembly_->stop(); }  // drains the shards and journals
+  void stop() { assembly_->stop(); }  // drains the partitions and journals
 
-  [[nodiscard]] std::size_t shards() const noexcept { return assembly_->partitions(); }
-  engine::EngineShard& shard(std::size_t i) noexcept { return assembly_->partition(i); }
+  [[nodiscard]] std::size_t partitions() const noexcept { return assembly_->partitions(); }
+  engine::EnginePartition& partition(std::size_t i) noexcept { return assembly_->partition(i); }
   // Routes by instrument (engine::PoolRouting); a mass cancel over all instruments goes to every
-  // shard.
+  // partition.
   void submit(const engine::Command& cmd) { assembly_->submit(cmd); }
-  // To one shard (a CreateInstrument, before its id has a route).
-  void submit_to(std::uint32_t shard, const engine::Command& cmd) {
-    assembly_->submit_to(shard, cmd);
+  // To one partition (a CreateInstrument, before its id has a route).
+  void submit_to(std::uint32_t partition, const engine::Command& cmd) {
+    assembly_->submit_to(partition, cmd);
   }
-  // Inline shards, on the I/O thread: applies what was submitted since the last flush.
+  // Inline partitions, on the I/O thread: applies what was submitted since the last flush.
   void flush() { assembly_->flush(); }
-  // The shard that owns an instrument (0 for unknown ids).
-  [[nodiscard]] std::uint32_t shard_of(engine::InstrumentId id) const noexcept {
+  // The partition that owns an instrument (0 for unknown ids).
+  [[nodiscard]] std::uint32_t partition_of(engine::InstrumentId id) const noexcept {
     return assembly_->routing().partition_of(id);
   }
-  // Admin path: the shard a new instrument of `pool` goes to (its pool's; a new pool takes the
-  // next shard in turn), and the route of an instrument once it exists.
-  std::uint32_t shard_for_pool(const std::string& pool) {
+  // Admin path: the partition a new instrument of `pool` goes to (its pool's; a new pool takes the
+  // next partition in turn), and the route of an instrument once it exists.
+  std::uint32_t partition_for_pool(const std::string& pool) {
     return assembly_->routing().partition_for_pool(pool);
   }
-  void set_route(engine::InstrumentId id, std::uint32_t shard) noexcept {
-    assembly_->routing().set_route(id, shard);
+  void set_route(engine::InstrumentId id, std::uint32_t partition) noexcept {
+    assembly_->routing().set_route(id, partition);
   }
-  // A Tick to every shard with scheduled products: lists and closes their windows.
-  void tick() { assembly_->roll(); }
+  // A Roll to every partition with scheduled products: lists and closes their windows.
+  void roll() { assembly_->roll(); }
   void request_snapshot() { assembly_->request_snapshot(); }
   [[nodiscard]] bool journal_failed() const noexcept { return assembly_->journal_failed(); }
   [[nodiscard]] journal::JournalStats journal_stats() const { return assembly_->journal_stats(); }
   [[nodiscard]] const std::vector<std::string>& recovery_log() const noexcept { return log_; }
-  // A journaled shard's ledger (null without a journal); the shard thread's once started.
+  // A journaled partition's ledger (null without a journal); the partition thread's once started.
   [[nodiscard]] const StreamLedger* ledger(std::size_t i) const noexcept {
     return i < ledgers_.size() ? ledgers_[i].get() : nullptr;
   }
 
  private:
-  // The gateway state each shard's commands built; the shard thread's (journaled only).
+  // The gateway state each partition's commands built; the partition thread's (journaled only).
   std::vector<std::unique_ptr<StreamLedger>> ledgers_;
   std::unique_ptr<journal::ExchangeAssembly> assembly_;
   std::vector<std::string> log_;

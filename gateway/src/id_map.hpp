@@ -2,7 +2,7 @@
 // rehash in one call. std::unordered_map rehashes every entry at once when it grows; with one map
 // per principal filling at the same pace, those rehashes came in bursts that stalled the I/O
 // thread for milliseconds and made most of the order->ack p99 (docs/PERFORMANCE.md). Here each of
-// 16 shards, when full, hands its nodes over to a map with four times the buckets, a few per
+// 16 segments, when full, hands its nodes over to a map with four times the buckets, a few per
 // insert, by node handle (no allocation, no copy), and lookups look in both while that lasts.
 //
 // Why nodes and not open addressing: a flat table (tried first) scattered consecutive ids over
@@ -20,12 +20,12 @@
 namespace swarmex::gateway {
 
 template <typename V>
-class IdMapShard {
+class IdMapSegment {
  public:
-  // `stagger` (any number) picks the first capacity between 16 and 63 entries, so that shards
+  // `stagger` (any number) picks the first capacity between 16 and 63 entries, so that segments
   // filling at the same pace grow at different times: each growth zeroes a new bucket array, and
   // all of them at once were a stall again.
-  explicit IdMapShard(std::uint64_t stagger = 0)
+  explicit IdMapSegment(std::uint64_t stagger = 0)
       : capacity_(16 + (stagger * 0x9E3779B97F4A7C15ull) % 48) {
     cur_.reserve(capacity_);
   }
@@ -87,42 +87,44 @@ class IdMapShard {
   Map old_;  // handing its nodes to cur_; empty otherwise
 };
 
-// The map the gateway uses: 16 IdMapShards. A growth zeroes a bucket array of four times the
+// The map the gateway uses: 16 IdMapSegments. A growth zeroes a bucket array of four times the
 // shard's entries; one map of a million ids zeroes 32 MiB in one insert (milliseconds), sixteen
-// shards a sixteenth of it each (bench/id_map_bench.cpp measures both against the plain map).
+// segments a sixteenth of it each (bench/id_map_bench.cpp measures both against the plain map).
 template <typename V>
 class IdMap {
  public:
-  // `stagger` (any number, e.g. the principal id) staggers the shards' first capacities.
+  // `stagger` (any number, e.g. the principal id) staggers the segments' first capacities.
   explicit IdMap(std::uint64_t stagger = 0)
-      : shards_(make_shards(stagger, std::make_index_sequence<kShards>{})) {}
+      : segments_(make_segments(stagger, std::make_index_sequence<kSegments>{})) {}
 
-  [[nodiscard]] const V* find(std::uint64_t key) const { return shards_[shard_of(key)].find(key); }
-  [[nodiscard]] V* find(std::uint64_t key) { return shards_[shard_of(key)].find(key); }
+  [[nodiscard]] const V* find(std::uint64_t key) const {
+    return segments_[segment_of(key)].find(key);
+  }
+  [[nodiscard]] V* find(std::uint64_t key) { return segments_[segment_of(key)].find(key); }
   // Inserts, or overwrites the value of a key already held.
-  void put(std::uint64_t key, const V& value) { shards_[shard_of(key)].put(key, value); }
+  void put(std::uint64_t key, const V& value) { segments_[segment_of(key)].put(key, value); }
 
   [[nodiscard]] std::size_t size() const noexcept {
     std::size_t n = 0;
-    for (const auto& s : shards_)
+    for (const auto& s : segments_)
       n += s.size();
     return n;
   }
 
-  static constexpr std::size_t kShards = 16;
+  static constexpr std::size_t kSegments = 16;
 
  private:
   template <std::size_t... I>
-  static std::array<IdMapShard<V>, kShards> make_shards(std::uint64_t stagger,
-                                                        std::index_sequence<I...>) {
-    return {IdMapShard<V>(stagger * kShards + I)...};
+  static std::array<IdMapSegment<V>, kSegments> make_segments(std::uint64_t stagger,
+                                                              std::index_sequence<I...>) {
+    return {IdMapSegment<V>(stagger * kSegments + I)...};
   }
-  // By a hash of the key's high bits: 1,024 consecutive ids share a shard, so the recent ones
+  // By a hash of the key's high bits: 1,024 consecutive ids share a segment, so the recent ones
   // stay close together (hashing the whole key cost twice the time per order).
-  static std::size_t shard_of(std::uint64_t key) noexcept {
+  static std::size_t segment_of(std::uint64_t key) noexcept {
     return static_cast<std::size_t>(((key >> 10) * 0x9E3779B97F4A7C15ull) >> 60);
   }
-  std::array<IdMapShard<V>, kShards> shards_;
+  std::array<IdMapSegment<V>, kSegments> segments_;
 };
 
 }  // namespace swarmex::gateway

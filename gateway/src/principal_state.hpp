@@ -107,7 +107,7 @@ class PrincipalState {
   [[nodiscard]] std::uint64_t next_stream_seq() const noexcept { return next_report_seq_; }
   [[nodiscard]] std::uint64_t next_fill_seq() const noexcept { return next_fill_seq_; }
   // Start-up, before anything is appended: `reports` and `fills` were numbered before the
-  // snapshots recovery starts from (added up over the shards' ledgers); they are not held.
+  // snapshots recovery starts from (added up over the partitions' ledgers); they are not held.
   void skip_numbered(std::uint64_t reports, std::uint64_t fills) noexcept {
     next_report_seq_ += reports;
     next_fill_seq_ += fills;

@@ -1,8 +1,8 @@
-// The publisher thread: takes every event the engine shards emit and routes it — execution
+// The publisher thread: takes every event the engine partitions emit and routes it — execution
 // reports to the owner's home I/O thread, fills also to the selling host, book changes and
 // trades to market-data subscribers. It keeps a replica of every book's levels, so a subscriber
-// gets a consistent snapshot followed, in order, by the updates after it. With inline shards it
-// has no thread: the I/O thread pumps it (pump()) whenever the shards have put events out.
+// gets a consistent snapshot followed, in order, by the updates after it. With inline partitions it
+// has no thread: the I/O thread pumps it (pump()) whenever the partitions have put events out.
 #pragma once
 
 #include <concurrentqueue/blockingconcurrentqueue.h>

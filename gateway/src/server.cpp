@@ -26,8 +26,8 @@ Server::Server(Config config) : config_(std::move(config)) {
   for (const engine::InstrumentSpec& spec : config_.instruments)
     spot_ids_.push_back(spec.id);
   for (const engine::Product& p : config_.products)
-    for (std::uint32_t s = 0; s < engine::slot_count(p); ++s)
-      product_by_slot_[p.rules.id + s] = &p;
+    for (std::uint32_t s = 0; s < engine::book_count(p); ++s)
+      product_by_book_[p.rules.id + s] = &p;
   for (std::uint32_t i = 0; i < config_.server.io_threads; ++i)
     io_.push_back(std::make_unique<IoThread>(*this, i));
   for (const Principal& p : config_.principals)
@@ -109,13 +109,13 @@ void Server::on_restored(const engine::Engine& e, const StreamLedger* ledger) {
 }
 
 void Server::restore_holdings(const engine::EngineSnapshot& snap) {
-  // Each slot book holds the window it trades at the snapshot's latest roll.
-  const auto add = [&](engine::OwnerId owner, engine::InstrumentId slot, engine::HostId host,
+  // Each window book holds the window it trades at the snapshot's latest roll.
+  const auto add = [&](engine::OwnerId owner, engine::InstrumentId book, engine::HostId host,
                        engine::Qty qty) {
-    const engine::Product* p = product_of(slot);
+    const engine::Product* p = product_of(book);
     PrincipalState* ps = home_of(owner).principal(owner);
     if (p == nullptr || ps == nullptr) return;
-    const std::int64_t w = engine::trading_window(*p, slot - p->rules.id, snap.calendar_ns);
+    const std::int64_t w = engine::trading_window(*p, book - p->rules.id, snap.calendar_ns);
     if (w != engine::kNoWindow)
       ps->note_fill(p->rules.id, engine::window_start_ns(*p, w), host, qty);
   };
@@ -132,7 +132,7 @@ void Server::check_ledgers() {
   for (const Principal& p : config_.principals) {
     StreamCounts sum;
     bool any = false;
-    for (std::size_t i = 0; i < exchange_->shards(); ++i)
+    for (std::size_t i = 0; i < exchange_->partitions(); ++i)
       if (const StreamLedger* l = exchange_->ledger(i)) {
         any = true;
         sum.reports += l->counts(p.id).reports;
@@ -170,9 +170,9 @@ void Server::start() {
     t->start();
   asio::post(io_[0]->context(), [this] { accept(); });
   if (!config_.products.empty()) {
-    ticking_.store(true, std::memory_order_release);
-    tick_timer_ = std::make_unique<asio::steady_timer>(io_[0]->context());
-    asio::post(io_[0]->context(), [this] { schedule_tick(); });
+    rolling_.store(true, std::memory_order_release);
+    roll_timer_ = std::make_unique<asio::steady_timer>(io_[0]->context());
+    asio::post(io_[0]->context(), [this] { schedule_roll(); });
   }
   started_ = true;
 }
@@ -180,12 +180,12 @@ void Server::start() {
 void Server::stop() {
   if (!started_) return;
   started_ = false;
-  ticking_.store(false, std::memory_order_release);  // a tick handler in flight does not re-arm
+  rolling_.store(false, std::memory_order_release);  // a tick handler in flight does not re-arm
   pumping_.store(false, std::memory_order_release);
   asio::post(io_[0]->context(), [this] {
     boost::system::error_code ec;
     acceptor_->close(ec);
-    if (tick_timer_) tick_timer_->cancel();
+    if (roll_timer_) roll_timer_->cancel();
     if (pump_timer_) pump_timer_->cancel();
   });
   for (auto& t : io_)
@@ -234,23 +234,23 @@ const engine::InstrumentSpec* Server::instrument_spec(engine::InstrumentId id) c
 }
 
 const engine::Product* Server::product_of(engine::InstrumentId id) const {
-  auto it = product_by_slot_.find(id);
-  return it == product_by_slot_.end() ? nullptr : it->second;
+  auto it = product_by_book_.find(id);
+  return it == product_by_book_.end() ? nullptr : it->second;
 }
 
-void Server::schedule_tick() {
+void Server::schedule_roll() {
   // The first run ticks at once: windows listed while the exchange was down are listed now,
   // and those that closed meanwhile expire.
   const std::int64_t now = wall_ns();
   if (now >= next_tick_ns_) {
-    exchange_->tick();
+    exchange_->roll();
     next_tick_ns_ = std::numeric_limits<std::int64_t>::max();
     for (const engine::Product& p : config_.products)
       next_tick_ns_ = std::min(next_tick_ns_, engine::next_change_ns(p, now));
   }
-  tick_timer_->expires_after(std::chrono::milliseconds(config_.engine.tick_ms));
-  tick_timer_->async_wait([this](const boost::system::error_code& ec) {
-    if (!ec && ticking_.load(std::memory_order_acquire)) schedule_tick();
+  roll_timer_->expires_after(std::chrono::milliseconds(config_.engine.roll_ms));
+  roll_timer_->async_wait([this](const boost::system::error_code& ec) {
+    if (!ec && rolling_.load(std::memory_order_acquire)) schedule_roll();
   });
 }
 

@@ -1,4 +1,4 @@
-// swarmexd's gateway: owns the exchange (shards, journals), the I/O threads and the publisher;
+// swarmexd's gateway: owns the exchange (partitions, journals), the I/O threads and the publisher;
 // accepts connections and serves authentication, admin and cross-thread requests.
 #pragma once
 
@@ -43,7 +43,7 @@ class Server {
   [[nodiscard]] const Principal* principal_of_host(engine::HostId host) const;
   [[nodiscard]] bool has_instrument(engine::InstrumentId id) const;
   [[nodiscard]] const engine::InstrumentSpec* instrument_spec(engine::InstrumentId id) const;
-  // The scheduled product an id is a window slot of; null for spot instruments.
+  // The scheduled product an id is a window book of; null for spot instruments.
   [[nodiscard]] const engine::Product* product_of(engine::InstrumentId id) const;
   [[nodiscard]] bool journal_failed() const noexcept { return exchange_->journal_failed(); }
   engine::OrderId next_order_id() noexcept { return next_order_id_.fetch_add(1); }
@@ -77,24 +77,26 @@ class Server {
  private:
   void accept();
   void on_replayed(const engine::Command& cmd, const engine::EventBuffer& events);
-  // Start-up, for each journaled shard before any journal replays: what its snapshot restored
+  // Start-up, for each journaled partition before any journal replays: what its snapshot restored
   // (stream numbers, client order ids and the next order id from its ledger; halts and book
   // levels from the engine).
   void on_restored(const engine::Engine& engine, const StreamLedger* ledger);
   // Start-up: what each principal holds of each delivery window (PrincipalState::held) as the
   // snapshot's engine holdings and resting resale asks say; the fills before it do not replay.
   void restore_holdings(const engine::EngineSnapshot& snap);
-  // Start-up, after the replay: each principal's stream numbers must be what the shards' ledgers
-  // counted (logged when not: the next snapshot would carry numbers the streams do not have).
+  // Start-up, after the replay: each principal's stream numbers must be what the partitions'
+  // ledgers counted (logged when not: the next snapshot would carry numbers the streams do not
+  // have).
   void check_ledgers();
   void send_to(std::uint32_t thread, std::uint64_t session, std::vector<std::uint8_t> frame);
   void list_sessions(std::uint32_t thread, std::uint64_t session, std::uint64_t request_id);
   void list_instruments(std::uint32_t thread, std::uint64_t session, std::uint64_t request_id);
-  // io_[0]'s timer: a Tick to the shards whenever the product calendar changes.
-  void schedule_tick();
-  // Inline shards (engine.wait = "inline"): io_[0] flushes the shards and pumps the publisher in
-  // one posted round when a session submits, a shard puts events out or a request is queued
-  // (schedule_pump, any thread), and pumps every 10 ms for due notices (schedule_notice_pump).
+  // io_[0]'s timer: a Roll to the partitions whenever the product calendar changes.
+  void schedule_roll();
+  // Inline partitions (engine.wait = "inline"): io_[0] flushes the partitions and pumps the
+  // publisher in one posted round when a session submits, a partition puts events out or a request
+  // is queued (schedule_pump, any thread), and pumps every 10 ms for due notices
+  // (schedule_notice_pump).
   [[nodiscard]] bool inline_engine() const noexcept {
     return config_.engine.wait == engine::WaitStrategy::Inline;
   }
@@ -109,8 +111,8 @@ class Server {
   // A spot instrument created live (recovered, or just accepted): known from now on. Under mu_
   // once the server runs.
   void learn_instrument(const engine::InstrumentSpec& spec);
-  // CreateInstrument: checks what only the gateway sees (every shard's ids and symbols) and
-  // submits it to the shard of its pool; the AdminAck follows the engine's outcome.
+  // CreateInstrument: checks what only the gateway sees (every partition's ids and symbols) and
+  // submits it to the partition of its pool; the AdminAck follows the engine's outcome.
   void create_instrument(std::uint32_t thread, std::uint64_t session, engine::OwnerId sender,
                          std::uint64_t request_id, const wire::InstrumentInfo& info);
 
@@ -118,7 +120,7 @@ class Server {
     std::uint32_t thread;
     std::uint64_t session;
     std::uint64_t request_id;
-    std::uint32_t shard;  // CreateInstrument: where it goes
+    std::uint32_t partition;  // CreateInstrument: where it goes
     engine::Command command;
   };
 
@@ -126,17 +128,17 @@ class Server {
   std::unordered_map<std::string, const Principal*> by_name_;
   std::unordered_map<engine::OwnerId, const Principal*> by_id_;
   std::unordered_map<engine::HostId, const Principal*> by_host_;
-  // Spot instruments and window slots; live-created ones are appended (a deque: nothing moves).
+  // Spot instruments and window books; live-created ones are appended (a deque: nothing moves).
   std::deque<engine::InstrumentSpec> tradable_;
   // Into tradable_, by id up to kMaxInstrumentId (set once per id, read without locks). Band
   // and quantity fields follow the engine's accepted SetParams outcomes (under mu_), nothing else
   // changes.
   std::unique_ptr<std::atomic<engine::InstrumentSpec*>[]> by_instrument_;
   std::vector<engine::InstrumentId> spot_ids_;  // under mu_: ListInstruments' spot instruments
-  std::unordered_map<engine::InstrumentId, const engine::Product*> product_by_slot_;
-  std::unique_ptr<boost::asio::steady_timer> tick_timer_;
+  std::unordered_map<engine::InstrumentId, const engine::Product*> product_by_book_;
+  std::unique_ptr<boost::asio::steady_timer> roll_timer_;
   std::int64_t next_tick_ns_ = std::numeric_limits<std::int64_t>::min();
-  std::atomic<bool> ticking_{false};  // read by io_[0]'s timer, cleared by stop()
+  std::atomic<bool> rolling_{false};  // read by io_[0]'s timer, cleared by stop()
   std::unique_ptr<boost::asio::steady_timer> pump_timer_;  // inline: notices
   std::atomic<bool> pump_posted_{false};
   std::atomic<bool> pumping_{false};  // read by the notice timer, cleared by stop()

@@ -37,8 +37,8 @@ void Server::learn_params(engine::InstrumentId id, const engine::BookParams& p) 
 }
 
 void Server::learn_recovered_params() {
-  for (std::size_t i = 0; i < exchange_->shards(); ++i) {
-    const engine::Engine& e = exchange_->shard(i).engine();
+  for (std::size_t i = 0; i < exchange_->partitions(); ++i) {
+    const engine::Engine& e = exchange_->partition(i).engine();
     for (const engine::InstrumentId id : spot_ids_) {
       const engine::InstrumentSpec* live = e.instrument(id);
       if (live == nullptr || e.product_of(id) != nullptr) continue;
@@ -63,8 +63,8 @@ void Server::admin_outcome(const engine::Event& e) {
     pending = it->second;
     pending_admin_.erase(it);
     const bool create = pending.command.kind == engine::CommandKind::CreateInstrument;
-    if (ok && create) {  // routed first: once it is known, orders for it reach its shard
-      exchange_->set_route(e.instrument, pending.shard);
+    if (ok && create) {  // routed first: once it is known, orders for it reach its partition
+      exchange_->set_route(e.instrument, pending.partition);
       learn_instrument(engine::spec_of(pending.command.create));
     }
     // The parameters in force are the engine's, as its outcome carries them: never the request
@@ -113,7 +113,7 @@ void Server::admin(std::uint32_t thread, std::uint64_t session, engine::OwnerId 
       if (config_.journal.durability == journal::Durability::None)
         return reply(false, RejectReason::InvalidParameter, "durability is none: no snapshots");
       exchange_->request_snapshot();
-      return reply(true, RejectReason::None, "snapshot requested on every shard");
+      return reply(true, RejectReason::None, "snapshot requested on every partition");
     case wire::AdminAction::ListInstruments:
       return list_instruments(thread, session, rid);
     case wire::AdminAction::ListSessions:
@@ -181,10 +181,10 @@ void Server::create_instrument(std::uint32_t thread, std::uint64_t session, engi
                                                      std::to_string(engine::kMaxSymbolBytes) +
                                                      " bytes, or resource or pool longer than " +
                                                      std::to_string(engine::kMaxNameBytes));
-  std::uint32_t shard = 0;
+  std::uint32_t partition = 0;
   {
-    // Ids and symbols across every shard (and creations still in an engine) are the gateway's
-    // to check; the engine checks its own shard again.
+    // Ids and symbols across every partition (and creations still in an engine) are the gateway's
+    // to check; the engine checks its own partition again.
     std::lock_guard lock(mu_);
     bool taken = instrument_spec(s.id) != nullptr || product_of(s.id) != nullptr;
     for (const engine::InstrumentId id : spot_ids_)
@@ -197,14 +197,14 @@ void Server::create_instrument(std::uint32_t thread, std::uint64_t session, engi
     if (taken)
       return reply(RejectReason::DuplicateInstrument, "instrument id " + std::to_string(s.id) +
                                                           " or symbol '" + s.symbol + "' exists");
-    shard = exchange_->shard_for_pool(s.pool);
+    partition = exchange_->partition_for_pool(s.pool);
     c.create.request_id = next_admin_request_++;
-    pending_admin_.emplace(c.create.request_id, PendingAdmin{thread, session, rid, shard, c});
+    pending_admin_.emplace(c.create.request_id, PendingAdmin{thread, session, rid, partition, c});
   }
-  exchange_->submit_to(shard, c);
+  exchange_->submit_to(partition, c);
 }
 
-// Spot instruments, then the windows trading now, by product and start (idle slots are left out).
+// Spot instruments, then the windows trading now, by product and start (idle books are left out).
 void Server::list_instruments(std::uint32_t thread, std::uint64_t session, std::uint64_t rid) {
   protocol::FrameWriter w;
   auto& b = w.fbb();
@@ -224,12 +224,12 @@ void Server::list_instruments(std::uint32_t thread, std::uint64_t session, std::
   const std::int64_t now = wall_ns();
   for (const engine::Product& p : config_.products) {
     std::vector<std::int64_t> windows;
-    for (std::uint32_t s = 0; s < engine::slot_count(p); ++s)
+    for (std::uint32_t s = 0; s < engine::book_count(p); ++s)
       if (const std::int64_t win = engine::trading_window(p, s, now); win != engine::kNoWindow)
         windows.push_back(win);
     std::sort(windows.begin(), windows.end());
     for (const std::int64_t win : windows)
-      add(*instrument_spec(p.rules.id + engine::slot_of(p, win)), engine::window_symbol(p, win),
+      add(*instrument_spec(p.rules.id + engine::book_of(p, win)), engine::window_symbol(p, win),
           engine::window_start_ns(p, win), engine::gate_close_ns(p, win));
   }
   auto vec = b.CreateVector(infos);

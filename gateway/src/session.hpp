@@ -67,7 +67,7 @@ class Session : public std::enable_shared_from_this<Session> {
   void on_swarm_order(const wire::NewSwarmOrder& o, engine::RejectReason verdict);  // session_swarm
   void on_block_order(const wire::NewBlockOrder& o, engine::RejectReason verdict);  // session_swarm
   // What every swarm order shares, whatever it is built from: the first reason to refuse it
-  // (codec verdict, role, client order id), the command without its legs, and the shard check
+  // (codec verdict, role, client order id), the command without its legs, and the partition check
   // and submission.
   // The scheduled product a block order or reservation change names (null: none, or several
   // and no length).

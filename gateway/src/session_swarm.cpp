@@ -1,6 +1,6 @@
 // Session: swarm and block orders. Tenants only; a template is expanded here into legs on its
 // pool's spot instruments, a block order into legs on its windows, and every leg must be on one
-// engine shard (swarm matching is one atomic step of one shard).
+// engine partition (swarm matching is one atomic step of one partition).
 #include "server.hpp"
 #include "session.hpp"
 #include "swarmex/gateway/block_order.hpp"
@@ -95,9 +95,9 @@ void Session::submit_swarm(engine::Command& c,
   for (std::uint8_t i = 1; i < s.leg_count; ++i)
     if (server.has_instrument(s.legs[i].instrument) &&
         server.has_instrument(s.legs[0].instrument) &&
-        server.exchange().shard_of(s.legs[i].instrument) !=
-            server.exchange().shard_of(s.legs[0].instrument))
-      return reject(RejectReason::LegsAcrossShards);
+        server.exchange().partition_of(s.legs[i].instrument) !=
+            server.exchange().partition_of(s.legs[0].instrument))
+      return reject(RejectReason::LegsAcrossPartitions);
   if (server.journal_failed()) return reject(RejectReason::JournalUnavailable);
   s.order_id = server.next_order_id();
   state_->remember(s.client_order_id, s.order_id, s.legs[0].instrument);

@@ -1,9 +1,9 @@
-// What one engine shard has contributed to the gateway's per-principal state, up to a sequence
+// What one engine partition has contributed to the gateway's per-principal state, up to a sequence
 // number: how many execution reports and host fills of each principal its events caused (their
 // stream numbers), the highest exchange order id its commands carried, and the client order id of
-// each of its orders that may still rest. The shard thread keeps it from every batch; each
-// snapshot of the shard carries it (EngineSnapshot::attachment, same sequence, same file), and at
-// start-up it gives the gateway the state the commands before the snapshot built, before the
+// each of its orders that may still rest. The partition thread keeps it from every batch; each
+// snapshot of the partition carries it (EngineSnapshot::attachment, same sequence, same file), and
+// at start-up it gives the gateway the state the commands before the snapshot built, before the
 // journal after the snapshot replays (docs/architecture.md, section 8).
 #pragma once
 
@@ -41,10 +41,10 @@ class StreamLedger {
   // (event_recipients.hpp), the rule the publisher routes by.
   void note(const engine::Command& c);
   void note(const engine::Event& e);
-  // A batch of the shard thread. Forgets the orders the batch ended (cancelled, filled, or never
-  // resting), so the ledger stays near the resting orders with no pass over all of them on the
-  // matching thread; a full pass only when it has doubled since the last one and holds more than
-  // twice what rests.
+  // A batch of the partition thread. Forgets the orders the batch ended (cancelled, filled, or
+  // never resting), so the ledger stays near the resting orders with no pass over all of them on
+  // the matching thread; a full pass only when it has doubled since the last one and holds more
+  // than twice what rests.
   void note_batch(std::span<const engine::Command> commands, const engine::EventBuffer& events,
                   const engine::Engine& engine);
   // Forgets the orders that no longer rest in `engine`, in one pass.
@@ -52,7 +52,7 @@ class StreamLedger {
   [[nodiscard]] std::size_t size() const noexcept { return orders_.size(); }
 
   // Forgets the orders that no longer rest in `engine` and encodes the rest, deterministically
-  // (by owner, by order id), in one pass over the orders: it runs on the shard thread at every
+  // (by owner, by order id), in one pass over the orders: it runs on the partition thread at every
   // snapshot, where a prune and then a lookup per order took ~0.5 s with a million resting.
   std::vector<std::uint8_t> encode_resting(const engine::Engine& engine);
   // Replaces this ledger's content; false (and left empty) when the bytes do not decode.

@@ -1,4 +1,4 @@
-// swarmexd: the exchange process (gateway, sequencers, journals, engine shards, publisher).
+// swarmexd: the exchange process (gateway, sequencers, journals, engine partitions, publisher).
 #include <signal.h>
 
 #include <spdlog/spdlog.h>
@@ -51,8 +51,8 @@ int main(int argc, char** argv) {
         config.server.busy_poll_us == 0
             ? std::string()
             : ", busy poll " + std::to_string(config.server.busy_poll_us) + " us";
-    std::printf("swarmexd: listening on %s:%u (shards %u, io threads %u%s%s, durability %s)\n",
-                config.server.listen_address.c_str(), server.port(), config.engine.shards,
+    std::printf("swarmexd: listening on %s:%u (partitions %u, io threads %u%s%s, durability %s)\n",
+                config.server.listen_address.c_str(), server.port(), config.engine.partitions,
                 config.server.io_threads, inline_engine ? ", matching inline" : "", poll.c_str(),
                 swarmex::journal::to_string(config.journal.durability));
     std::fflush(stdout);

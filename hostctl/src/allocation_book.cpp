@@ -134,7 +134,7 @@ bool AllocationBook::move(const std::string& seller, Allocation to,
     // placements (the seller's own instances there are destroyed by the daemon, shrink()).
     for (auto k = static_cast<std::size_t>(a.qty);
          k < a.mig.size() && k < static_cast<std::size_t>(a.qty + take); ++k)
-      to.mig.push_back(MigSlot{a.mig[k].gpu, kNoGpuInstance, a.mig[k].start});
+      to.mig.push_back(MigInstanceRecord{a.mig[k].gpu, kNoGpuInstance, a.mig[k].start});
     if (reduced) reduced->push_back(it->first);
   }
   return add(std::move(to));

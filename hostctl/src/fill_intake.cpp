@@ -27,8 +27,8 @@ Intake read_fill(const wire::Fill& f, const std::vector<SupplyLine>& supply) {
   // The instance the exchange placed (a mig fill of the host's own ask is one instance); a
   // resale names none: it moves the seller's placements (AllocationBook::move).
   if (f.gpu() >= 0 && f.start_slice() >= 0) {
-    const MigSlot at{static_cast<std::uint32_t>(f.gpu()), kNoGpuInstance,
-                     static_cast<std::uint32_t>(f.start_slice())};
+    const MigInstanceRecord at{static_cast<std::uint32_t>(f.gpu()), kNoGpuInstance,
+                               static_cast<std::uint32_t>(f.start_slice())};
     a.mig.push_back(at);
     a.key.instance = 1 + at.gpu * 8 + at.start;
   }

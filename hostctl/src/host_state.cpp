@@ -37,25 +37,25 @@ AllocationState parse_state(const std::string& s) {
   throw std::runtime_error("unknown allocation state '" + s + "'");
 }
 
-std::string format_mig(const std::vector<MigSlot>& slots) {
+std::string format_mig(const std::vector<MigInstanceRecord>& records) {
   std::ostringstream os;
-  for (std::size_t i = 0; i < slots.size(); ++i)
-    os << (i ? ";" : "") << slots[i].gpu << ':' << slots[i].gpu_instance_id << ':'
-       << slots[i].start;
+  for (std::size_t i = 0; i < records.size(); ++i)
+    os << (i ? ";" : "") << records[i].gpu << ':' << records[i].gpu_instance_id << ':'
+       << records[i].start;
   return or_dash(os.str());
 }
 
-std::vector<MigSlot> parse_mig(const std::string& text) {
-  std::vector<MigSlot> out;
+std::vector<MigInstanceRecord> parse_mig(const std::string& text) {
+  std::vector<MigInstanceRecord> out;
   if (text == "-") return out;
   std::istringstream in(text);
   std::string item;
   while (std::getline(in, item, ';')) {
-    MigSlot m;
+    MigInstanceRecord m;
     char c1 = 0, c2 = 0;
     std::istringstream f(item);
     if (!(f >> m.gpu >> c1 >> m.gpu_instance_id >> c2 >> m.start) || c1 != ':' || c2 != ':')
-      throw std::runtime_error("bad mig slot '" + item + "'");
+      throw std::runtime_error("bad MIG instance record '" + item + "'");
     out.push_back(m);
   }
   return out;

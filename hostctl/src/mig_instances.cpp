@@ -27,7 +27,7 @@ void MigInstances::create(Allocation& a) {
     a.why = "this host has no MIG backend";
     return;
   }
-  for (MigSlot& s : a.mig) {
+  for (MigInstanceRecord& s : a.mig) {
     if (s.created()) continue;
     const auto gpu = backend_gpu(s.gpu);
     std::string failed;
@@ -46,7 +46,7 @@ void MigInstances::create(Allocation& a) {
   }
 }
 
-void MigInstances::destroy_one(MigSlot& s) {
+void MigInstances::destroy_one(MigInstanceRecord& s) {
   if (!s.created()) return;
   const auto gpu = backend_ ? backend_gpu(s.gpu) : std::nullopt;
   auto r = gpu ? backend_->destroy(*gpu, s.gpu_instance_id)
@@ -58,7 +58,7 @@ void MigInstances::destroy_one(MigSlot& s) {
 }
 
 void MigInstances::destroy(Allocation& a) {
-  for (MigSlot& s : a.mig)
+  for (MigInstanceRecord& s : a.mig)
     destroy_one(s);
 }
 
@@ -72,7 +72,7 @@ void MigInstances::shrink(Allocation& a) {
 void MigInstances::reconcile(Allocation& a) {
   if (!backend_) return;
   if (a.state != AllocationState::Active) return destroy(a);
-  for (MigSlot& s : a.mig) {
+  for (MigInstanceRecord& s : a.mig) {
     if (!s.created()) continue;
     const auto gpu = backend_gpu(s.gpu);
     auto inst = gpu ? backend_->instances(*gpu) : MigResult<std::vector<MigInstance>>(MigError{});

@@ -132,9 +132,9 @@ TEST_F(AdminTest, ParametersSurviveARestart) {
   auto t2 = tenant("tenant-b");
   EXPECT_EQ(listed(*t2, 1), (std::array<std::int64_t, 4>{1000, 5000, 1, 1'000'000}));
   EXPECT_EQ(listed(*t2, 2)[3], 40);
-  // The journal names them (instruments 1 and 2 are pool-a's: shard 0).
+  // The journal names them (instruments 1 and 2 are pool-a's: partition 0).
   const CliRun dump = run_command(std::string(SWARMEX_CLI) + " journal dump " +
-                                  server_->journal_dir() + "/shard-0");
+                                  server_->journal_dir() + "/partition-0");
   EXPECT_EQ(dump.exit_code, 0) << dump.out;
   EXPECT_NE(dump.out.find("set_params owner=900 instrument=1"), std::string::npos) << dump.out;
   EXPECT_NE(dump.out.find("band_min=1000 band_max=5000"), std::string::npos) << dump.out;
@@ -231,7 +231,7 @@ TEST_F(AdminTest, CreatedInstrumentTradesIsListedAndSurvivesRestarts) {
   EXPECT_EQ(listed(*t, 24)[1], 100'000);
   trade_once(*t, *h, 20, 4);
   trade_once(*t, *h, 24, 5);
-  // A swarm order over the configuration's and the new pool-a instrument: one shard.
+  // A swarm order over the configuration's and the new pool-a instrument: one partition.
   client::SwarmSpec sw;
   sw.client_order_id = 6;
   sw.legs = {wire::SwarmLeg(1, 1), wire::SwarmLeg(24, 1)};
@@ -246,9 +246,9 @@ TEST_F(AdminTest, CreatedInstrumentTradesIsListedAndSurvivesRestarts) {
   auto t2 = tenant("tenant-b");
   EXPECT_EQ(listed(*t2, 20)[1], 50'000);
   EXPECT_EQ(listed(*t2, 24)[0], 100);
-  // pool-c, a new pool, took the next shard; the journal names the creation.
+  // pool-c, a new pool, took the next partition; the journal names the creation.
   const CliRun dump = run_command(std::string(SWARMEX_CLI) + " journal dump " +
-                                  server_->journal_dir() + "/shard-1");
+                                  server_->journal_dir() + "/partition-1");
   EXPECT_NE(dump.out.find("create_instrument owner=900"), std::string::npos) << dump.out;
   EXPECT_NE(dump.out.find("id=20 symbol=cpu.pool-c.spot resource=cpu pool=pool-c"),
             std::string::npos)
@@ -317,10 +317,10 @@ TEST_F(AdminTest, CliAdminCreate) {
   EXPECT_EQ(created.at("window_length_ns"), 120'000'000'000) << r.out;
 }
 
-TEST_F(RollingWindowsTest, SetParamsOnAWindowSlotIsRefused) {
+TEST_F(RollingWindowsTest, SetParamsOnAWindowBookIsRefused) {
   auto o = connect();
   ASSERT_TRUE(o->logon("operator", wire::Role::Operator).ok());
-  o->client().admin_set_params(3, {.instrument = slot(window_after(0)), .band_max = 5000});
+  o->client().admin_set_params(3, {.instrument = book(window_after(0)), .band_max = 5000});
   const wire::Message* m = o->next(wire::Body::AdminAck);
   ASSERT_NE(m, nullptr);
   EXPECT_FALSE(m->body_as_AdminAck()->ok());

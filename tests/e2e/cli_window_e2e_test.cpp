@@ -40,7 +40,7 @@ class CliWindowTest : public E2eTest {
     first_ = (realtime_ns() + 2 * 60 * kSecond) / product().length_ns;  // 1-2 minutes ahead
     host_ = host("host-a1");
     for (std::int64_t i = 0; i < 2; ++i) {
-      host_->order(static_cast<std::uint64_t>(i + 1), 100 + engine::slot_of(product(), first_ + i),
+      host_->order(static_cast<std::uint64_t>(i + 1), 100 + engine::book_of(product(), first_ + i),
                    Side::Sell, 1000, 5);
       ASSERT_EQ(host_->report()->kind, ExecKind::Accepted);
     }
@@ -114,11 +114,11 @@ TEST_F(CliWindowTest, OrderChangeBuysMoreThenSellsBackAndResellSaysWhatIsNotHeld
   EXPECT_EQ(r.exit_code, 2) << r.out;
   EXPECT_NE(r.out.find("reason=insufficient_holding"), std::string::npos) << r.out;
   // Two units per window are still held and not offered: resell them on their own.
-  const std::string first_slot = std::to_string(100 + engine::slot_of(product(), first_));
-  r = cli("order resell --instrument " + first_slot + " --host 1 --qty 3 --price 1400");
+  const std::string first_book = std::to_string(100 + engine::book_of(product(), first_));
+  r = cli("order resell --instrument " + first_book + " --host 1 --qty 3 --price 1400");
   EXPECT_EQ(r.exit_code, 2) << r.out;
   EXPECT_NE(r.out.find("reason=insufficient_holding"), std::string::npos) << r.out;
-  r = cli("order resell --instrument " + first_slot + " --host 1 --qty 2 --price 1400");
+  r = cli("order resell --instrument " + first_book + " --host 1 --qty 2 --price 1400");
   EXPECT_EQ(r.exit_code, 0) << r.out;
   r = cli("order change --resource cpu --pool pool-a" + start + " --delta=two --unit-price 1");
   EXPECT_NE(r.exit_code, 0) << r.out;

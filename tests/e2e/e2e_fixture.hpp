@@ -125,8 +125,9 @@ inline std::int64_t realtime_ns() {
   return common::wall_ns();
 }
 
-// A scheduled cpu product of pool-a on ids from 100 (pool-a's shard, with the spot instruments):
-// the [[products]] table to give swarmexd, and the calendar the tests compute windows with.
+// A scheduled cpu product of pool-a on ids from 100 (pool-a's partition, with the spot
+// instruments): the [[products]] table to give swarmexd, and the calendar the tests compute windows
+// with.
 struct TestProduct {
   std::string toml;
   engine::Product product;
@@ -176,10 +177,10 @@ inline int count_of(const std::string& text, const std::string& what) {
 class E2eTest : public ::testing::Test {
  protected:
   void start_server(const std::string& server_extra = "", const std::string& durability = "sync",
-                    int shards = 2, const std::string& extra = "") {
+                    int partitions = 2, const std::string& extra = "") {
     server_ = std::make_unique<testing::ServerProcess>(
         SWARMEX_SERVER_BINARY, dir_.str(),
-        testing::test_config(server_extra, durability, shards, extra));
+        testing::test_config(server_extra, durability, partitions, extra));
     server_->start();
   }
   void SetUp() override { start_server(); }
@@ -207,7 +208,7 @@ class E2eTest : public ::testing::Test {
   std::unique_ptr<testing::ServerProcess> server_;
 };
 
-// A server with 2 s windows listed 8 s ahead, gate closure 1 s (slots from id 100): they roll
+// A server with 2 s windows listed 8 s ahead, gate closure 1 s (books from id 100): they roll
 // within a test.
 class RollingWindowsTest : public E2eTest {
  protected:
@@ -217,12 +218,12 @@ class RollingWindowsTest : public E2eTest {
     return p;
   }
   static const engine::Product& product() { return windows().product; }
-  // The first window that starts at least `lead_ns` from now, and a window's slot id.
+  // The first window that starts at least `lead_ns` from now, and a window's book id.
   static std::int64_t window_after(std::int64_t lead_ns) {
     return (realtime_ns() + lead_ns) / product().length_ns + 1;
   }
-  static std::uint32_t slot(std::int64_t window) {
-    return 100 + engine::slot_of(product(), window);
+  static std::uint32_t book(std::int64_t window) {
+    return 100 + engine::book_of(product(), window);
   }
 };
 

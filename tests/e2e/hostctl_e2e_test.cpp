@@ -297,19 +297,19 @@ TEST_F(HostctlE2eTest, MigInstancesAreCreatedWhereTheExchangePlacedThem) {
   auto tenant = this->tenant("tenant-a");
   ASSERT_EQ(buy(*tenant, 6, 2), 2);
   auto placed = [&] {
-    std::vector<hostctl::MigSlot> slots;
+    std::vector<hostctl::MigInstanceRecord> books;
     const auto st = state();
     for (const auto& [seq, a] : st.book.all())
       if (a.resource == "mig.1g.10gb" && a.state == hostctl::AllocationState::Active)
-        slots.insert(slots.end(), a.mig.begin(), a.mig.end());
-    return slots;
+        books.insert(books.end(), a.mig.begin(), a.mig.end());
+    return books;
   };
   ASSERT_TRUE(eventually([&] { return placed().size() == 2; })) << placed().size();
-  const auto slots = placed();
-  for (std::size_t i = 0; i < slots.size(); ++i) {
-    EXPECT_EQ(slots[i].gpu, 0u);
-    EXPECT_EQ(slots[i].start, i) << "the engine's first fit: slices 0 and 1, one fill each";
-    EXPECT_TRUE(slots[i].created()) << "created at the named slice";
+  const auto books = placed();
+  for (std::size_t i = 0; i < books.size(); ++i) {
+    EXPECT_EQ(books[i].gpu, 0u);
+    EXPECT_EQ(books[i].start, i) << "the engine's first fit: slices 0 and 1, one fill each";
+    EXPECT_TRUE(books[i].created()) << "created at the named slice";
   }
   EXPECT_EQ(hostctl_->output().find("not enforced"), std::string::npos) << hostctl_->output();
 }

@@ -43,12 +43,12 @@ class ResaleE2eTest : public RollingWindowsTest {
   // host-a1 offers `qty` in window w; the tenant buys `bought` of it.
   static void buy_window(Conn& h, Conn& t, std::uint64_t id, std::int64_t w, std::int64_t qty,
                          std::int64_t bought) {
-    h.order(id, slot(w), Side::Sell, 1000, qty);
+    h.order(id, book(w), Side::Sell, 1000, qty);
     std::optional<Report> acc;  // skips the host's fill reports of earlier sales
     while ((acc = h.report()) && !(acc->kind == ExecKind::Accepted && acc->client_order_id == id)) {
     }
     ASSERT_TRUE(acc) << "the host's ask was not accepted";
-    t.order(id, slot(w), Side::Buy, 1000, bought, wire::TimeInForce::Ioc);
+    t.order(id, book(w), Side::Buy, 1000, bought, wire::TimeInForce::Ioc);
     ASSERT_EQ(t.report()->kind, ExecKind::Accepted);
     auto f = t.report();
     ASSERT_TRUE(f);
@@ -66,15 +66,15 @@ TEST_F(ResaleE2eTest, AResoldShareMovesToTheBuyerAndTheHostHearsBothTenants) {
   buy_window(*h, *a, 1, w, 3, 3);
   ASSERT_NE(h->next(wire::Body::Fill), nullptr);  // the original sale
 
-  resell(*a, 2, slot(w), 1200, 2);
+  resell(*a, 2, book(w), 1200, 2);
   auto acc = a->report();
   ASSERT_TRUE(acc);
   ASSERT_EQ(acc->kind, ExecKind::Accepted);
   EXPECT_EQ(acc->host, kHostA1);
-  resell(*a, 3, slot(w), 1200, 2);  // holds 1 more, not 2
+  resell(*a, 3, book(w), 1200, 2);  // holds 1 more, not 2
   EXPECT_EQ(a->rejection(), RejectReason::InsufficientHolding);
 
-  b->order(1, slot(w), Side::Buy, 1200, 2, wire::TimeInForce::Ioc);
+  b->order(1, book(w), Side::Buy, 1200, 2, wire::TimeInForce::Ioc);
   ASSERT_EQ(b->report()->kind, ExecKind::Accepted);
   auto bf = b->report();
   ASSERT_TRUE(bf);
@@ -103,7 +103,7 @@ TEST_F(ResaleE2eTest, AChangeBuysItsDeltaAsOneBlockAndSellsItBackAsOneRequest) {
   auto b = tenant("tenant-b");
   const std::int64_t w = window_after(3 * kSecond);
   for (std::int64_t i = 0; i < 2; ++i) {
-    h->order(static_cast<std::uint64_t>(i + 1), slot(w + i), Side::Sell, 1000, 3);
+    h->order(static_cast<std::uint64_t>(i + 1), book(w + i), Side::Sell, 1000, 3);
     ASSERT_EQ(h->report()->kind, ExecKind::Accepted);
   }
   // +2 in both windows at most 1000 a unit: one block order, both windows filled.
@@ -128,13 +128,13 @@ TEST_F(ResaleE2eTest, AChangeBuysItsDeltaAsOneBlockAndSellsItBackAsOneRequest) {
   ASSERT_EQ(sold->kind, ExecKind::Accepted);
   EXPECT_EQ(sold->qty, 2);
   EXPECT_EQ(sold->price, 1500);
-  b->order(1, slot(w + 1), Side::Buy, 1500, 1, wire::TimeInForce::Ioc);
+  b->order(1, book(w + 1), Side::Buy, 1500, 1, wire::TimeInForce::Ioc);
   ASSERT_EQ(b->report()->kind, ExecKind::Accepted);
   auto bf = b->report();
   ASSERT_TRUE(bf);
   EXPECT_EQ(bf->kind, ExecKind::Filled);  // the host's own ask rests at 1000 in w+1, but
   EXPECT_EQ(bf->last_price, 1000);        // price priority takes it first: still a fill
-  b->order(2, slot(w + 1), Side::Buy, 1500, 2, wire::TimeInForce::Ioc);
+  b->order(2, book(w + 1), Side::Buy, 1500, 2, wire::TimeInForce::Ioc);
   ASSERT_EQ(b->report()->kind, ExecKind::Accepted);
   std::int64_t from_resale = 0;
   for (int i = 0; i < 2; ++i) {  // a fill from the resale leg, then the IOC remainder
@@ -149,7 +149,7 @@ TEST_F(ResaleE2eTest, AChangeBuysItsDeltaAsOneBlockAndSellsItBackAsOneRequest) {
     if (auto r = a->report(1s); r && r->kind == ExecKind::Filled) leg = r;
   ASSERT_TRUE(leg);
   EXPECT_EQ(leg->client_order_id, 3u);
-  EXPECT_EQ(leg->instrument, slot(w + 1));
+  EXPECT_EQ(leg->instrument, book(w + 1));
 }
 
 TEST_F(ResaleE2eTest, AChangeByPercentIsAShareOfWhatIsHeldInEachWindow) {
@@ -190,15 +190,15 @@ TEST_F(ResaleE2eTest, EveryBadResaleOrChangeGetsItsReason) {
   auto a = tenant("tenant-a");
   auto h = host("host-a1");
   const std::int64_t w = window_after(3 * kSecond);
-  a->order(1, slot(w), Side::Sell, 1000, 1);  // a tenant selling without naming a host
+  a->order(1, book(w), Side::Sell, 1000, 1);  // a tenant selling without naming a host
   EXPECT_EQ(a->rejection(), RejectReason::WrongRole);
-  resell(*a, 2, slot(w), 1000, 1);  // holds nothing
+  resell(*a, 2, book(w), 1000, 1);  // holds nothing
   EXPECT_EQ(a->rejection(), RejectReason::InsufficientHolding);
-  resell(*h, 3, slot(w), 1000, 1);  // hosts sell their own capacity, not holdings
+  resell(*h, 3, book(w), 1000, 1);  // hosts sell their own capacity, not holdings
   EXPECT_EQ(h->rejection(), RejectReason::WrongRole);
   client::OrderSpec o;
   o.client_order_id = 4;
-  o.instrument = slot(w);
+  o.instrument = book(w);
   o.side = Side::Sell;
   o.price = 1000;
   o.qty = 1;
@@ -230,7 +230,7 @@ TEST_F(ResaleE2eTest, EveryBadResaleOrChangeGetsItsReason) {
   h->client().change_reservation(change(10, w, 1, 1, 1000));
   EXPECT_EQ(h->rejection(), RejectReason::WrongRole);
   // The session still works.
-  a->order(11, slot(w), Side::Buy, 1000, 1);
+  a->order(11, book(w), Side::Buy, 1000, 1);
   EXPECT_EQ(a->report()->kind, ExecKind::Accepted);
 }
 
@@ -244,9 +244,9 @@ TEST_F(ResaleE2eTest, HoldingsSurviveARestart) {
   }
   server_->start();
   auto a = tenant("tenant-a");
-  resell(*a, 2, slot(w), 1100, 3);
+  resell(*a, 2, book(w), 1100, 3);
   EXPECT_EQ(a->rejection(), RejectReason::InsufficientHolding);
-  resell(*a, 3, slot(w), 1100, 2);
+  resell(*a, 3, book(w), 1100, 2);
   auto acc = a->report();
   ASSERT_TRUE(acc);
   EXPECT_EQ(acc->kind, ExecKind::Accepted);

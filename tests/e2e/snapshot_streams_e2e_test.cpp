@@ -25,7 +25,7 @@ std::optional<FillMsg> fill(Conn& c, std::chrono::milliseconds timeout = 5s) {
   return FillMsg{f->stream_seq(), f->buy_order_id(), f->sell_order_id(), f->qty(), f->price()};
 }
 
-// Instrument 4 trades in pool-b: the second shard (pool-a's instruments are on the first).
+// Instrument 4 trades in pool-b: the second partition (pool-a's instruments are on the first).
 const std::string kPoolB =
     "[[instruments]]\nid = 4\nsymbol = \"cpu.pool-b2.spot\"\nresource = \"cpu\"\npool = "
     "\"pool-b\"\ntick = 100\nband_min = 100\nband_max = 10000000\n\n";
@@ -50,17 +50,17 @@ class SnapshotStreamsTest : public E2eTest {
     if (out != nullptr) *out = r;
     return c;
   }
-  // Snapshot files of one shard.
-  int snapshots(int shard) {
+  // Snapshot files of one partition.
+  int snapshots(int partition) {
     int n = 0;
     const auto dir =
-        std::filesystem::path(server_->journal_dir()) / ("shard-" + std::to_string(shard));
+        std::filesystem::path(server_->journal_dir()) / ("partition-" + std::to_string(partition));
     for (const auto& e : std::filesystem::directory_iterator(dir))
       n += e.path().filename().string().rfind("snapshot-", 0) == 0;
     return n;
   }
-  // Admin TakeSnapshot; each shard takes it after its next batch, so every shard gets one (a
-  // mass cancel of a principal with no orders), then waits for the files.
+  // Admin TakeSnapshot; each partition takes it after its next batch, so every partition gets one
+  // (a mass cancel of a principal with no orders), then waits for the files.
   void take_snapshot() {
     const int before0 = snapshots(0), before1 = snapshots(1);
     auto op = logon("operator", wire::Role::Operator);
@@ -101,7 +101,7 @@ TEST_F(SnapshotStreamsTest, StreamsOrderIdsAndClientIdsContinueAfterASnapshot) {
     const auto resting_bid = t->report();
     ASSERT_EQ(resting_bid->stream_seq, 3u);
     ASSERT_EQ(fill(*h)->stream_seq, 1u);
-    // The second shard: host-b1 sells on instrument 4, tenant-b buys.
+    // The second partition: host-b1 sells on instrument 4, tenant-b buys.
     hb->order(1, 4, Side::Sell, 2000, 4);
     ASSERT_EQ(hb->report()->kind, ExecKind::Accepted);
     tb->order(1, 4, Side::Buy, 2000, 2, wire::TimeInForce::Ioc);
@@ -181,7 +181,7 @@ TEST_F(SnapshotStreamsTest, StreamsOrderIdsAndClientIdsContinueAfterASnapshot) {
   ASSERT_TRUE(f3);
   EXPECT_EQ(f3->stream_seq, 3u);
 
-  // The second shard's principals: their numbers continue too; everything they had came before
+  // The second partition's principals: their numbers continue too; everything they had came before
   // the snapshot, which the restart no longer holds: a resume from before it is refused clearly.
   auto hb = logon("host-b1", wire::Role::Host, 0, &lr);
   EXPECT_EQ(lr.next_stream_seq, 3u);  // accepted, filled
@@ -234,7 +234,7 @@ TEST_F(SnapshotStreamsTest, NoOrderAfterTheSnapshotStillGivesFreshOrderIds) {
   EXPECT_EQ(snap->body_as_BookSnapshot()->asks()->Get(0)->price(), 1200);
 }
 
-// Snapshots every few commands per shard, so they fall anywhere in the flow.
+// Snapshots every few commands per partition, so they fall anywhere in the flow.
 TEST_F(SnapshotStreamsTest, AutomaticSnapshotsMidFlowKeepEveryNumber) {
   server_->stop();
   start(7);

@@ -193,7 +193,7 @@ TEST_F(SwarmE2eTest, EveryBadSwarmGetsItsReason) {
   swarm(*t, 0, {{1, 1}}, 1000);
   EXPECT_EQ(t->rejection(), RejectReason::MalformedMessage) << "client order id 0";
   swarm(*t, 2, {{1, 1}, {20, 1}}, 1000, wire::Placement::Any);
-  EXPECT_EQ(t->rejection(), RejectReason::LegsAcrossShards);
+  EXPECT_EQ(t->rejection(), RejectReason::LegsAcrossPartitions);
   swarm(*t, 3, {{1, 1}, {21, 1}}, 1000, wire::Placement::SamePool);
   EXPECT_EQ(t->rejection(), RejectReason::LegsNotSamePool);
   swarm(*t, 4, {}, 1000);

@@ -38,14 +38,14 @@ TEST_F(WindowE2eTest, TenantsListTheWindowsTradingNow) {
   const auto* ack = m->body_as_AdminAck();
   ASSERT_TRUE(ack->ok());
   ASSERT_NE(ack->instruments(), nullptr);
-  std::set<std::uint32_t> slots;
+  std::set<std::uint32_t> books;
   int scheduled = 0;
   for (const auto* i : *ack->instruments()) {
     if (!i->scheduled()) continue;
     ++scheduled;
     EXPECT_GE(i->id(), 100u);
-    EXPECT_LT(i->id(), 100u + engine::slot_count(product()));
-    EXPECT_TRUE(slots.insert(i->id()).second);
+    EXPECT_LT(i->id(), 100u + engine::book_count(product()));
+    EXPECT_TRUE(books.insert(i->id()).second);
     EXPECT_EQ(i->window_length_ns(), 2 * kSecond);
     EXPECT_EQ(i->gate_closure_ns(), i->window_start_ns() - kSecond);
     EXPECT_EQ(i->window_start_ns() % (2 * kSecond), 0);
@@ -62,9 +62,9 @@ TEST_F(WindowE2eTest, FillIsDatedByItsWindowAndGateClosureExpiresTheRest) {
   h->client().subscribe_fills(1, 0);
   auto t = tenant();
   const std::int64_t w = window_after(3 * kSecond);
-  h->order(1, slot(w), Side::Sell, 1000, 5);
+  h->order(1, book(w), Side::Sell, 1000, 5);
   ASSERT_EQ(h->report()->kind, ExecKind::Accepted);
-  t->order(1, slot(w), Side::Buy, 1000, 2, wire::TimeInForce::Ioc);
+  t->order(1, book(w), Side::Buy, 1000, 2, wire::TimeInForce::Ioc);
   ASSERT_EQ(t->report()->kind, ExecKind::Accepted);
   auto fill = t->report();
   ASSERT_TRUE(fill);
@@ -84,8 +84,8 @@ TEST_F(WindowE2eTest, FillIsDatedByItsWindowAndGateClosureExpiresTheRest) {
   EXPECT_EQ(expired->client_order_id, 1u);
   EXPECT_EQ(expired->qty, 3);
   EXPECT_GE(realtime_ns(), engine::gate_close_ns(product(), w));
-  // Past gate closure the slot refuses orders.
-  t->order(2, slot(w), Side::Buy, 1000, 1);
+  // Past gate closure the book refuses orders.
+  t->order(2, book(w), Side::Buy, 1000, 1);
   EXPECT_EQ(t->rejection(), RejectReason::WindowNotTrading);
 }
 
@@ -94,7 +94,7 @@ TEST_F(WindowE2eTest, BlockOrderBuysConsecutiveWindowsAllOrNone) {
   auto t = tenant();
   const std::int64_t w = window_after(3 * kSecond);
   for (std::int64_t i = 0; i < 2; ++i) {
-    h->order(static_cast<std::uint64_t>(i + 1), slot(w + i), Side::Sell, 1000, 4);
+    h->order(static_cast<std::uint64_t>(i + 1), book(w + i), Side::Sell, 1000, 4);
     ASSERT_EQ(h->report()->kind, ExecKind::Accepted);
   }
   // Three windows, but only two are offered (and the third may not be listed yet): nothing.
@@ -115,13 +115,13 @@ TEST_F(WindowE2eTest, BlockOrderBuysConsecutiveWindowsAllOrNone) {
   auto acc = t->report();
   ASSERT_TRUE(acc);
   ASSERT_EQ(acc->kind, ExecKind::Accepted);
-  EXPECT_EQ(acc->instrument, slot(w)) << "reports name the first window";
+  EXPECT_EQ(acc->instrument, book(w)) << "reports name the first window";
   EXPECT_EQ(acc->qty, 4);
   auto f1 = t->report();
   auto f2 = t->report();
   ASSERT_TRUE(f1 && f2);
-  EXPECT_EQ(f1->instrument, slot(w));
-  EXPECT_EQ(f2->instrument, slot(w + 1));
+  EXPECT_EQ(f1->instrument, book(w));
+  EXPECT_EQ(f2->instrument, book(w + 1));
   EXPECT_EQ(f1->last_qty + f2->last_qty, 4);
   EXPECT_EQ(f2->leaves_qty, 0);
   // Per-window quantities, one too dear in total: nothing trades.
@@ -178,14 +178,14 @@ TEST_F(WindowE2eTest, RestartKeepsRestingWindowOrdersAndTheCalendar) {
   const std::int64_t w = window_after(5 * kSecond);
   {
     auto t = tenant();
-    t->order(1, slot(w), Side::Buy, 900, 3);
+    t->order(1, book(w), Side::Buy, 900, 3);
     ASSERT_EQ(t->report()->kind, ExecKind::Accepted);
     server_->kill();
   }
   server_->start();
   auto t = tenant();
   auto h = host("host-a1");
-  h->order(1, slot(w), Side::Sell, 900, 3);
+  h->order(1, book(w), Side::Sell, 900, 3);
   ASSERT_EQ(h->report()->kind, ExecKind::Accepted);
   auto fill = t->report();
   ASSERT_TRUE(fill) << "the bid rested across the restart";

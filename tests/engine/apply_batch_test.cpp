@@ -1,4 +1,4 @@
-// apply_batch (what the shard runs, with cache warming ahead) against apply one command at a
+// apply_batch (what the partition runs, with cache warming ahead) against apply one command at a
 // time: the same events, in the same order, and the same state hash at every batch boundary, on
 // random streams of every command kind cut into random batch sizes. SWARMEX_SEED=S replays one
 // seed.

@@ -1,4 +1,4 @@
-// Delivery windows: the calendar's pure functions, and the engine listing windows on Tick,
+// Delivery windows: the calendar's pure functions, and the engine listing windows on Roll,
 // refusing orders past gate closure and expiring what rests when a window closes.
 #include <gtest/gtest.h>
 
@@ -22,12 +22,12 @@ std::set<std::int64_t> expected_windows(const Product& p, std::int64_t now) {
   return out;
 }
 
-std::set<std::int64_t> slot_windows(const Product& p, std::int64_t now) {
+std::set<std::int64_t> book_windows(const Product& p, std::int64_t now) {
   std::set<std::int64_t> out;
-  for (std::uint32_t s = 0; s < slot_count(p); ++s)
+  for (std::uint32_t s = 0; s < book_count(p); ++s)
     if (const std::int64_t w = trading_window(p, s, now); w != kNoWindow) {
-      EXPECT_EQ(slot_of(p, w), s);
-      EXPECT_TRUE(out.insert(w).second) << "window " << w << " on two slots";
+      EXPECT_EQ(book_of(p, w), s);
+      EXPECT_TRUE(out.insert(w).second) << "window " << w << " on two books";
     }
   return out;
 }
@@ -35,13 +35,13 @@ std::set<std::int64_t> slot_windows(const Product& p, std::int64_t now) {
 TEST(Calendar, ListsExactlyTheWindowsBetweenGateClosureAndListedAhead) {
   const Product p = hourly();
   EXPECT_EQ(validate(p), "");
-  EXPECT_EQ(slot_count(p), 5u);
+  EXPECT_EQ(book_count(p), 5u);
   const std::int64_t w0 = kBase / kHour;
-  EXPECT_EQ(slot_windows(p, kBase), (std::set<std::int64_t>{w0 + 1, w0 + 2, w0 + 3, w0 + 4}));
+  EXPECT_EQ(book_windows(p, kBase), (std::set<std::int64_t>{w0 + 1, w0 + 2, w0 + 3, w0 + 4}));
   // 14:55 is the gate closure of 15:00; 15:00 lists 19:00.
   EXPECT_EQ(next_change_ns(p, kBase), kBase + 55 * kMinute);
   EXPECT_EQ(next_change_ns(p, kBase + 55 * kMinute), kBase + kHour);
-  EXPECT_EQ(slot_windows(p, kBase + 55 * kMinute),
+  EXPECT_EQ(book_windows(p, kBase + 55 * kMinute),
             (std::set<std::int64_t>{w0 + 2, w0 + 3, w0 + 4}));
   EXPECT_EQ(window_at(p, kBase + kHour), w0 + 1);
   EXPECT_EQ(window_at(p, kBase + 1), kNoWindow);
@@ -60,12 +60,12 @@ TEST(Calendar, RandomTimesAgreeWithTheDefinitionAndChangeOnlyAtNextChange) {
     p.listed_ahead_ns = p.gate_closure_ns + (1 + static_cast<std::int64_t>(rng() % 600)) * kMinute;
     ASSERT_EQ(validate(p), "");
     const std::int64_t now = kBase + static_cast<std::int64_t>(rng() % (1ull << 42));
-    const auto windows = slot_windows(p, now);
+    const auto windows = book_windows(p, now);
     ASSERT_EQ(windows, expected_windows(p, now)) << "case " << i;
     const std::int64_t next = next_change_ns(p, now);
     ASSERT_GT(next, now);
-    EXPECT_EQ(slot_windows(p, next - 1), windows) << "changed before next_change_ns";
-    EXPECT_NE(slot_windows(p, next), windows) << "nothing changed at next_change_ns";
+    EXPECT_EQ(book_windows(p, next - 1), windows) << "changed before next_change_ns";
+    EXPECT_NE(book_windows(p, next), windows) << "nothing changed at next_change_ns";
   }
 }
 
@@ -81,22 +81,22 @@ TEST(Calendar, ValidateRefusesInconsistentProducts) {
   EXPECT_NE(validate(p), "");
   p = hourly();
   p.listed_ahead_ns = 300 * 24 * kHour;
-  p.length_ns = 60'000'000'000;  // a slot per minute for 300 days: far too many
+  p.length_ns = 60'000'000'000;  // a book per minute for 300 days: far too many
   EXPECT_NE(validate(p), "");
 }
 
 TEST_F(WindowTest, OrdersTradeOnlyInListedWindowsBeforeGateClosure) {
   ASSERT_TRUE(accepted(tick(kBase)));
-  const InstrumentId next_hour = slot(w0_ + 1);
+  const InstrumentId next_hour = book(w0_ + 1);
   EXPECT_EQ(engine_.instrument(next_hour)->window.start_ns, kBase + kHour);
   EXPECT_FALSE(engine_.instrument(next_hour)->window.spot);
-  // The idle slot (the window 5 h ahead is not listed yet) refuses orders.
-  EXPECT_EQ(rejected(order_at(kBase, 1, Side::Buy, slot(w0_ + 5), 10, 1, 1)),
+  // The idle book (the window 5 h ahead is not listed yet) refuses orders.
+  EXPECT_EQ(rejected(order_at(kBase, 1, Side::Buy, book(w0_ + 5), 10, 1, 1)),
             RejectReason::WindowNotTrading);
   EXPECT_TRUE(accepted(order_at(kBase, 2, Side::Sell, next_hour, 10, 5, 2)));
   const auto fill = order_at(kBase + kMinute, 3, Side::Buy, next_hour, 10, 2, 1);
   ASSERT_EQ(of_kind(fill, EventKind::Fill).size(), 1u);
-  // 14:55 is gate closure for 15:00: refused even before the Tick that closes the window.
+  // 14:55 is gate closure for 15:00: refused even before the Roll that closes the window.
   EXPECT_EQ(rejected(order_at(kBase + 55 * kMinute, 4, Side::Buy, next_hour, 10, 1, 1)),
             RejectReason::WindowNotTrading);
   Command m;
@@ -114,8 +114,8 @@ TEST_F(WindowTest, OrdersTradeOnlyInListedWindowsBeforeGateClosure) {
 
 TEST_F(WindowTest, GateClosureExpiresRestingOrdersAndSwarmsThenListsTheNextWindow) {
   tick(kBase);
-  const InstrumentId closing = slot(w0_ + 1);
-  const InstrumentId later = slot(w0_ + 2);
+  const InstrumentId closing = book(w0_ + 1);
+  const InstrumentId later = book(w0_ + 2);
   ASSERT_TRUE(accepted(order_at(kBase, 1, Side::Buy, closing, 10, 3, 1)));
   ASSERT_TRUE(accepted(order_at(kBase, 2, Side::Buy, closing, 9, 4, 3)));
   ASSERT_TRUE(accepted(order_at(kBase, 3, Side::Sell, later, 50, 4, 2)));
@@ -139,7 +139,7 @@ TEST_F(WindowTest, GateClosureExpiresRestingOrdersAndSwarmsThenListsTheNextWindo
   std::set<OrderId> ids;
   for (const Event& e : expired) {
     EXPECT_EQ(e.reason, static_cast<std::uint8_t>(CancelReason::GateClosed));
-    EXPECT_EQ(e.command, CommandKind::Tick);
+    EXPECT_EQ(e.command, CommandKind::Roll);
     ids.insert(e.order_id);
   }
   EXPECT_EQ(ids, (std::set<OrderId>{1, 2, 4}));
@@ -147,7 +147,7 @@ TEST_F(WindowTest, GateClosureExpiresRestingOrdersAndSwarmsThenListsTheNextWindo
   EXPECT_TRUE(queue(Side::Buy, closing).empty());
   EXPECT_EQ(engine_.swarms().size(), 0u);
   EXPECT_EQ(queue(Side::Sell, later), std::vector<OrderId>{3});  // other windows untouched
-  // The closed slot waits idle for its next window (5 h later), listed at 16:00.
+  // The closed book waits idle for its next window (5 h later), listed at 16:00.
   EXPECT_EQ(engine_.instrument(closing)->window.start_ns, 0);
   EXPECT_EQ(rejected(order_at(kBase + 56 * kMinute, 5, Side::Buy, closing, 10, 1, 1)),
             RejectReason::WindowNotTrading);
@@ -162,15 +162,15 @@ TEST_F(WindowTest, ClockSteppingBackNeverReopensAWindow) {
   tick(kBase);  // an earlier time: the calendar stays where it was
   EXPECT_EQ(engine_.calendar_ns(), kBase + 55 * kMinute);
   EXPECT_NE(engine_.state_hash(), h);                                // only the sequence moved
-  EXPECT_EQ(engine_.instrument(slot(w0_ + 1))->window.start_ns, 0);  // closed, still idle
-  EXPECT_EQ(rejected(order_at(kBase, 1, Side::Buy, slot(w0_ + 1), 10, 1, 1)),
+  EXPECT_EQ(engine_.instrument(book(w0_ + 1))->window.start_ns, 0);  // closed, still idle
+  EXPECT_EQ(rejected(order_at(kBase, 1, Side::Buy, book(w0_ + 1), 10, 1, 1)),
             RejectReason::WindowNotTrading);
 }
 
 TEST_F(WindowTest, SnapshotRestoresTheCalendarAndBothEnginesCloseAlike) {
   tick(kBase);
-  order_at(kBase, 1, Side::Buy, slot(w0_ + 1), 10, 3, 1);
-  order_at(kBase, 2, Side::Sell, slot(w0_ + 3), 40, 3, 2);
+  order_at(kBase, 1, Side::Buy, book(w0_ + 1), 10, 3, 1);
+  order_at(kBase, 2, Side::Sell, book(w0_ + 3), 40, 3, 2);
   EngineSnapshot snap;
   engine_.snapshot(snap);
   EXPECT_EQ(snap.calendar_ns, kBase);
@@ -178,11 +178,11 @@ TEST_F(WindowTest, SnapshotRestoresTheCalendarAndBothEnginesCloseAlike) {
   Engine copy(EngineConfig{1024});
   copy.restore(snap);
   EXPECT_EQ(copy.state_hash(), engine_.state_hash());
-  for (std::uint32_t s = 0; s < slot_count(hourly()); ++s)
-    EXPECT_EQ(copy.instrument(kFirstSlot + s)->window.start_ns,
-              engine_.instrument(kFirstSlot + s)->window.start_ns);
+  for (std::uint32_t s = 0; s < book_count(hourly()); ++s)
+    EXPECT_EQ(copy.instrument(kFirstBook + s)->window.start_ns,
+              engine_.instrument(kFirstBook + s)->window.start_ns);
   Command t;
-  t.kind = CommandKind::Tick;
+  t.kind = CommandKind::Roll;
   t.seq = seq_ + 1;
   t.time_ns = kBase + 55 * kMinute;
   EventBuffer a, b;
@@ -190,7 +190,7 @@ TEST_F(WindowTest, SnapshotRestoresTheCalendarAndBothEnginesCloseAlike) {
   copy.apply(t, b);
   EXPECT_EQ(a.to_vector(), b.to_vector());
   EXPECT_EQ(copy.state_hash(), engine_.state_hash());
-  EXPECT_THROW(engine_.add_product(hourly()), std::invalid_argument);  // slot ids taken
+  EXPECT_THROW(engine_.add_product(hourly()), std::invalid_argument);  // book ids taken
 }
 
 }  // namespace

@@ -77,8 +77,8 @@ TEST_F(CreateInstrumentTest, EveryBadSpecHasItsReason) {
   EXPECT_EQ(with([](InstrumentSpec& t) { t.id = kMaxInstrumentId + 1; }),
             RejectReason::InvalidParameter);
   EXPECT_EQ(with([](InstrumentSpec& t) { t.id = kCpu; }), RejectReason::DuplicateInstrument);
-  EXPECT_EQ(with([](InstrumentSpec& t) { t.id = kFirstSlot + 1; }),
-            RejectReason::DuplicateInstrument);  // a window slot's id
+  EXPECT_EQ(with([](InstrumentSpec& t) { t.id = kFirstBook + 1; }),
+            RejectReason::DuplicateInstrument);  // a window book's id
   EXPECT_EQ(with([](InstrumentSpec& t) { t.symbol = "cpu.pool-a.spot"; }),
             RejectReason::DuplicateInstrument);
   EXPECT_EQ(with([](InstrumentSpec& t) { t.symbol.clear(); }), RejectReason::InvalidParameter);

@@ -140,7 +140,7 @@ int main(int argc, char** argv) {
   const std::uint64_t from = seed != 0 ? seed : first_seed;
   const std::uint64_t count = seed != 0 ? 1 : seeds;
   for (std::uint64_t s = from; s < from + count && ok; ++s) {
-    // Odd seeds run with a small order pool so capacity rejects are exercised too.
+    // Odd seeds run with a small order arena so capacity rejects are exercised too.
     const std::uint32_t capacity = (s % 2) == 1 ? 24 : 1u << 16;
     std::printf("seed %lu: %lu commands, order capacity %u\n", static_cast<unsigned long>(s),
                 static_cast<unsigned long>(commands), capacity);
@@ -163,7 +163,7 @@ int main(int argc, char** argv) {
   if (market && ok) {
     // A run that never closed a gate, trimmed an ask or resold anything proves nothing about them.
     const std::pair<const char*, std::uint64_t> covered[] = {
-        {"accepted tick", stats.accepted_by_kind[static_cast<int>(CommandKind::Tick)]},
+        {"accepted roll", stats.accepted_by_kind[static_cast<int>(CommandKind::Roll)]},
         {"accepted set_supply", stats.accepted_by_kind[static_cast<int>(CommandKind::SetSupply)]},
         {"accepted resell", stats.accepted_by_kind[static_cast<int>(CommandKind::Resell)]},
         {"window fills", stats.window_fills},

@@ -68,7 +68,7 @@ TEST_F(FillPlacementTest, ASpotLeaseStartsAtTheCommandsTime) {
 
 TEST_F(FillPlacementTest, AWindowLeaseIsTheWindow) {
   const std::int64_t t = kBase + 3 * kMinute;
-  const InstrumentId w = slot(w0_ + 2);  // 16:00-17:00, trading now
+  const InstrumentId w = book(w0_ + 2);  // 16:00-17:00, trading now
   ASSERT_TRUE(accepted(ask(1, w, 4, t)));
   const auto ev = bid(2, w, 4, t + kMinute);
   const auto fills = of_kind(ev, EventKind::Fill);

@@ -129,7 +129,7 @@ TEST_F(SmallPoolTest, CapacityExhaustedRejectsRestingOrdersOnly) {
   // Orders that cannot rest are still served.
   EXPECT_EQ(of_kind(sell(4, 100, 1, {.owner = 2, .tif = TimeInForce::Ioc}), EventKind::Fill).size(),
             1u);
-  EXPECT_TRUE(accepted(buy(5, 100, 1)));  // a slot freed up
+  EXPECT_TRUE(accepted(buy(5, 100, 1)));  // room freed up
 }
 
 TEST(InstrumentSpecTest, InvalidSpecsAreRefusedAtConfiguration) {

@@ -116,10 +116,10 @@ TEST_F(SetParamsTest, NarrowedBandKeepsRestingOrdersThatStillTradeAndCancel) {
   EXPECT_TRUE(queue(Side::Buy).empty());
 }
 
-TEST_F(SetParamsTest, WindowSlotsKeepTheirProductRules) {
-  EXPECT_EQ(rejected(set_params(slot(w0_ + 1), {.band_max = 500})),
+TEST_F(SetParamsTest, WindowBooksKeepTheirProductRules) {
+  EXPECT_EQ(rejected(set_params(book(w0_ + 1), {.band_max = 500})),
             RejectReason::ScheduledInstrument);
-  EXPECT_EQ(engine_.instrument(slot(w0_ + 1))->band_max, 1000);
+  EXPECT_EQ(engine_.instrument(book(w0_ + 1))->band_max, 1000);
 }
 
 TEST_F(SetParamsTest, WideningPastTheArrayReindexesRestingOrders) {

@@ -1,4 +1,4 @@
-// The book's data structures on their own: level bitmap, order index, pool, memory budget.
+// The book's data structures on their own: level bitmap, order index, arena, memory budget.
 #include <gtest/gtest.h>
 
 #include <random>
@@ -40,7 +40,7 @@ TEST(LevelBitmapTest, FindsNeighboursAcrossWordsAndSummaries) {
   EXPECT_EQ(bits.find_at_or_above(n + 100), LevelBitmap::kNone);
 }
 
-// The index keeps runs of 512 consecutive ids in consecutive slots; every id pattern must still
+// The index keeps runs of 512 consecutive ids in consecutive buckets; every id pattern must still
 // map correctly, including those that defeat the run layout (strides of a run or more, ids that
 // differ only in their high bits, the top of the id range).
 struct IdPattern {
@@ -51,9 +51,9 @@ struct IdPattern {
 class OrderIndexPatternTest : public ::testing::TestWithParam<IdPattern> {};
 
 TEST_P(OrderIndexPatternTest, InsertFindEraseAgainstStdMap) {
-  const std::uint32_t cap = 3001;  // not a power of two: the table has exactly 6002 slots
-  OrderPool pool(cap);
-  OrderIndex index(cap, pool);
+  const std::uint32_t cap = 3001;  // not a power of two: the table has exactly 6002 buckets
+  OrderArena arena(cap);
+  OrderIndex index(cap, arena);
   std::unordered_map<OrderId, std::uint32_t> ref;
   std::vector<OrderId> issued;  // every id inserted so far, for probes of present and gone ids
   std::mt19937_64 rng(11);
@@ -62,11 +62,11 @@ TEST_P(OrderIndexPatternTest, InsertFindEraseAgainstStdMap) {
     if (ref.size() < cap && (rng() % 2 == 0 || ref.empty())) {
       const OrderId id = GetParam().id(n++, rng);
       if (ref.count(id)) continue;
-      const std::uint32_t slot = pool.allocate();
-      ASSERT_NE(slot, kNil);
-      pool[slot].id = id;
-      index.insert(id, slot);
-      ref[id] = slot;
+      const std::uint32_t idx = arena.allocate();
+      ASSERT_NE(idx, kNil);
+      arena[idx].id = id;
+      index.insert(id, idx);
+      ref[id] = idx;
       issued.push_back(id);
     } else {
       auto it = ref.begin();
@@ -74,13 +74,13 @@ TEST_P(OrderIndexPatternTest, InsertFindEraseAgainstStdMap) {
       ASSERT_EQ(index.find(it->first), it->second) << GetParam().name;
       if (rng() % 2 == 0) {
         index.erase(it->first);
-      } else {  // a cancel's way: probe once, then free that slot
-        const std::uint32_t at = index.find_slot(it->first);
+      } else {  // a cancel's way: probe once, then free that entry
+        const std::uint32_t at = index.find_bucket(it->first);
         ASSERT_NE(at, kNil);
         ASSERT_EQ(index.order_at(at), it->second);
         index.erase_at(at);
       }
-      pool.release(it->second);
+      arena.release(it->second);
       ref.erase(it);
     }
     const OrderId probe = issued[rng() % issued.size()] + (rng() % 4 == 0 ? 1 : 0);
@@ -106,10 +106,10 @@ INSTANTIATE_TEST_SUITE_P(
         IdPattern{"random", [](std::uint64_t, std::mt19937_64& r) -> OrderId { return r(); }}),
     [](const ::testing::TestParamInfo<IdPattern>& pattern) { return pattern.param.name; });
 
-TEST(EventBufferTest, SlotsAreReusedEmplaceStartsBlankAndGrowthKeepsEvents) {
+TEST(EventBufferTest, EntriesAreReusedEmplaceStartsBlankAndGrowthKeepsEvents) {
   EventBuffer out(2);
   for (int i = 0; i < 5; ++i)  // past the reserve twice
-    out.slot() = Event{.seq = static_cast<Seq>(i + 1), .kind = EventKind::Fill, .qty = 7};
+    out.entry() = Event{.seq = static_cast<Seq>(i + 1), .kind = EventKind::Fill, .qty = 7};
   ASSERT_EQ(out.size(), 5u);
   for (std::size_t i = 0; i < out.size(); ++i) {
     EXPECT_EQ(out[i].seq, i + 1);
@@ -117,7 +117,7 @@ TEST(EventBufferTest, SlotsAreReusedEmplaceStartsBlankAndGrowthKeepsEvents) {
   }
   out.clear();
   EXPECT_TRUE(out.empty());
-  // The slot still holds the old fill; emplace() must hand it back as a default event.
+  // The entry still holds the old fill; emplace() must hand it back as a default event.
   Event& e = out.emplace();
   EXPECT_EQ(e, Event{});
   out.push(Event{.seq = 9, .kind = EventKind::Cancelled});
@@ -126,20 +126,20 @@ TEST(EventBufferTest, SlotsAreReusedEmplaceStartsBlankAndGrowthKeepsEvents) {
   EXPECT_EQ(out.events()[1].qty, 0) << "push writes every field";
 }
 
-TEST(OrderPoolTest, ExhaustsAndRecycles) {
-  OrderPool pool(3);
-  const auto a = pool.allocate(), b = pool.allocate(), c = pool.allocate();
-  EXPECT_EQ(pool.allocate(), kNil);
-  EXPECT_TRUE(pool.full());
-  pool.release(b);
-  EXPECT_EQ(pool.allocate(), b);
-  EXPECT_EQ(pool.live(), 3u);
+TEST(OrderArenaTest, ExhaustsAndRecycles) {
+  OrderArena arena(3);
+  const auto a = arena.allocate(), b = arena.allocate(), c = arena.allocate();
+  EXPECT_EQ(arena.allocate(), kNil);
+  EXPECT_TRUE(arena.full());
+  arena.release(b);
+  EXPECT_EQ(arena.allocate(), b);
+  EXPECT_EQ(arena.live(), 3u);
   (void)a;
   (void)c;
 }
 
 TEST(MemoryBudgetTest, RestingOrderCostsAtMost64Bytes) {
-  // 48-byte order + exactly two 8-byte index slots (load factor <= 0.5), at any capacity: the
+  // 48-byte order + exactly two 8-byte index buckets (load factor <= 0.5), at any capacity: the
   // index is not rounded up to a power of two (it was 78 bytes at the deep flow's 559,188).
   for (const std::uint32_t cap : {1u, 3u, 1000u, 1u << 16, 559'188u, 700'223u}) {
     Engine engine(EngineConfig{cap});
@@ -147,34 +147,34 @@ TEST(MemoryBudgetTest, RestingOrderCostsAtMost64Bytes) {
   }
 }
 
-TEST(OrderIndexTest, FillsEveryPoolSlotAndWrapsAtTheTableEnd) {
-  // A full pool in a table of 2 x capacity slots: every id found, runs wrap past the last slot.
+TEST(OrderIndexTest, FillsEveryArenaEntryAndWrapsAtTheTableEnd) {
+  // A full arena in a table of 2 x capacity buckets: every id found, runs wrap past the last idx.
   for (const std::uint32_t cap : {1u, 7u, 513u, 3001u}) {
-    OrderPool pool(cap);
-    OrderIndex index(cap, pool);
+    OrderArena arena(cap);
+    OrderIndex index(cap, arena);
     std::vector<OrderId> ids;
     for (std::uint32_t k = 0; k < cap; ++k) {
-      const std::uint32_t slot = pool.allocate();
-      pool[slot].id = 1'000'000'007ull * (k + 1);  // spread: some homes land near the end
-      index.insert(pool[slot].id, slot);
-      ids.push_back(pool[slot].id);
+      const std::uint32_t idx = arena.allocate();
+      arena[idx].id = 1'000'000'007ull * (k + 1);  // spread: some homes land near the end
+      index.insert(arena[idx].id, idx);
+      ids.push_back(arena[idx].id);
     }
     EXPECT_EQ(index.bytes(), std::size_t{cap} * 16);
     for (std::uint32_t k = 0; k < cap; ++k)
-      ASSERT_EQ(pool[index.find(ids[k])].id, ids[k]) << "capacity " << cap;
+      ASSERT_EQ(arena[index.find(ids[k])].id, ids[k]) << "capacity " << cap;
     for (std::uint32_t k = 0; k < cap; k += 2)
       index.erase(ids[k]);
     for (std::uint32_t k = 0; k < cap; ++k)
       ASSERT_EQ(index.find(ids[k]) == kNil, k % 2 == 0) << "capacity " << cap << " id " << k;
   }
-  const OrderPool one(1);
+  const OrderArena one(1);
   EXPECT_THROW(OrderIndex too_big(0x8000'0000u, one), std::length_error);
 }
 
 }  // namespace
 }  // namespace swarmex::engine
 
-// The pool and the index live on 2 MiB-aligned memory advised for huge pages; small arrays
+// The arena and the index live on 2 MiB-aligned memory advised for huge pages; small arrays
 // (unit tests' pools) come from the ordinary heap.
 TEST(HugePageAllocatorTest, LargeArraysAreHugePageAlignedSmallOnesAreNot) {
   std::vector<std::uint64_t, swarmex::engine::HugePageAllocator<std::uint64_t>> big(

@@ -58,8 +58,8 @@ class SupplyTest : public WindowTest {
 TEST_F(SupplyTest, OverlappingLeasesShareTheGroupAndSiblingsAreTrimmedInTheSameStep) {
   ASSERT_TRUE(accepted(capacity(4)));
   ASSERT_TRUE(accepted(ask(1, kSpot, 4)));
-  ASSERT_TRUE(accepted(ask(2, slot(w0_ + 1), 4)));  // 15:00-16:00: inside the spot lease
-  ASSERT_TRUE(accepted(ask(3, slot(w0_ + 3), 4)));  // 17:00-18:00: after it
+  ASSERT_TRUE(accepted(ask(2, book(w0_ + 1), 4)));  // 15:00-16:00: inside the spot lease
+  ASSERT_TRUE(accepted(ask(3, book(w0_ + 3), 4)));  // 17:00-18:00: after it
   const auto ev = bid(10, kSpot, 3);
   EXPECT_EQ(filled(ev), 3);
   // The 15:00 window shares the 3 sold: its ask is trimmed to 1, reported as Modified.
@@ -72,7 +72,7 @@ TEST_F(SupplyTest, OverlappingLeasesShareTheGroupAndSiblingsAreTrimmedInTheSameS
   EXPECT_EQ(leaves(1), 1);  // the spot ask's own rest fits
   EXPECT_EQ(leaves(3), 4);  // the 17:00 window does not overlap
   // The last unit goes in the 15:00 window; the spot ask then has no room and is withdrawn.
-  const auto ev2 = bid(11, slot(w0_ + 1), 2);
+  const auto ev2 = bid(11, book(w0_ + 1), 2);
   EXPECT_EQ(filled(ev2), 1);
   const auto withdrawn = of_kind(ev2, EventKind::Cancelled);
   ASSERT_EQ(withdrawn.size(), 1u);
@@ -108,8 +108,8 @@ TEST_F(SupplyTest, BadCapacitiesAreRefused) {
 
 TEST_F(SupplyTest, ResaleSellsHeldCapacityWithoutDrawingOnTheGroup) {
   ASSERT_TRUE(accepted(capacity(2)));
-  ASSERT_TRUE(accepted(ask(1, slot(w0_ + 1), 2)));
-  ASSERT_EQ(filled(bid(2, slot(w0_ + 1), 2)), 2);  // the group is full for 15:00
+  ASSERT_TRUE(accepted(ask(1, book(w0_ + 1), 2)));
+  ASSERT_EQ(filled(bid(2, book(w0_ + 1), 2)), 2);  // the group is full for 15:00
   Command c;
   c.kind = CommandKind::Resell;
   c.resell = Resell{};
@@ -119,15 +119,15 @@ TEST_F(SupplyTest, ResaleSellsHeldCapacityWithoutDrawingOnTheGroup) {
   c.resell.tif = TimeInForce::Gtc;
   c.resell.price = 12;
   c.resell.leg_count = 1;
-  c.resell.legs[0] = SwarmLeg{slot(w0_ + 1), 1};
+  c.resell.legs[0] = SwarmLeg{book(w0_ + 1), 1};
   ASSERT_TRUE(accepted(at(kBase, c)));
-  EXPECT_EQ(filled(bid(4, slot(w0_ + 1), 1, 12, 3)), 1);  // another tenant buys the resale
+  EXPECT_EQ(filled(bid(4, book(w0_ + 1), 1, 12, 3)), 1);  // another tenant buys the resale
 }
 
 TEST_F(SupplyTest, ASwarmPlanBeyondTheGroupDoesNotTrade) {
   ASSERT_TRUE(accepted(capacity(3)));
   ASSERT_TRUE(accepted(ask(1, kSpot, 2)));
-  ASSERT_TRUE(accepted(ask(2, slot(w0_ + 1), 2)));  // each fits alone; both overlap: 4 > 3
+  ASSERT_TRUE(accepted(ask(2, book(w0_ + 1), 2)));  // each fits alone; both overlap: 4 > 3
   Command sw;
   sw.kind = CommandKind::SwarmOrder;
   sw.swarm = SwarmOrder{};
@@ -138,7 +138,7 @@ TEST_F(SupplyTest, ASwarmPlanBeyondTheGroupDoesNotTrade) {
   sw.swarm.limit_total = 1000;
   sw.swarm.leg_count = 2;
   sw.swarm.legs[0] = SwarmLeg{kSpot, 2};
-  sw.swarm.legs[1] = SwarmLeg{slot(w0_ + 1), 2};
+  sw.swarm.legs[1] = SwarmLeg{book(w0_ + 1), 2};
   const auto no = at(kBase, sw);
   EXPECT_EQ(filled(no), 0);
   ASSERT_EQ(of_kind(no, EventKind::Cancelled).size(), 1u);
@@ -154,7 +154,7 @@ TEST_F(SupplyTest, ASwarmPlanBeyondTheGroupDoesNotTrade) {
 TEST_F(SupplyTest, SnapshotsCarryTheGroups) {
   ASSERT_TRUE(accepted(capacity(4)));
   ASSERT_TRUE(accepted(ask(1, kSpot, 4)));
-  ASSERT_TRUE(accepted(ask(2, slot(w0_ + 1), 4)));
+  ASSERT_TRUE(accepted(ask(2, book(w0_ + 1), 4)));
   ASSERT_EQ(filled(bid(3, kSpot, 3)), 3);
   EngineSnapshot snap;
   engine_.snapshot(snap);
@@ -166,7 +166,7 @@ TEST_F(SupplyTest, SnapshotsCarryTheGroups) {
   Command c;
   c.kind = CommandKind::NewOrder;
   c.new_order = NewOrder{4,
-                         slot(w0_ + 1),
+                         book(w0_ + 1),
                          kTenant,
                          0,
                          Side::Buy,
@@ -217,7 +217,7 @@ TEST_F(SupplyTest, PropertyNoHostIsEverOversold) {
     if (step % 50 == 0) tick(now);
     const std::int64_t w = now / kHour + 1 + static_cast<std::int64_t>(rng() % 3);
     const bool spot = rng() % 2 == 0;
-    const InstrumentId instrument = spot ? kSpot : slot(w);
+    const InstrumentId instrument = spot ? kSpot : book(w);
     const Qty qty = 1 + static_cast<Qty>(rng() % 4);
     const Price price = 8 + static_cast<Price>(rng() % 5);
     const bool sell = rng() % 2 == 0;

@@ -1,5 +1,5 @@
-// An engine with one hourly scheduled product (slots from kFirstSlot), for delivery-window and
-// resale tests: commands at a given sequencer time.
+// An engine with one hourly scheduled product (window books from kFirstBook), for delivery-window
+// and resale tests: commands at a given sequencer time.
 #pragma once
 
 #include "engine_fixture.hpp"
@@ -10,11 +10,11 @@ namespace swarmex::engine::test {
 constexpr std::int64_t kMinute = 60'000'000'000;
 constexpr std::int64_t kHour = 60 * kMinute;
 constexpr std::int64_t kBase = 498'710 * kHour;  // 2026-11-22T14:00:00Z, a window boundary
-constexpr InstrumentId kFirstSlot = 100;
+constexpr InstrumentId kFirstBook = 100;
 
 inline Product hourly() {
   Product p;
-  p.rules.id = kFirstSlot;
+  p.rules.id = kFirstBook;
   p.rules.symbol = "cpu.pool-a";
   p.rules.resource = "cpu";
   p.rules.pool = "pool-a";
@@ -37,7 +37,7 @@ class WindowTest : public EngineTest {
   }
   std::vector<Event> tick(std::int64_t time_ns) {
     Command c;
-    c.kind = CommandKind::Tick;
+    c.kind = CommandKind::Roll;
     return at(time_ns, c);
   }
   std::vector<Event> order_at(std::int64_t time_ns, OrderId id, Side side, InstrumentId instrument,
@@ -59,7 +59,7 @@ class WindowTest : public EngineTest {
                            id};
     return at(time_ns, c);
   }
-  static InstrumentId slot(std::int64_t window) { return kFirstSlot + slot_of(hourly(), window); }
+  static InstrumentId book(std::int64_t window) { return kFirstBook + book_of(hourly(), window); }
   const std::int64_t w0_ = kBase / kHour;
 };
 

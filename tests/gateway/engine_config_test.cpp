@@ -1,4 +1,4 @@
-// The [engine] table: how shards wait, and the inline mode's one-I/O-thread rule; how I/O
+// The [engine] table: how partitions wait, and the inline mode's one-I/O-thread rule; how I/O
 // threads wait (server.busy_poll_us).
 #include <gtest/gtest.h>
 

@@ -78,8 +78,8 @@ TEST_P(IdMapSeedTest, AgreesWithUnorderedMapThroughGrowth) {
 
 INSTANTIATE_TEST_SUITE_P(Seeds, IdMapSeedTest, ::testing::Values(1u, 2u, 3u));
 
-TEST(IdMapShardTest, NoInsertRehashesAndEachGrowthEndsBeforeTheNext) {
-  IdMapShard<std::uint64_t> m;
+TEST(IdMapSegmentTest, NoInsertRehashesAndEachGrowthEndsBeforeTheNext) {
+  IdMapSegment<std::uint64_t> m;
   std::size_t growths = 0;
   std::size_t puts_while_growing = 0;
   std::size_t size_at_growth = 0;
@@ -100,7 +100,8 @@ TEST(IdMapShardTest, NoInsertRehashesAndEachGrowthEndsBeforeTheNext) {
     }
     if (growing) {
       ++puts_while_growing;
-      ASSERT_LE(puts_while_growing, size_at_growth / IdMapShard<std::uint64_t>::kMovesPerInsert + 1)
+      ASSERT_LE(puts_while_growing,
+                size_at_growth / IdMapSegment<std::uint64_t>::kMovesPerInsert + 1)
           << id;
     }
     was_growing = growing;
@@ -111,11 +112,11 @@ TEST(IdMapShardTest, NoInsertRehashesAndEachGrowthEndsBeforeTheNext) {
   EXPECT_EQ(*m.find(1'000'003), 1u);
 }
 
-TEST(IdMapShardTest, StaggeredShardsGrowAtDifferentSizes) {
-  // Shards filled at the same pace: their first growths must not coincide.
+TEST(IdMapSegmentTest, StaggeredSegmentsGrowAtDifferentSizes) {
+  // Segments filled at the same pace: their first growths must not coincide.
   std::set<std::size_t> first_growth_sizes;
   for (std::uint64_t principal = 1; principal <= 32; ++principal) {
-    IdMapShard<std::uint64_t> m(principal);
+    IdMapSegment<std::uint64_t> m(principal);
     std::uint64_t id = 1;
     while (!m.growing())
       m.put(id++, 0);

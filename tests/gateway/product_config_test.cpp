@@ -46,7 +46,7 @@ std::string message_of(const std::string& toml) {
   return "";
 }
 
-TEST(ProductConfig, ParsesProductsAndTheirSlots) {
+TEST(ProductConfig, ParsesProductsAndTheirWindowBooks) {
   const Config c = parse_config(kProducts, "test.toml");
   ASSERT_EQ(c.products.size(), 2u);
   const engine::Product& hourly = c.products[0];
@@ -54,15 +54,15 @@ TEST(ProductConfig, ParsesProductsAndTheirSlots) {
   EXPECT_EQ(hourly.length_ns, kHour);
   EXPECT_EQ(hourly.gate_closure_ns, 300'000'000'000);
   EXPECT_EQ(hourly.rules.tick, 100);
-  EXPECT_EQ(engine::slot_count(hourly), 25u);
+  EXPECT_EQ(engine::book_count(hourly), 25u);
   EXPECT_EQ(c.products[1].gate_closure_ns, 300'000'000'000) << "default gate closure";
   const auto all = tradable_instruments(c);
   EXPECT_EQ(all.size(), 1u + 25u + 9u);
   EXPECT_FALSE(all.back().window.spot);
-  // One pool: every slot on the spot instrument's partition.
-  const auto shard = engine::partition_of_pool(all, 4);
-  EXPECT_EQ(shard[124], shard[1]);
-  EXPECT_EQ(shard[208], shard[1]);
+  // One pool: every book on the spot instrument's partition.
+  const auto partition = engine::partition_of_pool(all, 4);
+  EXPECT_EQ(partition[124], partition[1]);
+  EXPECT_EQ(partition[208], partition[1]);
 }
 
 TEST(ProductConfig, RefusesOverlapsAndBadTimes) {
@@ -83,7 +83,7 @@ TEST(ProductConfig, RefusesOverlapsAndBadTimes) {
             std::string::npos);
 }
 
-TEST(BlockOrder, OneLegPerWindowOnItsSlot) {
+TEST(BlockOrder, OneLegPerWindowOnItsBook) {
   const Config c = parse_config(kProducts, "test.toml");
   EXPECT_EQ(find_product(c.products, "cpu", "pool-a", 0), nullptr) << "two lengths: ambiguous";
   const engine::Product* p = find_product(c.products, "cpu", "pool-a", kHour);
@@ -98,7 +98,7 @@ TEST(BlockOrder, OneLegPerWindowOnItsSlot) {
   ASSERT_EQ(block_legs(*p, b, kNow, s), engine::RejectReason::None);
   ASSERT_EQ(s.leg_count, 3);
   for (std::uint8_t i = 0; i < 3; ++i) {
-    EXPECT_EQ(s.legs[i].instrument, 100 + engine::slot_of(*p, 498'712 + i));
+    EXPECT_EQ(s.legs[i].instrument, 100 + engine::book_of(*p, 498'712 + i));
     EXPECT_EQ(s.legs[i].qty, 4);
   }
   const engine::Qty qtys[] = {1, 2, 3};

@@ -31,7 +31,7 @@ class StreamLedgerTest : public ::testing::Test {
     p.id = 7;
     return {p};
   }
-  // A batch as the shard thread applies it: commands, their events, then the ledger.
+  // A batch as the partition thread applies it: commands, their events, then the ledger.
   void apply(const std::vector<Command>& batch) {
     EventBuffer events;
     for (const Command& c : batch)

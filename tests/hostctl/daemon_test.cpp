@@ -224,7 +224,7 @@ TEST(HostStateTest, SavesAndLoadsExactly) {
   a.state = AllocationState::Active;
   s.book.add(a);
   Allocation m = alloc(42, "tenant-b", "mig.1g.10gb", 2, 1, 2);
-  m.mig = {MigSlot{0, 3, 1}, MigSlot{0, 4, 2}};
+  m.mig = {MigInstanceRecord{0, 3, 1}, MigInstanceRecord{0, 4, 2}};
   m.state = AllocationState::Refused;
   m.why = "no free placement for 1g.10gb";
   s.book.add(m);

@@ -14,7 +14,7 @@ namespace {
 
 constexpr std::int64_t kStart = 100, kEnd = 200;
 
-Allocation mig_allocation(const std::string& resource, std::vector<MigSlot> slots) {
+Allocation mig_allocation(const std::string& resource, std::vector<MigInstanceRecord> slots) {
   Allocation a;
   a.stream_seq = 1;
   a.resource = resource;
@@ -26,8 +26,8 @@ Allocation mig_allocation(const std::string& resource, std::vector<MigSlot> slot
   return a;
 }
 
-MigSlot at(std::uint32_t gpu, std::uint32_t start) {
-  return MigSlot{gpu, kNoGpuInstance, start};
+MigInstanceRecord at(std::uint32_t gpu, std::uint32_t start) {
+  return MigInstanceRecord{gpu, kNoGpuInstance, start};
 }
 
 // Two simulated H100s; `sim` stays readable after the backend moves into MigInstances.
@@ -177,7 +177,7 @@ TEST(MigIntakeTest, AResaleMovesTheSellersPlacementToTheBuyer) {
   ASSERT_EQ(r.reduced, std::vector<std::uint64_t>{2}) << "newest first";
   const Allocation& bought = *book.find(3);
   EXPECT_EQ(bought.state, AllocationState::Pending) << bought.why;
-  EXPECT_EQ(bought.mig, std::vector<MigSlot>{at(0, 2)}) << "the slice the seller held";
+  EXPECT_EQ(bought.mig, std::vector<MigInstanceRecord>{at(0, 2)}) << "the slice the seller held";
 }
 
 }  // namespace

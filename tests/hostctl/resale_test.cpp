@@ -1,4 +1,4 @@
-// Resale (the shard marketplace): a Fill naming a seller moves part of that tenant's allocation
+// Resale (the partition marketplace): a Fill naming a seller moves part of that tenant's allocation
 // on this host to the buyer — exactly the quantity, newest allocation first, the host's total
 // unchanged — and both tenants' cgroups are due in the next enactment.
 #include <gtest/gtest.h>

@@ -22,7 +22,7 @@ hits=$(grep -rhoE '#include "swarmex/[a-z_]+/' "$src/common" | sort -u | grep -v
 # 3. The binaries of the clients carry no matching engine and no server code.
 for bin in "$@"; do
   [[ -x $bin ]] || { say "missing binary $bin"; continue; }
-  n=$(nm -C "$bin" | grep -cE 'swarmex::engine::(Engine|OrderBook|EnginePartition|EngineShard)::' || true)
+  n=$(nm -C "$bin" | grep -cE 'swarmex::engine::(Engine|OrderBook|EnginePartition|EnginePartition)::' || true)
   ((n > 0)) && say "$(basename "$bin") links the matching engine ($n symbols)"
   n=$(nm -C "$bin" | grep -c 'swarmex::gateway::' || true)
   ((n > 0)) && say "$(basename "$bin") links server code ($n symbols)"

@@ -1,14 +1,14 @@
 // Replay determinism: 1,000,000 random commands journaled through io_uring on a real directory;
-// recovery into a fresh engine gives the live engine's state hash. Also the shard integration:
-// a threaded shard with a sync-durability journal publishes each event only after its batch is
-// on disk, and the journal recovers the shard's exact state.
+// recovery into a fresh engine gives the live engine's state hash. Also the partition integration:
+// a threaded partition with a sync-durability journal publishes each event only after its batch is
+// on disk, and the journal recovers the partition's exact state.
 #include <gtest/gtest.h>
 
 #include <chrono>
 
 #include "random_commands.hpp"
 #include "swarmex/common/temp_dir.hpp"
-#include "swarmex/engine/shard.hpp"
+#include "swarmex/engine/partition.hpp"
 #include "swarmex/journal/reader.hpp"
 #include "swarmex/journal/recovery.hpp"
 #include "swarmex/journal/writer.hpp"
@@ -57,21 +57,21 @@ TEST(ReplayTest, MillionCommandsReplayToTheLiveHash) {
   EXPECT_EQ(r.engine->resting_orders(), live.resting_orders());
 }
 
-TEST(ShardJournalTest, SyncDurabilityReleasesEventsAfterTheDiskAndRecovers) {
+TEST(PartitionJournalTest, SyncDurabilityReleasesEventsAfterTheDiskAndRecovers) {
   TempDir dir;
   auto files = open_directory(dir.str());
   const auto instruments = swarmex::testing::random_test_instruments();
-  ShardConfig cfg;
+  PartitionConfig cfg;
   cfg.engine = EngineConfig{1u << 14};
   auto engine = std::make_unique<Engine>(cfg.engine);
   for (const auto& s : instruments)
     engine->add_instrument(s);
-  EngineShard* shard_ptr = nullptr;
+  EnginePartition* partition_ptr = nullptr;
   JournalWriter writer(*files, 1u << 20, 1, [&](const std::vector<Event>& events) {
     // Released by the journal thread: everything here must already be durable.
     for (const Event& e : events)
       ASSERT_LE(e.seq, writer.durable_seq());
-    shard_ptr->publish(events);
+    partition_ptr->publish(events);
   });
   cfg.on_batch = [&](std::span<const Command> cmds, const EventBuffer& events) {
     JournalBatch* b = writer.acquire();
@@ -80,10 +80,10 @@ TEST(ShardJournalTest, SyncDurabilityReleasesEventsAfterTheDiskAndRecovers) {
     writer.submit(b);
     return true;
   };
-  EngineShard shard(0, cfg, std::move(engine));
-  shard_ptr = &shard;
+  EnginePartition partition(0, cfg, std::move(engine));
+  partition_ptr = &partition;
   writer.start();
-  shard.start();
+  partition.start();
 
   Engine model(cfg.engine);
   for (const auto& s : instruments)
@@ -99,20 +99,20 @@ TEST(ShardJournalTest, SyncDurabilityReleasesEventsAfterTheDiskAndRecovers) {
     ev.clear();
     model.apply(stamped, ev);
     ++outcomes_expected;
-    shard.submit(c);
+    partition.submit(c);
   }
   std::size_t outcomes = 0;
   std::vector<Event> buf(1024);
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
   while (outcomes < outcomes_expected && std::chrono::steady_clock::now() < deadline) {
-    const std::size_t n = shard.poll(buf.data(), buf.size(), 10'000);
+    const std::size_t n = partition.poll(buf.data(), buf.size(), 10'000);
     for (std::size_t i = 0; i < n; ++i)
       outcomes += buf[i].kind == EventKind::Accepted || buf[i].kind == EventKind::Rejected;
   }
-  shard.stop();
+  partition.stop();
   writer.stop();
   EXPECT_EQ(outcomes, outcomes_expected);
-  EXPECT_EQ(shard.engine().state_hash(), model.state_hash());
+  EXPECT_EQ(partition.engine().state_hash(), model.state_hash());
   EXPECT_EQ(writer.durable_seq(), model.last_seq());
   const JournalStats st = writer.stats();
   EXPECT_EQ(st.records, model.last_seq());

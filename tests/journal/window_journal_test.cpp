@@ -1,4 +1,4 @@
-// Delivery windows in the journal and snapshots: a flow of orders on window slots with Ticks
+// Delivery windows in the journal and snapshots: a flow of orders on window books with Ticks
 // that list and close windows (expiring resting orders) recovers from a snapshot (format v3,
 // through its file encoding) plus the journal to the live engine's state hash, calendar and
 // listed windows.
@@ -41,11 +41,11 @@ std::unique_ptr<Engine> test_engine() {
   return e;
 }
 
-// Orders on random slots (some refused: idle slot or past gate closure) and a Tick every 16th
+// Orders on random books (some refused: idle book or past gate closure) and a Roll every 16th
 // command, the clock moving 0..3 minutes per command.
 std::vector<Command> flow(Engine& live, std::size_t n, std::size_t* expired) {
   std::mt19937_64 rng(11);
-  const std::uint32_t slots = slot_count(quarter_hours());
+  const std::uint32_t books = book_count(quarter_hours());
   std::vector<Command> out;
   EventBuffer ev;
   std::int64_t now = kStart;
@@ -53,13 +53,13 @@ std::vector<Command> flow(Engine& live, std::size_t n, std::size_t* expired) {
     now += static_cast<std::int64_t>(rng() % 4) * kMinute / 2;
     Command c;
     if (i % 16 == 15) {
-      c.kind = CommandKind::Tick;
+      c.kind = CommandKind::Roll;
     } else {
       c.kind = CommandKind::NewOrder;
       const bool sell = rng() % 2 == 0;
       const auto owner = static_cast<OwnerId>(1 + rng() % 4);
       c.new_order = NewOrder{i + 1,
-                             50 + static_cast<InstrumentId>(rng() % slots),
+                             50 + static_cast<InstrumentId>(rng() % books),
                              owner,
                              sell ? 100 + owner : 0,
                              sell ? Side::Sell : Side::Buy,
@@ -112,7 +112,7 @@ TEST(WindowJournalTest, FlowWithTicksRecoversFromSnapshotAndJournal) {
   EXPECT_EQ(r.replayed, cmds.size() - cmds.size() / 2) << "replayed from the snapshot";
   EXPECT_EQ(r.engine->state_hash(), live->state_hash());
   EXPECT_EQ(r.engine->calendar_ns(), live->calendar_ns());
-  for (std::uint32_t s = 0; s < slot_count(quarter_hours()); ++s)
+  for (std::uint32_t s = 0; s < book_count(quarter_hours()); ++s)
     EXPECT_EQ(r.engine->instrument(50 + s)->window.start_ns,
               live->instrument(50 + s)->window.start_ns);
 }
@@ -122,7 +122,7 @@ TEST(WindowJournalTest, AProductChangedSinceTheSnapshotStopsRecovery) {
   auto files = open_directory(dir.str());
   const auto e = test_engine();
   Command tick;
-  tick.kind = CommandKind::Tick;
+  tick.kind = CommandKind::Roll;
   tick.seq = 1;
   tick.time_ns = kStart;
   EventBuffer ev;

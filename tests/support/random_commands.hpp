@@ -23,7 +23,7 @@ std::vector<engine::InstrumentSpec> random_test_instruments();
 std::vector<engine::InstrumentSpec> random_market_instruments();
 std::vector<engine::Product> random_market_products();
 
-// What `owner` holds of window slot `instrument` from `host` (the generator peeks so that most
+// What `owner` holds of window book `instrument` from `host` (the generator peeks so that most
 // resale requests offer capacity that is held).
 using HeldProbe = std::function<engine::Qty(engine::InstrumentId, engine::OwnerId, engine::HostId)>;
 
@@ -56,7 +56,7 @@ class RandomCommands {
 
   [[nodiscard]] std::uint64_t below(std::uint64_t n) { return n == 0 ? 0 : rng_() % n; }
 
-  // Also calendar Ticks, SetSupply and Resell, orders on the products' window slots, and
+  // Also calendar Ticks, SetSupply and Resell, orders on the products' window books, and
   // `ns_per_seq` of command time per sequence number, so windows list, close and roll. Off
   // until called: a seed's spot-only stream is unchanged.
   void enable_market(const std::vector<engine::Product>& products, HeldProbe held,

@@ -63,14 +63,14 @@ void RandomCommands::enable_market(const std::vector<Product>& products, HeldPro
   held_ = std::move(held);
   ns_per_seq_ = ns_per_seq;
   for (const Product& p : products)
-    for (std::uint32_t s = 0; s < slot_count(p); ++s)
-      instruments_.push_back(slot_spec(p, s));
+    for (std::uint32_t s = 0; s < book_count(p); ++s)
+      instruments_.push_back(book_spec(p, s));
 }
 
 bool RandomCommands::market_command(Command& c) {
   const std::uint64_t k = below(1000);
-  if (k < 5) {  // the calendar: rare enough that gates close well before their Tick
-    c.kind = CommandKind::Tick;
+  if (k < 5) {  // the calendar: rare enough that gates close well before their Roll
+    c.kind = CommandKind::Roll;
     return true;
   }
   if (k < 15) {
@@ -104,15 +104,15 @@ Command RandomCommands::resell() {
   c.kind = CommandKind::Resell;
   Resell& r = c.resell;
   const Product& p = products_[below(products_.size())];
-  const auto slots = slot_count(p);
+  const auto books = book_count(p);
   r.owner = below(100) == 0 ? 0 : static_cast<OwnerId>(1 + below(kOwners));
   const std::uint64_t t = below(100);
   r.tif = t < 30 ? TimeInForce::Ioc : (t < 32 ? TimeInForce::Fok : TimeInForce::Gtc);
   const std::uint64_t n = below(100);
   r.leg_count = static_cast<std::uint8_t>(n == 0 ? 0 : (n == 1 ? 9 : 1 + below(3)));
-  const std::uint32_t first = static_cast<std::uint32_t>(below(slots));
+  const std::uint32_t first = static_cast<std::uint32_t>(below(books));
   for (std::uint8_t i = 0; i < std::min<std::uint8_t>(r.leg_count, kMaxSwarmLegs); ++i)
-    r.legs[i].instrument = p.rules.id + (first + i) % slots;
+    r.legs[i].instrument = p.rules.id + (first + i) % books;
   if (r.leg_count > 1 && below(30) == 0) r.legs[1].instrument = r.legs[0].instrument;
   if (below(50) == 0) r.legs[0].instrument = instruments_[below(4)].id;  // a spot book
   // The host it bought from, when it holds something on the first leg; any host otherwise.

@@ -179,8 +179,8 @@ void ReferenceBook::dispatch(const Command& cmd, EventBuffer& out) {
       return on_halt(cmd, true, out);
     case CommandKind::Resume:
       return on_halt(cmd, false, out);
-    case CommandKind::Tick:
-      return on_tick(cmd, out);
+    case CommandKind::Roll:
+      return on_roll(cmd, out);
     case CommandKind::Resell:
       return on_resell(cmd, out);
     case CommandKind::SetSupply:

@@ -2,7 +2,7 @@
 // price levels, std::list FIFOs, linear scans, and a state hash recomputed from scratch. It
 // implements the same documented semantics as swarmex::engine::Engine (docs/architecture.md,
 // section 6) and must produce identical events for identical commands: spot books, delivery
-// windows (products, the calendar Tick, gate closure), quantity supply groups and resale of
+// windows (products, the calendar Roll, gate closure), quantity supply groups and resale of
 // held window capacity. Swarm orders have their own oracle (swarm_reference_test); GPU (mig.*)
 // supply groups are not modelled.
 #pragma once
@@ -28,13 +28,13 @@ class ReferenceBook {
   explicit ReferenceBook(std::uint32_t order_capacity);
 
   void add_instrument(const engine::InstrumentSpec& spec);
-  // A scheduled product: slot books with consecutive ids, listing the windows trading now.
+  // A scheduled product: window books with consecutive ids, listing the windows trading now.
   void add_product(const engine::Product& p);
   void apply(const engine::Command& cmd, engine::EventBuffer& out);
   [[nodiscard]] std::uint64_t state_hash() const;
   [[nodiscard]] engine::Seq last_seq() const { return last_seq_; }
   [[nodiscard]] std::size_t resting_orders() const { return live_; }
-  // What `owner` holds of window slot `instrument` from `host` and has not offered back.
+  // What `owner` holds of window book `instrument` from `host` and has not offered back.
   [[nodiscard]] engine::Qty held(engine::InstrumentId instrument, engine::OwnerId owner,
                                  engine::HostId host) const;
 
@@ -61,7 +61,7 @@ class ReferenceBook {
     std::size_t resource = 0;                 // index in resources_
     bool gpu = false;                         // a mig.* book
     int product = -1;                         // index in products_, -1 for spot
-    std::int64_t window = kIdle;              // the window a slot lists (kIdle: none)
+    std::int64_t window = kIdle;              // the window a book lists (kIdle: none)
   };
   struct Located {
     Book* book;
@@ -71,7 +71,7 @@ class ReferenceBook {
   };
   struct ProductRef {
     engine::Product p;
-    std::uint32_t slots;
+    std::uint32_t books;
   };
   // One sale of a supply group: qty units over [from_ns, to_ns).
   struct Sale {
@@ -129,9 +129,9 @@ class ReferenceBook {
 
   // Delivery windows (reference_calendar.cpp).
   [[nodiscard]] bool trading(const Book& b) const;
-  [[nodiscard]] std::int64_t window_trading(const ProductRef& pr, std::uint32_t slot,
+  [[nodiscard]] std::int64_t window_trading(const ProductRef& pr, std::uint32_t book,
                                             std::int64_t now_ns) const;
-  void on_tick(const engine::Command& cmd, engine::EventBuffer& out);
+  void on_roll(const engine::Command& cmd, engine::EventBuffer& out);
   void roll(engine::EventBuffer* out);
   void close_window(Book& b, engine::EventBuffer& out);
 
@@ -174,7 +174,7 @@ class ReferenceBook {
   engine::Seq seq_ = 0;  // sequence of the command being applied
   engine::CommandKind kind_ = engine::CommandKind::NewOrder;
   std::int64_t now_ns_ = 0;       // the command's time: a spot fill's lease starts there
-  std::int64_t calendar_ns_ = 0;  // the latest Tick's time (never goes back)
+  std::int64_t calendar_ns_ = 0;  // the latest Roll's time (never goes back)
 };
 
 }  // namespace swarmex::testing

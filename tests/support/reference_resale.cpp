@@ -1,4 +1,4 @@
-// The reference book's holdings and resale: a map (slot, owner, host) -> units held and not
+// The reference book's holdings and resale: a map (book, owner, host) -> units held and not
 // offered back; a Resell is validated leg by leg before any leg trades, then each leg sells as a
 // cancel-newest taker and rests as a resale ask.
 #include "reference_book.hpp"

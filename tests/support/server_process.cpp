@@ -14,8 +14,8 @@ std::string principal(const std::string& name, int id, const std::string& role, 
 }
 }  // namespace
 
-std::string test_config(const std::string& server_extra, const std::string& durability, int shards,
-                        const std::string& extra) {
+std::string test_config(const std::string& server_extra, const std::string& durability,
+                        int partitions, const std::string& extra) {
   // SWARMEX_TEST_ENGINE_WAIT=inline runs the same tests with matching on the one I/O thread;
   // SWARMEX_TEST_BUSY_POLL_US sets server.busy_poll_us (the inline run polls, as it is deployed).
   const char* wait = std::getenv("SWARMEX_TEST_ENGINE_WAIT");
@@ -24,7 +24,7 @@ std::string test_config(const std::string& server_extra, const std::string& dura
   std::string c = std::string("[server]\nio_threads = ") + (inline_engine ? "1" : "2") + "\n" +
                   (poll != nullptr ? std::string("busy_poll_us = ") + poll + "\n" : "") +
                   server_extra + "\n\n";
-  c += "[engine]\nshards = " + std::to_string(shards) + "\norder_capacity = 65536\n";
+  c += "[engine]\npartitions = " + std::to_string(partitions) + "\norder_capacity = 65536\n";
   c += inline_engine ? "wait = \"inline\"\n\n" : "\n";
   c += "[journal]\ndurability = \"" + durability + "\"\nsegment_bytes = 1048576\n\n";
   const char* instruments[][3] = {{"1", "cpu.pool-a.spot", "cpu"},

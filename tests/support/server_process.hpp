@@ -15,7 +15,7 @@ using ServerProcess = tools::SwarmexdProcess;
 // host-b1 (host 2), operator, each with token "<name>-token". `server_extra` lines are added to
 // [server]; `extra` (e.g. more [[instruments]]) is added at the end.
 std::string test_config(const std::string& server_extra = "",
-                        const std::string& durability = "sync", int shards = 2,
+                        const std::string& durability = "sync", int partitions = 2,
                         const std::string& extra = "");
 
 }  // namespace swarmex::testing

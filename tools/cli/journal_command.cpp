@@ -77,8 +77,8 @@ Json command_json(const Command& c) {
                     {"legs", legs_json(w.legs, w.leg_count)}});
       break;
     }
-    case CommandKind::Tick:
-      j["command"] = "tick";
+    case CommandKind::Roll:
+      j["command"] = "roll";
       break;
     case CommandKind::SetSupply:
       j.update(Json{{"command", "set_supply"},
@@ -173,7 +173,7 @@ std::string describe(const Command& c, bool json) {
       return s + fmt::format("halt instrument={}", c.control.instrument);
     case CommandKind::Resume:
       return s + fmt::format("resume instrument={}", c.control.instrument);
-    case CommandKind::Tick:
+    case CommandKind::Roll:
       return s + "tick (calendar: list and close delivery windows)";
     case CommandKind::SetSupply:
       return s + fmt::format("set_supply owner={} host={} instrument={} capacity={}",

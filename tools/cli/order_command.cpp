@@ -313,7 +313,7 @@ int run_mass_cancel(const OrderOptions& o) {
   int cancelled = 0;
   while (const wire::Message* m = session.next(std::min(deadline, quiet))) {
     const auto* r = m->body_as_ExecutionReport();
-    // Each engine shard acknowledges the mass cancel (Accepted); the cancels are what matter.
+    // Each engine partition acknowledges the mass cancel (Accepted); the cancels are what matter.
     if (r == nullptr || r->kind() == wire::ExecKind::Accepted) continue;
     session.print(*m);
     if (r->kind() == wire::ExecKind::Cancelled) ++cancelled;
@@ -430,7 +430,7 @@ void add_order_command(CLI::App& app, int& exit_code) {
   block->callback([&exit_code, o] { run_guarded(exit_code, [o] { return run_block(*o); }); });
 
   auto* resell = order->add_subcommand(
-      "resell", "offer part of a delivery window you hold from a host (the shard marketplace)");
+      "resell", "offer part of a delivery window you hold from a host (the partition marketplace)");
   resell->add_option("--instrument", o->instrument, "the window's instrument id (or --start)");
   add_window_options(*resell, *o, "the window instead of --instrument: its start");
   resell->add_option("--host", o->host, "the host id your allocation is on")->required();

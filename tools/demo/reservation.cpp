@@ -1,6 +1,6 @@
 // The demo's reservation change: tenant-b, holding 1 VRU in each of three hourly windows from
 // its block order, buys one more in the first two (one block order, all or none) and sells the
-// third back at a profit (a resale on the shard marketplace); tenant-c buys it, and host-b1's
+// third back at a profit (a resale on the partition marketplace); tenant-c buys it, and host-b1's
 // controller moves that VRU from tenant-b's allocation to tenant-c's.
 #include <fmt/format.h>
 
@@ -63,7 +63,7 @@ void Scenario::reservation_change() {
   }
   say(fmt::format("tenant-b: reservation change -1 VRU in {}: offered back @ 1,600",
                   engine::window_symbol(*p, first + 2)));
-  const std::uint32_t third = p->rules.id + engine::slot_of(*p, first + 2);
+  const std::uint32_t third = p->rules.id + engine::book_of(*p, first + 2);
   const OrderOutcome got = c.buy_now(third, 1600, 1);
   res.sold = got.filled_qty == 1 && got.last_price == 1600 && got.host == kHostB1;
   res.sold_detail = got.reject.empty() ? fmt::format("tenant-c bought {} @ {} on host {}",

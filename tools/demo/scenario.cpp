@@ -71,9 +71,9 @@ void Scenario::start() {
   fmt::print("== phase 1: the exchange and two host controllers ==\n");
   stack_.start_exchange();
   say(
-      fmt::format("swarmexd listening on 127.0.0.1:{} ({} shards by pool, {} instruments, "
+      fmt::format("swarmexd listening on 127.0.0.1:{} ({} partitions by pool, {} instruments, "
                   "journal in the work dir, every ack after fdatasync)",
-                  stack_.port(), config.engine.shards, config.instruments.size()));
+                  stack_.port(), config.engine.partitions, config.instruments.size()));
   check_interrupt();
   // Asks rest at the reserve price: cpu 1,000 (pool-a) and 1,200 (pool-b), mem 500, MIG 20,000.
   stack_.start_host({"host-a1", "pool-a", "mem_shards = 16\n", "simulated",
@@ -262,7 +262,7 @@ void Scenario::block_order() {
   for (std::int64_t i = 0; i < 3; ++i) {
     client::OrderSpec ask;
     ask.client_order_id = (1ull << 62) + static_cast<std::uint64_t>(first + i);
-    ask.instrument = p->rules.id + engine::slot_of(*p, first + i);
+    ask.instrument = p->rules.id + engine::book_of(*p, first + i);
     ask.side = wire::Side::Sell;
     ask.price = 1500;
     ask.qty = i < 2 ? 2 : 1;  // the first two windows have a unit for the reservation change
@@ -279,9 +279,9 @@ void Scenario::block_order() {
       ++acked;
     }
   }
-  for (std::int64_t i = 0; i < 3; ++i)  // the summary names the slots by their windows
+  for (std::int64_t i = 0; i < 3; ++i)  // the summary names the books by their windows
     results_.instruments.push_back(
-        {p->rules.id + engine::slot_of(*p, first + i), engine::window_symbol(*p, first + i)});
+        {p->rules.id + engine::book_of(*p, first + i), engine::window_symbol(*p, first + i)});
   results_.block.first_window = first;
   say(fmt::format("host-b1 offers VRUs @ 1,500 in {} (2), {} (2) and {} (1)",
                   engine::window_symbol(*p, first), engine::window_symbol(*p, first + 1),
@@ -295,13 +295,13 @@ void Scenario::block_order() {
   spec.qty = 1;
   spec.limit_total = 4500;
   const SwarmOutcome out = tenants_[1]->block(spec);
-  std::set<std::uint32_t> slots, hosts;
+  std::set<std::uint32_t> books, hosts;
   for (const FillRecord& f : out.fills) {
-    slots.insert(f.instrument);
+    books.insert(f.instrument);
     hosts.insert(f.host);
   }
   res.atomic = out.reject.empty() && out.cancel.empty() && out.fills.size() == 3 &&
-               slots.size() == 3 && hosts == std::set<std::uint32_t>{2} &&
+               books.size() == 3 && hosts == std::set<std::uint32_t>{2} &&
                out.engine_seqs.size() == 1 && out.total == 4500;
   res.detail = !out.reject.empty() ? "rejected: " + out.reject
                : !out.cancel.empty()
@@ -309,7 +309,7 @@ void Scenario::block_order() {
                    : fmt::format(
                          "{} windows, {} VRU from host {} in engine step "
                          "{}, total {}",
-                         slots.size(), out.units, hosts.empty() ? 0 : *hosts.begin(),
+                         books.size(), out.units, hosts.empty() ? 0 : *hosts.begin(),
                          out.engine_seqs.empty() ? 0 : *out.engine_seqs.begin(), out.total);
   say(fmt::format("tenant-b buys 1 VRU in each of those 3 hours as one block order: {}",
                   res.detail));

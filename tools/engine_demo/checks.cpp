@@ -19,7 +19,7 @@ std::vector<std::string> check_steps(const std::vector<Step>& steps, const Plan&
     std::optional<engine::CancelReason> own_cancel;
     std::string got = "accepted";
     bool outcome_ok = true;
-    for (const auto& [shard, e] : ledger.scripted_events(i)) {
+    for (const auto& [partition, e] : ledger.scripted_events(i)) {
       if (e.kind == EventKind::Accepted || e.kind == EventKind::Rejected) {
         ++outcomes;
         const bool ok = e.kind == EventKind::Rejected
@@ -116,9 +116,10 @@ std::vector<std::string> check_books(const Market& market, journal::ExchangeAsse
   return errors;
 }
 
-std::vector<ReplayResult> replay_shards(const Market& market, const Plan& plan,
-                                        journal::ExchangeAssembly& exchange, const Ledger& ledger,
-                                        const engine::EngineConfig& config) {
+std::vector<ReplayResult> replay_partitions(const Market& market, const Plan& plan,
+                                            journal::ExchangeAssembly& exchange,
+                                            const Ledger& ledger,
+                                            const engine::EngineConfig& config) {
   std::vector<ReplayResult> results;
   engine::EventBuffer out;
   for (std::uint32_t s = 0; s < exchange.partitions(); ++s) {
@@ -128,7 +129,7 @@ std::vector<ReplayResult> replay_shards(const Market& market, const Plan& plan,
     std::uint64_t digest = 0;
     std::uint64_t events = 0;
     engine::Seq seq = 0;
-    for (const std::uint32_t index : plan.by_shard[s]) {
+    for (const std::uint32_t index : plan.by_partition[s]) {
       Command c = plan.commands[index];
       c.seq = ++seq;
       c.time_ns = 0;  // the engine must not care
@@ -139,8 +140,8 @@ std::vector<ReplayResult> replay_shards(const Market& market, const Plan& plan,
       out.clear();
     }
     ReplayResult r;
-    r.shard = s;
-    r.commands = plan.by_shard[s].size();
+    r.partition = s;
+    r.commands = plan.by_partition[s].size();
     r.events = events;
     r.live_state_hash = exchange.partition(s).engine().state_hash();
     r.replay_state_hash = replay.state_hash();

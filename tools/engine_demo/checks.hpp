@@ -1,4 +1,4 @@
-// Invariant checks run after the shards stop. Each returns what it found wrong (empty: passed).
+// Invariant checks run after the partitions stop. Each returns what it found wrong (empty: passed).
 #pragma once
 
 #include <cstdint>
@@ -24,7 +24,7 @@ std::vector<std::string> check_books(const Market& market, journal::ExchangeAsse
                                      const Ledger& ledger);
 
 struct ReplayResult {
-  std::uint32_t shard = 0;
+  std::uint32_t partition = 0;
   std::size_t commands = 0;
   std::uint64_t events = 0;
   std::uint64_t live_state_hash = 0;
@@ -35,10 +35,11 @@ struct ReplayResult {
   }
 };
 
-// Re-applies each shard's commands on a fresh single-threaded Engine with the same sequence
+// Re-applies each partition's commands on a fresh single-threaded Engine with the same sequence
 // numbers and no clock (time 0): determinism means the same events and the same state hash.
-std::vector<ReplayResult> replay_shards(const Market& market, const Plan& plan,
-                                        journal::ExchangeAssembly& exchange, const Ledger& ledger,
-                                        const engine::EngineConfig& config);
+std::vector<ReplayResult> replay_partitions(const Market& market, const Plan& plan,
+                                            journal::ExchangeAssembly& exchange,
+                                            const Ledger& ledger,
+                                            const engine::EngineConfig& config);
 
 }  // namespace swarmex::demo

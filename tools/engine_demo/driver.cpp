@@ -14,11 +14,11 @@ using Clock = std::chrono::steady_clock;
 
 bool all_applied(journal::ExchangeAssembly& exchange, const Plan& plan) {
   for (std::size_t s = 0; s < exchange.partitions(); ++s)
-    if (exchange.partition(s).applied() < plan.by_shard[s].size()) return false;
+    if (exchange.partition(s).applied() < plan.by_partition[s].size()) return false;
   return true;
 }
 
-// Drains every shard until `done` is set and all commands are applied, then takes what is left.
+// Drains every partition until `done` is set and all commands are applied, then takes what is left.
 // applied() is published after a batch's events are enqueued, so nothing can arrive later.
 void collect(journal::ExchangeAssembly& exchange, const Plan& plan, Ledger& ledger,
              const std::atomic<bool>& done) {
@@ -47,7 +47,7 @@ void collect(journal::ExchangeAssembly& exchange, const Plan& plan, Ledger& ledg
 // A queue refuses only when it cannot allocate; the plan's seqs would no longer hold, so stop.
 void submit(journal::ExchangeAssembly& exchange, const Command& c) {
   if (exchange.submit(c)) return;
-  std::fputs("swarmex-engine-demo: a shard queue refused a command\n", stderr);
+  std::fputs("swarmex-engine-demo: a partition queue refused a command\n", stderr);
   std::quick_exit(3);
 }
 

@@ -1,5 +1,6 @@
-// Runs a plan on the threaded path: the shards' own threads apply the commands, a collector thread
-// drains every shard's event queue into the ledger, and this thread submits (paced when asked).
+// Runs a plan on the threaded path: the partitions' own threads apply the commands, a collector
+// thread drains every partition's event queue into the ledger, and this thread submits (paced when
+// asked).
 #pragma once
 
 #include <cstdint>
@@ -11,12 +12,12 @@
 namespace swarmex::demo {
 
 struct RunTimes {
-  double random_phase_s = 0;  // first random submit until every shard applied its last command
+  double random_phase_s = 0;  // first random submit until every partition applied its last command
   double total_s = 0;
 };
 
-// Starts the shards, submits the whole plan, waits until every command is applied and every
-// event collected, then stops the shards so their engines can be inspected.
+// Starts the partitions, submits the whole plan, waits until every command is applied and every
+// event collected, then stops the partitions so their engines can be inspected.
 // `rate_per_s` paces the random phase (0 = as fast as the queues take it).
 RunTimes run_plan(journal::ExchangeAssembly& exchange, const Plan& plan, Ledger& ledger,
                   double rate_per_s);

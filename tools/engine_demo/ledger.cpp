@@ -38,9 +38,9 @@ std::uint64_t fold_event(std::uint64_t digest, const Event& e) noexcept {
 Ledger::Ledger(const Market& market, const Plan& plan)
     : market_(market),
       plan_(plan),
-      last_seq_(plan.by_shard.size(), 0),
-      digest_(plan.by_shard.size(), 0),
-      events_(plan.by_shard.size(), 0),
+      last_seq_(plan.by_partition.size(), 0),
+      digest_(plan.by_partition.size(), 0),
+      events_(plan.by_partition.size(), 0),
       scripted_events_(plan.scripted),
       leaves_(plan.seller_host.size(), 0) {}
 
@@ -51,28 +51,29 @@ void Ledger::error(std::string message) {
     ++errors_dropped_;
 }
 
-void Ledger::on_event(std::uint32_t shard, const Event& e) {
-  digest_[shard] = fold_event(digest_[shard], e);
-  ++events_[shard];
+void Ledger::on_event(std::uint32_t partition, const Event& e) {
+  digest_[partition] = fold_event(digest_[partition], e);
+  ++events_[partition];
   // Each command yields at least its outcome, so seqs arrive consecutively and a new seq must
   // start with exactly one Accepted / Rejected.
-  engine::Seq& last = last_seq_[shard];
+  engine::Seq& last = last_seq_[partition];
   if (e.seq == last + 1) {
     if (!is_outcome(e))
-      error(fmt::format("shard {} seq {}: first event is not Accepted/Rejected", shard, e.seq));
+      error(fmt::format("partition {} seq {}: first event is not Accepted/Rejected", partition,
+                        e.seq));
     last = e.seq;
   } else if (e.seq != last) {
-    error(fmt::format("shard {}: seq {} after {}", shard, e.seq, last));
+    error(fmt::format("partition {}: seq {} after {}", partition, e.seq, last));
     last = e.seq;
   } else if (is_outcome(e)) {
-    error(fmt::format("shard {} seq {}: a second Accepted/Rejected", shard, e.seq));
+    error(fmt::format("partition {} seq {}: a second Accepted/Rejected", partition, e.seq));
   }
-  if (!plan_.has(shard, e.seq)) {
-    error(fmt::format("shard {}: event for seq {} that was never submitted", shard, e.seq));
+  if (!plan_.has(partition, e.seq)) {
+    error(fmt::format("partition {}: event for seq {} that was never submitted", partition, e.seq));
     return;
   }
-  const std::uint32_t command = plan_.command_at(shard, e.seq);
-  if (command < plan_.scripted) scripted_events_[command].emplace_back(shard, e);
+  const std::uint32_t command = plan_.command_at(partition, e.seq);
+  if (command < plan_.scripted) scripted_events_[command].emplace_back(partition, e);
 
   const bool known_order = e.order_id < leaves_.size();
   switch (e.kind) {
@@ -124,9 +125,9 @@ void Ledger::on_fill(const Event& e) {
 
 void Ledger::finish() {
   for (std::uint32_t s = 0; s < last_seq_.size(); ++s)
-    if (last_seq_[s] != plan_.by_shard[s].size())
-      error(fmt::format("shard {}: outcomes for {} of {} commands", s, last_seq_[s],
-                        plan_.by_shard[s].size()));
+    if (last_seq_[s] != plan_.by_partition[s].size())
+      error(fmt::format("partition {}: outcomes for {} of {} commands", s, last_seq_[s],
+                        plan_.by_partition[s].size()));
   if (errors_dropped_ > 0) errors_.push_back(fmt::format("... and {} more", errors_dropped_));
 }
 

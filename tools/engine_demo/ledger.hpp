@@ -1,4 +1,4 @@
-// The collector's view of the run, built from the shards' event streams alone: which command
+// The collector's view of the run, built from the partitions' event streams alone: which command
 // got which outcome, every order's remaining quantity, the last published size of every book
 // level, and the allocations that fills created. The checks then compare it with the engines.
 #pragma once
@@ -42,12 +42,12 @@ class Ledger {
  public:
   Ledger(const Market& market, const Plan& plan);
 
-  // Collector thread only, events of one shard in the order that shard published them.
-  void on_event(std::uint32_t shard, const Event& e);
+  // Collector thread only, events of one partition in the order that partition published them.
+  void on_event(std::uint32_t partition, const Event& e);
   // After the last event: every command must have had its outcome.
   void finish();
 
-  // Events of scripted command i, tagged with the shard that produced them.
+  // Events of scripted command i, tagged with the partition that produced them.
   [[nodiscard]] const std::vector<std::pair<std::uint32_t, Event>>& scripted_events(
       std::size_t i) const {
     return scripted_events_[i];
@@ -60,11 +60,11 @@ class Ledger {
   [[nodiscard]] const std::map<std::pair<std::uint64_t, Price>, LevelState>& levels() const {
     return levels_;
   }
-  [[nodiscard]] std::uint64_t digest(std::uint32_t shard) const { return digest_[shard]; }
-  [[nodiscard]] std::uint64_t events(std::uint32_t shard) const { return events_[shard]; }
+  [[nodiscard]] std::uint64_t digest(std::uint32_t partition) const { return digest_[partition]; }
+  [[nodiscard]] std::uint64_t events(std::uint32_t partition) const { return events_[partition]; }
   [[nodiscard]] const std::vector<std::string>& errors() const noexcept { return errors_; }
 
-  // Counters over the whole run (one outcome per shard a command reached).
+  // Counters over the whole run (one outcome per partition a command reached).
   std::uint64_t accepted = 0;
   std::array<std::uint64_t, static_cast<std::size_t>(engine::RejectReason::kCount)> rejected{};
   std::array<std::uint64_t, static_cast<std::size_t>(engine::CancelReason::kCount)> cancelled{};
@@ -77,7 +77,7 @@ class Ledger {
 
   const Market& market_;
   const Plan& plan_;
-  std::vector<engine::Seq> last_seq_;  // per shard
+  std::vector<engine::Seq> last_seq_;  // per partition
   std::vector<std::uint64_t> digest_;
   std::vector<std::uint64_t> events_;
   std::vector<std::vector<std::pair<std::uint32_t, Event>>> scripted_events_;

@@ -26,7 +26,7 @@ namespace {
 
 using namespace swarmex;
 
-constexpr std::uint32_t kShards = 2;
+constexpr std::uint32_t kPartitions = 2;
 
 struct Options {
   std::uint32_t tenants = 3;
@@ -37,7 +37,7 @@ struct Options {
   bool quiet = false;
 };
 
-// Resting orders per shard stay well below the command count; size the pool from it (bounded).
+// Resting orders per partition stay well below the command count; size the pool from it (bounded).
 std::uint32_t order_capacity(std::size_t commands) {
   const std::uint64_t want = std::bit_ceil(static_cast<std::uint64_t>(commands / 2 + 4096));
   return static_cast<std::uint32_t>(std::clamp<std::uint64_t>(want, 1u << 16, 1u << 21));
@@ -58,7 +58,7 @@ int run(const Options& opt) {
   // Assembled as swarmexd assembles its exchange (partitions by pool), with no journal; each
   // partition keeps its events on its own queue for the collector.
   journal::AssemblyConfig config;
-  config.partitions = kShards;
+  config.partitions = kPartitions;
   config.engine.order_capacity = order_capacity(opt.orders);
   config.wait = engine::WaitStrategy::Block;
   for (const demo::Product& p : market.products())
@@ -87,8 +87,8 @@ int run(const Options& opt) {
 
   if (!opt.quiet) fmt::print("Checks\n");
   std::size_t outcomes = 0;
-  for (const auto& shard_commands : plan.by_shard)
-    outcomes += shard_commands.size();
+  for (const auto& partition_commands : plan.by_partition)
+    outcomes += partition_commands.size();
   int failed = 0;
   failed += report_check(
       opt,
@@ -102,7 +102,7 @@ int run(const Options& opt) {
   failed += report_check(opt, "books rebuilt from events equal the engines' books and levels",
                          demo::check_books(market, exchange, ledger));
   for (const demo::ReplayResult& r :
-       demo::replay_shards(market, plan, exchange, ledger, config.engine)) {
+       demo::replay_partitions(market, plan, exchange, ledger, config.engine)) {
     std::vector<std::string> errors;
     if (!r.same_events) errors.emplace_back("event stream differs from the threaded run");
     if (r.live_state_hash != r.replay_state_hash)
@@ -110,9 +110,9 @@ int run(const Options& opt) {
                                    r.replay_state_hash));
     failed += report_check(
         opt,
-        fmt::format("replay of shard {} on one thread, no clock: {} commands, {} events, "
+        fmt::format("replay of partition {} on one thread, no clock: {} commands, {} events, "
                     "state hash {:#018x} identical",
-                    r.shard, demo::grouped(static_cast<std::int64_t>(r.commands)),
+                    r.partition, demo::grouped(static_cast<std::int64_t>(r.commands)),
                     demo::grouped(static_cast<std::int64_t>(r.events)), r.live_state_hash),
         errors);
   }
@@ -132,7 +132,7 @@ int main(int argc, char** argv) {
   Options opt;
   CLI::App app{
       "Swarmex in-process demo: hosts sell CPU, memory and MIG slices, tenants buy them, "
-      "on 2 engine shards with real threads and queues."};
+      "on 2 engine partitions with real threads and queues."};
   app.add_option("--tenants", opt.tenants, "tenants (the scripted phase uses the first three)")
       ->capture_default_str()
       ->check(CLI::Range(3u, 100'000u));

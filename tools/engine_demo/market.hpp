@@ -61,7 +61,7 @@ class Market {
   std::vector<Tenant> tenants_;
 };
 
-// Instrument ids of the demo (the shard is its pool's: pool-a on 0, pool-b on 1).
+// Instrument ids of the demo (the partition is its pool's: pool-a on 0, pool-b on 1).
 inline constexpr InstrumentId kCpuPoolA = 1;
 inline constexpr InstrumentId kMemPoolA = 2;
 inline constexpr InstrumentId kCpuPoolB = 3;

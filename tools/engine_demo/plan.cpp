@@ -9,7 +9,7 @@ Plan make_plan(std::vector<Command> commands, std::size_t scripted,
   Plan plan;
   plan.commands = std::move(commands);
   plan.scripted = scripted;
-  plan.by_shard.resize(exchange.partitions());
+  plan.by_partition.resize(exchange.partitions());
   OrderId max_id = 0;
   for (const Command& c : plan.commands)
     max_id = std::max(max_id, order_of(c));
@@ -20,10 +20,10 @@ Plan make_plan(std::vector<Command> commands, std::size_t scripted,
       plan.seller_host[c.new_order.order_id] = c.new_order.host;
     const engine::InstrumentId routed = routing_instrument(c);
     if (c.kind == CommandKind::MassCancel && routed == engine::kAllInstruments) {
-      for (auto& shard_commands : plan.by_shard)
-        shard_commands.push_back(i);
+      for (auto& partition_commands : plan.by_partition)
+        partition_commands.push_back(i);
     } else {
-      plan.by_shard[exchange.routing().partition_of(routed)].push_back(i);
+      plan.by_partition[exchange.routing().partition_of(routed)].push_back(i);
     }
   }
   return plan;

@@ -48,14 +48,14 @@ std::string describe(const Market& m, const Command& c) {
 
 std::string outcome(const std::vector<std::pair<std::uint32_t, Event>>& events) {
   std::vector<std::string> parts;
-  for (const auto& [shard, e] : events) {
+  for (const auto& [partition, e] : events) {
     if (e.kind == EventKind::Accepted) parts.emplace_back("accepted");
     if (e.kind == EventKind::Rejected)
       parts.push_back(
           fmt::format("REJECTED {}", to_string(static_cast<engine::RejectReason>(e.reason))));
   }
   if (parts.empty()) return "NO OUTCOME";
-  if (parts.size() > 1) return fmt::format("{} x{} (one per shard)", parts[0], parts.size());
+  if (parts.size() > 1) return fmt::format("{} x{} (one per partition)", parts[0], parts.size());
   return parts[0];
 }
 
@@ -96,9 +96,9 @@ void print_event(const Market& m, InstrumentId own_instrument, const Event& e,
 }  // namespace
 
 void print_market(const Market& market, journal::ExchangeAssembly& exchange) {
-  fmt::print("Swarmex in-process demo: {} engine shards, each its own thread and queues\n\n",
+  fmt::print("Swarmex in-process demo: {} engine partitions, each its own thread and queues\n\n",
              exchange.partitions());
-  fmt::print("  {:>2}  {:<24} {:>5}  {:>6}  {:<18} {:>7}  {}\n", "id", "instrument", "shard",
+  fmt::print("  {:>2}  {:<24} {:>5}  {:>6}  {:<18} {:>7}  {}\n", "id", "instrument", "partition",
              "tick", "price band", "max qty", "reference price");
   for (const Product& p : market.products()) {
     const InstrumentSpec& s = p.spec;
@@ -132,7 +132,7 @@ void print_steps(const Market& market, const std::vector<Step>& steps, const Led
     fmt::print("  {:>3}  {:<66} {}\n", i + 1, describe(market, step.cmd), outcome(events));
     std::vector<std::string> levels;
     const InstrumentId own = routing_instrument(step.cmd);
-    for (const auto& [shard, e] : events)
+    for (const auto& [partition, e] : events)
       print_event(market, own, e, levels);
     if (!levels.empty()) {
       std::string line;
@@ -191,7 +191,7 @@ void print_books(const Market& market, journal::ExchangeAssembly& exchange, std:
         exchange.partition(exchange.routing().partition_of(p.spec.id)).engine();
     eng.depth(p.spec.id, Side::Buy, levels, bids);
     eng.depth(p.spec.id, Side::Sell, levels, asks);
-    fmt::print("  {} (shard {})\n", p.spec.symbol, exchange.routing().partition_of(p.spec.id));
+    fmt::print("  {} (partition {})\n", p.spec.symbol, exchange.routing().partition_of(p.spec.id));
     fmt::print("    {:>16} {:>10}  |  {:<10} {}\n", "bid qty", "bid", "ask", "ask qty");
     if (bids.empty() && asks.empty()) fmt::print("    {:>27}  |\n", "(empty)");
     for (std::size_t i = 0; i < std::max(bids.size(), asks.size()); ++i) {

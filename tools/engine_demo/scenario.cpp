@@ -123,7 +123,7 @@ std::vector<Step> scripted_steps(const Market& market, OrderId& next_order_id) {
   add("", new_order(bid(t2, kMigPoolA, 1, 450'000)), accepted(1));
   add("", new_order(bid(t1, kMemPoolA, 64, 1'100)), accepted());
 
-  // Mass cancel over every instrument reaches every shard: one outcome per shard.
+  // Mass cancel over every instrument reaches every partition: one outcome per partition.
   add("tenant-3 withdraws everything: mass cancel on all instruments",
       mass_cancel(t3, engine::kAllInstruments), accepted());
   return steps;

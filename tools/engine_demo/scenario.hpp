@@ -12,7 +12,7 @@
 namespace swarmex::demo {
 
 struct Expect {
-  std::optional<engine::RejectReason> reject;  // nullopt: accepted (on every shard it reaches)
+  std::optional<engine::RejectReason> reject;  // nullopt: accepted (on every partition it reaches)
   Qty filled_qty = 0;                          // summed over the step's fills
   // Cancel of the command's own order (new, cancelled or modified one); nullopt: none.
   std::optional<engine::CancelReason> own_cancel;

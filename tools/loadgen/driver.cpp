@@ -7,7 +7,7 @@
 namespace swarmex::loadgen {
 namespace {
 
-constexpr std::size_t kSlots = 1u << 14;        // requests remembered per session, for latency
+constexpr std::size_t kRequests = 1u << 14;     // requests remembered per session, for latency
 constexpr std::size_t kResting = 1u << 12;      // resting passive ids remembered, for cancels
 constexpr std::size_t kMessagesPerWake = 4096;  // then let the other sessions have a turn
 constexpr std::int64_t kHeartbeatNs = 1'000'000'000;  // keeps quiet sessions (hosts) alive
@@ -50,7 +50,7 @@ Driver::Driver(client::Client client, Mode mode, std::uint32_t session, const Op
       ids_(ids),
       schedule_(schedule),
       last_send_ns_(now_ns()),
-      slots_(mode == Mode::Host ? 0 : kSlots),
+      requests_(mode == Mode::Host ? 0 : kRequests),
       resting_(mode == Mode::Tenant ? kResting : 0),
       rng_(options.seed * 1'000'003 + session) {
   client_.set_batching(true);  // requests due together leave in one write
@@ -122,7 +122,7 @@ void Driver::send_one(std::int64_t scheduled, std::int64_t now, Stats& stats) {
     const std::uint64_t id = resting_[resting_head_];
     client_.cancel_order(options_.instrument, {.client_order_id = id});
     if (measured) ++stats.cancels;
-    if (Slot* s = slot_of(id); s != nullptr && s->cancel_sent_ns == 0) {
+    if (Request* s = request_of(id); s != nullptr && s->cancel_sent_ns == 0) {
       s->cancel_sent_ns = scheduled;
       ++outstanding_;
     }
@@ -132,17 +132,17 @@ void Driver::send_one(std::int64_t scheduled, std::int64_t now, Stats& stats) {
   if (counter_ >= IdScheme::kMaxCounter) return fail("client_order_id space exhausted", stats);
 
   const std::uint64_t counter = ++counter_;
-  Slot& slot = slots_[counter % kSlots];
+  Request& request = requests_[counter % kRequests];
   // The ring came round to a request still unanswered: give it up so the window does not leak.
-  if (slot.client_order_id != 0 && !slot.acked) {
+  if (request.client_order_id != 0 && !request.acked) {
     --outstanding_;
-    if (slot.sent_ns >= schedule_.measure_ns) ++stats.unanswered;
+    if (request.sent_ns >= schedule_.measure_ns) ++stats.unanswered;
   }
-  if (slot.client_order_id != 0 && slot.cancel_sent_ns != 0) --outstanding_;
-  slot = Slot{ids_.make(session_, counter), scheduled, 0, kind, false, false};
+  if (request.client_order_id != 0 && request.cancel_sent_ns != 0) --outstanding_;
+  request = Request{ids_.make(session_, counter), scheduled, 0, kind, false, false};
 
   client::OrderSpec o;
-  o.client_order_id = slot.client_order_id;
+  o.client_order_id = request.client_order_id;
   o.instrument = options_.instrument;
   o.side = wire::Side::Buy;
   o.qty = 1;
@@ -158,15 +158,15 @@ void Driver::send_one(std::int64_t scheduled, std::int64_t now, Stats& stats) {
   }
   ++outstanding_;
   if (kind == OrderKind::Passive && mode_ == Mode::Tenant) {
-    resting_[resting_head_] = slot.client_order_id;
+    resting_[resting_head_] = request.client_order_id;
     resting_head_ = (resting_head_ + 1) % kResting;
     resting_count_ = std::min(resting_count_ + 1, kResting);
   }
 }
 
-Driver::Slot* Driver::slot_of(std::uint64_t id) noexcept {
-  if (slots_.empty() || !ids_.ours(id, session_)) return nullptr;
-  Slot& s = slots_[IdScheme::counter_of(id) % kSlots];
+Driver::Request* Driver::request_of(std::uint64_t id) noexcept {
+  if (requests_.empty() || !ids_.ours(id, session_)) return nullptr;
+  Request& s = requests_[IdScheme::counter_of(id) % kRequests];
   return s.client_order_id == id ? &s : nullptr;
 }
 
@@ -192,7 +192,7 @@ void Driver::on_message(const wire::Message& m, std::int64_t now, Stats& stats) 
         on_report(*m.body_as_ExecutionReport(), now, stats);
       break;
     case wire::Body::NewOrder: {  // the echo of our own frame
-      Slot* s = slot_of(m.body_as_NewOrder()->client_order_id());
+      Request* s = request_of(m.body_as_NewOrder()->client_order_id());
       if (mode_ != Mode::Echo || s == nullptr || s->acked) break;
       s->acked = true;
       --outstanding_;
@@ -216,8 +216,8 @@ void Driver::on_message(const wire::Message& m, std::int64_t now, Stats& stats) 
 }
 
 void Driver::on_report(const wire::ExecutionReport& r, std::int64_t now, Stats& stats) {
-  // Reports go to every session of the principal; only this session's ids match a slot.
-  Slot* s = slot_of(r.client_order_id());
+  // Reports go to every session of the principal; only this session's ids match a request.
+  Request* s = request_of(r.client_order_id());
   if (s == nullptr) return;
   const bool measured = s->sent_ns >= schedule_.measure_ns;
   switch (r.kind()) {
@@ -301,7 +301,7 @@ void Driver::fail(const std::string& why, Stats& stats) {
 }
 
 void Driver::finish(Stats& stats) {
-  for (const Slot& s : slots_)
+  for (const Request& s : requests_)
     if (s.client_order_id != 0 && !s.acked && s.sent_ns >= schedule_.measure_ns) ++stats.unanswered;
   client_.close();
 }

@@ -24,7 +24,7 @@ struct Stats {
   common::LatencyHistogram cancel;    // CancelOrder → Cancelled(requested)
   common::LatencyHistogram send_lag;  // actual send − scheduled send: the generator's own delay
   // The ack split at the engine's sequencing stamp (the report's time_ns, a wall clock read by
-  // the shard as it applies the batch): where a slow ack spent its time, to within the drift
+  // the partition as it applies the batch): where a slow ack spent its time, to within the drift
   // between the two clocks over one run.
   common::LatencyHistogram
       to_engine;  // NewOrder sent → sequenced (network, socket, gateway intake)
@@ -96,7 +96,7 @@ class Driver {
   void finish(Stats& stats);
 
  private:
-  struct Slot {
+  struct Request {
     std::uint64_t client_order_id = 0;
     std::int64_t sent_ns = 0;         // scheduled send time (open loop) or actual (pipelined)
     std::int64_t cancel_sent_ns = 0;  // 0: no cancel in flight
@@ -111,7 +111,7 @@ class Driver {
   void on_report(const wire::ExecutionReport& r, std::int64_t now, Stats& stats);
   void on_host_report(const wire::ExecutionReport& r, Stats& stats);
   void fail(const std::string& why, Stats& stats);
-  Slot* slot_of(std::uint64_t client_order_id) noexcept;
+  Request* request_of(std::uint64_t client_order_id) noexcept;
 
   client::Client client_;
   Mode mode_;
@@ -124,7 +124,7 @@ class Driver {
   std::uint64_t sequence_ = 0;  // open loop: index of the next scheduled request
   std::uint64_t outstanding_ = 0;
   std::int64_t last_send_ns_ = 0;
-  std::vector<Slot> slots_;             // ring indexed by counter
+  std::vector<Request> requests_;       // ring indexed by counter
   std::vector<std::uint64_t> resting_;  // ring of this session's passive ids, newest last
   std::size_t resting_count_ = 0;
   std::size_t resting_head_ = 0;

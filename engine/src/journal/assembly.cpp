@@ -2,8 +2,24 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <filesystem>
 
 namespace swarmex::journal {
+
+namespace {
+
+// `<journal>/partition-<i>`. A journal written before partitions had that name keeps its data in
+// `<journal>/shard-<i>`: moved once to the new name (an atomic rename on one filesystem).
+std::string partition_directory(const std::string& journal_path, std::size_t i) {
+  const std::string dir = journal_path + "/partition-" + std::to_string(i);
+  const std::string before = journal_path + "/shard-" + std::to_string(i);
+  std::error_code ec;
+  if (!std::filesystem::exists(dir, ec) && std::filesystem::is_directory(before, ec))
+    std::filesystem::rename(before, dir);  // throws with both paths when it cannot
+  return dir;
+}
+
+}  // namespace
 
 ExchangeAssembly::ExchangeAssembly(const AssemblyConfig& config, AssemblyHooks hooks)
     : routing_(engine::tradable_instruments(config.instruments, config.products),
@@ -25,12 +41,12 @@ ExchangeAssembly::ExchangeAssembly(const AssemblyConfig& config, AssemblyHooks h
 
   // First every partition's snapshot, then every partition's journal: whatever the embedding
   // process adds up over the partitions' snapshots is complete before any replayed event.
-  std::vector<engine::ShardConfig> configs(n);
+  std::vector<engine::PartitionConfig> configs(n);
   std::vector<RecoveryOptions> options(n);
   std::vector<Recovered> recovered(n);
   for (std::uint32_t i = 0; i < n; ++i) {
     auto part = std::make_unique<Part>();
-    engine::ShardConfig& sc = configs[i];
+    engine::PartitionConfig& sc = configs[i];
     sc.engine = config.engine;
     sc.wait = config.wait;
     sc.batch = config.batch;
@@ -42,11 +58,11 @@ ExchangeAssembly::ExchangeAssembly(const AssemblyConfig& config, AssemblyHooks h
     opt.engine = sc.engine;
     for (const auto& spec : config.instruments)
       if (routing_.partition_of(spec.id) == i) opt.instruments.push_back(spec);
-    for (const auto& p : config.products)  // a product's slots share its pool: one partition
+    for (const auto& p : config.products)  // a product's books share its pool: one partition
       if (routing_.partition_of(p.rules.id) == i) opt.products.push_back(p);
     if (!opt.products.empty()) rolled_.push_back(i);
     if (journaled) {
-      part->files = open_directory(config.journal_path + "/shard-" + std::to_string(i));
+      part->files = open_directory(partition_directory(config.journal_path, i));
       opt.on_restored = [&learn, i](const engine::Engine& e) {
         for (const engine::InstrumentId id : e.instruments())
           if (e.product_of(id) == nullptr) learn(i, *e.instrument(id));
@@ -59,7 +75,7 @@ ExchangeAssembly::ExchangeAssembly(const AssemblyConfig& config, AssemblyHooks h
 
   for (std::uint32_t i = 0; i < n; ++i) {
     Part* raw = parts_[i].get();
-    engine::ShardConfig& sc = configs[i];
+    engine::PartitionConfig& sc = configs[i];
     std::unique_ptr<engine::Engine> engine;
     if (journaled) {
       RecoveryOptions& opt = options[i];
@@ -74,11 +90,11 @@ ExchangeAssembly::ExchangeAssembly(const AssemblyConfig& config, AssemblyHooks h
       replay_journal(*raw->files, opt, rec);  // throws on corruption
       if (hooks.on_recovered) hooks.on_recovered(i, *rec.engine);
       for (auto& line : rec.log)
-        log_.push_back("shard " + std::to_string(i) + ": " + line);
+        log_.push_back("partition " + std::to_string(i) + ": " + line);
       char hash[32];
       std::snprintf(hash, sizeof hash, "%016llx",
                     static_cast<unsigned long long>(rec.engine->state_hash()));
-      log_.push_back("shard " + std::to_string(i) + ": recovered to seq " +
+      log_.push_back("partition " + std::to_string(i) + ": recovered to seq " +
                      std::to_string(rec.engine->last_seq()) + " state hash " + hash + " (" +
                      std::to_string(rec.replayed) + " commands replayed)");
       engine = std::move(rec.engine);
@@ -110,7 +126,7 @@ ExchangeAssembly::ExchangeAssembly(const AssemblyConfig& config, AssemblyHooks h
       for (const auto& p : options[i].products)
         engine->add_product(p);
     }
-    raw->engine = std::make_unique<engine::EngineShard>(i, sc, std::move(engine));
+    raw->engine = std::make_unique<engine::EnginePartition>(i, sc, std::move(engine));
   }
 }
 
@@ -156,7 +172,7 @@ void ExchangeAssembly::flush() {
 
 void ExchangeAssembly::roll() {
   engine::Command c;
-  c.kind = engine::CommandKind::Tick;
+  c.kind = engine::CommandKind::Roll;
   c.control.instrument = 0;
   for (const std::uint32_t i : rolled_)
     parts_[i]->engine->submit(c);

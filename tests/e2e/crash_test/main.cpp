@@ -84,11 +84,11 @@ int main(int argc, char** argv) {
 
     const auto offline = offline_replay(server.journal_dir(), cfg, dir.str() + "/replay");
     server.start();
-    // "shard i: recovered to seq S state hash H": the restarted server must agree.
+    // "partition i: recovered to seq S state hash H": the restarted server must agree.
     const std::string out = server.output();
-    const std::string restart = out.substr(out.rfind("shard 0: recovered"));
-    for (std::uint32_t i = 0; i < cfg.engine.shards; ++i) {
-      const std::string key = "shard " + std::to_string(i) + ": recovered to seq ";
+    const std::string restart = out.substr(out.rfind("partition 0: recovered"));
+    for (std::uint32_t i = 0; i < cfg.engine.partitions; ++i) {
+      const std::string key = "partition " + std::to_string(i) + ": recovered to seq ";
       const auto at = restart.find(key);
       bool same = at != std::string::npos;
       if (same) {
@@ -101,7 +101,8 @@ int main(int argc, char** argv) {
       }
       if (!same) {
         ++mismatches;
-        std::printf("round %d: shard %u: restarted state differs from a fresh replay\n", round, i);
+        std::printf("round %d: partition %u: restarted state differs from a fresh replay\n", round,
+                    i);
       }
     }
     std::uint64_t round_lost = 0, round_mismatch = 0;

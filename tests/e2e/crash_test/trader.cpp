@@ -87,7 +87,8 @@ void Trader::trade(int port, const std::atomic<bool>& stop) {
       if (dice < 60 || live.empty()) {
         client::OrderSpec o;
         o.client_order_id = next_client_id_++;
-        o.instrument = (rng_() % 2) ? 1 : 2;  // both pool-a, one shard: one deterministic stream
+        o.instrument =
+            (rng_() % 2) ? 1 : 2;  // both pool-a, one partition: one deterministic stream
         o.side = host ? wire::Side::Sell : wire::Side::Buy;
         // Prices around 5,000 overlap, so many orders trade.
         o.price = (host ? 4800 + 100 * static_cast<std::int64_t>(rng_() % 6)

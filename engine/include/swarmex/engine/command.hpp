@@ -20,8 +20,8 @@ enum class CommandKind : std::uint8_t {
   SwarmOrder = 6,
   // The sequencer's clock: lists and closes delivery windows (Accepted with owner 0). The
   // gateway sends one at every calendar change; clients cannot.
-  Tick = 7,
-  // Resale of window capacity a tenant holds (the shard marketplace); see Resell.
+  Roll = 7,
+  // Resale of window capacity a tenant holds (the partition marketplace); see Resell.
   Resell = 8,
   // A host's capacity of one resource: its supply group (see SupplyCapacity).
   SetSupply = 9,
@@ -49,7 +49,7 @@ struct NewOrder {
   std::uint64_t client_order_id;
 };
 
-// `instrument` routes the command to its shard and must be the order's own instrument.
+// `instrument` routes the command to its partition and must be the order's own instrument.
 struct CancelOrder {
   OrderId order_id;
   OwnerId owner;
@@ -80,9 +80,9 @@ struct InstrumentControl {  // Halt / Resume
 // leg (a leg is one window's instrument), accepted only when every leg is held in full — one
 // outcome for the whole request. Leg i trades and rests as order order_id + i; a resting leg is
 // an ordinary ask (cancel and modify by its own id) that gives the holding back when it ends
-// unfilled. Every leg must be on the routing (first leg's) shard.
+// unfilled. Every leg must be on the routing (first leg's) partition.
 // Sets the capacity of host `host`'s supply group for the resource of `instrument` (any
-// instrument of that resource on this shard). Its asks on every instrument of the resource then
+// instrument of that resource on this partition). Its asks on every instrument of the resource then
 // sell only what the group still has over each fill's lease; 0 sells nothing more. Sales already
 // made stay. `owner` is the host's principal, who gets the Accepted / Rejected.
 struct SupplyCapacity {
@@ -112,7 +112,7 @@ struct SetParams {
 inline constexpr std::size_t kMaxSymbolBytes = 40;
 inline constexpr std::size_t kMaxNameBytes = 24;
 
-// A new spot instrument `id` on the shard it is sent to, with the trading rules of an
+// A new spot instrument `id` on the partition it is sent to, with the trading rules of an
 // [[instruments]] table. `owner` is the operator's principal (the outcome's order_id is
 // request_id). Names are NUL-padded.
 struct NewInstrument {
@@ -168,7 +168,7 @@ struct Command {
   Command() : new_order{} {}
 };
 
-// The instrument whose shard a command goes to (kAllInstruments for a mass cancel of all).
+// The instrument whose partition a command goes to (kAllInstruments for a mass cancel of all).
 InstrumentId routing_instrument(const Command& cmd) noexcept;
 
 }  // namespace swarmex::engine

@@ -1,4 +1,4 @@
-// The matching engine of one shard: a pure, single-threaded state machine over sequenced
+// The matching engine of one partition: a pure, single-threaded state machine over sequenced
 // commands. No I/O, no clock, no allocation on the matching path after construction (the event
 // buffer aside, which the caller sizes).
 #pragma once
@@ -18,9 +18,9 @@
 #include "swarmex/engine/event.hpp"
 #include "swarmex/engine/holdings.hpp"
 #include "swarmex/engine/instrument.hpp"
+#include "swarmex/engine/order_arena.hpp"
 #include "swarmex/engine/order_book.hpp"
 #include "swarmex/engine/order_index.hpp"
-#include "swarmex/engine/order_pool.hpp"
 #include "swarmex/engine/snapshot.hpp"
 #include "swarmex/engine/supply_group.hpp"
 #include "swarmex/engine/swarm_book.hpp"
@@ -60,12 +60,12 @@ class Engine {
 
   // Configuration time only (allocates). Throws std::invalid_argument on a bad or duplicate spec.
   void add_instrument(const InstrumentSpec& spec);
-  // Configuration time only: a scheduled product's slot_count(p) books, ids from p.rules.id.
-  // Its slots list the windows trading at the current calendar time at once (books are empty
+  // Configuration time only: a scheduled product's book_count(p) books, ids from p.rules.id.
+  // Its books list the windows trading at the current calendar time at once (books are empty
   // then, so nothing is reported); later Ticks roll them (calendar.cpp says which).
   void add_product(const Product& p);
   [[nodiscard]] const Product* product_of(InstrumentId id) const noexcept;
-  // The engine's calendar time: the latest Tick's (monotonic).
+  // The engine's calendar time: the latest Roll's (monotonic).
   [[nodiscard]] std::int64_t calendar_ns() const noexcept { return calendar_ns_; }
   // The latest time of any command applied (after a snapshot restore: its calendar time). The
   // sequencer never stamps earlier, across restarts too.
@@ -78,7 +78,7 @@ class Engine {
   // the same events and state as applying them one by one, in less time on a deep book.
   void apply_batch(std::span<const Command> cmds, EventBuffer& out);
   // The same, calling after(i) as soon as command i's events are in `out`: how the flow bench
-  // times each command as the shard runs it (prefetching included).
+  // times each command as the partition runs it (prefetching included).
   template <typename After>
   void apply_batch(std::span<const Command> cmds, EventBuffer& out, After&& after) {
     warm_first(cmds);
@@ -91,7 +91,7 @@ class Engine {
 
   [[nodiscard]] std::uint64_t state_hash() const noexcept;
   [[nodiscard]] Seq last_seq() const noexcept { return last_seq_; }
-  [[nodiscard]] std::uint32_t resting_orders() const noexcept { return pool_.live(); }
+  [[nodiscard]] std::uint32_t resting_orders() const noexcept { return arena_.live(); }
   [[nodiscard]] bool has_instrument(InstrumentId id) const noexcept {
     return book_of(id) != nullptr;
   }
@@ -118,7 +118,7 @@ class Engine {
   void snapshot(EngineSnapshot& out) const;
   void restore(const EngineSnapshot& snap);
 
-  // Bytes held per resting order at full pool (pool slot + index slots) and in total.
+  // Bytes held per resting order at full pool (arena entry + index buckets) and in total.
   [[nodiscard]] std::size_t bytes_per_order() const noexcept;
   [[nodiscard]] std::size_t bytes_total() const noexcept;
 
@@ -137,7 +137,7 @@ class Engine {
 
   // Cache warming for a command applied a few commands later (prefetch.cpp); it changes
   // nothing. The prefetches of a batch before its first command, and before applying command i;
-  // prefetch_far: the order id's index slot.
+  // prefetch_far: the order id's index bucket.
   void warm_first(std::span<const Command> cmds) const noexcept;
   void warm(std::span<const Command> cmds, std::size_t i) const noexcept;
   void prefetch_far(const Command& cmd) const noexcept;
@@ -158,8 +158,8 @@ class Engine {
   void on_halt(const Command& cmd, bool halt, EventBuffer& out);
 
   // Delivery windows (calendar_roll.cpp).
-  void on_tick(const Command& cmd, EventBuffer& out);
-  // Moves every slot to the window it trades at calendar_ns_; with `out`, expires what closes.
+  void on_roll(const Command& cmd, EventBuffer& out);
+  // Moves every book to the window it trades at calendar_ns_; with `out`, expires what closes.
   void roll_calendar(Seq seq, EventBuffer* out) noexcept;
   void close_window(OrderBook& book, Seq seq, EventBuffer& out) noexcept;
 
@@ -208,7 +208,7 @@ class Engine {
   // before now folded away first (amortised O(1)), so room checks read a short timeline whether
   // or not Ticks arrive.
   SupplyGroup* seller_group(const OrderBook& book, HostId host, bool resale);
-  // The lease a fill on `book` now gives: spot from now for its lease length; a slot its window.
+  // The lease a fill on `book` now gives: spot from now for its lease length; a book its window.
   struct Lease {
     std::int64_t from_ns;
     std::int64_t to_ns;
@@ -220,7 +220,7 @@ class Engine {
                             const Lease& lease) const noexcept;
   void sell_in(const OrderBook& book, SupplyGroup& g, const Lease& lease, Qty qty);
   void unsell_in(const OrderBook& book, SupplyGroup& g, const Lease& lease, Qty qty);
-  static std::uint64_t group_slot(HostId host, std::uint16_t resource) noexcept {
+  static std::uint64_t group_key(HostId host, std::uint16_t resource) noexcept {
     return static_cast<std::uint64_t>(host) << 16 | resource;
   }
   // Marks a group (if any) as changed by this command: fit_touched looks at it after.
@@ -274,12 +274,12 @@ class Engine {
   bool match(OrderBook& book, Taker& t, Seq seq, EventBuffer& out) noexcept;
   std::uint32_t rest(OrderBook& book, const Taker& t, Price price, std::uint8_t flags, Seq seq,
                      EventBuffer& out) noexcept;
-  // Unlink + free, no events. index_slot: the order's index slot when the caller has just
+  // Unlink + free, no events. index_bucket: the order's index bucket when the caller has just
   // probed it (a cancel), else kNil and the index is probed again.
-  void remove_order(OrderBook& book, std::uint32_t idx, std::uint32_t index_slot = kNil) noexcept;
+  void remove_order(OrderBook& book, std::uint32_t idx, std::uint32_t index_bucket = kNil) noexcept;
   // Emits Cancelled (not the level event), then remove_order.
   void cancel_resting(OrderBook& book, std::uint32_t idx, CancelReason why, Seq seq,
-                      EventBuffer& out, std::uint32_t index_slot = kNil) noexcept;
+                      EventBuffer& out, std::uint32_t index_bucket = kNil) noexcept;
 
   void emit_level(const OrderBook& book, Side side, std::uint32_t level, Seq seq,
                   EventBuffer& out) const;
@@ -288,7 +288,7 @@ class Engine {
 
   static constexpr std::uint16_t kNoBook = 0xFFFF;
 
-  OrderPool pool_;
+  OrderArena arena_;
   OrderIndex index_;
   std::vector<OrderBook> books_;
   std::vector<std::uint16_t> book_by_id_;
@@ -308,12 +308,12 @@ class Engine {
   CommandKind current_command_ = CommandKind::NewOrder;  // stamped on every event it causes
   std::int64_t now_ns_ = 0;  // the current command's time: which windows trade
   std::int64_t latest_time_ns_ = 0;
-  struct ProductSlots {
+  struct ProductBooks {
     Product product;
     std::uint16_t first_book;
-    std::uint32_t slots;
+    std::uint32_t books;
   };
-  std::vector<ProductSlots> products_;
+  std::vector<ProductBooks> products_;
   std::int64_t calendar_ns_ = 0;
   std::int64_t next_roll_ns_ = std::numeric_limits<std::int64_t>::max();
   std::uint64_t orders_hash_ = 0;  // wrapping sum of order_hash over resting orders

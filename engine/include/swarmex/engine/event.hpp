@@ -45,7 +45,7 @@ struct Event {
   Qty qty = 0;         // fill qty / cancelled qty / level total qty
   Qty leaves_qty = 0;  // remaining qty of order_id after this event; level order count
   Qty maker_leaves_qty = 0;
-  // The sequencer's time of the command, stamped by the shard after matching (the engine itself
+  // The sequencer's time of the command, stamped by the partition after matching (the engine itself
   // never reads a clock and leaves it 0).
   std::int64_t time_ns = 0;
   // Fills: the lease the buyer holds, [lease_start_ns, lease_end_ns): a spot lease starts at the
@@ -56,7 +56,7 @@ struct Event {
 
   bool operator==(const Event&) const = default;
 };
-// Written whole on the hot path and copied through the shard queues: keep it this size.
+// Written whole on the hot path and copied through the partition queues: keep it this size.
 static_assert(sizeof(Event) == 104, "Event layout is part of the hot path's budget");
 
 // The Accepted of a SetParams or CreateInstrument carries the instrument's trading parameters in
@@ -75,41 +75,41 @@ constexpr void put_book_params(Event& e, const BookParams& p) noexcept {
 }
 
 // Preallocated event output. Grows only while warming up; callers clear() it between commands.
-// Its slots stay constructed across clear(), so the hot path fills one with a designated
-// initialiser (`out.slot() = Event{...}`): a few stores instead of zeroing 104 bytes with
+// Its entries stay constructed across clear(), so the hot path fills one with a designated
+// initialiser (`out.entry() = Event{...}`): a few stores instead of zeroing 104 bytes with
 // `rep stos` and then writing the fields again.
 class EventBuffer {
  public:
   explicit EventBuffer(std::size_t reserve = 1024)
-      : slots_(reserve == 0 ? 1 : reserve), capacity_(slots_.size()) {}
+      : entries_(reserve == 0 ? 1 : reserve), capacity_(entries_.size()) {}
   EventBuffer(const EventBuffer&) = delete;  // owned by one command loop; never handed over
   EventBuffer& operator=(const EventBuffer&) = delete;
-  // The next slot, holding whatever an earlier event left there: assign it a whole Event.
+  // The next entry, holding whatever an earlier event left there: assign it a whole Event.
   // Growing is out of line so that this stays a compare and an add where it is inlined (a
   // resize inlined into each builder made them save six registers per event).
-  Event& slot() {
+  Event& entry() {
     if (size_ == capacity_) [[unlikely]]
       grow();
-    return slots_[size_++];
+    return entries_[size_++];
   }
-  void push(const Event& e) { slot() = e; }
+  void push(const Event& e) { entry() = e; }
   // A new default event at the end, to fill field by field (cold paths).
-  Event& emplace() { return slot() = Event{}; }
+  Event& emplace() { return entry() = Event{}; }
   void clear() noexcept { size_ = 0; }
   [[nodiscard]] bool empty() const noexcept { return size_ == 0; }
   [[nodiscard]] std::size_t size() const noexcept { return size_; }
-  [[nodiscard]] const Event& operator[](std::size_t i) const noexcept { return slots_[i]; }
-  [[nodiscard]] std::span<const Event> events() const noexcept { return {slots_.data(), size_}; }
-  [[nodiscard]] std::span<Event> mutable_events() noexcept { return {slots_.data(), size_}; }
+  [[nodiscard]] const Event& operator[](std::size_t i) const noexcept { return entries_[i]; }
+  [[nodiscard]] std::span<const Event> events() const noexcept { return {entries_.data(), size_}; }
+  [[nodiscard]] std::span<Event> mutable_events() noexcept { return {entries_.data(), size_}; }
   [[nodiscard]] std::vector<Event> to_vector() const { return {begin(), end()}; }
-  [[nodiscard]] const Event* begin() const noexcept { return slots_.data(); }
-  [[nodiscard]] const Event* end() const noexcept { return slots_.data() + size_; }
+  [[nodiscard]] const Event* begin() const noexcept { return entries_.data(); }
+  [[nodiscard]] const Event* end() const noexcept { return entries_.data() + size_; }
 
  private:
-  void grow();  // doubles the slots (warm-up only)
+  void grow();  // doubles the entries (warm-up only)
 
-  std::vector<Event> slots_;  // [0, size_) are this buffer's events
-  std::size_t capacity_;      // slots_.size(), kept apart: a 104-byte element makes size() divide
+  std::vector<Event> entries_;  // [0, size_) are this buffer's events
+  std::size_t capacity_;  // entries_.size(), kept apart: a 104-byte element makes size() divide
   std::size_t size_ = 0;
 };
 

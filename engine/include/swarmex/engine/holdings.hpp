@@ -1,6 +1,6 @@
 // Holdings: how much delivery-window capacity each owner holds from each host and may still
 // resell. Bought on fills of window books, offered back by Resell, returned when a resale ask
-// ends unfilled, forgotten when the window's slot rolls on. Ordered (std::map) so snapshots and
+// ends unfilled, forgotten when the window's book rolls on. Ordered (std::map) so snapshots and
 // hashes never depend on hash-table iteration; touched only on window books.
 #pragma once
 
@@ -26,7 +26,7 @@ class Holdings {
   void credit(const HoldingKey& key, Qty qty);
   // The caller has checked free(key) >= qty.
   void debit(const HoldingKey& key, Qty qty) noexcept;
-  // A slot moved on to another window: what its previous window held is delivered, not tradable.
+  // A book moved on to another window: what its previous window held is delivered, not tradable.
   void clear_instrument(InstrumentId instrument) noexcept;
 
   [[nodiscard]] std::uint64_t hash() const noexcept { return hash_; }

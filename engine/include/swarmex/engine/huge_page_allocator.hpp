@@ -1,5 +1,5 @@
-// An allocator for the engine's large, fixed arrays (the order pool and the order index): 2 MiB
-// aligned and advised for transparent huge pages, so a random order or index slot costs one
+// An allocator for the engine's large, fixed arrays (the order arena and the order index): 2 MiB
+// aligned and advised for transparent huge pages, so a random order or index bucket costs one
 // cache miss and not a TLB walk as well (THP is often madvise-only, as on our bench machine).
 // Allocation happens at construction only, never on the matching path.
 #pragma once

@@ -1,5 +1,5 @@
 // One instrument's book: per side, price levels as a contiguous array over the price band, a
-// bitmap to find the best level, and an intrusive FIFO of pool orders per level.
+// bitmap to find the best level, and an intrusive FIFO of arena orders per level.
 #pragma once
 
 #include <cstdint>
@@ -8,7 +8,7 @@
 
 #include "swarmex/engine/instrument.hpp"
 #include "swarmex/engine/level_bitmap.hpp"
-#include "swarmex/engine/order_pool.hpp"
+#include "swarmex/engine/order_arena.hpp"
 
 namespace swarmex::engine {
 
@@ -33,9 +33,9 @@ class BookSide {
     return side_ == Side::Sell ? level <= limit_level : level >= limit_level;
   }
 
-  void link_tail(OrderPool& pool, std::uint32_t idx, std::uint32_t level) noexcept;
+  void link_tail(OrderArena& arena, std::uint32_t idx, std::uint32_t level) noexcept;
   // Removes the order from its level FIFO and its remaining qty from the level total.
-  void unlink(OrderPool& pool, std::uint32_t idx) noexcept;
+  void unlink(OrderArena& arena, std::uint32_t idx) noexcept;
   // Call when a level became empty through unlink: clears its bit and finds the new best.
   void level_emptied(std::uint32_t level) noexcept;
 
@@ -51,7 +51,7 @@ class BookSide {
 
   // Admin path (allocates): a new array of `levels` levels where old level i becomes i + shift,
   // every resting order's level index following. Every occupied level must land inside.
-  void reindex(OrderPool& pool, std::uint32_t levels, std::int64_t shift);
+  void reindex(OrderArena& arena, std::uint32_t levels, std::int64_t shift);
   // Lowest and highest occupied level, or kNone.
   [[nodiscard]] std::int64_t lowest() const noexcept { return bits_.find_at_or_above(0); }
   [[nodiscard]] std::int64_t highest() const noexcept {
@@ -86,14 +86,14 @@ class OrderBook {
   [[nodiscard]] bool halted() const noexcept { return halted_; }
   void set_halted(bool h) noexcept { halted_ = h; }
 
-  // Scheduled products: the product this book is a slot of (kNoProduct for spot instruments),
+  // Scheduled products: the product this book is a book of (kNoProduct for spot instruments),
   // the window it lists (kNoWindow: none, and spec().window.start_ns 0) and the time its
   // trading stops (gate closure).
   static constexpr std::uint16_t kNoProduct = 0xFFFF;
   [[nodiscard]] std::uint16_t product() const noexcept { return product_; }
   [[nodiscard]] std::int64_t window() const noexcept { return window_; }
   [[nodiscard]] std::int64_t trading_until_ns() const noexcept { return trading_until_ns_; }
-  // Does it trade at `time_ns`? Always for spot; for a slot, a listed window before its gate.
+  // Does it trade at `time_ns`? Always for spot; for a book, a listed window before its gate.
   [[nodiscard]] bool trading_at(std::int64_t time_ns) const noexcept {
     return time_ns < trading_until_ns_;
   }
@@ -123,9 +123,9 @@ class OrderBook {
   // Admin path (allocates). The band and quantity limits of `p` (already checked)
   // become the book's; the level array grows to cover the new band when it does not (resting
   // orders keep their prices; outside a narrowed band they stay where they are).
-  void set_params(const BookParams& p, OrderPool& pool);
+  void set_params(const BookParams& p, OrderArena& arena);
   // The level array covering [base, base + (levels - 1) * tick], resting orders moved along.
-  void set_levels(Price base, std::uint32_t levels, OrderPool& pool);
+  void set_levels(Price base, std::uint32_t levels, OrderArena& arena);
   // The array set_params would need for `band_min`..`band_max`: its base and level count (the
   // current array when it covers the band, else the band plus every resting order's price).
   // Returns false when that needs more than kMaxBandLevels levels.

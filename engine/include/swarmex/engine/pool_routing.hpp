@@ -18,7 +18,7 @@
 
 namespace swarmex::engine {
 
-// Every book of a configuration: the spot instruments, then each product's window slots.
+// Every book of a configuration: the spot instruments, then each product's window books.
 std::vector<InstrumentSpec> tradable_instruments(const std::vector<InstrumentSpec>& spot,
                                                  const std::vector<Product>& products);
 

@@ -53,9 +53,9 @@ struct SnapshotSupply {
 struct EngineSnapshot {
   Seq last_seq = 0;
   std::uint64_t state_hash = 0;
-  std::int64_t calendar_ns = 0;                 // the latest Tick's time
+  std::int64_t calendar_ns = 0;                 // the latest Roll's time
   std::vector<Product> products;                // scheduled products, in the order added
-  std::vector<SnapshotInstrument> instruments;  // in the engine's book order, slot books too
+  std::vector<SnapshotInstrument> instruments;  // in the engine's book order, window books too
   std::vector<SnapshotOrder> orders;            // per book, bids then asks, best level first, FIFO
   std::vector<RestingSwarm> swarms;             // resting swarm orders in priority order
   std::vector<SnapshotHolding> holdings;        // in key order

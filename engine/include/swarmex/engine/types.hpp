@@ -12,7 +12,7 @@ using HostId = std::uint32_t;   // host that must enact an ask; 0 on bids
 using InstrumentId = std::uint32_t;
 using Seq = std::uint64_t;
 using Price = std::int64_t;  // micro-units per unit per hour, a multiple of the tick
-using Qty = std::int64_t;    // whole units (VRUs, shards, ...), a multiple of the lot
+using Qty = std::int64_t;    // whole units (VRUs, partitions, ...), a multiple of the lot
 
 inline constexpr InstrumentId kAllInstruments = 0xFFFFFFFFu;
 
@@ -72,13 +72,13 @@ enum class RejectReason : std::uint8_t {
   IdleTimeout = 37,         // no message (not even a Heartbeat) within the idle timeout
   SlowConsumer = 38,        // outbound backlog over its bound
   // Swarm orders.
-  InvalidPlacement = 39,  // not same-host, same-pool or any
-  InvalidLegs = 40,       // no legs, more than kMaxSwarmLegs, or one instrument twice
-  LegsNotSamePool = 41,   // same-pool placement with legs in different pools
-  LegsAcrossShards = 42,  // gateway: legs on instruments that different shards own
-  UnknownTemplate = 43,   // gateway: no swarm template of that name
+  InvalidPlacement = 39,      // not same-host, same-pool or any
+  InvalidLegs = 40,           // no legs, more than kMaxSwarmLegs, or one instrument twice
+  LegsNotSamePool = 41,       // same-pool placement with legs in different pools
+  LegsAcrossPartitions = 42,  // gateway: legs on instruments that different partitions own
+  UnknownTemplate = 43,       // gateway: no swarm template of that name
   // Delivery windows.
-  WindowNotTrading = 44,  // the slot lists no window now, or its window is past gate closure
+  WindowNotTrading = 44,  // the book lists no window now, or its window is past gate closure
   UnknownProduct = 45,    // gateway: no scheduled product of that resource, pool and length
   InvalidWindow = 46,     // gateway: no window starts at that time, or a block of 0 or > 8
   // Resale: the reseller holds less of that window from that host than it offers (or the
@@ -89,9 +89,9 @@ enum class RejectReason : std::uint8_t {
   InvalidBand = 48,
   // Admin: SetParams with min_qty / max_qty negative, off lot, or min_qty above max_qty.
   InvalidQuantityLimits = 49,
-  // Admin: SetParams on a window slot (a scheduled product's rules come from the configuration).
+  // Admin: SetParams on a window book (a scheduled product's rules come from the configuration).
   ScheduledInstrument = 50,
-  // Admin: CreateInstrument with an id or symbol that an instrument or window slot has.
+  // Admin: CreateInstrument with an id or symbol that an instrument or window book has.
   DuplicateInstrument = 51,
   kCount
 };

@@ -12,8 +12,8 @@
 #include <string>
 #include <vector>
 
+#include "swarmex/engine/partition.hpp"
 #include "swarmex/engine/pool_routing.hpp"
-#include "swarmex/engine/shard.hpp"
 #include "swarmex/journal/files.hpp"
 #include "swarmex/journal/recovery.hpp"
 #include "swarmex/journal/snapshot_writer.hpp"
@@ -28,9 +28,9 @@ struct AssemblyConfig {
   std::size_t batch = 256;                          // commands a partition takes per wake-up
   std::function<std::int64_t()> clock;              // the sequencer's; empty: CLOCK_REALTIME
   std::vector<engine::InstrumentSpec> instruments;  // spot instruments from the configuration
-  std::vector<engine::Product> products;            // scheduled products (all slots of one pool)
+  std::vector<engine::Product> products;            // scheduled products (all books of one pool)
   // Journal: with durability None nothing is read or written, and the partitions start empty
-  // but for the configuration. Partition i lives in `<journal_path>/shard-<i>`.
+  // but for the configuration. Partition i lives in `<journal_path>/partition-<i>`.
   Durability durability = Durability::None;
   std::string journal_path;
   std::uint64_t segment_bytes = 64ull << 20;
@@ -76,7 +76,7 @@ class ExchangeAssembly {
   void stop();  // drains the partitions and journals
 
   [[nodiscard]] std::size_t partitions() const noexcept { return parts_.size(); }
-  engine::EngineShard& partition(std::size_t i) noexcept { return *parts_[i]->engine; }
+  engine::EnginePartition& partition(std::size_t i) noexcept { return *parts_[i]->engine; }
   engine::PoolRouting& routing() noexcept { return routing_; }
   [[nodiscard]] const engine::PoolRouting& routing() const noexcept { return routing_; }
 
@@ -100,7 +100,7 @@ class ExchangeAssembly {
     std::unique_ptr<JournalFiles> files;
     std::unique_ptr<JournalWriter> journal;
     std::unique_ptr<SnapshotWriter> snapshots;
-    std::unique_ptr<engine::EngineShard> engine;
+    std::unique_ptr<engine::EnginePartition> engine;
   };
   engine::PoolRouting routing_;
   std::vector<std::unique_ptr<Part>> parts_;

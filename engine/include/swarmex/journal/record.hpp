@@ -1,7 +1,7 @@
 // Journal record: the durable form of one sequenced command.
 //   u32 length   total bytes of the record, this header included
 //   u32 crc32c   CRC-32C (Castagnoli) of bytes [8, length)
-//   u64 seq      sequence number stamped by the shard's sequencer
+//   u64 seq      sequence number stamped by the partition's sequencer
 //   i64 time_ns  sequencer time stamp
 //   u8  kind     CommandKind, then that command's fields, little-endian, fixed width
 #pragma once

@@ -38,8 +38,8 @@ struct Recovered {
 // or does not connect to the snapshot. The same as restore_snapshot, then replay_journal.
 Recovered recover(JournalFiles& files, const RecoveryOptions& options);
 
-// The two steps of recover, for a caller that must see every shard's snapshot before any journal
-// replays: the newest valid snapshot plus the configuration (then on_restored) ...
+// The two steps of recover, for a caller that must see every partition's snapshot before any
+// journal replays: the newest valid snapshot plus the configuration (then on_restored) ...
 Recovered restore_snapshot(JournalFiles& files, const RecoveryOptions& options);
 // ... and the journal after it, applied to `rec` (on_replayed for each command).
 void replay_journal(JournalFiles& files, const RecoveryOptions& options, Recovered& rec);

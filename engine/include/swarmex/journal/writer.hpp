@@ -1,4 +1,4 @@
-// Journal writer with group commit: one thread takes every batch the engine shard handed over
+// Journal writer with group commit: one thread takes every batch the engine partition handed over
 // while the previous write was on its way to disk, encodes them into one buffer and writes it
 // with one write + fdatasync (io_uring). In `sync` durability the batch's events are released
 // only after that; the matching thread never waits on the disk.
@@ -60,7 +60,7 @@ class JournalWriter {
   void start();
   void stop();  // writes and releases everything submitted, then joins
 
-  // Producer side (the shard thread): a cleared batch to fill, then hand it over.
+  // Producer side (the partition thread): a cleared batch to fill, then hand it over.
   JournalBatch* acquire();
   void submit(JournalBatch* batch) { queue_.enqueue(batch); }
 

@@ -1,5 +1,5 @@
 // Block orders: one resource in consecutive windows of a scheduled product, all or none. The
-// gateway turns one into a swarm order whose legs are the windows' slot instruments.
+// gateway turns one into a swarm order whose legs are the windows' book instruments.
 #pragma once
 
 #include <cstdint>
@@ -27,7 +27,7 @@ const engine::Product* find_product(const std::vector<engine::Product>& products
                                     std::int64_t length_ns);
 
 // Fills s.legs with one leg per window. Every window must be trading at `now_ns` (so no leg
-// lands on a slot that still holds another window): InvalidWindow when start_ns is not a window
+// lands on a book that still holds another window): InvalidWindow when start_ns is not a window
 // boundary or the count is 0 or above kMaxSwarmLegs, InvalidLegs when qtys does not have one
 // quantity per window, WindowNotTrading when a window is not listed or past gate closure.
 engine::RejectReason block_legs(const engine::Product& p, const BlockSpec& b, std::int64_t now_ns,

@@ -9,7 +9,7 @@
 
 #include "swarmex/engine/calendar.hpp"
 #include "swarmex/engine/instrument.hpp"
-#include "swarmex/engine/shard.hpp"
+#include "swarmex/engine/partition.hpp"
 #include "swarmex/gateway/swarm_template.hpp"
 #include "swarmex/journal/assembly.hpp"
 #include "swarmex/journal/writer.hpp"
@@ -48,11 +48,11 @@ struct ServerConfig {
 };
 
 struct EngineSection {
-  std::uint32_t shards = 2;
+  std::uint32_t partitions = 2;
   engine::WaitStrategy wait = engine::WaitStrategy::Block;
   std::uint32_t order_capacity = 1u << 20;
-  std::uint32_t swarm_capacity = 4096;  // resting swarm orders per shard
-  std::uint32_t tick_ms = 100;          // how often the gateway checks the product calendar
+  std::uint32_t swarm_capacity = 4096;  // resting swarm orders per partition
+  std::uint32_t roll_ms = 100;          // how often the gateway checks the product calendar
 };
 
 struct JournalSection {
@@ -76,7 +76,7 @@ struct Config {
 Config load_config(const std::string& path);
 Config parse_config(const std::string& toml_text, const std::string& source_name);
 
-// Spot instruments and every window slot of every product, as the engine books them.
+// Spot instruments and every window book of every product, as the engine books them.
 std::vector<engine::InstrumentSpec> tradable_instruments(const Config& c);
 
 // How the exchange behind swarmexd is assembled from this configuration (engine partitions by

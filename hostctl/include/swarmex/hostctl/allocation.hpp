@@ -27,12 +27,12 @@ inline constexpr std::uint32_t kNoGpuInstance = 0xFFFF'FFFFu;
 // One MIG instance of an allocation, where the exchange placed it: `gpu` is the exchange's GPU
 // index (the n-th GPU in MIG mode here) and `start` the first memory slice, both from the fill;
 // gpu_instance_id is the instance's once created.
-struct MigSlot {
+struct MigInstanceRecord {
   std::uint32_t gpu = 0;
   std::uint32_t gpu_instance_id = kNoGpuInstance;
   std::uint32_t start = 0;
   [[nodiscard]] bool created() const noexcept { return gpu_instance_id != kNoGpuInstance; }
-  bool operator==(const MigSlot&) const = default;
+  bool operator==(const MigInstanceRecord&) const = default;
 };
 
 enum class AllocationState : std::uint8_t {
@@ -55,9 +55,10 @@ struct Allocation {
   std::int64_t end_ns = 0;
   bool pinned = false;
   AllocationState state = AllocationState::Pending;
-  std::string why;           // Refused: the reason
-  std::vector<int> cpus;     // pinned cpu allocations: the cpus it holds
-  std::vector<MigSlot> mig;  // mig allocations: one per instance, as the fills placed them
+  std::string why;        // Refused: the reason
+  std::vector<int> cpus;  // pinned cpu allocations: the cpus it holds
+  std::vector<MigInstanceRecord>
+      mig;  // mig allocations: one per instance, as the fills placed them
 };
 
 const char* to_string(AllocationState s) noexcept;

@@ -42,7 +42,7 @@ class MigInstances {
  private:
   // The backend's index of the exchange's GPU `gpu`, or nullopt when there is no such GPU.
   std::optional<std::uint32_t> backend_gpu(std::uint32_t gpu);
-  void destroy_one(MigSlot& s);
+  void destroy_one(MigInstanceRecord& s);
 
   std::unique_ptr<MigBackend> backend_;
 };

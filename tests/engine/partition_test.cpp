@@ -1,5 +1,5 @@
-// Engine shards on real threads, assembled as the exchange assembles them (partitions by pool):
-// commands through the moodycamel queues give, per shard, exactly the events the synchronous
+// Engine partitions on real threads, assembled as the exchange assembles them (partitions by pool):
+// commands through the moodycamel queues give, per partition, exactly the events the synchronous
 // engine gives for the same commands in submission order.
 #include <gtest/gtest.h>
 
@@ -12,9 +12,9 @@
 namespace swarmex::engine {
 namespace {
 
-class ShardTest : public ::testing::TestWithParam<WaitStrategy> {};
+class PartitionTest : public ::testing::TestWithParam<WaitStrategy> {};
 
-TEST_P(ShardTest, ShardEventsEqualSynchronousReplay) {
+TEST_P(PartitionTest, PartitionEventsEqualSynchronousReplay) {
   const auto instruments = swarmex::testing::random_test_instruments();
   journal::AssemblyConfig cfg;
   cfg.partitions = 2;
@@ -22,15 +22,15 @@ TEST_P(ShardTest, ShardEventsEqualSynchronousReplay) {
   cfg.wait = GetParam();
   cfg.clock = [] { return std::int64_t{1'700'000'000'000'000'000}; };
   cfg.instruments = instruments;
-  journal::ExchangeAssembly sharded(cfg);
+  journal::ExchangeAssembly partitioned(cfg);
 
-  // Commands per shard, generated against reference engines that model each shard.
+  // Commands per partition, generated against reference engines that model each partition.
   std::map<std::size_t, std::unique_ptr<Engine>> model;
   std::map<std::size_t, std::vector<Event>> expected;
-  for (std::size_t i = 0; i < sharded.partitions(); ++i) {
+  for (std::size_t i = 0; i < partitioned.partitions(); ++i) {
     model[i] = std::make_unique<Engine>(cfg.engine);
     for (const auto& s : instruments)
-      if (sharded.routing().partition_of(s.id) == i) model[i]->add_instrument(s);
+      if (partitioned.routing().partition_of(s.id) == i) model[i]->add_instrument(s);
   }
   swarmex::testing::RandomCommands gen(5, instruments);
   std::vector<Command> commands;
@@ -42,31 +42,31 @@ TEST_P(ShardTest, ShardEventsEqualSynchronousReplay) {
         if (e->order(id)) return true;
       return false;
     });
-    // Keep to commands that route to one shard (all-instrument mass cancels fan out).
+    // Keep to commands that route to one partition (all-instrument mass cancels fan out).
     if (c.kind == CommandKind::MassCancel && c.mass_cancel.instrument == kAllInstruments) continue;
     if (c.kind > CommandKind::Resume) continue;
     const InstrumentId routing = routing_instrument(c);
-    const std::size_t shard = sharded.routing().partition_of(routing);
+    const std::size_t partition = partitioned.routing().partition_of(routing);
     Command stamped = c;
-    stamped.seq = ++seq[shard];     // the shard's sequencer numbers in arrival order
-    stamped.time_ns = cfg.clock();  // and stamps its time: fills' leases start there
+    stamped.seq = ++seq[partition];  // the partition's sequencer numbers in arrival order
+    stamped.time_ns = cfg.clock();   // and stamps its time: fills' leases start there
     out.clear();
-    model[shard]->apply(stamped, out);
+    model[partition]->apply(stamped, out);
     for (const Event& e : out)
-      expected[shard].push_back(e);
+      expected[partition].push_back(e);
     commands.push_back(c);
   }
 
-  sharded.start();
+  partitioned.start();
   for (std::size_t n = 0; n < commands.size(); ++n) {
-    ASSERT_TRUE(sharded.submit(commands[n]));
+    ASSERT_TRUE(partitioned.submit(commands[n]));
     if (GetParam() == WaitStrategy::Inline && n % 100 == 99)  // the writer flushes now and then
-      for (std::size_t i = 0; i < sharded.partitions(); ++i)
-        sharded.partition(i).flush();
+      for (std::size_t i = 0; i < partitioned.partitions(); ++i)
+        partitioned.partition(i).flush();
   }
   if (GetParam() == WaitStrategy::Inline)
-    for (std::size_t i = 0; i < sharded.partitions(); ++i)
-      sharded.partition(i).flush();
+    for (std::size_t i = 0; i < partitioned.partitions(); ++i)
+      partitioned.partition(i).flush();
   std::map<std::size_t, std::vector<Event>> got;
   std::vector<Event> buf(512);
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
@@ -76,46 +76,46 @@ TEST_P(ShardTest, ShardEventsEqualSynchronousReplay) {
     return true;
   };
   while (!done() && std::chrono::steady_clock::now() < deadline)
-    for (std::size_t i = 0; i < sharded.partitions(); ++i) {
-      const std::size_t n = sharded.partition(i).poll(buf.data(), buf.size(), 1000);
+    for (std::size_t i = 0; i < partitioned.partitions(); ++i) {
+      const std::size_t n = partitioned.partition(i).poll(buf.data(), buf.size(), 1000);
       for (std::size_t k = 0; k < n; ++k)
-        buf[k].time_ns = 0;  // the shard stamps its sequencer time; the model engine has none
+        buf[k].time_ns = 0;  // the partition stamps its sequencer time; the model engine has none
       got[i].insert(got[i].end(), buf.begin(), buf.begin() + static_cast<long>(n));
     }
-  sharded.stop();
+  partitioned.stop();
   for (auto& [i, ev] : expected) {
-    ASSERT_EQ(got[i].size(), ev.size()) << "shard " << i;
-    EXPECT_TRUE(got[i] == ev) << "shard " << i << " diverged from the synchronous engine";
-    EXPECT_EQ(sharded.partition(i).engine().state_hash(), model[i]->state_hash());
-    EXPECT_EQ(sharded.partition(i).applied(), seq[i]);
+    ASSERT_EQ(got[i].size(), ev.size()) << "partition " << i;
+    EXPECT_TRUE(got[i] == ev) << "partition " << i << " diverged from the synchronous engine";
+    EXPECT_EQ(partitioned.partition(i).engine().state_hash(), model[i]->state_hash());
+    EXPECT_EQ(partitioned.partition(i).applied(), seq[i]);
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(WaitStrategies, ShardTest,
+INSTANTIATE_TEST_SUITE_P(WaitStrategies, PartitionTest,
                          ::testing::Values(WaitStrategy::Block, WaitStrategy::Yield,
                                            WaitStrategy::Spin, WaitStrategy::Inline));
 
-TEST(ShardStopTest, StopDrainsWhatWasSubmitted) {
-  ShardConfig cfg;
+TEST(PartitionStopTest, StopDrainsWhatWasSubmitted) {
+  PartitionConfig cfg;
   cfg.engine = EngineConfig{1024};
-  EngineShard shard(0, cfg);
+  EnginePartition partition(0, cfg);
   InstrumentSpec s;
   s.id = 1;
   s.symbol = "cpu.pool-a.spot";
   s.band_max = 1000;
-  shard.engine().add_instrument(s);
-  shard.start();
+  partition.engine().add_instrument(s);
+  partition.start();
   for (OrderId id = 1; id <= 500; ++id) {
     Command c;
     c.kind = CommandKind::NewOrder;
     c.new_order =
         NewOrder{id,    1,   1, 0, Side::Buy, OrderType::Limit, TimeInForce::Gtc, StpMode::None,
                  false, 100, 1, 0, id};
-    shard.submit(c);
+    partition.submit(c);
   }
-  shard.stop();
-  EXPECT_EQ(shard.applied(), 500u);
-  EXPECT_EQ(shard.engine().resting_orders(), 500u);
+  partition.stop();
+  EXPECT_EQ(partition.applied(), 500u);
+  EXPECT_EQ(partition.engine().resting_orders(), 500u);
 }
 
 }  // namespace

@@ -1,4 +1,4 @@
-#include "swarmex/engine/shard.hpp"
+#include "swarmex/engine/partition.hpp"
 
 #include <algorithm>
 #include <vector>
@@ -32,7 +32,8 @@ InstrumentId routing_instrument(const Command& cmd) noexcept {
   }
 }
 
-EngineShard::EngineShard(std::uint32_t id, ShardConfig config, std::unique_ptr<Engine> engine)
+EnginePartition::EnginePartition(std::uint32_t id, PartitionConfig config,
+                                 std::unique_ptr<Engine> engine)
     : id_(id),
       config_(std::move(config)),
       engine_(engine ? std::move(engine) : std::make_unique<Engine>(config_.engine)),
@@ -43,11 +44,11 @@ EngineShard::EngineShard(std::uint32_t id, ShardConfig config, std::unique_ptr<E
   resume_sequence();
 }
 
-EngineShard::~EngineShard() {
+EnginePartition::~EnginePartition() {
   stop();
 }
 
-void EngineShard::start() {
+void EnginePartition::start() {
   if (running_.exchange(true)) return;
   if (config_.wait == WaitStrategy::Inline) {
     resume_sequence();
@@ -56,38 +57,38 @@ void EngineShard::start() {
   thread_ = std::thread([this] { run(); });
 }
 
-void EngineShard::stop() {
+void EnginePartition::stop() {
   if (!running_.exchange(false)) return;
   if (thread_.joinable()) thread_.join();
   flush();
 }
 
-bool EngineShard::submit(const Command& cmd) {
+bool EnginePartition::submit(const Command& cmd) {
   if (config_.wait != WaitStrategy::Inline) return input_.enqueue(cmd);
   pending_.push_back(cmd);
   if (pending_.size() == 1 && config_.on_pending) config_.on_pending();
   return true;
 }
 
-void EngineShard::flush() {
+void EnginePartition::flush() {
   // In slices of `batch`, as the thread dequeues them: the event buffer stays warm and bounded.
   for (std::size_t at = 0; at < pending_.size(); at += config_.batch)
     apply({pending_.data() + at, std::min(config_.batch, pending_.size() - at)});
   pending_.clear();
 }
 
-void EngineShard::publish(const std::vector<Event>& events) {
+void EnginePartition::publish(const std::vector<Event>& events) {
   out_->enqueue_bulk(events.data(), events.size());
   if (config_.on_output) config_.on_output();
 }
 
-void EngineShard::resume_sequence() noexcept {
+void EnginePartition::resume_sequence() noexcept {
   seq_ = engine_->last_seq();
   last_ns_ = engine_->latest_time_ns();
   applied_.store(seq_, std::memory_order_release);
 }
 
-void EngineShard::run() {
+void EnginePartition::run() {
   std::vector<Command> batch(config_.batch);
   resume_sequence();
   for (;;) {
@@ -114,7 +115,7 @@ void EngineShard::run() {
   }
 }
 
-void EngineShard::apply(std::span<Command> batch) {
+void EnginePartition::apply(std::span<Command> batch) {
   // One clock read per batch, never earlier than the last: delivery windows and leases are
   // dated by these stamps, so a wall clock stepping back must not reopen a closed window.
   const std::int64_t now_ns = std::max(config_.clock(), last_ns_);
@@ -142,7 +143,7 @@ void EngineShard::apply(std::span<Command> batch) {
   }
 }
 
-std::size_t EngineShard::poll(Event* out, std::size_t max, std::int64_t timeout_us) {
+std::size_t EnginePartition::poll(Event* out, std::size_t max, std::int64_t timeout_us) {
   if (timeout_us <= 0) return output_.try_dequeue_bulk(out, max);
   return output_.wait_dequeue_bulk_timed(out, max, timeout_us);
 }

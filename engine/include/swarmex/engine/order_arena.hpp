@@ -1,4 +1,4 @@
-// Resting orders live in one preallocated pool, addressed by 32-bit index, linked intrusively into
+// Resting orders live in one preallocated arena, addressed by 32-bit index, linked intrusively into
 // their price level's FIFO. 48 bytes per order; nothing is allocated after construction.
 #pragma once
 
@@ -18,7 +18,7 @@ struct Order {
   Seq priority_seq;  // sequence at which it took its place in the level FIFO
   OwnerId owner;
   HostId host;
-  std::uint32_t next;  // level FIFO links (pool indices), or free-list link
+  std::uint32_t next;  // level FIFO links (arena indices), or free-list link
   std::uint32_t prev;
   std::uint32_t level;  // index of its price level in the book's band
   std::uint16_t book;   // index of its book in the engine
@@ -32,11 +32,11 @@ struct Order {
 };
 static_assert(sizeof(Order) == 48, "Order layout is part of the memory budget");
 
-class OrderPool {
+class OrderArena {
  public:
-  explicit OrderPool(std::uint32_t capacity);
+  explicit OrderArena(std::uint32_t capacity);
 
-  // Returns kNil when the pool is exhausted.
+  // Returns kNil when the arena is exhausted.
   std::uint32_t allocate() noexcept {
     const std::uint32_t idx = free_head_;
     if (idx != kNil) {

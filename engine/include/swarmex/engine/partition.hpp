@@ -1,9 +1,10 @@
-// Engine shards: one thread per shard owns an Engine (single writer of its books). Commands enter
-// through one moodycamel queue per shard; the shard thread is the sequencer (it stamps sequence
-// number and time), applies them, and publishes events on a lock-free queue. An inline shard has
-// no thread: the one thread that submits is its writer; it queues commands and applies them as
-// one batch when it calls flush() (the gateway with one I/O thread, after each round of reads, so
-// an order reaches its ack without a thread hand-off and the journal still sees batches).
+// Engine partitions: one thread per partition owns an Engine (single writer of its books). Commands
+// enter through one moodycamel queue per partition; the partition thread is the sequencer (it
+// stamps sequence number and time), applies them, and publishes events on a lock-free queue. An
+// inline partition has no thread: the one thread that submits is its writer; it queues commands and
+// applies them as one batch when it calls flush() (the gateway with one I/O thread, after each
+// round of reads, so an order reaches its ack without a thread hand-off and the journal still sees
+// batches).
 #pragma once
 
 #include <atomic>
@@ -20,10 +21,10 @@
 
 namespace swarmex::engine {
 
-// How an idle shard thread waits; Inline: no shard thread, flush() applies on the caller's.
+// How an idle partition thread waits; Inline: no partition thread, flush() applies on the caller's.
 enum class WaitStrategy : std::uint8_t { Spin, Yield, Block, Inline };
 
-struct ShardConfig {
+struct PartitionConfig {
   EngineConfig engine;
   WaitStrategy wait = WaitStrategy::Block;
   std::size_t batch = 256;  // commands taken off the queue per wake-up
@@ -31,13 +32,14 @@ struct ShardConfig {
   std::function<std::int64_t()> clock;
   // Sees every applied batch: its sequenced commands and their events (the journal hooks in
   // here). Returning true means it takes over publishing those events (sync durability: they go
-  // out once the batch is on disk, through EngineShard::publish).
+  // out once the batch is on disk, through EnginePartition::publish).
   std::function<bool(std::span<const Command>, const EventBuffer&)> on_batch;
-  // Called on the shard thread every `snapshot_interval` commands (0 = never) and when requested.
+  // Called on the partition thread every `snapshot_interval` commands (0 = never) and when
+  // requested.
   std::uint64_t snapshot_interval = 0;
   std::function<void(const Engine&)> on_snapshot;
-  // Where events go; null = the shard's own queue (poll()). Several shards may share one queue:
-  // each producer's events stay in order.
+  // Where events go; null = the partition's own queue (poll()). Several partitions may share one
+  // queue: each producer's events stay in order.
   moodycamel::BlockingConcurrentQueue<Event>* output = nullptr;
   // Called after events went to the output queue (on the thread that put them there): lets an
   // inline consumer schedule its drain instead of waiting on the queue.
@@ -46,15 +48,16 @@ struct ShardConfig {
   std::function<void()> on_pending;
 };
 
-class EngineShard {
+class EnginePartition {
  public:
   // Takes `engine` (e.g. one rebuilt by recovery) or creates an empty one.
-  EngineShard(std::uint32_t id, ShardConfig config, std::unique_ptr<Engine> engine = nullptr);
-  ~EngineShard();
-  EngineShard(const EngineShard&) = delete;
-  EngineShard& operator=(const EngineShard&) = delete;
+  EnginePartition(std::uint32_t id, PartitionConfig config,
+                  std::unique_ptr<Engine> engine = nullptr);
+  ~EnginePartition();
+  EnginePartition(const EnginePartition&) = delete;
+  EnginePartition& operator=(const EnginePartition&) = delete;
 
-  // Before start() or after stop() only: the engine is the shard thread's while it runs.
+  // Before start() or after stop() only: the engine is the partition thread's while it runs.
   Engine& engine() noexcept { return *engine_; }
 
   void start();
@@ -83,7 +86,7 @@ class EngineShard {
   void resume_sequence() noexcept;  // seq_ and last_ns_ from the engine, as the writer starts
 
   std::uint32_t id_;
-  ShardConfig config_;
+  PartitionConfig config_;
   std::unique_ptr<Engine> engine_;
   moodycamel::BlockingConcurrentQueue<Command> input_;
   moodycamel::BlockingConcurrentQueue<Event> output_;
