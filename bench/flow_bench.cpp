@@ -107,7 +107,7 @@ Replay replay(Book& book, Commands commands) {
 }
 
 // The partition's way: batches of kPartitionBatch through apply_batch, which prefetches ahead.
-constexpr std::size_t kShardBatch = 256;
+constexpr std::size_t kPartitionBatch = 256;
 Replay replay_batched(Engine& engine, Commands commands) {
   EventBuffer events;
   std::uint64_t count = 0;

@@ -88,7 +88,7 @@ class IdMapSegment {
 };
 
 // The map the gateway uses: 16 IdMapSegments. A growth zeroes a bucket array of four times the
-// shard's entries; one map of a million ids zeroes 32 MiB in one insert (milliseconds), sixteen
+// segment's entries; one map of a million ids zeroes 32 MiB in one insert (milliseconds), sixteen
 // segments a sixteenth of it each (bench/id_map_bench.cpp measures both against the plain map).
 template <typename V>
 class IdMap {

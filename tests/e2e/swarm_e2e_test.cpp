@@ -10,7 +10,8 @@ namespace {
 using wire::ExecKind;
 using wire::Side;
 
-// Instruments 1 cpu, 2 mem (pool-a, shard 0); 20 in pool-z (shard 1); 21 in pool-y (shard 0).
+// Instruments 1 cpu, 2 mem (pool-a, partition 0); 20 in pool-z (partition 1); 21 in pool-y
+// (partition 0).
 const char* kExtra = R"(
 [[instruments]]
 id = 20

@@ -9,7 +9,7 @@
 namespace swarmex::hostctl {
 
 // Identifies a fill whatever stream number it was delivered under: the engine sequence of the
-// command that matched it, in the instrument's shard, and the two orders.
+// command that matched it, in the instrument's partition, and the two orders.
 struct FillKey {
   std::uint32_t instrument = 0;
   std::uint64_t engine_seq = 0;

@@ -24,7 +24,7 @@ class AllocationBook {
   bool add(Allocation a);
   [[nodiscard]] bool contains(std::uint64_t stream_seq, const FillKey& key) const;
 
-  // Resale (the shard marketplace): what `tenant` holds in Pending and Active allocations of
+  // Resale (the resale marketplace): what `tenant` holds in Pending and Active allocations of
   // (resource, device) over exactly [start_ns, end_ns).
   [[nodiscard]] std::int64_t held(const std::string& tenant, const std::string& resource,
                                   const std::string& device, std::int64_t start_ns,

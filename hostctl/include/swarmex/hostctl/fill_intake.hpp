@@ -1,5 +1,5 @@
 // How a fill from the exchange enters the allocation book: read from the wire, checked against the
-// host's capacity and, for a resale (the shard marketplace), moved from the reselling tenant's
+// host's capacity and, for a resale (the resale marketplace), moved from the reselling tenant's
 // allocation. Bookkeeping only, like the book: the daemon does the I/O (cgroups in its next
 // enact(), MIG instances of shrunk allocations).
 #pragma once
