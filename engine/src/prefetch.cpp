@@ -8,7 +8,8 @@
 // Only addresses computable from the command itself are prefetched. Warming the order a bucket
 // names, its FIFO neighbours or a level's tail needs real loads of lines that may still be in
 // flight, and stalled the batch more than it saved: on the deep flow, batches took 88 ns a
-// command with those three stages and 72 ns with the bucket alone (docs/PERFORMANCE.md, stop 17).
+// command with those three stages and 72 ns with the bucket alone (docs/PERFORMANCE.md, "Tried and
+// not kept").
 #include "swarmex/engine/cache_prefetch.hpp"
 #include "swarmex/engine/engine.hpp"
 

@@ -4,7 +4,7 @@
 // each of its orders that may still rest. The partition thread keeps it from every batch; each
 // snapshot of the partition carries it (EngineSnapshot::attachment, same sequence, same file), and
 // at start-up it gives the gateway the state the commands before the snapshot built, before the
-// journal after the snapshot replays (docs/architecture.md, section 8).
+// journal after the snapshot replays (docs/journal.md).
 #pragma once
 
 #include <cstdint>

@@ -1,10 +1,9 @@
 // A small, obviously correct order book used as the differential oracle for the engine: std::map
 // price levels, std::list FIFOs, linear scans, and a state hash recomputed from scratch. It
-// implements the same documented semantics as swarmex::engine::Engine (docs/architecture.md,
-// section 6) and must produce identical events for identical commands: spot books, delivery
-// windows (products, the calendar Roll, gate closure), quantity supply groups and resale of
-// held window capacity. Swarm orders have their own oracle (swarm_reference_test); GPU (mig.*)
-// supply groups are not modelled.
+// implements the same documented semantics as swarmex::engine::Engine (docs/matching.md) and must
+// produce identical events for identical commands: spot books, delivery windows (products, the
+// calendar Roll, gate closure), quantity supply groups and resale of held window capacity. Swarm
+// orders have their own oracle (swarm_reference_test); GPU (mig.*) supply groups are not modelled.
 #pragma once
 
 #include <cstdint>
