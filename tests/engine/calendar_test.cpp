@@ -86,7 +86,7 @@ TEST(Calendar, ValidateRefusesInconsistentProducts) {
 }
 
 TEST_F(WindowTest, OrdersTradeOnlyInListedWindowsBeforeGateClosure) {
-  ASSERT_TRUE(accepted(tick(kBase)));
+  ASSERT_TRUE(accepted(roll(kBase)));
   const InstrumentId next_hour = book(w0_ + 1);
   EXPECT_EQ(engine_.instrument(next_hour)->window.start_ns, kBase + kHour);
   EXPECT_FALSE(engine_.instrument(next_hour)->window.spot);
@@ -113,7 +113,7 @@ TEST_F(WindowTest, OrdersTradeOnlyInListedWindowsBeforeGateClosure) {
 }
 
 TEST_F(WindowTest, GateClosureExpiresRestingOrdersAndSwarmsThenListsTheNextWindow) {
-  tick(kBase);
+  roll(kBase);
   const InstrumentId closing = book(w0_ + 1);
   const InstrumentId later = book(w0_ + 2);
   ASSERT_TRUE(accepted(order_at(kBase, 1, Side::Buy, closing, 10, 3, 1)));
@@ -132,7 +132,7 @@ TEST_F(WindowTest, GateClosureExpiresRestingOrdersAndSwarmsThenListsTheNextWindo
   ASSERT_TRUE(accepted(at(kBase, sw)));
   ASSERT_EQ(engine_.swarms().size(), 1u);
 
-  const auto ev = tick(kBase + 55 * kMinute);
+  const auto ev = roll(kBase + 55 * kMinute);
   ASSERT_TRUE(accepted(ev));
   const auto expired = of_kind(ev, EventKind::Cancelled);
   ASSERT_EQ(expired.size(), 3u);
@@ -151,15 +151,15 @@ TEST_F(WindowTest, GateClosureExpiresRestingOrdersAndSwarmsThenListsTheNextWindo
   EXPECT_EQ(engine_.instrument(closing)->window.start_ns, 0);
   EXPECT_EQ(rejected(order_at(kBase + 56 * kMinute, 5, Side::Buy, closing, 10, 1, 1)),
             RejectReason::WindowNotTrading);
-  tick(kBase + 2 * kHour);
+  roll(kBase + 2 * kHour);
   EXPECT_EQ(engine_.instrument(closing)->window.start_ns, kBase + 6 * kHour);
   EXPECT_TRUE(accepted(order_at(kBase + 2 * kHour, 6, Side::Buy, closing, 10, 1, 1)));
 }
 
 TEST_F(WindowTest, ClockSteppingBackNeverReopensAWindow) {
-  tick(kBase + 55 * kMinute);
+  roll(kBase + 55 * kMinute);
   const std::uint64_t h = engine_.state_hash();
-  tick(kBase);  // an earlier time: the calendar stays where it was
+  roll(kBase);  // an earlier time: the calendar stays where it was
   EXPECT_EQ(engine_.calendar_ns(), kBase + 55 * kMinute);
   EXPECT_NE(engine_.state_hash(), h);                                // only the sequence moved
   EXPECT_EQ(engine_.instrument(book(w0_ + 1))->window.start_ns, 0);  // closed, still idle
@@ -168,7 +168,7 @@ TEST_F(WindowTest, ClockSteppingBackNeverReopensAWindow) {
 }
 
 TEST_F(WindowTest, SnapshotRestoresTheCalendarAndBothEnginesCloseAlike) {
-  tick(kBase);
+  roll(kBase);
   order_at(kBase, 1, Side::Buy, book(w0_ + 1), 10, 3, 1);
   order_at(kBase, 2, Side::Sell, book(w0_ + 3), 40, 3, 2);
   EngineSnapshot snap;

@@ -1,7 +1,7 @@
 // Differential test: the engine and the naive reference book receive the same random command
 // streams; their event streams must be identical and their state hashes equal. Prints the seed
 // of any failure; `--seed S` replays exactly that stream. `--market` adds delivery windows
-// (products, calendar Ticks, gate closure), hosts' supply groups and resale to the spot stream,
+// (products, calendar Rolls, gate closure), hosts' supply groups and resale to the spot stream,
 // and fails a run that did not exercise each of them.
 #include <algorithm>
 #include <cstdio>

@@ -20,15 +20,7 @@ constexpr OwnerId kTenant = 1;
 class FillPlacementTest : public WindowTest {
  protected:
   FillPlacementTest() {
-    InstrumentSpec spot;
-    spot.id = kSpot;
-    spot.symbol = "cpu.pool-a.spot2h";
-    spot.resource = "cpu";
-    spot.pool = "pool-a";
-    spot.band_min = 1;
-    spot.band_max = 1000;
-    spot.max_qty = 1000;
-    spot.window.length_ns = 2 * kHour;
+    const InstrumentSpec spot = spot_2h(kSpot);
     engine_.add_instrument(spot);
     for (const auto& [id, profile] : {std::pair{k1g, "1g.10gb"}, std::pair{k3g, "3g.40gb"}}) {
       InstrumentSpec mig = spot;
@@ -37,7 +29,7 @@ class FillPlacementTest : public WindowTest {
       mig.resource = std::string("mig.") + profile;
       engine_.add_instrument(mig);
     }
-    tick(kBase);
+    roll(kBase);
   }
   std::vector<Event> gpus(Qty n, std::int64_t time_ns = kBase) {
     Command c;

@@ -15,7 +15,7 @@ constexpr OwnerId kBuyer = 3;
 
 class ResaleTest : public WindowTest {
  protected:
-  ResaleTest() { tick(kBase); }
+  ResaleTest() { roll(kBase); }
 
   std::vector<Event> resell(OrderId id, std::vector<std::pair<InstrumentId, Qty>> legs, Price price,
                             TimeInForce tif = TimeInForce::Gtc, HostId host = kHost,
@@ -139,7 +139,7 @@ TEST_F(ResaleTest, UnfilledOffersGiveTheHoldingBack) {
   EXPECT_EQ(free(w0_ + 1), 0);
   EXPECT_EQ(leaves(60), 3);
   // Gate closure expires the offer and forgets the window's holdings.
-  const auto closed = tick(kBase + 55 * kMinute);
+  const auto closed = roll(kBase + 55 * kMinute);
   ASSERT_EQ(of_kind(closed, EventKind::Cancelled).size(), 1u);
   EXPECT_EQ(free(w0_ + 1), 0);
   EXPECT_EQ(free(w0_ + 1, kBuyer), 0);

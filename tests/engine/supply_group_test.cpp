@@ -22,17 +22,9 @@ constexpr OwnerId kTenant = 1;
 class SupplyTest : public WindowTest {
  protected:
   SupplyTest() {
-    InstrumentSpec spot;
-    spot.id = kSpot;
-    spot.symbol = "cpu.pool-a.spot2h";
-    spot.resource = "cpu";
-    spot.pool = "pool-a";
-    spot.band_min = 1;
-    spot.band_max = 1000;
-    spot.max_qty = 1000;
-    spot.window.length_ns = 2 * kHour;
+    const InstrumentSpec spot = spot_2h(kSpot);
     engine_.add_instrument(spot);
-    tick(kBase);
+    roll(kBase);
   }
   std::vector<Event> capacity(Qty qty, HostId host = kHost, InstrumentId instrument = kSpot) {
     Command c;
@@ -214,7 +206,7 @@ TEST_F(SupplyTest, PropertyNoHostIsEverOversold) {
   std::int64_t now = kBase;
   for (int step = 0; step < 3000; ++step) {
     now += static_cast<std::int64_t>(rng() % (2 * kMinute));
-    if (step % 50 == 0) tick(now);
+    if (step % 50 == 0) roll(now);
     const std::int64_t w = now / kHour + 1 + static_cast<std::int64_t>(rng() % 3);
     const bool spot = rng() % 2 == 0;
     const InstrumentId instrument = spot ? kSpot : book(w);

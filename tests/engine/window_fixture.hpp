@@ -31,11 +31,25 @@ class WindowTest : public EngineTest {
  protected:
   WindowTest() { engine_.add_product(hourly()); }
 
+  // A spot cpu instrument of pool-a whose fills lease for two hours (supply and placement tests).
+  static InstrumentSpec spot_2h(InstrumentId id) {
+    InstrumentSpec spot;
+    spot.id = id;
+    spot.symbol = "cpu.pool-a.spot2h";
+    spot.resource = "cpu";
+    spot.pool = "pool-a";
+    spot.band_min = 1;
+    spot.band_max = 1000;
+    spot.max_qty = 1000;
+    spot.window.length_ns = 2 * kHour;
+    return spot;
+  }
+
   std::vector<Event> at(std::int64_t time_ns, Command c) {
     c.time_ns = time_ns;
     return apply(c);
   }
-  std::vector<Event> tick(std::int64_t time_ns) {
+  std::vector<Event> roll(std::int64_t time_ns) {
     Command c;
     c.kind = CommandKind::Roll;
     return at(time_ns, c);

@@ -1,4 +1,4 @@
-// Delivery windows in the journal and snapshots: a flow of orders on window books with Ticks
+// Delivery windows in the journal and snapshots: a flow of orders on window books with Rolls
 // that list and close windows (expiring resting orders) recovers from a snapshot (format v3,
 // through its file encoding) plus the journal to the live engine's state hash, calendar and
 // listed windows.

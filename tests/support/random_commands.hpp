@@ -56,7 +56,7 @@ class RandomCommands {
 
   [[nodiscard]] std::uint64_t below(std::uint64_t n) { return n == 0 ? 0 : rng_() % n; }
 
-  // Also calendar Ticks, SetSupply and Resell, orders on the products' window books, and
+  // Also calendar Rolls, SetSupply and Resell, orders on the products' window books, and
   // `ns_per_seq` of command time per sequence number, so windows list, close and roll. Off
   // until called: a seed's spot-only stream is unchanged.
   void enable_market(const std::vector<engine::Product>& products, HeldProbe held,

@@ -1,4 +1,4 @@
-// The market part of the random command stream: delivery-window products, calendar Ticks,
+// The market part of the random command stream: delivery-window products, calendar Rolls,
 // hosts' supply capacities and resale of held window capacity.
 #include <algorithm>
 

@@ -62,7 +62,7 @@ class Engine {
   void add_instrument(const InstrumentSpec& spec);
   // Configuration time only: a scheduled product's book_count(p) books, ids from p.rules.id.
   // Its books list the windows trading at the current calendar time at once (books are empty
-  // then, so nothing is reported); later Ticks roll them (calendar.cpp says which).
+  // then, so nothing is reported); later Rolls move them (calendar.cpp says which).
   void add_product(const Product& p);
   [[nodiscard]] const Product* product_of(InstrumentId id) const noexcept;
   // The engine's calendar time: the latest Roll's (monotonic).
@@ -206,7 +206,7 @@ class Engine {
   SupplyGroup* group_of(const OrderBook& book, HostId host) noexcept;
   // The group a sale by `host` on `book` draws on (none for a resale), with everything sold
   // before now folded away first (amortised O(1)), so room checks read a short timeline whether
-  // or not Ticks arrive.
+  // or not Rolls arrive.
   SupplyGroup* seller_group(const OrderBook& book, HostId host, bool resale);
   // The lease a fill on `book` now gives: spot from now for its lease length; a book its window.
   struct Lease {
