@@ -124,6 +124,30 @@ TEST(MessageFormatTest, FillJsonKeepsNumbersNumbersAndTypeFirst) {
   EXPECT_EQ(j.at("sell_order_id"), 2002);
   EXPECT_EQ(j.at("price"), 1500);
   EXPECT_EQ(j.at("time_ns"), 1'700'000'000'000'000'000);
+  EXPECT_EQ(j.at("gpu"), -1);  // no placement named: the schema's default
+  EXPECT_EQ(j.at("start_slice"), -1);
+}
+
+TEST(MessageFormatTest, FillJsonCarriesItsLeaseAndMigPlacement) {
+  protocol::FrameWriter w;
+  std::vector<std::uint8_t> keep;
+  auto& fbb = w.fbb();
+  const auto tenant = fbb.CreateString("tenant-a");
+  const auto resource = fbb.CreateString("mig.1g.10gb");
+  const auto pool = fbb.CreateString("pool-a");
+  const auto& m =
+      decoded(w.finish(wire::CreateFill(fbb, 8, 100, 60, 2, 5, 1001, 2002, 1, 450'000, 1'000,
+                                        tenant, resource, pool, 1'000, 3'601'000, 0, 1, 4)),
+              keep);
+  const auto j = nlohmann::json::parse(format_message(m, true));
+  EXPECT_EQ(j.at("tenant_name"), "tenant-a");
+  EXPECT_EQ(j.at("resource"), "mig.1g.10gb");
+  EXPECT_EQ(j.at("pool"), "pool-a");
+  EXPECT_EQ(j.at("lease_start_ns"), 1'000);
+  EXPECT_EQ(j.at("lease_end_ns"), 3'601'000);
+  EXPECT_EQ(j.at("seller_name"), "");
+  EXPECT_EQ(j.at("gpu"), 1);
+  EXPECT_EQ(j.at("start_slice"), 4);
 }
 
 TEST(MessageFormatTest, InstrumentListParsesWithStringsAndBooleans) {

@@ -196,7 +196,15 @@ Json fill_json(const wire::Fill& f) {
           {"sell_order_id", f.sell_order_id()},
           {"qty", f.qty()},
           {"price", f.price()},
-          {"time_ns", f.time_ns()}};
+          {"time_ns", f.time_ns()},
+          {"tenant_name", str(f.tenant_name())},
+          {"resource", str(f.resource())},
+          {"pool", str(f.pool())},
+          {"lease_start_ns", f.lease_start_ns()},
+          {"lease_end_ns", f.lease_end_ns()},
+          {"seller_name", str(f.seller_name())},
+          {"gpu", f.gpu()},  // -1: no MIG placement
+          {"start_slice", f.start_slice()}};
 }
 
 std::string format_fill(const wire::Fill& f) {
