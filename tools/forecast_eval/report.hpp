@@ -1,0 +1,42 @@
+// Runs every method (and the sweep of targets) over a trace and renders the figures as text or
+// as the one JSON object the tool prints.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "replay.hpp"
+
+namespace swarmex::forecast_eval {
+
+struct EvalOptions {
+  std::string cpu_path, mem_path, vms_path;
+  std::vector<std::string> methods;
+  size_t first_vms = 0;
+  bool no_sweep = false;
+  ReplayOptions replay;
+};
+
+struct MethodResult {
+  std::string name;
+  forecast::Resource resource;
+  double target = 0;
+  Score score;
+};
+
+struct EvalResult {
+  std::vector<MethodResult> methods;  // each at its default target
+  std::string chosen_cpu, chosen_mem;
+  std::vector<MethodResult> sweep;
+};
+
+// The cheapest method whose shortfall is no higher than VPA's (VPA itself if none is cheaper).
+std::string choose(const std::vector<MethodResult>& methods, forecast::Resource resource);
+// The targets the sweep tries for a method and resource.
+std::vector<double> sweep_targets(const std::string& method, forecast::Resource resource);
+
+EvalResult evaluate(const EvalOptions& options);
+std::string to_json(const EvalResult& result);
+std::string to_text(const EvalResult& result);
+
+}  // namespace swarmex::forecast_eval
