@@ -10,6 +10,7 @@ add_library(swarmex_cgroup STATIC
   ${CMAKE_CURRENT_SOURCE_DIR}/src/plain_cgroup_writer.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/src/tenant_limits.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/src/uring_cgroup_writer.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/usage_sampler.cpp
 )
 target_include_directories(swarmex_cgroup PUBLIC ${CMAKE_CURRENT_SOURCE_DIR}/include)
 target_link_libraries(swarmex_cgroup PUBLIC fmt::fmt PRIVATE PkgConfig::URING spdlog::spdlog)

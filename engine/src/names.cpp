@@ -66,6 +66,8 @@ constexpr std::array<std::string_view, static_cast<std::size_t>(RejectReason::kC
     "invalid_quantity_limits",
     "scheduled_instrument",
     "duplicate_instrument",
+    "no_allocation",
+    "implausible_usage",
 };
 
 constexpr std::array<std::string_view, static_cast<std::size_t>(CancelReason::kCount)> kCancel{

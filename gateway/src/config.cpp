@@ -53,6 +53,21 @@ void parse_server(const toml::table& t, ServerConfig& s, const std::string& src)
   }
 }
 
+void parse_telemetry(const toml::table& t, TelemetrySection& s, const std::string& src) {
+  const std::string w = "telemetry.";
+  common::reject_unknown(t, {"history_samples", "max_tenants", "reports_per_s", "reports_burst"},
+                         src, w);
+  common::read_int(t, "history_samples", s.history_samples, src, w, 1, 1'000'000);
+  common::read_int(t, "max_tenants", s.max_tenants, src, w, 1, 1'000'000);
+  for (const char* key : {"reports_per_s", "reports_burst"}) {
+    const toml::node* n = t.get(key);
+    if (n == nullptr) continue;
+    const auto v = n->value<double>();
+    if (!v || *v <= 0) common::config_error(src, w + key, "must be a positive number");
+    (std::string(key) == "reports_burst" ? s.reports_burst : s.reports_per_s) = *v;
+  }
+}
+
 // Keys an instrument and a product share: id, resource, pool and the trading rules.
 void read_rules(const toml::table& t, engine::InstrumentSpec& s, const std::string& src,
                 const std::string& w) {
@@ -161,11 +176,13 @@ Config parse_config(const std::string& text, const std::string& src) {
     throw std::runtime_error(src + ": " + std::string(e.description()) + " at line " +
                              std::to_string(e.source().begin.line));
   }
-  common::reject_unknown(
-      root, {"server", "engine", "journal", "instruments", "products", "principals", "templates"},
-      src, "");
+  common::reject_unknown(root,
+                         {"server", "engine", "journal", "instruments", "products", "principals",
+                          "templates", "telemetry"},
+                         src, "");
   Config c;
   if (const auto* t = root["server"].as_table()) parse_server(*t, c.server, src);
+  if (const auto* t = root["telemetry"].as_table()) parse_telemetry(*t, c.telemetry, src);
   if (const auto* t = root["engine"].as_table()) {
     // "shards" and "tick_ms" are the keys' names before the glossary gave each word one meaning;
     // still read, never both spellings at once.

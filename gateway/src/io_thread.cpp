@@ -130,6 +130,8 @@ void IoThread::handle(const OutItem& item) {
           item.event, item.time_ns, server_.instrument_spec(item.event.instrument),
           server_.principal_by_id(taker_buys ? item.event.owner : item.event.maker_owner),
           seller != nullptr && seller->role == Role::Tenant ? seller : nullptr));
+      if (f.tenant_principal != nullptr && f.tenant_principal->role == Role::Tenant)
+        ps->note_holder(f.tenant, f.lease_end_ns);  // whose usage this host may report
       if (ps->fill_sessions.empty()) return;
       const auto frame = encode(writer_, f);
       for (Session* s : ps->fill_sessions)

@@ -3,6 +3,7 @@
 // the host fill stream, and the principal's live sessions.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <deque>
 #include <map>
@@ -130,6 +131,32 @@ class PrincipalState {
     return fills_.empty() ? next_fill_seq_ : fills_.front().stream_seq;
   }
 
+  // Usage telemetry, hosts only: the tenants this host holds capacity for, as the fills the
+  // exchange sent it say (tenant -> the latest lease end of them). At most one entry per
+  // configured tenant. A report may trail its lease's end by `grace_ns`.
+  void note_holder(engine::OwnerId tenant, std::int64_t lease_end_ns) {
+    std::int64_t& end = holders_[tenant];
+    end = std::max(end, lease_end_ns);
+  }
+  [[nodiscard]] bool holds_for(engine::OwnerId tenant, std::int64_t now_ns,
+                               std::int64_t grace_ns) const {
+    auto it = holders_.find(tenant);
+    return it != holders_.end() && it->second > now_ns - grace_ns;
+  }
+  // The host's memory as its last DeclareSupply of a mem instrument says (bytes; 0: none yet).
+  std::int64_t declared_memory_bytes = 0;
+  // Usage reports: the host's token bucket (telemetry.reports_per_s, burst reports_burst). Over
+  // it a report is refused; the session stays.
+  [[nodiscard]] bool take_usage_token(std::int64_t now_ns, double per_s, double burst) {
+    if (usage_tokens_at_ns_ == 0) usage_tokens_ = burst;
+    usage_tokens_ = std::min(
+        burst, usage_tokens_ + static_cast<double>(now_ns - usage_tokens_at_ns_) * per_s / 1e9);
+    usage_tokens_at_ns_ = now_ns;
+    if (usage_tokens_ < 1.0) return false;
+    usage_tokens_ -= 1.0;
+    return true;
+  }
+
   std::vector<Session*> sessions;       // logged on
   std::vector<Session*> fill_sessions;  // hosts subscribed to fills
 
@@ -151,6 +178,9 @@ class PrincipalState {
   IdMap<std::uint64_t> client_of_;
   std::unordered_map<engine::OrderId, ClientOrder> legs_;  // resale legs after the first
   std::map<std::tuple<engine::InstrumentId, std::int64_t, engine::HostId>, engine::Qty> held_;
+  std::unordered_map<engine::OwnerId, std::int64_t> holders_;
+  double usage_tokens_ = 0;
+  std::int64_t usage_tokens_at_ns_ = 0;
   std::deque<ExecReport> reports_;
   std::deque<HostFill> fills_;
   std::uint64_t next_report_seq_ = 1;

@@ -11,7 +11,9 @@ namespace swarmex::gateway {
 namespace asio = boost::asio;
 using engine::RejectReason;
 
-Server::Server(Config config) : config_(std::move(config)) {
+Server::Server(Config config)
+    : config_(std::move(config)),
+      usage_(config_.telemetry.history_samples, config_.telemetry.max_tenants) {
   for (const Principal& p : config_.principals) {
     by_name_[p.name] = &p;
     by_id_[p.id] = &p;
@@ -217,6 +219,11 @@ void Server::accept() {
 const Principal* Server::principal_by_id(engine::OwnerId id) const {
   auto it = by_id_.find(id);
   return it == by_id_.end() ? nullptr : it->second;
+}
+
+const Principal* Server::principal_by_name(std::string_view name) const {
+  auto it = by_name_.find(std::string(name));
+  return it == by_name_.end() ? nullptr : it->second;
 }
 
 const Principal* Server::principal_of_host(engine::HostId host) const {

@@ -5,10 +5,13 @@
 #include <concurrentqueue/blockingconcurrentqueue.h>
 #include <atomic>
 #include <deque>
+#include <functional>
 #include <limits>
 #include <map>
 #include <memory>
 #include <mutex>
+#include <span>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 #include "swarmex/gateway/asio.hpp"
@@ -17,6 +20,7 @@
 #include "io_thread.hpp"
 #include "publisher.hpp"
 #include "swarmex/gateway/config.hpp"
+#include "usage_board.hpp"
 
 namespace swarmex::gateway {
 
@@ -41,6 +45,7 @@ class Server {
   IoThread& home_of(engine::OwnerId id) noexcept { return *io_[id % io_.size()]; }
   [[nodiscard]] const Principal* principal_by_id(engine::OwnerId id) const;
   [[nodiscard]] const Principal* principal_of_host(engine::HostId host) const;
+  [[nodiscard]] const Principal* principal_by_name(std::string_view name) const;
   [[nodiscard]] bool has_instrument(engine::InstrumentId id) const;
   [[nodiscard]] const engine::InstrumentSpec* instrument_spec(engine::InstrumentId id) const;
   // The scheduled product an id is a window book of; null for spot instruments.
@@ -71,6 +76,19 @@ class Server {
   void admin_outcome(const engine::Event& e);
   // The publisher thread (or start-up replay): the engine accepted a Halt or Resume.
   void note_halted(engine::InstrumentId id, bool halted);
+  // Usage telemetry (server_usage.cpp), from any I/O thread. Never journaled: not matching input.
+  // Keeps one host report's samples of `tenant` and forwards them to every follower who may read
+  // them (usage_recipients.hpp).
+  void record_usage(const Principal& tenant, std::span<const UsageRecord> records);
+  // On the session's own thread: sends the history through `send` at once (the last `last`
+  // samples per tenant and resource, while they fit in half the outbound queue), then
+  // UsageHistoryEnd; with `follow`, every report recorded from now on goes to the session too.
+  // `tenant` 0: every tenant (the caller has checked the viewer may read them).
+  void subscribe_usage(std::uint32_t thread, std::uint64_t session, Role role,
+                       engine::OwnerId viewer, engine::OwnerId tenant, std::uint32_t last,
+                       bool follow, const std::function<void(std::span<const std::uint8_t>)>& send);
+  void drop_usage_follower(std::uint64_t session);
+
   // The spot instruments: the configuration's, then those created live.
   [[nodiscard]] std::vector<engine::InstrumentId> spot_instruments() const;
 
@@ -158,6 +176,16 @@ class Server {
   std::map<engine::InstrumentId, bool> halted_;  // as the engine's Halt / Resume outcomes say
   std::unordered_map<std::uint64_t, PendingAdmin> pending_admin_;  // by the command's request_id
   std::uint64_t next_admin_request_ = 1;
+  struct UsageFollower {
+    std::uint32_t thread;
+    std::uint64_t session;
+    Role role;
+    engine::OwnerId viewer;
+    engine::OwnerId tenant;  // 0: every tenant the viewer may read
+  };
+  std::mutex usage_mu_;  // the usage history and its followers (hosts report from any thread)
+  UsageBoard usage_;
+  std::vector<UsageFollower> usage_followers_;
   std::uint64_t enactments_ = 0;
   std::uint64_t enactment_failures_ = 0;
 };

@@ -226,6 +226,7 @@ void Session::detach() {
     std::erase(state_->sessions, this);
     std::erase(state_->fill_sessions, this);
     thread_.server().note_logoff(*this, *state_);
+    thread_.server().drop_usage_follower(id_);
   }
   thread_.server().note_closed();
   thread_.remove_session(this);  // the posted handler still holds a reference

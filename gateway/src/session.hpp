@@ -93,6 +93,9 @@ class Session : public std::enable_shared_from_this<Session> {
   void on_admin(const wire::Admin& a);
   void on_enactment(const wire::EnactmentReport& r);
   void on_declare_supply(const wire::DeclareSupply& d);
+  // Usage telemetry (session_usage.cpp).
+  void on_usage_report(const wire::UsageReport& r);
+  void on_subscribe_usage(const wire::SubscribeUsage& s);
   // A gateway-level reject of an order command: an execution report to this session only.
   void reject_order(engine::RejectReason why, std::uint64_t client_order_id, engine::OrderId id,
                     engine::InstrumentId instrument, engine::Side side, engine::Price price,

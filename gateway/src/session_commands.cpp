@@ -5,6 +5,7 @@
 
 #include "io_thread.hpp"
 #include "server.hpp"
+#include "usage_rules.hpp"
 
 namespace swarmex::gateway {
 
@@ -45,6 +46,10 @@ void Session::handle(const wire::Message& m, RejectReason verdict) {
       return on_declare_supply(*m.body_as_DeclareSupply());
     case wire::Body::Admin:
       return on_admin(*m.body_as_Admin());
+    case wire::Body::UsageReport:
+      return on_usage_report(*m.body_as_UsageReport());
+    case wire::Body::SubscribeUsage:
+      return on_subscribe_usage(*m.body_as_SubscribeUsage());
     default:
       return send_error(RejectReason::UnknownMessage, "not a message a client sends");
   }
@@ -179,6 +184,9 @@ void Session::on_declare_supply(const wire::DeclareSupply& d) {
   if (server.journal_failed())
     return reject_order(RejectReason::JournalUnavailable, 0, 0, d.instrument(), engine::Side::Sell,
                         0, d.capacity());
+  if (const engine::InstrumentSpec* spec = server.instrument_spec(d.instrument());
+      spec != nullptr && spec->resource == "mem" && d.capacity() >= 0)  // the usage bound
+    state_->declared_memory_bytes = d.capacity() * kMemShardBytes;
   engine::Command cmd;
   cmd.kind = engine::CommandKind::SetSupply;
   cmd.supply =

@@ -64,6 +64,7 @@ Daemon::Daemon(HostConfig config)
     spdlog::info("reconcile: removed cgroup of '{}' (no allocation here)", t);
   save_host_state(config_.state_dir, state_);
   saver_ = std::make_unique<StateSaver>(config_.state_dir);
+  sampler_ = std::make_unique<UsageSampler>(enactor_->layout());
   spdlog::info("state: last fill {} , {} tenants active", state_.last_seq, keep.size());
 }
 
@@ -108,6 +109,7 @@ int Daemon::run(const std::atomic<bool>& stop) {
       }
       enact(burst, Clock::now() - last_saved_ > kSaveAtLeastEvery);
       update_supply();
+      if (config_.telemetry_interval_ms > 0 && Clock::now() >= next_usage_) report_usage();
       if (Clock::now() - last_sent_ > std::chrono::milliseconds(config_.heartbeat_ms)) {
         client_.heartbeat();
         last_sent_ = Clock::now();

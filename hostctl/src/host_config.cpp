@@ -98,10 +98,11 @@ HostConfig parse_host_config(const std::string& text, const std::string& src) {
   }
   if (const toml::table* t = section(root, "host", src)) {
     const std::string w = "host.";
-    common::reject_unknown(*t,
-                           {"pool", "state_dir", "cgroup_root", "cgroup_driver", "subtree",
-                            "reserve_memory_mb", "use_uring", "enact_slice_fills"},
-                           src, w);
+    common::reject_unknown(
+        *t,
+        {"pool", "state_dir", "cgroup_root", "cgroup_driver", "subtree", "reserve_memory_mb",
+         "use_uring", "enact_slice_fills", "telemetry_interval_ms"},
+        src, w);
     common::read_string(*t, "pool", c.pool, src, w);
     common::read_string(*t, "state_dir", c.state_dir, src, w);
     common::read_string(*t, "cgroup_root", c.cgroup_root, src, w);
@@ -110,6 +111,7 @@ HostConfig parse_host_config(const std::string& text, const std::string& src) {
     common::read_int(*t, "reserve_memory_mb", c.reserve_memory_mb, src, w, 0);
     common::read_bool(*t, "use_uring", c.use_uring, src, w);
     common::read_int(*t, "enact_slice_fills", c.enact_slice_fills, src, w, 1, 100'000);
+    common::read_int(*t, "telemetry_interval_ms", c.telemetry_interval_ms, src, w, 0, 3'600'000);
     if (c.cgroup_driver != "auto" && c.cgroup_driver != "v1" && c.cgroup_driver != "v2")
       common::config_error(src, w + "cgroup_driver", "must be auto, v1 or v2");
   }

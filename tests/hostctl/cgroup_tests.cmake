@@ -6,6 +6,7 @@ add_executable(cgroup_tests
   ${CMAKE_CURRENT_SOURCE_DIR}/cgroup_plan_test.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/cgroup_writer_test.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/cgroup_kernel_test.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/usage_sampler_test.cpp
 )
 target_include_directories(cgroup_tests PRIVATE ${CMAKE_CURRENT_SOURCE_DIR})
 target_link_libraries(cgroup_tests PRIVATE swarmex_cgroup swarmex_common GTest::gtest_main)

@@ -1,5 +1,5 @@
 // `swarmex`: the command-line client. Offline journal inspection and token hashing, and orders,
-// books, fills and admin requests over the wire protocol.
+// books, fills, usage and admin requests over the wire protocol.
 #include <CLI/CLI.hpp>
 
 #include "admin_command.hpp"
@@ -8,6 +8,7 @@
 #include "journal_command.hpp"
 #include "order_command.hpp"
 #include "token_command.hpp"
+#include "usage_command.hpp"
 
 int main(int argc, char** argv) {
   CLI::App app{"swarmex: command-line client for the Swarmex compute-capacity exchange"};
@@ -19,6 +20,7 @@ int main(int argc, char** argv) {
   swarmex::cli::add_fills_command(app, exit_code);
   swarmex::cli::add_admin_command(app, exit_code);
   swarmex::cli::add_token_command(app, exit_code);
+  swarmex::cli::add_usage_command(app, exit_code);
   CLI11_PARSE(app, argc, argv);
   return exit_code;
 }

@@ -143,6 +143,15 @@ struct InstrumentSpec {
   std::int64_t lease_s = 0;
 };
 
+// One resource's sample in a UsageReport (units: docs/protocol.md, UsageSample).
+struct UsageSampleSpec {
+  wire::UsageResource resource = wire::UsageResource::Cpu;
+  std::int64_t used = 0;
+  std::int64_t peak = 0;
+  std::int64_t held = 0;
+  std::string device;  // io: "major:minor"
+};
+
 // A moved-from Client may only be destroyed or assigned to.
 class Client {
  public:
@@ -203,6 +212,12 @@ class Client {
   void change_reservation(const ChangeSpec& change);
   // Hosts: this host's capacity of the resource of `instrument` (its supply group).
   void declare_supply(std::uint32_t instrument, std::int64_t capacity);
+  // Hosts: what `tenant` used over the last interval_ms (client_usage.cpp).
+  void usage_report(std::string_view tenant, std::uint32_t interval_ms, std::int64_t time_ns,
+                    std::span<const UsageSampleSpec> samples);
+  // Tenants (their own) and operators (`tenant`, or every tenant when empty): the held history,
+  // the last `last` samples per tenant and resource (0: all), then with `follow` new reports.
+  void subscribe_usage(std::string_view tenant, bool follow, std::uint32_t last = 60);
   void cancel_order(std::uint32_t instrument, OrderRef ref);
   void modify_order(std::uint32_t instrument, OrderRef ref, std::int64_t price, std::int64_t qty);
   void mass_cancel(std::uint32_t instrument = engine::kAllInstruments);

@@ -93,6 +93,10 @@ enum class RejectReason : std::uint8_t {
   ScheduledInstrument = 50,
   // Admin: CreateInstrument with an id or symbol that an instrument or window book has.
   DuplicateInstrument = 51,
+  // Usage telemetry (gateway only): a host's UsageReport for a tenant that holds nothing on it.
+  NoAllocation = 52,
+  // Usage telemetry: a UsageReport whose values no host can measure (docs/protocol.md).
+  ImplausibleUsage = 53,
   kCount
 };
 

@@ -62,8 +62,17 @@ struct JournalSection {
   std::uint64_t snapshot_interval = 1'000'000;
 };
 
+// Usage telemetry: what hosts report that tenants use. Not matching input (never journaled).
+struct TelemetrySection {
+  std::uint32_t history_samples = 720;  // reports kept per tenant and resource (a ring)
+  std::uint32_t max_tenants = 256;      // tenants with a history; past it the stalest is dropped
+  double reports_per_s = 50;            // per host: a token bucket ...
+  double reports_burst = 200;           // ... of this depth
+};
+
 struct Config {
   ServerConfig server;
+  TelemetrySection telemetry;
   EngineSection engine;
   JournalSection journal;
   std::vector<engine::InstrumentSpec> instruments;  // spot instruments

@@ -3,7 +3,8 @@
 // burst (MIG instances exactly where the fills placed them), reclaims at window end, and reports
 // every enactment. Single-threaded. Its parts, one file each: daemon.cpp (start-up, the loop,
 // saving), daemon_exchange_link.cpp (the session, asks, reports), daemon_enactment.cpp (fills
-// into allocations, enactment), mig_instances.cpp (MIG), daemon_stats.cpp (statistics).
+// into allocations, enactment), mig_instances.cpp (MIG), daemon_stats.cpp (statistics),
+// daemon_telemetry.cpp (usage reports).
 #pragma once
 
 #include <atomic>
@@ -22,6 +23,7 @@
 #include "swarmex/hostctl/mig_instances.hpp"
 #include "swarmex/hostctl/state_saver.hpp"
 #include "swarmex/hostctl/supply.hpp"
+#include "swarmex/hostctl/usage_sampler.hpp"
 
 namespace swarmex::hostctl {
 
@@ -61,6 +63,10 @@ class Daemon {
   // at most enact_slice_fills). The state is saved when `save` (see save_state).
   void enact(const std::vector<Received>& burst, bool save = true);
   void assign_cpus(Allocation& a);
+  // Usage telemetry (daemon_telemetry.cpp): every telemetry_interval_ms, samples each tenant
+  // with an allocation here and reports it to the exchange. A few small reads per tenant, between
+  // enactments, never inside one.
+  void report_usage();
   // Writes the state file when something changed since the last write.
   void save_state();
 
@@ -78,6 +84,8 @@ class Daemon {
   std::chrono::steady_clock::time_point last_saved_{};
   bool unsaved_ = false;  // fills taken or windows moved since the last save
   DaemonStats stats_;
+  std::unique_ptr<UsageSampler> sampler_;
+  std::chrono::steady_clock::time_point next_usage_{};
 };
 
 }  // namespace swarmex::hostctl

@@ -22,6 +22,7 @@ struct DaemonStats {
   // in the gateway and in this host's socket too (one wall clock when both run on one machine).
   common::LatencyHistogram match_latency_ns;
   std::uint64_t saves = 0;  // states handed to the saver (a newer one may replace one waiting)
+  std::uint64_t usage_reports = 0;  // UsageReports sent (one per tenant sampled)
 
   // A one-line summary of the enactment latencies (p50 / p99 / max) and the saves.
   [[nodiscard]] std::string latency_summary() const;

@@ -40,6 +40,7 @@ struct HostConfig {
   std::int64_t reserve_memory_mb = 1024;  // kept back for the host when memory is discovered
   bool use_uring = true;                  // false: plain write() (baseline, or old kernels)
   std::int64_t enact_slice_fills = 16;    // at most this many fills wait for one cgroup batch
+  std::int64_t telemetry_interval_ms = 5000;  // usage reports every this long; 0 = none
   // [capacity]: discovery overrides; unset = discovered.
   std::string cpus;  // cpu list sold, e.g. "0-1"; default: the controller's own affinity
   std::optional<std::int64_t> vrus;
