@@ -31,7 +31,7 @@ std::unique_ptr<Method> make_method(const MethodSpec& spec, Resource resource) {
   if (!known_method(spec.name)) {
     throw std::invalid_argument("unknown forecasting method '" + spec.name + "'");
   }
-  const double target = spec.target > 0 ? spec.target : default_target(spec.name, resource);
+  const double target = spec.target != 0 ? spec.target : default_target(spec.name, resource);
   if (spec.name == "seasonal") {
     if (target <= 0) throw std::invalid_argument("seasonal: the scale must be positive");
     return std::make_unique<SeasonalNaive>(resource, target - 1);

@@ -2,6 +2,7 @@
 // of a usage trace, replayed in simulated time (docs/forecasting.md).
 #include <CLI/CLI.hpp>
 #include <cstdio>
+#include <fstream>
 #include <iostream>
 #include <sstream>
 
@@ -15,6 +16,7 @@ int main(int argc, char** argv) {
   std::string methods = "vpa,seasonal,conformal";
   double window_min = 60, lead_min = 15, warmup_days = 7;
   bool json = false;
+  std::string tsv_path;
   app.add_option("--cpu", o.cpu_path, "cpu matrix (MHz), e.g. cpu_usage_mhz.csv")->required();
   app.add_option("--mem", o.mem_path, "memory matrix (MiB), e.g. mem_usage_mib.csv")->required();
   app.add_option("--vms", o.vms_path, "vms.csv (cores and cpu capacity per VM)")->required();
@@ -28,6 +30,7 @@ int main(int argc, char** argv) {
   app.add_option("--first-vms", o.first_vms, "only the first N VMs (0: all)");
   app.add_flag("--no-sweep", o.no_sweep, "skip the sweep of targets");
   app.add_flag("--json", json, "print exactly one JSON object");
+  app.add_option("--tsv", tsv_path, "also write every point (defaults and sweep) as TSV, for plots");
   CLI11_PARSE(app, argc, argv);
   o.replay.window_s = static_cast<int64_t>(window_min * 60);
   o.replay.lead_s = static_cast<int64_t>(lead_min * 60);
@@ -38,6 +41,7 @@ int main(int argc, char** argv) {
   try {
     const auto result = forecast_eval::evaluate(o);
     std::cout << (json ? forecast_eval::to_json(result) : forecast_eval::to_text(result));
+    if (!tsv_path.empty()) forecast_eval::write_tsv(result, tsv_path);
     std::cout.flush();
   } catch (const std::exception& e) {
     std::fprintf(stderr, "swarmex-forecast-eval: %s\n", e.what());

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <fstream>
 #include <stdexcept>
 
 #include "swarmex/common/json_text.hpp"
@@ -107,6 +108,23 @@ std::string to_text(const EvalResult& r) {
   for (const auto& m : r.sweep)
     row(m);
   return out;
+}
+
+}  // namespace swarmex::forecast_eval
+
+namespace swarmex::forecast_eval {
+
+void write_tsv(const EvalResult& r, const std::string& path) {
+  std::ofstream out(path);
+  if (!out) throw std::runtime_error("cannot write " + path);
+  out << "kind\tmethod\tresource\ttarget\tunit_hours\tshortfall\n";
+  auto line = [&](const char* kind, const MethodResult& m) {
+    out << fmt::format("{}\t{}\t{}\t{}\t{:.1f}\t{:.6f}\n", kind, m.name,
+                       forecast::resource_name(m.resource), m.target, m.score.unit_hours,
+                       m.score.shortfall());
+  };
+  for (const auto& m : r.methods) line("default", m);
+  for (const auto& m : r.sweep) line("sweep", m);
 }
 
 }  // namespace swarmex::forecast_eval

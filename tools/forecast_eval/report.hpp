@@ -38,5 +38,7 @@ std::vector<double> sweep_targets(const std::string& method, forecast::Resource 
 EvalResult evaluate(const EvalOptions& options);
 std::string to_json(const EvalResult& result);
 std::string to_text(const EvalResult& result);
+// `kind method resource target unit_hours shortfall` per line; kind is default or sweep.
+void write_tsv(const EvalResult& result, const std::string& path);
 
 }  // namespace swarmex::forecast_eval
