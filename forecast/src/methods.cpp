@@ -27,6 +27,11 @@ double default_target(std::string_view name, Resource resource) {
   throw std::invalid_argument("unknown forecasting method '" + std::string(name) + "'");
 }
 
+MethodSpec chosen_method(Resource resource) {
+  const std::string name = resource == Resource::cpu ? "conformal" : "vpa";
+  return {name, default_target(name, resource)};
+}
+
 std::unique_ptr<Method> make_method(const MethodSpec& spec, Resource resource) {
   if (!known_method(spec.name)) {
     throw std::invalid_argument("unknown forecasting method '" + spec.name + "'");

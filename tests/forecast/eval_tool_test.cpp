@@ -24,7 +24,8 @@ ToolRun run(const std::string& args) {
   FILE* p = popen((std::string(SWARMEX_FORECAST_EVAL) + " " + args + " 2>&1").c_str(), "r");
   std::array<char, 4096> buf{};
   size_t n = 0;
-  while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) r.out.append(buf.data(), n);
+  while ((n = fread(buf.data(), 1, buf.size(), p)) > 0)
+    r.out.append(buf.data(), n);
   r.status = WEXITSTATUS(pclose(p));
   return r;
 }

@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <random>
 
 #include "report.hpp"
@@ -24,7 +25,8 @@ Trace synthetic(uint64_t seed, size_t vms, int days) {
   std::mt19937_64 rng(seed);
   Trace trace;
   const int64_t t0 = 1375653600;
-  for (int64_t t = t0; t < t0 + days * kDay_s; t += kStep_s) trace.t_s.push_back(t);
+  for (int64_t t = t0; t < t0 + days * kDay_s; t += kStep_s)
+    trace.t_s.push_back(t);
   for (size_t v = 0; v < vms; ++v) {
     VmSeries vm{"vm" + std::to_string(v + 1), {}, {}};
     const double scale = 0.2 + static_cast<double>(v % 5);
@@ -60,8 +62,8 @@ void expect_no_peeking(const Trace& trace, const std::string& label) {
         // The cut trace scores only windows it holds whole, so match by VM and start.
         for (const auto& c : cut) {
           if (c.vm != d.vm || c.start_s != d.start_s) continue;
-          ASSERT_EQ(c.units, d.units) << label << " " << name << " vm " << d.vm << " at "
-                                      << d.start_s;
+          ASSERT_EQ(c.units, d.units)
+              << label << " " << name << " vm " << d.vm << " at " << d.start_s;
           ASSERT_EQ(c.p90, d.p90) << label << " " << name;
           ++compared;
         }
@@ -77,14 +79,34 @@ TEST(ReplayTest, CuttingTheTraceChangesNoEarlierDecision) {
   expect_no_peeking(synthetic(seed, 6, 8), "synthetic");
 }
 
-TEST(ReplayTest, CuttingTheRealTraceChangesNoEarlierDecision) {
-  const std::string dir = "../shared/traces/bitbrains-rnd";
+// The Bitbrains trace beside the checkout (or SWARMEX_TRACE_DIR), when there is one.
+std::optional<Trace> real_trace() {
   const char* root = std::getenv("SWARMEX_TRACE_DIR");
-  const std::string d = root ? root : SWARMEX_SOURCE_DIR "/" + dir;
-  if (!std::filesystem::exists(d + "/vms.csv")) GTEST_SKIP() << "no trace at " << d;
-  const Trace trace = subset(
-      load_trace(d + "/cpu_usage_mhz.csv", d + "/mem_usage_mib.csv", d + "/vms.csv"), 25);
-  expect_no_peeking(trace, "bitbrains");
+  const std::string d =
+      root ? root : std::string(SWARMEX_SOURCE_DIR) + "/../shared/traces/bitbrains-rnd";
+  if (!std::filesystem::exists(d + "/vms.csv")) return std::nullopt;
+  return load_trace(d + "/cpu_usage_mhz.csv", d + "/mem_usage_mib.csv", d + "/vms.csv");
+}
+
+TEST(ReplayTest, CuttingTheRealTraceChangesNoEarlierDecision) {
+  const auto trace = real_trace();
+  if (!trace) GTEST_SKIP() << "no Bitbrains trace beside the checkout";
+  expect_no_peeking(subset(*trace, 25), "bitbrains");
+}
+
+TEST(ReplayTest, TheAutopilotsMethodsAreTheOnesTheTraceChooses) {
+  const auto trace = real_trace();
+  if (!trace) GTEST_SKIP() << "no Bitbrains trace beside the checkout";
+  for (Resource resource : {Resource::cpu, Resource::mem}) {
+    std::vector<MethodResult> results;
+    for (auto name : forecast::method_names()) {
+      const double target = forecast::default_target(name, resource);
+      const std::string n(name);
+      results.push_back({n, resource, target, replay(*trace, resource, {n, target}, {})});
+    }
+    EXPECT_EQ(choose(results, resource), forecast::chosen_method(resource).name)
+        << forecast::resource_name(resource);
+  }
 }
 
 TEST(ReplayTest, FiguresMatchAHandCount) {
@@ -108,7 +130,7 @@ TEST(ReplayTest, FiguresMatchAHandCount) {
   // Used: 11 samples x 2.5 VRU + 1 x 3 (capped) of 3 held, per window.
   EXPECT_NEAR(s.slack(), 1 - (11 * 2.5 + 3) / 36.0, 1e-12);
   EXPECT_NEAR(s.mean_pinball90(), 0.9 * (5.5 - 2.5), 1e-9);  // p90 2.5 VRU, peak 5.5
-  EXPECT_NEAR(s.mase(), 1.0, 1e-12);  // seasonal against itself
+  EXPECT_NEAR(s.mase(), 1.0, 1e-12);                         // seasonal against itself
 }
 
 TEST(ReplayTest, ChoosesTheCheapestAtNoMoreShortfallThanVpa) {
@@ -119,11 +141,10 @@ TEST(ReplayTest, ChoosesTheCheapestAtNoMoreShortfallThanVpa) {
     m.score.short_samples = short_samples;
     return m;
   };
-  std::vector<MethodResult> methods{result("vpa", Resource::cpu, 100, 10),
-                                    result("seasonal", Resource::cpu, 60, 30),
-                                    result("conformal", Resource::cpu, 80, 10),
-                                    result("vpa", Resource::mem, 100, 1),
-                                    result("conformal", Resource::mem, 70, 2)};
+  std::vector<MethodResult> methods{
+      result("vpa", Resource::cpu, 100, 10), result("seasonal", Resource::cpu, 60, 30),
+      result("conformal", Resource::cpu, 80, 10), result("vpa", Resource::mem, 100, 1),
+      result("conformal", Resource::mem, 70, 2)};
   EXPECT_EQ(choose(methods, Resource::cpu), "conformal");
   EXPECT_EQ(choose(methods, Resource::mem), "vpa");  // cheaper, but short more often
 }

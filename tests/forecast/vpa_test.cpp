@@ -15,7 +15,8 @@ constexpr double kGiB = 1024.0 * 1024 * 1024;
 TEST(VpaTest, CpuTargetIsTheNinetiethPercentileBucketEndPlusFifteenPercent) {
   VpaMethod vpa(Resource::cpu, {});
   // 19 samples at 0.5 core and one at 2 cores: p90 reaches the 0.5-core bucket [0.4877, 0.5111).
-  for (int i = 0; i < 19; ++i) vpa.observe(10 * kDay_s + i, 0.5);
+  for (int i = 0; i < 19; ++i)
+    vpa.observe(10 * kDay_s + i, 0.5);
   vpa.observe(10 * kDay_s + 19, 2.0);
   const double bucket_end = 0.01 * (std::pow(1.05, 26) - 1) / 0.05;
   EXPECT_NEAR(vpa.target(), bucket_end * 1.15, 1e-9);  // 0.5878 cores
@@ -52,9 +53,9 @@ TEST(VpaTest, MemoryKeepsOnePeakPerIntervalWeightedAtItsEnd) {
   const ExponentialBuckets& b = h.buckets();
   auto end_of = [&](double v) { return b.start(b.find(v) + 1); };
   EXPECT_NEAR(h.total_weight() / std::exp2(11), 7, 1e-9);  // the first peak sits at day 11
-  EXPECT_DOUBLE_EQ(h.percentile(0.1), end_of(1 * kGiB));    // 0.7 of 7: the 1 GiB peak
-  EXPECT_DOUBLE_EQ(h.percentile(0.3), end_of(2 * kGiB));    // 2.1: the 2 GiB peak
-  EXPECT_DOUBLE_EQ(h.percentile(0.9), end_of(4 * kGiB));    // 6.3: the 4 GiB peak
+  EXPECT_DOUBLE_EQ(h.percentile(0.1), end_of(1 * kGiB));   // 0.7 of 7: the 1 GiB peak
+  EXPECT_DOUBLE_EQ(h.percentile(0.3), end_of(2 * kGiB));   // 2.1: the 2 GiB peak
+  EXPECT_DOUBLE_EQ(h.percentile(0.9), end_of(4 * kGiB));   // 6.3: the 4 GiB peak
   EXPECT_DOUBLE_EQ(vpa.target(), end_of(4 * kGiB) * 1.15);
   // 4 GiB's bucket end x 1.15 is just over 4.6 GiB: 19 shards of 256 MiB.
   EXPECT_EQ(vpa.decide({}).units,

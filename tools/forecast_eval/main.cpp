@@ -30,7 +30,8 @@ int main(int argc, char** argv) {
   app.add_option("--first-vms", o.first_vms, "only the first N VMs (0: all)");
   app.add_flag("--no-sweep", o.no_sweep, "skip the sweep of targets");
   app.add_flag("--json", json, "print exactly one JSON object");
-  app.add_option("--tsv", tsv_path, "also write every point (defaults and sweep) as TSV, for plots");
+  app.add_option("--tsv", tsv_path,
+                 "also write every point (defaults and sweep) as TSV, for plots");
   CLI11_PARSE(app, argc, argv);
   o.replay.window_s = static_cast<int64_t>(window_min * 60);
   o.replay.lead_s = static_cast<int64_t>(lead_min * 60);

@@ -16,7 +16,6 @@ constexpr Resource kResources[] = {Resource::cpu, Resource::mem};
 common::Json figures(const MethodResult& r) {
   return {{"name", r.name},
           {"resource", forecast::resource_name(r.resource)},
-          {"target", r.target},
           {"unit_hours", r.score.unit_hours},
           {"shortfall", r.score.shortfall()},
           {"slack", r.score.slack()},
@@ -85,8 +84,7 @@ std::string to_json(const EvalResult& r) {
                             {"resource", forecast::resource_name(m.resource)},
                             {"target", m.target},
                             {"unit_hours", m.score.unit_hours},
-                            {"shortfall", m.score.shortfall()},
-                            {"slack", m.score.slack()}});
+                            {"shortfall", m.score.shortfall()}});
   }
   return common::json_text(out) + "\n";
 }
@@ -123,8 +121,10 @@ void write_tsv(const EvalResult& r, const std::string& path) {
                        forecast::resource_name(m.resource), m.target, m.score.unit_hours,
                        m.score.shortfall());
   };
-  for (const auto& m : r.methods) line("default", m);
-  for (const auto& m : r.sweep) line("sweep", m);
+  for (const auto& m : r.methods)
+    line("default", m);
+  for (const auto& m : r.sweep)
+    line("sweep", m);
 }
 
 }  // namespace swarmex::forecast_eval

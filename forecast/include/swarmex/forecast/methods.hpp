@@ -21,6 +21,9 @@ struct MethodSpec {
 const std::vector<std::string_view>& method_names();
 bool known_method(std::string_view name);
 double default_target(std::string_view name, Resource resource);
+// The method the autopilot buys with, per resource: the cheapest at no more shortfall than VPA
+// on the Bitbrains trace (docs/PERFORMANCE.md, "Forecasts"): conformal for cpu, VPA for memory.
+MethodSpec chosen_method(Resource resource);
 // Throws std::invalid_argument for an unknown name or a target outside the method's range.
 std::unique_ptr<Method> make_method(const MethodSpec& spec, Resource resource);
 
