@@ -106,6 +106,7 @@ TEST_F(PrestageE2eTest, AStagedWindowStartsWithoutCreatingAnything) {
   ASSERT_TRUE(eventually([&] { return quota_cpus("tenant-a") == 0.3; }));
   ASSERT_TRUE(eventually([&] { return starts().size() == 2; })) << hostctl_->output();
   for (const auto& [kind, us] : starts()) {
+    std::printf("window start -> enforced: %ld us (%s)\n", us, kind.c_str());
     EXPECT_EQ(kind, "pre-staged");
     // A cold MIG start takes the simulated 500 ms of instance creation.
     EXPECT_LT(us, 300'000) << "window start -> enforced";
