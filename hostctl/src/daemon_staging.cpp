@@ -90,7 +90,8 @@ void Daemon::unstage() {
       continue;
     }
     // Started (the start enacted it), or resold or expired before it: its instances go.
-    if (a != nullptr && a->state != AllocationState::Active && !a->mig.empty()) {
+    if (a != nullptr && a->state != AllocationState::Active &&
+        std::any_of(a->mig.begin(), a->mig.end(), [](const auto& r) { return r.created(); })) {
       mig_.destroy(*a);
       unsaved_ = true;
       ++stats_.unstaged;
