@@ -14,6 +14,7 @@ add_library(swarmex_hostctl
   ${CMAKE_CURRENT_SOURCE_DIR}/src/daemon_stats.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/src/daemon_exchange_link.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/src/daemon_enactment.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/daemon_staging.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/src/daemon_telemetry.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/src/daemon.cpp
 )

@@ -35,6 +35,7 @@ void AllocationBook::track(std::uint64_t seq, const Allocation& a, std::int64_t 
       deadlines_.emplace(a.start_ns, seq);
     else
       deadlines_.erase({a.start_ns, seq});
+    if ((pending_[a.tenant] += sign) == 0) pending_.erase(a.tenant);
   } else if (a.state == AllocationState::Active) {
     if (sign > 0)
       deadlines_.emplace(a.end_ns, seq);
@@ -168,6 +169,17 @@ std::set<std::string> AllocationBook::active_tenants() const {
   std::set<std::string> out;
   for (const auto& entry : active_)
     out.insert(out.end(), entry.first);
+  return out;
+}
+
+bool AllocationBook::has_pending(const std::string& tenant) const {
+  return pending_.count(tenant) != 0;
+}
+
+std::vector<std::uint64_t> AllocationBook::pending_until(std::int64_t ns) const {
+  std::vector<std::uint64_t> out;
+  for (auto it = deadlines_.begin(); it != deadlines_.end() && it->first <= ns; ++it)
+    if (by_seq_.at(it->second).state == AllocationState::Pending) out.push_back(it->second);
   return out;
 }
 

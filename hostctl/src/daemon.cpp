@@ -52,11 +52,20 @@ Daemon::Daemon(HostConfig config)
   state_.book.advance(now, nullptr);
   for (const auto& entry : state_.book.all()) {
     Allocation& a = *state_.book.find(entry.first);  // the book hands out const views only
-    if (is_mig(a.resource) && mig_.available()) mig_.reconcile(a);
+    if (is_mig(a.resource) && mig_.available()) mig_.reconcile(a, config_.prestage);
   }
   std::map<std::string, TenantLimits> keep;
   for (const std::string& t : state_.book.active_tenants())
     keep[t] = state_.book.limits_of(t);
+  // Pre-staged windows are recognised: their tenants' cgroups stay, closed (the staging pass
+  // then makes whatever else is missing).
+  if (config_.prestage)
+    for (const std::uint64_t seq :
+         state_.book.pending_until(now + config_.prestage_lead_ms * 1'000'000))
+      if (const std::string& t = state_.book.find(seq)->tenant; !keep.count(t)) {
+        keep[t] = closed_limits();
+        staged_tenants_.insert(t);
+      }
   std::vector<std::string> removed;
   for (const TenantOutcome& o : enactor_->reconcile(keep, &removed))
     if (!o.ok) spdlog::error("reconcile {}: {}", o.tenant, o.why);

@@ -59,10 +59,28 @@ void Daemon::enact(const std::vector<Received>& burst, bool save) {
   const auto due_at = Clock::now();
   const std::set<std::string> changed = state_.book.advance(common::wall_ns(), &started, &ended);
   stats_.reclaimed += ended.size();
+  // Allocations that just ended give back their MIG instances first: a window starting now may
+  // have been placed on their slices (an ended allocation always changed its tenant, so
+  // `changed` covers the save below).
+  for (std::uint64_t seq : ended)
+    if (Allocation& a = *state_.book.find(seq); !a.mig.empty()) {
+      mig_.destroy(a);
+      stage_blocked_.clear();  // a slice came free: staging may try again
+    }
+  // Whether each window that starts now finds everything made (pre-staged): nothing is created
+  // for it at the start, only its limits are written.
+  std::map<std::uint64_t, bool> prepared;
   for (std::uint64_t seq : started) {
     Allocation& a = *state_.book.find(seq);
+    bool ready = enactor_->holds(a.tenant);
     if (a.pinned) assign_cpus(a);
-    if (is_mig(a.resource)) mig_.create(a);
+    if (is_mig(a.resource)) {
+      ready = ready && std::all_of(a.mig.begin(), a.mig.end(),
+                                   [](const MigInstanceRecord& r) { return r.created(); });
+      yield_staged(a);
+      mig_.create(a);
+    }
+    prepared[seq] = ready;
   }
   std::map<std::string, TenantLimits> enforce;
   std::vector<std::string> remove;
@@ -81,11 +99,12 @@ void Daemon::enact(const std::vector<Received>& burst, bool save) {
     const TenantOutcome o = enactor_->remove(t);
     if (!o.ok) spdlog::error("reclaiming '{}': {}", t, o.why);
     spdlog::info("tenant '{}' holds nothing more here: workload stopped, cgroup removed", t);
+    // Its windows still to come need their cgroup made again (closed) by the staging pass.
+    for (auto it = staged_.begin(); it != staged_.end();) {
+      const Allocation* a = state_.book.find(*it);
+      it = a != nullptr && a->tenant == t ? staged_.erase(it) : std::next(it);
+    }
   }
-  // Allocations that just ended give back their MIG instances (an ended allocation always
-  // changed its tenant, so `changed` covers the save below).
-  for (std::uint64_t seq : ended)
-    if (Allocation& a = *state_.book.find(seq); !a.mig.empty()) mig_.destroy(a);
   const bool touched = !started.empty() || !changed.empty();
 
   // The burst is in stream order (take_fill only takes the next sequences).
@@ -120,6 +139,14 @@ void Daemon::enact(const std::vector<Received>& burst, bool save) {
     }
     const auto done = it == outcome.end() ? Clock::now() : it->second.done_at;
     const Received* r = received(seq);
+    if (ok && r == nullptr) {  // a window that started now: from its start, on the wall clock
+      const std::int64_t from_start =
+          std::chrono::duration_cast<std::chrono::nanoseconds>(done.time_since_epoch()).count() +
+          wall_minus_steady - a.start_ns;
+      (prepared[seq] ? stats_.start_prestaged_ns : stats_.start_cold_ns).record(from_start);
+      spdlog::info("window start: fill {} for '{}' enforced {} us after its start ({})", seq,
+                   a.tenant, from_start / 1000, prepared[seq] ? "pre-staged" : "cold");
+    }
     const std::int64_t latency =
         std::chrono::duration_cast<std::chrono::nanoseconds>(done - (r ? r->at : due_at)).count();
     ok ? ++stats_.enforced : ++stats_.failed;
@@ -141,6 +168,9 @@ void Daemon::enact(const std::vector<Received>& burst, bool save) {
     }
   }
   unsaved_ = unsaved_ || !burst.empty() || touched;
+  // After the reports: staging is off the path of what is due now.
+  unstage();
+  prestage();
   if (save) save_state();
 }
 

@@ -3,6 +3,7 @@
 // enactment reports sent back.
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <limits>
 #include <set>
 
@@ -102,9 +103,11 @@ std::int64_t Daemon::free_capacity(const SupplyLine& line) {
                             std::numeric_limits<std::int64_t>::max()) -
            unseen;
   const std::int64_t free = mig_.free_count(line.resource);
-  std::int64_t not_created = 0;  // sold, window not started: its instances are not made yet
+  std::int64_t not_created = 0;  // sold, window not started: instances not made (or pre-staged)
   for (const auto& [seq, a] : state_.book.all())
-    if (a.state == AllocationState::Pending && a.resource == line.resource) not_created += a.qty;
+    if (a.state == AllocationState::Pending && a.resource == line.resource)
+      not_created += a.qty - std::count_if(a.mig.begin(), a.mig.end(),
+                                           [](const MigInstanceRecord& r) { return r.created(); });
   return free - not_created - unseen;
 }
 

@@ -101,7 +101,7 @@ HostConfig parse_host_config(const std::string& text, const std::string& src) {
     common::reject_unknown(
         *t,
         {"pool", "state_dir", "cgroup_root", "cgroup_driver", "subtree", "reserve_memory_mb",
-         "use_uring", "enact_slice_fills", "telemetry_interval_ms"},
+         "use_uring", "enact_slice_fills", "telemetry_interval_ms", "prestage", "prestage_lead_ms"},
         src, w);
     common::read_string(*t, "pool", c.pool, src, w);
     common::read_string(*t, "state_dir", c.state_dir, src, w);
@@ -112,6 +112,8 @@ HostConfig parse_host_config(const std::string& text, const std::string& src) {
     common::read_bool(*t, "use_uring", c.use_uring, src, w);
     common::read_int(*t, "enact_slice_fills", c.enact_slice_fills, src, w, 1, 100'000);
     common::read_int(*t, "telemetry_interval_ms", c.telemetry_interval_ms, src, w, 0, 3'600'000);
+    common::read_bool(*t, "prestage", c.prestage, src, w);
+    common::read_int(*t, "prestage_lead_ms", c.prestage_lead_ms, src, w, 0, 86'400'000);
     if (c.cgroup_driver != "auto" && c.cgroup_driver != "v1" && c.cgroup_driver != "v2")
       common::config_error(src, w + "cgroup_driver", "must be auto, v1 or v2");
   }
@@ -141,9 +143,10 @@ HostConfig parse_host_config(const std::string& text, const std::string& src) {
   }
   if (const toml::table* t = section(root, "gpu", src)) {
     const std::string w = "gpu.";
-    common::reject_unknown(*t, {"backend", "simulated_gpus"}, src, w);
+    common::reject_unknown(*t, {"backend", "simulated_gpus", "simulated_create_ms"}, src, w);
     common::read_string(*t, "backend", c.gpu_backend, src, w);
     common::read_int(*t, "simulated_gpus", c.simulated_gpus, src, w, 1, 16);
+    common::read_int(*t, "simulated_create_ms", c.simulated_create_ms, src, w, 0, 60'000);
     if (c.gpu_backend != "none" && c.gpu_backend != "nvml" && c.gpu_backend != "simulated")
       common::config_error(src, w + "backend", "must be none, nvml or simulated");
   }

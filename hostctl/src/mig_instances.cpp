@@ -21,12 +21,8 @@ std::optional<std::uint32_t> MigInstances::backend_gpu(std::uint32_t gpu) {
   return std::nullopt;
 }
 
-void MigInstances::create(Allocation& a) {
+std::string MigInstances::make_all(Allocation& a) {
   const std::string profile = a.resource.substr(4);
-  if (!backend_) {
-    a.why = "this host has no MIG backend";
-    return;
-  }
   for (MigInstanceRecord& s : a.mig) {
     if (s.created()) continue;
     const auto gpu = backend_gpu(s.gpu);
@@ -35,15 +31,28 @@ void MigInstances::create(Allocation& a) {
       failed = "this host has no GPU " + std::to_string(s.gpu) + " in MIG mode";
     } else if (auto made = backend_->create(*gpu, profile, s.start); made.ok()) {
       s.gpu_instance_id = made->gpu_instance_id;
+      ++created_;
       continue;
     } else {
       failed = made.error().text;
     }
     destroy(a);  // all or nothing
-    a.why = "MIG " + profile + " at slice " + std::to_string(s.start) + " of GPU " +
-            std::to_string(s.gpu) + " is not free: " + failed;
+    return "MIG " + profile + " at slice " + std::to_string(s.start) + " of GPU " +
+           std::to_string(s.gpu) + " is not free: " + failed;
+  }
+  return "";
+}
+
+void MigInstances::create(Allocation& a) {
+  if (!backend_) {
+    a.why = "this host has no MIG backend";
     return;
   }
+  if (std::string failed = make_all(a); !failed.empty()) a.why = std::move(failed);
+}
+
+bool MigInstances::prestage(Allocation& a) {
+  return backend_ != nullptr && make_all(a).empty();
 }
 
 void MigInstances::destroy_one(MigInstanceRecord& s) {
@@ -69,9 +78,7 @@ void MigInstances::shrink(Allocation& a) {
   }
 }
 
-void MigInstances::reconcile(Allocation& a) {
-  if (!backend_) return;
-  if (a.state != AllocationState::Active) return destroy(a);
+void MigInstances::forget_missing(Allocation& a) {
   for (MigInstanceRecord& s : a.mig) {
     if (!s.created()) continue;
     const auto gpu = backend_gpu(s.gpu);
@@ -82,6 +89,13 @@ void MigInstances::reconcile(Allocation& a) {
         });
     if (!present) s.gpu_instance_id = kNoGpuInstance;
   }
+}
+
+void MigInstances::reconcile(Allocation& a, bool keep_pending) {
+  if (!backend_) return;
+  if (keep_pending && a.state == AllocationState::Pending) return forget_missing(a);
+  if (a.state != AllocationState::Active) return destroy(a);
+  forget_missing(a);
   create(a);
 }
 
@@ -110,7 +124,11 @@ std::int64_t MigInstances::free_count(std::string_view resource) {
 }
 
 std::unique_ptr<MigBackend> open_mig_backend(const HostConfig& c) {
-  if (c.gpu_backend == "simulated") return std::make_unique<SimulatedMigBackend>(c.simulated_gpus);
+  if (c.gpu_backend == "simulated") {
+    auto sim = std::make_unique<SimulatedMigBackend>(c.simulated_gpus);
+    sim->set_create_delay(std::chrono::milliseconds(c.simulated_create_ms));
+    return sim;
+  }
   if (c.gpu_backend != "nvml") return nullptr;
   std::string why;
   auto nvml = NvmlMigBackend::open(&why);

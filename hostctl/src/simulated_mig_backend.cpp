@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <thread>
 #include <utility>
 
 namespace swarmex::hostctl {
@@ -162,6 +163,8 @@ MigResult<MigInstance> SimulatedMigBackend::create(std::uint32_t gpu, std::strin
       std::lower_bound(g.instances.begin(), g.instances.end(), id,
                        [](const MigInstance& a, std::uint32_t v) { return a.gpu_instance_id < v; });
   g.instances.insert(at, inst);
+  ++creates_;
+  if (create_delay_.count() > 0) std::this_thread::sleep_for(create_delay_);
   return inst;
 }
 

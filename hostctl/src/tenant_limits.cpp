@@ -51,16 +51,24 @@ std::int64_t units_on(const std::vector<IoLimit>& io, std::string_view device) {
   return 0;
 }
 
-// Memory limit as a comparable number: unlimited is above every limit.
-std::int64_t memory_rank(std::int64_t shards) {
-  return memory_limit_bytes(shards).value_or(std::numeric_limits<std::int64_t>::max());
+// Memory limit as a comparable number: unlimited is above every limit, closed below all.
+std::int64_t memory_rank(const TenantLimits& l) {
+  if (l.closed) return 0;
+  return memory_limit_bytes(l.mem_shards).value_or(std::numeric_limits<std::int64_t>::max());
+}
+
+// What a limit file gets: closed means 0 bytes, whatever the shards say.
+std::optional<std::int64_t> memory_value(const TenantLimits& l) {
+  if (l.closed) return 0;
+  return memory_limit_bytes(l.mem_shards);
 }
 
 void plan_cpu(const CgroupLayout& layout, std::string_view tenant, const TenantLimits& now,
               const TenantLimits* before, std::vector<CgroupWrite>& out) {
-  if (before != nullptr && before->vrus == now.vrus) return;
+  const auto vrus = [](const TenantLimits& l) { return l.closed ? 0 : l.vrus; };
+  if (before != nullptr && vrus(*before) == vrus(now)) return;
   const auto dir = tenant_dir(layout, "cpu", tenant);
-  const std::int64_t quota_us = cpu_quota_us(now.vrus);
+  const std::int64_t quota_us = cpu_quota_us(vrus(now));
   if (layout.version == CgroupVersion::V2) {
     out.push_back({dir / "cpu.max", fmt::format("{} {}", quota_us, kCpuPeriodUs)});
     return;
@@ -72,9 +80,9 @@ void plan_cpu(const CgroupLayout& layout, std::string_view tenant, const TenantL
 
 void plan_memory(const CgroupLayout& layout, std::string_view tenant, const TenantLimits& now,
                  const TenantLimits* before, std::vector<CgroupWrite>& out) {
-  if (before != nullptr && before->mem_shards == now.mem_shards) return;
+  if (before != nullptr && memory_value(*before) == memory_value(now)) return;
   const auto dir = tenant_dir(layout, "memory", tenant);
-  const auto limit_bytes = memory_limit_bytes(now.mem_shards);
+  const auto limit_bytes = memory_value(now);
   if (layout.version == CgroupVersion::V1) {
     out.push_back({dir / "memory.limit_in_bytes",
                    limit_bytes ? fmt::format("{}", *limit_bytes) : std::string("-1")});
@@ -82,8 +90,7 @@ void plan_memory(const CgroupLayout& layout, std::string_view tenant, const Tena
   }
   const std::string value = limit_bytes ? fmt::format("{}", *limit_bytes) : "max";
   // Lowering: memory.high first, so reclaim starts before memory.max can OOM-kill.
-  const bool lowering =
-      before != nullptr && memory_rank(now.mem_shards) < memory_rank(before->mem_shards);
+  const bool lowering = before != nullptr && memory_rank(now) < memory_rank(*before);
   CgroupWrite max{dir / "memory.max", value};
   CgroupWrite high{dir / "memory.high", value};
   if (lowering) std::swap(max, high);
@@ -187,8 +194,7 @@ std::vector<CgroupWrite> plan_tenant_writes(const CgroupLayout& layout, std::str
   std::vector<CgroupWrite> memory;
   plan_memory(layout, tenant, now, before, memory);
   std::vector<CgroupWrite> out;
-  const bool memory_first =
-      before == nullptr || memory_rank(now.mem_shards) >= memory_rank(before->mem_shards);
+  const bool memory_first = before == nullptr || memory_rank(now) >= memory_rank(*before);
   if (memory_first) out = std::move(memory);
   plan_cpu(layout, tenant, now, before, out);
   plan_io(layout, tenant, now, before, out);

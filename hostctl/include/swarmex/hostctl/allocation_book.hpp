@@ -51,6 +51,10 @@ class AllocationBook {
   [[nodiscard]] TenantLimits limits_of(const std::string& tenant) const;
   // Tenants with at least one Active allocation.
   [[nodiscard]] std::set<std::string> active_tenants() const;
+  // Whether the tenant has a Pending allocation (a window still to come).
+  [[nodiscard]] bool has_pending(const std::string& tenant) const;
+  // Pending allocations whose window starts at or before `ns`, by start (pre-staging).
+  [[nodiscard]] std::vector<std::uint64_t> pending_until(std::int64_t ns) const;
   // Quantity of a resource held by Pending and Active allocations (counts against capacity).
   [[nodiscard]] std::int64_t committed(const std::string& resource,
                                        const std::string& device) const;
@@ -92,6 +96,7 @@ class AllocationBook {
     std::set<std::uint64_t> pinned;                // Active allocations holding cpus
   };
   std::map<std::string, Held> active_;
+  std::map<std::string, std::int64_t> pending_;  // Pending allocations per tenant
 };
 
 }  // namespace swarmex::hostctl

@@ -3,14 +3,15 @@
 // burst (MIG instances exactly where the fills placed them), reclaims at window end, and reports
 // every enactment. Single-threaded. Its parts, one file each: daemon.cpp (start-up, the loop,
 // saving), daemon_exchange_link.cpp (the session, asks, reports), daemon_enactment.cpp (fills
-// into allocations, enactment), mig_instances.cpp (MIG), daemon_stats.cpp (statistics),
-// daemon_telemetry.cpp (usage reports).
+// into allocations, enactment), daemon_staging.cpp (pre-staging), mig_instances.cpp (MIG),
+// daemon_stats.cpp (statistics), daemon_telemetry.cpp (usage reports).
 #pragma once
 
 #include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -63,6 +64,18 @@ class Daemon {
   // at most enact_slice_fills). The state is saved when `save` (see save_state).
   void enact(const std::vector<Received>& burst, bool save = true);
   void assign_cpus(Allocation& a);
+  // Pre-staging (daemon_staging.cpp). Makes, for every Pending allocation whose window starts
+  // within prestage_lead_ms, its tenant's cgroup with closed limits (when the tenant holds none)
+  // and its MIG instances, so that at the start only the limit writes remain.
+  void prestage();
+  // Tears down what was staged for windows that will not start here any more (resold, expired):
+  // a staged cgroup whose tenant has no window to come, instances of allocations no longer
+  // Pending. Forgets staging of windows that started.
+  void unstage();
+  // Before `started`'s instances are made: staged instances of later windows in their way (the
+  // exchange sold the slice for a lease that ends before theirs starts) are destroyed; they are
+  // made again once the slice is free.
+  void yield_staged(const Allocation& started);
   // Usage telemetry (daemon_telemetry.cpp): every telemetry_interval_ms, samples each tenant
   // with an allocation here and reports it to the exchange. A few small reads per tenant, between
   // enactments, never inside one.
@@ -86,6 +99,12 @@ class Daemon {
   DaemonStats stats_;
   std::unique_ptr<UsageSampler> sampler_;
   std::chrono::steady_clock::time_point next_usage_{};
+  // Pre-staging: tenants whose cgroup holds closed limits (no Active allocation yet), Pending
+  // allocations staged (cgroup ready, instances made), and those whose instances could not be
+  // made yet (tried again once an instance is destroyed).
+  std::set<std::string> staged_tenants_;
+  std::set<std::uint64_t> staged_;
+  std::set<std::uint64_t> stage_blocked_;
 };
 
 }  // namespace swarmex::hostctl

@@ -21,11 +21,20 @@ struct DaemonStats {
   // The exchange's match time (Fill.time_ns) -> enforced, per enacted fill: what a fill waited
   // in the gateway and in this host's socket too (one wall clock when both run on one machine).
   common::LatencyHistogram match_latency_ns;
-  std::uint64_t saves = 0;  // states handed to the saver (a newer one may replace one waiting)
+  // Window start -> enforced (from the lease start, wall clock), per window that started: those
+  // for which nothing was created at the start (pre-staged: the cgroup and the MIG instances
+  // existed) and the cold ones (a cgroup or an instance was made then).
+  common::LatencyHistogram start_prestaged_ns;
+  common::LatencyHistogram start_cold_ns;
+  std::uint64_t prestaged = 0;  // allocations whose cgroup and instances were made ahead
+  std::uint64_t unstaged = 0;   // pre-staged cgroups or instances torn down before their start
+  std::uint64_t saves = 0;      // states handed to the saver (a newer one may replace one waiting)
   std::uint64_t usage_reports = 0;  // UsageReports sent (one per tenant sampled)
 
   // A one-line summary of the enactment latencies (p50 / p99 / max) and the saves.
   [[nodiscard]] std::string latency_summary() const;
+  // Window start -> enforced, pre-staged and cold (p50 / p99 / max).
+  [[nodiscard]] std::string start_summary() const;
   // The totals and latency_summary(), as logged at the end.
   [[nodiscard]] std::string summary() const;
 };

@@ -40,6 +40,8 @@ class Enactor {
   std::vector<TenantOutcome> reconcile(const std::map<std::string, TenantLimits>& keep,
                                        std::vector<std::string>* removed);
 
+  // Whether the tenant's cgroup exists with limits this wrote (enforced or pre-staged closed).
+  [[nodiscard]] bool holds(const std::string& tenant) const { return enforced_.count(tenant) != 0; }
   [[nodiscard]] const CgroupLayout& layout() const noexcept { return layout_; }
   [[nodiscard]] std::string_view writer_name() const noexcept { return writer_->name(); }
   // The tenant's cgroup directories, one per controller the workload must join (v1: cpu,

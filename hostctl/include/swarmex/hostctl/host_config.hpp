@@ -37,10 +37,15 @@ struct HostConfig {
   std::string cgroup_root = "/sys/fs/cgroup";
   std::string cgroup_driver = "auto";  // auto | v1 | v2 (v1/v2 skip detection, for dry runs)
   std::string subtree = "swarmex";
-  std::int64_t reserve_memory_mb = 1024;  // kept back for the host when memory is discovered
-  bool use_uring = true;                  // false: plain write() (baseline, or old kernels)
-  std::int64_t enact_slice_fills = 16;    // at most this many fills wait for one cgroup batch
+  std::int64_t reserve_memory_mb = 1024;      // kept back for the host when memory is discovered
+  bool use_uring = true;                      // false: plain write() (baseline, or old kernels)
+  std::int64_t enact_slice_fills = 16;        // at most this many fills wait for one cgroup batch
   std::int64_t telemetry_interval_ms = 5000;  // usage reports every this long; 0 = none
+  // Pre-staging: a window's cgroup (limits closed) and MIG instances are made this long before
+  // its start (the products' gate closure: no fill for the window arrives after it), so that at
+  // the start only the limit writes remain. false: everything is made at the start.
+  bool prestage = true;
+  std::int64_t prestage_lead_ms = 300'000;
   // [capacity]: discovery overrides; unset = discovered.
   std::string cpus;  // cpu list sold, e.g. "0-1"; default: the controller's own affinity
   std::optional<std::int64_t> vrus;
@@ -49,6 +54,8 @@ struct HostConfig {
   // [gpu]
   std::string gpu_backend = "none";  // none | nvml | simulated
   std::uint32_t simulated_gpus = 1;
+  // How long the simulated backend takes to create one GPU instance and its compute instance.
+  std::int64_t simulated_create_ms = 500;
   // [[supply]]
   std::vector<SupplyLine> supply;
 };

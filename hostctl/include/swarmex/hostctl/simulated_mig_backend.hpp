@@ -3,6 +3,7 @@
 // developing the host controller on machines without a GPU.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -32,6 +33,12 @@ class SimulatedMigBackend final : public MigBackend {
   void fail_next_create(int code, std::string text = "injected failure");
   void fail_next_destroy(int code, std::string text = "injected failure");
 
+  // Each successful create takes this long (it sleeps), as creating a GPU instance and its
+  // compute instance takes the driver hundreds of milliseconds (docs/hostctl.md, section 4).
+  void set_create_delay(std::chrono::milliseconds d) noexcept { create_delay_ = d; }
+  // Instances created so far (successful creates).
+  [[nodiscard]] std::uint64_t creates() const noexcept { return creates_; }
+
   // The occupancy of a GPU's memory slices, for tests that compare against a model.
   const engine::MigSliceMap& slice_map(std::uint32_t gpu) const;
 
@@ -52,6 +59,8 @@ class SimulatedMigBackend final : public MigBackend {
   std::vector<Gpu> gpus_;
   std::optional<MigError> fail_create_;
   std::optional<MigError> fail_destroy_;
+  std::chrono::milliseconds create_delay_{0};
+  std::uint64_t creates_ = 0;
 };
 
 }  // namespace swarmex::hostctl

@@ -47,6 +47,9 @@ struct TenantLimits {
   std::int64_t mem_shards = 0;
   std::vector<IoLimit> io;  // one entry per device
   std::string cpuset;       // "" = not pinned, else a cpu list like "2-3,5"
+  // Pre-staged, nothing granted yet: the kernel's minimum cpu quota and a memory limit of 0 (the
+  // amounts above are ignored), so a task joining before the window starts gets nothing.
+  bool closed = false;
 
   bool operator==(const TenantLimits&) const = default;
 };
@@ -64,6 +67,13 @@ std::int64_t io_bytes_per_second(std::int64_t units);
 // Throws std::invalid_argument for negative amounts, a device that is not "major:minor", a
 // duplicated device, or a cpuset that is not a cpu list.
 void validate_tenant_limits(const TenantLimits& limits);
+
+// What a pre-staged tenant's cgroup holds before its window starts (see TenantLimits::closed).
+inline TenantLimits closed_limits() {
+  TenantLimits l;
+  l.closed = true;
+  return l;
+}
 
 // The writes that move the tenant from `before` (nullptr: unknown, write everything) to `now`;
 // with `before`, only what changed. The tenant's writes form one after_previous chain in a safe
