@@ -125,6 +125,12 @@ class HostctlE2eTest : public E2eTest {
     const auto dt = std::chrono::duration<double, std::nano>(std::chrono::steady_clock::now() - t0);
     return static_cast<double>(u1 - u0) / dt.count();
   }
+  // The tenant's cpu cgroup exists and its quota is `cpus`.
+  bool enforced_cpus(const std::string& tenant, double cpus) {
+    return eventually([&] {
+      return fs::exists(tenant_file(tenant, "cpu", "cgroup.procs")) && quota_cpus(tenant) == cpus;
+    });
+  }
   template <typename F>
   bool eventually(F&& ok, std::chrono::milliseconds timeout = 5s) {
     const auto deadline = std::chrono::steady_clock::now() + timeout;

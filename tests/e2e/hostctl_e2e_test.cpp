@@ -10,10 +10,7 @@ TEST_F(HostctlE2eTest, TenantCpuShareFollowsWhatItBought) {
   start_hostctl();
   auto tenant = this->tenant("tenant-a");
   ASSERT_EQ(buy(*tenant, 1, 5), 5);
-  ASSERT_TRUE(eventually([&] {
-    return fs::exists(tenant_file("tenant-a", "cpu", "cgroup.procs")) &&
-           quota_cpus("tenant-a") == 0.5;
-  })) << "5 VRUs must be a quota of exactly 0.5 CPU";
+  ASSERT_TRUE(enforced_cpus("tenant-a", 0.5)) << "5 VRUs must be a quota of exactly 0.5 CPU";
 
   // Two busy loops could use 2 CPUs; the cgroup holds them to what was bought.
   start_workers("tenant-a", 2);
@@ -200,10 +197,7 @@ TEST_F(HostctlE2eTest, UsageReportsWhatTheTenantsCgroupReallyUses) {
   start_hostctl();
   auto tenant = this->tenant("tenant-a");
   ASSERT_EQ(buy(*tenant, 1, 5), 5);
-  ASSERT_TRUE(eventually([&] {
-    return fs::exists(tenant_file("tenant-a", "cpu", "cgroup.procs")) &&
-           quota_cpus("tenant-a") == 0.5;
-  }));
+  ASSERT_TRUE(enforced_cpus("tenant-a", 0.5));
   start_workers("tenant-a", 2);
   const std::int64_t busy_from = realtime_ns() + kSecond;  // the loops are running by then
   tenant->client().subscribe_usage("", true);
