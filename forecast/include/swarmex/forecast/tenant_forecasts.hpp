@@ -1,0 +1,54 @@
+// The forecasts of many tenants, fed with their usage reports and asked at each window's gate
+// closure: what the autopilot would hold for each. Each tenant and resource has its 5-minute steps
+// (step_samples.hpp) and the method chosen for the resource (methods.hpp). Bounded: past
+// max_tenants, the tenant reported least recently is forgotten. No I/O; deterministic.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "swarmex/forecast/method.hpp"
+#include "swarmex/forecast/step_samples.hpp"
+
+namespace swarmex::forecast {
+
+class TenantForecasts {
+ public:
+  explicit TenantForecasts(size_t max_tenants, int64_t step_s = 300);
+  ~TenantForecasts();
+
+  // A usage report: `value` cores (cpu) or bytes (mem) over the interval_s ending at t_s.
+  void report(std::string_view tenant, Resource resource, int64_t t_s, double value,
+              int64_t interval_s);
+  // The decision for an upcoming window, or nothing for a tenant never reported.
+  std::optional<Decision> decide(std::string_view tenant, Resource resource,
+                                 const WindowQuery& query);
+  size_t tenants() const { return tenants_.size(); }
+
+ private:
+  struct Series {
+    StepSamples steps;
+    std::unique_ptr<Method> method;
+    explicit Series(Resource resource, int64_t step_s);
+  };
+  struct Tenant {
+    Series cpu;
+    Series mem;
+    uint64_t last_report = 0;
+    explicit Tenant(int64_t step_s);
+    Series& of(Resource r) { return r == Resource::cpu ? cpu : mem; }
+  };
+
+  Tenant& tenant(std::string_view name);
+
+  size_t max_tenants_;
+  int64_t step_s_;
+  uint64_t reports_ = 0;
+  std::map<std::string, Tenant, std::less<>> tenants_;  // ordered: no hash order anywhere
+};
+
+}  // namespace swarmex::forecast
