@@ -106,8 +106,11 @@ TEST_F(PrestageE2eTest, AStagedWindowStartsWithoutCreatingAnything) {
       << hostctl_->output();
   ASSERT_LT(realtime_ns(), start) << "staged only at the start";
   EXPECT_TRUE(fs::exists(tenant_file("tenant-a", "cpu", "cgroup.procs")));
-  EXPECT_EQ(cpu_quota_file("tenant-a").substr(0, 4), "1000") << "closed: the minimum quota";
-  EXPECT_EQ(memory_limit("tenant-a"), "0") << "closed: no memory before the start";
+  // The cgroup's files appear with mkdir; the closed limits are written just after.
+  EXPECT_TRUE(eventually([&] { return cpu_quota_file("tenant-a").substr(0, 4) == "1000"; }))
+      << "closed: the minimum quota";
+  EXPECT_TRUE(eventually([&] { return memory_limit("tenant-a") == "0"; }))
+      << "closed: no memory before the start";
   EXPECT_EQ(count_of(hostctl_->output(), "pre-staged fill"), 2);
 
   // At the start only the limits are written: no instance is created then.
@@ -141,7 +144,8 @@ TEST_F(PrestageE2eTest, AResoldStagedWindowIsTornDownAndARestartKeepsTheStaging)
     return fs::exists(tenant_file("tenant-b", "cpu", "cgroup.procs"));
   })) << "staged at once: the window starts within the lead\n"
       << hostctl_->output();
-  EXPECT_EQ(cpu_quota_file("tenant-b").substr(0, 4), "1000");
+  EXPECT_TRUE(eventually([&] { return cpu_quota_file("tenant-b").substr(0, 4) == "1000"; }))
+      << "closed: the minimum quota, written just after the mkdir";
 
   client::OrderSpec o;
   o.client_order_id = next_id_++;
