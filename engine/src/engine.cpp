@@ -28,6 +28,7 @@ Event echo(const Command& cmd, EventKind kind, std::uint8_t reason) noexcept {
       e.side = o.side;
       e.price = o.price;
       e.qty = o.qty;
+      e.agent = o.agent != 0 ? kByAgent : 0;
       break;
     }
     case CommandKind::CancelOrder:
@@ -66,6 +67,14 @@ Event echo(const Command& cmd, EventKind kind, std::uint8_t reason) noexcept {
       e.order_id = cmd.create.request_id;
       e.owner = cmd.create.owner;
       e.instrument = cmd.create.id;
+      break;
+    case CommandKind::Autopilot:  // order_id: the request's id; qty 1 for on, 0 for off
+      e.order_id = cmd.autopilot.request_id;
+      e.owner = cmd.autopilot.owner;
+      e.instrument = cmd.autopilot.instrument;
+      e.side = Side::Buy;
+      e.price = cmd.autopilot.max_price;
+      e.qty = cmd.autopilot.on ? 1 : 0;
       break;
     case CommandKind::Resell: {  // the request: first leg, the ask price, all legs' units
       const Resell& r = cmd.resell;
@@ -148,6 +157,7 @@ void Engine::apply(const Command& cmd, EventBuffer& out) {
   if (cmd.seq <= last_seq_) return reject(cmd, RejectReason::StaleSequence, out);
   last_seq_ = cmd.seq;
   current_command_ = cmd.kind;
+  taker_agent_ = 0;
   now_ns_ = cmd.time_ns;
   latest_time_ns_ = std::max(latest_time_ns_, cmd.time_ns);
   dispatch(cmd, out);
@@ -180,6 +190,8 @@ void Engine::dispatch(const Command& cmd, EventBuffer& out) {
       return on_set_params(cmd, out);
     case CommandKind::CreateInstrument:
       return on_create_instrument(cmd, out);
+    case CommandKind::Autopilot:
+      return on_autopilot(cmd, out);
     default:
       return reject(cmd, RejectReason::InvalidCommand, out);
   }
@@ -192,7 +204,8 @@ std::uint64_t Engine::state_hash() const noexcept {
   std::uint64_t supply = 0;
   for (const auto& [key, group] : supply_)
     supply += group.hash(key);
-  return combine_state_hash(orders_hash_ + swarms_.hash() + holdings_.hash() + supply,
+  return combine_state_hash(orders_hash_ + swarms_.hash() + holdings_.hash() + supply +
+                                grants_.hash(),
                             halted_hash_ + calendar + params_hash_, last_seq_);
 }
 
@@ -292,6 +305,8 @@ void Engine::on_modify(const Command& cmd, EventBuffer& out) {
 
   Event acc = echo(cmd, EventKind::Accepted);
   acc.side = o.side;
+  acc.agent = (o.flags & Order::kAgent) != 0 ? kByAgent : 0;
+  taker_agent_ = acc.agent;
   out.push(acc);
   Event mod = acc;
   mod.kind = EventKind::Modified;

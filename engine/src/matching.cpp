@@ -50,6 +50,7 @@ void Engine::cancel_resting(OrderBook& book, std::uint32_t idx, CancelReason why
                       .order_id = o.id,
                       .owner = o.owner,
                       .host = o.host,
+                      .agent = (o.flags & Order::kAgent) != 0 ? kByAgent : std::uint8_t{0},
                       .price = book.price_of(o.level),
                       .qty = o.qty};
   // A resale ask that ends unfilled gives the rest back to its owner's holding.
@@ -141,6 +142,8 @@ bool Engine::match(OrderBook& book, Taker& t, Seq seq, EventBuffer& out) noexcep
                        .owner = t.owner,
                        .maker_owner = m.owner,
                        .host = seller,
+                       .agent = static_cast<std::uint8_t>(
+                           taker_agent_ | ((m.flags & Order::kAgent) != 0 ? kMakerByAgent : 0)),
                        .price = price,
                        .qty = q,
                        .leaves_qty = t.leaves,
@@ -219,6 +222,14 @@ void Engine::on_new_order(const Command& cmd, EventBuffer& out) {
     return;
   }
 
+  if (o.agent != 0) {  // the agent's order for its owner: within the owner's grant
+    if (const RejectReason a = admit_agent_order(o, *book, cmd.time_ns); a != RejectReason::None) {
+      out.push(echo(cmd, EventKind::Rejected, static_cast<std::uint8_t>(a)));
+      return;
+    }
+    taker_agent_ = kByAgent;
+  }
+
   // The echo of the order; with another kind, reason and quantity, its own cancel if needed.
   const auto about_order = [&](EventKind kind, std::uint8_t reason, Qty qty, Qty leaves) {
     return Event{.seq = cmd.seq,
@@ -230,6 +241,7 @@ void Engine::on_new_order(const Command& cmd, EventBuffer& out) {
                  .order_id = o.order_id,
                  .owner = o.owner,
                  .host = o.host,
+                 .agent = taker_agent_,
                  .price = o.price,
                  .qty = qty,
                  .leaves_qty = leaves};
@@ -252,8 +264,9 @@ void Engine::on_new_order(const Command& cmd, EventBuffer& out) {
     return cancel_taker(opp.empty() ? CancelReason::NoLiquidity : CancelReason::MarketProtection,
                         t.leaves);
   if (o.tif != TimeInForce::Gtc) return cancel_taker(CancelReason::IocRemainder, t.leaves);
-  const std::uint8_t flags = static_cast<std::uint8_t>(static_cast<std::uint8_t>(o.stp) |
-                                                       (o.post_only ? Order::kPostOnly : 0));
+  const std::uint8_t flags = static_cast<std::uint8_t>(
+      static_cast<std::uint8_t>(o.stp) | (o.post_only ? Order::kPostOnly : 0) |
+      (taker_agent_ != 0 ? Order::kAgent : 0));
   rest(*book, t, o.price, flags, cmd.seq, out);
   // New supply: resting swarm orders with a leg here may now fill.
   if (o.side == Side::Sell && !swarms_.empty()) reevaluate_swarms(o.instrument, cmd.seq, out);

@@ -68,6 +68,9 @@ constexpr std::array<std::string_view, static_cast<std::size_t>(RejectReason::kC
     "duplicate_instrument",
     "no_allocation",
     "implausible_usage",
+    "not_opted_in",
+    "over_price",
+    "over_budget",
 };
 
 constexpr std::array<std::string_view, static_cast<std::size_t>(CancelReason::kCount)> kCancel{

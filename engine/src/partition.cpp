@@ -27,6 +27,8 @@ InstrumentId routing_instrument(const Command& cmd) noexcept {
       return cmd.params.instrument;
     case CommandKind::CreateInstrument:
       return cmd.create.id;
+    case CommandKind::Autopilot:
+      return cmd.autopilot.instrument;
     default:
       return cmd.control.instrument;
   }

@@ -30,6 +30,7 @@ void Engine::snapshot(EngineSnapshot& out) const {
   out.holdings.clear();
   for (const auto& [key, qty] : holdings_.all())
     out.holdings.push_back(SnapshotHolding{key, qty});
+  out.grants.assign(grants_.all().begin(), grants_.all().end());
   for (const OrderBook& book : books_) {
     // The level array goes in only where it is not the band's (SetParams moved one of them).
     const bool own_array =
@@ -139,6 +140,8 @@ void Engine::restore(const EngineSnapshot& snap) {
                                std::to_string(h.key.instrument) + " is inconsistent");
     holdings_.credit(h.key, h.qty);
   }
+  for (const auto& [key, grant] : snap.grants)
+    grants_.restore(key, grant);
   last_seq_ = snap.last_seq;
   if (state_hash() != snap.state_hash)
     throw std::runtime_error("restored state hash differs from the snapshot's");

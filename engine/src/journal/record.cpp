@@ -64,6 +64,7 @@ std::size_t encode_record(const Command& cmd, std::uint8_t* out) noexcept {
       w.put(o.qty);
       w.put(o.min_qty);
       w.put(o.client_order_id);
+      if (o.agent != 0) w.put(o.agent);  // appended only for agent orders: older records match
       break;
     }
     case CommandKind::CancelOrder:
@@ -122,6 +123,18 @@ std::size_t encode_record(const Command& cmd, std::uint8_t* out) noexcept {
       put_name(w, c.pool);
       break;
     }
+    case CommandKind::Autopilot: {
+      const auto& a = cmd.autopilot;
+      w.put(a.owner);
+      w.put(a.instrument);
+      w.put(a.request_id);
+      w.put(static_cast<std::uint8_t>(a.on ? 1 : 0));
+      w.put(a.max_price);
+      w.put(a.budget_per_hour);
+      w.put(a.window_ns);
+      w.put(a.target_ppm);
+      break;
+    }
     default:  // Halt, Resume, and kinds the engine will reject: the instrument field only
       w.put(cmd.control.instrument);
       break;
@@ -165,6 +178,7 @@ DecodeStatus decode_record(std::span<const std::uint8_t> bytes, Command* cmd,
       o.qty = r.get<std::int64_t>();
       o.min_qty = r.get<std::int64_t>();
       o.client_order_id = r.get<std::uint64_t>();
+      o.agent = r.p != r.end ? r.get<std::uint32_t>() : 0;
       break;
     }
     case CommandKind::CancelOrder:
@@ -220,6 +234,20 @@ DecodeStatus decode_record(std::span<const std::uint8_t> bytes, Command* cmd,
       n.lease_ns = r.get<std::int64_t>();
       if (!get_name(r, n.symbol) || !get_name(r, n.resource) || !get_name(r, n.pool))
         return DecodeStatus::BadCommand;
+      break;
+    }
+    case CommandKind::Autopilot: {
+      auto& a = c.autopilot;
+      a.owner = r.get<std::uint32_t>();
+      a.instrument = r.get<std::uint32_t>();
+      a.request_id = r.get<std::uint64_t>();
+      const auto on = r.get<std::uint8_t>();
+      if (on > 1) return DecodeStatus::BadCommand;
+      a.on = on == 1;
+      a.max_price = r.get<std::int64_t>();
+      a.budget_per_hour = r.get<std::int64_t>();
+      a.window_ns = r.get<std::int64_t>();
+      a.target_ppm = r.get<std::uint32_t>();
       break;
     }
     default:

@@ -12,9 +12,9 @@ namespace {
 // 2 added resting swarm orders after the orders; 3 the calendar time and scheduled products
 // after those; 4 the resale holdings last; 5 the supply groups after them; 6 per instrument,
 // after its spec, whether SetParams set its parameters and its level array (base, levels; 0 0:
-// the band's); 7 the attachment last (u32 length, bytes: the gateway's stream ledger). Older
-// images (none of these) still load.
-constexpr std::uint32_t kSnapshotVersion = 7;
+// the band's); 7 the attachment (u32 length, bytes: the gateway's stream ledger); 8 the
+// autopilot grants last. Older images (none of these) still load.
+constexpr std::uint32_t kSnapshotVersion = 8;
 
 void put_spec(common::le::VecWriter& w, const engine::InstrumentSpec& s) {
   w.put_string(s.symbol);
@@ -131,6 +131,18 @@ std::vector<std::uint8_t> encode_snapshot(const engine::EngineSnapshot& snap) {
   }
   w.put(static_cast<std::uint32_t>(snap.attachment.size()));
   out.insert(out.end(), snap.attachment.begin(), snap.attachment.end());
+  w.put(static_cast<std::uint32_t>(snap.grants.size()));
+  for (const auto& [key, g] : snap.grants) {
+    w.put(key.owner);
+    w.put_string(key.resource);
+    w.put_string(key.pool);
+    w.put(g.max_price);
+    w.put(g.budget_per_hour);
+    w.put(g.window_ns);
+    w.put(g.target_ppm);
+    w.put(g.hour);
+    w.put(g.committed);
+  }
   w.put(crc32c(out.data(), out.size()));
   return out;
 }
@@ -245,6 +257,23 @@ std::optional<engine::EngineSnapshot> decode_snapshot(const std::vector<std::uin
     if (!r.ok || static_cast<std::size_t>(r.end - r.p) < n) return std::nullopt;
     snap.attachment.assign(r.p, r.p + n);
     r.p += n;
+  }
+  if (version >= 8) {
+    const auto n = r.get<std::uint32_t>();
+    for (std::uint32_t i = 0; i < n && r.ok; ++i) {
+      engine::GrantKey key;
+      engine::Grant g;
+      key.owner = r.get<engine::OwnerId>();
+      key.resource = r.get_string();
+      key.pool = r.get_string();
+      g.max_price = r.get<engine::Price>();
+      g.budget_per_hour = r.get<engine::Price>();
+      g.window_ns = r.get<std::int64_t>();
+      g.target_ppm = r.get<std::uint32_t>();
+      g.hour = r.get<std::int64_t>();
+      g.committed = r.get<engine::Price>();
+      snap.grants.emplace_back(std::move(key), g);
+    }
   }
   if (!r.ok || r.p != r.end) return std::nullopt;
   return snap;

@@ -29,6 +29,8 @@ enum class CommandKind : std::uint8_t {
   SetParams = 10,
   // An operator's new spot instrument (see NewInstrument).
   CreateInstrument = 11,
+  // A tenant's autopilot grant set or withdrawn (see AutopilotGrant).
+  Autopilot = 12,
   kCount
 };
 
@@ -47,6 +49,8 @@ struct NewOrder {
   Qty min_qty;  // 0 = none; entry condition: at least this much must trade at once
   // The client's own id, journaled so the gateway can rebuild its maps; matching ignores it.
   std::uint64_t client_order_id;
+  // Nonzero: the exchange's agent placed it for `owner`, who must have granted it (grants.hpp).
+  OwnerId agent = 0;
 };
 
 // `instrument` routes the command to its partition and must be the order's own instrument.
@@ -138,6 +142,21 @@ InstrumentSpec spec_of(const NewInstrument& c);
 // name is longer than its field (nothing else is checked: the engine does that).
 bool set_spec(NewInstrument& c, const InstrumentSpec& spec) noexcept;
 
+// A tenant (`owner`) lets the agent buy for it on the resource and pool of `instrument` (any
+// instrument of them: the command goes to their partition), or withdraws that (`on` false: the
+// grant goes and the agent's resting orders for it there are cancelled). The outcome's order_id
+// is request_id.
+struct AutopilotGrant {
+  OwnerId owner;
+  InstrumentId instrument;
+  std::uint64_t request_id;
+  bool on;
+  Price max_price;
+  Price budget_per_hour;
+  std::int64_t window_ns;  // 0: spot
+  std::uint32_t target_ppm;
+};
+
 struct Resell {
   OrderId order_id;
   OwnerId owner;
@@ -164,6 +183,7 @@ struct Command {
     SupplyCapacity supply;
     SetParams params;
     NewInstrument create;
+    AutopilotGrant autopilot;
   };
   Command() : new_order{} {}
 };

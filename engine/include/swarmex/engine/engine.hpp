@@ -16,6 +16,7 @@
 #include "swarmex/engine/calendar.hpp"
 #include "swarmex/engine/command.hpp"
 #include "swarmex/engine/event.hpp"
+#include "swarmex/engine/grants.hpp"
 #include "swarmex/engine/holdings.hpp"
 #include "swarmex/engine/instrument.hpp"
 #include "swarmex/engine/order_arena.hpp"
@@ -111,6 +112,8 @@ class Engine {
   [[nodiscard]] std::uint16_t resource_id(std::string_view resource) const noexcept;
   // Window capacity each owner holds from each host and has not offered for resale.
   [[nodiscard]] const Holdings& holdings() const noexcept { return holdings_; }
+  // Tenants' autopilot grants on this engine's pools.
+  [[nodiscard]] const Grants& grants() const noexcept { return grants_; }
 
   // Snapshots (snapshot.cpp). snapshot() copies the state; restore() rebuilds it into an engine
   // that has no instruments yet and throws std::runtime_error when the image is inconsistent
@@ -243,6 +246,15 @@ class Engine {
   void emit_instances(const Event& fill, const SupplyGroup& g, std::size_t placed_from,
                       EventBuffer& out);
 
+  // Autopilot grants (autopilot.cpp).
+  void on_autopilot(const Command& cmd, EventBuffer& out);
+  // Checks an agent's order against its owner's grant and, when it passes, counts its cost in
+  // the grant's spend this hour.
+  RejectReason admit_agent_order(const NewOrder& o, const OrderBook& book, std::int64_t time_ns);
+  // Cancels the agent's resting orders for `owner` on books of `resource` and `pool`.
+  void cancel_agent_orders(OwnerId owner, const std::string& resource, const std::string& pool,
+                           Seq seq, EventBuffer& out);
+
   // Resale (resale.cpp).
   void on_resell(const Command& cmd, EventBuffer& out);
   RejectReason check_resell(const Resell& r) const noexcept;
@@ -294,6 +306,7 @@ class Engine {
   std::vector<std::uint16_t> book_by_id_;
   SwarmBook swarms_;
   Holdings holdings_;
+  Grants grants_;
   std::map<SupplyKey, SupplyGroup> supply_;
   // supply_ by host << 16 | resource, for lookups on the matching path (map nodes are stable).
   std::unordered_map<std::uint64_t, SupplyGroup*> group_index_;
@@ -306,6 +319,7 @@ class Engine {
   std::vector<HostTally> tally_;                 // scratch: same-host candidates, sorted by host id
   Seq last_seq_ = 0;
   CommandKind current_command_ = CommandKind::NewOrder;  // stamped on every event it causes
+  std::uint8_t taker_agent_ = 0;  // kByAgent while the current command's order is the agent's
   std::int64_t now_ns_ = 0;  // the current command's time: which windows trade
   std::int64_t latest_time_ns_ = 0;
   struct ProductBooks {

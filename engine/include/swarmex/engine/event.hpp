@@ -21,6 +21,11 @@ enum class EventKind : std::uint8_t {
   BookLevel = 5,
 };
 
+// Event::agent bits: the order concerned (the taker, for a fill) / the maker was placed by the
+// agent for its owner (an autopilot order; grants.hpp).
+inline constexpr std::uint8_t kByAgent = 0x1;
+inline constexpr std::uint8_t kMakerByAgent = 0x2;
+
 // A fill's MIG placement when it names none (not a mig.* fill, or no GPU group placed it).
 inline constexpr std::uint8_t kNoMigPlacement = 0xFF;
 
@@ -41,6 +46,7 @@ struct Event {
   // after `host`: they cost no size.
   std::uint8_t gpu = kNoMigPlacement;
   std::uint8_t start_slice = kNoMigPlacement;
+  std::uint8_t agent = 0;  // kByAgent | kMakerByAgent; also in the padding
   Price price = 0;     // fill price / order price / level price
   Qty qty = 0;         // fill qty / cancelled qty / level total qty
   Qty leaves_qty = 0;  // remaining qty of order_id after this event; level order count

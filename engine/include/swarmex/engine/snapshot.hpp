@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "swarmex/engine/calendar.hpp"
+#include "swarmex/engine/grants.hpp"
 #include "swarmex/engine/holdings.hpp"
 #include "swarmex/engine/instrument.hpp"
 #include "swarmex/engine/supply_group.hpp"
@@ -60,6 +61,7 @@ struct EngineSnapshot {
   std::vector<RestingSwarm> swarms;             // resting swarm orders in priority order
   std::vector<SnapshotHolding> holdings;        // in key order
   std::vector<SnapshotSupply> supply;           // supply groups in key order
+  std::vector<std::pair<GrantKey, Grant>> grants;  // autopilot grants in key order
   // Opaque bytes of the process embedding the engine, written and checked with the snapshot at
   // the same sequence (the gateway's stream ledger). The engine neither fills nor reads them.
   std::vector<std::uint8_t> attachment;

@@ -97,6 +97,11 @@ enum class RejectReason : std::uint8_t {
   NoAllocation = 52,
   // Usage telemetry: a UsageReport whose values no host can measure (docs/protocol.md).
   ImplausibleUsage = 53,
+  // The autopilot: an agent's order for a tenant without a grant for that resource, pool and
+  // product; above the grant's unit price; or past its spend per hour.
+  NotOptedIn = 54,
+  OverPrice = 55,
+  OverBudget = 56,
   kCount
 };
 
