@@ -287,9 +287,11 @@ void Client::heartbeat(std::int64_t time_ns) {
 // ---- typed requests -------------------------------------------------------------------------
 
 void Client::new_order(const OrderSpec& o) {
-  emit(writer().finish(wire::CreateNewOrder(writer().fbb(), o.client_order_id, o.instrument, o.side,
-                                            o.type, o.time_in_force, o.price, o.qty, o.min_qty,
-                                            o.stp, o.post_only, o.expire_time_ns, o.resale_host)));
+  auto& b = writer().fbb();
+  const auto tenant = o.on_behalf_of.empty() ? 0 : b.CreateString(o.on_behalf_of);
+  emit(writer().finish(wire::CreateNewOrder(b, o.client_order_id, o.instrument, o.side, o.type,
+                                            o.time_in_force, o.price, o.qty, o.min_qty, o.stp,
+                                            o.post_only, o.expire_time_ns, o.resale_host, tenant)));
 }
 
 void Client::new_swarm_order(const SwarmSpec& s) {
@@ -325,9 +327,11 @@ void Client::declare_supply(std::uint32_t instrument, std::int64_t capacity) {
   emit(writer().finish(wire::CreateDeclareSupply(writer().fbb(), instrument, capacity)));
 }
 
-void Client::cancel_order(std::uint32_t instrument, OrderRef ref) {
+void Client::cancel_order(std::uint32_t instrument, OrderRef ref, std::string_view on_behalf_of) {
+  auto& b = writer().fbb();
+  const auto tenant = on_behalf_of.empty() ? 0 : b.CreateString(on_behalf_of);
   emit(writer().finish(
-      wire::CreateCancelOrder(writer().fbb(), ref.client_order_id, ref.order_id, instrument)));
+      wire::CreateCancelOrder(b, ref.client_order_id, ref.order_id, instrument, tenant)));
 }
 
 void Client::modify_order(std::uint32_t instrument, OrderRef ref, std::int64_t price,

@@ -204,9 +204,9 @@ std::uint64_t Engine::state_hash() const noexcept {
   std::uint64_t supply = 0;
   for (const auto& [key, group] : supply_)
     supply += group.hash(key);
-  return combine_state_hash(orders_hash_ + swarms_.hash() + holdings_.hash() + supply +
-                                grants_.hash(),
-                            halted_hash_ + calendar + params_hash_, last_seq_);
+  return combine_state_hash(
+      orders_hash_ + swarms_.hash() + holdings_.hash() + supply + grants_.hash(),
+      halted_hash_ + calendar + params_hash_, last_seq_);
 }
 
 RejectReason check_qty(const InstrumentSpec& s, Qty qty) noexcept {

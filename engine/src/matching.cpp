@@ -264,9 +264,9 @@ void Engine::on_new_order(const Command& cmd, EventBuffer& out) {
     return cancel_taker(opp.empty() ? CancelReason::NoLiquidity : CancelReason::MarketProtection,
                         t.leaves);
   if (o.tif != TimeInForce::Gtc) return cancel_taker(CancelReason::IocRemainder, t.leaves);
-  const std::uint8_t flags = static_cast<std::uint8_t>(
-      static_cast<std::uint8_t>(o.stp) | (o.post_only ? Order::kPostOnly : 0) |
-      (taker_agent_ != 0 ? Order::kAgent : 0));
+  const std::uint8_t flags = static_cast<std::uint8_t>(static_cast<std::uint8_t>(o.stp) |
+                                                       (o.post_only ? Order::kPostOnly : 0) |
+                                                       (taker_agent_ != 0 ? Order::kAgent : 0));
   rest(*book, t, o.price, flags, cmd.seq, out);
   // New supply: resting swarm orders with a leg here may now fill.
   if (o.side == Side::Sell && !swarms_.empty()) reevaluate_swarms(o.instrument, cmd.seq, out);

@@ -144,8 +144,10 @@ Principal parse_principal(const toml::table& t, const std::string& src, const st
     p.role = Role::Host;
   else if (role == "operator")
     p.role = Role::Operator;
+  else if (role == "agent")
+    p.role = Role::Agent;
   else
-    common::config_error(src, w + "role", "must be tenant, host or operator");
+    common::config_error(src, w + "role", "must be tenant, host, operator or agent");
   if (p.role == Role::Host && p.host_id == 0)
     common::config_error(src, w + "host_id", "a host needs a host_id > 0");
   if (p.token_hash.rfind("pbkdf2-sha256$", 0) != 0)
@@ -164,6 +166,8 @@ const char* to_string(Role r) noexcept {
       return "host";
     case Role::Operator:
       return "operator";
+    case Role::Agent:
+      return "agent";
   }
   return "invalid";
 }
@@ -258,6 +262,7 @@ Config parse_config(const std::string& text, const std::string& src) {
   std::set<std::string> names;
   std::set<engine::OwnerId> pids;
   std::set<engine::HostId> hosts;
+  int agents = 0;
   if (const auto* arr = root["principals"].as_array()) {
     for (std::size_t i = 0; i < arr->size(); ++i) {
       const auto* t = arr->get(i)->as_table();
@@ -268,6 +273,8 @@ Config parse_config(const std::string& text, const std::string& src) {
       if (!pids.insert(p.id).second) common::config_error(src, w + "id", "duplicate id");
       if (p.role == Role::Host && !hosts.insert(p.host_id).second)
         common::config_error(src, w + "host_id", "duplicate host_id");
+      if (p.role == Role::Agent && agents++ > 0)
+        common::config_error(src, w + "role", "at most one principal is the agent");
       c.principals.push_back(std::move(p));
     }
   }

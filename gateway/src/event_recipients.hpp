@@ -20,6 +20,10 @@ struct EventRecipients {
   engine::HostId host_of_fill = 0;
   // Book changes and trades: to the instrument's market-data subscribers.
   bool market_data = false;
+  // The agent's copy, on the agent's stream, of the report about an order it placed for its
+  // owner (agent_report: the order concerned / the taker; agent_maker_report: a fill's maker).
+  bool agent_report = false;
+  bool agent_maker_report = false;
 };
 
 // Owner ids are as the event has them; the caller drops those that are 0 or not a configured
@@ -30,19 +34,24 @@ struct EventRecipients {
     case engine::EventKind::Accepted:
     case engine::EventKind::Rejected:
       if (e.command == engine::CommandKind::SetParams ||
-          e.command == engine::CommandKind::CreateInstrument) {
+          e.command == engine::CommandKind::CreateInstrument ||
+          e.command == engine::CommandKind::Autopilot) {
         r.admin_outcome = true;
         return r;
       }
       r.report = e.owner;
+      r.agent_report = (e.agent & engine::kByAgent) != 0;
       return r;
     case engine::EventKind::Cancelled:
     case engine::EventKind::Modified:
       r.report = e.owner;
+      r.agent_report = (e.agent & engine::kByAgent) != 0;
       return r;
     case engine::EventKind::Fill:
       r.report = e.owner;
       r.maker_report = e.maker_owner;
+      r.agent_report = (e.agent & engine::kByAgent) != 0;
+      r.agent_maker_report = (e.agent & engine::kMakerByAgent) != 0;
       r.host_fill = true;
       r.host_of_fill = e.host;
       r.market_data = true;

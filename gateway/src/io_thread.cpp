@@ -108,11 +108,18 @@ void IoThread::handle(const OutItem& item) {
     case OutItem::Kind::MakerReport: {
       PrincipalState* ps = principal(item.principal);
       if (ps == nullptr) return;
-      ExecReport r = report_for(
-          item.event, item.kind == OutItem::Kind::MakerReport ? FillParty::Maker : FillParty::Taker,
-          item.time_ns);
+      const bool maker = item.kind == OutItem::Kind::MakerReport;
+      ExecReport r =
+          report_for(item.event, maker ? FillParty::Maker : FillParty::Taker, item.time_ns);
       r.client_order_id = ps->client_of(r.order_id);
-      note_window_fill(*ps, r, item.event.lease_start_ns, item.time_ns);
+      const bool agents_order =
+          (item.event.agent & (maker ? engine::kMakerByAgent : engine::kByAgent)) != 0;
+      if (ps->principal.role == Role::Agent) {  // its copy: for whom, and nothing held
+        r.on_behalf_of = server_.principal_by_id(maker ? item.event.maker_owner : item.event.owner);
+      } else {
+        if (agents_order) r.agent = server_.agent();
+        note_window_fill(*ps, r, item.event.lease_start_ns, item.time_ns);
+      }
       const ExecReport& stamped = ps->append(r);
       if (ps->sessions.empty()) return;
       const auto frame = encode(writer_, stamped);

@@ -91,6 +91,10 @@ void Publisher::route(const Event& e, std::int64_t time_ns) {
   if (to.admin_outcome) return server_.admin_outcome(e);
   to_owner(to.report, OutItem::Kind::Report);
   to_owner(to.maker_report, OutItem::Kind::MakerReport);
+  if (const Principal* agent = server_.agent(); agent != nullptr) {
+    if (to.agent_report) to_owner(agent->id, OutItem::Kind::Report);
+    if (to.agent_maker_report) to_owner(agent->id, OutItem::Kind::MakerReport);
+  }
   if (to.host_fill)
     if (const Principal* host = server_.principal_of_host(to.host_of_fill))
       to_owner(host->id, OutItem::Kind::HostFill);

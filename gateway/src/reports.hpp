@@ -29,6 +29,10 @@ struct ExecReport {
   std::uint64_t stream_seq;
   engine::Seq engine_seq;
   std::int64_t time_ns;
+  // An order the agent placed: to its owner, the agent; to the agent, the owner (configuration
+  // principals, which outlive every report). Null otherwise.
+  const Principal* agent;
+  const Principal* on_behalf_of;
 };
 
 struct HostFill {

@@ -18,6 +18,7 @@ Server::Server(Config config)
     by_name_[p.name] = &p;
     by_id_[p.id] = &p;
     if (p.role == Role::Host) by_host_[p.host_id] = &p;
+    if (p.role == Role::Agent) agent_ = &p;
   }
   for (const engine::InstrumentSpec& spec : tradable_instruments(config_))
     tradable_.push_back(spec);
@@ -57,7 +58,9 @@ void Server::on_replayed(const engine::Command& c, const engine::EventBuffer& ev
   if (c.kind == engine::CommandKind::NewOrder) {
     const engine::NewOrder& o = c.new_order;
     if (o.order_id >= next_order_id_.load()) next_order_id_.store(o.order_id + 1);
-    if (PrincipalState* ps = home_of(o.owner).principal(o.owner); ps && o.client_order_id != 0)
+    // An agent's order is in the agent's client ids (the tenant owns what it buys).
+    const engine::OwnerId sender = o.agent != 0 ? o.agent : o.owner;
+    if (PrincipalState* ps = home_of(sender).principal(sender); ps && o.client_order_id != 0)
       ps->remember(o.client_order_id, o.order_id, o.instrument);
   }
   if (c.kind == engine::CommandKind::SwarmOrder) {
@@ -74,6 +77,9 @@ void Server::on_replayed(const engine::Command& c, const engine::EventBuffer& ev
         ps && r.client_order_id != 0 && r.leg_count >= 1 && r.leg_count <= engine::kMaxSwarmLegs)
       ps->remember(r);
   }
+  if (c.kind == engine::CommandKind::Autopilot && !events.empty() &&
+      events[0].kind == engine::EventKind::Accepted)
+    note_grant(c.autopilot);
   for (const engine::Event& e : events)
     publisher_->route(e, c.time_ns);
   if (c.seq % 4096 == 0)
@@ -88,6 +94,7 @@ void Server::on_restored(const engine::Engine& e, const StreamLedger* ledger) {
     if (i.halted) halted_[i.spec.id] = true;
   publisher_->restore_books(snap);
   restore_holdings(snap);
+  restore_grants(e);
   // The next order id is above every one in use, even when the snapshot has no ledger.
   engine::OrderId top = ledger != nullptr ? ledger->max_order_id() : 0;
   for (const engine::SnapshotOrder& o : snap.orders)

@@ -10,6 +10,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <span>
 #include <string_view>
 #include <unordered_map>
@@ -89,6 +90,17 @@ class Server {
                        bool follow, const std::function<void(std::span<const std::uint8_t>)>& send);
   void drop_usage_follower(std::uint64_t session);
 
+  // The autopilot's grants (server_autopilot.cpp), from any I/O thread. A tenant's AutopilotSet
+  // (`on`) or AutopilotOff goes to the engine; AutopilotAck follows its outcome. The agent and
+  // operators read every grant, a tenant its own.
+  void autopilot_request(std::uint32_t thread, std::uint64_t session, const Principal& tenant,
+                         std::uint64_t request_id, bool on, const std::string& resource,
+                         const std::string& pool, std::uint32_t length_s, engine::Price max_price,
+                         engine::Price budget_per_hour, double target);
+  void autopilot_status(std::uint32_t thread, std::uint64_t session, const Principal& viewer,
+                        std::uint64_t request_id);
+  // The agent principal (at most one is configured), or null.
+  [[nodiscard]] const Principal* agent() const noexcept { return agent_; }
   // The spot instruments: the configuration's, then those created live.
   [[nodiscard]] std::vector<engine::InstrumentId> spot_instruments() const;
 
@@ -141,6 +153,16 @@ class Server {
     std::uint32_t partition;  // CreateInstrument: where it goes
     engine::Command command;
   };
+  // An instrument of `resource` in `pool` for a grant's product: the window product of that
+  // length (its first book), or for 0 a spot instrument.
+  [[nodiscard]] std::optional<engine::InstrumentId> grant_instrument(const std::string& resource,
+                                                                     const std::string& pool,
+                                                                     std::uint32_t length_s) const;
+  // The engine's outcome of an Autopilot command someone waits for; the gateway's copy of a
+  // grant the engine accepted (live, replayed or in a restored snapshot).
+  void autopilot_outcome(const PendingAdmin& pending, const engine::Event& e);
+  void note_grant(const engine::AutopilotGrant& a);
+  void restore_grants(const engine::Engine& e);
 
   Config config_;
   std::unordered_map<std::string, const Principal*> by_name_;
@@ -186,6 +208,9 @@ class Server {
   std::mutex usage_mu_;  // the usage history and its followers (hosts report from any thread)
   UsageBoard usage_;
   std::vector<UsageFollower> usage_followers_;
+  const Principal* agent_ = nullptr;
+  std::mutex grants_mu_;
+  std::map<engine::GrantKey, engine::Grant> grants_;  // the engine's accepted grants, copied
   std::uint64_t enactments_ = 0;
   std::uint64_t enactment_failures_ = 0;
 };

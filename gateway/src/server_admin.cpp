@@ -62,6 +62,7 @@ void Server::admin_outcome(const engine::Event& e) {
     if (it == pending_admin_.end()) return;  // replayed at start-up: nobody waits for it
     pending = it->second;
     pending_admin_.erase(it);
+    const bool grant = pending.command.kind == engine::CommandKind::Autopilot;
     const bool create = pending.command.kind == engine::CommandKind::CreateInstrument;
     if (ok && create) {  // routed first: once it is known, orders for it reach its partition
       exchange_->set_route(e.instrument, pending.partition);
@@ -69,8 +70,9 @@ void Server::admin_outcome(const engine::Event& e) {
     }
     // The parameters in force are the engine's, as its outcome carries them: never the request
     // applied again to the gateway's copy.
-    if (ok) learn_params(e.instrument, engine::book_params_of(e));
+    if (ok && !grant) learn_params(e.instrument, engine::book_params_of(e));
   }
+  if (pending.command.kind == engine::CommandKind::Autopilot) return autopilot_outcome(pending, e);
   const bool create = pending.command.kind == engine::CommandKind::CreateInstrument;
   const auto why = static_cast<RejectReason>(e.reason);
   if (ok)

@@ -96,6 +96,15 @@ class Session : public std::enable_shared_from_this<Session> {
   // Usage telemetry (session_usage.cpp).
   void on_usage_report(const wire::UsageReport& r);
   void on_subscribe_usage(const wire::SubscribeUsage& s);
+  // The autopilot (session_autopilot.cpp).
+  void on_autopilot_set(const wire::AutopilotSet& a);
+  void on_autopilot_off(const wire::AutopilotOff& a);
+  void on_autopilot_status(const wire::AutopilotStatus& a);
+  void on_agent_order(const wire::NewOrder& o,
+                      const std::function<void(engine::RejectReason)>& reject);
+  void on_agent_cancel(const wire::CancelOrder& c);
+  // The tenant principal of that name, or null.
+  [[nodiscard]] const Principal* tenant_named(const flatbuffers::String* name) const;
   // A gateway-level reject of an order command: an execution report to this session only.
   void reject_order(engine::RejectReason why, std::uint64_t client_order_id, engine::OrderId id,
                     engine::InstrumentId instrument, engine::Side side, engine::Price price,

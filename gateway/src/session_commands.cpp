@@ -50,6 +50,12 @@ void Session::handle(const wire::Message& m, RejectReason verdict) {
       return on_usage_report(*m.body_as_UsageReport());
     case wire::Body::SubscribeUsage:
       return on_subscribe_usage(*m.body_as_SubscribeUsage());
+    case wire::Body::AutopilotSet:
+      return on_autopilot_set(*m.body_as_AutopilotSet());
+    case wire::Body::AutopilotOff:
+      return on_autopilot_off(*m.body_as_AutopilotOff());
+    case wire::Body::AutopilotStatus:
+      return on_autopilot_status(*m.body_as_AutopilotStatus());
     default:
       return send_error(RejectReason::UnknownMessage, "not a message a client sends");
   }
@@ -80,6 +86,7 @@ void Session::on_new_order(const wire::NewOrder& o, RejectReason verdict) {
     reject_order(why, o.client_order_id(), 0, o.instrument(), side, o.price(), o.qty());
   };
   if (verdict != RejectReason::None) return reject(verdict);
+  if (principal_->role == Role::Agent) return on_agent_order(o, reject);
   // Tenants buy and hosts sell; a tenant sells only what it holds, naming the host (resale).
   if (o.resale_host() != 0) return on_resale(o, reject);
   if (principal_->role == Role::Operator ||
@@ -111,6 +118,7 @@ void Session::on_new_order(const wire::NewOrder& o, RejectReason verdict) {
 }
 
 void Session::on_cancel(const wire::CancelOrder& c) {
+  if (principal_->role == Role::Agent) return on_agent_cancel(c);
   Server& server = thread_.server();
   std::uint64_t client = c.orig_client_order_id();
   const ClientOrder* co = state_->resolve(&client, c.order_id());
@@ -128,6 +136,9 @@ void Session::on_cancel(const wire::CancelOrder& c) {
 
 void Session::on_modify(const wire::ModifyOrder& m) {
   Server& server = thread_.server();
+  if (principal_->role == Role::Agent)  // a grant bounds what the agent places, not a change
+    return reject_order(RejectReason::WrongRole, m.orig_client_order_id(), m.order_id(),
+                        m.instrument(), engine::Side::Buy, m.price(), m.qty());
   std::uint64_t client = m.orig_client_order_id();
   const ClientOrder* co = state_->resolve(&client, m.order_id());
   if (co == nullptr)

@@ -50,6 +50,7 @@ StreamLedger::StreamLedger(const std::vector<Principal>& principals) {
   for (const Principal& p : principals) {
     owners_.push_back(p.id);
     if (p.role == Role::Host) hosts[p.host_id] = p.id;
+    if (p.role == Role::Agent) agent_ = p.id;
   }
   std::sort(owners_.begin(), owners_.end());
   owners_.erase(std::unique(owners_.begin(), owners_.end()), owners_.end());
@@ -74,8 +75,9 @@ void StreamLedger::note(const engine::Command& c) {
     case engine::CommandKind::NewOrder: {
       const engine::NewOrder& o = c.new_order;
       max_order_id_ = std::max(max_order_id_, o.order_id);
-      if (o.client_order_id != 0)
-        orders_[o.order_id] = LedgerOrder{o.owner, o.instrument, o.client_order_id, o.order_id};
+      if (o.client_order_id != 0)  // an agent's order is in the agent's client ids
+        orders_[o.order_id] = LedgerOrder{o.agent != 0 ? o.agent : o.owner, o.instrument,
+                                          o.client_order_id, o.order_id};
       return;
     }
     case engine::CommandKind::SwarmOrder: {
@@ -105,6 +107,8 @@ void StreamLedger::note(const engine::Event& e) {
   const EventRecipients to = recipients_of(e);
   if (StreamCounts* c = find(to.report)) ++c->reports;
   if (StreamCounts* c = find(to.maker_report)) ++c->reports;
+  if (StreamCounts* c = find(agent_); c != nullptr)
+    c->reports += (to.agent_report ? 1 : 0) + (to.agent_maker_report ? 1 : 0);
   if (!to.host_fill) return;
   const auto h = std::lower_bound(host_of_.begin(), host_of_.end(), to.host_of_fill,
                                   [](const std::pair<engine::HostId, engine::OwnerId>& p,

@@ -72,6 +72,7 @@ class StreamLedger {
   std::vector<engine::OwnerId> owners_;                              // sorted
   std::vector<StreamCounts> counts_;                                 // by owners_ index
   std::vector<std::pair<engine::HostId, engine::OwnerId>> host_of_;  // sorted by host
+  engine::OwnerId agent_ = 0;  // the agent principal: a copy of its orders' reports
   engine::OrderId max_order_id_ = 0;
   std::unordered_map<engine::OrderId, LedgerOrder> orders_;
   std::vector<engine::OrderId> ended_;  // note_batch's scratch: orders the batch may have ended

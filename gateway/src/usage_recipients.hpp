@@ -1,7 +1,6 @@
 // Who may read a tenant's usage telemetry: the one rule the history (SubscribeUsage) and the live
-// forwarding both ask. A tenant reads its own; operators read every tenant's — and so will the
-// forecasting agent role (the autopilot) when it exists: give it the operators' branch here and
-// nothing else changes. Hosts report usage; they read none.
+// forwarding both ask. A tenant reads its own; operators and the agent (the autopilot, which
+// forecasts from it) read every tenant's. Hosts report usage; they read none.
 #pragma once
 
 #include "swarmex/engine/types.hpp"
@@ -11,7 +10,7 @@ namespace swarmex::gateway {
 
 // Whether `viewer` (with role `role`) may read every tenant's usage.
 [[nodiscard]] constexpr bool reads_all_usage(Role role) noexcept {
-  return role == Role::Operator;
+  return role == Role::Operator || role == Role::Agent;
 }
 
 // Whether `viewer` may read the usage of `tenant`.

@@ -50,6 +50,8 @@ RejectReason validate(const wire::Message& m) {
       const auto* o = m.body_as_NewOrder();
       // GTD is not supported: an expiry the client set is refused, never silently dropped.
       if (o->expire_time_ns() != 0) return RejectReason::InvalidTimeInForce;
+      if (o->on_behalf_of() != nullptr && o->on_behalf_of()->size() > 128)
+        return RejectReason::MalformedMessage;
       return check_order_enums(o->side(), o->type(), o->time_in_force(), o->stp());
     }
     case wire::Body::NewSwarmOrder: {
@@ -97,6 +99,18 @@ RejectReason validate(const wire::Message& m) {
       const auto* a = m.body_as_Admin();
       if (a->action_type() == wire::AdminAction::NONE || a->action_type() > wire::AdminAction::MAX)
         return RejectReason::UnknownMessage;
+      return RejectReason::None;
+    }
+    case wire::Body::AutopilotSet: {
+      const auto* a = m.body_as_AutopilotSet();
+      if (a->resource()->size() > 64 || a->pool()->size() > 64)
+        return RejectReason::MalformedMessage;
+      return RejectReason::None;
+    }
+    case wire::Body::AutopilotOff: {
+      const auto* a = m.body_as_AutopilotOff();
+      if (a->resource()->size() > 64 || a->pool()->size() > 64)
+        return RejectReason::MalformedMessage;
       return RejectReason::None;
     }
     case wire::Body::LogonAck:

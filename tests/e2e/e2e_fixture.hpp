@@ -34,6 +34,8 @@ struct Report {
   std::uint64_t client_order_id, order_id, stream_seq;
   std::uint32_t instrument, host;
   std::int64_t price, qty, last_qty, last_price, leaves_qty;
+  std::string agent = {};         // the agent that placed the order (to its tenant)
+  std::string on_behalf_of = {};  // the tenant it was placed for (to the agent)
 };
 
 struct ErrorMsg {
@@ -75,7 +77,9 @@ class Conn {
                   r->qty(),
                   r->last_qty(),
                   r->last_price(),
-                  r->leaves_qty()};
+                  r->leaves_qty(),
+                  r->agent() ? r->agent()->str() : "",
+                  r->on_behalf_of() ? r->on_behalf_of()->str() : ""};
   }
   // The next report, which must be a reject: its reason (None, with a failure, otherwise).
   RejectReason rejection(std::chrono::milliseconds timeout = 5s) {

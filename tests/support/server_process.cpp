@@ -57,6 +57,9 @@ std::string test_config(const std::string& server_extra, const std::string& dura
   c += principal("operator", 900, "operator", 0,
                  "pbkdf2-sha256$10000$06e55b633481f7bb072957eabcf110c9$"
                  "fb9fb75e5cd73210e65b09167008722cffe54c316e07ff5dfccffe5ba26ce7d3");
+  c += principal("autopilot", 950, "agent", 0,
+                 "pbkdf2-sha256$10000$873cf9395a5f5b74cd7c499c13450485$"
+                 "49165efa2648fc42d8abadb16ea66054b522c45592b06abb264b1c6bc4319987");
   return c + extra;
 }
 

@@ -63,6 +63,18 @@ struct OrderSpec {
   bool post_only = false;
   std::int64_t expire_time_ns = 0;
   std::uint32_t resale_host = 0;  // tenants selling: the host of the window allocation resold
+  std::string on_behalf_of = {};  // the agent: the tenant it buys for
+};
+
+// A tenant's autopilot grant (AutopilotSet): what the agent may buy for it.
+struct AutopilotSpec {
+  std::uint64_t request_id = 0;
+  std::string resource;
+  std::string pool;
+  std::uint32_t length_s = 0;  // the window product's length; 0 for spot
+  std::int64_t max_unit_price = 0;
+  std::int64_t budget_per_hour = 0;
+  double target = 0.94;  // the forecast quantile bought
 };
 
 // A reservation change: delta > 0 buys it in every window (block order), delta < 0 resells it
@@ -218,13 +230,20 @@ class Client {
   // Tenants (their own) and operators (`tenant`, or every tenant when empty): the held history,
   // the last `last` samples per tenant and resource (0: all), then with `follow` new reports.
   void subscribe_usage(std::string_view tenant, bool follow, std::uint32_t last = 60);
-  void cancel_order(std::uint32_t instrument, OrderRef ref);
+  // `on_behalf_of`: the agent names the tenant it placed the order for.
+  void cancel_order(std::uint32_t instrument, OrderRef ref, std::string_view on_behalf_of = {});
   void modify_order(std::uint32_t instrument, OrderRef ref, std::int64_t price, std::int64_t qty);
   void mass_cancel(std::uint32_t instrument = engine::kAllInstruments);
   void subscribe_market_data(std::span<const std::uint32_t> instruments, std::uint32_t depth = 10);
   void subscribe_fills(std::uint32_t host_id, std::uint64_t from_seq);
   void enactment_report(std::uint64_t fill_stream_seq, bool enforced, std::string_view reason,
                         std::int64_t fill_to_enforced_ns);
+
+  // The autopilot (client_autopilot.cpp): tenants grant and withdraw (answered by
+  // AutopilotAck); tenants, the agent and operators read the grants (AutopilotGrants).
+  void autopilot_set(const AutopilotSpec& grant);
+  void autopilot_off(std::uint64_t request_id, std::string_view resource, std::string_view pool);
+  void autopilot_status(std::uint64_t request_id);
 
   void admin_create_instrument(std::uint64_t request_id, const InstrumentSpec& spec);
   void admin_set_params(std::uint64_t request_id, const ParamsSpec& params);

@@ -320,7 +320,7 @@ class Engine {
   Seq last_seq_ = 0;
   CommandKind current_command_ = CommandKind::NewOrder;  // stamped on every event it causes
   std::uint8_t taker_agent_ = 0;  // kByAgent while the current command's order is the agent's
-  std::int64_t now_ns_ = 0;  // the current command's time: which windows trade
+  std::int64_t now_ns_ = 0;       // the current command's time: which windows trade
   std::int64_t latest_time_ns_ = 0;
   struct ProductBooks {
     Product product;

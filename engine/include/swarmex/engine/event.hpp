@@ -47,9 +47,9 @@ struct Event {
   std::uint8_t gpu = kNoMigPlacement;
   std::uint8_t start_slice = kNoMigPlacement;
   std::uint8_t agent = 0;  // kByAgent | kMakerByAgent; also in the padding
-  Price price = 0;     // fill price / order price / level price
-  Qty qty = 0;         // fill qty / cancelled qty / level total qty
-  Qty leaves_qty = 0;  // remaining qty of order_id after this event; level order count
+  Price price = 0;         // fill price / order price / level price
+  Qty qty = 0;             // fill qty / cancelled qty / level total qty
+  Qty leaves_qty = 0;      // remaining qty of order_id after this event; level order count
   Qty maker_leaves_qty = 0;
   // The sequencer's time of the command, stamped by the partition after matching (the engine itself
   // never reads a clock and leaves it 0).

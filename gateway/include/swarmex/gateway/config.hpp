@@ -16,7 +16,8 @@
 
 namespace swarmex::gateway {
 
-enum class Role : std::uint8_t { Tenant = 0, Host = 1, Operator = 2 };
+// Agent: the exchange's autopilot, which buys for tenants that granted it (at most one).
+enum class Role : std::uint8_t { Tenant = 0, Host = 1, Operator = 2, Agent = 3 };
 const char* to_string(Role r) noexcept;
 
 struct Principal {

@@ -1,0 +1,92 @@
+// Session: the autopilot's messages. Tenants grant and withdraw (AutopilotSet / AutopilotOff),
+// anyone but hosts reads the grants (AutopilotStatus), and the agent principal buys and cancels
+// for the tenants that granted it (NewOrder / CancelOrder naming on_behalf_of). What a grant
+// allows is the engine's to decide, in sequence; here only who may ask.
+#include "io_thread.hpp"
+#include "server.hpp"
+#include "session.hpp"
+
+namespace swarmex::gateway {
+
+using engine::RejectReason;
+
+namespace {
+
+std::string str(const flatbuffers::String* s) {
+  return s != nullptr ? s->str() : std::string();
+}
+
+}  // namespace
+
+void Session::on_autopilot_set(const wire::AutopilotSet& a) {
+  thread_.server().autopilot_request(thread_.index(), id_, *principal_, a.request_id(), true,
+                                     a.resource()->str(), a.pool()->str(), a.length_s(),
+                                     a.max_unit_price(), a.budget_per_hour(), a.target());
+}
+
+void Session::on_autopilot_off(const wire::AutopilotOff& a) {
+  thread_.server().autopilot_request(thread_.index(), id_, *principal_, a.request_id(), false,
+                                     a.resource()->str(), a.pool()->str(), 0, 0, 0, 0);
+}
+
+void Session::on_autopilot_status(const wire::AutopilotStatus& a) {
+  if (principal_->role == Role::Host)
+    return send_error(RejectReason::WrongRole, "hosts hold no autopilot grants");
+  thread_.server().autopilot_status(thread_.index(), id_, *principal_, a.request_id());
+}
+
+const Principal* Session::tenant_named(const flatbuffers::String* name) const {
+  const Principal* p = thread_.server().principal_by_name(str(name));
+  return p != nullptr && p->role == Role::Tenant ? p : nullptr;
+}
+
+void Session::on_agent_order(const wire::NewOrder& o,
+                             const std::function<void(RejectReason)>& reject) {
+  Server& server = thread_.server();
+  const Principal* tenant = tenant_named(o.on_behalf_of());
+  // The agent buys for a tenant; it sells only through the tenant's resale, never its own.
+  if (tenant == nullptr || o.side() != wire::Side::Buy || o.resale_host() != 0)
+    return reject(RejectReason::WrongRole);
+  if (o.client_order_id() == 0) return reject(RejectReason::MalformedMessage);
+  if (state_->find_client(o.client_order_id()) != nullptr)
+    return reject(RejectReason::DuplicateClientOrderId);
+  if (server.journal_failed()) return reject(RejectReason::JournalUnavailable);
+  engine::Command c;
+  c.kind = engine::CommandKind::NewOrder;
+  engine::NewOrder& n = c.new_order;
+  n.order_id = server.next_order_id();
+  n.instrument = o.instrument();
+  n.owner = tenant->id;
+  n.agent = principal_->id;
+  n.side = engine::Side::Buy;
+  n.type = protocol::to_engine(o.type());
+  n.tif = protocol::to_engine(o.time_in_force());
+  n.stp = protocol::to_engine(o.stp());
+  n.post_only = o.post_only();
+  n.price = o.price();
+  n.qty = o.qty();
+  n.min_qty = o.min_qty();
+  n.client_order_id = o.client_order_id();
+  state_->remember(n.client_order_id, n.order_id, n.instrument);  // the agent's own ids
+  server.exchange().submit(c);
+}
+
+void Session::on_agent_cancel(const wire::CancelOrder& c) {
+  Server& server = thread_.server();
+  std::uint64_t client = c.orig_client_order_id();
+  const ClientOrder* co = state_->resolve(&client, c.order_id());
+  const Principal* tenant = tenant_named(c.on_behalf_of());
+  if (co == nullptr || tenant == nullptr)
+    return reject_order(RejectReason::UnknownOrder, client, c.order_id(), c.instrument(),
+                        engine::Side::Buy, 0, 0);
+  if (server.journal_failed())
+    return reject_order(RejectReason::JournalUnavailable, client, co->order_id, co->instrument,
+                        engine::Side::Buy, 0, 0);
+  engine::Command cmd;
+  cmd.kind = engine::CommandKind::CancelOrder;
+  // The engine checks the order is the named tenant's: a wrong name cancels nothing.
+  cmd.cancel = engine::CancelOrder{co->order_id, tenant->id, co->instrument};
+  server.exchange().submit(cmd);
+}
+
+}  // namespace swarmex::gateway
