@@ -130,9 +130,10 @@ TEST(SetParamsJournalTest, FlowWithParameterChangesRecoversFromJournalAndSnapsho
 }
 
 // The image as version 5 wrote it: no SetParams fields after each instrument's spec (nor the
-// attachment's length, empty here, that version 7 adds before the CRC).
-std::vector<std::uint8_t> as_version_5(const std::vector<std::uint8_t>& v7) {
-  std::vector<std::uint8_t> out(v7.begin(), v7.end() - 8);
+// attachment's length that version 7 and the grants' count that version 8 add before the CRC,
+// both empty here).
+std::vector<std::uint8_t> as_version_5(const std::vector<std::uint8_t>& v8) {
+  std::vector<std::uint8_t> out(v8.begin(), v8.end() - 12);
   const std::uint32_t five = 5;
   std::memcpy(out.data() + 4, &five, 4);
   std::size_t at = 4 + 4 + 8 + 8;
