@@ -172,5 +172,31 @@ TEST_F(AutopilotE2eTest, GrantsSurviveACrashAndASnapshot) {
   EXPECT_EQ(acc->kind, ExecKind::Accepted);
 }
 
+TEST_F(AutopilotE2eTest, TheCliGrantsShowsAndWithdraws) {
+  const auto cli = [&](const std::string& who, const std::string& role, const std::string& args) {
+    return run_command(std::string(SWARMEX_CLI) + " autopilot " + args +
+                       " --server 127.0.0.1:" + std::to_string(server_->port()) + " --principal " +
+                       who + " --token " + who + "-token --role " + role);
+  };
+  const CliRun on = cli("tenant-a", "tenant",
+                        "on --resource cpu --pool pool-a --length-s 2 --max-price 1500 "
+                        "--budget-per-hour 40 --target 0.9");
+  EXPECT_EQ(on.exit_code, 0) << on.out;
+  EXPECT_NE(on.out.find("granted"), std::string::npos) << on.out;
+  const CliRun bad = cli("tenant-a", "tenant",
+                         "on --resource cpu --pool pool-z --max-price 1 --budget-per-hour 1");
+  EXPECT_EQ(bad.exit_code, 2) << bad.out;
+  EXPECT_NE(bad.out.find("unknown_product"), std::string::npos) << bad.out;
+  const CliRun status = cli("autopilot", "agent", "status --json");
+  EXPECT_EQ(status.exit_code, 0) << status.out;
+  EXPECT_NE(status.out.find("\"tenant\":\"tenant-a\""), std::string::npos) << status.out;
+  EXPECT_NE(status.out.find("\"budget_per_hour\":40"), std::string::npos) << status.out;
+  EXPECT_NE(status.out.find("\"target\":0.9"), std::string::npos) << status.out;
+  const CliRun off = cli("tenant-a", "tenant", "off --resource cpu --pool pool-a");
+  EXPECT_EQ(off.exit_code, 0) << off.out;
+  EXPECT_NE(off.out.find("withdrawn"), std::string::npos) << off.out;
+  EXPECT_NE(cli("tenant-a", "tenant", "status").out.find("no autopilot grants"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace swarmex::e2e

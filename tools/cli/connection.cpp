@@ -15,7 +15,8 @@ wire::Role parse_role(const std::string& name) {
   if (name == "tenant") return wire::Role::Tenant;
   if (name == "host") return wire::Role::Host;
   if (name == "operator") return wire::Role::Operator;
-  throw CliError("unknown role '" + name + "' (tenant, host or operator)");
+  if (name == "agent") return wire::Role::Agent;
+  throw CliError("unknown role '" + name + "' (tenant, host, operator or agent)");
 }
 
 }  // namespace
@@ -29,7 +30,7 @@ void add_connection_options(CLI::App& command, ConnectionOptions& options) {
   command.add_option("--token", options.token, "principal's token")->envname("SWARMEX_TOKEN");
   command.add_option("--role", options.role, "tenant, host or operator (default: per command)")
       ->envname("SWARMEX_ROLE")
-      ->check(CLI::IsMember({"tenant", "host", "operator"}));
+      ->check(CLI::IsMember({"tenant", "host", "operator", "agent"}));
   command
       .add_option("--timeout-ms", options.timeout_ms,
                   "connect / logon timeout (a refused connection is retried until then)")

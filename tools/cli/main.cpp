@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 
 #include "admin_command.hpp"
+#include "autopilot_command.hpp"
 #include "book_command.hpp"
 #include "fills_command.hpp"
 #include "journal_command.hpp"
@@ -21,6 +22,7 @@ int main(int argc, char** argv) {
   swarmex::cli::add_admin_command(app, exit_code);
   swarmex::cli::add_token_command(app, exit_code);
   swarmex::cli::add_usage_command(app, exit_code);
+  swarmex::cli::add_autopilot_command(app, exit_code);
   CLI11_PARSE(app, argc, argv);
   return exit_code;
 }

@@ -218,7 +218,7 @@ std::string format_fill(const wire::Fill& f) {
 }  // namespace
 
 std::string_view role_name(wire::Role role) noexcept {
-  static constexpr std::array<std::string_view, 3> kNames{"tenant", "host", "operator"};
+  static constexpr std::array<std::string_view, 4> kNames{"tenant", "host", "operator", "agent"};
   const auto i = static_cast<std::size_t>(role);
   return i < kNames.size() ? kNames[i] : "invalid";
 }
