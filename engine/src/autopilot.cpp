@@ -53,8 +53,9 @@ RejectReason Engine::admit_agent_order(const NewOrder& o, const OrderBook& book,
     return RejectReason::NotOptedIn;
   if (o.type != OrderType::Limit || o.price > g->max_price) return RejectReason::OverPrice;
   Price cost;
+  // Compared as room left, so no sum can overflow.
   if (!cost_of(o.price, o.qty, s.window.length_ns, &cost) ||
-      Grants::spend_after(*g, time_ns, cost) > g->budget_per_hour)
+      cost > g->budget_per_hour - Grants::spent_in_hour(*g, time_ns))
     return RejectReason::OverBudget;
   grants_.commit(key, time_ns, cost);
   return RejectReason::None;

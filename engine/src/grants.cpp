@@ -53,16 +53,15 @@ bool Grants::set(const GrantKey& key, const Grant& limits) {
   return true;
 }
 
-Price Grants::spend_after(const Grant& g, std::int64_t time_ns, Price cost) noexcept {
-  const std::int64_t hour = time_ns / kHourNs;
-  return (hour == g.hour ? g.committed : 0) + cost;
+Price Grants::spent_in_hour(const Grant& g, std::int64_t time_ns) noexcept {
+  return time_ns / kHourNs == g.hour ? g.committed : 0;
 }
 
 void Grants::commit(const GrantKey& key, std::int64_t time_ns, Price cost) noexcept {
   auto it = grants_.find(key);
   if (it == grants_.end()) return;
   hash_ -= entry_hash(key, it->second);
-  it->second.committed = spend_after(it->second, time_ns, cost);
+  it->second.committed = spent_in_hour(it->second, time_ns) + cost;  // the caller checked room
   it->second.hour = time_ns / kHourNs;
   hash_ += entry_hash(key, it->second);
 }

@@ -42,8 +42,8 @@ class Grants {
   [[nodiscard]] Grant* find(const GrantKey& key) noexcept;
   // Sets (or replaces the limits of) a grant; its spend this hour stays. False when full.
   bool set(const GrantKey& key, const Grant& limits);
-  // The grant's spend after adding `cost` at `time_ns` (a new hour starts from 0).
-  static Price spend_after(const Grant& g, std::int64_t time_ns, Price cost) noexcept;
+  // The grant's spend so far in the hour of `time_ns` (a new hour starts from 0).
+  static Price spent_in_hour(const Grant& g, std::int64_t time_ns) noexcept;
   void commit(const GrantKey& key, std::int64_t time_ns, Price cost) noexcept;
   bool erase(const GrantKey& key) noexcept;
 
