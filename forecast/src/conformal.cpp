@@ -96,7 +96,8 @@ Decision ConformalMethod::decide(const WindowQuery& q) {
     d.p99 = level(base, peak_scores_.histogram->quantile(0.99));
     // A score learnt while the base was low must not scale a high base past anything seen.
     const auto seen_max = history_.peak(q.gate_s - config_.calibration_s, q.gate_s).value_or(base);
-    d.hold = std::min(level(base, sample_scores_.histogram->quantile(1 - config_.target_shortfall)),
+    const double shortfall = q.target > 0 ? 1 - q.target : config_.target_shortfall;
+    d.hold = std::min(level(base, sample_scores_.histogram->quantile(1 - shortfall)),
                       std::max(base, seen_max));
   }
   d.units = whole_units(resource_, d.hold, history_.seen_usage());

@@ -1,20 +1,27 @@
 #include "swarmex/forecast/tenant_forecasts.hpp"
 
 #include <stdexcept>
+#include <utility>
 
 #include "swarmex/forecast/methods.hpp"
 
 namespace swarmex::forecast {
 
-TenantForecasts::Series::Series(Resource resource, int64_t step_s)
-    : steps(resource, step_s), method(make_method(chosen_method(resource), resource)) {}
+TenantForecasts::Series::Series(Resource resource, int64_t step_s, const MethodSpec& spec)
+    : steps(resource, step_s), method(make_method(spec, resource)) {}
 
-TenantForecasts::Tenant::Tenant(int64_t step_s)
-    : cpu(Resource::cpu, step_s), mem(Resource::mem, step_s) {}
+TenantForecasts::Tenant::Tenant(int64_t step_s, const MethodSpec& cpu_spec,
+                                const MethodSpec& mem_spec)
+    : cpu(Resource::cpu, step_s, cpu_spec), mem(Resource::mem, step_s, mem_spec) {}
 
-TenantForecasts::TenantForecasts(size_t max_tenants, int64_t step_s)
-    : max_tenants_(max_tenants), step_s_(step_s) {
+TenantForecasts::TenantForecasts(size_t max_tenants, int64_t step_s, MethodSpec cpu, MethodSpec mem)
+    : max_tenants_(max_tenants),
+      step_s_(step_s),
+      cpu_spec_(std::move(cpu)),
+      mem_spec_(std::move(mem)) {
   if (max_tenants == 0) throw std::invalid_argument("max_tenants must be at least 1");
+  make_method(cpu_spec_, Resource::cpu);  // an unknown method fails here, not at the first report
+  make_method(mem_spec_, Resource::mem);
 }
 
 TenantForecasts::~TenantForecasts() = default;
@@ -28,7 +35,7 @@ TenantForecasts::Tenant& TenantForecasts::tenant(std::string_view name) {
     }
     tenants_.erase(oldest);
   }
-  return tenants_.try_emplace(std::string(name), step_s_).first->second;
+  return tenants_.try_emplace(std::string(name), step_s_, cpu_spec_, mem_spec_).first->second;
 }
 
 void TenantForecasts::report(std::string_view name, Resource resource, int64_t t_s, double value,

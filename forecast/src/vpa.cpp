@@ -52,20 +52,21 @@ void VpaMethod::observe_memory(int64_t t_s, double bytes) {
   memory_peak_ = bytes;
 }
 
-double VpaMethod::target() const {
-  const double base = histogram_.percentile(config_.target_percentile);
+double VpaMethod::target(double percentile) const {
+  const double base =
+      histogram_.percentile(percentile > 0 ? percentile : config_.target_percentile);
   const double floor =
       resource_ == Resource::cpu ? config_.min_cpu_cores : config_.min_memory_bytes;
   return std::max(base * (1 + config_.safety_margin), floor);
 }
 
-Decision VpaMethod::decide(const WindowQuery&) {
+Decision VpaMethod::decide(const WindowQuery& query) {
   Decision d;
   if (histogram_.empty()) return d;
   d.p50 = histogram_.percentile(0.5);
   d.p90 = histogram_.percentile(0.9);
   d.p99 = histogram_.percentile(0.99);
-  d.hold = target();
+  d.hold = target(query.target);
   d.units = whole_units(resource_, d.hold, seen_usage_);
   return d;
 }

@@ -89,4 +89,23 @@ void Session::on_agent_cancel(const wire::CancelOrder& c) {
   server.exchange().submit(cmd);
 }
 
+void Session::on_forecast(const wire::Forecast& f) {
+  if (principal_->role != Role::Agent)
+    return send_error(RejectReason::WrongRole, "only the agent sends forecasts");
+  const Principal* tenant = tenant_named(f.tenant());
+  if (tenant == nullptr) return send_error(RejectReason::InvalidParameter, "no such tenant");
+  // Re-encoded from its fields: the frame forwarded is the exchange's, never the client's bytes.
+  protocol::FrameWriter w;
+  auto& b = w.fbb();
+  const auto bytes = w.finish(wire::CreateForecast(
+      b, b.CreateString(tenant->name), b.CreateString(str(f.resource())),
+      b.CreateString(str(f.pool())), f.window_start_ns(), f.window_length_s(), f.instrument(),
+      f.p50(), f.p90(), f.p99(), f.hold(), f.units(), f.held(), f.bought(), f.price()));
+  OutItem item;
+  item.kind = OutItem::Kind::Notice;
+  item.principal = tenant->id;
+  item.frame = std::make_shared<const std::vector<std::uint8_t>>(bytes.begin(), bytes.end());
+  thread_.server().home_of(tenant->id).deliver(std::move(item));
+}
+
 }  // namespace swarmex::gateway

@@ -56,6 +56,8 @@ void Session::handle(const wire::Message& m, RejectReason verdict) {
       return on_autopilot_off(*m.body_as_AutopilotOff());
     case wire::Body::AutopilotStatus:
       return on_autopilot_status(*m.body_as_AutopilotStatus());
+    case wire::Body::Forecast:
+      return on_forecast(*m.body_as_Forecast());
     default:
       return send_error(RejectReason::UnknownMessage, "not a message a client sends");
   }

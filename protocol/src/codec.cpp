@@ -113,6 +113,13 @@ RejectReason validate(const wire::Message& m) {
         return RejectReason::MalformedMessage;
       return RejectReason::None;
     }
+    case wire::Body::Forecast: {
+      const auto* f = m.body_as_Forecast();
+      if (f->tenant()->size() > 128 || (f->resource() != nullptr && f->resource()->size() > 64) ||
+          (f->pool() != nullptr && f->pool()->size() > 64))
+        return RejectReason::MalformedMessage;
+      return RejectReason::None;
+    }
     case wire::Body::LogonAck:
       return valid_role(m.body_as_LogonAck()->role()) ? RejectReason::None
                                                       : RejectReason::MalformedMessage;

@@ -9,7 +9,7 @@ fail=0
 say() { echo "layering: $*" >&2; fail=1; }
 
 # 1. Client-side modules include no server header (gateway/ is the server).
-for dir in client protocol common hostctl tools/cli tools/loadgen; do
+for dir in client protocol common hostctl autopilot forecast tools/cli tools/loadgen; do
   hits=$(grep -rnE '#include "(swarmex/gateway/|\.\./gateway/|gateway/src/)' "$src/$dir" || true)
   [[ -n $hits ]] && say "$dir includes a server header:"$'\n'"$hits"
 done

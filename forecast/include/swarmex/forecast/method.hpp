@@ -16,6 +16,9 @@ struct WindowQuery {
   int64_t gate_s = 0;   // the decision instant; every sample observed is older
   int64_t start_s = 0;  // the window's first second
   int64_t length_s = 0;
+  // The share of the window's samples the hold should cover (a tenant's own target, e.g. 0.94);
+  // 0 keeps the method's configured target. Quantile methods only: the seasonal scale ignores it.
+  double target = 0;
 };
 
 // What a method expects of the window, in the resource's natural unit (cores, bytes): quantiles

@@ -12,13 +12,18 @@
 #include <string_view>
 
 #include "swarmex/forecast/method.hpp"
+#include "swarmex/forecast/methods.hpp"
 #include "swarmex/forecast/step_samples.hpp"
 
 namespace swarmex::forecast {
 
 class TenantForecasts {
  public:
-  explicit TenantForecasts(size_t max_tenants, int64_t step_s = 300);
+  // Each resource's method (by default the chosen one; methods.hpp); throws
+  // std::invalid_argument for an unknown one.
+  explicit TenantForecasts(size_t max_tenants, int64_t step_s = 300,
+                           MethodSpec cpu = chosen_method(Resource::cpu),
+                           MethodSpec mem = chosen_method(Resource::mem));
   ~TenantForecasts();
 
   // A usage report: `value` cores (cpu) or bytes (mem) over the interval_s ending at t_s.
@@ -33,13 +38,13 @@ class TenantForecasts {
   struct Series {
     StepSamples steps;
     std::unique_ptr<Method> method;
-    explicit Series(Resource resource, int64_t step_s);
+    Series(Resource resource, int64_t step_s, const MethodSpec& spec);
   };
   struct Tenant {
     Series cpu;
     Series mem;
     uint64_t last_report = 0;
-    explicit Tenant(int64_t step_s);
+    Tenant(int64_t step_s, const MethodSpec& cpu_spec, const MethodSpec& mem_spec);
     Series& of(Resource r) { return r == Resource::cpu ? cpu : mem; }
   };
 
@@ -47,6 +52,8 @@ class TenantForecasts {
 
   size_t max_tenants_;
   int64_t step_s_;
+  MethodSpec cpu_spec_;
+  MethodSpec mem_spec_;
   uint64_t reports_ = 0;
   std::map<std::string, Tenant, std::less<>> tenants_;  // ordered: no hash order anywhere
 };

@@ -30,7 +30,8 @@ class VpaMethod final : public Method {
   void observe(int64_t t_s, double value) override;
   Decision decide(const WindowQuery& query) override;
 
-  double target() const;  // the recommendation, in cores or bytes
+  // The recommendation, in cores or bytes, at the configured percentile (or `percentile` > 0).
+  double target(double percentile = 0) const;
   const DecayingHistogram& histogram() const { return histogram_; }
 
  private:

@@ -1,0 +1,94 @@
+// What the autopilot buys, decided without I/O. For each grant, every listed window of the
+// grant's product whose gate closure is within the lead (and not yet decided) gets one decision
+// from the tenant's forecast at the tenant's target: a bid for the forecast units less what the
+// agent has already bought for that tenant and window, at the grant's maximum unit price (down to
+// the tick), and one Forecast notice for the tenant. The same inputs give the same plan.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <set>
+#include <span>
+#include <string>
+#include <tuple>
+#include <vector>
+
+#include "swarmex/forecast/method.hpp"
+#include "swarmex/forecast/tenant_forecasts.hpp"
+
+namespace swarmex::autopilot {
+
+// A tenant's grant as AutopilotStatus lists it.
+struct Grant {
+  std::string tenant;
+  std::string resource;
+  std::string pool;
+  std::uint32_t length_s = 0;  // 0: spot (the planner buys windows only)
+  std::int64_t max_unit_price = 0;
+  std::int64_t budget_per_hour = 0;
+  double target = 0;
+};
+
+// A window book trading now, as ListInstruments lists it.
+struct ListedWindow {
+  std::uint32_t instrument = 0;
+  std::string resource;
+  std::string pool;
+  std::int64_t start_ns = 0;
+  std::int64_t length_ns = 0;
+  std::int64_t gate_ns = 0;  // trading in it stops here
+  std::int64_t tick = 1;
+};
+
+struct Bid {
+  std::string tenant;
+  std::uint32_t instrument = 0;
+  std::int64_t price = 0;
+  std::int64_t qty = 0;
+};
+
+struct ForecastNotice {
+  std::string tenant;
+  const ListedWindow* window = nullptr;  // into the windows the plan was made from
+  forecast::Decision decision;
+  std::int64_t held = 0;
+  std::int64_t bought = 0;
+  std::int64_t price = 0;
+};
+
+struct Plan {
+  std::vector<Bid> bids;
+  std::vector<ForecastNotice> notices;
+};
+
+// The resource a forecast covers ("cpu", "mem"); false for the rest (io, MIG profiles).
+bool forecast_resource(const std::string& name, forecast::Resource* out);
+
+class Planner {
+ public:
+  Planner(forecast::TenantForecasts& forecasts, std::int64_t lead_ns);
+
+  Plan plan(std::span<const Grant> grants, std::span<const ListedWindow> windows,
+            std::int64_t now_ns);
+  // A fill of one of the agent's bids: the tenant now holds `qty` more of that window.
+  void note_fill(const std::string& tenant, const ListedWindow& window, std::int64_t qty);
+  [[nodiscard]] std::int64_t held(const std::string& tenant, const ListedWindow& window) const;
+  // Forgets the windows that ended before now (bounded state).
+  void forget_before(std::int64_t now_ns);
+  [[nodiscard]] std::size_t decided() const noexcept { return decided_.size(); }
+
+ private:
+  // tenant, resource, pool, window start
+  using Key = std::tuple<std::string, std::string, std::string, std::int64_t>;
+  static Key key_of(const std::string& tenant, const ListedWindow& w) {
+    return {tenant, w.resource, w.pool, w.start_ns};
+  }
+
+  forecast::TenantForecasts& forecasts_;
+  std::int64_t lead_ns_;
+  std::map<Key, std::int64_t> held_;
+  std::set<Key> decided_;
+  std::map<Key, std::int64_t> ends_;  // window end of every key above, for forget_before
+};
+
+}  // namespace swarmex::autopilot

@@ -1,0 +1,62 @@
+// swarmex-autopilot: the exchange's agent as its own process, a client of the wire protocol (no
+// server code). It reads every tenant's usage telemetry into forecasts, reads the grants and the
+// listed windows every tick, and at each window's decision time bids for the tenants that opted
+// in (planner.hpp) and tells them why (Forecast). One thread; blocking client.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <vector>
+
+#include "swarmex/autopilot/config.hpp"
+#include "swarmex/autopilot/planner.hpp"
+#include "swarmex/client/client.hpp"
+
+namespace swarmex::autopilot {
+
+struct ServiceStats {
+  std::uint64_t usage_reports = 0;
+  std::uint64_t decisions = 0;
+  std::uint64_t bids = 0;
+  std::uint64_t units_bid = 0;
+  std::uint64_t units_filled = 0;
+  std::uint64_t rejected = 0;
+};
+
+class Service {
+ public:
+  explicit Service(Config config);
+  ~Service();
+  // Connects, logs on as the agent and runs until `stop` (or the connection fails: throws).
+  void run(const std::atomic<bool>& stop);
+  [[nodiscard]] const ServiceStats& stats() const noexcept { return stats_; }
+
+ private:
+  void handle(const wire::Message& m);
+  void on_usage(const wire::UsageReport& r);
+  void on_report(const wire::ExecutionReport& r);
+  void act(std::int64_t now_ns);
+  void send_notice(const ForecastNotice& n);
+
+  struct Placed {  // a bid in the book: for whom, and which window
+    std::string tenant;
+    ListedWindow window;
+  };
+
+  Config config_;
+  client::Client client_;
+  forecast::TenantForecasts forecasts_;
+  Planner planner_;
+  std::vector<Grant> grants_;
+  std::vector<ListedWindow> windows_;
+  bool fresh_grants_ = false;
+  bool fresh_windows_ = false;
+  std::uint64_t next_request_ = 1;
+  std::uint64_t next_client_id_ = 1;
+  std::map<std::uint64_t, Placed> placed_;  // by client order id, until the window ends
+  ServiceStats stats_;
+};
+
+}  // namespace swarmex::autopilot

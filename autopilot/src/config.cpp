@@ -1,0 +1,61 @@
+#include "swarmex/autopilot/config.hpp"
+
+#include <fstream>
+#include <sstream>
+
+#include "swarmex/common/toml_read.hpp"
+
+namespace swarmex::autopilot {
+
+namespace {
+
+void read_method(const toml::table& t, const char* key, forecast::MethodSpec& spec,
+                 const std::string& src) {
+  std::string name = spec.name;
+  common::read_string(t, key, name, src, "autopilot.");
+  if (!forecast::known_method(name))
+    common::config_error(src, std::string("autopilot.") + key, "unknown method '" + name + "'");
+  if (name != spec.name) spec = forecast::MethodSpec{name, 0};
+}
+
+}  // namespace
+
+Config parse_config(const std::string& text, const std::string& src) {
+  toml::table root;
+  try {
+    root = toml::parse(text, src);
+  } catch (const toml::parse_error& e) {
+    throw std::runtime_error(src + ": " + std::string(e.description()));
+  }
+  common::reject_unknown(root, {"exchange", "autopilot"}, src, "");
+  Config c;
+  if (const auto* t = root["exchange"].as_table()) {
+    common::reject_unknown(*t, {"server", "principal", "token"}, src, "exchange.");
+    common::read_string(*t, "server", c.server, src, "exchange.");
+    common::read_string(*t, "principal", c.principal, src, "exchange.");
+    common::read_string(*t, "token", c.token, src, "exchange.");
+  }
+  if (const auto* t = root["autopilot"].as_table()) {
+    common::reject_unknown(
+        *t, {"lead_ms", "tick_ms", "step_s", "max_tenants", "cpu_method", "mem_method"}, src,
+        "autopilot.");
+    common::read_int(*t, "lead_ms", c.lead_ms, src, "autopilot.", 1, 86'400'000);
+    common::read_int(*t, "tick_ms", c.tick_ms, src, "autopilot.", 10, 60'000);
+    common::read_int(*t, "step_s", c.step_s, src, "autopilot.", 1, 3600);
+    common::read_int(*t, "max_tenants", c.max_tenants, src, "autopilot.", 1, 10'000'000);
+    read_method(*t, "cpu_method", c.cpu_method, src);
+    read_method(*t, "mem_method", c.mem_method, src);
+  }
+  if (c.token.empty()) common::config_error(src, "exchange.token", "required");
+  return c;
+}
+
+Config load_config(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw std::runtime_error(path + ": cannot read");
+  std::stringstream s;
+  s << in.rdbuf();
+  return parse_config(s.str(), path);
+}
+
+}  // namespace swarmex::autopilot

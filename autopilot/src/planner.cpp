@@ -1,0 +1,78 @@
+#include "swarmex/autopilot/planner.hpp"
+
+namespace swarmex::autopilot {
+
+namespace {
+
+constexpr std::int64_t kSecondNs = 1'000'000'000;
+
+}  // namespace
+
+bool forecast_resource(const std::string& name, forecast::Resource* out) {
+  if (name == "cpu")
+    *out = forecast::Resource::cpu;
+  else if (name == "mem")
+    *out = forecast::Resource::mem;
+  else
+    return false;
+  return true;
+}
+
+Planner::Planner(forecast::TenantForecasts& forecasts, std::int64_t lead_ns)
+    : forecasts_(forecasts), lead_ns_(lead_ns) {}
+
+Plan Planner::plan(std::span<const Grant> grants, std::span<const ListedWindow> windows,
+                   std::int64_t now_ns) {
+  Plan out;
+  for (const Grant& g : grants) {
+    forecast::Resource resource;
+    if (g.length_s == 0 || !forecast_resource(g.resource, &resource)) continue;
+    for (const ListedWindow& w : windows) {
+      if (w.resource != g.resource || w.pool != g.pool ||
+          w.length_ns != static_cast<std::int64_t>(g.length_s) * kSecondNs)
+        continue;
+      if (now_ns >= w.gate_ns || w.gate_ns - now_ns > lead_ns_) continue;  // not now
+      const Key key = key_of(g.tenant, w);
+      if (decided_.count(key) != 0) continue;
+      const forecast::WindowQuery query{now_ns / kSecondNs, w.start_ns / kSecondNs,
+                                        w.length_ns / kSecondNs, g.target};
+      const auto decision = forecasts_.decide(g.tenant, resource, query);
+      if (!decision) continue;  // no usage seen yet: asked again while the gate is open
+      decided_.insert(key);
+      ends_[key] = w.start_ns + w.length_ns;
+      const std::int64_t tick = w.tick > 0 ? w.tick : 1;
+      const std::int64_t price = g.max_unit_price / tick * tick;
+      const std::int64_t held_now = held(g.tenant, w);
+      const std::int64_t need = decision->units > held_now ? decision->units - held_now : 0;
+      if (need > 0 && price > 0) out.bids.push_back(Bid{g.tenant, w.instrument, price, need});
+      out.notices.push_back(
+          ForecastNotice{g.tenant, &w, *decision, held_now, price > 0 ? need : 0, price});
+    }
+  }
+  return out;
+}
+
+void Planner::note_fill(const std::string& tenant, const ListedWindow& window, std::int64_t qty) {
+  const Key key = key_of(tenant, window);
+  held_[key] += qty;
+  ends_[key] = window.start_ns + window.length_ns;
+}
+
+std::int64_t Planner::held(const std::string& tenant, const ListedWindow& window) const {
+  const auto it = held_.find(key_of(tenant, window));
+  return it == held_.end() ? 0 : it->second;
+}
+
+void Planner::forget_before(std::int64_t now_ns) {
+  for (auto it = ends_.begin(); it != ends_.end();) {
+    if (it->second > now_ns) {
+      ++it;
+      continue;
+    }
+    held_.erase(it->first);
+    decided_.erase(it->first);
+    it = ends_.erase(it);
+  }
+}
+
+}  // namespace swarmex::autopilot

@@ -1,0 +1,166 @@
+#include "swarmex/autopilot/service.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <chrono>
+#include <thread>
+
+#include "swarmex/common/clock.hpp"
+
+namespace swarmex::autopilot {
+
+namespace {
+
+constexpr std::int64_t kMsNs = 1'000'000;
+
+std::string str(const flatbuffers::String* s) {
+  return s != nullptr ? s->str() : std::string();
+}
+
+}  // namespace
+
+Service::Service(Config config)
+    : config_(std::move(config)),
+      forecasts_(config_.max_tenants, config_.step_s, config_.cpu_method, config_.mem_method),
+      planner_(forecasts_, config_.lead_ms * kMsNs) {}
+
+Service::~Service() = default;
+
+void Service::run(const std::atomic<bool>& stop) {
+  const client::Endpoint at = client::parse_endpoint(config_.server);
+  client_.connect(at.host, at.port, std::chrono::seconds(5));
+  const client::LogonResult logon =
+      client_.logon(config_.principal, config_.token, wire::Role::Agent);
+  if (!logon.ok())
+    throw client::ClientError("logon as agent '" + config_.principal + "' refused: " + logon.text);
+  spdlog::info("autopilot: logged on to {} as agent '{}'", config_.server, config_.principal);
+  client_.subscribe_usage("", true, 0);  // every tenant's held history, then each new report
+  std::int64_t next_tick = 0;
+  while (!stop.load(std::memory_order_relaxed)) {
+    const std::int64_t now = common::steady_ns();
+    if (now >= next_tick) {
+      client_.autopilot_status(next_request_++);
+      client_.admin_list_instruments(next_request_++);
+      next_tick = now + config_.tick_ms * kMsNs;
+    }
+    const auto wait = std::chrono::nanoseconds(
+        std::clamp<std::int64_t>(next_tick - common::steady_ns(), 0, 100 * kMsNs));
+    if (const wire::Message* m = client_.receive(wait)) handle(*m);
+    if (fresh_grants_ && fresh_windows_) {
+      act(common::wall_ns());
+      fresh_grants_ = fresh_windows_ = false;
+    }
+  }
+  spdlog::info(
+      "autopilot: stopping: {} usage reports, {} decisions, {} bids for {} units, {} units "
+      "filled, {} bids rejected",
+      stats_.usage_reports, stats_.decisions, stats_.bids, stats_.units_bid, stats_.units_filled,
+      stats_.rejected);
+}
+
+void Service::handle(const wire::Message& m) {
+  switch (m.body_type()) {
+    case wire::Body::UsageReport:
+      return on_usage(*m.body_as_UsageReport());
+    case wire::Body::ExecutionReport:
+      return on_report(*m.body_as_ExecutionReport());
+    case wire::Body::AutopilotGrants: {
+      grants_.clear();
+      if (const auto* gs = m.body_as_AutopilotGrants()->grants())
+        for (const wire::AutopilotGrantInfo* g : *gs)
+          grants_.push_back(Grant{str(g->tenant()), str(g->resource()), str(g->pool()),
+                                  g->length_s(), g->max_unit_price(), g->budget_per_hour(),
+                                  g->target()});
+      fresh_grants_ = true;
+      return;
+    }
+    case wire::Body::AdminAck: {
+      const auto* a = m.body_as_AdminAck();
+      if (a->instruments() == nullptr) return;
+      windows_.clear();
+      for (const wire::InstrumentInfo* i : *a->instruments())
+        if (i->scheduled())
+          windows_.push_back(ListedWindow{i->id(), str(i->resource()), str(i->pool()),
+                                          i->window_start_ns(), i->window_length_ns(),
+                                          i->gate_closure_ns(), i->tick()});
+      fresh_windows_ = true;
+      return;
+    }
+    case wire::Body::Error:
+      spdlog::warn("autopilot: the exchange says: {}", str(m.body_as_Error()->text()));
+      return;
+    default:
+      return;
+  }
+}
+
+void Service::on_usage(const wire::UsageReport& r) {
+  if (r.samples() == nullptr || r.interval_ms() == 0) return;
+  ++stats_.usage_reports;
+  const std::string tenant = str(r.tenant());
+  const std::int64_t t_s = r.time_ns() / 1'000'000'000;
+  const std::int64_t interval_s = std::max<std::int64_t>(1, r.interval_ms() / 1000);
+  for (const wire::UsageSample* s : *r.samples()) {
+    if (s->resource() == wire::UsageResource::Cpu)
+      forecasts_.report(tenant, forecast::Resource::cpu, t_s, s->used() / 1000.0, interval_s);
+    else if (s->resource() == wire::UsageResource::Mem)
+      forecasts_.report(tenant, forecast::Resource::mem, t_s, static_cast<double>(s->peak()),
+                        interval_s);
+  }
+}
+
+void Service::on_report(const wire::ExecutionReport& r) {
+  const auto it = placed_.find(r.client_order_id());
+  if (it == placed_.end()) return;
+  if (r.kind() == wire::ExecKind::Filled) {
+    planner_.note_fill(it->second.tenant, it->second.window, r.last_qty());
+    stats_.units_filled += static_cast<std::uint64_t>(r.last_qty());
+  } else if (r.kind() == wire::ExecKind::Rejected) {
+    ++stats_.rejected;
+    spdlog::warn("autopilot: bid for '{}' on instrument {} refused: {}", it->second.tenant,
+                 r.instrument(), engine::to_string(protocol::to_engine(r.reject_reason())));
+  }
+}
+
+void Service::act(std::int64_t now_ns) {
+  planner_.forget_before(now_ns);
+  std::erase_if(placed_, [&](const auto& p) {
+    return p.second.window.start_ns + p.second.window.length_ns <= now_ns;
+  });
+  const Plan plan = planner_.plan(grants_, windows_, now_ns);
+  for (const ForecastNotice& n : plan.notices) {
+    ++stats_.decisions;
+    send_notice(n);
+  }
+  for (const Bid& b : plan.bids) {
+    const auto w = std::find_if(windows_.begin(), windows_.end(), [&](const ListedWindow& l) {
+      return l.instrument == b.instrument;
+    });
+    client::OrderSpec o;
+    o.client_order_id = next_client_id_++;
+    o.instrument = b.instrument;
+    o.side = wire::Side::Buy;
+    o.price = b.price;
+    o.qty = b.qty;
+    o.on_behalf_of = b.tenant;
+    placed_[o.client_order_id] = Placed{b.tenant, *w};
+    client_.new_order(o);
+    ++stats_.bids;
+    stats_.units_bid += static_cast<std::uint64_t>(b.qty);
+    spdlog::info("autopilot: bid {} x {} for '{}' on instrument {} (window from {} ns)", b.qty,
+                 b.price, b.tenant, b.instrument, w->start_ns);
+  }
+}
+
+void Service::send_notice(const ForecastNotice& n) {
+  auto& b = client_.writer().fbb();
+  const ListedWindow& w = *n.window;
+  const auto f = wire::CreateForecast(
+      b, b.CreateString(n.tenant), b.CreateString(w.resource), b.CreateString(w.pool), w.start_ns,
+      static_cast<std::uint32_t>(w.length_ns / 1'000'000'000), w.instrument, n.decision.p50,
+      n.decision.p90, n.decision.p99, n.decision.hold, n.decision.units, n.held, n.bought, n.price);
+  client_.send(client_.writer().finish(f));
+}
+
+}  // namespace swarmex::autopilot
