@@ -77,5 +77,21 @@ TEST(TenantForecastsTest, PastTheBoundTheTenantReportedLeastRecentlyIsForgotten)
   EXPECT_TRUE(forecasts.decide("c", Resource::cpu, q));
 }
 
+// A tenant's own target (the grant's) moves the hold; the configured method and step apply.
+TEST(TenantForecastsTest, AQueryTargetIsTheTenantsAndTheMethodIsConfigurable) {
+  TenantForecasts forecasts(4, 1, {"vpa", 0.9}, {"vpa", 0.9});
+  for (int64_t t = 1; t <= 100; ++t)  // 0.1 to 2 cores, evenly
+    forecasts.report("a", Resource::cpu, 1000 + t, 0.1 * static_cast<double>(1 + t % 20), 1);
+  const auto own = forecasts.decide("a", Resource::cpu, {1101, 1110, 10});
+  const auto low = forecasts.decide("a", Resource::cpu, {1101, 1110, 10, 0.5});
+  const auto high = forecasts.decide("a", Resource::cpu, {1101, 1110, 10, 0.99});
+  ASSERT_TRUE(own && low && high);
+  EXPECT_LT(low->hold, 1.5) << "about the median, plus VPA's 15%";
+  EXPECT_LT(low->hold, own->hold);
+  EXPECT_LT(own->hold, high->hold);
+  EXPECT_GT(high->hold, 2.0);
+  EXPECT_THROW(TenantForecasts(4, 1, {"magic", 0}), std::invalid_argument);
+}
+
 }  // namespace
 }  // namespace swarmex::forecast
