@@ -36,10 +36,14 @@ Config parse_config(const std::string& text, const std::string& src) {
     common::read_string(*t, "token", c.token, src, "exchange.");
   }
   if (const auto* t = root["autopilot"].as_table()) {
-    common::reject_unknown(
-        *t, {"lead_ms", "tick_ms", "step_s", "max_tenants", "cpu_method", "mem_method"}, src,
-        "autopilot.");
+    common::reject_unknown(*t,
+                           {"lead_ms", "review_ms", "downgrade_margin_units", "tick_ms", "step_s",
+                            "max_tenants", "cpu_method", "mem_method"},
+                           src, "autopilot.");
     common::read_int(*t, "lead_ms", c.lead_ms, src, "autopilot.", 1, 86'400'000);
+    common::read_int(*t, "review_ms", c.review_ms, src, "autopilot.", 0, 86'400'000);
+    common::read_int(*t, "downgrade_margin_units", c.downgrade_margin_units, src, "autopilot.", 0,
+                     1'000'000);
     common::read_int(*t, "tick_ms", c.tick_ms, src, "autopilot.", 10, 60'000);
     common::read_int(*t, "step_s", c.step_s, src, "autopilot.", 1, 3600);
     common::read_int(*t, "max_tenants", c.max_tenants, src, "autopilot.", 1, 10'000'000);
@@ -47,6 +51,8 @@ Config parse_config(const std::string& text, const std::string& src) {
     read_method(*t, "mem_method", c.mem_method, src);
   }
   if (c.token.empty()) common::config_error(src, "exchange.token", "required");
+  if (c.review_ms >= c.lead_ms)
+    common::config_error(src, "autopilot.review_ms", "must be shorter than lead_ms");
   return c;
 }
 

@@ -1,5 +1,7 @@
 #include "swarmex/autopilot/planner.hpp"
 
+#include <algorithm>
+
 namespace swarmex::autopilot {
 
 namespace {
@@ -18,8 +20,8 @@ bool forecast_resource(const std::string& name, forecast::Resource* out) {
   return true;
 }
 
-Planner::Planner(forecast::TenantForecasts& forecasts, std::int64_t lead_ns)
-    : forecasts_(forecasts), lead_ns_(lead_ns) {}
+Planner::Planner(forecast::TenantForecasts& forecasts, PlannerConfig config)
+    : forecasts_(forecasts), config_(config) {}
 
 Plan Planner::plan(std::span<const Grant> grants, std::span<const ListedWindow> windows,
                    std::int64_t now_ns) {
@@ -31,9 +33,13 @@ Plan Planner::plan(std::span<const Grant> grants, std::span<const ListedWindow> 
       if (w.resource != g.resource || w.pool != g.pool ||
           w.length_ns != static_cast<std::int64_t>(g.length_s) * kSecondNs)
         continue;
-      if (now_ns >= w.gate_ns || w.gate_ns - now_ns > lead_ns_) continue;  // not now
+      if (now_ns >= w.gate_ns || w.gate_ns - now_ns > config_.lead_ns) continue;  // not now
       const Key key = key_of(g.tenant, w);
-      if (decided_.count(key) != 0) continue;
+      if (decided_.count(key) != 0) {
+        if (w.gate_ns - now_ns <= config_.review_ns && reviewed_.insert(key).second)
+          review(g, resource, w, now_ns, out);
+        continue;
+      }
       const forecast::WindowQuery query{now_ns / kSecondNs, w.start_ns / kSecondNs,
                                         w.length_ns / kSecondNs, g.target};
       const auto decision = forecasts_.decide(g.tenant, resource, query);
@@ -52,15 +58,50 @@ Plan Planner::plan(std::span<const Grant> grants, std::span<const ListedWindow> 
   return out;
 }
 
-void Planner::note_fill(const std::string& tenant, const ListedWindow& window, std::int64_t qty) {
+void Planner::review(const Grant& g, forecast::Resource resource, const ListedWindow& w,
+                     std::int64_t now_ns, Plan& out) {
+  const auto h = held_.find(key_of(g.tenant, w));
+  if (h == held_.end() || h->second.units <= 0) return;
+  const forecast::WindowQuery query{now_ns / kSecondNs, w.start_ns / kSecondNs,
+                                    w.length_ns / kSecondNs, g.target};
+  const auto decision = forecasts_.decide(g.tenant, resource, query);
+  if (!decision) return;
+  const std::int64_t keep = decision->units + config_.downgrade_margin_units;
+  std::int64_t surplus = h->second.units - keep;
+  if (surplus <= 0) return;
+  // At what it paid on average, up to the tick: the tenant gets its money back or keeps it.
+  const std::int64_t tick = w.tick > 0 ? w.tick : 1;
+  const std::int64_t paid = (h->second.paid + h->second.units - 1) / h->second.units;
+  const std::int64_t price = (paid + tick - 1) / tick * tick;
+  const std::int64_t offered = surplus;
+  for (const auto& [host, qty] : h->second.by_host) {
+    const std::int64_t q = std::min(qty, surplus);
+    if (q <= 0) continue;
+    out.resales.push_back(Resale{g.tenant, w.instrument, host, price, q});
+    surplus -= q;
+  }
+  out.notices.push_back(ForecastNotice{g.tenant, &w, *decision, h->second.units, -offered, price});
+}
+
+void Planner::note_fill(const std::string& tenant, const ListedWindow& window, std::uint32_t host,
+                        std::int64_t qty, std::int64_t price) {
   const Key key = key_of(tenant, window);
-  held_[key] += qty;
+  Holding& h = held_[key];
+  h.by_host[host] += qty;
+  if (qty >= 0) {
+    h.paid += qty * price;
+    h.units += qty;
+  } else if (h.units > 0) {  // resold: what is left keeps its average price
+    const std::int64_t sold = std::min(-qty, h.units);
+    h.paid -= h.paid / h.units * sold;
+    h.units -= sold;
+  }
   ends_[key] = window.start_ns + window.length_ns;
 }
 
 std::int64_t Planner::held(const std::string& tenant, const ListedWindow& window) const {
   const auto it = held_.find(key_of(tenant, window));
-  return it == held_.end() ? 0 : it->second;
+  return it == held_.end() ? 0 : it->second.units;
 }
 
 void Planner::forget_before(std::int64_t now_ns) {
@@ -71,6 +112,7 @@ void Planner::forget_before(std::int64_t now_ns) {
     }
     held_.erase(it->first);
     decided_.erase(it->first);
+    reviewed_.erase(it->first);
     it = ends_.erase(it);
   }
 }

@@ -23,7 +23,8 @@ std::string str(const flatbuffers::String* s) {
 Service::Service(Config config)
     : config_(std::move(config)),
       forecasts_(config_.max_tenants, config_.step_s, config_.cpu_method, config_.mem_method),
-      planner_(forecasts_, config_.lead_ms * kMsNs) {}
+      planner_(forecasts_, PlannerConfig{config_.lead_ms * kMsNs, config_.review_ms * kMsNs,
+                                         config_.downgrade_margin_units}) {}
 
 Service::~Service() = default;
 
@@ -54,9 +55,9 @@ void Service::run(const std::atomic<bool>& stop) {
   }
   spdlog::info(
       "autopilot: stopping: {} usage reports, {} decisions, {} bids for {} units, {} units "
-      "filled, {} bids rejected",
+      "filled, {} downgrades, {} units resold, {} orders rejected",
       stats_.usage_reports, stats_.decisions, stats_.bids, stats_.units_bid, stats_.units_filled,
-      stats_.rejected);
+      stats_.resales, stats_.units_resold, stats_.rejected);
 }
 
 void Service::handle(const wire::Message& m) {
@@ -114,11 +115,13 @@ void Service::on_report(const wire::ExecutionReport& r) {
   const auto it = placed_.find(r.client_order_id());
   if (it == placed_.end()) return;
   if (r.kind() == wire::ExecKind::Filled) {
-    planner_.note_fill(it->second.tenant, it->second.window, r.last_qty());
-    stats_.units_filled += static_cast<std::uint64_t>(r.last_qty());
+    const bool sold = r.side() == wire::Side::Sell;  // a resale ask of a downgrade
+    planner_.note_fill(it->second.tenant, it->second.window, r.host(),
+                       sold ? -r.last_qty() : r.last_qty(), r.last_price());
+    (sold ? stats_.units_resold : stats_.units_filled) += static_cast<std::uint64_t>(r.last_qty());
   } else if (r.kind() == wire::ExecKind::Rejected) {
     ++stats_.rejected;
-    spdlog::warn("autopilot: bid for '{}' on instrument {} refused: {}", it->second.tenant,
+    spdlog::warn("autopilot: order for '{}' on instrument {} refused: {}", it->second.tenant,
                  r.instrument(), engine::to_string(protocol::to_engine(r.reject_reason())));
   }
 }
@@ -150,6 +153,24 @@ void Service::act(std::int64_t now_ns) {
     stats_.units_bid += static_cast<std::uint64_t>(b.qty);
     spdlog::info("autopilot: bid {} x {} for '{}' on instrument {} (window from {} ns)", b.qty,
                  b.price, b.tenant, b.instrument, w->start_ns);
+  }
+  for (const Resale& r : plan.resales) {
+    const auto w = std::find_if(windows_.begin(), windows_.end(), [&](const ListedWindow& l) {
+      return l.instrument == r.instrument;
+    });
+    client::OrderSpec o;
+    o.client_order_id = next_client_id_++;
+    o.instrument = r.instrument;
+    o.side = wire::Side::Sell;
+    o.price = r.price;
+    o.qty = r.qty;
+    o.resale_host = r.host;
+    o.on_behalf_of = r.tenant;
+    placed_[o.client_order_id] = Placed{r.tenant, *w};
+    client_.new_order(o);
+    ++stats_.resales;
+    spdlog::info("autopilot: downgrade: {} x {} of '{}' offered back on instrument {} (host {})",
+                 r.qty, r.price, r.tenant, r.instrument, r.host);
   }
 }
 

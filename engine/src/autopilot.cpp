@@ -43,14 +43,19 @@ void Engine::on_autopilot(const Command& cmd, EventBuffer& out) {
   out.push(echo(cmd, EventKind::Accepted));
 }
 
+bool Engine::granted(OwnerId owner, const OrderBook& book) const {
+  const InstrumentSpec& s = book.spec();
+  const Grant* g = grants_.find(GrantKey{owner, s.resource, s.pool});
+  const std::int64_t window_ns = book.product() == OrderBook::kNoProduct ? 0 : s.window.length_ns;
+  return g != nullptr && g->window_ns == window_ns;
+}
+
 RejectReason Engine::admit_agent_order(const NewOrder& o, const OrderBook& book,
                                        std::int64_t time_ns) {
   const InstrumentSpec& s = book.spec();
   const GrantKey key{o.owner, s.resource, s.pool};
   const Grant* g = grants_.find(key);
-  const std::int64_t window_ns = book.product() == OrderBook::kNoProduct ? 0 : s.window.length_ns;
-  if (g == nullptr || g->window_ns != window_ns || o.side != Side::Buy)
-    return RejectReason::NotOptedIn;
+  if (!granted(o.owner, book) || o.side != Side::Buy) return RejectReason::NotOptedIn;
   if (o.type != OrderType::Limit || o.price > g->max_price) return RejectReason::OverPrice;
   Price cost;
   // Compared as room left, so no sum can overflow.
@@ -65,20 +70,22 @@ void Engine::cancel_agent_orders(OwnerId owner, const std::string& resource,
                                  const std::string& pool, Seq seq, EventBuffer& out) {
   for (OrderBook& book : books_) {
     if (book.spec().resource != resource || book.spec().pool != pool) continue;
-    BookSide& side = book.side(Side::Buy);
-    for (std::int64_t lvl = side.best(); lvl != LevelBitmap::kNone;) {
-      const std::int64_t next_level = side.next_worse(lvl);
-      bool touched = false;
-      for (std::uint32_t o = side.level(static_cast<std::uint32_t>(lvl)).head; o != kNil;) {
-        const std::uint32_t next = arena_[o].next;
-        if (arena_[o].owner == owner && (arena_[o].flags & Order::kAgent) != 0) {
-          cancel_resting(book, o, CancelReason::Requested, seq, out);
-          touched = true;
+    for (const Side s : {Side::Buy, Side::Sell}) {  // its bids, and its resale asks (downgrades)
+      BookSide& side = book.side(s);
+      for (std::int64_t lvl = side.best(); lvl != LevelBitmap::kNone;) {
+        const std::int64_t next_level = side.next_worse(lvl);
+        bool touched = false;
+        for (std::uint32_t o = side.level(static_cast<std::uint32_t>(lvl)).head; o != kNil;) {
+          const std::uint32_t next = arena_[o].next;
+          if (arena_[o].owner == owner && (arena_[o].flags & Order::kAgent) != 0) {
+            cancel_resting(book, o, CancelReason::Requested, seq, out);
+            touched = true;
+          }
+          o = next;
         }
-        o = next;
+        if (touched) emit_level(book, s, static_cast<std::uint32_t>(lvl), seq, out);
+        lvl = next_level;
       }
-      if (touched) emit_level(book, Side::Buy, static_cast<std::uint32_t>(lvl), seq, out);
-      lvl = next_level;
     }
   }
 }

@@ -84,6 +84,7 @@ Event echo(const Command& cmd, EventKind kind, std::uint8_t reason) noexcept {
       e.host = r.host;
       e.side = Side::Sell;
       e.price = r.price;
+      e.agent = r.agent != 0 ? kByAgent : 0;
       for (std::uint8_t i = 0; i < r.leg_count && i < kMaxSwarmLegs; ++i)
         if (r.legs[i].qty > 0 && !checked_add(e.qty, r.legs[i].qty, &e.qty)) {
           e.qty = 0;  // the sum overflows: 0, not the legs after the overflow

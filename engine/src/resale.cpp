@@ -27,6 +27,7 @@ RejectReason Engine::check_resell(const Resell& r) const noexcept {
         holdings_.free(HoldingKey{leg.instrument, r.owner, r.host}) < leg.qty)
       return RejectReason::InsufficientHolding;
     if (index_.find(r.order_id + i) != kNil) return RejectReason::DuplicateOrderId;
+    if (r.agent != 0 && !granted(r.owner, *book)) return RejectReason::NotOptedIn;
     ++resting;
   }
   if (r.tif == TimeInForce::Gtc && arena_.live() + resting > arena_.capacity())
@@ -43,6 +44,7 @@ void Engine::on_resell(const Command& cmd, EventBuffer& out) {
   Event acc = echo(cmd, EventKind::Accepted);
   acc.leaves_qty = acc.qty;
   out.push(acc);
+  taker_agent_ = r.agent != 0 ? kByAgent : 0;  // the agent's asks: its fills and cancels say so
   // The stp mode a tenant would not want to break: never trade with its own bids.
   constexpr StpMode kStp = StpMode::CancelNewest;
   for (std::uint8_t i = 0; i < r.leg_count; ++i) {
@@ -66,12 +68,16 @@ void Engine::on_resell(const Command& cmd, EventBuffer& out) {
       c.order_id = t.id;
       c.owner = r.owner;
       c.host = r.host;
+      c.agent = taker_agent_;
       c.price = r.price;
       c.qty = t.leaves;
       holdings_.credit(held, t.leaves);
       continue;
     }
-    rest(book, t, r.price, static_cast<std::uint8_t>(kStp) | Order::kResale, cmd.seq, out);
+    rest(book, t, r.price,
+         static_cast<std::uint8_t>(static_cast<std::uint8_t>(kStp) | Order::kResale |
+                                   (r.agent != 0 ? Order::kAgent : 0)),
+         cmd.seq, out);
     if (!swarms_.empty()) reevaluate_swarms(leg.instrument, cmd.seq, out);
   }
 }

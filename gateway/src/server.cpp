@@ -73,7 +73,8 @@ void Server::on_replayed(const engine::Command& c, const engine::EventBuffer& ev
     const engine::Resell& r = c.resell;
     if (r.order_id + r.leg_count >= next_order_id_.load())
       next_order_id_.store(r.order_id + r.leg_count);
-    if (PrincipalState* ps = home_of(r.owner).principal(r.owner);
+    const engine::OwnerId sender = r.agent != 0 ? r.agent : r.owner;
+    if (PrincipalState* ps = home_of(sender).principal(sender);
         ps && r.client_order_id != 0 && r.leg_count >= 1 && r.leg_count <= engine::kMaxSwarmLegs)
       ps->remember(r);
   }

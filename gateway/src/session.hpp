@@ -103,6 +103,8 @@ class Session : public std::enable_shared_from_this<Session> {
   void on_agent_order(const wire::NewOrder& o,
                       const std::function<void(engine::RejectReason)>& reject);
   void on_agent_cancel(const wire::CancelOrder& c);
+  void on_agent_resale(const wire::NewOrder& o, const Principal& tenant,
+                       const std::function<void(engine::RejectReason)>& reject);
   // The agent's Forecast notice, forwarded as it came to the tenant's sessions.
   void on_forecast(const wire::Forecast& f);
   // The tenant principal of that name, or null.

@@ -44,9 +44,11 @@ void Session::on_agent_order(const wire::NewOrder& o,
                              const std::function<void(RejectReason)>& reject) {
   Server& server = thread_.server();
   const Principal* tenant = tenant_named(o.on_behalf_of());
-  // The agent buys for a tenant; it sells only through the tenant's resale, never its own.
-  if (tenant == nullptr || o.side() != wire::Side::Buy || o.resale_host() != 0)
-    return reject(RejectReason::WrongRole);
+  if (tenant == nullptr) return reject(RejectReason::WrongRole);
+  // The agent sells only what the tenant holds: a resale of a window (a downgrade).
+  if (o.side() == wire::Side::Sell && o.resale_host() != 0)
+    return on_agent_resale(o, *tenant, reject);
+  if (o.side() != wire::Side::Buy || o.resale_host() != 0) return reject(RejectReason::WrongRole);
   if (o.client_order_id() == 0) return reject(RejectReason::MalformedMessage);
   if (state_->find_client(o.client_order_id()) != nullptr)
     return reject(RejectReason::DuplicateClientOrderId);
@@ -69,6 +71,23 @@ void Session::on_agent_order(const wire::NewOrder& o,
   n.client_order_id = o.client_order_id();
   state_->remember(n.client_order_id, n.order_id, n.instrument);  // the agent's own ids
   server.exchange().submit(c);
+}
+
+void Session::on_agent_resale(const wire::NewOrder& o, const Principal& tenant,
+                              const std::function<void(RejectReason)>& reject) {
+  if (o.client_order_id() == 0) return reject(RejectReason::MalformedMessage);
+  if (state_->find_client(o.client_order_id()) != nullptr)
+    return reject(RejectReason::DuplicateClientOrderId);
+  if (o.type() != wire::OrderType::Limit) return reject(RejectReason::InvalidOrderType);
+  if (o.time_in_force() == wire::TimeInForce::Fok) return reject(RejectReason::InvalidTimeInForce);
+  if (o.min_qty() != 0 || o.post_only()) return reject(RejectReason::InvalidParameter);
+  engine::Command c =
+      resell_command(o.client_order_id(), o.resale_host(), o.time_in_force(), o.price());
+  c.resell.owner = tenant.id;  // it resells the tenant's holding; the agent's own client ids
+  c.resell.agent = principal_->id;
+  c.resell.leg_count = 1;
+  c.resell.legs[0] = engine::SwarmLeg{o.instrument(), o.qty()};
+  submit_resell(c, reject);
 }
 
 void Session::on_agent_cancel(const wire::CancelOrder& c) {

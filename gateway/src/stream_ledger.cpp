@@ -94,8 +94,8 @@ void StreamLedger::note(const engine::Command& c) {
       max_order_id_ = std::max(max_order_id_, r.order_id + r.leg_count - 1);
       if (r.client_order_id == 0 || r.leg_count > engine::kMaxSwarmLegs) return;
       for (std::uint8_t i = 0; i < r.leg_count; ++i)
-        orders_[r.order_id + i] =
-            LedgerOrder{r.owner, r.legs[i].instrument, r.client_order_id, r.order_id};
+        orders_[r.order_id + i] = LedgerOrder{r.agent != 0 ? r.agent : r.owner,
+                                              r.legs[i].instrument, r.client_order_id, r.order_id};
       return;
     }
     default:

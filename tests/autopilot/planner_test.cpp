@@ -14,7 +14,9 @@ constexpr std::int64_t kS = 1'000'000'000;
 
 class PlannerTest : public ::testing::Test {
  protected:
-  PlannerTest() : forecasts_(16, 1, {"vpa", 0.9}, {"vpa", 0.9}), planner_(forecasts_, 10 * kS) {}
+  PlannerTest()
+      : forecasts_(16, 1, {"vpa", 0.9}, {"vpa", 0.9}),
+        planner_(forecasts_, PlannerConfig{10 * kS, 4 * kS, 1}) {}
 
   // tenant-a used `cores` every second for a minute before t0.
   void use(double cores) {
@@ -51,7 +53,7 @@ TEST_F(PlannerTest, ItBidsTheForecastOnceAtTheLeadAtTheGrantsPriceOnTick) {
 TEST_F(PlannerTest, WhatTheAgentBoughtIsNotBoughtAgain) {
   use(0.5);
   const std::vector<ListedWindow> windows{window(100, 1080)};
-  planner_.note_fill("tenant-a", windows[0], 4);
+  planner_.note_fill("tenant-a", windows[0], 7, 4, 1000);
   const std::vector<Grant> grants{grant()};
   const Plan plan = planner_.plan(grants, windows, 1070 * kS);
   ASSERT_EQ(plan.bids.size(), 1u);
@@ -71,12 +73,35 @@ TEST_F(PlannerTest, NoUsageOtherProductsAndSpotGrantsBuyNothing) {
       << "a window asked about without usage is decided once usage comes";
 }
 
+// The review finds 10 units held (bought when more was forecast) against a forecast of 6.
+TEST_F(PlannerTest, AtTheReviewWhatIsHeldAboveForecastPlusMarginIsOfferedBack) {
+  use(0.5);
+  const std::vector<ListedWindow> windows{window(100, 1080)};
+  const std::vector<Grant> grants{grant()};
+  ASSERT_EQ(planner_.plan(grants, windows, 1070 * kS).bids[0].qty, 6);
+  planner_.note_fill("tenant-a", windows[0], 7, 8, 1000);
+  planner_.note_fill("tenant-a", windows[0], 8, 2, 1250);
+  EXPECT_TRUE(planner_.plan(grants, windows, 1073 * kS).resales.empty()) << "not yet the review";
+  const Plan review = planner_.plan(grants, windows, 1075 * kS);
+  ASSERT_EQ(review.resales.size(), 1u) << "3 of host 7's 8 (its first host) cover the surplus";
+  EXPECT_EQ(review.resales[0].host, 7u);
+  EXPECT_EQ(review.resales[0].qty, 3) << "10 held, 6 forecast + 1 margin kept";
+  EXPECT_EQ(review.resales[0].price, 1100) << "the average paid, 1,050, up to the tick";
+  ASSERT_EQ(review.notices.size(), 1u);
+  EXPECT_EQ(review.notices[0].bought, -3);
+  EXPECT_EQ(review.notices[0].held, 10);
+  const Plan again = planner_.plan(grants, windows, 1076 * kS);
+  EXPECT_TRUE(again.resales.empty() && again.notices.empty()) << "reviewed once";
+  planner_.note_fill("tenant-a", windows[0], 7, -3, 1100);
+  EXPECT_EQ(planner_.held("tenant-a", windows[0]), 7);
+}
+
 TEST_F(PlannerTest, EndedWindowsAreForgotten) {
   use(0.5);
   const std::vector<ListedWindow> windows{window(100, 1080)};
   const std::vector<Grant> grants{grant()};
   ASSERT_EQ(planner_.plan(grants, windows, 1070 * kS).bids.size(), 1u);
-  planner_.note_fill("tenant-a", windows[0], 6);
+  planner_.note_fill("tenant-a", windows[0], 7, 6, 1000);
   EXPECT_EQ(planner_.decided(), 1u);
   planner_.forget_before(1084 * kS);
   EXPECT_EQ(planner_.decided(), 0u);
@@ -86,7 +111,7 @@ TEST_F(PlannerTest, EndedWindowsAreForgotten) {
 TEST(AutopilotConfigTest, ReadsItsTablesAndRefusesWhatItDoesNotKnow) {
   const Config c = parse_config(
       "[exchange]\nserver = \"127.0.0.1:9\"\ntoken = \"t\"\n"
-      "[autopilot]\nlead_ms = 5000\nstep_s = 1\ncpu_method = \"vpa\"\n",
+      "[autopilot]\nlead_ms = 5000\nreview_ms = 1000\nstep_s = 1\ncpu_method = \"vpa\"\n",
       "test.toml");
   EXPECT_EQ(c.server, "127.0.0.1:9");
   EXPECT_EQ(c.lead_ms, 5000);
@@ -99,6 +124,9 @@ TEST(AutopilotConfigTest, ReadsItsTablesAndRefusesWhatItDoesNotKnow) {
       std::runtime_error);
   EXPECT_THROW(parse_config("[exchange]\nserver = \"x:1\"\n", "x"), std::runtime_error)
       << "a token is required";
+  EXPECT_THROW(parse_config("[exchange]\ntoken = \"t\"\n[autopilot]\nlead_ms = 5000\n", "x"),
+               std::runtime_error)
+      << "the review (15 s by default) must come after the decision";
 }
 
 }  // namespace

@@ -172,6 +172,61 @@ TEST_F(AutopilotE2eTest, GrantsSurviveACrashAndASnapshot) {
   EXPECT_EQ(acc->kind, ExecKind::Accepted);
 }
 
+// A downgrade: the agent offers back part of what it bought for tenant-a; tenant-b buys it and
+// the host is told to move that share from tenant-a to tenant-b.
+TEST_F(AutopilotE2eTest, TheAgentResellsASurplusAndTheHostMovesIt) {
+  auto ap = agent();
+  auto a = tenant("tenant-a");
+  auto b = tenant("tenant-b");
+  auto h = host("host-a1");
+  h->client().subscribe_fills(1, 0);
+  const std::int64_t w = window_after(4 * kSecond);
+  h->order(1, book(w), Side::Sell, 1000, 3);
+  grant(*a, 1, 1000, 1000);
+  ASSERT_TRUE(ack(*a)->ok());
+  bid(*ap, 1, book(w), 1000, 3);
+  ASSERT_EQ(ap->report()->kind, ExecKind::Accepted);
+  ASSERT_EQ(ap->report()->kind, ExecKind::Filled);
+
+  client::OrderSpec o;
+  o.client_order_id = 2;
+  o.instrument = book(w);
+  o.side = Side::Sell;
+  o.price = 1100;
+  o.qty = 2;
+  o.resale_host = 1;
+  o.on_behalf_of = "tenant-a";
+  ap->client().new_order(o);
+  auto offered = ap->report();
+  ASSERT_TRUE(offered);
+  ASSERT_EQ(offered->kind, ExecKind::Accepted) << static_cast<int>(offered->reject_reason);
+  EXPECT_EQ(offered->on_behalf_of, "tenant-a");
+  o.client_order_id = 3;
+  o.qty = 2;  // tenant-a holds 1 more, not 2
+  ap->client().new_order(o);
+  EXPECT_EQ(ap->rejection(), RejectReason::InsufficientHolding);
+
+  b->order(1, book(w), Side::Buy, 1100, 2, wire::TimeInForce::Ioc);
+  auto sold = ap->report();
+  ASSERT_TRUE(sold);
+  EXPECT_EQ(sold->kind, ExecKind::Filled);
+  EXPECT_EQ(sold->client_order_id, 2u);
+  EXPECT_EQ(sold->last_qty, 2);
+  // The host's fills: the agent's purchase for tenant-a, then the resale to tenant-b.
+  const wire::Message* m = nullptr;
+  std::string seller, buyer;
+  while ((m = h->next(wire::Body::Fill)) != nullptr) {
+    const auto* f = m->body_as_Fill();
+    if (f->seller_name() == nullptr) continue;
+    seller = f->seller_name()->str();
+    buyer = f->tenant_name()->str();
+    EXPECT_EQ(f->qty(), 2);
+    break;
+  }
+  EXPECT_EQ(seller, "tenant-a");
+  EXPECT_EQ(buyer, "tenant-b");
+}
+
 TEST_F(AutopilotE2eTest, TheCliGrantsShowsAndWithdraws) {
   const auto cli = [&](const std::string& who, const std::string& role, const std::string& args) {
     return run_command(std::string(SWARMEX_CLI) + " autopilot " + args +

@@ -19,7 +19,7 @@ class AutopilotServiceE2eTest : public RollingWindowsTest {
     ASSERT_NE(f, nullptr);
     std::fprintf(f,
                  "[exchange]\nserver = \"127.0.0.1:%d\"\nprincipal = \"autopilot\"\n"
-                 "token = \"autopilot-token\"\n[autopilot]\nlead_ms = 4000\ntick_ms = 200\n"
+                 "token = \"autopilot-token\"\n[autopilot]\nlead_ms = 4000\nreview_ms = 1500\ntick_ms = 200\n"
                  "step_s = 1\ncpu_method = \"vpa\"\n",
                  server_->port());
     std::fclose(f);

@@ -111,6 +111,42 @@ TEST_F(AutopilotGrantTest, FillsSayWhichSideTheAgentPlaced) {
   EXPECT_EQ(taken[0].agent, kByAgent);
 }
 
+TEST_F(AutopilotGrantTest, TheAgentResellsWhatItBoughtAndWithdrawingTakesTheAskBack) {
+  const auto resell = [&](OrderId id, Qty qty) {
+    Command c;
+    c.kind = CommandKind::Resell;
+    c.resell = Resell{};
+    c.resell.order_id = id;
+    c.resell.owner = kTenant;
+    c.resell.host = 102;
+    c.resell.tif = TimeInForce::Gtc;
+    c.resell.price = 15;
+    c.resell.client_order_id = id;
+    c.resell.leg_count = 1;
+    c.resell.legs[0] = SwarmLeg{book(w0_ + 1), qty};
+    c.resell.agent = kAgent;
+    return at(kBase, c);
+  };
+  ASSERT_TRUE(accepted(order_at(kBase, 1, Side::Sell, book(w0_ + 1), 10, 4, kHostOwner)));
+  ASSERT_TRUE(accepted(order_at(kBase, 2, Side::Buy, book(w0_ + 1), 10, 4, kTenant)));
+  EXPECT_EQ(rejected(resell(10, 1)), RejectReason::NotOptedIn);
+  ASSERT_TRUE(accepted(grant(true)));
+  const auto offered = resell(11, 3);
+  ASSERT_TRUE(accepted(offered));
+  EXPECT_EQ(offered[0].agent, kByAgent);
+  const auto sold =
+      of_kind(order_at(kBase, 20, Side::Buy, book(w0_ + 1), 15, 1, 3), EventKind::Fill);
+  ASSERT_EQ(sold.size(), 1u);
+  EXPECT_EQ(sold[0].agent, kMakerByAgent) << "the resale ask the agent placed";
+  EXPECT_EQ(sold[0].maker_owner, kTenant);
+  const auto off = grant(false);
+  const auto cancels = of_kind(off, EventKind::Cancelled);
+  ASSERT_EQ(cancels.size(), 1u);
+  EXPECT_EQ(cancels[0].qty, 2);
+  EXPECT_EQ(engine_.holdings().free(HoldingKey{book(w0_ + 1), kTenant, 102}), 3)
+      << "the unsold part is the tenant's again";
+}
+
 TEST_F(AutopilotGrantTest, BadGrantsAreRefusedAndChangeNothing) {
   const std::uint64_t before = engine_.state_hash();
   EXPECT_EQ(rejected(grant(true, 0)), RejectReason::InvalidParameter);

@@ -57,7 +57,7 @@ inline bool get_swarm(Reader& r, engine::SwarmOrder& s) {
 }
 
 // A resale request: u64 order_id, u32 owner, u32 host, u8 tif, i64 price, u64 client_order_id,
-// u8 leg_count, then leg_count x (u32 instrument, i64 qty)
+// u8 leg_count, then leg_count x (u32 instrument, i64 qty); an agent's: u32 agent last
 template <typename Writer>
 void put_resell(Writer& w, const engine::Resell& s) {
   w.put(s.order_id);
@@ -67,6 +67,7 @@ void put_resell(Writer& w, const engine::Resell& s) {
   w.put(s.price);
   w.put(s.client_order_id);
   put_legs(w, s.leg_count, s.legs);
+  if (s.agent != 0) w.put(s.agent);  // appended only for the agent's: older records match
 }
 
 inline bool get_resell(Reader& r, engine::Resell& s) {
@@ -77,7 +78,9 @@ inline bool get_resell(Reader& r, engine::Resell& s) {
   s.tif = static_cast<engine::TimeInForce>(r.get<std::uint8_t>());
   s.price = r.get<std::int64_t>();
   s.client_order_id = r.get<std::uint64_t>();
-  return get_legs(r, &s.leg_count, s.legs);
+  if (!get_legs(r, &s.leg_count, s.legs)) return false;
+  s.agent = r.p != r.end ? r.get<std::uint32_t>() : 0;
+  return r.ok;
 }
 
 }  // namespace swarmex::journal::detail

@@ -16,6 +16,10 @@ struct Config {
   // Decide each window this long before its gate closure (the forecast is as fresh as it can be
   // while the bid still has time to rest and fill).
   std::int64_t lead_ms = 60'000;
+  // Forecast each bought window again this long before its gate closure and offer back what is
+  // held above the newer forecast plus downgrade_margin_units (0: never).
+  std::int64_t review_ms = 15'000;
+  std::int64_t downgrade_margin_units = 1;
   std::int64_t tick_ms = 500;          // how often grants and listed windows are read again
   std::int64_t step_s = 300;           // forecast samples: the step usage reports are folded into
   std::uint64_t max_tenants = 10'000;  // forecasts kept (least recently reported forgotten)

@@ -2,7 +2,10 @@
 // grant's product whose gate closure is within the lead (and not yet decided) gets one decision
 // from the tenant's forecast at the tenant's target: a bid for the forecast units less what the
 // agent has already bought for that tenant and window, at the grant's maximum unit price (down to
-// the tick), and one Forecast notice for the tenant. The same inputs give the same plan.
+// the tick), and one Forecast notice for the tenant. At the review time (closer to the gate) a
+// window the agent bought in is forecast again: what it holds above the new forecast plus a
+// margin is offered back (resale asks at what it paid, a graceful downgrade), and the tenant is
+// told. The same inputs give the same plan.
 #pragma once
 
 #include <cstdint>
@@ -47,18 +50,34 @@ struct Bid {
   std::int64_t qty = 0;
 };
 
+// A downgrade: `qty` of the window the tenant holds from `host`, offered back at `price`.
+struct Resale {
+  std::string tenant;
+  std::uint32_t instrument = 0;
+  std::uint32_t host = 0;
+  std::int64_t price = 0;
+  std::int64_t qty = 0;
+};
+
 struct ForecastNotice {
   std::string tenant;
   const ListedWindow* window = nullptr;  // into the windows the plan was made from
   forecast::Decision decision;
   std::int64_t held = 0;
-  std::int64_t bought = 0;
+  std::int64_t bought = 0;  // negative: offered back (a downgrade)
   std::int64_t price = 0;
 };
 
 struct Plan {
   std::vector<Bid> bids;
+  std::vector<Resale> resales;
   std::vector<ForecastNotice> notices;
+};
+
+struct PlannerConfig {
+  std::int64_t lead_ns = 60'000'000'000;    // decide this long before the gate closure
+  std::int64_t review_ns = 0;               // forecast again this long before it; 0: never
+  std::int64_t downgrade_margin_units = 1;  // kept above the newer forecast
 };
 
 // The resource a forecast covers ("cpu", "mem"); false for the rest (io, MIG profiles).
@@ -66,12 +85,14 @@ bool forecast_resource(const std::string& name, forecast::Resource* out);
 
 class Planner {
  public:
-  Planner(forecast::TenantForecasts& forecasts, std::int64_t lead_ns);
+  Planner(forecast::TenantForecasts& forecasts, PlannerConfig config);
 
   Plan plan(std::span<const Grant> grants, std::span<const ListedWindow> windows,
             std::int64_t now_ns);
-  // A fill of one of the agent's bids: the tenant now holds `qty` more of that window.
-  void note_fill(const std::string& tenant, const ListedWindow& window, std::int64_t qty);
+  // A fill of one of the agent's orders: the tenant now holds `qty` more (less, when negative:
+  // a resale) of that window from `host`, bought at `price`.
+  void note_fill(const std::string& tenant, const ListedWindow& window, std::uint32_t host,
+                 std::int64_t qty, std::int64_t price);
   [[nodiscard]] std::int64_t held(const std::string& tenant, const ListedWindow& window) const;
   // Forgets the windows that ended before now (bounded state).
   void forget_before(std::int64_t now_ns);
@@ -84,10 +105,19 @@ class Planner {
     return {tenant, w.resource, w.pool, w.start_ns};
   }
 
+  struct Holding {  // what the agent bought of one window, per host, and what it paid
+    std::map<std::uint32_t, std::int64_t> by_host;
+    std::int64_t units = 0;
+    std::int64_t paid = 0;  // price x qty of the bids' fills
+  };
+  void review(const Grant& g, forecast::Resource resource, const ListedWindow& w,
+              std::int64_t now_ns, Plan& out);
+
   forecast::TenantForecasts& forecasts_;
-  std::int64_t lead_ns_;
-  std::map<Key, std::int64_t> held_;
+  PlannerConfig config_;
+  std::map<Key, Holding> held_;
   std::set<Key> decided_;
+  std::set<Key> reviewed_;
   std::map<Key, std::int64_t> ends_;  // window end of every key above, for forget_before
 };
 

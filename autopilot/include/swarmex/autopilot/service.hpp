@@ -22,6 +22,8 @@ struct ServiceStats {
   std::uint64_t bids = 0;
   std::uint64_t units_bid = 0;
   std::uint64_t units_filled = 0;
+  std::uint64_t resales = 0;
+  std::uint64_t units_resold = 0;
   std::uint64_t rejected = 0;
 };
 

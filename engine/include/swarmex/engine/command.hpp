@@ -166,6 +166,8 @@ struct Resell {
   Price price;
   std::uint64_t client_order_id;
   SwarmLeg legs[kMaxSwarmLegs];
+  // Nonzero: the agent resells for `owner` (a downgrade), which must have granted it.
+  OwnerId agent = 0;
 };
 
 struct Command {

@@ -251,6 +251,8 @@ class Engine {
   // Checks an agent's order against its owner's grant and, when it passes, counts its cost in
   // the grant's spend this hour.
   RejectReason admit_agent_order(const NewOrder& o, const OrderBook& book, std::int64_t time_ns);
+  // Whether `owner` has a grant for the resource, pool and product of `book`.
+  [[nodiscard]] bool granted(OwnerId owner, const OrderBook& book) const;
   // Cancels the agent's resting orders for `owner` on books of `resource` and `pool`.
   void cancel_agent_orders(OwnerId owner, const std::string& resource, const std::string& pool,
                            Seq seq, EventBuffer& out);
