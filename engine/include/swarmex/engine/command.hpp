@@ -3,6 +3,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 
 #include "swarmex/engine/instrument.hpp"
 #include "swarmex/engine/swarm_order.hpp"
@@ -187,7 +188,9 @@ struct Command {
     NewInstrument create;
     AutopilotGrant autopilot;
   };
-  Command() : new_order{} {}
+  // Every byte zero, whichever member a caller then fills field by field: a field added to a kind
+  // later (an agent id) reads 0 in commands built as before.
+  Command() : new_order{} { std::memset(static_cast<void*>(this), 0, sizeof(*this)); }
 };
 
 // The instrument whose partition a command goes to (kAllInstruments for a mass cancel of all).
