@@ -129,5 +129,15 @@ TEST(AutopilotConfigTest, ReadsItsTablesAndRefusesWhatItDoesNotKnow) {
       << "the review (15 s by default) must come after the decision";
 }
 
+TEST(AutopilotConfigTest, TheSampleConfigurationLoadsWithTheDefaults) {
+  const Config c = load_config(SWARMEX_SAMPLE_AUTOPILOT_CONFIG);
+  const Config defaults;
+  EXPECT_EQ(c.principal, "autopilot");
+  EXPECT_EQ(c.lead_ms, defaults.lead_ms);
+  EXPECT_EQ(c.review_ms, defaults.review_ms);
+  EXPECT_EQ(c.cpu_method.name, defaults.cpu_method.name);
+  EXPECT_EQ(c.mem_method.name, defaults.mem_method.name);
+}
+
 }  // namespace
 }  // namespace swarmex::autopilot
