@@ -13,6 +13,8 @@ namespace swarmex::autopilot {
 namespace {
 
 constexpr std::int64_t kMsNs = 1'000'000;
+constexpr std::int64_t kFirstBackoffMs = 250;
+constexpr std::int64_t kMaxBackoffMs = 10'000;
 
 std::string str(const flatbuffers::String* s) {
   return s != nullptr ? s->str() : std::string();
@@ -24,33 +26,22 @@ Service::Service(Config config)
     : config_(std::move(config)),
       forecasts_(config_.max_tenants, config_.step_s, config_.cpu_method, config_.mem_method),
       planner_(forecasts_, PlannerConfig{config_.lead_ms * kMsNs, config_.review_ms * kMsNs,
-                                         config_.downgrade_margin_units}) {}
+                                         config_.downgrade_margin_units}),
+      next_client_id_(static_cast<std::uint64_t>(common::wall_ns())) {}
 
 Service::~Service() = default;
 
 void Service::run(const std::atomic<bool>& stop) {
-  const client::Endpoint at = client::parse_endpoint(config_.server);
-  client_.connect(at.host, at.port, std::chrono::seconds(5));
-  const client::LogonResult logon =
-      client_.logon(config_.principal, config_.token, wire::Role::Agent);
-  if (!logon.ok())
-    throw client::ClientError("logon as agent '" + config_.principal + "' refused: " + logon.text);
-  spdlog::info("autopilot: logged on to {} as agent '{}'", config_.server, config_.principal);
-  client_.subscribe_usage("", true, 0);  // every tenant's held history, then each new report
-  std::int64_t next_tick = 0;
   while (!stop.load(std::memory_order_relaxed)) {
-    const std::int64_t now = common::steady_ns();
-    if (now >= next_tick) {
-      client_.autopilot_status(next_request_++);
-      client_.admin_list_instruments(next_request_++);
-      next_tick = now + config_.tick_ms * kMsNs;
-    }
-    const auto wait = std::chrono::nanoseconds(
-        std::clamp<std::int64_t>(next_tick - common::steady_ns(), 0, 100 * kMsNs));
-    if (const wire::Message* m = client_.receive(wait)) handle(*m);
-    if (fresh_grants_ && fresh_windows_) {
-      act(common::wall_ns());
-      fresh_grants_ = fresh_windows_ = false;
+    try {
+      session(stop);
+    } catch (const client::ClientError& e) {
+      if (stop.load(std::memory_order_relaxed)) break;
+      spdlog::warn("autopilot: {}: connecting again in {} ms", e.what(), backoff_ms_);
+      for (std::int64_t slept = 0; slept < backoff_ms_ && !stop.load(std::memory_order_relaxed);
+           slept += 50)
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      backoff_ms_ = std::min<std::int64_t>(backoff_ms_ * 2, kMaxBackoffMs);
     }
   }
   spdlog::info(
@@ -58,6 +49,36 @@ void Service::run(const std::atomic<bool>& stop) {
       "filled, {} downgrades, {} units resold, {} orders rejected",
       stats_.usage_reports, stats_.decisions, stats_.bids, stats_.units_bid, stats_.units_filled,
       stats_.resales, stats_.units_resold, stats_.rejected);
+}
+
+void Service::session(const std::atomic<bool>& stop) {
+  const client::Endpoint at = client::parse_endpoint(config_.server);
+  client_ = std::make_unique<client::Client>();
+  client_->connect(at.host, at.port, std::chrono::seconds(5));
+  const client::LogonResult logon =
+      client_->logon(config_.principal, config_.token, wire::Role::Agent);
+  if (!logon.ok())  // not a connection problem: trying again would not help
+    throw std::runtime_error("logon as agent '" + config_.principal + "' refused: " + logon.text);
+  fresh_grants_ = fresh_windows_ = false;
+  backoff_ms_ = kFirstBackoffMs;
+  spdlog::info("autopilot: logged on to {} as agent '{}'", config_.server, config_.principal);
+  client_->subscribe_usage("", true, 0);  // every tenant's held history, then each new report
+  std::int64_t next_tick = 0;
+  while (!stop.load(std::memory_order_relaxed)) {
+    const std::int64_t now = common::steady_ns();
+    if (now >= next_tick) {
+      client_->autopilot_status(next_request_++);
+      client_->admin_list_instruments(next_request_++);
+      next_tick = now + config_.tick_ms * kMsNs;
+    }
+    const auto wait = std::chrono::nanoseconds(
+        std::clamp<std::int64_t>(next_tick - common::steady_ns(), 0, 100 * kMsNs));
+    if (const wire::Message* m = client_->receive(wait)) handle(*m);
+    if (fresh_grants_ && fresh_windows_) {
+      act(common::wall_ns());
+      fresh_grants_ = fresh_windows_ = false;
+    }
+  }
 }
 
 void Service::handle(const wire::Message& m) {
@@ -148,7 +169,7 @@ void Service::act(std::int64_t now_ns) {
     o.qty = b.qty;
     o.on_behalf_of = b.tenant;
     placed_[o.client_order_id] = Placed{b.tenant, *w};
-    client_.new_order(o);
+    client_->new_order(o);
     ++stats_.bids;
     stats_.units_bid += static_cast<std::uint64_t>(b.qty);
     spdlog::info("autopilot: bid {} x {} for '{}' on instrument {} (window from {} ns)", b.qty,
@@ -167,7 +188,7 @@ void Service::act(std::int64_t now_ns) {
     o.resale_host = r.host;
     o.on_behalf_of = r.tenant;
     placed_[o.client_order_id] = Placed{r.tenant, *w};
-    client_.new_order(o);
+    client_->new_order(o);
     ++stats_.resales;
     spdlog::info("autopilot: downgrade: {} x {} of '{}' offered back on instrument {} (host {})",
                  r.qty, r.price, r.tenant, r.instrument, r.host);
@@ -175,13 +196,13 @@ void Service::act(std::int64_t now_ns) {
 }
 
 void Service::send_notice(const ForecastNotice& n) {
-  auto& b = client_.writer().fbb();
+  auto& b = client_->writer().fbb();
   const ListedWindow& w = *n.window;
   const auto f = wire::CreateForecast(
       b, b.CreateString(n.tenant), b.CreateString(w.resource), b.CreateString(w.pool), w.start_ns,
       static_cast<std::uint32_t>(w.length_ns / 1'000'000'000), w.instrument, n.decision.p50,
       n.decision.p90, n.decision.p99, n.decision.hold, n.decision.units, n.held, n.bought, n.price);
-  client_.send(client_.writer().finish(f));
+  client_->send(client_->writer().finish(f));
 }
 
 }  // namespace swarmex::autopilot

@@ -19,7 +19,8 @@ class AutopilotServiceE2eTest : public RollingWindowsTest {
     ASSERT_NE(f, nullptr);
     std::fprintf(f,
                  "[exchange]\nserver = \"127.0.0.1:%d\"\nprincipal = \"autopilot\"\n"
-                 "token = \"autopilot-token\"\n[autopilot]\nlead_ms = 4000\nreview_ms = 1500\ntick_ms = 200\n"
+                 "token = \"autopilot-token\"\n[autopilot]\nlead_ms = 4000\nreview_ms = "
+                 "1500\ntick_ms = 200\n"
                  "step_s = 1\ncpu_method = \"vpa\"\n",
                  server_->port());
     std::fclose(f);
@@ -108,6 +109,19 @@ TEST_F(AutopilotServiceE2eTest, ItForecastsFromUsageBuysBeforeTheGateAndTellsThe
   EXPECT_EQ(filled, bought) << "the tenant holds what the notice says was bought";
   autopilot_->stop();
   EXPECT_NE(autopilot_->output().find("units filled"), std::string::npos) << autopilot_->output();
+}
+
+TEST_F(AutopilotServiceE2eTest, WhenTheExchangeRestartsItLogsOnAgain) {
+  start_autopilot();
+  const std::size_t first = autopilot_->output().find("logged on");
+  const std::string address = "127.0.0.1:" + std::to_string(server_->port());
+  server_->kill();
+  server_->set_listen(address);  // the same port: the autopilot's configuration names it
+  server_->start();
+  EXPECT_NE(autopilot_->wait_for("logged on", first + 1, 15000), std::string::npos)
+      << autopilot_->output();
+  EXPECT_NE(autopilot_->output().find("connecting again"), std::string::npos);
+  EXPECT_TRUE(autopilot_->running());
 }
 
 }  // namespace

@@ -31,11 +31,15 @@ class Service {
  public:
   explicit Service(Config config);
   ~Service();
-  // Connects, logs on as the agent and runs until `stop` (or the connection fails: throws).
+  // Connects, logs on as the agent and runs until `stop`. A lost connection (the exchange
+  // restarting) is retried with backoff, keeping the forecasts and what was bought; a refused
+  // logon throws.
   void run(const std::atomic<bool>& stop);
   [[nodiscard]] const ServiceStats& stats() const noexcept { return stats_; }
 
  private:
+  // One connection, until `stop` or a client::ClientError.
+  void session(const std::atomic<bool>& stop);
   void handle(const wire::Message& m);
   void on_usage(const wire::UsageReport& r);
   void on_report(const wire::ExecutionReport& r);
@@ -48,7 +52,7 @@ class Service {
   };
 
   Config config_;
-  client::Client client_;
+  std::unique_ptr<client::Client> client_;
   forecast::TenantForecasts forecasts_;
   Planner planner_;
   std::vector<Grant> grants_;
@@ -56,7 +60,10 @@ class Service {
   bool fresh_grants_ = false;
   bool fresh_windows_ = false;
   std::uint64_t next_request_ = 1;
-  std::uint64_t next_client_id_ = 1;
+  std::int64_t backoff_ms_ = 250;  // before connecting again; doubles to 10 s, reset at logon
+  // Client order ids from the wall clock at start: a restarted service never reuses one the
+  // exchange still remembers.
+  std::uint64_t next_client_id_;
   std::map<std::uint64_t, Placed> placed_;  // by client order id, until the window ends
   ServiceStats stats_;
 };
