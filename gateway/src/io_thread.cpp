@@ -163,12 +163,40 @@ void IoThread::handle(const OutItem& item) {
       subscribe_market_data(it->second.get(), item.event.instrument);
       return;
     }
+    case OutItem::Kind::HostLost:
+      return tell_host_lost(item.principal, item.time_ns);
     case OutItem::Kind::Notice: {
       PrincipalState* ps = principal(item.principal);
       if (ps == nullptr) return;
       for (Session* s : ps->sessions)
         s->send(*item.frame);
       return;
+    }
+  }
+}
+
+void IoThread::tell_host_lost(engine::OwnerId host, std::int64_t lost_at_ns) {
+  PrincipalState* ps = principal(host);
+  if (ps == nullptr) return;
+  const Principal* agent = server_.agent();
+  // Ordered by tenant id: the notices go out in the same order every time.
+  std::map<engine::OwnerId, std::int64_t> holders(ps->holders().begin(), ps->holders().end());
+  for (const auto& [tenant_id, lease_end] : holders) {
+    const Principal* tenant = server_.principal_by_id(tenant_id);
+    if (tenant == nullptr || lease_end <= lost_at_ns) continue;  // nothing left on it
+    protocol::FrameWriter w;
+    auto& b = w.fbb();
+    const auto bytes =
+        w.finish(wire::CreateHostLost(b, ps->principal.host_id, b.CreateString(ps->principal.name),
+                                      lost_at_ns, b.CreateString(tenant->name), lease_end));
+    auto frame = std::make_shared<const std::vector<std::uint8_t>>(bytes.begin(), bytes.end());
+    for (const Principal* to : {tenant, agent}) {
+      if (to == nullptr) continue;
+      OutItem item;
+      item.kind = OutItem::Kind::Notice;
+      item.principal = to->id;
+      item.frame = frame;
+      server_.home_of(to->id).deliver(std::move(item));
     }
   }
 }
@@ -209,6 +237,7 @@ void IoThread::schedule_housekeeping() {
       all.push_back(s);
     for (auto& s : all)
       s->housekeeping(now);
+    if (index_ == 0) server_.check_lost_hosts(now);
     schedule_housekeeping();
   });
 }

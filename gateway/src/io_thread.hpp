@@ -20,7 +20,15 @@ class Server;
 class Session;
 
 struct OutItem {
-  enum class Kind : std::uint8_t { Report, MakerReport, HostFill, MarketData, Snapshot, Notice };
+  enum class Kind : std::uint8_t {
+    Report,
+    MakerReport,
+    HostFill,
+    MarketData,
+    Snapshot,
+    Notice,
+    HostLost  // `principal`, a host, is lost at time_ns: tell its holders (on its home thread)
+  };
   Kind kind = Kind::Report;
   engine::OwnerId principal = 0;  // Report / MakerReport / HostFill
   engine::Event event;
@@ -78,6 +86,9 @@ class IoThread {
   void note_window_fill(PrincipalState& ps, const ExecReport& r, std::int64_t lease_start_ns,
                         std::int64_t time_ns);
   void schedule_housekeeping();
+  // A lost host (this thread is its home): HostLost to each tenant it holds capacity for, and to
+  // the agent.
+  void tell_host_lost(engine::OwnerId host, std::int64_t lost_at_ns);
 
   Server& server_;
   std::uint32_t index_;

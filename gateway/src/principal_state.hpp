@@ -138,6 +138,9 @@ class PrincipalState {
     std::int64_t& end = holders_[tenant];
     end = std::max(end, lease_end_ns);
   }
+  [[nodiscard]] const std::unordered_map<engine::OwnerId, std::int64_t>& holders() const noexcept {
+    return holders_;
+  }
   [[nodiscard]] bool holds_for(engine::OwnerId tenant, std::int64_t now_ns,
                                std::int64_t grace_ns) const {
     auto it = holders_.find(tenant);

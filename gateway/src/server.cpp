@@ -308,9 +308,8 @@ const Principal* Server::authenticate(const std::string& name, const std::string
   return it->second;
 }
 
-void Server::note_logon(Session&) {}
-
 void Server::note_logoff(Session& s, PrincipalState& state) {
+  if (state.principal.role == Role::Host && state.sessions.empty()) note_host_gone(state.principal);
   if (!s.cancel_on_disconnect()) return;
   for (const Session* other : state.sessions)
     if (other->cancel_on_disconnect()) return;  // another session still speaks for it

@@ -61,6 +61,11 @@ class Server {
 
   // Called on the session's thread.
   void note_logon(Session& s);
+  // io_[0]'s housekeeping (steady time): hosts without a session past server.host_grace_ms are
+  // declared lost, once per loss (server_hosts.cpp).
+  void check_lost_hosts(std::int64_t now_ns);
+  // A host principal's last session closed (its home thread).
+  void note_host_gone(const Principal& host);
   void note_logoff(Session& s, PrincipalState& state);
   void note_closed() noexcept { open_sessions_.fetch_sub(1); }
   void note_enactment(const Principal& host, std::uint64_t fill_seq, bool enforced,
@@ -209,6 +214,8 @@ class Server {
   UsageBoard usage_;
   std::vector<UsageFollower> usage_followers_;
   const Principal* agent_ = nullptr;
+  std::mutex hosts_mu_;
+  std::map<engine::OwnerId, std::int64_t> host_gone_since_ns_;  // hosts without a session now
   std::mutex grants_mu_;
   std::map<engine::GrantKey, engine::Grant> grants_;  // the engine's accepted grants, copied
   std::uint64_t enactments_ = 0;

@@ -43,6 +43,9 @@ struct ServerConfig {
   double rate_burst = 20'000;
   std::uint64_t replay_buffer = 1'000'000;
   std::uint32_t interruption_notice_s = 120;  // notice before a lease ends; 0 = none
+  // A host with no session for this long is lost: its tenants and the agent are told (HostLost);
+  // 0 = never.
+  std::uint32_t host_grace_ms = 10'000;
   // After handling I/O, an I/O thread polls this long for more before it sleeps in epoll_wait
   // (0: sleep at once). Waking a sleeping thread costs tens of microseconds on a VM.
   std::uint32_t busy_poll_us = 0;
