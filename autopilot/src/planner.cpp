@@ -99,6 +99,23 @@ void Planner::note_fill(const std::string& tenant, const ListedWindow& window, s
   ends_[key] = window.start_ns + window.length_ns;
 }
 
+std::vector<std::int64_t> Planner::host_lost(const std::string& tenant, std::uint32_t host) {
+  std::vector<std::int64_t> starts;
+  for (auto& [key, h] : held_) {
+    if (std::get<0>(key) != tenant) continue;
+    const auto at = h.by_host.find(host);
+    if (at == h.by_host.end() || at->second <= 0) continue;
+    const std::int64_t lost = std::min(at->second, h.units);
+    if (h.units > 0) h.paid -= h.paid / h.units * lost;
+    h.units -= lost;
+    h.by_host.erase(at);
+    decided_.erase(key);
+    reviewed_.erase(key);
+    starts.push_back(std::get<3>(key));
+  }
+  return starts;
+}
+
 std::int64_t Planner::held(const std::string& tenant, const ListedWindow& window) const {
   const auto it = held_.find(key_of(tenant, window));
   return it == held_.end() ? 0 : it->second.units;

@@ -46,9 +46,11 @@ void Service::run(const std::atomic<bool>& stop) {
   }
   spdlog::info(
       "autopilot: stopping: {} usage reports, {} decisions, {} bids for {} units, {} units "
-      "filled, {} downgrades, {} units resold, {} orders rejected",
+      "filled, {} downgrades, {} units resold, {} orders rejected, {} host losses, {} windows "
+      "self-healed (slowest {} ms)",
       stats_.usage_reports, stats_.decisions, stats_.bids, stats_.units_bid, stats_.units_filled,
-      stats_.resales, stats_.units_resold, stats_.rejected);
+      stats_.resales, stats_.units_resold, stats_.rejected, stats_.hosts_lost, stats_.self_heals,
+      stats_.self_heal_max_ms);
 }
 
 void Service::session(const std::atomic<bool>& stop) {
@@ -109,6 +111,8 @@ void Service::handle(const wire::Message& m) {
       fresh_windows_ = true;
       return;
     }
+    case wire::Body::HostLost:
+      return on_host_lost(*m.body_as_HostLost());
     case wire::Body::Error:
       spdlog::warn("autopilot: the exchange says: {}", str(m.body_as_Error()->text()));
       return;
@@ -136,6 +140,17 @@ void Service::on_report(const wire::ExecutionReport& r) {
   const auto it = placed_.find(r.client_order_id());
   if (it == placed_.end()) return;
   if (r.kind() == wire::ExecKind::Filled) {
+    const auto heal = healing_.find({it->second.tenant, it->second.window.start_ns});
+    if (heal != healing_.end() && r.side() == wire::Side::Buy) {
+      const std::int64_t ms = (common::steady_ns() - heal->second) / kMsNs;
+      ++stats_.self_heals;
+      stats_.self_heal_max_ms = std::max(stats_.self_heal_max_ms, ms);
+      spdlog::info(
+          "autopilot: self-heal: '{}' holds the window from {} ns again (host {}), {} ms "
+          "after the loss was heard",
+          it->second.tenant, it->second.window.start_ns, r.host(), ms);
+      healing_.erase(heal);
+    }
     const bool sold = r.side() == wire::Side::Sell;  // a resale ask of a downgrade
     planner_.note_fill(it->second.tenant, it->second.window, r.host(),
                        sold ? -r.last_qty() : r.last_qty(), r.last_price());
@@ -147,11 +162,22 @@ void Service::on_report(const wire::ExecutionReport& r) {
   }
 }
 
+void Service::on_host_lost(const wire::HostLost& h) {
+  ++stats_.hosts_lost;
+  const std::string tenant = str(h.tenant());
+  const std::int64_t heard = common::steady_ns();
+  for (const std::int64_t start : planner_.host_lost(tenant, h.host()))
+    healing_[{tenant, start}] = heard;
+  spdlog::warn("autopilot: host {} ('{}') lost: buying what '{}' held there again elsewhere",
+               h.host(), str(h.host_name()), tenant);
+}
+
 void Service::act(std::int64_t now_ns) {
   planner_.forget_before(now_ns);
   std::erase_if(placed_, [&](const auto& p) {
     return p.second.window.start_ns + p.second.window.length_ns <= now_ns;
   });
+  std::erase_if(healing_, [&](const auto& h) { return h.first.second <= now_ns; });  // started
   const Plan plan = planner_.plan(grants_, windows_, now_ns);
   for (const ForecastNotice& n : plan.notices) {
     ++stats_.decisions;

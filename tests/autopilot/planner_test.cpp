@@ -96,6 +96,22 @@ TEST_F(PlannerTest, AtTheReviewWhatIsHeldAboveForecastPlusMarginIsOfferedBack) {
   EXPECT_EQ(planner_.held("tenant-a", windows[0]), 7);
 }
 
+TEST_F(PlannerTest, WhatALostHostHeldIsBoughtAgainWhileTheGateIsOpen) {
+  use(0.5);
+  const std::vector<ListedWindow> windows{window(100, 1080)};
+  const std::vector<Grant> grants{grant()};
+  ASSERT_EQ(planner_.plan(grants, windows, 1070 * kS).bids[0].qty, 6);
+  planner_.note_fill("tenant-a", windows[0], 7, 4, 1000);
+  planner_.note_fill("tenant-a", windows[0], 8, 2, 1000);
+  EXPECT_TRUE(planner_.host_lost("tenant-b", 7).empty()) << "another tenant's";
+  EXPECT_EQ(planner_.host_lost("tenant-a", 7), std::vector<std::int64_t>{1080 * kS});
+  EXPECT_EQ(planner_.held("tenant-a", windows[0]), 2);
+  const Plan again = planner_.plan(grants, windows, 1071 * kS);
+  ASSERT_EQ(again.bids.size(), 1u);
+  EXPECT_EQ(again.bids[0].qty, 4) << "host 7's share, bought again";
+  EXPECT_TRUE(planner_.plan(grants, windows, 1079 * kS).bids.empty()) << "past the gate: nothing";
+}
+
 TEST_F(PlannerTest, EndedWindowsAreForgotten) {
   use(0.5);
   const std::vector<ListedWindow> windows{window(100, 1080)};

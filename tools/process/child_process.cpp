@@ -39,6 +39,9 @@ void ChildProcess::start(const std::vector<std::string>& argv) {
     const int fd = ::open(log_.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
     ::dup2(fd, 1);
     ::dup2(fd, 2);
+    // Nothing else of the parent's: an inherited socket would keep the parent's connections
+    // open for as long as the child runs (a host the parent closed would not look gone).
+    ::close_range(3, ~0U, 0);
     ::execv(args[0], args.data());
     ::_exit(127);
   }

@@ -94,6 +94,10 @@ class Planner {
   void note_fill(const std::string& tenant, const ListedWindow& window, std::uint32_t host,
                  std::int64_t qty, std::int64_t price);
   [[nodiscard]] std::int64_t held(const std::string& tenant, const ListedWindow& window) const;
+  // Host `host` is lost: what the agent bought there for `tenant` is gone, and each window it
+  // held there is decided again (bought elsewhere while its gate is open). Returns the window
+  // starts concerned.
+  std::vector<std::int64_t> host_lost(const std::string& tenant, std::uint32_t host);
   // Forgets the windows that ended before now (bounded state).
   void forget_before(std::int64_t now_ns);
   [[nodiscard]] std::size_t decided() const noexcept { return decided_.size(); }

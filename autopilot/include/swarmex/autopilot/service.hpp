@@ -24,6 +24,9 @@ struct ServiceStats {
   std::uint64_t units_filled = 0;
   std::uint64_t resales = 0;
   std::uint64_t units_resold = 0;
+  std::uint64_t hosts_lost = 0;  // HostLost notices about opted-in tenants' capacity
+  std::uint64_t self_heals = 0;  // windows bought again elsewhere after a loss
+  std::int64_t self_heal_max_ms = 0;
   std::uint64_t rejected = 0;
 };
 
@@ -43,6 +46,7 @@ class Service {
   void handle(const wire::Message& m);
   void on_usage(const wire::UsageReport& r);
   void on_report(const wire::ExecutionReport& r);
+  void on_host_lost(const wire::HostLost& h);
   void act(std::int64_t now_ns);
   void send_notice(const ForecastNotice& n);
 
@@ -65,6 +69,8 @@ class Service {
   // exchange still remembers.
   std::uint64_t next_client_id_;
   std::map<std::uint64_t, Placed> placed_;  // by client order id, until the window ends
+  // (tenant, window start) -> when the loss was heard (steady ns), until a fill replaces it.
+  std::map<std::pair<std::string, std::int64_t>, std::int64_t> healing_;
   ServiceStats stats_;
 };
 
