@@ -184,41 +184,35 @@ void Service::act(std::int64_t now_ns) {
     send_notice(n);
   }
   for (const Bid& b : plan.bids) {
-    const auto w = std::find_if(windows_.begin(), windows_.end(), [&](const ListedWindow& l) {
-      return l.instrument == b.instrument;
-    });
-    client::OrderSpec o;
-    o.client_order_id = next_client_id_++;
-    o.instrument = b.instrument;
-    o.side = wire::Side::Buy;
-    o.price = b.price;
-    o.qty = b.qty;
-    o.on_behalf_of = b.tenant;
-    placed_[o.client_order_id] = Placed{b.tenant, *w};
-    client_->new_order(o);
+    place(b.tenant, b.instrument, wire::Side::Buy, b.price, b.qty, 0);
     ++stats_.bids;
     stats_.units_bid += static_cast<std::uint64_t>(b.qty);
-    spdlog::info("autopilot: bid {} x {} for '{}' on instrument {} (window from {} ns)", b.qty,
-                 b.price, b.tenant, b.instrument, w->start_ns);
+    spdlog::info("autopilot: bid {} x {} for '{}' on instrument {}", b.qty, b.price, b.tenant,
+                 b.instrument);
   }
   for (const Resale& r : plan.resales) {
-    const auto w = std::find_if(windows_.begin(), windows_.end(), [&](const ListedWindow& l) {
-      return l.instrument == r.instrument;
-    });
-    client::OrderSpec o;
-    o.client_order_id = next_client_id_++;
-    o.instrument = r.instrument;
-    o.side = wire::Side::Sell;
-    o.price = r.price;
-    o.qty = r.qty;
-    o.resale_host = r.host;
-    o.on_behalf_of = r.tenant;
-    placed_[o.client_order_id] = Placed{r.tenant, *w};
-    client_->new_order(o);
+    place(r.tenant, r.instrument, wire::Side::Sell, r.price, r.qty, r.host);
     ++stats_.resales;
     spdlog::info("autopilot: downgrade: {} x {} of '{}' offered back on instrument {} (host {})",
                  r.qty, r.price, r.tenant, r.instrument, r.host);
   }
+}
+
+void Service::place(const std::string& tenant, std::uint32_t instrument, wire::Side side,
+                    std::int64_t price, std::int64_t qty, std::uint32_t resale_host) {
+  const auto w = std::find_if(windows_.begin(), windows_.end(),
+                              [&](const ListedWindow& l) { return l.instrument == instrument; });
+  if (w == windows_.end()) return;  // the plan was made from windows_: it is there
+  client::OrderSpec o;
+  o.client_order_id = next_client_id_++;
+  o.instrument = instrument;
+  o.side = side;
+  o.price = price;
+  o.qty = qty;
+  o.resale_host = resale_host;
+  o.on_behalf_of = tenant;
+  placed_[o.client_order_id] = Placed{tenant, *w};
+  client_->new_order(o);
 }
 
 void Service::send_notice(const ForecastNotice& n) {

@@ -102,7 +102,6 @@ class Session : public std::enable_shared_from_this<Session> {
   void on_autopilot_status(const wire::AutopilotStatus& a);
   void on_agent_order(const wire::NewOrder& o,
                       const std::function<void(engine::RejectReason)>& reject);
-  void on_agent_cancel(const wire::CancelOrder& c);
   void on_agent_resale(const wire::NewOrder& o, const Principal& tenant,
                        const std::function<void(engine::RejectReason)>& reject);
   // The agent's Forecast notice, forwarded as it came to the tenant's sessions.

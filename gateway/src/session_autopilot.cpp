@@ -1,7 +1,7 @@
 // Session: the autopilot's messages. Tenants grant and withdraw (AutopilotSet / AutopilotOff),
 // anyone but hosts reads the grants (AutopilotStatus), and the agent principal buys and cancels
-// for the tenants that granted it (NewOrder / CancelOrder naming on_behalf_of). What a grant
-// allows is the engine's to decide, in sequence; here only who may ask.
+// for the tenants that granted it (NewOrder naming on_behalf_of; its cancels are on_cancel's). What
+// a grant allows is the engine's to decide, in sequence; here only who may ask.
 #include "io_thread.hpp"
 #include "server.hpp"
 #include "session.hpp"
@@ -88,24 +88,6 @@ void Session::on_agent_resale(const wire::NewOrder& o, const Principal& tenant,
   c.resell.leg_count = 1;
   c.resell.legs[0] = engine::SwarmLeg{o.instrument(), o.qty()};
   submit_resell(c, reject);
-}
-
-void Session::on_agent_cancel(const wire::CancelOrder& c) {
-  Server& server = thread_.server();
-  std::uint64_t client = c.orig_client_order_id();
-  const ClientOrder* co = state_->resolve(&client, c.order_id());
-  const Principal* tenant = tenant_named(c.on_behalf_of());
-  if (co == nullptr || tenant == nullptr)
-    return reject_order(RejectReason::UnknownOrder, client, c.order_id(), c.instrument(),
-                        engine::Side::Buy, 0, 0);
-  if (server.journal_failed())
-    return reject_order(RejectReason::JournalUnavailable, client, co->order_id, co->instrument,
-                        engine::Side::Buy, 0, 0);
-  engine::Command cmd;
-  cmd.kind = engine::CommandKind::CancelOrder;
-  // The engine checks the order is the named tenant's: a wrong name cancels nothing.
-  cmd.cancel = engine::CancelOrder{co->order_id, tenant->id, co->instrument};
-  server.exchange().submit(cmd);
 }
 
 void Session::on_forecast(const wire::Forecast& f) {

@@ -120,11 +120,14 @@ void Session::on_new_order(const wire::NewOrder& o, RejectReason verdict) {
 }
 
 void Session::on_cancel(const wire::CancelOrder& c) {
-  if (principal_->role == Role::Agent) return on_agent_cancel(c);
   Server& server = thread_.server();
   std::uint64_t client = c.orig_client_order_id();
   const ClientOrder* co = state_->resolve(&client, c.order_id());
-  if (co == nullptr)  // not this principal's: leak nothing
+  // The agent's orders are the tenant's it names; the engine checks the order is that tenant's,
+  // so a wrong name cancels nothing.
+  const Principal* owner =
+      principal_->role == Role::Agent ? tenant_named(c.on_behalf_of()) : principal_;
+  if (co == nullptr || owner == nullptr)  // not this principal's: leak nothing
     return reject_order(RejectReason::UnknownOrder, client, c.order_id(), c.instrument(),
                         engine::Side::Buy, 0, 0);
   if (server.journal_failed())
@@ -132,7 +135,7 @@ void Session::on_cancel(const wire::CancelOrder& c) {
                         engine::Side::Buy, 0, 0);
   engine::Command cmd;
   cmd.kind = engine::CommandKind::CancelOrder;
-  cmd.cancel = engine::CancelOrder{co->order_id, principal_->id, co->instrument};
+  cmd.cancel = engine::CancelOrder{co->order_id, owner->id, co->instrument};
   server.exchange().submit(cmd);
 }
 

@@ -49,6 +49,9 @@ class Service {
   void on_host_lost(const wire::HostLost& h);
   void act(std::int64_t now_ns);
   void send_notice(const ForecastNotice& n);
+  // One order for `tenant` on a listed window: a bid, or (resale_host set) a resale ask.
+  void place(const std::string& tenant, std::uint32_t instrument, wire::Side side,
+             std::int64_t price, std::int64_t qty, std::uint32_t resale_host);
 
   struct Placed {  // a bid in the book: for whom, and which window
     std::string tenant;
