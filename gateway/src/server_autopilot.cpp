@@ -55,7 +55,6 @@ void Server::autopilot_request(std::uint32_t thread, std::uint64_t session, cons
   if (!instrument && !on)
     for (const engine::Product& p : config_.products)
       if (p.rules.resource == resource && p.rules.pool == pool) instrument = p.rules.id;
-  if (!instrument && !on) instrument = grant_instrument(resource, pool, 0);
   if (!instrument)
     return reply(RejectReason::UnknownProduct,
                  "no " +

@@ -80,7 +80,9 @@ class Session : public std::enable_shared_from_this<Session> {
                                               std::int64_t limit_total) const;
   void submit_swarm(engine::Command& c, const std::function<void(engine::RejectReason)>& reject);
   // Resale and reservation changes (session_resale.cpp).
-  void on_resale(const wire::NewOrder& o, const std::function<void(engine::RejectReason)>& reject);
+  // `owner`: the seller, the principal itself or (for the agent) the tenant it names.
+  void on_resale(const wire::NewOrder& o, const Principal& owner,
+                 const std::function<void(engine::RejectReason)>& reject);
   void on_change_reservation(const wire::ChangeReservation& o, engine::RejectReason verdict);
   [[nodiscard]] engine::Command resell_command(std::uint64_t client_order_id, engine::HostId host,
                                                wire::TimeInForce tif, std::int64_t price) const;
@@ -100,10 +102,6 @@ class Session : public std::enable_shared_from_this<Session> {
   void on_autopilot_set(const wire::AutopilotSet& a);
   void on_autopilot_off(const wire::AutopilotOff& a);
   void on_autopilot_status(const wire::AutopilotStatus& a);
-  void on_agent_order(const wire::NewOrder& o,
-                      const std::function<void(engine::RejectReason)>& reject);
-  void on_agent_resale(const wire::NewOrder& o, const Principal& tenant,
-                       const std::function<void(engine::RejectReason)>& reject);
   // The agent's Forecast notice, forwarded as it came to the tenant's sessions.
   void on_forecast(const wire::Forecast& f);
   // The tenant principal of that name, or null.

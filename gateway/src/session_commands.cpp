@@ -88,11 +88,16 @@ void Session::on_new_order(const wire::NewOrder& o, RejectReason verdict) {
     reject_order(why, o.client_order_id(), 0, o.instrument(), side, o.price(), o.qty());
   };
   if (verdict != RejectReason::None) return reject(verdict);
-  if (principal_->role == Role::Agent) return on_agent_order(o, reject);
-  // Tenants buy and hosts sell; a tenant sells only what it holds, naming the host (resale).
-  if (o.resale_host() != 0) return on_resale(o, reject);
+  // The agent's order is the tenant's it names (which must have granted it: the engine checks);
+  // the agent is recorded beside it, and the client id is the agent's own.
+  const bool agent = principal_->role == Role::Agent;
+  const Principal* owner = agent ? tenant_named(o.on_behalf_of()) : principal_;
+  if (owner == nullptr) return reject(RejectReason::WrongRole);
+  // Tenants (and the agent for them) buy and hosts sell; a tenant sells only what it holds,
+  // naming the host (resale).
+  if (o.resale_host() != 0) return on_resale(o, *owner, reject);
   if (principal_->role == Role::Operator ||
-      (principal_->role == Role::Tenant && side != engine::Side::Buy) ||
+      (owner->role == Role::Tenant && side != engine::Side::Buy) ||
       (principal_->role == Role::Host && side != engine::Side::Sell))
     return reject(RejectReason::WrongRole);
   if (o.client_order_id() == 0) return reject(RejectReason::MalformedMessage);
@@ -104,7 +109,8 @@ void Session::on_new_order(const wire::NewOrder& o, RejectReason verdict) {
   engine::NewOrder& n = c.new_order;
   n.order_id = server.next_order_id();
   n.instrument = o.instrument();
-  n.owner = principal_->id;
+  n.owner = owner->id;
+  n.agent = agent ? principal_->id : 0;
   n.host = principal_->role == Role::Host ? principal_->host_id : 0;
   n.side = side;
   n.type = protocol::to_engine(o.type());

@@ -10,8 +10,9 @@ namespace swarmex::gateway {
 
 using engine::RejectReason;
 
-void Session::on_resale(const wire::NewOrder& o, const std::function<void(RejectReason)>& reject) {
-  if (principal_->role != Role::Tenant || o.side() != wire::Side::Sell)
+void Session::on_resale(const wire::NewOrder& o, const Principal& owner,
+                        const std::function<void(RejectReason)>& reject) {
+  if (owner.role != Role::Tenant || o.side() != wire::Side::Sell)
     return reject(RejectReason::WrongRole);
   if (o.client_order_id() == 0) return reject(RejectReason::MalformedMessage);
   if (state_->find_client(o.client_order_id()) != nullptr)
@@ -23,6 +24,10 @@ void Session::on_resale(const wire::NewOrder& o, const std::function<void(Reject
   if (o.post_only()) return reject(RejectReason::InvalidParameter);
   engine::Command c =
       resell_command(o.client_order_id(), o.resale_host(), o.time_in_force(), o.price());
+  if (&owner != principal_) {  // the agent resells the tenant's holding (a downgrade)
+    c.resell.owner = owner.id;
+    c.resell.agent = principal_->id;
+  }
   c.resell.leg_count = 1;
   c.resell.legs[0] = engine::SwarmLeg{o.instrument(), o.qty()};
   submit_resell(c, reject);
