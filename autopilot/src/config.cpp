@@ -27,7 +27,7 @@ Config parse_config(const std::string& text, const std::string& src) {
   } catch (const toml::parse_error& e) {
     throw std::runtime_error(src + ": " + std::string(e.description()));
   }
-  common::reject_unknown(root, {"exchange", "autopilot"}, src, "");
+  common::reject_unknown(root, {"exchange", "autopilot", "workload_clock"}, src, "");
   Config c;
   if (const auto* t = root["exchange"].as_table()) {
     common::reject_unknown(*t, {"server", "principal", "token"}, src, "exchange.");
@@ -38,7 +38,7 @@ Config parse_config(const std::string& text, const std::string& src) {
   if (const auto* t = root["autopilot"].as_table()) {
     common::reject_unknown(*t,
                            {"lead_ms", "review_ms", "downgrade_margin_units", "tick_ms", "step_s",
-                            "max_tenants", "cpu_method", "mem_method"},
+                            "max_tenants", "cpu_method", "mem_method", "history_csv"},
                            src, "autopilot.");
     common::read_int(*t, "lead_ms", c.lead_ms, src, "autopilot.", 1, 86'400'000);
     common::read_int(*t, "review_ms", c.review_ms, src, "autopilot.", 0, 86'400'000);
@@ -49,6 +49,20 @@ Config parse_config(const std::string& text, const std::string& src) {
     common::read_int(*t, "max_tenants", c.max_tenants, src, "autopilot.", 1, 10'000'000);
     read_method(*t, "cpu_method", c.cpu_method, src);
     read_method(*t, "mem_method", c.mem_method, src);
+    common::read_string(*t, "history_csv", c.history_csv, src, "autopilot.");
+  }
+  if (const auto* t = root["workload_clock"].as_table()) {
+    common::reject_unknown(*t, {"scale", "origin_wall_ns", "origin_s"}, src, "workload_clock.");
+    if (const auto* v = t->get("scale")) {
+      const auto scale = v->value<double>();
+      if (!scale || *scale <= 0 || *scale > 1e6)
+        common::config_error(src, "workload_clock.scale", "a number in (0, 1000000]");
+      c.axis.scale = *scale;
+    }
+    common::read_int(*t, "origin_wall_ns", c.axis.origin_wall_ns, src, "workload_clock.",
+                     std::int64_t{0}, INT64_MAX);
+    common::read_int(*t, "origin_s", c.axis.origin_s, src, "workload_clock.", std::int64_t{0},
+                     std::int64_t{1} << 40);
   }
   if (c.token.empty()) common::config_error(src, "exchange.token", "required");
   if (c.review_ms >= c.lead_ms)

@@ -23,6 +23,12 @@ bool forecast_resource(const std::string& name, forecast::Resource* out) {
 Planner::Planner(forecast::TenantForecasts& forecasts, PlannerConfig config)
     : forecasts_(forecasts), config_(config) {}
 
+forecast::WindowQuery Planner::query(const Grant& g, const ListedWindow& w,
+                                     std::int64_t now_ns) const {
+  const TimeAxis& a = config_.axis;
+  return forecast::WindowQuery{a.to_s(now_ns), a.to_s(w.start_ns), a.span_s(w.length_ns), g.target};
+}
+
 Plan Planner::plan(std::span<const Grant> grants, std::span<const ListedWindow> windows,
                    std::int64_t now_ns) {
   Plan out;
@@ -40,9 +46,7 @@ Plan Planner::plan(std::span<const Grant> grants, std::span<const ListedWindow> 
           review(g, resource, w, now_ns, out);
         continue;
       }
-      const forecast::WindowQuery query{now_ns / kSecondNs, w.start_ns / kSecondNs,
-                                        w.length_ns / kSecondNs, g.target};
-      const auto decision = forecasts_.decide(g.tenant, resource, query);
+      const auto decision = forecasts_.decide(g.tenant, resource, query(g, w, now_ns));
       if (!decision) continue;  // no usage seen yet: asked again while the gate is open
       decided_.insert(key);
       ends_[key] = w.start_ns + w.length_ns;
@@ -62,9 +66,7 @@ void Planner::review(const Grant& g, forecast::Resource resource, const ListedWi
                      std::int64_t now_ns, Plan& out) {
   const auto h = held_.find(key_of(g.tenant, w));
   if (h == held_.end() || h->second.units <= 0) return;
-  const forecast::WindowQuery query{now_ns / kSecondNs, w.start_ns / kSecondNs,
-                                    w.length_ns / kSecondNs, g.target};
-  const auto decision = forecasts_.decide(g.tenant, resource, query);
+  const auto decision = forecasts_.decide(g.tenant, resource, query(g, w, now_ns));
   if (!decision) return;
   const std::int64_t keep = decision->units + config_.downgrade_margin_units;
   std::int64_t surplus = h->second.units - keep;

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <thread>
 
+#include "swarmex/autopilot/history_import.hpp"
 #include "swarmex/common/clock.hpp"
 
 namespace swarmex::autopilot {
@@ -26,8 +27,14 @@ Service::Service(Config config)
     : config_(std::move(config)),
       forecasts_(config_.max_tenants, config_.step_s, config_.cpu_method, config_.mem_method),
       planner_(forecasts_, PlannerConfig{config_.lead_ms * kMsNs, config_.review_ms * kMsNs,
-                                         config_.downgrade_margin_units}),
-      next_client_id_(static_cast<std::uint64_t>(common::wall_ns())) {}
+                                         config_.downgrade_margin_units, config_.axis}),
+      next_client_id_(static_cast<std::uint64_t>(common::wall_ns())) {
+  if (!config_.history_csv.empty()) {
+    const std::size_t rows = import_history(config_.history_csv, forecasts_);
+    spdlog::info("autopilot: {} rows of usage history read from {} ({} tenants)", rows,
+                 config_.history_csv, forecasts_.tenants());
+  }
+}
 
 Service::~Service() = default;
 
@@ -125,14 +132,16 @@ void Service::on_usage(const wire::UsageReport& r) {
   if (r.samples() == nullptr || r.interval_ms() == 0) return;
   ++stats_.usage_reports;
   const std::string tenant = str(r.tenant());
-  const std::int64_t t_s = r.time_ns() / 1'000'000'000;
-  const std::int64_t interval_s = std::max<std::int64_t>(1, r.interval_ms() / 1000);
+  const std::int64_t t_s = config_.axis.to_s(r.time_ns());
+  const std::int64_t interval_s =
+      std::max<std::int64_t>(1, config_.axis.span_s(std::int64_t{r.interval_ms()} * kMsNs));
   for (const wire::UsageSample* s : *r.samples()) {
     if (s->resource() == wire::UsageResource::Cpu)
-      forecasts_.report(tenant, forecast::Resource::cpu, t_s, s->used() / 1000.0, interval_s);
+      forecasts_.report(tenant, forecast::Resource::cpu, t_s, s->used() / 1000.0, interval_s,
+                        r.host());
     else if (s->resource() == wire::UsageResource::Mem)
       forecasts_.report(tenant, forecast::Resource::mem, t_s, static_cast<double>(s->peak()),
-                        interval_s);
+                        interval_s, r.host());
   }
 }
 

@@ -39,11 +39,11 @@ TenantForecasts::Tenant& TenantForecasts::tenant(std::string_view name) {
 }
 
 void TenantForecasts::report(std::string_view name, Resource resource, int64_t t_s, double value,
-                             int64_t interval_s) {
+                             int64_t interval_s, uint32_t source) {
   Tenant& t = tenant(name);
   t.last_report = ++reports_;
   Series& s = t.of(resource);
-  if (const auto done = s.steps.add(t_s, value, interval_s)) {
+  if (const auto done = s.steps.add(t_s, value, interval_s, source)) {
     s.method->observe(done->t_s, done->value);
   }
 }

@@ -26,6 +26,24 @@ TEST(StepSamplesTest, CpuIsTheIntervalWeightedMeanAndMemoryThePeak) {
   EXPECT_DOUBLE_EQ(m->value, 9e9);
 }
 
+TEST(StepSamplesTest, ATenantOnTwoHostsUsesWhatBothReportAddedUp) {
+  StepSamples cpu(Resource::cpu), mem(Resource::mem);
+  // Host 1 reports 1 core every 5 s; host 2 reports 3 cores every 10 s, for half the step only.
+  for (int i = 1; i <= 60; ++i) {
+    EXPECT_FALSE(cpu.add(i * 5, 1.0, 5, 1));
+    EXPECT_FALSE(mem.add(i * 5, 1e9, 5, 1));
+    if (i % 2 == 0 && i <= 30) {
+      EXPECT_FALSE(cpu.add(i * 5, 3.0, 10, 2));
+      EXPECT_FALSE(mem.add(i * 5, i == 10 ? 5e9 : 2e9, 10, 2));
+    }
+  }
+  const auto c = cpu.add(305, 0.0, 5, 1);
+  const auto m = mem.add(305, 0.0, 5, 1);
+  ASSERT_TRUE(c && m);
+  EXPECT_DOUBLE_EQ(c->value, 2.5);  // core-seconds of both over the step: 1 + 3 x half
+  EXPECT_DOUBLE_EQ(m->value, 6e9);  // each host's peak, summed
+}
+
 TEST(StepSamplesTest, AQuietTenantsStepIsFlushedAndLateReportsAreDropped) {
   StepSamples cpu(Resource::cpu);
   EXPECT_FALSE(cpu.add(100, 2.0, 5));

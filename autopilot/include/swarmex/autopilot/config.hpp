@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <string>
 
+#include "swarmex/autopilot/time_axis.hpp"
 #include "swarmex/forecast/methods.hpp"
 
 namespace swarmex::autopilot {
@@ -25,6 +26,11 @@ struct Config {
   std::uint64_t max_tenants = 10'000;  // forecasts kept (least recently reported forgotten)
   forecast::MethodSpec cpu_method = forecast::chosen_method(forecast::Resource::cpu);
   forecast::MethodSpec mem_method = forecast::chosen_method(forecast::Resource::mem);
+  // Usage history read into the forecasts at start (history_import.hpp): a tenant's monitoring
+  // from before it joined. Empty: none.
+  std::string history_csv;
+  // [workload_clock]: wall clock by default; a simulation plays its trace faster (time_axis.hpp).
+  TimeAxis axis;
 };
 
 // Throws std::runtime_error naming the file and key.

@@ -16,6 +16,7 @@
 #include <tuple>
 #include <vector>
 
+#include "swarmex/autopilot/time_axis.hpp"
 #include "swarmex/forecast/method.hpp"
 #include "swarmex/forecast/tenant_forecasts.hpp"
 
@@ -78,6 +79,7 @@ struct PlannerConfig {
   std::int64_t lead_ns = 60'000'000'000;    // decide this long before the gate closure
   std::int64_t review_ns = 0;               // forecast again this long before it; 0: never
   std::int64_t downgrade_margin_units = 1;  // kept above the newer forecast
+  TimeAxis axis = {};                       // where the forecasts' clock is
 };
 
 // The resource a forecast covers ("cpu", "mem"); false for the rest (io, MIG profiles).
@@ -114,6 +116,9 @@ class Planner {
     std::int64_t units = 0;
     std::int64_t paid = 0;  // price x qty of the bids' fills
   };
+  // What the forecasts are asked about window `w` now, on their clock.
+  [[nodiscard]] forecast::WindowQuery query(const Grant& g, const ListedWindow& w,
+                                            std::int64_t now_ns) const;
   void review(const Grant& g, forecast::Resource resource, const ListedWindow& w,
               std::int64_t now_ns, Plan& out);
 

@@ -26,9 +26,10 @@ class TenantForecasts {
                            MethodSpec mem = chosen_method(Resource::mem));
   ~TenantForecasts();
 
-  // A usage report: `value` cores (cpu) or bytes (mem) over the interval_s ending at t_s.
+  // A usage report from `source` (a host): `value` cores (cpu) or bytes (mem) over the
+  // interval_s ending at t_s. A tenant's hosts are added up (step_samples.hpp).
   void report(std::string_view tenant, Resource resource, int64_t t_s, double value,
-              int64_t interval_s);
+              int64_t interval_s, uint32_t source = 0);
   // The decision for an upcoming window, or nothing for a tenant never reported.
   std::optional<Decision> decide(std::string_view tenant, Resource resource,
                                  const WindowQuery& query);
