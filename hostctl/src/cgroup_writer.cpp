@@ -5,6 +5,7 @@
 #include <fcntl.h>
 
 #include <cerrno>
+#include <filesystem>
 #include <system_error>
 #include <thread>
 
@@ -25,6 +26,15 @@ bool retryable(const CgroupWrite& w, int error) {
 CgroupWriter::~CgroupWriter() = default;
 
 std::vector<CgroupWriteResult> CgroupWriter::apply(std::span<const CgroupWrite> writes) {
+  if (create_files_) {
+    // Dry run: the files this writer (or a simulated workload) made stand for the kernel's
+    // pseudo-files, which go with the cgroup; take them away so that rmdir works as it would.
+    std::error_code ec;
+    for (const CgroupWrite& w : writes)
+      if (w.op == CgroupOp::RemoveDir)
+        for (const auto& entry : std::filesystem::directory_iterator(w.file, ec))
+          if (entry.is_regular_file(ec)) std::filesystem::remove(entry.path(), ec);
+  }
   std::vector<CgroupWriteResult> results(writes.size());
   run_batch(writes, results);
   for (auto& r : results)

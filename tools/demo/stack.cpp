@@ -117,8 +117,8 @@ void Stack::start_host(const HostSpec& spec) {
                                << "-token\"\nreconnect_ms = 100\n\n[host]\npool = \"" << spec.pool
                                << "\"\nstate_dir = \"" << work_.str() << "/" << spec.name
                                << "-state\"\ncgroup_root = \"" << root << "\"\ncgroup_driver = \""
-                               << mode_.driver << "\"\nsubtree = \"" << h.subtree
-                               << "\"\n\n[capacity]\n"
+                               << mode_.driver << "\"\nsubtree = \"" << h.subtree << "\"\n"
+                               << spec.host_toml << "\n[capacity]\n"
                                << spec.capacity_toml << "\n[gpu]\nbackend = \"" << spec.gpu_backend
                                << "\"\n\n"
                                << spec.supply_toml;
@@ -149,6 +149,10 @@ hostctl::HostState Stack::host_state(const std::string& name) const {
 
 std::string Stack::host_log(const std::string& name) const {
   return host(name).process->output();
+}
+
+void Stack::kill_host(const std::string& name) {
+  host(name).process->kill();
 }
 
 void Stack::start_workload(const std::string& host_name, const std::string& tenant,

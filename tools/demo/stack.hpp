@@ -30,9 +30,10 @@ CgroupMode detect_cgroup_mode(bool force_dry_run);
 struct HostSpec {
   std::string name;  // a host principal of the configuration
   std::string pool;
-  std::string capacity_toml;  // the [capacity] lines
-  std::string gpu_backend;    // none | simulated
-  std::string supply_toml;    // [[supply]] tables
+  std::string capacity_toml;   // the [capacity] lines
+  std::string gpu_backend;     // none | simulated
+  std::string supply_toml;     // [[supply]] tables
+  std::string host_toml = {};  // more [host] keys (telemetry, pre-staging)
 };
 
 struct TeardownReport {
@@ -65,6 +66,8 @@ class Stack {
   [[nodiscard]] hostctl::CgroupLayout layout(const std::string& host) const;
   [[nodiscard]] hostctl::HostState host_state(const std::string& host) const;
   [[nodiscard]] std::string host_log(const std::string& host) const;
+  // SIGKILL to the host's controller: a host lost without a word.
+  void kill_host(const std::string& host);
 
   // `swarmex-hostctl run --tenant T -- CMD` on the host: the command runs in T's cgroups.
   void start_workload(const std::string& host, const std::string& tenant,

@@ -28,6 +28,8 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(0.0, 13.0));
   app.add_option("--methods", methods, "comma-separated: vpa, seasonal, conformal");
   app.add_option("--first-vms", o.first_vms, "only the first N VMs (0: all)");
+  app.add_option("--hours", o.hours, "only the first H windows after the warmup (0: all)")
+      ->check(CLI::Range(0, 24 * 14));
   app.add_flag("--no-sweep", o.no_sweep, "skip the sweep of targets");
   app.add_flag("--json", json, "print exactly one JSON object");
   app.add_option("--tsv", tsv_path,

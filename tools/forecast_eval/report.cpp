@@ -47,11 +47,17 @@ std::vector<double> sweep_targets(const std::string& method, Resource resource) 
   return {0.99, 0.995, 0.998, 0.999, 0.9995, 0.9999, 1.0};
 }
 
+int64_t scored_cut_s(const Trace& trace, const ReplayOptions& replay, int64_t hours) {
+  if (hours <= 0 || trace.t_s.empty()) return 0;
+  return trace.t_s.front() + replay.warmup_s + hours * replay.window_s;
+}
+
 EvalResult evaluate(const EvalOptions& o) {
   for (const auto& name : o.methods) {
     if (!forecast::known_method(name)) throw std::invalid_argument("unknown method '" + name + "'");
   }
-  const Trace trace = subset(load_trace(o.cpu_path, o.mem_path, o.vms_path), o.first_vms);
+  const Trace full = load_trace(o.cpu_path, o.mem_path, o.vms_path);
+  const Trace trace = subset(full, o.first_vms, scored_cut_s(full, o.replay, o.hours));
   EvalResult result;
   for (Resource resource : kResources) {
     for (const auto& name : o.methods) {

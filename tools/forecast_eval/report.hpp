@@ -13,6 +13,7 @@ struct EvalOptions {
   std::string cpu_path, mem_path, vms_path;
   std::vector<std::string> methods;
   size_t first_vms = 0;
+  int64_t hours = 0;  // windows scored after the warmup (0: to the trace's end)
   bool no_sweep = false;
   ReplayOptions replay;
 };
@@ -34,6 +35,9 @@ struct EvalResult {
 std::string choose(const std::vector<MethodResult>& methods, forecast::Resource resource);
 // The targets the sweep tries for a method and resource.
 std::vector<double> sweep_targets(const std::string& method, forecast::Resource resource);
+
+// Where a trace is cut so that `hours` windows are scored after the warmup (0: not cut).
+int64_t scored_cut_s(const Trace& trace, const ReplayOptions& replay, int64_t hours);
 
 EvalResult evaluate(const EvalOptions& options);
 std::string to_json(const EvalResult& result);
