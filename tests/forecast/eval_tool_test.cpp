@@ -75,6 +75,23 @@ TEST(ForecastEvalToolTest, JsonIsOneObjectWithEveryMethodAndTheChoice) {
   }
 }
 
+TEST(ForecastEvalToolTest, HoursScoresOnlyThatManyWindowsAfterTheWarmup) {
+  swarmex::common::TempDir dir("swarmex-forecast-eval");
+  const std::string args = write_trace(dir) + " --warmup-days 2 --methods vpa --no-sweep --json";
+  auto unit_hours = [](const ToolRun& r) {
+    return nlohmann::json::parse(r.out).at("methods").at(0).at("unit_hours").get<double>();
+  };
+  const ToolRun all = run(args), five = run(args + " --hours 5"), six = run(args + " --hours 6");
+  ASSERT_EQ(all.status, 0) << all.out;
+  ASSERT_EQ(five.status, 0) << five.out;
+  ASSERT_EQ(six.status, 0) << six.out;
+  EXPECT_LT(unit_hours(five), unit_hours(six));
+  EXPECT_LT(unit_hours(six), unit_hours(all));
+  // Two VMs report, each holding at least a unit per window: 5 windows are 10 to a few dozen.
+  EXPECT_GE(unit_hours(five), 10);
+  EXPECT_LT(unit_hours(five), 5 * 2 * 40);
+}
+
 TEST(ForecastEvalToolTest, BadInputEndsWithAReason) {
   swarmex::common::TempDir dir("swarmex-forecast-eval");
   const std::string args = write_trace(dir);

@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <map>
 #include <thread>
 
 #include "child_process.hpp"
@@ -29,6 +30,22 @@ constexpr std::int64_t kMsNs = 1'000'000;
 
 std::string default_bin_dir(const char* argv0) {
   return std::filesystem::absolute(argv0).parent_path().string();
+}
+
+// The host that holds most of `window` (1-based id): killing it leaves the most to heal.
+std::uint32_t busiest_host(const SimPlan& plan, const Ledger& ledger, std::int64_t window) {
+  std::map<std::uint32_t, std::int64_t> units;
+  for (std::size_t vm = 0; vm < plan.trace.vms.size(); ++vm)
+    for (const auto& [host, n] : ledger.held(vm, window, window * plan.window_ns()))
+      units[host] += n;
+  std::uint32_t best = 1;
+  std::int64_t most = 0;
+  for (const auto& [host, n] : units)
+    if (host >= 1 && host <= kHosts && n > most) {
+      best = host;
+      most = n;
+    }
+  return best;
 }
 
 SimReport run(SimPlan& plan, bool json) {
@@ -79,8 +96,9 @@ SimReport run(SimPlan& plan, bool json) {
     ledger.poll(common::steady_ns());
     workload.tick(ledger, now);
     if (now >= kill_ns) {
-      stack.kill_host(hosts[1]);
-      say("SIGKILL to " + hosts[1] + "'s controller");
+      const std::string& victim = hosts[busiest_host(plan, ledger, now / window + 1) - 1];
+      stack.kill_host(victim);
+      say("SIGKILL to " + victim + "'s controller");
       kill_ns = INT64_MAX;
     }
     if (now >= next_hour) {
@@ -94,7 +112,7 @@ SimReport run(SimPlan& plan, bool json) {
   autopilot.stop();
   const demo::TeardownReport down = stack.teardown();
   for (const std::string& s : down.hostctl_summaries)
-    read_start_latencies(s, s.rfind(hosts[2], 0) != 0, report);
+    read_start_latencies(s, s.rfind(hosts[kHosts - 1], 0) != 0, report);
   if (!json)
     for (const std::string& p : down.problems)
       say("teardown: " + p);
