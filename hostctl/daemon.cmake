@@ -9,10 +9,12 @@ add_library(swarmex_hostctl
   ${CMAKE_CURRENT_SOURCE_DIR}/src/host_state.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/src/state_saver.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/src/enactor.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/window_listing.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/src/supply.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/src/mig_instances.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/src/daemon_stats.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/src/daemon_exchange_link.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/daemon_windows.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/src/daemon_enactment.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/src/daemon_staging.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/src/daemon_telemetry.cpp

@@ -38,7 +38,8 @@ Daemon::Daemon(HostConfig config)
           dry_run_aware(make_cgroup_writer(RetryPolicy{}, config_.use_uring),
                         config_.cgroup_driver))),
       mig_(open_mig_backend(config_)),
-      supply_(config_.supply) {
+      supply_(config_.supply),
+      series_(config_.supply.size()) {
   // Client order ids only grow, across restarts too (the exchange refuses a reused one).
   state_.next_client_order_id = std::max<std::uint64_t>(
       state_.next_client_order_id, static_cast<std::uint64_t>(common::wall_ns() / 1000));
@@ -117,6 +118,7 @@ int Daemon::run(const std::atomic<bool>& stop) {
         if (burst.size() >= slice) break;
       }
       enact(burst, Clock::now() - last_saved_ > kSaveAtLeastEvery);
+      request_windows();
       update_supply();
       if (config_.telemetry_interval_ms > 0 && Clock::now() >= next_usage_) report_usage();
       if (Clock::now() - last_sent_ > std::chrono::milliseconds(config_.heartbeat_ms)) {

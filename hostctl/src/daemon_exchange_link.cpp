@@ -4,7 +4,6 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
-#include <limits>
 #include <set>
 
 #include "swarmex/common/clock.hpp"
@@ -31,9 +30,10 @@ void Daemon::declare_supply() {
     } else {
       capacity = capacity_of(capacity_, line.resource, line.device);
     }
-    client_.declare_supply(line.instrument, capacity);
-    spdlog::info("supply group {}: capacity {} declared (instrument {})", group, capacity,
-                 line.instrument);
+    // A product's first book is an instrument of the same group (per host and resource).
+    const std::uint32_t on = line.instrument != 0 ? line.instrument : line.product;
+    client_.declare_supply(on, capacity);
+    spdlog::info("supply group {}: capacity {} declared (instrument {})", group, capacity, on);
   }
 }
 
@@ -53,6 +53,8 @@ bool Daemon::connect_and_logon() {
     client_.mass_cancel();  // nothing of an earlier session keeps resting
     client_.subscribe_fills(host_id_, state_.last_seq);
     declare_supply();
+    next_listing_ = Clock::now();  // window asks come back with the first listing
+    request_windows();
     last_sent_ = Clock::now();
     connected_ = true;
     spdlog::info("logged on to {} as host {} (id {}), fills after {}", config_.address,
@@ -76,6 +78,9 @@ void Daemon::handle(const wire::Message& m, std::vector<Received>& burst) {
         spdlog::warn("ask {} on instrument {} refused: {}", r->client_order_id(), r->instrument(),
                      engine::to_string(protocol::to_engine(r->reject_reason())));
       break;
+    case wire::Body::AdminAck:
+      take_listing(*m.body_as_AdminAck());
+      break;
     case wire::Body::InterruptionNotice: {
       // The exchange's warning that a lease ends soon; reclaiming happens at the end itself.
       const auto* n = m.body_as_InterruptionNotice();
@@ -94,14 +99,11 @@ void Daemon::handle(const wire::Message& m, std::vector<Received>& burst) {
   }
 }
 
-std::int64_t Daemon::free_capacity(const SupplyLine& line) {
+std::int64_t Daemon::free_capacity(const AskSlot& slot) {
+  const SupplyLine& line = supply_.lines()[slot.line];
   const std::int64_t unseen = supply_.unseen(line.resource, line.device);
   if (!is_mig(line.resource))
-    // Spot asks: a lease from now on may overlap anything held from now on.
-    return capacity_of(capacity_, line.resource, line.device) -
-           state_.book.peak(line.resource, line.device, common::wall_ns(),
-                            std::numeric_limits<std::int64_t>::max()) -
-           unseen;
+    return free_for(slot, line, capacity_, state_.book, unseen, common::wall_ns());
   const std::int64_t free = mig_.free_count(line.resource);
   std::int64_t not_created = 0;  // sold, window not started: instances not made (or pre-staged)
   for (const auto& [seq, a] : state_.book.all())
@@ -113,10 +115,10 @@ std::int64_t Daemon::free_capacity(const SupplyLine& line) {
 
 void Daemon::update_supply() {
   if (!connected_) return;
-  std::vector<std::int64_t> free;
-  for (const SupplyLine& line : supply_.lines())
-    free.push_back(free_capacity(line));
-  for (const SupplyAction& act : supply_.plan(free, state_.next_client_order_id)) {
+  supply_.close_gates(common::wall_ns());
+  const auto actions = supply_.plan([this](const AskSlot& s) { return free_capacity(s); },
+                                    state_.next_client_order_id);
+  for (const SupplyAction& act : actions) {
     switch (act.kind) {
       case SupplyAction::Kind::New: {
         client::OrderSpec o;

@@ -1,9 +1,25 @@
 #include "swarmex/hostctl/fill_intake.hpp"
 
+#include "swarmex/engine/calendar.hpp"
+
 namespace swarmex::hostctl {
 
 bool is_mig(std::string_view resource) noexcept {
   return resource.rfind("mig.", 0) == 0;
+}
+
+const SupplyLine* supply_line_of(const std::vector<SupplyLine>& supply, std::uint32_t instrument,
+                                 const std::string& resource) {
+  const SupplyLine* best = nullptr;
+  for (const SupplyLine& line : supply) {
+    if (line.instrument != 0 && line.instrument == instrument) return &line;
+    // A product owns consecutive books from its id: the nearest product line below the book.
+    if (line.product != 0 && line.product <= instrument &&
+        instrument - line.product < engine::kMaxProductBooks && line.resource == resource &&
+        (best == nullptr || line.product > best->product))
+      best = &line;
+  }
+  return best;
 }
 
 Intake read_fill(const wire::Fill& f, const std::vector<SupplyLine>& supply) {
@@ -18,11 +34,10 @@ Intake read_fill(const wire::Fill& f, const std::vector<SupplyLine>& supply) {
   a.price = f.price();
   a.start_ns = f.lease_start_ns();
   a.end_ns = f.lease_end_ns();
-  for (const SupplyLine& line : supply)
-    if (line.instrument == f.instrument()) {
-      a.device = line.device;
-      a.pinned = line.pinned;
-    }
+  if (const SupplyLine* line = supply_line_of(supply, f.instrument(), a.resource)) {
+    a.device = line->device;
+    a.pinned = line->pinned;
+  }
   in.seller = f.seller_name() ? f.seller_name()->str() : std::string();
   // The instance the exchange placed (a mig fill of the host's own ask is one instance); a
   // resale names none: it moves the seller's placements (AllocationBook::move).

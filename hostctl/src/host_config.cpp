@@ -42,26 +42,41 @@ void each_table(const toml::table& root, const char* key, const std::string& src
 void parse_supply(const toml::table& t, const std::string& w, const std::string& src,
                   HostConfig& c) {
   common::reject_unknown(
-      t, {"instrument", "resource", "reserve_price", "max_qty", "device", "pinned"}, src, w);
+      t, {"instrument", "product", "resource", "reserve_price", "max_qty", "device", "pinned"}, src,
+      w);
   SupplyLine s;
+  // A line sells one spot instrument or the windows of one product, never both.
+  if (t.contains("instrument") && t.contains("product"))
+    common::config_error(src, w + "product",
+                         "a line sells a spot instrument or a product's windows, not both");
+  if (!t.contains("instrument") && !t.contains("product"))
+    common::config_error(src, w + "instrument",
+                         "is required (or product, to sell a product's delivery windows)");
   common::read_int(t, "instrument", s.instrument, src, w, 1, UINT32_MAX);
+  common::read_int(t, "product", s.product, src, w, 1, UINT32_MAX);
   common::read_string(t, "resource", s.resource, src, w);
   common::read_int(t, "reserve_price", s.reserve_price, src, w, 1);
   common::read_int(t, "max_qty", s.max_qty, src, w, 0);
   common::read_string(t, "device", s.device, src, w);
   common::read_bool(t, "pinned", s.pinned, src, w);
-  if (s.instrument == 0 || s.resource.empty() || s.reserve_price == 0)
-    common::config_error(src, w, "instrument, resource and reserve_price are required");
+  if (s.resource.empty() || s.reserve_price == 0)
+    common::config_error(src, w, "resource and reserve_price are required");
   const bool mig = s.resource.rfind("mig.", 0) == 0;
   if (s.resource != "cpu" && s.resource != "mem" && s.resource != "io" && !mig)
     common::config_error(src, w + "resource", "must be cpu, mem, io or mig.<profile>");
+  // MIG asks follow the backend's free instances now, not a window's.
+  if (mig && s.product != 0)
+    common::config_error(src, w + "product", "MIG windows are not sold by product lines");
   if (s.resource == "io" && !is_device_id(s.device))
     common::config_error(src, w + "device", "io supply needs device = \"major:minor\"");
   if (s.pinned && s.resource != "cpu")
     common::config_error(src, w + "pinned", "only cpu can be pinned");
-  for (const SupplyLine& other : c.supply)
-    if (other.instrument == s.instrument)
+  for (const SupplyLine& other : c.supply) {
+    if (s.instrument != 0 && other.instrument == s.instrument)
       common::config_error(src, w + "instrument", "listed twice");
+    if (s.product != 0 && other.product == s.product)
+      common::config_error(src, w + "product", "listed twice");
+  }
   c.supply.push_back(s);
 }
 
@@ -101,7 +116,8 @@ HostConfig parse_host_config(const std::string& text, const std::string& src) {
     common::reject_unknown(
         *t,
         {"pool", "state_dir", "cgroup_root", "cgroup_driver", "subtree", "reserve_memory_mb",
-         "use_uring", "enact_slice_fills", "telemetry_interval_ms", "prestage", "prestage_lead_ms"},
+         "use_uring", "enact_slice_fills", "telemetry_interval_ms", "prestage", "prestage_lead_ms",
+         "window_refresh_ms"},
         src, w);
     common::read_string(*t, "pool", c.pool, src, w);
     common::read_string(*t, "state_dir", c.state_dir, src, w);
@@ -114,6 +130,7 @@ HostConfig parse_host_config(const std::string& text, const std::string& src) {
     common::read_int(*t, "telemetry_interval_ms", c.telemetry_interval_ms, src, w, 0, 3'600'000);
     common::read_bool(*t, "prestage", c.prestage, src, w);
     common::read_int(*t, "prestage_lead_ms", c.prestage_lead_ms, src, w, 0, 86'400'000);
+    common::read_int(*t, "window_refresh_ms", c.window_refresh_ms, src, w, 10, 3'600'000);
     if (c.cgroup_driver != "auto" && c.cgroup_driver != "v1" && c.cgroup_driver != "v2")
       common::config_error(src, w + "cgroup_driver", "must be auto, v1 or v2");
   }

@@ -254,15 +254,20 @@ void feed(SupplyBook& book, wire::ExecKind kind, std::uint64_t client, std::uint
   book.on_report(*flatbuffers::GetRoot<wire::ExecutionReport>(fbb.GetBufferPointer()));
 }
 
+// Every ask may offer `qty`.
+std::function<std::int64_t(const AskSlot&)> offer(std::int64_t qty) {
+  return [qty](const AskSlot&) { return qty; };
+}
+
 TEST(SupplyBookTest, KeepsTheAskAtFreeCapacityWithOneRequestInFlight) {
   SupplyBook book({SupplyLine{1, "cpu", 1000, 0, "", false}});
   std::uint64_t next = 100;
-  auto acts = book.plan({20}, next);
+  auto acts = book.plan(offer(20), next);
   ASSERT_EQ(acts.size(), 1u);
   EXPECT_EQ(acts[0].kind, SupplyAction::Kind::New);
   EXPECT_EQ(acts[0].qty, 20);
   EXPECT_EQ(acts[0].client_order_id, 100u);
-  EXPECT_TRUE(book.plan({15}, next).empty()) << "one request in flight per ask";
+  EXPECT_TRUE(book.plan(offer(15), next).empty()) << "one request in flight per ask";
   feed(book, wire::ExecKind::Accepted, 100, 7, 0, 20);
   EXPECT_EQ(book.offered(0), 20);
   // A fill reported before the fill stream shows it: capacity the book does not count yet.
@@ -270,23 +275,23 @@ TEST(SupplyBookTest, KeepsTheAskAtFreeCapacityWithOneRequestInFlight) {
   EXPECT_EQ(book.unseen("cpu", ""), 5);
   book.on_fill(7, 5);
   EXPECT_EQ(book.unseen("cpu", ""), 0);
-  EXPECT_TRUE(book.plan({15}, next).empty()) << "already offered";
-  acts = book.plan({18}, next);  // an allocation ended: offer more
+  EXPECT_TRUE(book.plan(offer(15), next).empty()) << "already offered";
+  acts = book.plan(offer(18), next);  // an allocation ended: offer more
   ASSERT_EQ(acts.size(), 1u);
   EXPECT_EQ(acts[0].kind, SupplyAction::Kind::Modify);
   EXPECT_EQ(acts[0].qty, 18);
   // The exchange acknowledges the modify (no leaves on that report), then reports it.
   feed(book, wire::ExecKind::Accepted, 100, 7, 0, 0);
-  EXPECT_TRUE(book.plan({18}, next).empty()) << "the ask still rests: no second ask";
+  EXPECT_TRUE(book.plan(offer(18), next).empty()) << "the ask still rests: no second ask";
   feed(book, wire::ExecKind::Modified, 100, 7, 0, 18);
   EXPECT_EQ(book.offered(0), 18);
-  acts = book.plan({0}, next);
+  acts = book.plan(offer(0), next);
   ASSERT_EQ(acts.size(), 1u);
   EXPECT_EQ(acts[0].kind, SupplyAction::Kind::Cancel);
   feed(book, wire::ExecKind::Accepted, 100, 7, 0, 0);
   feed(book, wire::ExecKind::Cancelled, 100, 7, 0, 0);
   EXPECT_EQ(book.offered(0), 0);
-  acts = book.plan({3}, next);
+  acts = book.plan(offer(3), next);
   ASSERT_EQ(acts.size(), 1u);
   EXPECT_EQ(acts[0].kind, SupplyAction::Kind::New) << "a cancelled ask is replaced by a new one";
   EXPECT_EQ(acts[0].client_order_id, 101u);
@@ -295,11 +300,11 @@ TEST(SupplyBookTest, KeepsTheAskAtFreeCapacityWithOneRequestInFlight) {
 TEST(SupplyBookTest, MaxQtyCapsAndRejectsFreeTheLine) {
   SupplyBook book({SupplyLine{1, "cpu", 1000, 4, "", false}});
   std::uint64_t next = 1;
-  auto acts = book.plan({20}, next);
+  auto acts = book.plan(offer(20), next);
   ASSERT_EQ(acts.size(), 1u);
   EXPECT_EQ(acts[0].qty, 4);
   feed(book, wire::ExecKind::Rejected, 1, 0, 0, 0);
-  EXPECT_EQ(book.plan({20}, next).size(), 1u) << "a refused ask is tried again";
+  EXPECT_EQ(book.plan(offer(20), next).size(), 1u) << "a refused ask is tried again";
   book.reset();
   EXPECT_EQ(book.offered(0), 0);
 }

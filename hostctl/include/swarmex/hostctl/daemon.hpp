@@ -2,7 +2,8 @@
 // takes its fills from the last enacted sequence, saves them, enacts them in one cgroup batch per
 // burst (MIG instances exactly where the fills placed them), reclaims at window end, and reports
 // every enactment. Single-threaded. Its parts, one file each: daemon.cpp (start-up, the loop,
-// saving), daemon_exchange_link.cpp (the session, asks, reports), daemon_enactment.cpp (fills
+// saving), daemon_exchange_link.cpp (the session, asks, reports), daemon_windows.cpp (the
+// delivery windows product lines sell), daemon_enactment.cpp (fills
 // into allocations, enactment), daemon_staging.cpp (pre-staging), mig_instances.cpp (MIG),
 // daemon_stats.cpp (statistics), daemon_telemetry.cpp (usage reports).
 #pragma once
@@ -56,7 +57,14 @@ class Daemon {
   void handle(const wire::Message& m, std::vector<Received>& burst);
   void update_supply();
   void send_report(std::uint64_t seq, bool ok, const std::string& why, std::int64_t latency_ns);
-  std::int64_t free_capacity(const SupplyLine& line);
+  // What the ask at `slot` may offer: the capacity free over its whole lease.
+  std::int64_t free_capacity(const AskSlot& slot);
+
+  // Delivery windows (daemon_windows.cpp). Asks the exchange which windows trade now, when a
+  // product line needs them and window_refresh_ms passed (at once after logon).
+  void request_windows();
+  // A listing: each product line's windows trading now get their asks.
+  void take_listing(const wire::AdminAck& ack);
 
   // Enactment (daemon_enactment.cpp).
   void take_fill(const wire::Fill& f, std::vector<Received>& burst);
@@ -99,6 +107,10 @@ class Daemon {
   DaemonStats stats_;
   std::unique_ptr<UsageSampler> sampler_;
   std::chrono::steady_clock::time_point next_usage_{};
+  // Product lines: when the listing is asked for next, and each line's series of windows.
+  std::chrono::steady_clock::time_point next_listing_{};
+  std::uint64_t listing_request_ = 0;
+  std::vector<WindowSeries> series_;
   // Pre-staging: tenants whose cgroup holds closed limits (no Active allocation yet), Pending
   // allocations staged (cgroup ready, instances made), and those whose instances could not be
   // made yet (tried again once an instance is destroyed).

@@ -28,6 +28,12 @@ struct Admission {
 
 bool is_mig(std::string_view resource) noexcept;
 
+// The supply line a fill on `instrument` of `resource` sold from: the spot line of that
+// instrument, else the product line whose books hold it (null when none). Needs no listing, so a
+// fill delivered again after a restart finds its line too.
+const SupplyLine* supply_line_of(const std::vector<SupplyLine>& supply, std::uint32_t instrument,
+                                 const std::string& resource);
+
 // The fill as an allocation: device and pinning from the supply line of its instrument, and the
 // MIG instance where the fill placed one.
 Intake read_fill(const wire::Fill& f, const std::vector<SupplyLine>& supply);

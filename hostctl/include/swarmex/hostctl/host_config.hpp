@@ -9,14 +9,17 @@
 
 namespace swarmex::hostctl {
 
-// One resting ask the controller keeps in step with its free capacity.
+// What the controller offers at `reserve_price`, kept in step with its free capacity: one ask on
+// a spot instrument, or (product) one ask on every delivery window of a scheduled product that
+// is trading now.
 struct SupplyLine {
-  std::uint32_t instrument = 0;
+  std::uint32_t instrument = 0;    // a spot instrument; 0 on a product line
   std::string resource;            // cpu | mem | io | mig.<profile>; must match the instrument's
   std::int64_t reserve_price = 0;  // the ask's limit price
   std::int64_t max_qty = 0;        // most offered at once; 0 = all free capacity
   std::string device;              // io only: "major:minor" the bandwidth is on
   bool pinned = false;             // cpu only: whole CPUs (cpuset.cpus) instead of a quota
+  std::uint32_t product = 0;       // a scheduled product's id (its first book); 0 on a spot line
 };
 
 struct IoCapacity {
@@ -46,6 +49,8 @@ struct HostConfig {
   // the start only the limit writes remain. false: everything is made at the start.
   bool prestage = true;
   std::int64_t prestage_lead_ms = 300'000;
+  // How often the windows trading now are asked for (ListInstruments), when a line sells a product.
+  std::int64_t window_refresh_ms = 1000;
   // [capacity]: discovery overrides; unset = discovered.
   std::string cpus;  // cpu list sold, e.g. "0-1"; default: the controller's own affinity
   std::optional<std::int64_t> vrus;
