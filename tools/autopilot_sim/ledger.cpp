@@ -46,13 +46,18 @@ void Ledger::open(int port) {
 }
 
 void Ledger::poll(std::int64_t now_steady_ns) {
-  for (std::size_t vm = 0; vm < tenants_.size(); ++vm)
+  constexpr std::int64_t kHeartbeatNs = 1'000'000'000;  // well inside the idle timeout
+  const bool beat = now_steady_ns - last_heartbeat_ns_ >= kHeartbeatNs;
+  if (beat) last_heartbeat_ns_ = now_steady_ns;
+  for (std::size_t vm = 0; vm < tenants_.size(); ++vm) {
+    if (beat) tenants_[vm]->heartbeat();
     while (const wire::Message* m = tenants_[vm]->try_receive()) {
       if (m->body_type() == wire::Body::ExecutionReport)
         on_report(vm, *m->body_as_ExecutionReport(), now_steady_ns);
       else if (m->body_type() == wire::Body::HostLost)
         on_host_lost(vm, *m->body_as_HostLost(), now_steady_ns);
     }
+  }
 }
 
 void Ledger::on_report(std::size_t vm, const wire::ExecutionReport& r, std::int64_t now_steady_ns) {

@@ -50,6 +50,7 @@ class Ledger {
   std::map<std::pair<std::size_t, std::int64_t>, std::int64_t> healing_;
   std::vector<double> heal_ms_;
   std::int64_t spend_ = 0;
+  std::int64_t last_heartbeat_ns_ = 0;
 };
 
 }  // namespace swarmex::autopilot_sim
