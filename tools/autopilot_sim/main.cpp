@@ -32,7 +32,8 @@ std::string default_bin_dir(const char* argv0) {
   return std::filesystem::absolute(argv0).parent_path().string();
 }
 
-// The host that holds most of `window` (1-based id): killing it leaves the most to heal.
+// The pre-staging host that holds most of `window` (1-based id): killing it leaves the most to
+// heal, and the cold host's figures survive.
 std::uint32_t busiest_host(const SimPlan& plan, const Ledger& ledger, std::int64_t window) {
   std::map<std::uint32_t, std::int64_t> units;
   for (std::size_t vm = 0; vm < plan.trace.vms.size(); ++vm)
@@ -41,7 +42,7 @@ std::uint32_t busiest_host(const SimPlan& plan, const Ledger& ledger, std::int64
   std::uint32_t best = 1;
   std::int64_t most = 0;
   for (const auto& [host, n] : units)
-    if (host >= 1 && host <= kHosts && n > most) {
+    if (host >= 1 && host < kHosts && n > most) {
       best = host;
       most = n;
     }
@@ -62,8 +63,8 @@ SimReport run(SimPlan& plan, bool json) {
   const auto hosts = plan.hosts();
   for (int i = 0; i < kHosts; ++i) {
     stack.start_host({hosts[static_cast<std::size_t>(i)], "sim",
-                      "vrus = " + std::to_string(plan.host_vrus) + "\n", "none", plan.supply_toml(),
-                      plan.host_toml(i)});
+                      "vrus = " + std::to_string(plan.host_vrus) + "\n", "none",
+                      plan.supply_toml(i), plan.host_toml(i)});
     layouts.push_back(stack.layout(hosts[static_cast<std::size_t>(i)]));
   }
   Ledger ledger(plan);

@@ -117,9 +117,9 @@ std::string SimPlan::host_toml(int host) const {
       options.seconds_per_hour * 1000);
 }
 
-std::string SimPlan::supply_toml() const {
+std::string SimPlan::supply_toml(int host) const {
   return fmt::format("[[supply]]\nproduct = {}\nresource = \"cpu\"\nreserve_price = {}\n", kProduct,
-                     kReservePrice);
+                     host == kHosts - 1 ? kColdReservePrice : kReservePrice);
 }
 
 std::string SimPlan::autopilot_toml(int port, const std::string& history) const {

@@ -22,7 +22,8 @@ struct SimOptions {
 
 inline constexpr std::int64_t kWarmup_s = 7 * 86'400;  // as swarmex-forecast-eval's default
 inline constexpr std::uint32_t kProduct = 100;
-inline constexpr std::int64_t kReservePrice = 500;  // every host's ask
+inline constexpr std::int64_t kReservePrice = 500;      // the pre-staging hosts' asks
+inline constexpr std::int64_t kColdReservePrice = 400;  // sim-h3's: it sells first
 inline constexpr std::int64_t kMaxUnitPrice = 1000;
 inline constexpr int kHosts = 3;  // sim-h1, sim-h2 pre-stage; sim-h3 starts windows cold
 
@@ -48,7 +49,7 @@ struct SimPlan {
 
   [[nodiscard]] std::string exchange_toml() const;
   [[nodiscard]] std::string host_toml(int host) const;  // the [host] keys of host i (0-based)
-  [[nodiscard]] std::string supply_toml() const;
+  [[nodiscard]] std::string supply_toml(int host) const;
   [[nodiscard]] std::string autopilot_toml(int port, const std::string& history) const;
   // The trace's rows the autopilot may know at its first decision, in history_import's format.
   void write_history(const std::string& path) const;
