@@ -6,7 +6,6 @@
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
-#include "replay.hpp"
 #include "swarmex/forecast/methods.hpp"
 #include "swarmex/forecast/units.hpp"
 
@@ -72,15 +71,8 @@ SimReport score(const SimPlan& plan, const Ledger& ledger) {
   r.spend = ledger.spend();
   if (!ledger.self_heal_ms().empty()) r.self_heal_ms = p50_max(ledger.self_heal_ms());
   r.unhealed = ledger.unhealed();
-  // Offline: the same VMs and hours, the autopilot's method at the grant's target, deciding as
-  // early before each window as the autopilot does.
-  forecast::MethodSpec spec = forecast::chosen_method(forecast::Resource::cpu);
-  spec.target = forecast::default_target(spec.name, forecast::Resource::cpu);
-  const forecast_eval::Score offline =
-      forecast_eval::replay(trace, forecast::Resource::cpu, spec,
-                            forecast_eval::ReplayOptions{3600, plan.offline_lead_s(), kWarmup_s});
-  r.offline_shortfall = offline.shortfall();
-  r.offline_unit_hours = offline.unit_hours;
+  r.offline_shortfall = plan.offline.shortfall();
+  r.offline_unit_hours = plan.offline.unit_hours;
   return r;
 }
 

@@ -8,7 +8,7 @@
 #include <stdexcept>
 
 #include "swarmex/common/token_hash.hpp"
-#include "swarmex/forecast/units.hpp"
+#include "swarmex/forecast/methods.hpp"
 
 namespace swarmex::autopilot_sim {
 
@@ -47,16 +47,17 @@ SimPlan make_plan(const SimOptions& o, std::int64_t now_ns, std::int64_t setup_n
   p.lead_ms = o.seconds_per_hour * 250;
   const std::int64_t window = p.window_ns();
   p.origin_wall_ns = (now_ns + setup_ns + window - 1) / window * window;
-  // Every host may sell 60% of the played VMs' peak demand: three hold it twice over, two
-  // (after a loss) still hold it, so no window goes short for want of capacity.
-  double peak_units = 0;
-  for (const auto& vm : p.trace.vms) {
-    double peak = 0;
-    for (const auto& c : vm.cpu_cores)
-      if (c) peak = std::max(peak, *c);
-    peak_units += std::ceil(peak / forecast::natural_per_unit(forecast::Resource::cpu)) + 2;
-  }
-  p.host_vrus = static_cast<std::int64_t>(std::ceil(peak_units * 0.6)) + 10;
+  // Offline first: what the method buys an hour sizes the hosts. Each may sell three quarters
+  // of it, so the cold host (asking less) sells first and the pre-staging hosts the rest, and
+  // two hosts (after a loss) still hold it.
+  forecast::MethodSpec spec = forecast::chosen_method(forecast::Resource::cpu);
+  spec.target = forecast::default_target(spec.name, forecast::Resource::cpu);
+  p.offline =
+      forecast_eval::replay(p.trace, forecast::Resource::cpu, spec,
+                            forecast_eval::ReplayOptions{3600, p.offline_lead_s(), kWarmup_s});
+  p.host_vrus = static_cast<std::int64_t>(
+                    std::ceil(0.75 * p.offline.unit_hours / static_cast<double>(o.hours))) +
+                4;
   return p;
 }
 

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "replay.hpp"
 #include "trace.hpp"
 
 namespace swarmex::autopilot_sim {
@@ -36,6 +37,8 @@ struct SimPlan {
   std::int64_t origin_s = 0;        // trace time of the first played hour
   std::int64_t origin_wall_ns = 0;  // its wall time (a window start)
   std::int64_t host_vrus = 0;       // each host's capacity
+  // swarmex-forecast-eval's replay of the same VMs, hours, method, target and lead.
+  forecast_eval::Score offline;
 
   [[nodiscard]] std::int64_t window_ns() const { return options.seconds_per_hour * 1'000'000'000; }
   [[nodiscard]] std::int64_t first_window() const { return origin_wall_ns / window_ns(); }
