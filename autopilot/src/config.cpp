@@ -36,10 +36,11 @@ Config parse_config(const std::string& text, const std::string& src) {
     common::read_string(*t, "token", c.token, src, "exchange.");
   }
   if (const auto* t = root["autopilot"].as_table()) {
-    common::reject_unknown(*t,
-                           {"lead_ms", "review_ms", "downgrade_margin_units", "tick_ms", "step_s",
-                            "max_tenants", "cpu_method", "mem_method", "history_csv"},
-                           src, "autopilot.");
+    common::reject_unknown(
+        *t,
+        {"lead_ms", "review_ms", "downgrade_margin_units", "tick_ms", "step_s", "max_tenants",
+         "cpu_method", "mem_method", "history_csv", "history_window_s", "history_lead_s"},
+        src, "autopilot.");
     common::read_int(*t, "lead_ms", c.lead_ms, src, "autopilot.", 1, 86'400'000);
     common::read_int(*t, "review_ms", c.review_ms, src, "autopilot.", 0, 86'400'000);
     common::read_int(*t, "downgrade_margin_units", c.downgrade_margin_units, src, "autopilot.", 0,
@@ -50,6 +51,9 @@ Config parse_config(const std::string& text, const std::string& src) {
     read_method(*t, "cpu_method", c.cpu_method, src);
     read_method(*t, "mem_method", c.mem_method, src);
     common::read_string(*t, "history_csv", c.history_csv, src, "autopilot.");
+    common::read_int(*t, "history_window_s", c.history_windows.window_s, src, "autopilot.", 60,
+                     86'400);
+    common::read_int(*t, "history_lead_s", c.history_windows.lead_s, src, "autopilot.", 0, 86'400);
   }
   if (const auto* t = root["workload_clock"].as_table()) {
     common::reject_unknown(*t, {"scale", "origin_wall_ns", "origin_s"}, src, "workload_clock.");

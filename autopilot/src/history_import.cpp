@@ -1,7 +1,9 @@
 #include "swarmex/autopilot/history_import.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <fstream>
+#include <map>
 #include <stdexcept>
 #include <string_view>
 #include <vector>
@@ -30,7 +32,14 @@ bool parse(std::string_view s, T& out) {
 
 }  // namespace
 
-std::size_t import_history(const std::string& path, forecast::TenantForecasts& forecasts) {
+std::size_t import_history(const std::string& path, forecast::TenantForecasts& forecasts,
+                           HistoryWindows windows) {
+  struct Next {  // per tenant: the next window to decide, and what it has reported
+    std::int64_t start_s = 0;
+    bool cpu = false, mem = false;
+  };
+  std::map<std::string, Next, std::less<>> next;
+  const std::int64_t w = std::max<std::int64_t>(windows.window_s, 1);
   std::ifstream in(path);
   if (!in) throw std::runtime_error(path + ": cannot read");
   std::string line;
@@ -50,6 +59,17 @@ std::size_t import_history(const std::string& path, forecast::TenantForecasts& f
         (has_mem && (!parse(f[4], mem) || mem < 0)))
       throw std::runtime_error(path + ":" + std::to_string(number) +
                                ": expected tenant,t_s,interval_s,cpu_cores,mem_bytes");
+    auto it = next.find(f[0]);
+    if (it == next.end())  // the first window whose gate is after this row
+      it = next.emplace(std::string(f[0]), Next{((t_s + windows.lead_s) / w + 1) * w}).first;
+    Next& n = it->second;
+    for (; t_s >= n.start_s - windows.lead_s; n.start_s += w) {
+      const forecast::WindowQuery q{n.start_s - windows.lead_s, n.start_s, w, 0};
+      if (n.cpu) forecasts.decide(f[0], forecast::Resource::cpu, q);
+      if (n.mem) forecasts.decide(f[0], forecast::Resource::mem, q);
+    }
+    n.cpu = n.cpu || has_cpu;
+    n.mem = n.mem || has_mem;
     if (has_cpu) forecasts.report(f[0], forecast::Resource::cpu, t_s, cpu, interval_s);
     if (has_mem) forecasts.report(f[0], forecast::Resource::mem, t_s, mem, interval_s);
     ++rows;

@@ -30,7 +30,8 @@ Service::Service(Config config)
                                          config_.downgrade_margin_units, config_.axis}),
       next_client_id_(static_cast<std::uint64_t>(common::wall_ns())) {
   if (!config_.history_csv.empty()) {
-    const std::size_t rows = import_history(config_.history_csv, forecasts_);
+    const std::size_t rows =
+        import_history(config_.history_csv, forecasts_, config_.history_windows);
     spdlog::info("autopilot: {} rows of usage history read from {} ({} tenants)", rows,
                  config_.history_csv, forecasts_.tenants());
   }

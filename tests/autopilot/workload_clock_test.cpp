@@ -10,6 +10,7 @@
 #include "swarmex/autopilot/history_import.hpp"
 #include "swarmex/autopilot/planner.hpp"
 #include "swarmex/common/temp_dir.hpp"
+#include "swarmex/forecast/methods.hpp"
 
 namespace swarmex::autopilot {
 namespace {
@@ -64,6 +65,37 @@ TEST(WorkloadClockTest, ImportedHistoryOnAFastClockDecidesTheFirstWindow) {
   ASSERT_EQ(plan.bids.size(), 1u);
   EXPECT_EQ(plan.bids[0].qty, 6) << "VPA: 0.5 cores + 15% = 6 VRU";
   EXPECT_TRUE(planner.plan({}, windows, 1000 * kS).bids.empty());
+}
+
+TEST(WorkloadClockTest, ImportedHistoryIsDecidedWindowByWindowAsTheMethodWouldHaveBeen) {
+  // Eight days of a day-shaped series with a wobble: the conformal method learns its margin
+  // from the windows it decided, so an import that only observed would decide differently.
+  common::TempDir dir("swarmex-history");
+  const std::string path = dir.str() + "/history.csv";
+  const std::int64_t gate_s = 8 * 86'400 - 1800;
+  forecast::MethodSpec spec{"conformal", 0};
+  auto method = forecast::make_method(spec, forecast::Resource::cpu);
+  std::int64_t next_start = 3600;
+  {
+    std::ofstream out(path);
+    out << "tenant,t_s,interval_s,cpu_cores,mem_bytes\n";
+    for (std::int64_t t = 300; t < gate_s; t += 300) {
+      for (; t >= next_start - 1800; next_start += 3600)
+        method->decide(forecast::WindowQuery{next_start - 1800, next_start, 3600, 0});
+      const double cores = (t % 86'400 < 43'200 ? 2.0 : 0.5) + static_cast<double>(t % 7) * 0.1;
+      method->observe(t, cores);
+      out << "vm1," << t << ",300," << cores << ",\n";
+    }
+  }
+  forecast::TenantForecasts forecasts(4, 300, spec, {"vpa", 0});
+  import_history(path, forecasts, HistoryWindows{3600, 1800});
+  const forecast::WindowQuery next{gate_s, gate_s + 1800, 3600, 0};
+  const auto imported = forecasts.decide("vm1", forecast::Resource::cpu, next);
+  const forecast::Decision direct = method->decide(next);
+  ASSERT_TRUE(imported);
+  EXPECT_EQ(imported->units, direct.units);
+  EXPECT_DOUBLE_EQ(imported->p90, direct.p90);
+  EXPECT_DOUBLE_EQ(imported->hold, direct.hold);
 }
 
 TEST(WorkloadClockTest, AMalformedHistoryRowIsRefusedByLine) {

@@ -114,7 +114,7 @@ std::string SimPlan::host_toml(int host) const {
   return fmt::format(
       "telemetry_interval_ms = {}\nprestage = {}\nprestage_lead_ms = {}\n"
       "window_refresh_ms = 200\n",
-      options.seconds_per_hour * 1000 / 12, host < 2 ? "true" : "false",
+      options.seconds_per_hour * 1000 / 60, host < 2 ? "true" : "false",
       options.seconds_per_hour * 1000);
 }
 
@@ -127,9 +127,10 @@ std::string SimPlan::autopilot_toml(int port, const std::string& history) const 
   return fmt::format(
       "[exchange]\nserver = \"127.0.0.1:{}\"\nprincipal = \"autopilot\"\n"
       "token = \"autopilot-token\"\n\n[autopilot]\nlead_ms = {}\nreview_ms = {}\n"
-      "tick_ms = 100\nstep_s = 300\nhistory_csv = \"{}\"\n\n"
+      "tick_ms = 100\nstep_s = 300\nhistory_csv = \"{}\"\nhistory_window_s = 3600\n"
+      "history_lead_s = {}\n\n"
       "[workload_clock]\nscale = {}\norigin_wall_ns = {}\norigin_s = {}\n",
-      port, lead_ms, lead_ms / 3, history, scale, origin_wall_ns, origin_s);
+      port, lead_ms, lead_ms / 3, history, offline_lead_s(), scale, origin_wall_ns, origin_s);
 }
 
 void SimPlan::write_history(const std::string& path) const {

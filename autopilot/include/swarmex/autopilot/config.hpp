@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <string>
 
+#include "swarmex/autopilot/history_import.hpp"
 #include "swarmex/autopilot/time_axis.hpp"
 #include "swarmex/forecast/methods.hpp"
 
@@ -29,6 +30,7 @@ struct Config {
   // Usage history read into the forecasts at start (history_import.hpp): a tenant's monitoring
   // from before it joined. Empty: none.
   std::string history_csv;
+  HistoryWindows history_windows;  // the windows it is decided in, for calibration
   // [workload_clock]: wall clock by default; a simulation plays its trace faster (time_axis.hpp).
   TimeAxis axis;
 };
