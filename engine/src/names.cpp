@@ -71,6 +71,7 @@ constexpr std::array<std::string_view, static_cast<std::size_t>(RejectReason::kC
     "not_opted_in",
     "over_price",
     "over_budget",
+    "host_failing",
 };
 
 constexpr std::array<std::string_view, static_cast<std::size_t>(CancelReason::kCount)> kCancel{

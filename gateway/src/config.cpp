@@ -19,7 +19,7 @@ void parse_server(const toml::table& t, ServerConfig& s, const std::string& src)
       {"listen", "io_threads", "max_sessions", "max_frame_bytes", "idle_timeout_ms",
        "heartbeat_interval_ms", "logon_timeout_ms", "partial_frame_timeout_ms",
        "outbound_queue_bytes", "rate_limit_per_s", "rate_burst", "replay_buffer",
-       "interruption_notice_s", "busy_poll_us", "host_grace_ms"},
+       "interruption_notice_s", "busy_poll_us", "host_grace_ms", "host_failed_enactments"},
       src, w);
   std::string listen = s.listen_address + ":" + std::to_string(s.listen_port);
   common::read_string(t, "listen", listen, src, w);
@@ -37,6 +37,7 @@ void parse_server(const toml::table& t, ServerConfig& s, const std::string& src)
   common::read_int(t, "busy_poll_us", s.busy_poll_us, src, w, 0, 10'000);
   common::read_int(t, "interruption_notice_s", s.interruption_notice_s, src, w, 0, 86'400);
   common::read_int(t, "host_grace_ms", s.host_grace_ms, src, w, 0, 86'400'000);
+  common::read_int(t, "host_failed_enactments", s.host_failed_enactments, src, w, 0, 1'000'000);
   common::read_int(t, "max_sessions", s.max_sessions, src, w, 1, 1'000'000);
   common::read_int(t, "max_frame_bytes", s.max_frame_bytes, src, w, 64, 16 << 20);
   common::read_int(t, "idle_timeout_ms", s.idle_timeout_ms, src, w, 100, 86'400'000);

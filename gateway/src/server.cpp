@@ -332,6 +332,7 @@ void Server::note_enactment(const Principal& host, std::uint64_t fill_seq, bool 
     spdlog::info("host '{}' enforced fill {} in {} us", host.name, fill_seq, latency_ns / 1000);
   else
     spdlog::warn("host '{}' failed to enforce fill {}: {}", host.name, fill_seq, reason);
+  note_enactment_outcome(host, enforced);
 }
 
 void Server::subscribe_market_data(std::uint32_t thread, std::uint64_t session,

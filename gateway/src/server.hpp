@@ -11,6 +11,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <span>
 #include <string_view>
 #include <unordered_map>
@@ -66,6 +67,9 @@ class Server {
   void check_lost_hosts(std::int64_t now_ns);
   // A host principal's last session closed (its home thread).
   void note_host_gone(const Principal& host);
+  // An enactment report's outcome: past server.host_failed_enactments failures in a row the host
+  // is declared lost at once and its sessions closed (server_hosts.cpp).
+  void note_enactment_outcome(const Principal& host, bool enforced);
   void note_logoff(Session& s, PrincipalState& state);
   void note_closed() noexcept { open_sessions_.fetch_sub(1); }
   void note_enactment(const Principal& host, std::uint64_t fill_seq, bool enforced,
@@ -216,6 +220,10 @@ class Server {
   const Principal* agent_ = nullptr;
   std::mutex hosts_mu_;
   std::map<engine::OwnerId, std::int64_t> host_gone_since_ns_;  // hosts without a session now
+  std::map<engine::OwnerId, std::uint32_t> host_failures_;      // failed enactments in a row
+  std::set<engine::OwnerId> failing_lost_;  // declared lost for failing, until they log on again
+  // HostLost to the lost host's tenants and the agent, from its home thread.
+  void declare_host_lost(engine::OwnerId id, const std::string& why);
   std::mutex grants_mu_;
   std::map<engine::GrantKey, engine::Grant> grants_;  // the engine's accepted grants, copied
   std::uint64_t enactments_ = 0;

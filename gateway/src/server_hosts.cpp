@@ -1,7 +1,10 @@
 // Lost hosts: a host controller whose every session has been gone for server.host_grace_ms (a
-// crash, a SIGKILL, a network partition; a hung one is closed by the idle timeout first) is
-// declared lost once, and each tenant holding capacity on it is told, with the agent, so that
-// the capacity can be bought again elsewhere (the autopilot does it for tenants that opted in).
+// crash, a SIGKILL, a network partition; a hung one is closed by the idle timeout first), or
+// whose enactments failed server.host_failed_enactments times in a row, is declared lost once,
+// and each tenant holding capacity on it is told, with the agent, so that the capacity can be
+// bought again elsewhere (the autopilot does it for tenants that opted in). A failing host's
+// sessions are closed, so that its asks leave the book and nothing more is sold on it.
+#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 #include "server.hpp"
@@ -14,11 +17,50 @@ void Server::note_logon(Session& s) {
   if (s.principal() == nullptr || s.principal()->role != Role::Host) return;
   std::lock_guard lock(hosts_mu_);
   host_gone_since_ns_.erase(s.principal()->id);
+  failing_lost_.erase(s.principal()->id);
+  host_failures_.erase(s.principal()->id);
 }
 
 void Server::note_host_gone(const Principal& host) {
   std::lock_guard lock(hosts_mu_);
-  host_gone_since_ns_.emplace(host.id, common::steady_ns());
+  if (failing_lost_.count(host.id) == 0)  // already declared: not twice for one loss
+    host_gone_since_ns_.emplace(host.id, common::steady_ns());
+}
+
+void Server::note_enactment_outcome(const Principal& host, bool enforced) {
+  const std::uint32_t limit = config_.server.host_failed_enactments;
+  {
+    std::lock_guard lock(hosts_mu_);
+    if (enforced || limit == 0) {
+      host_failures_.erase(host.id);
+      return;
+    }
+    if (failing_lost_.count(host.id) != 0 || ++host_failures_[host.id] < limit) return;
+    host_failures_.erase(host.id);
+    failing_lost_.insert(host.id);
+  }
+  declare_host_lost(host.id, fmt::format("{} enactments failed in a row", limit));
+  const engine::OwnerId id = host.id;
+  for (std::uint32_t t = 0; t < io_.size(); ++t) {
+    IoThread& thread = *io_[t];
+    boost::asio::post(thread.context(), [&thread, id] {
+      thread.for_each_session([id](Session& s) {
+        if (s.principal() != nullptr && s.principal()->id == id)
+          s.close(engine::RejectReason::HostFailing, "declared lost: its enactments keep failing");
+      });
+    });
+  }
+}
+
+void Server::declare_host_lost(engine::OwnerId id, const std::string& why) {
+  const Principal* host = principal_by_id(id);
+  spdlog::warn("host '{}' lost: {}; its tenants are told",
+               host != nullptr ? host->name : std::to_string(id), why);
+  OutItem item;
+  item.kind = OutItem::Kind::HostLost;
+  item.principal = id;
+  item.time_ns = common::wall_ns();
+  home_of(id).deliver(std::move(item));
 }
 
 void Server::check_lost_hosts(std::int64_t now_ns) {
@@ -36,17 +78,8 @@ void Server::check_lost_hosts(std::int64_t now_ns) {
       it = host_gone_since_ns_.erase(it);  // once per loss: a new logon starts over
     }
   }
-  const std::int64_t lost_at = common::wall_ns();
-  for (const engine::OwnerId id : lost) {
-    const Principal* host = principal_by_id(id);
-    spdlog::warn("host '{}' lost: no session for {} ms; its tenants are told",
-                 host != nullptr ? host->name : std::to_string(id), config_.server.host_grace_ms);
-    OutItem item;
-    item.kind = OutItem::Kind::HostLost;
-    item.principal = id;
-    item.time_ns = lost_at;
-    home_of(id).deliver(std::move(item));
-  }
+  for (const engine::OwnerId id : lost)
+    declare_host_lost(id, fmt::format("no session for {} ms", config_.server.host_grace_ms));
 }
 
 }  // namespace swarmex::gateway

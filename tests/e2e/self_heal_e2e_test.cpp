@@ -81,3 +81,49 @@ TEST_F(SelfHealE2eTest, ALostHostsWindowsAreBoughtAgainElsewhere) {
 
 }  // namespace
 }  // namespace swarmex::e2e
+
+namespace swarmex::e2e {
+namespace {
+
+// A host whose controller keeps failing to enforce its fills while its session stays up:
+// server.host_failed_enactments failures in a row declare it lost at once (no grace to wait),
+// its tenants hear HostLost, and its session is closed so that its asks leave the book.
+class FailingHostE2eTest : public RollingWindowsTest {
+ protected:
+  void SetUp() override {
+    start_server("host_grace_ms = 60000\nhost_failed_enactments = 3", "sync", 2, windows().toml);
+  }
+};
+
+TEST_F(FailingHostE2eTest, EnactmentsFailingInARowDeclareTheHostLostAndCloseIt) {
+  auto h = host("host-a1");
+  auto a = tenant("tenant-a");
+  const std::int64_t w = window_after(5 * kSecond);
+  h->order(1, book(w), wire::Side::Sell, 500, 10);
+  ASSERT_EQ(h->report()->kind, wire::ExecKind::Accepted);
+  a->order(1, book(w), wire::Side::Buy, 500, 2, wire::TimeInForce::Ioc);
+  ASSERT_EQ(a->report()->kind, wire::ExecKind::Accepted);
+  ASSERT_EQ(a->report()->kind, wire::ExecKind::Filled);
+  // Two failures, an enforced fill, two failures: never three in a row.
+  for (const bool enforced : {false, false, true, false, false})
+    h->client().enactment_report(1, enforced, enforced ? "" : "mkdir: permission denied", 1000);
+  EXPECT_EQ(a->next(wire::Body::HostLost, std::chrono::milliseconds(700)), nullptr)
+      << "an enforced report in between resets the count";
+  h->client().enactment_report(1, false, "mkdir: permission denied", 0);
+  const wire::Message* lost = a->next(wire::Body::HostLost, std::chrono::milliseconds(5000));
+  ASSERT_NE(lost, nullptr) << "the third failure in a row declares the host lost";
+  EXPECT_EQ(lost->body_as_HostLost()->host(), 1u);
+  EXPECT_EQ(lost->body_as_HostLost()->host_name()->str(), "host-a1");
+  const wire::Message* closed = h->next(wire::Body::Error, std::chrono::milliseconds(5000));
+  ASSERT_NE(closed, nullptr) << "the failing host's session is closed with a reason";
+  EXPECT_EQ(closed->body_as_Error()->reason(), wire::RejectReason::HostFailing);
+  // Its ask went with the session: nothing is left to buy on that window.
+  a->order(2, book(w), wire::Side::Buy, 500, 1, wire::TimeInForce::Ioc);
+  ASSERT_EQ(a->report()->kind, wire::ExecKind::Accepted);
+  const auto r = a->report();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->kind, wire::ExecKind::Cancelled) << "no fill from the host declared lost";
+}
+
+}  // namespace
+}  // namespace swarmex::e2e

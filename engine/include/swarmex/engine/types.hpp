@@ -102,6 +102,9 @@ enum class RejectReason : std::uint8_t {
   NotOptedIn = 54,
   OverPrice = 55,
   OverBudget = 56,
+  // A host's session closed because its controller keeps failing to enforce fills: it is
+  // declared lost (server.host_failed_enactments).
+  HostFailing = 57,
   kCount
 };
 

@@ -46,6 +46,9 @@ struct ServerConfig {
   // A host with no session for this long is lost: its tenants and the agent are told (HostLost);
   // 0 = never.
   std::uint32_t host_grace_ms = 10'000;
+  // This many failed enactment reports in a row (none enforced between) declare a host lost at
+  // once and close its sessions, taking its asks off the book; 0: never.
+  std::uint32_t host_failed_enactments = 3;
   // After handling I/O, an I/O thread polls this long for more before it sleeps in epoll_wait
   // (0: sleep at once). Waking a sleeping thread costs tens of microseconds on a VM.
   std::uint32_t busy_poll_us = 0;
