@@ -62,15 +62,17 @@ SimReport run(SimPlan& plan, bool json) {
   std::vector<hostctl::CgroupLayout> layouts;
   const auto hosts = plan.hosts();
   for (int i = 0; i < kHosts; ++i) {
-    stack.start_host({hosts[static_cast<std::size_t>(i)], "sim",
-                      "vrus = " + std::to_string(plan.host_vrus) + "\n", "none",
-                      plan.supply_toml(i), plan.host_toml(i)});
+    stack.start_host(
+        {hosts[static_cast<std::size_t>(i)], "sim",
+         "vrus = " + std::to_string(plan.host_vrus[static_cast<std::size_t>(i)]) + "\n", "none",
+         plan.supply_toml(i), plan.host_toml(i)});
     layouts.push_back(stack.layout(hosts[static_cast<std::size_t>(i)]));
   }
   Ledger ledger(plan);
   ledger.open(stack.port());
-  say("swarmexd, 3 host controllers (" + std::to_string(plan.host_vrus) + " VRU each) and " +
-      std::to_string(plan.trace.vms.size()) + " opted-in tenants are up");
+  say("swarmexd, 3 host controllers (" + std::to_string(plan.host_vrus[0]) + ", " +
+      std::to_string(plan.host_vrus[1]) + " and " + std::to_string(plan.host_vrus[2]) +
+      " VRU) and " + std::to_string(plan.trace.vms.size()) + " opted-in tenants are up");
   // The first played hour starts once the autopilot has had time to decide it.
   const std::int64_t window = plan.window_ns();
   const std::int64_t ready = common::wall_ns() + 3000 * kMsNs + window;
@@ -137,6 +139,8 @@ int main(int argc, char** argv) {
                  "SIGKILL one host controller during this played hour (from 0)");
   app.add_option("--bin-dir", o.bin_dir,
                  "where swarmexd, swarmex-hostctl and swarmex-autopilot are");
+  app.add_flag("--capped", o.capped,
+               "report use cut at what each tenant holds (cgroup counters) instead of its demand");
   app.add_flag("--json", json, "print exactly one JSON object");
   CLI11_PARSE(app, argc, argv);
   if (o.bin_dir.empty()) o.bin_dir = default_bin_dir(argv[0]);

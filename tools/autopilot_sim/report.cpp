@@ -36,10 +36,9 @@ SimReport score(const SimPlan& plan, const Ledger& ledger) {
     const std::int64_t window = plan.first_window() + h;
     const std::int64_t start_s = plan.origin_s + h * 3600;
     const std::int64_t start_ns = plan.wall_ns(start_s);
-    int alive = 0;
     for (std::uint32_t host = 1; host <= kHosts; ++host)
-      if (start_ns < ledger.lost_at_ns(host)) ++alive;
-    offered += static_cast<double>(alive * plan.host_vrus);
+      if (start_ns < ledger.lost_at_ns(host))
+        offered += static_cast<double>(plan.host_vrus[host - 1]);
     for (std::size_t vm = 0; vm < trace.vms.size(); ++vm) {
       std::int64_t at_start = 0;
       for (const auto& [host, units] : ledger.held(vm, window, start_ns))

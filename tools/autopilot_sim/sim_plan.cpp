@@ -47,17 +47,24 @@ SimPlan make_plan(const SimOptions& o, std::int64_t now_ns, std::int64_t setup_n
   p.lead_ms = o.seconds_per_hour * 250;
   const std::int64_t window = p.window_ns();
   p.origin_wall_ns = (now_ns + setup_ns + window - 1) / window * window;
-  // Offline first: what the method buys an hour sizes the hosts. Each may sell three quarters
-  // of it, so the cold host (asking less) sells first and the pre-staging hosts the rest, and
-  // two hosts (after a loss) still hold it.
+  // Offline first: what the method buys each hour sizes the hosts. The pre-staging hosts may
+  // each sell three quarters of the busiest hour, so one of them and the cold host still hold
+  // it after a loss; the cold host, asking less, sells first, a third of a typical hour.
   forecast::MethodSpec spec = forecast::chosen_method(forecast::Resource::cpu);
   spec.target = forecast::default_target(spec.name, forecast::Resource::cpu);
-  p.offline =
-      forecast_eval::replay(p.trace, forecast::Resource::cpu, spec,
-                            forecast_eval::ReplayOptions{3600, p.offline_lead_s(), kWarmup_s});
-  p.host_vrus = static_cast<std::int64_t>(
-                    std::ceil(0.75 * p.offline.unit_hours / static_cast<double>(o.hours))) +
-                4;
+  std::vector<forecast_eval::DecisionRecord> decisions;
+  p.offline = forecast_eval::replay(
+      p.trace, forecast::Resource::cpu, spec,
+      forecast_eval::ReplayOptions{3600, p.offline_lead_s(), kWarmup_s}, &decisions);
+  std::vector<double> hourly(static_cast<std::size_t>(o.hours), 0);
+  for (const auto& d : decisions) {
+    const std::int64_t h = (d.start_s - p.origin_s) / 3600;
+    if (h >= 0 && h < o.hours) hourly[static_cast<std::size_t>(h)] += static_cast<double>(d.units);
+  }
+  std::sort(hourly.begin(), hourly.end());
+  const double median = hourly[hourly.size() / 2], busiest = hourly.back();
+  const auto warm = static_cast<std::int64_t>(std::ceil(0.75 * busiest)) + 4;
+  p.host_vrus = {warm, warm, static_cast<std::int64_t>(std::ceil(median / 3)) + 2};
   return p;
 }
 

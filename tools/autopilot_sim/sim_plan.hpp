@@ -18,6 +18,9 @@ struct SimOptions {
   std::int64_t hours = 6;
   std::int64_t seconds_per_hour = 20;
   std::int64_t kill_host_at = -1;  // trace hour (from the first played) or -1: no host killed
+  // Use above what a tenant holds is cut at its quota (what cgroups report), instead of the
+  // trace's demand (what a controller reporting throttling would let the forecasts see).
+  bool capped = false;
   std::string bin_dir;
 };
 
@@ -30,13 +33,13 @@ inline constexpr int kHosts = 3;  // sim-h1, sim-h2 pre-stage; sim-h3 starts win
 
 struct SimPlan {
   SimOptions options;
-  forecast_eval::Trace trace;       // the VMs played, rows up to the last played hour
-  std::int64_t scale = 0;           // trace seconds per wall second
-  std::int64_t gate_s = 0;          // the product's gate closure before each window (wall)
-  std::int64_t lead_ms = 0;         // the autopilot decides this long before the gate (wall)
-  std::int64_t origin_s = 0;        // trace time of the first played hour
-  std::int64_t origin_wall_ns = 0;  // its wall time (a window start)
-  std::int64_t host_vrus = 0;       // each host's capacity
+  forecast_eval::Trace trace;           // the VMs played, rows up to the last played hour
+  std::int64_t scale = 0;               // trace seconds per wall second
+  std::int64_t gate_s = 0;              // the product's gate closure before each window (wall)
+  std::int64_t lead_ms = 0;             // the autopilot decides this long before the gate (wall)
+  std::int64_t origin_s = 0;            // trace time of the first played hour
+  std::int64_t origin_wall_ns = 0;      // its wall time (a window start)
+  std::vector<std::int64_t> host_vrus;  // each host's capacity
   // swarmex-forecast-eval's replay of the same VMs, hours, method, target and lead.
   forecast_eval::Score offline;
 

@@ -55,7 +55,10 @@ void Workload::tick(const Ledger& ledger, std::int64_t now_ns) {
       std::error_code ec;
       if (!std::filesystem::is_directory(dir, ec)) continue;  // not enacted (yet)
       const double share = static_cast<double>(units) / static_cast<double>(total);
-      const double used = std::min(cores * share, static_cast<double>(units) * per_unit);
+      // Demand, or (capped) what the quota lets through; never past what swarmexd takes as
+      // plausible (64 x what the host enforces).
+      const double held_cores = static_cast<double>(units) * per_unit;
+      const double used = std::min(cores * share, (plan_.options.capped ? 1 : 60) * held_cores);
       double& usec = used_usec_[{vm, host}];
       usec += used * static_cast<double>(dt_ns) / 1e3;
       put(dir / "cpu.stat", "usage_usec " + std::to_string(static_cast<std::int64_t>(usec)) +

@@ -1,8 +1,10 @@
 // The VMs' work, replayed from the trace into the host controllers' dry-run cgroups: each tick,
 // a tenant's cpu.stat advances by the cores the trace says it used, split across the hosts that
-// hold its current window in proportion to what each holds, and capped at what each enforces (a
-// cgroup's quota never lets a tenant use more). cpu only: the autopilot buys VRUs here.
-// The controllers sample these files as they would the kernel's and report them to swarmexd.
+// hold its current window in proportion to what each holds. By default that is the demand, as a
+// controller that also reports throttling would let the forecasts see it; with --capped it is cut
+// at what each host enforces (a quota never lets more through, so the forecasts see censored
+// use). cpu only: the autopilot buys VRUs here. The controllers sample these files as they would
+// the kernel's and report them to swarmexd.
 #pragma once
 
 #include <cstdint>
