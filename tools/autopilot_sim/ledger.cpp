@@ -53,14 +53,14 @@ void Ledger::poll(std::int64_t now_steady_ns) {
     if (beat) tenants_[vm]->heartbeat();
     while (const wire::Message* m = tenants_[vm]->try_receive()) {
       if (m->body_type() == wire::Body::ExecutionReport)
-        on_report(vm, *m->body_as_ExecutionReport(), now_steady_ns);
+        on_report(vm, *m->body_as_ExecutionReport());
       else if (m->body_type() == wire::Body::HostLost)
-        on_host_lost(vm, *m->body_as_HostLost(), now_steady_ns);
+        on_host_lost(vm, *m->body_as_HostLost());
     }
   }
 }
 
-void Ledger::on_report(std::size_t vm, const wire::ExecutionReport& r, std::int64_t now_steady_ns) {
+void Ledger::on_report(std::size_t vm, const wire::ExecutionReport& r) {
   if (r.kind() != wire::ExecKind::Filled || r.instrument() < kProduct) return;
   const std::int64_t window =
       engine::trading_window(product_, r.instrument() - kProduct, r.time_ns());
@@ -68,22 +68,30 @@ void Ledger::on_report(std::size_t vm, const wire::ExecutionReport& r, std::int6
   const bool buy = r.side() == wire::Side::Buy;
   holds_[{vm, window}][r.host()] += buy ? r.last_qty() : -r.last_qty();
   spend_ += (buy ? 1 : -1) * r.last_qty() * r.last_price();
+  if (!buy) return;
+  last_buy_ns_[{vm, window}] = r.time_ns();
   const auto heal = healing_.find({vm, window});
-  if (buy && heal != healing_.end()) {
-    heal_ms_.push_back(static_cast<double>(now_steady_ns - heal->second) / 1e6);
+  if (heal != healing_.end() && r.time_ns() >= heal->second) {
+    heal_ms_.push_back(static_cast<double>(r.time_ns() - heal->second) / 1e6);
     healing_.erase(heal);
   }
 }
 
-void Ledger::on_host_lost(std::size_t vm, const wire::HostLost& h, std::int64_t now_steady_ns) {
+void Ledger::on_host_lost(std::size_t vm, const wire::HostLost& h) {
+  ++notices_;
   lost_at_ns_.try_emplace(h.host(), h.lost_at_ns());
   for (const auto& [key, by_host] : holds_) {
     if (key.first != vm) continue;
     const auto at = by_host.find(h.host());
     const std::int64_t gate = engine::gate_close_ns(product_, key.second);
     // Windows still trading can be bought again; a running one cannot (its gate has closed).
-    if (at != by_host.end() && at->second > 0 && gate > h.lost_at_ns())
-      healing_.try_emplace(key, now_steady_ns);
+    if (at == by_host.end() || at->second <= 0 || gate <= h.lost_at_ns()) continue;
+    // Timed on the exchange's clock, loss declared -> fill; the fill may have been heard first.
+    const auto bought = last_buy_ns_.find(key);
+    if (bought != last_buy_ns_.end() && bought->second >= h.lost_at_ns())
+      heal_ms_.push_back(static_cast<double>(bought->second - h.lost_at_ns()) / 1e6);
+    else
+      healing_.try_emplace(key, h.lost_at_ns());
   }
 }
 

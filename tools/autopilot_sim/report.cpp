@@ -70,6 +70,8 @@ SimReport score(const SimPlan& plan, const Ledger& ledger) {
   r.spend = ledger.spend();
   if (!ledger.self_heal_ms().empty()) r.self_heal_ms = p50_max(ledger.self_heal_ms());
   r.unhealed = ledger.unhealed();
+  r.host_lost_notices = ledger.notices();
+  r.healed = ledger.self_heal_ms().size();
   r.offline_shortfall = plan.offline.shortfall();
   r.offline_unit_hours = plan.offline.unit_hours;
   return r;
@@ -115,13 +117,14 @@ std::string to_text(const SimReport& r, const SimPlan& plan) {
       "offline: {:.0f} unit-hours, shortfall {} (swarmex-forecast-eval --first-vms {} --hours {} "
       "--lead-min {})\n"
       "capacity sold {}, spend {}\n"
-      "self-heal (loss heard -> bought elsewhere) ms: {}; windows not healed: {}\n"
+      "self-heal (loss declared -> bought elsewhere) ms: {}; HostLost heard by {} tenants, {} windows "
+      "healed, {} not\n"
       "window start -> enforced us: pre-staged {}; cold {}\n",
       r.tenants, plan.options.hours, plan.options.seconds_per_hour, r.windows, r.unit_hours_bought,
       pct(r.shortfall), pct(r.slack), r.offline_unit_hours, pct(r.offline_shortfall),
       plan.options.vms, plan.options.hours, plan.offline_lead_s() / 60,
-      pct(r.capacity_sold_fraction), r.spend, opt(r.self_heal_ms, "max"), r.unhealed,
-      opt(r.prestaged_start_us, "p99"), opt(r.cold_start_us, "p99"));
+      pct(r.capacity_sold_fraction), r.spend, opt(r.self_heal_ms, "max"), r.host_lost_notices,
+      r.healed, r.unhealed, opt(r.prestaged_start_us, "p99"), opt(r.cold_start_us, "p99"));
   return out;
 }
 

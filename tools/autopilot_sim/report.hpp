@@ -29,6 +29,8 @@ struct SimReport {
   std::int64_t spend = 0;
   std::optional<Percentiles> self_heal_ms;  // p50, max
   std::size_t unhealed = 0;
+  std::size_t host_lost_notices = 0;
+  std::size_t healed = 0;                         // windows bought again elsewhere
   std::optional<Percentiles> prestaged_start_us;  // p50, p99
   std::optional<Percentiles> cold_start_us;
 };
