@@ -44,6 +44,8 @@ SimReport score(const SimPlan& plan, const Ledger& ledger) {
       for (const auto& [host, units] : ledger.held(vm, window, start_ns))
         at_start += units;
       sold += static_cast<double>(at_start);
+      r.hourly.resize(static_cast<std::size_t>(plan.options.hours));
+      r.hourly[static_cast<std::size_t>(h)] += static_cast<double>(at_start);
       std::int64_t n = 0;
       for (std::size_t row = 0; row < trace.t_s.size(); ++row) {
         if (trace.t_s[row] < start_s || trace.t_s[row] >= start_s + 3600) continue;
@@ -117,7 +119,8 @@ std::string to_text(const SimReport& r, const SimPlan& plan) {
       "offline: {:.0f} unit-hours, shortfall {} (swarmex-forecast-eval --first-vms {} --hours {} "
       "--lead-min {})\n"
       "capacity sold {}, spend {}\n"
-      "self-heal (loss declared -> bought elsewhere) ms: {}; HostLost heard by {} tenants, {} windows "
+      "self-heal (loss declared -> bought elsewhere) ms: {}; HostLost heard by {} tenants, {} "
+      "windows "
       "healed, {} not\n"
       "window start -> enforced us: pre-staged {}; cold {}\n",
       r.tenants, plan.options.hours, plan.options.seconds_per_hour, r.windows, r.unit_hours_bought,
@@ -125,7 +128,10 @@ std::string to_text(const SimReport& r, const SimPlan& plan) {
       plan.options.vms, plan.options.hours, plan.offline_lead_s() / 60,
       pct(r.capacity_sold_fraction), r.spend, opt(r.self_heal_ms, "max"), r.host_lost_notices,
       r.healed, r.unhealed, opt(r.prestaged_start_us, "p99"), opt(r.cold_start_us, "p99"));
-  return out;
+  out += "VRUs by hour, market / offline:";
+  for (std::size_t h = 0; h < r.hourly.size() && h < plan.offline_hourly.size(); ++h)
+    out += fmt::format(" {:.0f}/{:.0f}", r.hourly[h], plan.offline_hourly[h]);
+  return out + "\n";
 }
 
 }  // namespace swarmex::autopilot_sim

@@ -31,6 +31,7 @@ struct SimReport {
   std::size_t unhealed = 0;
   std::size_t host_lost_notices = 0;
   std::size_t healed = 0;                         // windows bought again elsewhere
+  std::vector<double> hourly;                     // VRUs held at each hour's start
   std::optional<Percentiles> prestaged_start_us;  // p50, p99
   std::optional<Percentiles> cold_start_us;
 };

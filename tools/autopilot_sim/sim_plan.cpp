@@ -47,9 +47,9 @@ SimPlan make_plan(const SimOptions& o, std::int64_t now_ns, std::int64_t setup_n
   p.lead_ms = o.seconds_per_hour * 250;
   const std::int64_t window = p.window_ns();
   p.origin_wall_ns = (now_ns + setup_ns + window - 1) / window * window;
-  // Offline first: what the method buys each hour sizes the hosts. The pre-staging hosts may
-  // each sell three quarters of the busiest hour, so one of them and the cold host still hold
-  // it after a loss; the cold host, asking less, sells first, a third of a typical hour.
+  // Offline first: what the method buys each hour sizes the hosts. Each pre-staging host may
+  // sell the busiest hour alone, so the demand is still held after one is lost; the cold host,
+  // asking less, sells first, a third of a typical hour.
   forecast::MethodSpec spec = forecast::chosen_method(forecast::Resource::cpu);
   spec.target = forecast::default_target(spec.name, forecast::Resource::cpu);
   std::vector<forecast_eval::DecisionRecord> decisions;
@@ -61,9 +61,10 @@ SimPlan make_plan(const SimOptions& o, std::int64_t now_ns, std::int64_t setup_n
     const std::int64_t h = (d.start_s - p.origin_s) / 3600;
     if (h >= 0 && h < o.hours) hourly[static_cast<std::size_t>(h)] += static_cast<double>(d.units);
   }
+  p.offline_hourly = hourly;
   std::sort(hourly.begin(), hourly.end());
   const double median = hourly[hourly.size() / 2], busiest = hourly.back();
-  const auto warm = static_cast<std::int64_t>(std::ceil(0.75 * busiest)) + 4;
+  const auto warm = static_cast<std::int64_t>(std::ceil(busiest)) + 4;
   p.host_vrus = {warm, warm, static_cast<std::int64_t>(std::ceil(median / 3)) + 2};
   return p;
 }

@@ -42,6 +42,7 @@ struct SimPlan {
   std::vector<std::int64_t> host_vrus;  // each host's capacity
   // swarmex-forecast-eval's replay of the same VMs, hours, method, target and lead.
   forecast_eval::Score offline;
+  std::vector<double> offline_hourly;  // its VRUs, hour by hour
 
   [[nodiscard]] std::int64_t window_ns() const { return options.seconds_per_hour * 1'000'000'000; }
   [[nodiscard]] std::int64_t first_window() const { return origin_wall_ns / window_ns(); }
