@@ -42,10 +42,10 @@ TEST(AutopilotSimTest, PlaysTheTraceSelfHealsAndReportsTheDocumentedJson) {
   std::set<std::string> keys;
   for (const auto& [k, v] : j.items())
     keys.insert(k);
-  EXPECT_EQ(keys, (std::set<std::string>{"tenants", "windows", "unit_hours_bought", "shortfall",
-                                         "slack", "offline_shortfall", "capacity_sold_fraction",
-                                         "spend", "self_heal_ms", "prestaged_start_us",
-                                         "cold_start_us"}));
+  EXPECT_EQ(keys,
+            (std::set<std::string>{"tenants", "windows", "unit_hours_bought", "shortfall", "slack",
+                                   "offline_shortfall", "capacity_sold_fraction", "spend",
+                                   "self_heal_ms", "prestaged_start_us", "cold_start_us"}));
   EXPECT_EQ(j.at("tenants"), 4);
   EXPECT_EQ(j.at("windows"), 12) << "4 VMs x 3 hours, every one with samples";
   const double bought = j.at("unit_hours_bought").get<double>();
