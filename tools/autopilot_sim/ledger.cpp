@@ -5,20 +5,11 @@
 #include <chrono>
 #include <stdexcept>
 
-#include "swarmex/forecast/methods.hpp"
-
 namespace swarmex::autopilot_sim {
 
-Ledger::Ledger(const SimPlan& plan) : plan_(plan) {
-  product_.rules.id = kProduct;
-  product_.length_ns = plan.window_ns();
-  product_.listed_ahead_ns = 3 * plan.window_ns();
-  product_.gate_closure_ns = plan.gate_s * 1'000'000'000;
-}
+Ledger::Ledger(const SimPlan& plan) : plan_(plan), product_(plan.product()) {}
 
 void Ledger::open(int port) {
-  const double target = forecast::default_target(
-      forecast::chosen_method(forecast::Resource::cpu).name, forecast::Resource::cpu);
   std::uint64_t request = 1;
   for (const std::string& name : plan_.tenants()) {
     auto c = std::make_unique<client::Client>();
@@ -32,7 +23,7 @@ void Ledger::open(int port) {
     g.length_s = static_cast<std::uint32_t>(plan_.options.seconds_per_hour);
     g.max_unit_price = kMaxUnitPrice;
     g.budget_per_hour = 1'000'000'000'000;  // not what is measured here
-    g.target = target;
+    g.target = plan_.method.target;
     c->autopilot_set(g);
     for (;;) {
       const wire::Message* m = c->receive(std::chrono::seconds(5));

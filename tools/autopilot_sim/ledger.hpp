@@ -44,7 +44,7 @@ class Ledger {
   void on_host_lost(std::size_t vm, const wire::HostLost& h);
 
   const SimPlan& plan_;
-  engine::Product product_;
+  const engine::Product product_;  // plan_.product(), once
   std::vector<std::unique_ptr<client::Client>> tenants_;
   // (vm, window) -> host -> units
   std::map<std::pair<std::size_t, std::int64_t>, std::map<std::uint32_t, std::int64_t>> holds_;

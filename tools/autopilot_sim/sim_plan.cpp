@@ -50,11 +50,11 @@ SimPlan make_plan(const SimOptions& o, std::int64_t now_ns, std::int64_t setup_n
   // Offline first: what the method buys each hour sizes the hosts. Each pre-staging host may
   // sell the busiest hour alone, so the demand is still held after one is lost; the cold host,
   // asking less, sells first, a third of a typical hour.
-  forecast::MethodSpec spec = forecast::chosen_method(forecast::Resource::cpu);
-  spec.target = forecast::default_target(spec.name, forecast::Resource::cpu);
+  p.method = forecast::chosen_method(forecast::Resource::cpu);
+  p.method.target = forecast::default_target(p.method.name, forecast::Resource::cpu);
   std::vector<forecast_eval::DecisionRecord> decisions;
   p.offline = forecast_eval::replay(
-      p.trace, forecast::Resource::cpu, spec,
+      p.trace, forecast::Resource::cpu, p.method,
       forecast_eval::ReplayOptions{3600, p.offline_lead_s(), kWarmup_s}, &decisions);
   std::vector<double> hourly(static_cast<std::size_t>(o.hours), 0);
   for (const auto& d : decisions) {
@@ -66,6 +66,15 @@ SimPlan make_plan(const SimOptions& o, std::int64_t now_ns, std::int64_t setup_n
   const double median = hourly[hourly.size() / 2], busiest = hourly.back();
   const auto warm = static_cast<std::int64_t>(std::ceil(busiest)) + 4;
   p.host_vrus = {warm, warm, static_cast<std::int64_t>(std::ceil(median / 3)) + 2};
+  return p;
+}
+
+engine::Product SimPlan::product() const {
+  engine::Product p;
+  p.rules.id = kProduct;
+  p.length_ns = window_ns();
+  p.listed_ahead_ns = 3 * window_ns();
+  p.gate_closure_ns = gate_s * kSecondNs;
   return p;
 }
 
@@ -108,7 +117,7 @@ std::string SimPlan::exchange_toml() const {
       "listed_ahead_s = {}\ngate_closure_s = {}\ntick = 100\nband_min = 100\n"
       "band_max = 1000000\n",
       trace.vms.size() + 64, std::min<std::int64_t>(1000, s * 50), trace.vms.size() + 16, kProduct,
-      s, 3 * s, gate_s);
+      s, product().listed_ahead_ns / kSecondNs, gate_s);
   int id = 1;
   for (const auto& vm : trace.vms)
     out += principal(vm.name, id++, "tenant");

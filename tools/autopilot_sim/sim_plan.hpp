@@ -8,6 +8,8 @@
 #include <vector>
 
 #include "replay.hpp"
+#include "swarmex/engine/calendar.hpp"
+#include "swarmex/forecast/methods.hpp"
 #include "trace.hpp"
 
 namespace swarmex::autopilot_sim {
@@ -40,12 +42,16 @@ struct SimPlan {
   std::int64_t origin_s = 0;            // trace time of the first played hour
   std::int64_t origin_wall_ns = 0;      // its wall time (a window start)
   std::vector<std::int64_t> host_vrus;  // each host's capacity
+  // The autopilot's cpu method at its default target: the tenants' grants and the replay's.
+  forecast::MethodSpec method;
   // swarmex-forecast-eval's replay of the same VMs, hours, method, target and lead.
   forecast_eval::Score offline;
   std::vector<double> offline_hourly;  // its VRUs, hour by hour
 
   [[nodiscard]] std::int64_t window_ns() const { return options.seconds_per_hour * 1'000'000'000; }
   [[nodiscard]] std::int64_t first_window() const { return origin_wall_ns / window_ns(); }
+  // The windows swarmexd lists (exchange_toml): a window a trace hour, listed 3 ahead.
+  [[nodiscard]] engine::Product product() const;
   // The trace second at a wall time, and back.
   [[nodiscard]] std::int64_t trace_s(std::int64_t wall_ns) const;
   [[nodiscard]] std::int64_t wall_ns(std::int64_t trace_s) const;
