@@ -51,6 +51,10 @@ Server::Server(Config config)
 
 Server::~Server() {
   stop();
+  // The timers and the acceptor live on io_[0]'s context: they go before it does.
+  roll_timer_.reset();
+  pump_timer_.reset();
+  acceptor_.reset();
 }
 
 // Start-up only (single-threaded): rebuilds ids, client-order maps, report streams, books.

@@ -123,7 +123,8 @@ TEST_F(PrestageE2eTest, AStagedWindowStartsWithoutCreatingAnything) {
     // A cold MIG start takes the simulated 500 ms of instance creation.
     EXPECT_LT(us, 300'000) << "window start -> enforced";
   }
-  EXPECT_TRUE(pending_mig().empty()) << "the MIG window is active";
+  // The simulated device records the instance as active just after the start is logged.
+  EXPECT_TRUE(eventually([&] { return pending_mig().empty(); })) << "the MIG window is active";
   hostctl_->stop();
   EXPECT_NE(hostctl_->output().find("window start->enforced: 2 pre-staged"), std::string::npos)
       << hostctl_->output();
