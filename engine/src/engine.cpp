@@ -68,6 +68,11 @@ Event echo(const Command& cmd, EventKind kind, std::uint8_t reason) noexcept {
       e.owner = cmd.create.owner;
       e.instrument = cmd.create.id;
       break;
+    case CommandKind::SetPricing:  // order_id: the request's id
+      e.order_id = cmd.pricing.request_id;
+      e.owner = cmd.pricing.owner;
+      e.instrument = cmd.pricing.instrument;
+      break;
     case CommandKind::Autopilot:  // order_id: the request's id; qty 1 for on, 0 for off
       e.order_id = cmd.autopilot.request_id;
       e.owner = cmd.autopilot.owner;
@@ -140,6 +145,9 @@ void Engine::add_instrument(const InstrumentSpec& spec) {
   }
   book_resource_.push_back(resource);
   book_profile_.push_back(profile);
+  const auto pool_it = std::find(pool_names_.begin(), pool_names_.end(), spec.pool);
+  book_pool_.push_back(static_cast<std::uint16_t>(pool_it - pool_names_.begin()));
+  if (pool_it == pool_names_.end()) pool_names_.push_back(spec.pool);
 }
 
 const InstrumentSpec* Engine::instrument(InstrumentId id) const noexcept {
@@ -162,7 +170,14 @@ void Engine::apply(const Command& cmd, EventBuffer& out) {
   now_ns_ = cmd.time_ns;
   latest_time_ns_ = std::max(latest_time_ns_, cmd.time_ns);
   dispatch(cmd, out);
+  if (pricing_.empty()) {
+    if (!touched_.empty()) fit_touched(cmd.seq, out);
+    return;
+  }
+  for (const SupplyGroup* g : touched_)  // their pools' utilisation may have moved
+    repricing_.push_back(PoolKey{g->pool, g->resource});
   if (!touched_.empty()) fit_touched(cmd.seq, out);
+  reprice_after(cmd.seq, cmd.kind == CommandKind::Roll, out);
 }
 
 void Engine::dispatch(const Command& cmd, EventBuffer& out) {
@@ -193,6 +208,8 @@ void Engine::dispatch(const Command& cmd, EventBuffer& out) {
       return on_create_instrument(cmd, out);
     case CommandKind::Autopilot:
       return on_autopilot(cmd, out);
+    case CommandKind::SetPricing:
+      return on_set_pricing(cmd, out);
     default:
       return reject(cmd, RejectReason::InvalidCommand, out);
   }
@@ -206,7 +223,7 @@ std::uint64_t Engine::state_hash() const noexcept {
   for (const auto& [key, group] : supply_)
     supply += group.hash(key);
   return combine_state_hash(
-      orders_hash_ + swarms_.hash() + holdings_.hash() + supply + grants_.hash(),
+      orders_hash_ + swarms_.hash() + holdings_.hash() + supply + grants_.hash() + pricing_hash(),
       halted_hash_ + calendar + params_hash_, last_seq_);
 }
 
@@ -286,12 +303,16 @@ void Engine::on_modify(const Command& cmd, EventBuffer& out) {
   OrderBook& book = books_[o.book];
   if (book.halted()) return reject(cmd, RejectReason::InstrumentHalted, out);
   if (!book.trading_at(now_ns_)) return reject(cmd, RejectReason::WindowNotTrading, out);
+  // A pegged ask's price is a new base: it rests where the curve puts that base now.
+  const bool pegged = (o.flags & Order::kPegged) != 0;
+  if (pegged && m.new_price <= 0) return reject(cmd, RejectReason::InvalidPrice, out);
+  const Price price = pegged ? peg_price(book, m.new_price) : m.new_price;
   // An order resting outside a narrowed band may keep its price (quantity changes only).
-  const bool new_price = m.new_price != book.price_of(o.level);
-  if (const RejectReason r = check_price_qty(book, m.new_price, m.new_qty, new_price);
+  const bool new_price = price != book.price_of(o.level);
+  if (const RejectReason r = check_price_qty(book, price, m.new_qty, new_price);
       r != RejectReason::None)
     return reject(cmd, r, out);
-  const std::uint32_t new_level = book.level_of(m.new_price);
+  const std::uint32_t new_level = book.level_of(price);
   BookSide& own = book.side(o.side);
   const BookSide& opp = book.side(opposite(o.side));
   if (o.post_only() && !opp.empty() && opp.crosses(opp.best(), new_level))
@@ -304,7 +325,14 @@ void Engine::on_modify(const Command& cmd, EventBuffer& out) {
   if (resale && m.new_qty > o.qty) holdings_.debit(held, m.new_qty - o.qty);
   if (resale && m.new_qty < o.qty) holdings_.credit(held, o.qty - m.new_qty);
 
+  if (pegged) {
+    PoolPricing& pp = pricing_[key_of(book)];
+    pegged_hash_ -= peg_hash(o.id, pp.pegged[o.id]);
+    pp.pegged[o.id] = m.new_price;
+    pegged_hash_ += peg_hash(o.id, m.new_price);
+  }
   Event acc = echo(cmd, EventKind::Accepted);
+  acc.price = price;
   acc.side = o.side;
   acc.agent = (o.flags & Order::kAgent) != 0 ? kByAgent : 0;
   taker_agent_ = acc.agent;
@@ -346,16 +374,24 @@ void Engine::on_modify(const Command& cmd, EventBuffer& out) {
   }
   // Price change: leave the old level, trade as an incoming order, rest what is left.
   emit_level(book, o.side, old_level, cmd.seq, out);
-  Taker t{o.id, o.owner, o.host, o.side, o.stp(), m.new_qty, new_level, resale, false};
-  const bool stopped = match(book, t, cmd.seq, out);
+  move_resting(book, idx, new_level, m.new_qty, mod, cmd.seq, out);
+}
+
+void Engine::move_resting(OrderBook& book, std::uint32_t idx, std::uint32_t new_level, Qty qty,
+                          const Event& mod, Seq seq, EventBuffer& out) {
+  Order& o = arena_[idx];
+  const bool resale = (o.flags & Order::kResale) != 0;
+  const bool grouped = !supply_.empty() && o.side == Side::Sell && !resale;
+  Taker t{o.id, o.owner, o.host, o.side, o.stp(), qty, new_level, resale, false};
+  const bool stopped = match(book, t, seq, out);
   if (t.leaves > 0 && !stopped) {
     o.qty = t.leaves;
-    o.priority_seq = cmd.seq;
-    own.link_tail(arena_, idx, new_level);
+    o.priority_seq = seq;
+    book.side(o.side).link_tail(arena_, idx, new_level);
     orders_hash_ += hash_of(book, o);
     if (grouped) index_ask(book, o);
-    emit_level(book, o.side, new_level, cmd.seq, out);
-    if (more_supply) reevaluate_swarms(m.instrument, cmd.seq, out);
+    emit_level(book, o.side, new_level, seq, out);
+    if (o.side == Side::Sell && !swarms_.empty()) reevaluate_swarms(book.spec().id, seq, out);
     return;
   }
   if (stopped && t.leaves > 0) {
@@ -365,8 +401,9 @@ void Engine::on_modify(const Command& cmd, EventBuffer& out) {
     c.qty = t.leaves;
     c.leaves_qty = 0;
     out.push(c);
-    if (resale) holdings_.credit(held, t.leaves);
+    if (resale) holdings_.credit(HoldingKey{book.spec().id, o.owner, o.host}, t.leaves);
   }
+  if ((o.flags & Order::kPegged) != 0) unpeg(book, o.id);
   index_.erase(o.id);
   arena_.release(idx);
 }

@@ -29,6 +29,7 @@ void Engine::emit_level(const OrderBook& book, Side side, std::uint32_t level, S
 void Engine::remove_order(OrderBook& book, std::uint32_t idx, std::uint32_t index_bucket) noexcept {
   Order& o = arena_[idx];
   if (!supply_.empty()) unindex_ask(book, o);
+  if ((o.flags & Order::kPegged) != 0) unpeg(book, o.id);
   orders_hash_ -= hash_of(book, o);
   book.side(o.side).unlink(arena_, idx);
   if (index_bucket == kNil)
@@ -195,6 +196,8 @@ std::uint32_t Engine::rest(OrderBook& book, const Taker& t, Price price, std::ui
 }
 
 void Engine::on_new_order(const Command& cmd, EventBuffer& out) {
+  if (cmd.new_order.pegged) [[unlikely]]
+    return on_pegged_order(cmd, out);
   const NewOrder& o = cmd.new_order;
   OrderBook* book = book_of(o.instrument);
   const RejectReason r = check_new_order(o, book);

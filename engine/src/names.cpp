@@ -72,12 +72,14 @@ constexpr std::array<std::string_view, static_cast<std::size_t>(RejectReason::kC
     "over_price",
     "over_budget",
     "host_failing",
+    "invalid_curve",
+    "pegged_not_host_ask",
 };
 
 constexpr std::array<std::string_view, static_cast<std::size_t>(CancelReason::kCount)> kCancel{
     "requested",        "ioc_remainder",     "fok_unfillable",   "min_qty_not_met",
     "self_trade",       "market_protection", "no_liquidity",     "mass_cancel",
-    "swarm_unfillable", "gate_closed",       "supply_exhausted",
+    "swarm_unfillable", "gate_closed",       "supply_exhausted", "repriced",
 };
 
 }  // namespace

@@ -1,4 +1,5 @@
 // Engine state image and its restoration.
+#include <algorithm>
 #include <stdexcept>
 
 #include "swarmex/engine/checked_math.hpp"
@@ -26,7 +27,12 @@ void Engine::snapshot(EngineSnapshot& out) const {
                                         resource_names_[key.resource],
                                         group.capacity,
                                         {group.changes().begin(), group.changes().end()},
-                                        group.placements()});
+                                        group.placements(),
+                                        group.pool < pool_names_.size() ? pool_names_[group.pool]
+                                                                        : std::string()});
+  out.pricing.clear();
+  for (const auto& [key, p] : pricing_)
+    out.pricing.push_back(SnapshotPricing{pool_names_[key.pool], resource_names_[key.resource], p});
   out.holdings.clear();
   for (const auto& [key, qty] : holdings_.all())
     out.holdings.push_back(SnapshotHolding{key, qty});
@@ -132,6 +138,24 @@ void Engine::restore(const EngineSnapshot& snap) {
         throw std::runtime_error("snapshot MIG placement of host " + std::to_string(s.host) +
                                  " is inconsistent");
     g.set_placements(s.placements);
+    const auto pool = std::find(pool_names_.begin(), pool_names_.end(), s.pool);
+    if (pool != pool_names_.end()) g.pool = static_cast<std::uint16_t>(pool - pool_names_.begin());
+  }
+  for (const SnapshotPricing& sp : snap.pricing) {
+    const auto pool = std::find(pool_names_.begin(), pool_names_.end(), sp.pool);
+    const std::uint16_t resource = resource_id(sp.resource);
+    if (pool == pool_names_.end() || resource == 0xFFFF)
+      throw std::runtime_error("snapshot pricing of pool " + sp.pool + " is inconsistent");
+    const PoolKey key{static_cast<std::uint16_t>(pool - pool_names_.begin()), resource};
+    for (const auto& [id, base] : sp.pricing.pegged) {
+      const std::uint32_t idx = index_.find(id);
+      if (idx == kNil || (arena_[idx].flags & Order::kPegged) == 0 ||
+          key_of(books_[arena_[idx].book]) != key || base <= 0)
+        throw std::runtime_error("snapshot pegged ask " + std::to_string(id) + " is inconsistent");
+      pegged_hash_ += peg_hash(id, base);
+      ++pegged_count_;
+    }
+    pricing_[key] = sp.pricing;
   }
   touched_.clear();  // indexing marks groups; a live engine has none marked between commands
   for (const SnapshotHolding& h : snap.holdings) {

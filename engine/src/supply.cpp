@@ -18,6 +18,7 @@ std::uint16_t Engine::resource_id(std::string_view resource) const noexcept {
 SupplyGroup& Engine::add_group(const SupplyKey& key) {
   auto [it, added] = supply_.try_emplace(key);
   if (added) {
+    it->second.resource = key.resource;
     group_index_[group_key(key.host, key.resource)] = &it->second;
     index_group_asks(key);
   }
@@ -216,6 +217,7 @@ void Engine::on_set_supply(const Command& cmd, EventBuffer& out) {
   SupplyGroup& g = add_group(SupplyKey{s.host, book_resource_[book->index()]});
   g.capacity = s.capacity;
   g.gpu = book_profile_[book->index()] != nullptr;
+  g.pool = book_pool_[book->index()];
   touch(&g);
 }
 

@@ -195,7 +195,8 @@ Config parse_config(const std::string& text, const std::string& src) {
     // still read, never both spellings at once.
     common::reject_unknown(
         *t,
-        {"partitions", "shards", "wait", "order_capacity", "swarm_capacity", "roll_ms", "tick_ms"},
+        {"partitions", "shards", "wait", "order_capacity", "swarm_capacity", "roll_ms", "tick_ms",
+         "pricing_tick_ms"},
         src, "engine.");
     for (const auto& [now, before] : {std::pair{"partitions", "shards"}, {"roll_ms", "tick_ms"}})
       if (t->contains(now) && t->contains(before))
@@ -203,6 +204,7 @@ Config parse_config(const std::string& text, const std::string& src) {
                              std::string("an older name of engine.") + now + "; give only one");
     common::read_int(*t, "tick_ms", c.engine.roll_ms, src, "engine.", 1, 60'000);
     common::read_int(*t, "roll_ms", c.engine.roll_ms, src, "engine.", 1, 60'000);
+    common::read_int(*t, "pricing_tick_ms", c.engine.pricing_tick_ms, src, "engine.", 10, 3'600'000);
     common::read_int(*t, "swarm_capacity", c.engine.swarm_capacity, src, "engine.", 1, 1 << 20);
     common::read_int(*t, "shards", c.engine.partitions, src, "engine.", 1, 64);
     common::read_int(*t, "partitions", c.engine.partitions, src, "engine.", 1, 64);

@@ -18,7 +18,8 @@ struct EventRecipients {
   // A fill: a host fill goes to the principal of `host_of_fill` (the seller's host), if any.
   bool host_fill = false;
   engine::HostId host_of_fill = 0;
-  // Book changes and trades: to the instrument's market-data subscribers.
+  // Book changes and trades: to the instrument's market-data subscribers; incentives: to those
+  // of every instrument of the pool and resource.
   bool market_data = false;
   // The agent's copy, on the agent's stream, of the report about an order it placed for its
   // owner (agent_report: the order concerned / the taker; agent_maker_report: a fill's maker).
@@ -35,7 +36,8 @@ struct EventRecipients {
     case engine::EventKind::Rejected:
       if (e.command == engine::CommandKind::SetParams ||
           e.command == engine::CommandKind::CreateInstrument ||
-          e.command == engine::CommandKind::Autopilot) {
+          e.command == engine::CommandKind::Autopilot ||
+          e.command == engine::CommandKind::SetPricing) {
         r.admin_outcome = true;
         return r;
       }
@@ -57,6 +59,7 @@ struct EventRecipients {
       r.market_data = true;
       return r;
     case engine::EventKind::BookLevel:
+    case engine::EventKind::Incentive:
       r.market_data = true;
       return r;
   }

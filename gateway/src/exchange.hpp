@@ -62,6 +62,7 @@ class Exchange {
   }
   // A Roll to every partition with scheduled products: lists and closes their windows.
   void roll() { assembly_->roll(); }
+  void roll_all() { assembly_->roll_all(); }
   void request_snapshot() { assembly_->request_snapshot(); }
   [[nodiscard]] bool journal_failed() const noexcept { return assembly_->journal_failed(); }
   [[nodiscard]] journal::JournalStats journal_stats() const { return assembly_->journal_stats(); }

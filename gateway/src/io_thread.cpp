@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+
 #include "server.hpp"
 #include "session.hpp"
 
@@ -146,6 +148,7 @@ void IoThread::handle(const OutItem& item) {
       return;
     }
     case OutItem::Kind::MarketData: {
+      if (item.event.kind == engine::EventKind::Incentive) return send_incentive(item.event);
       auto it = market_data_.find(item.event.instrument);
       if (it == market_data_.end() || it->second.empty()) return;
       const auto frame = item.event.kind == engine::EventKind::Fill
@@ -240,6 +243,27 @@ void IoThread::schedule_housekeeping() {
     if (index_ == 0) server_.check_lost_hosts(now);
     schedule_housekeeping();
   });
+}
+
+void IoThread::send_incentive(const engine::Event& e) {
+  const engine::InstrumentSpec* spec = server_.instrument_spec(e.instrument);
+  if (spec == nullptr) return;
+  std::vector<Session*> to;
+  for (const auto& [id, sessions] : market_data_) {
+    const engine::InstrumentSpec* s = server_.instrument_spec(id);
+    if (s == nullptr || s->pool != spec->pool || s->resource != spec->resource) continue;
+    to.insert(to.end(), sessions.begin(), sessions.end());
+  }
+  std::sort(to.begin(), to.end());
+  to.erase(std::unique(to.begin(), to.end()), to.end());
+  if (to.empty()) return;
+  auto& b = writer_.fbb();
+  const auto frame = writer_.finish(wire::CreateIncentiveNotice(
+      b, b.CreateString(spec->pool), b.CreateString(spec->resource), e.qty != 0,
+      static_cast<std::uint32_t>(e.price), static_cast<std::uint32_t>(e.leaves_qty),
+      e.lease_end_ns, e.seq));
+  for (Session* s : to)
+    s->send(frame);
 }
 
 }  // namespace swarmex::gateway

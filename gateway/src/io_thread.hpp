@@ -69,6 +69,9 @@ class IoThread {
   void remove_session(Session* s);  // after it closed
   [[nodiscard]] std::size_t session_count() const noexcept { return sessions_.size(); }
   void subscribe_market_data(Session* s, engine::InstrumentId id);
+  // An IncentiveNotice to this thread's sessions subscribed to any book of its pool and
+  // resource (each once).
+  void send_incentive(const engine::Event& e);
   Session* find_session(std::uint64_t id) {
     auto it = sessions_.find(id);
     return it == sessions_.end() ? nullptr : it->second.get();

@@ -100,6 +100,16 @@ void Publisher::route(const Event& e, std::int64_t time_ns) {
       to_owner(host->id, OutItem::Kind::HostFill);
   if (e.kind == EventKind::Fill) note_lease(e);
   if (!to.market_data) return;
+  if (e.kind == EventKind::Incentive) {  // every thread: its subscribers of the pool hear it
+    server_.note_incentive(e);
+    for (std::uint32_t t = 0; t < server_.io_threads(); ++t) {
+      OutItem item;
+      item.kind = OutItem::Kind::MarketData;
+      item.event = e;
+      server_.io(t).deliver(std::move(item));
+    }
+    return;
+  }
   Book& book = books_[e.instrument];
   book.seq = e.seq;
   if (e.kind == EventKind::BookLevel) {

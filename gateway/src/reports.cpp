@@ -51,6 +51,7 @@ ExecReport report_for(const Event& e, FillParty party, std::int64_t time_ns) {
       r.qty = 0;
       break;
     case EventKind::BookLevel:
+    case EventKind::Incentive:  // market data: never a report
       break;
   }
   return r;

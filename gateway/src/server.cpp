@@ -85,6 +85,9 @@ void Server::on_replayed(const engine::Command& c, const engine::EventBuffer& ev
   if (c.kind == engine::CommandKind::Autopilot && !events.empty() &&
       events[0].kind == engine::EventKind::Accepted)
     note_grant(c.autopilot);
+  if (c.kind == engine::CommandKind::SetPricing && !events.empty() &&
+      events[0].kind == engine::EventKind::Accepted)
+    note_pricing(c.pricing);
   for (const engine::Event& e : events)
     publisher_->route(e, c.time_ns);
   if (c.seq % 4096 == 0)
@@ -100,6 +103,7 @@ void Server::on_restored(const engine::Engine& e, const StreamLedger* ledger) {
   publisher_->restore_books(snap);
   restore_holdings(snap);
   restore_grants(e);
+  restore_pricing(e);
   // The next order id is above every one in use, even when the snapshot has no ledger.
   engine::OrderId top = ledger != nullptr ? ledger->max_order_id() : 0;
   for (const engine::SnapshotOrder& o : snap.orders)
@@ -183,7 +187,7 @@ void Server::start() {
   for (auto& t : io_)
     t->start();
   asio::post(io_[0]->context(), [this] { accept(); });
-  if (!config_.products.empty()) {
+  {  // the product calendar, and sequenced time for pool pricing while a policy exists
     rolling_.store(true, std::memory_order_release);
     roll_timer_ = std::make_unique<asio::steady_timer>(io_[0]->context());
     asio::post(io_[0]->context(), [this] { schedule_roll(); });
@@ -266,6 +270,11 @@ void Server::schedule_roll() {
     next_tick_ns_ = std::numeric_limits<std::int64_t>::max();
     for (const engine::Product& p : config_.products)
       next_tick_ns_ = std::min(next_tick_ns_, engine::next_change_ns(p, now));
+  }
+  // Pricing moves with time too (spot leases end, pools sit idle): every partition hears it.
+  if (pricing_active_.load(std::memory_order_acquire) && now >= next_pricing_tick_ns_) {
+    exchange_->roll_all();
+    next_pricing_tick_ns_ = now + static_cast<std::int64_t>(config_.engine.pricing_tick_ms) * 1'000'000;
   }
   roll_timer_->expires_after(std::chrono::milliseconds(config_.engine.roll_ms));
   roll_timer_->async_wait([this](const boost::system::error_code& ec) {

@@ -44,6 +44,14 @@ class Server {
   [[nodiscard]] const Config& config() const noexcept { return config_; }
   Exchange& exchange() noexcept { return *exchange_; }
   IoThread& io(std::uint32_t i) noexcept { return *io_[i]; }
+  [[nodiscard]] std::uint32_t io_threads() const noexcept {
+    return static_cast<std::uint32_t>(io_.size());
+  }
+  // Pool pricing (server_pricing.cpp): the policies in force by (pool, resource), and an
+  // incentive the engine announced or withdrew.
+  [[nodiscard]] std::map<std::pair<std::string, std::string>, engine::PricingPolicy> policies()
+      const;
+  void note_incentive(const engine::Event& e);
   IoThread& home_of(engine::OwnerId id) noexcept { return *io_[id % io_.size()]; }
   [[nodiscard]] const Principal* principal_by_id(engine::OwnerId id) const;
   [[nodiscard]] const Principal* principal_of_host(engine::HostId host) const;
@@ -172,6 +180,11 @@ class Server {
   void autopilot_outcome(const PendingAdmin& pending, const engine::Event& e);
   void note_grant(const engine::AutopilotGrant& a);
   void restore_grants(const engine::Engine& e);
+  void set_pricing(std::uint32_t thread, std::uint64_t session, engine::OwnerId sender,
+                   std::uint64_t rid, const wire::SetPricing& p);
+  void pricing_outcome(const PendingAdmin& pending, const engine::Event& e);
+  void note_pricing(const engine::SetPricing& s);
+  void restore_pricing(const engine::Engine& e);
 
   Config config_;
   std::unordered_map<std::string, const Principal*> by_name_;
@@ -205,6 +218,10 @@ class Server {
   mutable std::mutex mu_;  // guards what admin and logon share across threads (not the hot path)
   std::map<std::string, std::string> verified_tokens_;  // principal -> token, after one PBKDF2
   std::map<engine::InstrumentId, bool> halted_;  // as the engine's Halt / Resume outcomes say
+  mutable std::mutex pricing_mu_;
+  std::map<std::pair<std::string, std::string>, engine::PricingPolicy> policies_;
+  std::atomic<bool> pricing_active_{false};  // any policy: Rolls carry time to every partition
+  std::int64_t next_pricing_tick_ns_ = 0;
   std::unordered_map<std::uint64_t, PendingAdmin> pending_admin_;  // by the command's request_id
   std::uint64_t next_admin_request_ = 1;
   struct UsageFollower {

@@ -62,7 +62,8 @@ void Server::admin_outcome(const engine::Event& e) {
     if (it == pending_admin_.end()) return;  // replayed at start-up: nobody waits for it
     pending = it->second;
     pending_admin_.erase(it);
-    const bool grant = pending.command.kind == engine::CommandKind::Autopilot;
+    const bool grant = pending.command.kind == engine::CommandKind::Autopilot ||
+                       pending.command.kind == engine::CommandKind::SetPricing;
     const bool create = pending.command.kind == engine::CommandKind::CreateInstrument;
     if (ok && create) {  // routed first: once it is known, orders for it reach its partition
       exchange_->set_route(e.instrument, pending.partition);
@@ -73,6 +74,7 @@ void Server::admin_outcome(const engine::Event& e) {
     if (ok && !grant) learn_params(e.instrument, engine::book_params_of(e));
   }
   if (pending.command.kind == engine::CommandKind::Autopilot) return autopilot_outcome(pending, e);
+  if (pending.command.kind == engine::CommandKind::SetPricing) return pricing_outcome(pending, e);
   const bool create = pending.command.kind == engine::CommandKind::CreateInstrument;
   const auto why = static_cast<RejectReason>(e.reason);
   if (ok)
@@ -137,6 +139,8 @@ void Server::admin(std::uint32_t thread, std::uint64_t session, engine::OwnerId 
       exchange_->submit(c);
       return;
     }
+    case wire::AdminAction::SetPricing:
+      return set_pricing(thread, session, sender, rid, *a.action_as_SetPricing());
     case wire::AdminAction::CreateInstrument:
       return create_instrument(thread, session, sender, rid,
                                *a.action_as_CreateInstrument()->spec());

@@ -117,6 +117,7 @@ void Session::on_new_order(const wire::NewOrder& o, RejectReason verdict) {
   n.tif = protocol::to_engine(o.time_in_force());
   n.stp = protocol::to_engine(o.stp());
   n.post_only = o.post_only();
+  n.pegged = o.pegged();
   n.price = o.price();
   n.qty = o.qty();
   n.min_qty = o.min_qty();

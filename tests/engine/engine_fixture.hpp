@@ -52,6 +52,7 @@ class EngineTest : public ::testing::Test {
 
   std::vector<Event> apply(Command c) {
     c.seq = ++seq_;
+    if (c.time_ns == 0) c.time_ns = time_ns_;
     EventBuffer out;
     engine_.apply(c, out);
     return out.to_vector();
@@ -114,6 +115,7 @@ class EngineTest : public ::testing::Test {
 
   Engine engine_;
   Seq seq_ = 0;
+  std::int64_t time_ns_ = 0;  // the sequencer's time of the next commands that carry none
 };
 
 }  // namespace swarmex::engine::test

@@ -178,6 +178,14 @@ void ExchangeAssembly::roll() {
     parts_[i]->engine->submit(c);
 }
 
+void ExchangeAssembly::roll_all() {
+  engine::Command c;
+  c.kind = engine::CommandKind::Roll;
+  c.control.instrument = 0;
+  for (auto& p : parts_)
+    p->engine->submit(c);
+}
+
 void ExchangeAssembly::request_snapshot() {
   for (auto& p : parts_)
     p->engine->request_snapshot();

@@ -59,7 +59,8 @@ std::size_t encode_record(const Command& cmd, std::uint8_t* out) noexcept {
       w.put(static_cast<std::uint8_t>(o.type));
       w.put(static_cast<std::uint8_t>(o.tif));
       w.put(static_cast<std::uint8_t>(o.stp));
-      w.put(static_cast<std::uint8_t>(o.post_only ? 1 : 0));
+      // Bit 0 post-only, bit 1 pegged (a byte older records hold 0 or 1 in).
+      w.put(static_cast<std::uint8_t>((o.post_only ? 1 : 0) | (o.pegged ? 2 : 0)));
       w.put(o.price);
       w.put(o.qty);
       w.put(o.min_qty);
@@ -135,6 +136,22 @@ std::size_t encode_record(const Command& cmd, std::uint8_t* out) noexcept {
       w.put(a.target_ppm);
       break;
     }
+    case CommandKind::SetPricing: {
+      const auto& s = cmd.pricing;
+      w.put(s.owner);
+      w.put(s.instrument);
+      w.put(s.request_id);
+      w.put(s.policy.points);
+      for (std::size_t i = 0; i < s.policy.points && i < engine::kMaxCurvePoints; ++i) {
+        w.put(s.policy.curve[i].utilisation_ppm);
+        w.put(s.policy.curve[i].multiplier_ppm);
+      }
+      w.put(s.policy.target_ppm);
+      w.put(s.policy.idle_after_ns);
+      w.put(s.policy.cut_ppm);
+      w.put(s.policy.valid_ns);
+      break;
+    }
     default:  // Halt, Resume, and kinds the engine will reject: the instrument field only
       w.put(cmd.control.instrument);
       break;
@@ -171,9 +188,10 @@ DecodeStatus decode_record(std::span<const std::uint8_t> bytes, Command* cmd,
       o.type = static_cast<engine::OrderType>(r.get<std::uint8_t>());
       o.tif = static_cast<engine::TimeInForce>(r.get<std::uint8_t>());
       o.stp = static_cast<engine::StpMode>(r.get<std::uint8_t>());
-      const auto post_only = r.get<std::uint8_t>();
-      if (post_only > 1) return DecodeStatus::BadCommand;
-      o.post_only = post_only == 1;
+      const auto flags = r.get<std::uint8_t>();
+      if (flags > 3) return DecodeStatus::BadCommand;
+      o.post_only = (flags & 1) != 0;
+      o.pegged = (flags & 2) != 0;
       o.price = r.get<std::int64_t>();
       o.qty = r.get<std::int64_t>();
       o.min_qty = r.get<std::int64_t>();
@@ -248,6 +266,23 @@ DecodeStatus decode_record(std::span<const std::uint8_t> bytes, Command* cmd,
       a.budget_per_hour = r.get<std::int64_t>();
       a.window_ns = r.get<std::int64_t>();
       a.target_ppm = r.get<std::uint32_t>();
+      break;
+    }
+    case CommandKind::SetPricing: {
+      auto& s = c.pricing;
+      s.owner = r.get<std::uint32_t>();
+      s.instrument = r.get<std::uint32_t>();
+      s.request_id = r.get<std::uint64_t>();
+      s.policy.points = r.get<std::uint8_t>();
+      if (s.policy.points > engine::kMaxCurvePoints) return DecodeStatus::BadCommand;
+      for (std::size_t i = 0; i < s.policy.points; ++i) {
+        s.policy.curve[i].utilisation_ppm = r.get<std::uint32_t>();
+        s.policy.curve[i].multiplier_ppm = r.get<std::uint32_t>();
+      }
+      s.policy.target_ppm = r.get<std::uint32_t>();
+      s.policy.idle_after_ns = r.get<std::int64_t>();
+      s.policy.cut_ppm = r.get<std::uint32_t>();
+      s.policy.valid_ns = r.get<std::int64_t>();
       break;
     }
     default:

@@ -13,8 +13,9 @@ namespace {
 // after those; 4 the resale holdings last; 5 the supply groups after them; 6 per instrument,
 // after its spec, whether SetParams set its parameters and its level array (base, levels; 0 0:
 // the band's); 7 the attachment (u32 length, bytes: the gateway's stream ledger); 8 the
-// autopilot grants last. Older images (none of these) still load.
-constexpr std::uint32_t kSnapshotVersion = 8;
+// autopilot grants last; 9 each supply group's pool (in supply order) and the pool pricing
+// last. Older images (none of these) still load.
+constexpr std::uint32_t kSnapshotVersion = 9;
 
 void put_spec(common::le::VecWriter& w, const engine::InstrumentSpec& s) {
   w.put_string(s.symbol);
@@ -142,6 +143,31 @@ std::vector<std::uint8_t> encode_snapshot(const engine::EngineSnapshot& snap) {
     w.put(g.target_ppm);
     w.put(g.hour);
     w.put(g.committed);
+  }
+  for (const auto& s : snap.supply)
+    w.put_string(s.pool);
+  w.put(static_cast<std::uint32_t>(snap.pricing.size()));
+  for (const auto& sp : snap.pricing) {
+    const engine::PoolPricing& p = sp.pricing;
+    w.put_string(sp.pool);
+    w.put_string(sp.resource);
+    w.put(static_cast<std::uint8_t>(p.has_policy ? 1 : 0));
+    w.put(p.policy.points);
+    for (std::size_t i = 0; i < p.policy.points && i < engine::kMaxCurvePoints; ++i) {
+      w.put(p.policy.curve[i].utilisation_ppm);
+      w.put(p.policy.curve[i].multiplier_ppm);
+    }
+    w.put(p.policy.target_ppm);
+    w.put(p.policy.idle_after_ns);
+    w.put(p.policy.cut_ppm);
+    w.put(p.policy.valid_ns);
+    w.put(p.below_since_ns);
+    w.put(p.incentive_until_ns);
+    w.put(static_cast<std::uint32_t>(p.pegged.size()));
+    for (const auto& [id, base] : p.pegged) {
+      w.put(id);
+      w.put(base);
+    }
   }
   w.put(crc32c(out.data(), out.size()));
   return out;
@@ -273,6 +299,38 @@ std::optional<engine::EngineSnapshot> decode_snapshot(const std::vector<std::uin
       g.hour = r.get<std::int64_t>();
       g.committed = r.get<engine::Price>();
       snap.grants.emplace_back(std::move(key), g);
+    }
+  }
+  if (version >= 9) {
+    for (auto& s : snap.supply)
+      s.pool = r.get_string();
+    const auto n = r.get<std::uint32_t>();
+    if (!r.ok || n > bytes.size() / 8) return std::nullopt;
+    for (std::uint32_t i = 0; i < n && r.ok; ++i) {
+      engine::SnapshotPricing sp;
+      engine::PoolPricing& p = sp.pricing;
+      sp.pool = r.get_string();
+      sp.resource = r.get_string();
+      p.has_policy = r.get<std::uint8_t>() != 0;
+      p.policy.points = r.get<std::uint8_t>();
+      if (p.policy.points > engine::kMaxCurvePoints) return std::nullopt;
+      for (std::size_t k = 0; k < p.policy.points; ++k) {
+        p.policy.curve[k].utilisation_ppm = r.get<std::uint32_t>();
+        p.policy.curve[k].multiplier_ppm = r.get<std::uint32_t>();
+      }
+      p.policy.target_ppm = r.get<std::uint32_t>();
+      p.policy.idle_after_ns = r.get<std::int64_t>();
+      p.policy.cut_ppm = r.get<std::uint32_t>();
+      p.policy.valid_ns = r.get<std::int64_t>();
+      p.below_since_ns = r.get<std::int64_t>();
+      p.incentive_until_ns = r.get<std::int64_t>();
+      const auto pegs = r.get<std::uint32_t>();
+      if (!r.ok || pegs > bytes.size() / 16) return std::nullopt;
+      for (std::uint32_t k = 0; k < pegs && r.ok; ++k) {
+        const auto id = r.get<std::uint64_t>();
+        p.pegged.emplace(id, r.get<std::int64_t>());
+      }
+      snap.pricing.push_back(std::move(sp));
     }
   }
   if (!r.ok || r.p != r.end) return std::nullopt;

@@ -6,6 +6,7 @@
 #include <cstring>
 
 #include "swarmex/engine/instrument.hpp"
+#include "swarmex/engine/pricing.hpp"
 #include "swarmex/engine/swarm_order.hpp"
 #include "swarmex/engine/types.hpp"
 
@@ -32,6 +33,8 @@ enum class CommandKind : std::uint8_t {
   CreateInstrument = 11,
   // A tenant's autopilot grant set or withdrawn (see AutopilotGrant).
   Autopilot = 12,
+  // An operator's pricing curve and incentive policy for one pool and resource (SetPricing).
+  SetPricing = 13,
   kCount
 };
 
@@ -52,6 +55,9 @@ struct NewOrder {
   std::uint64_t client_order_id;
   // Nonzero: the exchange's agent placed it for `owner`, who must have granted it (grants.hpp).
   OwnerId agent = 0;
+  // A host's ask pegged to its pool's curve: `price` is the base, the order rests at
+  // pegged_price(base, f(u)) and moves as u does (pricing.hpp).
+  bool pegged = false;
 };
 
 // `instrument` routes the command to its partition and must be the order's own instrument.
@@ -158,6 +164,16 @@ struct AutopilotGrant {
   std::uint32_t target_ppm;
 };
 
+// An operator's pricing policy for the pool and resource of `instrument` (any instrument of
+// them); a policy of 0 points removes it (pegged asks then rest at their base). The outcome's
+// order_id is request_id.
+struct SetPricing {
+  OwnerId owner;
+  InstrumentId instrument;
+  std::uint64_t request_id;
+  PricingPolicy policy;
+};
+
 struct Resell {
   OrderId order_id;
   OwnerId owner;
@@ -187,6 +203,7 @@ struct Command {
     SetParams params;
     NewInstrument create;
     AutopilotGrant autopilot;
+    SetPricing pricing;
   };
   // Every byte zero, whichever member a caller then fills field by field: a field added to a kind
   // later (an agent id) reads 0 in commands built as before.

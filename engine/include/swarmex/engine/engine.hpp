@@ -114,6 +114,15 @@ class Engine {
   [[nodiscard]] const Holdings& holdings() const noexcept { return holdings_; }
   // Tenants' autopilot grants on this engine's pools.
   [[nodiscard]] const Grants& grants() const noexcept { return grants_; }
+  // Pricing policies and pegged asks by pool and resource (interned ids: pool_name and
+  // resource_name), and the utilisation of a pool's resource over a book's next lease / at
+  // time_ns (pegging.cpp).
+  [[nodiscard]] const std::map<PoolKey, PoolPricing>& pricing() const noexcept { return pricing_; }
+  [[nodiscard]] const std::string& pool_name(std::uint16_t pool) const { return pool_names_[pool]; }
+  [[nodiscard]] const std::string& resource_name(std::uint16_t r) const {
+    return resource_names_[r];
+  }
+  [[nodiscard]] std::uint32_t utilisation_at(PoolKey key, std::int64_t time_ns) const noexcept;
 
   // Snapshots (snapshot.cpp). snapshot() copies the state; restore() rebuilds it into an engine
   // that has no instruments yet and throws std::runtime_error when the image is inconsistent
@@ -257,6 +266,37 @@ class Engine {
   void cancel_agent_orders(OwnerId owner, const std::string& resource, const std::string& pool,
                            Seq seq, EventBuffer& out);
 
+  // Pool pricing (pegging.cpp).
+  void on_set_pricing(const Command& cmd, EventBuffer& out);
+  void on_pegged_order(const Command& cmd, EventBuffer& out);
+  [[nodiscard]] PoolKey key_of(const OrderBook& book) const noexcept {
+    return PoolKey{book_pool_[book.index()], book_resource_[book.index()]};
+  }
+  // The utilisation of the book's pool and resource over the lease a fill on it now gives.
+  [[nodiscard]] std::uint32_t utilisation_of(const OrderBook& book) const noexcept;
+  [[nodiscard]] Qty sold_in(const SupplyGroup& g, std::int64_t from_ns,
+                            std::int64_t to_ns) const noexcept;
+  [[nodiscard]] Price peg_price(const OrderBook& book, Price base) const noexcept;
+  // After a command: reprices the pegged asks of every pool whose utilisation may have moved
+  // (its groups sold or changed capacity; every pool on a Roll), and announces or withdraws
+  // incentives, in this same step.
+  void reprice_after(Seq seq, bool roll, EventBuffer& out);
+  void reprice_pool(PoolKey key, Seq seq, EventBuffer& out);
+  void check_incentive(PoolKey key, PoolPricing& p, Seq seq, EventBuffer& out);
+  void emit_incentive(PoolKey key, const PoolPricing& p, bool active, std::uint32_t u, Seq seq,
+                      EventBuffer& out) const;
+  [[nodiscard]] std::uint32_t pool_utilisation(PoolKey key, std::int64_t from_ns,
+                                               std::int64_t to_ns) const noexcept;
+  // Moves the resting order to `new_level` with `qty`: it leaves its level, trades as an
+  // incoming order and rests what is left at the back of the new level (supply index already
+  // left by the caller). `mod` is the Modified event already emitted.
+  void move_resting(OrderBook& book, std::uint32_t idx, std::uint32_t new_level, Qty qty,
+                    const Event& mod, Seq seq, EventBuffer& out);
+  void unpeg(const OrderBook& book, OrderId id) noexcept;
+  static std::uint64_t peg_hash(OrderId id, Price base) noexcept;
+  // Policies, incentives and pegged asks in the state hash (0 when there are none).
+  [[nodiscard]] std::uint64_t pricing_hash() const noexcept;
+
   // Resale (resale.cpp).
   void on_resell(const Command& cmd, EventBuffer& out);
   RejectReason check_resell(const Resell& r) const noexcept;
@@ -313,6 +353,14 @@ class Engine {
   // supply_ by host << 16 | resource, for lookups on the matching path (map nodes are stable).
   std::unordered_map<std::uint64_t, SupplyGroup*> group_index_;
   std::vector<std::string> resource_names_;      // interned resource names, by id
+  std::vector<std::string> pool_names_;          // interned pool names, by id
+  std::vector<std::uint16_t> book_pool_;         // by book index
+  std::map<PoolKey, PoolPricing> pricing_;
+  std::size_t pegged_count_ = 0;
+  std::uint64_t pegged_hash_ = 0;                // wrapping sum over pegged asks of (id, base)
+  std::vector<PoolKey> repricing_;               // scratch: pools whose utilisation may move
+  std::vector<std::pair<OrderId, Price>> peg_scratch_;  // scratch: the pegged asks repriced
+  std::vector<std::pair<std::uint16_t, std::uint32_t>> mult_cache_;  // scratch: f(u) by book
   std::vector<std::uint16_t> book_resource_;     // by book index; every mig.* book: "mig"
   std::vector<const MigProfile*> book_profile_;  // by book index: its MIG profile, or null
   std::vector<SupplyGroup*> touched_;            // scratch: groups changed by the current command

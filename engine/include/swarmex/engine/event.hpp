@@ -19,6 +19,10 @@ enum class EventKind : std::uint8_t {
   Cancelled = 3,
   Modified = 4,
   BookLevel = 5,
+  // A pool's incentive announced (qty 1) or withdrawn (qty 0): instrument is a book of the pool
+  // and resource, price the cut in ppm, leaves_qty the utilisation in ppm, lease_end_ns the
+  // time it is valid until.
+  Incentive = 6,
 };
 
 // Event::agent bits: the order concerned (the taker, for a fill) / the maker was placed by the

@@ -10,6 +10,7 @@
 #include "swarmex/engine/grants.hpp"
 #include "swarmex/engine/holdings.hpp"
 #include "swarmex/engine/instrument.hpp"
+#include "swarmex/engine/pricing.hpp"
 #include "swarmex/engine/supply_group.hpp"
 #include "swarmex/engine/swarm_book.hpp"
 #include "swarmex/engine/types.hpp"
@@ -49,6 +50,13 @@ struct SnapshotSupply {
   Qty capacity;
   std::vector<std::pair<std::int64_t, Qty>> changes;  // SupplyGroup::changes(), by time
   std::vector<MigPlacement> placements;               // GPU groups, in the order sold
+  std::string pool = {};                              // whose utilisation it counts in
+};
+
+struct SnapshotPricing {
+  std::string pool;
+  std::string resource;
+  PoolPricing pricing;  // the policy, the incentive in force, the pegged asks' bases
 };
 
 struct EngineSnapshot {
@@ -62,6 +70,7 @@ struct EngineSnapshot {
   std::vector<SnapshotHolding> holdings;        // in key order
   std::vector<SnapshotSupply> supply;           // supply groups in key order
   std::vector<std::pair<GrantKey, Grant>> grants;  // autopilot grants in key order
+  std::vector<SnapshotPricing> pricing;            // pool pricing in key order
   // Opaque bytes of the process embedding the engine, written and checked with the snapshot at
   // the same sequence (the gateway's stream ledger). The engine neither fills nor reads them.
   std::vector<std::uint8_t> attachment;

@@ -44,6 +44,10 @@ class SupplyGroup {
  public:
   Qty capacity = 0;  // units, or GPUs for a GPU group
   bool gpu = false;
+  // The engine's interned pool (of the instrument its SetSupply named) and resource: whose
+  // utilisation it counts in (pricing.hpp). Not hashed: the commands that set them are.
+  std::uint16_t pool = 0xFFFF;
+  std::uint16_t resource = 0xFFFF;
   // The host's resting asks that draw on the group (not resale asks), and a bound on their
   // largest quantity: while it fits the least room of any lease nothing needs trimming, so most
   // commands never look at the asks. Derived from the orders: not hashed or saved. Iterated only

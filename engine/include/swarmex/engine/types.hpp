@@ -105,6 +105,11 @@ enum class RejectReason : std::uint8_t {
   // A host's session closed because its controller keeps failing to enforce fills: it is
   // declared lost (server.host_failed_enactments).
   HostFailing = 57,
+  // Pool pricing: a curve whose points are out of order or range, that falls, or that no base
+  // keeps inside the band (pricing.hpp).
+  InvalidCurve = 58,
+  // A pegged order that is not a host's limit ask (tenants, bids, resale and agent orders).
+  PeggedNotHostAsk = 59,
   kCount
 };
 
@@ -123,6 +128,8 @@ enum class CancelReason : std::uint8_t {
   // A host's ask its supply group has no room left for over the ask's lease (sold elsewhere);
   // also the reason on a Modified event that trims such an ask to what still fits.
   SupplyExhausted = 10,
+  // Not a cancel: the reason on the Modified event of a pegged ask its pool's curve moved.
+  Repriced = 11,
   kCount
 };
 

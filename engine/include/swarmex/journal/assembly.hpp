@@ -89,6 +89,8 @@ class ExchangeAssembly {
   void flush();
   // A calendar roll to every partition with scheduled products: lists and closes their windows.
   void roll();
+  // A Roll to every partition: sequenced time for pool pricing (repricing, incentives).
+  void roll_all();
   void request_snapshot();
   [[nodiscard]] bool journal_failed() const noexcept;
   [[nodiscard]] JournalStats journal_stats() const;

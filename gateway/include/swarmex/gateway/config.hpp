@@ -60,6 +60,7 @@ struct EngineSection {
   std::uint32_t order_capacity = 1u << 20;
   std::uint32_t swarm_capacity = 4096;  // resting swarm orders per partition
   std::uint32_t roll_ms = 100;          // how often the gateway checks the product calendar
+  std::uint32_t pricing_tick_ms = 1000;  // while a pricing policy exists: a Roll to every partition
 };
 
 struct JournalSection {
