@@ -258,10 +258,10 @@ void IoThread::send_incentive(const engine::Event& e) {
   to.erase(std::unique(to.begin(), to.end()), to.end());
   if (to.empty()) return;
   auto& b = writer_.fbb();
-  const auto frame = writer_.finish(wire::CreateIncentiveNotice(
-      b, b.CreateString(spec->pool), b.CreateString(spec->resource), e.qty != 0,
-      static_cast<std::uint32_t>(e.price), static_cast<std::uint32_t>(e.leaves_qty),
-      e.lease_end_ns, e.seq));
+  const auto frame = writer_.finish(
+      wire::CreateIncentiveNotice(b, b.CreateString(spec->pool), b.CreateString(spec->resource),
+                                  e.qty != 0, static_cast<std::uint32_t>(e.price),
+                                  static_cast<std::uint32_t>(e.leaves_qty), e.lease_end_ns, e.seq));
   for (Session* s : to)
     s->send(frame);
 }

@@ -274,7 +274,8 @@ void Server::schedule_roll() {
   // Pricing moves with time too (spot leases end, pools sit idle): every partition hears it.
   if (pricing_active_.load(std::memory_order_acquire) && now >= next_pricing_tick_ns_) {
     exchange_->roll_all();
-    next_pricing_tick_ns_ = now + static_cast<std::int64_t>(config_.engine.pricing_tick_ms) * 1'000'000;
+    next_pricing_tick_ns_ =
+        now + static_cast<std::int64_t>(config_.engine.pricing_tick_ms) * 1'000'000;
   }
   roll_timer_->expires_after(std::chrono::milliseconds(config_.engine.roll_ms));
   roll_timer_->async_wait([this](const boost::system::error_code& ec) {

@@ -15,7 +15,24 @@ struct AdminOptions {
   std::uint32_t instrument = 0;
   client::ParamsSpec params;
   client::InstrumentSpec spec;
+  client::PricingSpec pricing;
+  std::vector<std::string> curve;  // "U:F" points
 };
+
+// "0.8:2.5" -> {0.8, 2.5}; throws CliError on anything else.
+std::pair<double, double> curve_point(const std::string& text) {
+  const auto colon = text.find(':');
+  try {
+    if (colon == std::string::npos) throw std::invalid_argument(text);
+    std::size_t used_u = 0, used_f = 0;
+    const double u = std::stod(text.substr(0, colon), &used_u);
+    const double f = std::stod(text.substr(colon + 1), &used_f);
+    if (used_u != colon || used_f != text.size() - colon - 1) throw std::invalid_argument(text);
+    return {u, f};
+  } catch (const std::exception&) {
+    throw CliError("a curve point is UTILISATION:MULTIPLIER, e.g. 0.8:2.5, not '" + text + "'");
+  }
+}
 
 using Request = std::function<void(client::Client&, std::uint64_t request_id)>;
 
@@ -77,6 +94,25 @@ void add_admin_command(CLI::App& app, int& exit_code) {
   params->add_option("--max-qty", opt.params.max_qty, "largest order quantity");
   params->add_option("--market-protection-ticks", opt.params.market_protection_ticks,
                      "how far a market order may trade through the best price");
+
+  auto* pricing = add_verb(
+      *admin, exit_code, o, "pricing",
+      "set a pool's pricing curve for one resource (no --point: remove it) and its incentives",
+      [&opt](client::Client& c, std::uint64_t id) {
+        opt.pricing.curve.clear();
+        for (const std::string& p : opt.curve)
+          opt.pricing.curve.push_back(curve_point(p));
+        c.admin_set_pricing(id, opt.pricing);
+      });
+  pricing->add_option("--pool", opt.pricing.pool, "placement pool")->required();
+  pricing->add_option("--resource", opt.pricing.resource, "cpu, mem, io, mig")->required();
+  pricing->add_option("--point", opt.curve,
+                      "U:F, repeatable: at utilisation U (0..1) pegged asks cost F x their base");
+  pricing->add_option("--target", opt.pricing.target, "incentives: utilisation target (0..1)");
+  pricing->add_option("--idle-after-ms", opt.pricing.idle_after_ms,
+                      "incentives: how long under the target before a cut is announced");
+  pricing->add_option("--cut", opt.pricing.cut, "incentives: the price cut offered (0..1)");
+  pricing->add_option("--valid-ms", opt.pricing.valid_ms, "incentives: how long one holds");
 
   auto* create = add_verb(
       *admin, exit_code, o, "create",

@@ -253,6 +253,17 @@ common::Json message_json(const wire::Message& m) {
               {"seq", t->seq()}, {"price", t->price()},
               {"qty", t->qty()}, {"aggressor", side_name(t->aggressor())}};
     }
+    case wire::Body::IncentiveNotice: {
+      const auto* n = m.body_as_IncentiveNotice();
+      return {{"type", "incentive"},
+              {"pool", str(n->pool())},
+              {"resource", str(n->resource())},
+              {"active", n->active()},
+              {"cut_ppm", n->cut_ppm()},
+              {"utilisation_ppm", n->utilisation_ppm()},
+              {"valid_until_ns", n->valid_until_ns()},
+              {"seq", n->seq()}};
+    }
     case wire::Body::Fill:
       return fill_json(*m.body_as_Fill());
     case wire::Body::AdminAck:
@@ -290,6 +301,13 @@ std::string format_message(const wire::Message& m, bool json) {
       const auto* t = m.body_as_Trade();
       return fmt::format("trade instrument={} seq={} {} @ {} aggressor={}", t->instrument(),
                          t->seq(), t->qty(), t->price(), side_name(t->aggressor()));
+    }
+    case wire::Body::IncentiveNotice: {
+      const auto* n = m.body_as_IncentiveNotice();
+      return fmt::format(
+          "incentive {} {} in {}: cut {:.1f}% at utilisation {:.1f}%, valid until {}",
+          n->active() ? "announced" : "withdrawn", str(n->resource()), str(n->pool()),
+          n->cut_ppm() / 1e4, n->utilisation_ppm() / 1e4, n->valid_until_ns());
     }
     case wire::Body::Fill:
       return format_fill(*m.body_as_Fill());

@@ -24,6 +24,7 @@ struct OrderOptions {
   std::int64_t qty = 0;
   std::int64_t min_qty = 0;
   bool post_only = false;
+  bool pegged = false;
   std::uint64_t client_order_id = 0;
   std::uint64_t order_id = 0;
   int wait_ms = 2000;
@@ -160,6 +161,7 @@ int run_new(const OrderOptions& o) {
   spec.qty = o.qty;
   spec.min_qty = o.min_qty;
   spec.post_only = o.post_only;
+  spec.pegged = o.pegged;
   // Tenants buy and hosts sell: the side picks the default role.
   Session session(o.connection,
                   spec.side == wire::Side::Sell ? wire::Role::Host : wire::Role::Tenant);
@@ -369,6 +371,8 @@ void add_order_command(CLI::App& app, int& exit_code) {
   add->add_option("--stp", o->stp, "none, cancel_newest, cancel_oldest, cancel_both")
       ->capture_default_str();
   add->add_flag("--post-only", o->post_only, "reject instead of trading on arrival");
+  add->add_flag("--pegged", o->pegged,
+                "hosts' asks: --price is a base the pool's pricing curve multiplies");
   add->add_option("--client-order-id", o->client_order_id, "default: microseconds since epoch");
   add_wait_options(*add, *o);
   add_connection_options(*add, o->connection);

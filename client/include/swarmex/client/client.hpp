@@ -64,6 +64,7 @@ struct OrderSpec {
   std::int64_t expire_time_ns = 0;
   std::uint32_t resale_host = 0;  // tenants selling: the host of the window allocation resold
   std::string on_behalf_of = {};  // the agent: the tenant it buys for
+  bool pegged = false;            // hosts' limit asks: price is the base for the pool's curve
 };
 
 // A tenant's autopilot grant (AutopilotSet): what the agent may buy for it.
@@ -125,6 +126,18 @@ struct SwarmSpec {
 struct OrderRef {
   std::uint64_t client_order_id = 0;
   std::uint64_t order_id = 0;
+};
+
+// Admin SetPricing: a pool's curve for one resource (u and f as fractions: 0.8 and 2.5 for
+// "at 80 % utilisation, 2.5 x the base") and its incentive policy. No points removes it.
+struct PricingSpec {
+  std::string pool;
+  std::string resource;
+  std::vector<std::pair<double, double>> curve;
+  double target = 0;               // incentives: utilisation under this ...
+  std::int64_t idle_after_ms = 0;  // ... for this long announces a cut (0: none)
+  double cut = 0;                  // the cut, as a fraction of the price
+  std::int64_t valid_ms = 0;
 };
 
 // Admin SetParams: a field left at 0 keeps its value.
@@ -247,6 +260,8 @@ class Client {
 
   void admin_create_instrument(std::uint64_t request_id, const InstrumentSpec& spec);
   void admin_set_params(std::uint64_t request_id, const ParamsSpec& params);
+  void admin_set_pricing(std::uint64_t request_id,
+                         const PricingSpec& pricing);  // client_pricing.cpp
   void admin_halt(std::uint64_t request_id, std::uint32_t instrument);
   void admin_resume(std::uint64_t request_id, std::uint32_t instrument);
   void admin_take_snapshot(std::uint64_t request_id);
