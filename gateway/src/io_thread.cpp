@@ -121,6 +121,7 @@ void IoThread::handle(const OutItem& item) {
       } else {
         if (agents_order) r.agent = server_.agent();
         note_window_fill(*ps, r, item.event.lease_start_ns, item.time_ns);
+        ps->view.note(r, item.event, server_.product_of(r.instrument) == nullptr);
       }
       const ExecReport& stamped = ps->append(r);
       if (ps->sessions.empty()) return;
@@ -168,6 +169,9 @@ void IoThread::handle(const OutItem& item) {
     }
     case OutItem::Kind::HostLost:
       return tell_host_lost(item.principal, item.time_ns);
+    case OutItem::Kind::Answer:
+      if (Session* s = find_session(item.session_id)) s->send(*item.frame);
+      return;
     case OutItem::Kind::Notice: {
       PrincipalState* ps = principal(item.principal);
       if (ps == nullptr) return;

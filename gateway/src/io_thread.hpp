@@ -27,13 +27,14 @@ struct OutItem {
     MarketData,
     Snapshot,
     Notice,
-    HostLost  // `principal`, a host, is lost at time_ns: tell its holders (on its home thread)
+    HostLost,  // `principal`, a host, is lost at time_ns: tell its holders (on its home thread)
+    Answer     // `frame` to session `session_id` only (a catalog)
   };
   Kind kind = Kind::Report;
   engine::OwnerId principal = 0;  // Report / MakerReport / HostFill
   engine::Event event;
   std::int64_t time_ns = 0;
-  std::uint64_t session_id = 0;  // Snapshot: who asked
+  std::uint64_t session_id = 0;  // Snapshot / Answer: who asked
   // Snapshot: encoded BookSnapshot; Notice: encoded InterruptionNotice for `principal`.
   std::shared_ptr<const std::vector<std::uint8_t>> frame;
 };

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "id_map.hpp"
+#include "own_view.hpp"
 #include "reports.hpp"
 #include "swarmex/gateway/config.hpp"
 
@@ -46,6 +47,7 @@ class PrincipalState {
   // A resale request's orders: the client order id names the first leg; every leg is its own
   // ask, named by its exchange order id (order_id + i), reported under the request's id.
   void remember(const engine::Resell& r) {
+    view.expect_resale(r);
     remember(r.client_order_id, r.order_id, r.legs[0].instrument);
     for (std::uint8_t i = 1; i < r.leg_count; ++i) {
       legs_[r.order_id + i] = ClientOrder{r.order_id + i, r.legs[i].instrument};
@@ -97,6 +99,7 @@ class PrincipalState {
       if (host == 0 || std::get<2>(it->first) == host) sum += it->second;
     return sum;
   }
+  [[nodiscard]] const auto& held_windows() const noexcept { return held_; }
   // Windows that started before `time_ns` are delivered: forgets them.
   void forget_windows_before(std::int64_t time_ns) {
     std::erase_if(held_, [&](const auto& kv) { return std::get<1>(kv.first) < time_ns; });
@@ -159,6 +162,8 @@ class PrincipalState {
     usage_tokens_ -= 1.0;
     return true;
   }
+
+  OwnView view;  // resting orders and spot leases, for OrdersRequest / HoldingsRequest
 
   std::vector<Session*> sessions;       // logged on
   std::vector<Session*> fill_sessions;  // hosts subscribed to fills

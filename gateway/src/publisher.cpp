@@ -17,6 +17,7 @@ using engine::EventKind;
 Publisher::Publisher(Server& server, moodycamel::BlockingConcurrentQueue<Event>& events)
     : server_(server),
       events_(events),
+      catalog_(server),
       notices_(static_cast<std::int64_t>(server.config().server.interruption_notice_s) *
                1'000'000'000) {}
 
@@ -58,6 +59,9 @@ void Publisher::serve_requests() {
   MarketDataRequest req;
   while (requests_.try_dequeue(req))
     serve(req);
+  CatalogQuery q;
+  while (catalog_requests_.try_dequeue(q))
+    serve(q);
 }
 
 void Publisher::route_batch(std::size_t n) {
@@ -87,6 +91,7 @@ void Publisher::route(const Event& e, std::int64_t time_ns) {
   if (e.kind == EventKind::Accepted &&
       (e.command == engine::CommandKind::Halt || e.command == engine::CommandKind::Resume))
     server_.note_halted(e.instrument, e.command == engine::CommandKind::Halt);
+  catalog_.note(e, time_ns);
   const EventRecipients to = recipients_of(e);
   if (to.admin_outcome) return server_.admin_outcome(e);
   to_owner(to.report, OutItem::Kind::Report);
@@ -217,6 +222,27 @@ void Publisher::serve(const MarketDataRequest& r) {
     book.thread_mask |= 1ull << r.thread;
     server_.io(r.thread).deliver(std::move(item));
   }
+}
+
+}  // namespace swarmex::gateway
+
+namespace swarmex::gateway {
+
+void Publisher::serve(const CatalogQuery& q) {
+  protocol::FrameWriter w;
+  const auto bytes = catalog_.answer(w, q, wall_ns(), [this](engine::InstrumentId id) {
+    auto it = books_.find(id);
+    if (it == books_.end()) return std::pair<engine::Price, engine::Price>{0, 0};
+    const Book& book = it->second;
+    return std::pair<engine::Price, engine::Price>{
+        book.bids.empty() ? 0 : book.bids.begin()->first,
+        book.asks.empty() ? 0 : book.asks.begin()->first};
+  });
+  OutItem item;
+  item.kind = OutItem::Kind::Answer;
+  item.session_id = q.session_id;
+  item.frame = std::make_shared<const std::vector<std::uint8_t>>(bytes.begin(), bytes.end());
+  server_.io(q.thread).deliver(std::move(item));
 }
 
 }  // namespace swarmex::gateway

@@ -13,6 +13,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "catalog_board.hpp"
 #include "notice_board.hpp"
 #include "swarmex/engine/event.hpp"
 #include "swarmex/engine/snapshot.hpp"
@@ -48,9 +49,16 @@ class Publisher {
     requests_.enqueue(std::move(r));
     if (wake_) wake_();
   }
+  // A CatalogRequest: answered from the publisher thread, which keeps the catalog.
+  void request(CatalogQuery&& q) {
+    catalog_requests_.enqueue(std::move(q));
+    if (wake_) wake_();
+  }
   // Start-up, before the journal after a snapshot replays: the levels of the resting orders the
   // snapshot restored (what the replay of the commands before it would have built).
   void restore_books(const engine::EngineSnapshot& snap);
+  // Start-up, likewise: the catalog's capacity and sales as the snapshot holds them.
+  void restore_catalog(const engine::EngineSnapshot& snap) { catalog_.restore(snap); }
 
  private:
   struct Book {
@@ -63,12 +71,15 @@ class Publisher {
   void serve_requests();
   void route_batch(std::size_t n);  // the first n of batch_
   void serve(const MarketDataRequest& r);
+  void serve(const CatalogQuery& q);
   void note_lease(const engine::Event& fill);
   void send_due_notices(std::int64_t now_ns);
 
   Server& server_;
   moodycamel::BlockingConcurrentQueue<engine::Event>& events_;
   moodycamel::ConcurrentQueue<MarketDataRequest> requests_;
+  moodycamel::ConcurrentQueue<CatalogQuery> catalog_requests_;
+  CatalogBoard catalog_;
   std::unordered_map<engine::InstrumentId, Book> books_;
   NoticeBoard notices_;
   std::vector<Notice> due_;  // scratch

@@ -5,6 +5,7 @@
 
 #include "session.hpp"
 #include "swarmex/common/token_hash.hpp"
+#include "swarmex/engine/order_arena.hpp"
 
 namespace swarmex::gateway {
 
@@ -101,6 +102,7 @@ void Server::on_restored(const engine::Engine& e, const StreamLedger* ledger) {
   for (const engine::SnapshotInstrument& i : snap.instruments)
     if (i.halted) halted_[i.spec.id] = true;
   publisher_->restore_books(snap);
+  publisher_->restore_catalog(snap);
   restore_holdings(snap);
   restore_grants(e);
   restore_pricing(e);
@@ -111,6 +113,7 @@ void Server::on_restored(const engine::Engine& e, const StreamLedger* ledger) {
   for (const engine::RestingSwarm& s : snap.swarms)
     top = std::max(top, s.order.order_id);
   if (top >= next_order_id_.load()) next_order_id_.store(top + 1);
+  restore_own_orders(snap);
   if (ledger == nullptr) return;
   for (const engine::OwnerId owner : ledger->owners()) {
     const StreamCounts c = ledger->counts(owner);
@@ -124,6 +127,23 @@ void Server::on_restored(const engine::Engine& e, const StreamLedger* ledger) {
     else
       ps->remember_leg(o.client_order_id, o.first, id, o.instrument);
   }
+}
+
+void Server::restore_own_orders(const engine::EngineSnapshot& snap) {
+  for (const engine::SnapshotOrder& o : snap.orders)
+    if (PrincipalState* ps = home_of(o.owner).principal(o.owner))
+      ps->view.restore(o.id, OpenOrder{.instrument = o.instrument,
+                                       .side = o.side,
+                                       .price = o.price,
+                                       .remaining = o.qty,
+                                       .host = o.host,
+                                       .by_agent = (o.flags & engine::Order::kAgent) != 0});
+  for (const engine::RestingSwarm& s : snap.swarms)
+    if (PrincipalState* ps = home_of(s.order.owner).principal(s.order.owner))
+      ps->view.restore(s.order.order_id, OpenOrder{.instrument = s.order.legs[0].instrument,
+                                                   .price = s.order.limit_total,
+                                                   .remaining = s.units,
+                                                   .swarm = true});
 }
 
 void Server::restore_holdings(const engine::EngineSnapshot& snap) {

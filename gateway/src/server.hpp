@@ -116,6 +116,12 @@ class Server {
                          engine::Price budget_per_hour, double target);
   void autopilot_status(std::uint32_t thread, std::uint64_t session, const Principal& viewer,
                         std::uint64_t request_id);
+  // Public market information (any principal): the Catalog, answered from the publisher thread.
+  void catalog(std::uint32_t thread, std::uint64_t session, const wire::CatalogRequest& r);
+  // OrdersRequest / HoldingsRequest of `viewer` about `whose` (checked by the session): answered
+  // from whose's home thread, where its PrincipalState lives (session_own_view.cpp).
+  void own_view(std::uint32_t thread, std::uint64_t session, const Principal& whose,
+                std::uint64_t request_id, bool holdings);
   // The agent principal (at most one is configured), or null.
   [[nodiscard]] const Principal* agent() const noexcept { return agent_; }
   // The spot instruments: the configuration's, then those created live.
@@ -131,6 +137,8 @@ class Server {
   // Start-up: what each principal holds of each delivery window (PrincipalState::held) as the
   // snapshot's engine holdings and resting resale asks say; the fills before it do not replay.
   void restore_holdings(const engine::EngineSnapshot& snap);
+  // Start-up: each principal's resting orders and swarm orders as the snapshot has them.
+  void restore_own_orders(const engine::EngineSnapshot& snap);
   // Start-up, after the replay: each principal's stream numbers must be what the partitions'
   // ledgers counted (logged when not: the next snapshot would carry numbers the streams do not
   // have).

@@ -104,6 +104,10 @@ class Session : public std::enable_shared_from_this<Session> {
   void on_autopilot_status(const wire::AutopilotStatus& a);
   // The agent's Forecast notice, forwarded as it came to the tenant's sessions.
   void on_forecast(const wire::Forecast& f);
+  // The catalog and the principal's own view (session_own_view.cpp). `named`: the principal an
+  // operator asks about (empty: the sender).
+  void on_catalog_request(const wire::CatalogRequest& r);
+  void on_own_view(std::uint64_t request_id, const flatbuffers::String* named, bool holdings);
   // The tenant principal of that name, or null.
   [[nodiscard]] const Principal* tenant_named(const flatbuffers::String* name) const;
   // A gateway-level reject of an order command: an execution report to this session only.

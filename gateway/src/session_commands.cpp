@@ -58,6 +58,14 @@ void Session::handle(const wire::Message& m, RejectReason verdict) {
       return on_autopilot_status(*m.body_as_AutopilotStatus());
     case wire::Body::Forecast:
       return on_forecast(*m.body_as_Forecast());
+    case wire::Body::CatalogRequest:
+      return on_catalog_request(*m.body_as_CatalogRequest());
+    case wire::Body::OrdersRequest:
+      return on_own_view(m.body_as_OrdersRequest()->request_id(),
+                         m.body_as_OrdersRequest()->tenant(), false);
+    case wire::Body::HoldingsRequest:
+      return on_own_view(m.body_as_HoldingsRequest()->request_id(),
+                         m.body_as_HoldingsRequest()->tenant(), true);
     default:
       return send_error(RejectReason::UnknownMessage, "not a message a client sends");
   }

@@ -258,6 +258,15 @@ class Client {
   void autopilot_off(std::uint64_t request_id, std::string_view resource, std::string_view pool);
   void autopilot_status(std::uint64_t request_id);
 
+  // Any principal: the capacity catalog (Catalog), optionally of one pool and / or resource
+  // (client_catalog.cpp).
+  void catalog(std::uint64_t request_id, std::string_view pool = {},
+               std::string_view resource = {});
+  // The principal's resting orders (OrderList) / holdings (HoldingList); operators may name
+  // `tenant`.
+  void orders(std::uint64_t request_id, std::string_view tenant = {});
+  void holdings(std::uint64_t request_id, std::string_view tenant = {});
+
   void admin_create_instrument(std::uint64_t request_id, const InstrumentSpec& spec);
   void admin_set_params(std::uint64_t request_id, const ParamsSpec& params);
   void admin_set_pricing(std::uint64_t request_id,
