@@ -20,12 +20,6 @@ std::string group_resource(const std::string& resource) {
   return is_mig(resource) ? std::string("mig") : resource;
 }
 
-std::uint32_t utilisation_ppm(engine::Qty sold, engine::Qty declared) {
-  if (declared <= 0 || sold <= 0) return 0;
-  const auto ppm = static_cast<__int128>(sold) * 1'000'000 / declared;
-  return static_cast<std::uint32_t>(std::min<__int128>(ppm, UINT32_MAX));
-}
-
 }  // namespace
 
 void CatalogBoard::sell(Entry& entry, std::int64_t from_ns, std::int64_t to_ns, engine::Qty qty) {
@@ -143,6 +137,7 @@ std::span<const std::uint8_t> CatalogBoard::answer(protocol::FrameWriter& w, con
   std::map<Key, std::vector<const engine::Product*>> products;
   for (const engine::Product& p : server_.config().products)
     products[{p.rules.pool, p.rules.resource}].push_back(&p);
+  const auto policies = server_.policies();
   std::set<Key> keys;
   for (const auto& [k, ids] : spot)
     keys.insert(k);
@@ -220,10 +215,15 @@ std::span<const std::uint8_t> CatalogBoard::answer(protocol::FrameWriter& w, con
           l.end_ns, win.sold, w_bid, w_ask, win.last_price));
     }
     const engine::Qty sold = sold_at(entry, now_ns);
-    const auto curve = b.CreateVector(std::vector<flatbuffers::Offset<wire::CurvePoint>>{});
+    std::vector<flatbuffers::Offset<wire::CurvePoint>> points;
+    if (auto it = policies.find({pool, resource}); it != policies.end())
+      for (std::uint8_t i = 0; i < it->second.points; ++i)
+        points.push_back(wire::CreateCurvePoint(b, it->second.curve[i].utilisation_ppm,
+                                                it->second.curve[i].multiplier_ppm));
+    const auto curve = b.CreateVector(points);
     entries.push_back(wire::CreateCatalogEntry(b, b.CreateString(pool), b.CreateString(resource),
                                                b.CreateVector(hosts), declared, sold,
-                                               utilisation_ppm(sold, declared), bid, ask,
+                                               engine::utilisation_ppm(sold, declared), bid, ask,
                                                entry.last_price, b.CreateVector(windows), curve));
   }
   return w.finish(wire::CreateCatalog(b, q.request_id, now_ns, b.CreateVector(entries), truncated));
