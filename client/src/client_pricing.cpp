@@ -1,4 +1,5 @@
-// Client: an operator's pool pricing (SetPricing), fractions turned into the wire's ppm.
+// Client: an operator's pool pricing (SetPricing, fractions turned into the wire's ppm) and
+// fees (SetFees).
 #include <cmath>
 
 #include "swarmex/client/client.hpp"
@@ -26,6 +27,12 @@ void Client::admin_set_pricing(std::uint64_t request_id, const PricingSpec& p) {
         wire::CreateSetPricing(b, pool, resource, curve, to_ppm(p.target), p.idle_after_ms,
                                to_ppm(p.cut), p.valid_ms)
             .Union());
+}
+
+void Client::admin_set_fees(std::uint64_t request_id, std::uint32_t instrument,
+                            std::int32_t maker_bps, std::int32_t taker_bps) {
+  admin(request_id, wire::AdminAction::SetFees,
+        wire::CreateSetFees(writer().fbb(), instrument, maker_bps, taker_bps).Union());
 }
 
 }  // namespace swarmex::client

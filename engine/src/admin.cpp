@@ -96,4 +96,31 @@ void Engine::on_create_instrument(const Command& cmd, EventBuffer& out) {
   params_hash_ += params_hash_of(book);
 }
 
+std::uint64_t Engine::fees_hash_of(const OrderBook& book) noexcept {
+  const FeeSchedule& f = book.fees();
+  return mix64(0x4645'4553ull ^ (static_cast<std::uint64_t>(book.spec().id) << 20) ^
+               mix64(static_cast<std::uint64_t>(static_cast<std::uint32_t>(f.maker_bps)) << 32 |
+                     static_cast<std::uint32_t>(f.taker_bps)));
+}
+
+void Engine::on_set_fees(const Command& cmd, EventBuffer& out) {
+  const SetFees& c = cmd.fees;
+  OrderBook* book = book_of(c.instrument);
+  RejectReason r = RejectReason::None;
+  if (c.owner == 0)
+    r = RejectReason::UnknownCommandOwner;
+  else if (book == nullptr)
+    r = RejectReason::UnknownInstrument;
+  else
+    r = check_fees(c.fees);
+  if (r != RejectReason::None) {
+    out.push(echo(cmd, EventKind::Rejected, static_cast<std::uint8_t>(r)));
+    return;
+  }
+  out.push(echo(cmd, EventKind::Accepted));
+  if (!book->fees().none()) fees_hash_ -= fees_hash_of(*book);
+  book->set_fees(c.fees);
+  if (!book->fees().none()) fees_hash_ += fees_hash_of(*book);
+}
+
 }  // namespace swarmex::engine

@@ -68,6 +68,13 @@ Event echo(const Command& cmd, EventKind kind, std::uint8_t reason) noexcept {
       e.owner = cmd.create.owner;
       e.instrument = cmd.create.id;
       break;
+    case CommandKind::SetFees:  // order_id: the request's id
+      e.order_id = cmd.fees.request_id;
+      e.owner = cmd.fees.owner;
+      e.instrument = cmd.fees.instrument;
+      e.price = cmd.fees.fees.maker_bps;
+      e.qty = cmd.fees.fees.taker_bps;
+      break;
     case CommandKind::SetPricing:  // order_id: the request's id
       e.order_id = cmd.pricing.request_id;
       e.owner = cmd.pricing.owner;
@@ -210,6 +217,8 @@ void Engine::dispatch(const Command& cmd, EventBuffer& out) {
       return on_autopilot(cmd, out);
     case CommandKind::SetPricing:
       return on_set_pricing(cmd, out);
+    case CommandKind::SetFees:
+      return on_set_fees(cmd, out);
     default:
       return reject(cmd, RejectReason::InvalidCommand, out);
   }
@@ -224,7 +233,7 @@ std::uint64_t Engine::state_hash() const noexcept {
     supply += group.hash(key);
   return combine_state_hash(
       orders_hash_ + swarms_.hash() + holdings_.hash() + supply + grants_.hash() + pricing_hash(),
-      halted_hash_ + calendar + params_hash_, last_seq_);
+      halted_hash_ + calendar + params_hash_ + fees_hash_, last_seq_);
 }
 
 RejectReason check_qty(const InstrumentSpec& s, Qty qty) noexcept {

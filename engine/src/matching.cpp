@@ -133,28 +133,29 @@ bool Engine::match(OrderBook& book, Taker& t, Seq seq, EventBuffer& out) noexcep
       }
       t.leaves -= q;
       const HostId seller = t.side == Side::Sell ? t.host : m.host;
-      const Event fill{.seq = seq,
-                       .kind = EventKind::Fill,
-                       .command = current_command_,
-                       .side = t.side,
-                       .instrument = book.spec().id,
-                       .order_id = t.id,
-                       .maker_order_id = m.id,
-                       .owner = t.owner,
-                       .maker_owner = m.owner,
-                       .host = seller,
-                       .agent = static_cast<std::uint8_t>(
-                           taker_agent_ | ((m.flags & Order::kAgent) != 0 ? kMakerByAgent : 0)),
-                       .price = price,
-                       .qty = q,
-                       .leaves_qty = t.leaves,
-                       .maker_leaves_qty = m.qty - q,
-                       .lease_start_ns = lease.from_ns,
-                       .lease_end_ns = lease.to_ns};
+      Event fill{.seq = seq,
+                 .kind = EventKind::Fill,
+                 .command = current_command_,
+                 .side = t.side,
+                 .instrument = book.spec().id,
+                 .order_id = t.id,
+                 .maker_order_id = m.id,
+                 .owner = t.owner,
+                 .maker_owner = m.owner,
+                 .host = seller,
+                 .agent = static_cast<std::uint8_t>(
+                     taker_agent_ | ((m.flags & Order::kAgent) != 0 ? kMakerByAgent : 0)),
+                 .price = price,
+                 .qty = q,
+                 .leaves_qty = t.leaves,
+                 .maker_leaves_qty = m.qty - q,
+                 .lease_start_ns = lease.from_ns,
+                 .lease_end_ns = lease.to_ns};
+      charge(book, fill);
       if (placed_in == nullptr)
         out.entry() = fill;
       else
-        emit_instances(fill, *placed_in, placed_from, out);
+        emit_instances(book, fill, *placed_in, placed_from, out);
       credit_buyer(book, t.side == Side::Buy ? t.owner : m.owner, seller, q);
       touched = true;
       if (q == m.qty) {

@@ -23,13 +23,13 @@ void Engine::snapshot(EngineSnapshot& out) const {
     out.swarms.push_back(swarms_[i]);
   out.supply.clear();
   for (const auto& [key, group] : supply_)
-    out.supply.push_back(SnapshotSupply{key.host,
-                                        resource_names_[key.resource],
-                                        group.capacity,
-                                        {group.changes().begin(), group.changes().end()},
-                                        group.placements(),
-                                        group.pool < pool_names_.size() ? pool_names_[group.pool]
-                                                                        : std::string()});
+    out.supply.push_back(
+        SnapshotSupply{key.host,
+                       resource_names_[key.resource],
+                       group.capacity,
+                       {group.changes().begin(), group.changes().end()},
+                       group.placements(),
+                       group.pool < pool_names_.size() ? pool_names_[group.pool] : std::string()});
   out.pricing.clear();
   for (const auto& [key, p] : pricing_)
     out.pricing.push_back(SnapshotPricing{pool_names_[key.pool], resource_names_[key.resource], p});
@@ -43,7 +43,7 @@ void Engine::snapshot(EngineSnapshot& out) const {
         book.base_price() != book.spec().band_min || book.top_price() != book.spec().band_max;
     out.instruments.push_back(SnapshotInstrument{book.spec(), book.halted(), book.admin_params(),
                                                  own_array ? book.base_price() : 0,
-                                                 own_array ? book.levels() : 0});
+                                                 own_array ? book.levels() : 0, book.fees()});
     for (const Side s : {Side::Buy, Side::Sell}) {
       const BookSide& side = book.side(s);
       for (std::int64_t lvl = side.best(); lvl != LevelBitmap::kNone; lvl = side.next_worse(lvl))
@@ -85,6 +85,13 @@ void Engine::restore(const EngineSnapshot& snap) {
     if (si.admin_params) {
       book->set_admin_params(true);
       params_hash_ += params_hash_of(*book);
+    }
+    if (!si.fees.none()) {
+      if (check_fees(si.fees) != RejectReason::None)
+        throw std::runtime_error("snapshot fees of instrument " + std::to_string(si.spec.id) +
+                                 " are out of range");
+      book->set_fees(si.fees);
+      fees_hash_ += fees_hash_of(*book);
     }
     if (si.halted) {
       book->set_halted(true);

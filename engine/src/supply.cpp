@@ -73,13 +73,13 @@ void Engine::sell_supply(const OrderBook& book, const Order& ask, const Event& f
   sell_in(book, *g, Lease{fill.lease_start_ns, fill.lease_end_ns}, fill.qty);
   touch(g);
   if (g->gpu)
-    emit_instances(fill, *g, placed_from, out);
+    emit_instances(book, fill, *g, placed_from, out);
   else
     out.entry() = fill;
 }
 
-void Engine::emit_instances(const Event& fill, const SupplyGroup& g, std::size_t placed_from,
-                            EventBuffer& out) {
+void Engine::emit_instances(const OrderBook& book, const Event& fill, const SupplyGroup& g,
+                            std::size_t placed_from, EventBuffer& out) {
   const std::vector<MigPlacement>& placed = g.placements();
   const auto n = static_cast<Qty>(placed.size() - placed_from);
   if (n != fill.qty) {  // never: room was checked, so every unit was placed
@@ -96,6 +96,7 @@ void Engine::emit_instances(const Event& fill, const SupplyGroup& g, std::size_t
     e.maker_leaves_qty = fill.maker_leaves_qty + (n - 1 - k);
     e.gpu = static_cast<std::uint8_t>(p.gpu);
     e.start_slice = p.start;
+    charge(book, e);  // each instance is its own fill
   }
 }
 

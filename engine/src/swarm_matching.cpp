@@ -226,6 +226,7 @@ void Engine::execute_swarm(const SwarmOrder& s, Qty units, Seq seq, EventBuffer&
     const Lease lease = lease_of(book);
     f.lease_start_ns = lease.from_ns;
     f.lease_end_ns = lease.to_ns;
+    charge(book, f);
     credit_buyer(book, s.owner, m.host, pick.qty);
     sell_supply(book, m, f, out);
     if (pick.qty == m.qty) {

@@ -37,7 +37,8 @@ struct EventRecipients {
       if (e.command == engine::CommandKind::SetParams ||
           e.command == engine::CommandKind::CreateInstrument ||
           e.command == engine::CommandKind::Autopilot ||
-          e.command == engine::CommandKind::SetPricing) {
+          e.command == engine::CommandKind::SetPricing ||
+          e.command == engine::CommandKind::SetFees) {
         r.admin_outcome = true;
         return r;
       }

@@ -42,6 +42,7 @@ ExecReport report_for(const Event& e, FillParty party, std::int64_t time_ns) {
       r.kind = wire::ExecKind::Filled;
       r.last_qty = e.qty;
       r.last_price = e.price;
+      r.fee = party == FillParty::Maker ? e.maker_fee : e.taker_fee;
       if (party == FillParty::Maker) {
         r.order_id = e.maker_order_id;
         r.side = engine::opposite(e.side);
@@ -75,6 +76,7 @@ HostFill host_fill_for(const Event& e, std::int64_t time_ns, const engine::Instr
   f.lease_end_ns = e.lease_end_ns;
   f.gpu = e.gpu == engine::kNoMigPlacement ? -1 : e.gpu;
   f.start_slice = e.start_slice == engine::kNoMigPlacement ? -1 : e.start_slice;
+  f.seller_fee = taker_buys ? e.maker_fee : e.taker_fee;
   f.spec = spec;
   f.tenant_principal = tenant;
   f.seller_principal = seller;
@@ -89,7 +91,7 @@ std::span<const std::uint8_t> encode(protocol::FrameWriter& w, const ExecReport&
       b, r.kind, protocol::to_wire(r.reject_reason), protocol::to_wire(r.cancel_reason),
       r.client_order_id, r.order_id, r.instrument, protocol::to_wire(r.side), r.price, r.qty,
       r.last_qty, r.last_price, r.leaves_qty, r.host, r.stream_seq, r.engine_seq, r.time_ns, agent,
-      tenant));
+      tenant, r.fee));
 }
 
 std::span<const std::uint8_t> encode(protocol::FrameWriter& w, const HostFill& f) {
@@ -101,7 +103,7 @@ std::span<const std::uint8_t> encode(protocol::FrameWriter& w, const HostFill& f
   return w.finish(wire::CreateFill(b, f.stream_seq, f.engine_seq, f.instrument, f.host, f.tenant,
                                    f.buy_order_id, f.sell_order_id, f.qty, f.price, f.time_ns,
                                    tenant, resource, pool, f.lease_start_ns, f.lease_end_ns, seller,
-                                   f.gpu, f.start_slice));
+                                   f.gpu, f.start_slice, f.seller_fee));
 }
 
 std::span<const std::uint8_t> encode_book_update(protocol::FrameWriter& w, const Event& e) {

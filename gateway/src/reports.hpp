@@ -33,6 +33,7 @@ struct ExecReport {
   // principals, which outlive every report). Null otherwise.
   const Principal* agent;
   const Principal* on_behalf_of;
+  std::int64_t fee = 0;  // fills: this party's fee
 };
 
 struct HostFill {
@@ -54,6 +55,7 @@ struct HostFill {
   const engine::InstrumentSpec* spec;
   const Principal* tenant_principal;
   const Principal* seller_principal;  // a tenant reselling its allocation; null: the host's ask
+  std::int64_t seller_fee = 0;
 };
 
 // Which side of a fill event a report is for.

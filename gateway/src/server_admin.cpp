@@ -62,8 +62,10 @@ void Server::admin_outcome(const engine::Event& e) {
     if (it == pending_admin_.end()) return;  // replayed at start-up: nobody waits for it
     pending = it->second;
     pending_admin_.erase(it);
+    // Only SetParams and CreateInstrument outcomes carry trading parameters.
     const bool grant = pending.command.kind == engine::CommandKind::Autopilot ||
-                       pending.command.kind == engine::CommandKind::SetPricing;
+                       pending.command.kind == engine::CommandKind::SetPricing ||
+                       pending.command.kind == engine::CommandKind::SetFees;
     const bool create = pending.command.kind == engine::CommandKind::CreateInstrument;
     if (ok && create) {  // routed first: once it is known, orders for it reach its partition
       exchange_->set_route(e.instrument, pending.partition);
@@ -76,12 +78,11 @@ void Server::admin_outcome(const engine::Event& e) {
   if (pending.command.kind == engine::CommandKind::Autopilot) return autopilot_outcome(pending, e);
   if (pending.command.kind == engine::CommandKind::SetPricing) return pricing_outcome(pending, e);
   const bool create = pending.command.kind == engine::CommandKind::CreateInstrument;
+  const bool fees = pending.command.kind == engine::CommandKind::SetFees;
   const auto why = static_cast<RejectReason>(e.reason);
-  if (ok)
-    spdlog::info("instrument {}: {} by operator", e.instrument,
-                 create ? "created" : "parameters set");
-  const std::string text =
-      ok ? (create ? "instrument created" : "parameters set") : std::string(engine::to_string(why));
+  const char* done = create ? "instrument created" : fees ? "fees set" : "parameters set";
+  if (ok) spdlog::info("instrument {}: {} by operator", e.instrument, done);
+  const std::string text = ok ? std::string(done) : std::string(engine::to_string(why));
   protocol::FrameWriter w;
   auto t = w.fbb().CreateString(text);
   const auto f =
@@ -135,6 +136,19 @@ void Server::admin(std::uint32_t thread, std::uint64_t session, engine::OwnerId 
         std::lock_guard lock(mu_);
         c.params.request_id = next_admin_request_++;
         pending_admin_.emplace(c.params.request_id, PendingAdmin{thread, session, rid, 0, c});
+      }
+      exchange_->submit(c);
+      return;
+    }
+    case wire::AdminAction::SetFees: {  // checked by the engine, answered with its outcome
+      const wire::SetFees& f = *a.action_as_SetFees();
+      engine::Command c;
+      c.kind = engine::CommandKind::SetFees;
+      c.fees = engine::SetFees{sender, f.instrument(), 0, {f.maker_bps(), f.taker_bps()}};
+      {
+        std::lock_guard lock(mu_);
+        c.fees.request_id = next_admin_request_++;
+        pending_admin_.emplace(c.fees.request_id, PendingAdmin{thread, session, rid, 0, c});
       }
       exchange_->submit(c);
       return;

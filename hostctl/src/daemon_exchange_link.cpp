@@ -127,6 +127,7 @@ void Daemon::update_supply() {
         o.side = wire::Side::Sell;
         o.price = act.price;
         o.qty = act.qty;
+        o.pegged = act.pegged;
         client_.new_order(o);
         break;
       }

@@ -41,9 +41,10 @@ void each_table(const toml::table& root, const char* key, const std::string& src
 
 void parse_supply(const toml::table& t, const std::string& w, const std::string& src,
                   HostConfig& c) {
-  common::reject_unknown(
-      t, {"instrument", "product", "resource", "reserve_price", "max_qty", "device", "pinned"}, src,
-      w);
+  common::reject_unknown(t,
+                         {"instrument", "product", "resource", "reserve_price", "max_qty", "device",
+                          "pinned", "pricing"},
+                         src, w);
   SupplyLine s;
   // A line sells one spot instrument or the windows of one product, never both.
   if (t.contains("instrument") && t.contains("product"))
@@ -59,6 +60,11 @@ void parse_supply(const toml::table& t, const std::string& w, const std::string&
   common::read_int(t, "max_qty", s.max_qty, src, w, 0);
   common::read_string(t, "device", s.device, src, w);
   common::read_bool(t, "pinned", s.pinned, src, w);
+  std::string pricing = "fixed";
+  common::read_string(t, "pricing", pricing, src, w);
+  if (pricing != "fixed" && pricing != "pegged")
+    common::config_error(src, w + "pricing", "must be \"fixed\" or \"pegged\"");
+  s.pegged = pricing == "pegged";
   if (s.resource.empty() || s.reserve_price == 0)
     common::config_error(src, w, "resource and reserve_price are required");
   const bool mig = s.resource.rfind("mig.", 0) == 0;

@@ -134,6 +134,7 @@ std::vector<SupplyAction> SupplyBook::plan(
     SupplyAction act;
     act.instrument = key.second;
     act.price = line.reserve_price;
+    act.pegged = line.pegged;
     if (a.client_order_id == 0) {
       act.kind = SupplyAction::Kind::New;
       act.qty = want;

@@ -145,5 +145,33 @@ TEST_F(PricingE2eTest, APeggedAskFollowsTheCurveAndIncentivesFollowTheIdlePool) 
   EXPECT_EQ(entry.at("curve").size(), 3u) << entry;
 }
 
+// The next Filled execution report's fee.
+std::optional<std::int64_t> next_fill_fee(Conn& c) {
+  for (const wire::Message* m = c.next(wire::Body::ExecutionReport); m != nullptr;
+       m = c.next(wire::Body::ExecutionReport))
+    if (m->body_as_ExecutionReport()->kind() == ExecKind::Filled)
+      return m->body_as_ExecutionReport()->fee();
+  return std::nullopt;
+}
+
+TEST_F(PricingE2eTest, FeesAreChargedOnEveryFillAndReportedToBothParties) {
+  auto bad = cli("admin fees 1 --maker-bps -10 --taker-bps 5");
+  EXPECT_NE(bad.exit_code, 0);
+  EXPECT_NE(bad.out.find("invalid_fee"), std::string::npos) << bad.out;
+  EXPECT_NE(cli("admin fees 1 --taker-bps 1001").out.find("invalid_fee"), std::string::npos);
+  const auto set = cli("admin fees 1 --maker-bps -5 --taker-bps 25");
+  ASSERT_EQ(set.exit_code, 0) << set.out;
+  EXPECT_NE(set.out.find("fees set"), std::string::npos) << set.out;
+
+  auto h = host();
+  h->order(1, 1, Side::Sell, 1000, 10);
+  ASSERT_EQ(h->report()->kind, ExecKind::Accepted);
+  auto t = tenant();
+  // 4 units at 1000 for the hour's lease: 4,000; 25 bps = 10 to the taker, a 2 rebate to the maker.
+  t->order(1, 1, Side::Buy, 1000, 4, wire::TimeInForce::Ioc);
+  EXPECT_EQ(next_fill_fee(*t), 10);
+  EXPECT_EQ(next_fill_fee(*h), -2);
+}
+
 }  // namespace
 }  // namespace swarmex::e2e

@@ -69,6 +69,30 @@ TEST(ProductLineConfigTest, RefusesBadLinesNamingTheKey) {
             "accepted");
 }
 
+// pricing = "pegged": the line's reserve_price is the base its pool's curve multiplies, and its
+// asks say so; anything but "fixed" or "pegged" is refused naming the key.
+TEST(ProductLineConfigTest, APeggedLineSendsPeggedAsks) {
+  const HostConfig c =
+      parse_host_config(kHead +
+                            "[[supply]]\ninstrument = 1\nresource = \"cpu\"\nreserve_price = 800\n"
+                            "pricing = \"pegged\"\n[[supply]]\ninstrument = 2\nresource = \"mem\"\n"
+                            "reserve_price = 10\n",
+                        "f");
+  ASSERT_EQ(c.supply.size(), 2u);
+  EXPECT_TRUE(c.supply[0].pegged);
+  EXPECT_FALSE(c.supply[1].pegged) << "fixed by default";
+  EXPECT_NE(error_of(kHead + "[[supply]]\ninstrument = 1\nresource = \"cpu\"\n"
+                             "reserve_price = 1\npricing = \"floating\"\n")
+                .find("supply[0].pricing"),
+            std::string::npos);
+  SupplyBook book(c.supply);
+  std::uint64_t next_id = 1;
+  const auto acts = book.plan([](const AskSlot&) { return std::int64_t{4}; }, next_id);
+  ASSERT_EQ(acts.size(), 2u);
+  for (const SupplyAction& a : acts)
+    EXPECT_EQ(a.pegged, a.instrument == 1) << a.instrument;
+}
+
 constexpr std::int64_t kS = 1'000'000'000;
 
 ListedInstrument window_book(std::uint32_t id, const char* resource, std::int64_t start,

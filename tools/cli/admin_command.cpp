@@ -16,6 +16,8 @@ struct AdminOptions {
   client::ParamsSpec params;
   client::InstrumentSpec spec;
   client::PricingSpec pricing;
+  std::int32_t maker_bps = 0;
+  std::int32_t taker_bps = 0;
   std::vector<std::string> curve;  // "U:F" points
 };
 
@@ -113,6 +115,16 @@ void add_admin_command(CLI::App& app, int& exit_code) {
                       "incentives: how long under the target before a cut is announced");
   pricing->add_option("--cut", opt.pricing.cut, "incentives: the price cut offered (0..1)");
   pricing->add_option("--valid-ms", opt.pricing.valid_ms, "incentives: how long one holds");
+
+  auto* fees = add_verb(*admin, exit_code, o, "fees",
+                        "set an instrument's fees in basis points of each fill's value",
+                        [&opt](client::Client& c, std::uint64_t id) {
+                          c.admin_set_fees(id, opt.instrument, opt.maker_bps, opt.taker_bps);
+                        });
+  fees->add_option("INSTRUMENT", opt.instrument, "instrument id")->required();
+  fees->add_option("--maker-bps", opt.maker_bps,
+                   "maker fee (negative: a rebate up to the taker fee)");
+  fees->add_option("--taker-bps", opt.taker_bps, "taker fee, 0..1000");
 
   auto* create = add_verb(
       *admin, exit_code, o, "create",

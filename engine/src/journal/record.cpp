@@ -136,6 +136,13 @@ std::size_t encode_record(const Command& cmd, std::uint8_t* out) noexcept {
       w.put(a.target_ppm);
       break;
     }
+    case CommandKind::SetFees:
+      w.put(cmd.fees.owner);
+      w.put(cmd.fees.instrument);
+      w.put(cmd.fees.request_id);
+      w.put(cmd.fees.fees.maker_bps);
+      w.put(cmd.fees.fees.taker_bps);
+      break;
     case CommandKind::SetPricing: {
       const auto& s = cmd.pricing;
       w.put(s.owner);
@@ -268,6 +275,13 @@ DecodeStatus decode_record(std::span<const std::uint8_t> bytes, Command* cmd,
       a.target_ppm = r.get<std::uint32_t>();
       break;
     }
+    case CommandKind::SetFees:
+      c.fees.owner = r.get<std::uint32_t>();
+      c.fees.instrument = r.get<std::uint32_t>();
+      c.fees.request_id = r.get<std::uint64_t>();
+      c.fees.fees.maker_bps = r.get<std::int32_t>();
+      c.fees.fees.taker_bps = r.get<std::int32_t>();
+      break;
     case CommandKind::SetPricing: {
       auto& s = c.pricing;
       s.owner = r.get<std::uint32_t>();

@@ -13,8 +13,8 @@ namespace {
 // after those; 4 the resale holdings last; 5 the supply groups after them; 6 per instrument,
 // after its spec, whether SetParams set its parameters and its level array (base, levels; 0 0:
 // the band's); 7 the attachment (u32 length, bytes: the gateway's stream ledger); 8 the
-// autopilot grants last; 9 each supply group's pool (in supply order) and the pool pricing
-// last. Older images (none of these) still load.
+// autopilot grants last; 9 each supply group's pool (in supply order), the pool pricing and the
+// instruments' fees (id, maker, taker where set) last. Older images (none of these) still load.
 constexpr std::uint32_t kSnapshotVersion = 9;
 
 void put_spec(common::le::VecWriter& w, const engine::InstrumentSpec& s) {
@@ -169,6 +169,16 @@ std::vector<std::uint8_t> encode_snapshot(const engine::EngineSnapshot& snap) {
       w.put(base);
     }
   }
+  std::uint32_t with_fees = 0;
+  for (const auto& i : snap.instruments)
+    with_fees += i.fees.none() ? 0 : 1;
+  w.put(with_fees);
+  for (const auto& i : snap.instruments)
+    if (!i.fees.none()) {
+      w.put(i.spec.id);
+      w.put(i.fees.maker_bps);
+      w.put(i.fees.taker_bps);
+    }
   w.put(crc32c(out.data(), out.size()));
   return out;
 }
@@ -331,6 +341,18 @@ std::optional<engine::EngineSnapshot> decode_snapshot(const std::vector<std::uin
         p.pegged.emplace(id, r.get<std::int64_t>());
       }
       snap.pricing.push_back(std::move(sp));
+    }
+    const auto fees = r.get<std::uint32_t>();
+    for (std::uint32_t i = 0; i < fees && r.ok; ++i) {
+      const auto id = r.get<std::uint32_t>();
+      const engine::FeeSchedule f{r.get<std::int32_t>(), r.get<std::int32_t>()};
+      bool found = false;
+      for (auto& inst : snap.instruments)
+        if (inst.spec.id == id) {
+          inst.fees = f;
+          found = true;
+        }
+      if (!found) return std::nullopt;
     }
   }
   if (!r.ok || r.p != r.end) return std::nullopt;

@@ -269,8 +269,10 @@ class Client {
 
   void admin_create_instrument(std::uint64_t request_id, const InstrumentSpec& spec);
   void admin_set_params(std::uint64_t request_id, const ParamsSpec& params);
-  void admin_set_pricing(std::uint64_t request_id,
-                         const PricingSpec& pricing);  // client_pricing.cpp
+  // client_pricing.cpp: pool pricing and fees.
+  void admin_set_pricing(std::uint64_t request_id, const PricingSpec& pricing);
+  void admin_set_fees(std::uint64_t request_id, std::uint32_t instrument, std::int32_t maker_bps,
+                      std::int32_t taker_bps);
   void admin_halt(std::uint64_t request_id, std::uint32_t instrument);
   void admin_resume(std::uint64_t request_id, std::uint32_t instrument);
   void admin_take_snapshot(std::uint64_t request_id);

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <cstring>
 
+#include "swarmex/engine/fees.hpp"
 #include "swarmex/engine/instrument.hpp"
 #include "swarmex/engine/pricing.hpp"
 #include "swarmex/engine/swarm_order.hpp"
@@ -35,6 +36,8 @@ enum class CommandKind : std::uint8_t {
   Autopilot = 12,
   // An operator's pricing curve and incentive policy for one pool and resource (SetPricing).
   SetPricing = 13,
+  // An operator's maker and taker fees for one instrument (SetFees).
+  SetFees = 14,
   kCount
 };
 
@@ -174,6 +177,15 @@ struct SetPricing {
   PricingPolicy policy;
 };
 
+// An operator's fee schedule for `instrument` (a spot instrument or a product's window book);
+// fills from the next command on are charged at it. The outcome's order_id is request_id.
+struct SetFees {
+  OwnerId owner;
+  InstrumentId instrument;
+  std::uint64_t request_id;
+  FeeSchedule fees;
+};
+
 struct Resell {
   OrderId order_id;
   OwnerId owner;
@@ -204,6 +216,7 @@ struct Command {
     NewInstrument create;
     AutopilotGrant autopilot;
     SetPricing pricing;
+    SetFees fees;
   };
   // Every byte zero, whichever member a caller then fills field by field: a field added to a kind
   // later (an agent id) reads 0 in commands built as before.

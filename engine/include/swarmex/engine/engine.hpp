@@ -252,8 +252,8 @@ class Engine {
   // Emits `fill`, sold in GPU group `g` whose placements from `placed_from` on are its
   // instances, as one fill per MIG instance naming its GPU and start slice: the host enacts
   // exactly these, so the engine is the one place a placement is decided.
-  void emit_instances(const Event& fill, const SupplyGroup& g, std::size_t placed_from,
-                      EventBuffer& out);
+  void emit_instances(const OrderBook& book, const Event& fill, const SupplyGroup& g,
+                      std::size_t placed_from, EventBuffer& out);
 
   // Autopilot grants (autopilot.cpp).
   void on_autopilot(const Command& cmd, EventBuffer& out);
@@ -317,6 +317,16 @@ class Engine {
   RejectReason check_set_params(const SetParams& c, const OrderBook& book,
                                 BookParams* p) const noexcept;
   void on_create_instrument(const Command& cmd, EventBuffer& out);
+  void on_set_fees(const Command& cmd, EventBuffer& out);
+  static std::uint64_t fees_hash_of(const OrderBook& book) noexcept;
+  // The fees of a fill on `book` (its qty, price and lease), into the event.
+  static void charge(const OrderBook& book, Event& fill) noexcept {
+    if (book.fees().none()) return;
+    const std::int64_t value =
+        fill_value(fill.price, fill.qty, fill.lease_end_ns - fill.lease_start_ns);
+    fill.taker_fee = fee_of(value, book.fees().taker_bps);
+    fill.maker_fee = fee_of(value, book.fees().maker_bps);
+  }
   // The spec a CreateInstrument asks for into *spec, or why it is refused.
   RejectReason check_create(const NewInstrument& c, InstrumentSpec* spec) const;
   // A book's parameters in the state hash, once an admin command set them.
@@ -352,13 +362,13 @@ class Engine {
   std::map<SupplyKey, SupplyGroup> supply_;
   // supply_ by host << 16 | resource, for lookups on the matching path (map nodes are stable).
   std::unordered_map<std::uint64_t, SupplyGroup*> group_index_;
-  std::vector<std::string> resource_names_;      // interned resource names, by id
-  std::vector<std::string> pool_names_;          // interned pool names, by id
-  std::vector<std::uint16_t> book_pool_;         // by book index
+  std::vector<std::string> resource_names_;  // interned resource names, by id
+  std::vector<std::string> pool_names_;      // interned pool names, by id
+  std::vector<std::uint16_t> book_pool_;     // by book index
   std::map<PoolKey, PoolPricing> pricing_;
   std::size_t pegged_count_ = 0;
-  std::uint64_t pegged_hash_ = 0;                // wrapping sum over pegged asks of (id, base)
-  std::vector<PoolKey> repricing_;               // scratch: pools whose utilisation may move
+  std::uint64_t pegged_hash_ = 0;   // wrapping sum over pegged asks of (id, base)
+  std::vector<PoolKey> repricing_;  // scratch: pools whose utilisation may move
   std::vector<std::pair<OrderId, Price>> peg_scratch_;  // scratch: the pegged asks repriced
   std::vector<std::pair<std::uint16_t, std::uint32_t>> mult_cache_;  // scratch: f(u) by book
   std::vector<std::uint16_t> book_resource_;     // by book index; every mig.* book: "mig"
@@ -383,6 +393,7 @@ class Engine {
   std::uint64_t orders_hash_ = 0;  // wrapping sum of order_hash over resting orders
   std::uint64_t halted_hash_ = 0;
   std::uint64_t params_hash_ = 0;  // wrapping sum of params_hash_of over admin-set books
+  std::uint64_t fees_hash_ = 0;    // wrapping sum of fees_hash_of over books with fees
 };
 
 }  // namespace swarmex::engine

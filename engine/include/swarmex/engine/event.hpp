@@ -63,11 +63,14 @@ struct Event {
   // checks supply over it), so nothing downstream computes it again.
   std::int64_t lease_start_ns = 0;
   std::int64_t lease_end_ns = 0;
+  // Fills: the fees charged to the taker and the maker (negative: a rebate), fees.hpp.
+  std::int64_t taker_fee = 0;
+  std::int64_t maker_fee = 0;
 
   bool operator==(const Event&) const = default;
 };
 // Written whole on the hot path and copied through the partition queues: keep it this size.
-static_assert(sizeof(Event) == 104, "Event layout is part of the hot path's budget");
+static_assert(sizeof(Event) == 120, "Event layout is part of the hot path's budget");
 
 // The Accepted of a SetParams or CreateInstrument carries the instrument's trading parameters in
 // force after it (a SetParams' 0s resolved), so a process that keeps a copy of them learns them

@@ -26,8 +26,8 @@ struct Order {
   std::uint8_t flags;  // bits 0-1: StpMode, 2: post-only, 3: resale, 4: agent, 5: pegged
 
   static constexpr std::uint8_t kPostOnly = 0x4;
-  static constexpr std::uint8_t kResale = 0x8;  // offers held window capacity (Resell)
-  static constexpr std::uint8_t kAgent = 0x10;  // placed by the agent for its owner (a grant)
+  static constexpr std::uint8_t kResale = 0x8;   // offers held window capacity (Resell)
+  static constexpr std::uint8_t kAgent = 0x10;   // placed by the agent for its owner (a grant)
   static constexpr std::uint8_t kPegged = 0x20;  // a host ask priced by its pool's curve
   [[nodiscard]] StpMode stp() const noexcept { return static_cast<StpMode>(flags & 0x3); }
   [[nodiscard]] bool post_only() const noexcept { return (flags & kPostOnly) != 0; }

@@ -6,6 +6,7 @@
 #include <limits>
 #include <vector>
 
+#include "swarmex/engine/fees.hpp"
 #include "swarmex/engine/instrument.hpp"
 #include "swarmex/engine/level_bitmap.hpp"
 #include "swarmex/engine/order_arena.hpp"
@@ -85,6 +86,9 @@ class OrderBook {
 
   [[nodiscard]] bool halted() const noexcept { return halted_; }
   void set_halted(bool h) noexcept { halted_ = h; }
+  // Maker and taker fees charged on its fills (SetFees; none until set).
+  [[nodiscard]] const FeeSchedule& fees() const noexcept { return fees_; }
+  void set_fees(const FeeSchedule& f) noexcept { fees_ = f; }
 
   // Scheduled products: the product this book is a book of (kNoProduct for spot instruments),
   // the window it lists (kNoWindow: none, and spec().window.start_ns 0) and the time its
@@ -143,6 +147,7 @@ class OrderBook {
   Price base_price_;
   bool admin_params_ = false;
   bool halted_ = false;
+  FeeSchedule fees_;
   std::uint16_t product_ = kNoProduct;
   std::int64_t window_ = 0;
   std::int64_t trading_until_ns_ = std::numeric_limits<std::int64_t>::max();

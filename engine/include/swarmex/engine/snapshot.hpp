@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "swarmex/engine/calendar.hpp"
+#include "swarmex/engine/fees.hpp"
 #include "swarmex/engine/grants.hpp"
 #include "swarmex/engine/holdings.hpp"
 #include "swarmex/engine/instrument.hpp"
@@ -25,6 +26,7 @@ struct SnapshotInstrument {
   // The book's level array: `levels` levels from `level_base` (0: exactly the band, as made).
   Price level_base = 0;
   std::uint32_t levels = 0;
+  FeeSchedule fees = {};  // SetFees; none until set
 };
 
 struct SnapshotOrder {

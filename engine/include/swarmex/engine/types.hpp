@@ -110,6 +110,10 @@ enum class RejectReason : std::uint8_t {
   InvalidCurve = 58,
   // A pegged order that is not a host's limit ask (tenants, bids, resale and agent orders).
   PeggedNotHostAsk = 59,
+  // Kept for standby hosts (an ask before activation).
+  HostStandby = 60,
+  // Admin: SetFees out of range (fees.hpp: check_fees).
+  InvalidFee = 61,
   kCount
 };
 

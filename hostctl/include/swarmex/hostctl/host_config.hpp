@@ -15,11 +15,12 @@ namespace swarmex::hostctl {
 struct SupplyLine {
   std::uint32_t instrument = 0;    // a spot instrument; 0 on a product line
   std::string resource;            // cpu | mem | io | mig.<profile>; must match the instrument's
-  std::int64_t reserve_price = 0;  // the ask's limit price
+  std::int64_t reserve_price = 0;  // the ask's limit price; pegged: the base the curve multiplies
   std::int64_t max_qty = 0;        // most offered at once; 0 = all free capacity
   std::string device;              // io only: "major:minor" the bandwidth is on
   bool pinned = false;             // cpu only: whole CPUs (cpuset.cpus) instead of a quota
   std::uint32_t product = 0;       // a scheduled product's id (its first book); 0 on a spot line
+  bool pegged = false;             // pricing = "pegged": the pool's curve prices the ask
 };
 
 struct IoCapacity {

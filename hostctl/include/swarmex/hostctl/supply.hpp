@@ -25,6 +25,7 @@ struct SupplyAction {
   std::int64_t price = 0;
   std::int64_t qty = 0;               // New: order qty; Modify: new remaining qty
   std::uint64_t client_order_id = 0;  // New: the id to send; else the ask's
+  bool pegged = false;                // price is a base for the pool's curve
 };
 
 // One ask the book keeps: its line and instrument, and for a window ask the window (a spot ask
