@@ -57,6 +57,8 @@ void Engine::on_set_params(const Command& cmd, EventBuffer& out) {
   if (book->admin_params()) params_hash_ -= params_hash_of(*book);
   book->set_params(p, arena_);
   book->set_admin_params(true);
+  if (auto pc = peg_cache_.find(key_of(*book)); pc != peg_cache_.end())
+    pc->second.stale = true;  // a new band may move pegged prices
   params_hash_ += params_hash_of(*book);
 }
 

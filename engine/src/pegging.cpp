@@ -103,6 +103,7 @@ void Engine::on_pegged_order(const Command& cmd, EventBuffer& out) {
   m.flags |= Order::kPegged;
   orders_hash_ += hash_of(*book, m);
   pricing_[key_of(*book)].pegged.emplace(o.order_id, o.price);
+  peg_cache_[key_of(*book)].stale = true;  // perhaps on a book its pool's pegs were not on
   pegged_hash_ += peg_hash(o.order_id, o.price);
   ++pegged_count_;
 }
@@ -140,6 +141,7 @@ void Engine::on_set_pricing(const Command& cmd, EventBuffer& out) {
   out.push(echo(cmd, EventKind::Accepted));
   const PoolKey key = key_of(*book);
   PoolPricing& p = pricing_[key];
+  peg_cache_[key].stale = true;
   if (s.policy.points > 0) {
     p.has_policy = true;
     p.policy = s.policy;
@@ -185,21 +187,30 @@ void Engine::reprice_pool(PoolKey key, Seq seq, EventBuffer& out) {
   const auto it = pricing_.find(key);
   if (it == pricing_.end()) return;
   const PoolPricing& p = it->second;
-  // Order-id order, and every book's utilisation as it was when the pass began: moves in this
-  // pass do not depend on one another's order.
-  peg_scratch_.assign(p.pegged.begin(), p.pegged.end());
+  // f of every book seen last time, before any move of this pass.
   mult_cache_.clear();
+  bool moved = peg_cache_[key].stale;
+  for (const auto& [b, was] : peg_cache_[key].mults) {
+    mult_cache_.emplace_back(b, multiplier_for(books_[b], p));
+    moved = moved || mult_cache_.back().second != was;
+  }
+  if (!moved) return;  // no f moved: no pegged price did
+  bool stale = false;
+  // Order-id order: moves in this pass do not depend on the order pegs were made in.
+  peg_scratch_.assign(p.pegged.begin(), p.pegged.end());
   for (const auto& [id, base] : peg_scratch_) {
     const std::uint32_t idx = index_.find(id);
     if (idx == kNil) continue;  // an earlier move of this pass traded it away
     Order& o = arena_[idx];
     OrderBook& book = books_[o.book];
-    if (book.halted() || !book.trading_at(now_ns_)) continue;  // no trading there now
+    if (book.halted() || !book.trading_at(now_ns_)) {  // no trading there now: look again later
+      stale = true;
+      continue;
+    }
     auto cached = std::find_if(mult_cache_.begin(), mult_cache_.end(),
                                [&](const auto& c) { return c.first == o.book; });
     if (cached == mult_cache_.end()) {
-      mult_cache_.emplace_back(o.book,
-                               p.has_policy ? multiplier_at(p.policy, utilisation_of(book)) : kPpm);
+      mult_cache_.emplace_back(o.book, multiplier_for(book, p));
       cached = mult_cache_.end() - 1;
     }
     const InstrumentSpec& s = book.spec();
@@ -226,6 +237,9 @@ void Engine::reprice_pool(PoolKey key, Seq seq, EventBuffer& out) {
     emit_level(book, Side::Sell, old_level, seq, out);
     move_resting(book, idx, book.level_of(to), qty, mod, seq, out);
   }
+  PegCache& cache = peg_cache_[key];
+  cache.mults = mult_cache_;
+  cache.stale = stale;
 }
 
 void Engine::check_incentive(PoolKey key, PoolPricing& p, Seq seq, EventBuffer& out) {

@@ -2,6 +2,7 @@
 #include "swarmex/engine/pricing.hpp"
 
 #include <algorithm>
+#include <limits>
 
 #include "swarmex/engine/state_hash.hpp"
 
@@ -48,6 +49,12 @@ std::uint32_t multiplier_at(const PricingPolicy& p, std::uint32_t u) noexcept {
 Price pegged_price(Price base, std::uint32_t multiplier_ppm, Price tick, Price band_min,
                    Price band_max) noexcept {
   if (tick <= 0) return band_min;
+  constexpr Price kFast = std::numeric_limits<Price>::max() / (2 * kMaxMultiplierPpm);
+  if (base >= 0 && base <= kFast && tick <= kFast) {  // 64 bits hold every product
+    const Price unit = tick * kPpm;
+    const Price price = (base * multiplier_ppm + unit / 2) / unit * tick;
+    return price < band_min ? band_min : price > band_max ? band_max : price;
+  }
   const __int128 raw = static_cast<__int128>(base) * multiplier_ppm;  // price x 1e6
   const __int128 ticks =
       (raw + static_cast<__int128>(tick) * kPpm / 2) / (static_cast<__int128>(tick) * kPpm);

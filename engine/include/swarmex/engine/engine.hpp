@@ -371,6 +371,18 @@ class Engine {
   std::vector<PoolKey> repricing_;  // scratch: pools whose utilisation may move
   std::vector<std::pair<OrderId, Price>> peg_scratch_;  // scratch: the pegged asks repriced
   std::vector<std::pair<std::uint16_t, std::uint32_t>> mult_cache_;  // scratch: f(u) by book
+  // Derived, not state: each pool's f(u) by book at its last full look at its pegged asks. While
+  // no book's f moved (and nothing made it stale) no pegged price can have moved either: a price
+  // depends only on its base, f and the book's tick and band.
+  struct PegCache {
+    std::vector<std::pair<std::uint16_t, std::uint32_t>> mults;
+    bool stale = true;
+  };
+  std::map<PoolKey, PegCache> peg_cache_;
+  [[nodiscard]] std::uint32_t multiplier_for(const OrderBook& book,
+                                             const PoolPricing& p) const noexcept {
+    return p.has_policy ? multiplier_at(p.policy, utilisation_of(book)) : kPpm;
+  }
   std::vector<std::uint16_t> book_resource_;     // by book index; every mig.* book: "mig"
   std::vector<const MigProfile*> book_profile_;  // by book index: its MIG profile, or null
   std::vector<SupplyGroup*> touched_;            // scratch: groups changed by the current command
