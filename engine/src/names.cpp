@@ -74,6 +74,7 @@ constexpr std::array<std::string_view, static_cast<std::size_t>(RejectReason::kC
     "host_failing",
     "invalid_curve",
     "pegged_not_host_ask",
+    "host_standby",
 };
 
 constexpr std::array<std::string_view, static_cast<std::size_t>(CancelReason::kCount)> kCancel{

@@ -110,6 +110,8 @@ enum class RejectReason : std::uint8_t {
   InvalidCurve = 58,
   // A pegged order that is not a host's limit ask (tenants, bids, resale and agent orders).
   PeggedNotHostAsk = 59,
+  // A standby host's ask before the exchange activated it.
+  HostStandby = 60,
   kCount
 };
 
