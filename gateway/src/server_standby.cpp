@@ -37,7 +37,7 @@ void Server::standby_logoff(const Principal& host, std::uint64_t session) {
 
 bool Server::standby_hold(const Principal& host, engine::InstrumentId instrument,
                           engine::Qty capacity) {
-  if (!any_standby()) return false;
+  if (!any_standby() || capacity < 0) return false;  // a negative one: the engine refuses it
   const engine::InstrumentSpec* spec = instrument_spec(instrument);
   if (spec == nullptr) return false;
   const std::string group = spec->resource.starts_with("mig.") ? "mig" : spec->resource;
