@@ -18,6 +18,7 @@ add_library(swarmex_hostctl
   ${CMAKE_CURRENT_SOURCE_DIR}/src/daemon_enactment.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/src/daemon_staging.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/src/daemon_telemetry.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/daemon_standby.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/src/daemon.cpp
 )
 target_include_directories(swarmex_hostctl PUBLIC ${CMAKE_CURRENT_SOURCE_DIR}/include)

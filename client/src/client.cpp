@@ -79,6 +79,7 @@ struct Client::Impl {
   std::chrono::milliseconds send_timeout{10'000};
   std::uint64_t sent = 0;
   std::uint64_t received = 0;
+  std::optional<StandbyTerms> standby;  // asked for at every logon
 };
 
 Client::Client(std::uint32_t max_frame_bytes) : impl_(std::make_unique<Impl>(max_frame_bytes)) {}
@@ -241,8 +242,10 @@ LogonResult Client::logon(std::string_view principal, std::string_view token, wi
   auto& fbb = writer().fbb();
   const auto p = fbb.CreateString(principal.data(), principal.size());
   const auto t = fbb.CreateString(token.data(), token.size());
-  send(writer().finish(
-      wire::CreateLogon(fbb, p, t, role, resume_from_seq, cancel_on_disconnect, 0, keep_orders)));
+  const StandbyTerms sb = impl_->standby.value_or(StandbyTerms{});
+  send(writer().finish(wire::CreateLogon(fbb, p, t, role, resume_from_seq, cancel_on_disconnect, 0,
+                                         keep_orders, impl_->standby.has_value(), sb.activate_ppm,
+                                         sb.deactivate_ppm, sb.deactivate_after_ms)));
 
   const auto deadline = Clock::now() + timeout;
   LogonResult result;
@@ -280,6 +283,10 @@ LogonResult Client::logon(std::string_view principal, std::string_view token, wi
   }
 }
 
+void Client::set_standby(std::optional<StandbyTerms> terms) {
+  impl_->standby = terms;
+}
+
 void Client::heartbeat(std::int64_t time_ns) {
   emit(writer().finish(wire::CreateHeartbeat(writer().fbb(), time_ns)));
 }
@@ -289,10 +296,9 @@ void Client::heartbeat(std::int64_t time_ns) {
 void Client::new_order(const OrderSpec& o) {
   auto& b = writer().fbb();
   const auto tenant = o.on_behalf_of.empty() ? 0 : b.CreateString(o.on_behalf_of);
-  emit(writer().finish(wire::CreateNewOrder(b, o.client_order_id, o.instrument, o.side, o.type,
-                                            o.time_in_force, o.price, o.qty, o.min_qty, o.stp,
-                                            o.post_only, o.expire_time_ns, o.resale_host, tenant,
-                                            o.pegged)));
+  emit(writer().finish(wire::CreateNewOrder(
+      b, o.client_order_id, o.instrument, o.side, o.type, o.time_in_force, o.price, o.qty,
+      o.min_qty, o.stp, o.post_only, o.expire_time_ns, o.resale_host, tenant, o.pegged)));
 }
 
 void Client::new_swarm_order(const SwarmSpec& s) {

@@ -49,6 +49,7 @@ void CatalogBoard::note(const engine::Event& e, std::int64_t time_ns) {
       entries_[{spec->pool, spec->resource}].capacity[e.host] = e.qty;
     return;
   }
+  if (std::int64_t& until = sold_until_ns_[e.host]; e.lease_end_ns > until) until = e.lease_end_ns;
   // A tenant's resale moves capacity already sold from one tenant to another: no new sale.
   const Principal* seller =
       server_.principal_by_id(e.side == engine::Side::Buy ? e.maker_owner : e.owner);
@@ -91,6 +92,10 @@ void CatalogBoard::restore(const engine::EngineSnapshot& snap) {
     const std::string pool = pool_of_group(snap, s.host, s.resource);
     if (pool.empty()) continue;
     grouped.emplace(s.host, s.resource);
+    for (const auto& [time_ns, delta] : s.changes)
+      if (std::int64_t& until = sold_until_ns_[s.host]; time_ns > until) until = time_ns;
+    for (const engine::MigPlacement& m : s.placements)
+      if (std::int64_t& until = sold_until_ns_[s.host]; m.to_ns > until) until = m.to_ns;
     if (s.resource == "mig") {
       gpus_[{pool, s.host}] = s.capacity;
       for (const engine::MigPlacement& m : s.placements)
@@ -116,6 +121,8 @@ void CatalogBoard::restore(const engine::EngineSnapshot& snap) {
     Window& win = windows_[{p->rules.id, start}];
     win.end_ns = start + p->length_ns;
     win.sold += qty;
+    if (std::int64_t& until = sold_until_ns_[host]; start + p->length_ns > until)
+      until = start + p->length_ns;
     if (grouped.count({host, group_resource(spec->resource)}) == 0)
       sell(entries_[{spec->pool, spec->resource}], start, start + p->length_ns, qty);
   };
@@ -127,8 +134,40 @@ void CatalogBoard::restore(const engine::EngineSnapshot& snap) {
       held(o.instrument, o.host, o.qty);
 }
 
+bool CatalogBoard::sells_from(engine::HostId host, std::int64_t now_ns) const {
+  auto it = sold_until_ns_.find(host);
+  return it != sold_until_ns_.end() && it->second > now_ns;
+}
+
+std::uint32_t CatalogBoard::demand_ppm(const std::string& pool, const std::string& group,
+                                       engine::HostId host, engine::Qty unmet,
+                                       std::int64_t now_ns) {
+  const auto ppm = [](engine::Qty wanted, engine::Qty declared) -> std::uint32_t {
+    if (wanted <= 0) return 0;
+    if (declared <= 0 || wanted >= declared) return 1'000'000;
+    return static_cast<std::uint32_t>(wanted * 1'000'000 / declared);
+  };
+  if (group != "mig") {
+    Entry& entry = entries_[{pool, group}];
+    engine::Qty others = 0;
+    for (const auto& [h, units] : entry.capacity)
+      if (h != host) others += units;
+    return ppm(sold_at(entry, now_ns) + std::max<engine::Qty>(unmet, 0), others);
+  }
+  engine::Qty gpus = 0;
+  for (const auto& [where, n] : gpus_)
+    if (where.first == pool && where.second != host) gpus += n;
+  std::uint32_t busiest = 0;
+  for (auto& [key, entry] : entries_)
+    if (key.first == pool && is_mig(key.second))
+      if (const engine::MigProfile* p = engine::find_mig_profile(key.second.substr(4)))
+        busiest = std::max(busiest, ppm(sold_at(entry, now_ns), gpus * p->max_count));
+  return busiest;
+}
+
 std::span<const std::uint8_t> CatalogBoard::answer(protocol::FrameWriter& w, const CatalogQuery& q,
-                                                   std::int64_t now_ns, const BestPrices& best) {
+                                                   std::int64_t now_ns, const BestPrices& best,
+                                                   const std::vector<StandbyListing>& standby) {
   // Every pool and resource something trades in: spot instruments, then scheduled products.
   std::map<Key, std::vector<engine::InstrumentId>> spot;
   for (const engine::InstrumentId id : server_.spot_instruments())
@@ -163,17 +202,35 @@ std::span<const std::uint8_t> CatalogBoard::answer(protocol::FrameWriter& w, con
         if (where.first == pool && profile != nullptr)
           capacity[where.second] = gpus * profile->max_count;
     }
+    // Standby hosts of the pool: (held capacity, active).
+    std::map<engine::HostId, std::pair<engine::Qty, bool>> held;
+    for (const StandbyListing& l : standby)
+      for (const StandbyGroup& g : l.groups)
+        if (g.pool == pool && g.resource == group_resource(resource)) {
+          const engine::MigProfile* profile =
+              is_mig(resource) ? engine::find_mig_profile(resource.substr(4)) : nullptr;
+          if (is_mig(resource) && profile == nullptr) continue;
+          held[l.host] = {profile != nullptr ? g.capacity * profile->max_count : g.capacity,
+                          l.active};
+          capacity.try_emplace(l.host, l.active ? held[l.host].first : 0);
+        }
     std::vector<flatbuffers::Offset<wire::CatalogHost>> hosts;
     engine::Qty declared = 0;
-    for (const auto& [host, units] : capacity) {
-      declared += units;
+    for (auto [host, units] : capacity) {
+      auto s = held.find(host);
+      const bool on_standby = s != held.end();
+      const bool active = !on_standby || s->second.second;
+      if (active)
+        declared += units;
+      else
+        units = s->second.first;  // listed, not sold: the engine has 0 of it
       if (hosts.size() >= kCatalogMaxHosts) {
         truncated = true;
         continue;
       }
       const Principal* who = server_.principal_of_host(host);
       hosts.push_back(wire::CreateCatalogHost(
-          b, host, who != nullptr ? b.CreateString(who->name) : 0, units, true, false));
+          b, host, who != nullptr ? b.CreateString(who->name) : 0, units, active, on_standby));
     }
     engine::Price bid = 0, ask = 0;
     if (auto it = spot.find(key); it != spot.end())

@@ -12,6 +12,7 @@
 #include <utility>
 #include <vector>
 
+#include "standby_board.hpp"
 #include "swarmex/engine/event.hpp"
 #include "swarmex/engine/snapshot.hpp"
 #include "swarmex/protocol/codec.hpp"
@@ -46,9 +47,18 @@ class CatalogBoard {
   // Start-up, before the journal after `snap` replays: the declared capacity and sales the
   // snapshot's supply groups and holdings hold.
   void restore(const engine::EngineSnapshot& snap);
-  // The Catalog answer at `now_ns`.
+  // The Catalog answer at `now_ns`. Standby hosts not active are listed with the capacity they
+  // hold back, outside `declared`.
   std::span<const std::uint8_t> answer(protocol::FrameWriter& w, const CatalogQuery& q,
-                                       std::int64_t now_ns, const BestPrices& best);
+                                       std::int64_t now_ns, const BestPrices& best,
+                                       const std::vector<StandbyListing>& standby = {});
+  // Demand utilisation of a pool's supply group ("mig": its busiest profile) as it would be
+  // without `host`'s capacity: (sold now + `unmet` bid quantity) / the other hosts' capacity, in
+  // ppm, at most 1'000'000 (also when nothing else is declared but something is wanted).
+  std::uint32_t demand_ppm(const std::string& pool, const std::string& group, engine::HostId host,
+                           engine::Qty unmet, std::int64_t now_ns);
+  // Anything sold from the host (spot or windows) still running or still to come at now_ns.
+  [[nodiscard]] bool sells_from(engine::HostId host, std::int64_t now_ns) const;
 
  private:
   using Key = std::pair<std::string, std::string>;  // pool, resource
@@ -76,6 +86,8 @@ class CatalogBoard {
   std::map<std::pair<std::string, engine::HostId>, engine::Qty> gpus_;
   // Window sales by (product, window start).
   std::map<std::pair<engine::InstrumentId, std::int64_t>, Window> windows_;
+  // The latest lease end sold from each host.
+  std::map<engine::HostId, std::int64_t> sold_until_ns_;
 };
 
 }  // namespace swarmex::gateway

@@ -40,6 +40,7 @@ void Publisher::run() {
     serve_requests();
     const std::size_t n = events_.wait_dequeue_bulk_timed(batch_.data(), batch_.size(), 1000);
     if (notices_.size() != 0) send_due_notices(wall_ns());
+    if (server_.any_standby()) check_standby(wall_ns());
     if (n == 0) {
       if (!running_.load(std::memory_order_acquire)) return;
       continue;
@@ -51,6 +52,7 @@ void Publisher::run() {
 void Publisher::pump() {
   serve_requests();
   if (notices_.size() != 0) send_due_notices(wall_ns());
+  if (server_.any_standby()) check_standby(wall_ns());
   for (std::size_t n; (n = events_.try_dequeue_bulk(batch_.data(), batch_.size())) != 0;)
     route_batch(n);
 }
@@ -230,19 +232,49 @@ namespace swarmex::gateway {
 
 void Publisher::serve(const CatalogQuery& q) {
   protocol::FrameWriter w;
-  const auto bytes = catalog_.answer(w, q, wall_ns(), [this](engine::InstrumentId id) {
+  const auto best = [this](engine::InstrumentId id) {
     auto it = books_.find(id);
     if (it == books_.end()) return std::pair<engine::Price, engine::Price>{0, 0};
     const Book& book = it->second;
     return std::pair<engine::Price, engine::Price>{
         book.bids.empty() ? 0 : book.bids.begin()->first,
         book.asks.empty() ? 0 : book.asks.begin()->first};
-  });
+  };
+  const auto bytes = catalog_.answer(w, q, wall_ns(), best, server_.standby_listing());
   OutItem item;
   item.kind = OutItem::Kind::Answer;
   item.session_id = q.session_id;
   item.frame = std::make_shared<const std::vector<std::uint8_t>>(bytes.begin(), bytes.end());
   server_.io(q.thread).deliver(std::move(item));
+}
+
+engine::Qty Publisher::unmet_bids(const std::string& pool, const std::string& resource) const {
+  engine::Qty bids = 0, asks = 0;
+  for (const engine::InstrumentId id : server_.spot_instruments()) {
+    const engine::InstrumentSpec* s = server_.instrument_spec(id);
+    auto it = books_.find(id);
+    if (s == nullptr || s->pool != pool || s->resource != resource || it == books_.end()) continue;
+    for (const auto& [px, level] : it->second.bids)
+      bids += level.qty();
+    for (const auto& [px, level] : it->second.asks)
+      asks += level.qty();
+  }
+  return bids - asks;
+}
+
+void Publisher::check_standby(std::int64_t now_ns) {
+  if (now_ns < next_standby_check_ns_) return;
+  next_standby_check_ns_ = now_ns + kStandbyCheckNs;
+  for (const StandbyListing& l : server_.standby_listing()) {
+    if (l.groups.empty()) continue;  // nothing declared yet: nothing to sell
+    // The busiest of the host's groups decides.
+    std::uint32_t u = 0;
+    for (const StandbyGroup& g : l.groups) {
+      const engine::Qty unmet = g.resource == "mig" ? 0 : unmet_bids(g.pool, g.resource);
+      u = std::max(u, catalog_.demand_ppm(g.pool, g.resource, l.host, unmet, now_ns));
+    }
+    server_.standby_observe(l.host, u, catalog_.sells_from(l.host, now_ns), now_ns);
+  }
 }
 
 }  // namespace swarmex::gateway

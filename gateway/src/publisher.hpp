@@ -23,6 +23,9 @@ namespace swarmex::gateway {
 
 class Server;
 
+// How often standby hosts' pools are measured.
+inline constexpr std::int64_t kStandbyCheckNs = 50'000'000;
+
 struct MarketDataRequest {
   std::uint32_t thread = 0;
   std::uint64_t session_id = 0;
@@ -74,6 +77,11 @@ class Publisher {
   void serve(const CatalogQuery& q);
   void note_lease(const engine::Event& fill);
   void send_due_notices(std::int64_t now_ns);
+  // Standby hosts (every kStandbyCheckNs while any is logged on): each pool's demand utilisation
+  // to the server's StandbyBoard, which activates or deactivates.
+  void check_standby(std::int64_t now_ns);
+  // Resting bid quantity over resting ask quantity on the spot books of a pool's resource.
+  engine::Qty unmet_bids(const std::string& pool, const std::string& resource) const;
 
   Server& server_;
   moodycamel::BlockingConcurrentQueue<engine::Event>& events_;
@@ -85,6 +93,7 @@ class Publisher {
   std::vector<Notice> due_;  // scratch
   std::vector<engine::Event> batch_ = std::vector<engine::Event>(1024);
   std::function<void()> wake_;
+  std::int64_t next_standby_check_ns_ = 0;
   std::atomic<bool> running_{false};
   std::thread thread_;
 };

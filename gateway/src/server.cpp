@@ -343,6 +343,7 @@ const Principal* Server::authenticate(const std::string& name, const std::string
 }
 
 void Server::note_logoff(Session& s, PrincipalState& state) {
+  if (s.standby()) standby_logoff(state.principal, s.id());
   if (state.principal.role == Role::Host && state.sessions.empty()) note_host_gone(state.principal);
   if (!s.cancel_on_disconnect()) return;
   for (const Session* other : state.sessions)

@@ -21,6 +21,7 @@
 #include "exchange.hpp"
 #include "io_thread.hpp"
 #include "publisher.hpp"
+#include "standby_board.hpp"
 #include "swarmex/gateway/config.hpp"
 #include "usage_board.hpp"
 
@@ -126,6 +127,25 @@ class Server {
   [[nodiscard]] const Principal* agent() const noexcept { return agent_; }
   // The spot instruments: the configuration's, then those created live.
   [[nodiscard]] std::vector<engine::InstrumentId> spot_instruments() const;
+
+  // Standby hosts (server_standby.cpp). A host's logon, on its home thread: `terms` enrols it
+  // on standby (inactive, again if it was); an ordinary logon changes nothing.
+  void standby_logon(const Principal& host, std::uint32_t thread, std::uint64_t session,
+                     const std::optional<StandbyTerms>& terms);
+  // Its standby session closed: forgotten (standby is per logon).
+  void standby_logoff(const Principal& host, std::uint64_t session);
+  // A DeclareSupply of a host on standby is held (true): the caller gives the engine 0 instead.
+  bool standby_hold(const Principal& host, engine::InstrumentId instrument, engine::Qty capacity);
+  // Enrolled and not active now: its asks are refused.
+  [[nodiscard]] bool on_standby(engine::HostId host) const;
+  [[nodiscard]] bool any_standby() const noexcept {
+    return standby_count_.load(std::memory_order_acquire) != 0;
+  }
+  // The publisher thread: every enrolled host's groups, and the pool's demand utilisation one
+  // host sees, acted on (Activate / Deactivate) when its board says so.
+  [[nodiscard]] std::vector<StandbyListing> standby_listing() const;
+  void standby_observe(engine::HostId host, std::uint32_t utilisation_ppm, bool holds_allocations,
+                       std::int64_t now_ns);
 
  private:
   void accept();
@@ -253,6 +273,23 @@ class Server {
   std::map<engine::GrantKey, engine::Grant> grants_;  // the engine's accepted grants, copied
   std::uint64_t enactments_ = 0;
   std::uint64_t enactment_failures_ = 0;
+  // Standby hosts: one entry per host principal logged on as standby.
+  struct StandbyLink {
+    engine::OwnerId owner = 0;
+    std::uint32_t thread = 0;
+    std::uint64_t session = 0;
+    // By (pool, supply group resource): the instrument declared on and the capacity.
+    std::map<std::pair<std::string, std::string>, std::pair<engine::InstrumentId, engine::Qty>>
+        groups;
+  };
+  // The engine capacity of each group of the host: what it declared (active) or 0, and the
+  // Activate / Deactivate to its session, from its home thread (after whatever it submitted).
+  void enact_standby(engine::HostId host, const StandbyLink& link, bool activate,
+                     std::uint32_t utilisation_ppm);
+  mutable std::mutex standby_mu_;
+  StandbyBoard standby_;
+  std::map<engine::HostId, StandbyLink> standby_links_;
+  std::atomic<std::size_t> standby_count_{0};
 };
 
 }  // namespace swarmex::gateway

@@ -53,6 +53,7 @@ Session::Session(IoThread& thread, asio::ip::tcp::socket socket, std::uint64_t i
   principal_ = logon.principal;
   resume_from_seq_ = logon.resume_from_seq;
   cancel_on_disconnect_ = logon.cancel_on_disconnect;
+  standby_ = logon.standby;
   if (logon.heartbeat_interval_ms > 0) heartbeat_interval_ms_ = logon.heartbeat_interval_ms;
   if (!unread.empty()) std::memcpy(in_.data(), unread.data(), unread.size());
   in_end_ = unread.size();

@@ -9,11 +9,13 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 #include "swarmex/gateway/asio.hpp"
 
 #include "principal_state.hpp"
+#include "standby_board.hpp"
 #include "swarmex/common/clock.hpp"
 #include "swarmex/protocol/codec.hpp"
 #include "swarmex/protocol/enums.hpp"
@@ -28,6 +30,7 @@ struct LogonState {
   std::uint64_t resume_from_seq = 0;
   bool cancel_on_disconnect = false;
   std::uint32_t heartbeat_interval_ms = 0;
+  std::optional<StandbyTerms> standby;  // a host logging on as standby
 };
 
 class Session : public std::enable_shared_from_this<Session> {
@@ -56,6 +59,7 @@ class Session : public std::enable_shared_from_this<Session> {
   [[nodiscard]] std::uint64_t messages_in() const noexcept { return messages_in_; }
   [[nodiscard]] std::uint64_t messages_out() const noexcept { return messages_out_; }
   [[nodiscard]] bool cancel_on_disconnect() const noexcept { return cancel_on_disconnect_; }
+  [[nodiscard]] bool standby() const noexcept { return standby_.has_value(); }
 
  private:
   void read();
@@ -128,6 +132,7 @@ class Session : public std::enable_shared_from_this<Session> {
   const Principal* principal_ = nullptr;
   PrincipalState* state_ = nullptr;
   bool cancel_on_disconnect_ = false;
+  std::optional<StandbyTerms> standby_;  // as logged on
   std::uint64_t resume_from_seq_ = 0;
   bool closing_ = false;
   bool closed_ = false;

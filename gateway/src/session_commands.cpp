@@ -109,6 +109,8 @@ void Session::on_new_order(const wire::NewOrder& o, RejectReason verdict) {
       (principal_->role == Role::Host && side != engine::Side::Sell))
     return reject(RejectReason::WrongRole);
   if (o.client_order_id() == 0) return reject(RejectReason::MalformedMessage);
+  if (principal_->role == Role::Host && server.on_standby(principal_->host_id))
+    return reject(RejectReason::HostStandby);
   if (state_->find_client(o.client_order_id()) != nullptr)
     return reject(RejectReason::DuplicateClientOrderId);
   if (server.journal_failed()) return reject(RejectReason::JournalUnavailable);
@@ -218,10 +220,12 @@ void Session::on_declare_supply(const wire::DeclareSupply& d) {
   if (const engine::InstrumentSpec* spec = server.instrument_spec(d.instrument());
       spec != nullptr && spec->resource == "mem" && d.capacity() >= 0)  // the usage bound
     state_->declared_memory_bytes = d.capacity() * kMemShardBytes;
+  // On standby the capacity is held for activation; the engine gets 0 so that nothing sells.
+  const bool held = server.standby_hold(*principal_, d.instrument(), d.capacity());
   engine::Command cmd;
   cmd.kind = engine::CommandKind::SetSupply;
-  cmd.supply =
-      engine::SupplyCapacity{principal_->id, principal_->host_id, d.instrument(), d.capacity()};
+  cmd.supply = engine::SupplyCapacity{principal_->id, principal_->host_id, d.instrument(),
+                                      held ? 0 : d.capacity()};
   server.exchange().submit(cmd);
 }
 

@@ -34,7 +34,23 @@ void Session::on_logon(const wire::Logon& l) {
   // Hosts cancel on disconnect unless they ask to keep their asks; tenants only when they ask.
   LogonState st{p, l.resume_from_seq(),
                 p->role == Role::Host ? !l.keep_orders() : l.cancel_on_disconnect(),
-                l.heartbeat_interval_ms()};
+                l.heartbeat_interval_ms(), std::nullopt};
+  if (l.standby()) {
+    const StandbyTerms terms{l.activate_ppm(), l.deactivate_ppm(),
+                             static_cast<std::int64_t>(l.deactivate_after_ms()) * 1'000'000};
+    std::string why =
+        p->role != Role::Host ? "only hosts log on as standby" : check_standby_terms(terms);
+    if (!why.empty()) {
+      protocol::FrameWriter& w = thread_.writer();
+      auto text = w.fbb().CreateString(why);
+      send(w.finish(wire::CreateLogonReject(w.fbb(), wire::RejectReason::InvalidParameter, text)));
+      spdlog::warn("session {} {}: standby logon refused for '{}': {}", id_, remote_, p->name, why);
+      closing_ = true;
+      if (!write_active_) finish_close();
+      return;
+    }
+    st.standby = terms;
+  }
   IoThread& home = server.home_of(p->id);
   std::vector<std::uint8_t> unread(in_.begin() + static_cast<long>(in_start_),
                                    in_.begin() + static_cast<long>(in_end_));
@@ -42,6 +58,7 @@ void Session::on_logon(const wire::Logon& l) {
   if (&home == &thread_) {
     principal_ = p;
     cancel_on_disconnect_ = st.cancel_on_disconnect;
+    standby_ = st.standby;
     if (st.heartbeat_interval_ms > 0) heartbeat_interval_ms_ = st.heartbeat_interval_ms;
     state_ = thread_.principal(p->id);
     state_->sessions.push_back(this);
@@ -83,6 +100,7 @@ void Session::finish_logon(std::uint64_t resume_from_seq) {
   spdlog::info("session {} {}: {} '{}' logged on{}", id_, remote_, to_string(principal_->role),
                principal_->name, resume_from_seq ? " resuming" : "");
   server.note_logon(*this);
+  server.standby_logon(*principal_, thread_.index(), id_, standby_);
   if (resume_from_seq == 0) return;
   const bool complete =
       state_->replay_reports(resume_from_seq, [&](const ExecReport& r) { send(encode(w, r)); });

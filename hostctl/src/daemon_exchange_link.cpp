@@ -41,6 +41,7 @@ bool Daemon::connect_and_logon() {
   try {
     client_.close();
     client_.connect(client::parse_endpoint(config_.address), std::chrono::seconds(2));
+    ask_for_standby();
     const auto r = client_.logon(config_.principal, config_.token, wire::Role::Host, 0, true);
     if (!r.ok()) {
       spdlog::error("logon as '{}' refused: {} {}", config_.principal, engine::to_string(r.reason),
@@ -49,6 +50,7 @@ bool Daemon::connect_and_logon() {
       return false;
     }
     host_id_ = r.host_id;
+    standby_active_ = false;  // a standby logon starts on standby
     supply_.reset();
     client_.mass_cancel();  // nothing of an earlier session keeps resting
     client_.subscribe_fills(host_id_, state_.last_seq);
@@ -80,6 +82,12 @@ void Daemon::handle(const wire::Message& m, std::vector<Received>& burst) {
       break;
     case wire::Body::AdminAck:
       take_listing(*m.body_as_AdminAck());
+      break;
+    case wire::Body::Activate:
+      activate(*m.body_as_Activate());
+      break;
+    case wire::Body::Deactivate:
+      deactivate(*m.body_as_Deactivate());
       break;
     case wire::Body::InterruptionNotice: {
       // The exchange's warning that a lease ends soon; reclaiming happens at the end itself.
@@ -114,7 +122,7 @@ std::int64_t Daemon::free_capacity(const AskSlot& slot) {
 }
 
 void Daemon::update_supply() {
-  if (!connected_) return;
+  if (!connected_ || !selling()) return;
   supply_.close_gates(common::wall_ns());
   const auto actions = supply_.plan([this](const AskSlot& s) { return free_capacity(s); },
                                     state_.next_client_order_id);

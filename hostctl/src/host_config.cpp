@@ -86,6 +86,36 @@ void parse_supply(const toml::table& t, const std::string& w, const std::string&
   c.supply.push_back(s);
 }
 
+double read_fraction(const toml::table& t, const char* key, double current, const std::string& src,
+                     const std::string& w) {
+  const toml::node* n = t.get(key);
+  if (n == nullptr) return current;
+  const std::optional<double> v = n->value<double>();
+  if (!v || !(*v >= 0.0 && *v <= 1.0))
+    common::config_error(src, w + key, "must be a fraction from 0 to 1");
+  return *v;
+}
+
+void parse_standby(const toml::table& t, const std::string& src, HostConfig& c) {
+  const std::string w = "standby.";
+  common::reject_unknown(t,
+                         {"activate_at", "deactivate_below", "deactivate_after_ms", "on_activate",
+                          "on_deactivate", "command_timeout_ms"},
+                         src, w);
+  StandbyConfig s;
+  s.activate_at = read_fraction(t, "activate_at", s.activate_at, src, w);
+  s.deactivate_below = read_fraction(t, "deactivate_below", s.deactivate_below, src, w);
+  common::read_int(t, "deactivate_after_ms", s.deactivate_after_ms, src, w, 0, 86'400'000);
+  common::read_string(t, "on_activate", s.on_activate, src, w);
+  common::read_string(t, "on_deactivate", s.on_deactivate, src, w);
+  common::read_int(t, "command_timeout_ms", s.command_timeout_ms, src, w, 1, 3'600'000);
+  if (s.activate_at <= 0.0) common::config_error(src, w + "activate_at", "must be above 0");
+  // Equal thresholds would let the host flap between active and standby.
+  if (s.deactivate_below >= s.activate_at)
+    common::config_error(src, w + "deactivate_below", "must be below activate_at");
+  c.standby = s;
+}
+
 }  // namespace
 
 HostConfig parse_host_config(const std::string& text, const std::string& src) {
@@ -97,7 +127,8 @@ HostConfig parse_host_config(const std::string& text, const std::string& src) {
     os << e;
     throw std::runtime_error(src + ": " + os.str());
   }
-  common::reject_unknown(root, {"exchange", "host", "capacity", "gpu", "supply"}, src, "");
+  common::reject_unknown(root, {"exchange", "host", "capacity", "gpu", "supply", "standby"}, src,
+                         "");
   HostConfig c;
   if (const toml::table* t = section(root, "exchange", src)) {
     const std::string w = "exchange.";
@@ -173,6 +204,7 @@ HostConfig parse_host_config(const std::string& text, const std::string& src) {
     if (c.gpu_backend != "none" && c.gpu_backend != "nvml" && c.gpu_backend != "simulated")
       common::config_error(src, w + "backend", "must be none, nvml or simulated");
   }
+  if (const toml::table* t = section(root, "standby", src)) parse_standby(*t, src, c);
   each_table(root, "supply", src,
              [&](const toml::table& t, const std::string& w) { parse_supply(t, w, src, c); });
   if (c.principal.empty() || c.token.empty())

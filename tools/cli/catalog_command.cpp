@@ -74,7 +74,9 @@ void print_text(const wire::CatalogEntry& e) {
   if (e.hosts() != nullptr)
     for (const wire::CatalogHost* h : *e.hosts())
       fmt::print("  host {:<16} id={:<4} capacity={:<6} {}\n", text_of(h->name()), h->host(),
-                 h->capacity(), h->standby() ? "standby" : (h->active() ? "active" : "inactive"));
+                 h->capacity(),
+                 h->standby() ? (h->active() ? "active (standby host)" : "standby, not sold")
+                              : (h->active() ? "active" : "inactive"));
   if (e.windows() != nullptr)
     for (const wire::CatalogWindow* w : *e.windows())
       if (w->sold() != 0 || w->best_bid() != 0 || w->best_ask() != 0 || w->last_price() != 0)

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <span>
 #include <stdexcept>
 #include <string>
@@ -35,6 +36,14 @@ struct Endpoint {
 };
 // "host:port" or "[v6]:port"; throws std::invalid_argument.
 Endpoint parse_endpoint(std::string_view text);
+
+// A host's standby terms for its Logon (see the Logon table): listed but not sold until the
+// exchange sends Activate.
+struct StandbyTerms {
+  std::uint32_t activate_ppm = 0;
+  std::uint32_t deactivate_ppm = 0;
+  std::uint32_t deactivate_after_ms = 0;
+};
 
 struct LogonResult {
   engine::RejectReason reason = engine::RejectReason::None;  // None: logged on
@@ -229,6 +238,8 @@ class Client {
                     std::chrono::milliseconds timeout = std::chrono::seconds(5),
                     bool keep_orders = false);
   void heartbeat(std::int64_t time_ns = 0);
+  // Every later logon() asks for standby with these terms (none: an ordinary logon).
+  void set_standby(std::optional<StandbyTerms> terms);
 
   // ---- typed requests (one frame each) ---------------------------------------------------------
   void new_order(const OrderSpec& order);

@@ -110,7 +110,7 @@ enum class RejectReason : std::uint8_t {
   InvalidCurve = 58,
   // A pegged order that is not a host's limit ask (tenants, bids, resale and agent orders).
   PeggedNotHostAsk = 59,
-  // Kept for standby hosts (an ask before activation).
+  // A standby host's ask before the exchange activated it.
   HostStandby = 60,
   // Admin: SetFees out of range (fees.hpp: check_fees).
   InvalidFee = 61,

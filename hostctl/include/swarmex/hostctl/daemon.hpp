@@ -5,7 +5,8 @@
 // saving), daemon_exchange_link.cpp (the session, asks, reports), daemon_windows.cpp (the
 // delivery windows product lines sell), daemon_enactment.cpp (fills
 // into allocations, enactment), daemon_staging.cpp (pre-staging), mig_instances.cpp (MIG),
-// daemon_stats.cpp (statistics), daemon_telemetry.cpp (usage reports).
+// daemon_stats.cpp (statistics), daemon_telemetry.cpp (usage reports), daemon_standby.cpp
+// (standby: Activate / Deactivate).
 #pragma once
 
 #include <atomic>
@@ -88,6 +89,13 @@ class Daemon {
   // with an allocation here and reports it to the exchange. A few small reads per tenant, between
   // enactments, never inside one.
   void report_usage();
+  // Standby (daemon_standby.cpp). The terms the logon asks for; Activate runs on_activate and
+  // lets the asks be posted; Deactivate cancels them and runs on_deactivate.
+  void ask_for_standby();
+  void activate(const wire::Activate& a);
+  void deactivate(const wire::Deactivate& d);
+  // Asks are posted: not on standby, or activated by the exchange.
+  [[nodiscard]] bool selling() const noexcept { return !config_.standby || standby_active_; }
   // Writes the state file when something changed since the last write.
   void save_state();
 
@@ -117,6 +125,7 @@ class Daemon {
   std::set<std::string> staged_tenants_;
   std::set<std::uint64_t> staged_;
   std::set<std::uint64_t> stage_blocked_;
+  bool standby_active_ = false;  // on standby: activated since this session's logon
 };
 
 }  // namespace swarmex::hostctl

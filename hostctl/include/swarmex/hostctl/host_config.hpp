@@ -28,6 +28,18 @@ struct IoCapacity {
   std::int64_t units = 0;
 };
 
+// [standby]: the host logs on as standby — its capacity is listed, and its asks posted only once
+// the exchange sends Activate (the pool's demand reached activate_at); Deactivate (demand under
+// deactivate_below for deactivate_after_ms, nothing sold here) cancels them again.
+struct StandbyConfig {
+  double activate_at = 0.8;       // fraction of the pool's capacity, (0, 1]
+  double deactivate_below = 0.3;  // < activate_at
+  std::int64_t deactivate_after_ms = 60'000;
+  std::string on_activate;                   // shell command run on Activate, before the asks
+  std::string on_deactivate;                 // shell command run on Deactivate, after the cancel
+  std::int64_t command_timeout_ms = 30'000;  // then the command is killed (logged, not fatal)
+};
+
 struct HostConfig {
   // [exchange]
   std::string address = "127.0.0.1:7400";
@@ -64,6 +76,8 @@ struct HostConfig {
   std::int64_t simulated_create_ms = 500;
   // [[supply]]
   std::vector<SupplyLine> supply;
+  // [standby]
+  std::optional<StandbyConfig> standby = {};
 };
 
 // Reads and checks a configuration file; throws std::runtime_error naming the file and key.
