@@ -75,12 +75,14 @@ void Aggregator::on_ask(engine::OrderId order_id, engine::Price reserve, bool re
 
 void Aggregator::on_supply(std::int64_t time_ns, engine::HostId host,
                            engine::InstrumentId instrument, engine::Qty capacity) {
+  note_time(time_ns);
   const engine::InstrumentSpec* s = spec(instrument);
   if (s == nullptr) return;
   supply_[{s->pool, s->resource}].push_back(SupplyChange{time_ns, host, capacity});
 }
 
 void Aggregator::on_fill(std::int64_t time_ns, const engine::Event& f) {
+  note_time(time_ns);
   const engine::InstrumentSpec* s = spec(f.instrument);
   const PoolResource key{s ? s->pool : "?", s ? s->resource : "?"};
   const bool taker_buys = f.side == engine::Side::Buy;
