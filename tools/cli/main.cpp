@@ -1,5 +1,5 @@
-// `swarmex`: the command-line client. Offline journal inspection and token hashing, and orders,
-// books, fills, usage and admin requests over the wire protocol.
+// `swarmex`: the command-line client. Offline journal inspection, market reports and token
+// hashing, and orders, books, fills, usage and admin requests over the wire protocol.
 #include <CLI/CLI.hpp>
 
 #include "admin_command.hpp"
@@ -11,6 +11,7 @@
 #include "journal_command.hpp"
 #include "order_command.hpp"
 #include "orders_command.hpp"
+#include "report_command.hpp"
 #include "token_command.hpp"
 #include "usage_command.hpp"
 
@@ -29,6 +30,7 @@ int main(int argc, char** argv) {
   swarmex::cli::add_catalog_command(app, exit_code);
   swarmex::cli::add_orders_command(app, exit_code);
   swarmex::cli::add_holdings_command(app, exit_code);
+  swarmex::cli::add_report_command(app, exit_code);
   CLI11_PARSE(app, argc, argv);
   return exit_code;
 }
