@@ -2,8 +2,8 @@
 // each ask's own limit, unit-hours, utilisation at step boundaries, the --from/--to range.
 #include <gtest/gtest.h>
 
-#include "report_command.hpp"
 #include "report_model.hpp"
+#include "report_time.hpp"
 
 namespace swarmex::report {
 namespace {
@@ -136,10 +136,10 @@ TEST(ReportModel, TooManyUtilisationPointsIsAnError) {
 }
 
 TEST(ReportModel, TimesAreNanosecondsOrIso8601) {
-  EXPECT_EQ(cli::parse_report_time("1700000000000000000"), 1'700'000'000'000'000'000);
-  EXPECT_EQ(cli::parse_report_time("2026-12-06T10:00:00Z"), 1'796'551'200'000'000'000);
-  EXPECT_FALSE(cli::parse_report_time("yesterday"));
-  EXPECT_FALSE(cli::parse_report_time("2026-12-06T10:00:00"));
+  EXPECT_EQ(report::parse_report_time("1700000000000000000"), 1'700'000'000'000'000'000);
+  EXPECT_EQ(report::parse_report_time("2026-12-06T10:00:00Z"), 1'796'551'200'000'000'000);
+  EXPECT_FALSE(report::parse_report_time("yesterday"));
+  EXPECT_FALSE(report::parse_report_time("2026-12-06T10:00:00"));
 }
 
 }  // namespace

@@ -1,102 +1,42 @@
 #include "report_command.hpp"
 
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <string>
+#include <vector>
+
 #include <fmt/format.h>
 
-#include <charconv>
-#include <ctime>
-#include <stdexcept>
-
-#include "report_format.hpp"
-#include "swarmex/gateway/config.hpp"
-
 namespace swarmex::cli {
-namespace {
-
-struct ReportArgs {
-  std::string journal;
-  std::string config;
-  std::string from;
-  std::string to;
-  std::int64_t step_s = 3600;
-  bool json = false;
-  bool csv = false;
-  std::string section;
-};
-
-std::int64_t time_or_throw(const std::string& text, const char* option) {
-  const std::optional<std::int64_t> t = parse_report_time(text);
-  if (!t)
-    throw std::runtime_error(std::string(option) + " " + text +
-                             ": give nanoseconds since the epoch or 2026-12-06T10:00:00Z");
-  return *t;
-}
-
-int run_report(const ReportArgs& a) {
-  try {
-    const gateway::Config config = gateway::load_config(a.config);
-    report::ReportDocument doc;
-    doc.journal_dir = a.journal.empty() ? config.journal.path : a.journal;
-    if (!a.from.empty()) doc.options.from_ns = time_or_throw(a.from, "--from");
-    if (!a.to.empty()) doc.options.to_ns = time_or_throw(a.to, "--to");
-    if (doc.options.from_ns > doc.options.to_ns) throw std::runtime_error("--from is after --to");
-    if (a.step_s <= 0) throw std::runtime_error("--step must be a positive number of seconds");
-    doc.options.step_ns = a.step_s * 1'000'000'000;
-    report::Aggregator agg(doc.options);
-    report::ReplayHooks hooks;
-    hooks.on_instrument = [&](const engine::InstrumentSpec& s) { agg.add_instrument(s); };
-    hooks.on_command = [&](std::uint32_t, const engine::Command& c, const engine::EventBuffer& ev) {
-      agg.on_command(c, ev);
-    };
-    doc.partitions = report::replay_journal_dir(doc.journal_dir, config, hooks);
-    doc.report = agg.finish();
-    if (a.json)
-      fmt::print("{}\n", common::json_text(report::report_json(doc, config)));
-    else if (a.csv)
-      fmt::print("{}", report::report_csv(doc, config, a.section));
-    else
-      fmt::print("{}", report::report_text(doc, config));
-    return 0;
-  } catch (const std::exception& e) {
-    fmt::print(stderr, "swarmex report: {}\n", e.what());
-    return 1;
-  }
-}
-
-}  // namespace
-
-std::optional<std::int64_t> parse_report_time(const std::string& text) {
-  std::int64_t ns = 0;
-  const char* end = text.data() + text.size();
-  if (!text.empty() && std::from_chars(text.data(), end, ns).ptr == end) return ns;
-  std::tm tm{};
-  const char* rest = strptime(text.c_str(), "%Y-%m-%dT%H:%M:%S", &tm);
-  if (rest == nullptr || std::string(rest) != "Z") return std::nullopt;
-  return static_cast<std::int64_t>(timegm(&tm)) * 1'000'000'000;
-}
 
 void add_report_command(CLI::App& app, int& exit_code) {
-  static ReportArgs a;
   auto* cmd = app.add_subcommand(
       "report",
       "market report from a journal by replay (no server needed): spend, revenue, margin, "
-      "fees, volume, VWAP, utilisation");
-  cmd->add_option("--journal", a.journal,
-                  "journal directory (default: journal.path of the configuration); a running "
-                  "server's may be read");
-  cmd->add_option("--config", a.config, "the swarmexd configuration the journal was written with")
-      ->required()
-      ->check(CLI::ExistingFile);
-  cmd->add_option("--from", a.from, "only fills at or after: ns since epoch or ISO-8601 UTC");
-  cmd->add_option("--to", a.to, "only fills at or before: ns since epoch or ISO-8601 UTC");
-  cmd->add_option("--step", a.step_s, "utilisation: seconds between points (default 3600)");
-  auto* json = cmd->add_flag("--json", a.json, "one JSON document");
-  auto* csv = cmd->add_flag("--csv", a.csv, "one CSV table per section, each with its header");
-  json->excludes(csv);
-  cmd->add_option("--section", a.section,
-                  "with --csv: only this table (totals, tenants, hosts, fees, markets, "
-                  "utilisation)")
-      ->needs(csv);
-  cmd->callback([&exit_code] { exit_code = run_report(a); });
+      "fees, volume, VWAP, utilisation; `swarmex report --help` for its options");
+  cmd->prefix_command();  // every argument, --help included, is swarmex-report's
+  cmd->set_help_flag();
+  cmd->callback([cmd, &exit_code] {
+    // The report replays through the matching engine, which this client never links: it runs
+    // swarmex-report, installed beside it.
+    std::error_code ec;
+    const auto self = std::filesystem::read_symlink("/proc/self/exe", ec);
+    const std::string tool =
+        (ec ? std::filesystem::path(".") : self.parent_path()) / "swarmex-report";
+    std::vector<std::string> args{tool};
+    for (const std::string& a : cmd->remaining())
+      args.push_back(a);
+    std::vector<char*> argv;
+    for (std::string& a : args)
+      argv.push_back(a.data());
+    argv.push_back(nullptr);
+    ::execv(tool.c_str(), argv.data());
+    fmt::print(stderr, "swarmex report: cannot run {}: {}\n", tool, std::strerror(errno));
+    exit_code = 1;
+  });
 }
 
 }  // namespace swarmex::cli
