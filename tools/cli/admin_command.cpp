@@ -106,6 +106,7 @@ void add_admin_command(CLI::App& app, int& exit_code) {
           opt.pricing.curve.push_back(curve_point(p));
         c.admin_set_pricing(id, opt.pricing);
       });
+  pricing->alias("curve");
   pricing->add_option("--pool", opt.pricing.pool, "placement pool")->required();
   pricing->add_option("--resource", opt.pricing.resource, "cpu, mem, io, mig")->required();
   pricing->add_option("--point", opt.curve,
