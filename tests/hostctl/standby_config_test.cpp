@@ -5,21 +5,14 @@
 #include <stdexcept>
 #include <string>
 
+#include "host_config_support.hpp"
 #include "swarmex/hostctl/host_config.hpp"
 
 namespace swarmex::hostctl {
 namespace {
 
-const std::string kHead = "[exchange]\nprincipal=\"h\"\ntoken=\"t\"\n[host]\npool=\"p\"\n";
-
-std::string error_of(const std::string& text) {
-  try {
-    (void)parse_host_config(text, "f");
-  } catch (const std::runtime_error& e) {
-    return e.what();
-  }
-  return "accepted";
-}
+using test::error_of;
+using test::kHead;
 
 TEST(StandbyConfigTest, AbsentMeansAnOrdinaryHost) {
   EXPECT_FALSE(parse_host_config(kHead, "f").standby.has_value());

@@ -5,6 +5,7 @@
 
 #include <limits>
 
+#include "host_config_support.hpp"
 #include "swarmex/hostctl/allocation_book.hpp"
 #include "swarmex/hostctl/fill_intake.hpp"
 #include "swarmex/hostctl/host_config.hpp"
@@ -14,16 +15,8 @@
 namespace swarmex::hostctl {
 namespace {
 
-const std::string kHead = "[exchange]\nprincipal=\"h\"\ntoken=\"t\"\n[host]\npool=\"p\"\n";
-
-std::string error_of(const std::string& text) {
-  try {
-    (void)parse_host_config(text, "f");
-  } catch (const std::runtime_error& e) {
-    return e.what();
-  }
-  return "accepted";
-}
+using test::error_of;
+using test::kHead;
 
 TEST(ProductLineConfigTest, ParsesAProductLineAndTheRefreshInterval) {
   const HostConfig c = parse_host_config(

@@ -7,10 +7,9 @@
 #include "book_command.hpp"
 #include "catalog_command.hpp"
 #include "fills_command.hpp"
-#include "holdings_command.hpp"
 #include "journal_command.hpp"
 #include "order_command.hpp"
-#include "orders_command.hpp"
+#include "own_view_command.hpp"
 #include "report_command.hpp"
 #include "token_command.hpp"
 #include "usage_command.hpp"
@@ -28,8 +27,7 @@ int main(int argc, char** argv) {
   swarmex::cli::add_usage_command(app, exit_code);
   swarmex::cli::add_autopilot_command(app, exit_code);
   swarmex::cli::add_catalog_command(app, exit_code);
-  swarmex::cli::add_orders_command(app, exit_code);
-  swarmex::cli::add_holdings_command(app, exit_code);
+  swarmex::cli::add_own_view_commands(app, exit_code);
   swarmex::cli::add_report_command(app, exit_code);
   CLI11_PARSE(app, argc, argv);
   return exit_code;
