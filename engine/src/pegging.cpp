@@ -65,9 +65,7 @@ std::uint32_t Engine::utilisation_of(const OrderBook& book) const noexcept {
 
 Price Engine::peg_price(const OrderBook& book, Price base) const noexcept {
   const auto it = pricing_.find(key_of(book));
-  const std::uint32_t f = it == pricing_.end() || !it->second.has_policy
-                              ? kPpm
-                              : multiplier_at(it->second.policy, utilisation_of(book));
+  const std::uint32_t f = it == pricing_.end() ? kPpm : multiplier_for(book, it->second);
   const InstrumentSpec& s = book.spec();
   return pegged_price(base, f, s.tick, s.band_min, s.band_max);
 }
@@ -189,8 +187,9 @@ void Engine::reprice_pool(PoolKey key, Seq seq, EventBuffer& out) {
   const PoolPricing& p = it->second;
   // f of every book seen last time, before any move of this pass.
   mult_cache_.clear();
-  bool moved = peg_cache_[key].stale;
-  for (const auto& [b, was] : peg_cache_[key].mults) {
+  const PegCache& last = peg_cache_[key];
+  bool moved = last.stale;
+  for (const auto& [b, was] : last.mults) {
     mult_cache_.emplace_back(b, multiplier_for(books_[b], p));
     moved = moved || mult_cache_.back().second != was;
   }
