@@ -185,7 +185,7 @@ Config parse_config(const std::string& text, const std::string& src) {
   }
   common::reject_unknown(root,
                          {"server", "engine", "journal", "instruments", "products", "principals",
-                          "templates", "telemetry"},
+                          "templates", "telemetry", "dropcopy"},
                          src, "");
   Config c;
   if (const auto* t = root["server"].as_table()) parse_server(*t, c.server, src);
@@ -193,18 +193,18 @@ Config parse_config(const std::string& text, const std::string& src) {
   if (const auto* t = root["engine"].as_table()) {
     // "shards" and "tick_ms" are the keys' names before the glossary gave each word one meaning;
     // still read, never both spellings at once.
-    common::reject_unknown(
-        *t,
-        {"partitions", "shards", "wait", "order_capacity", "swarm_capacity", "roll_ms", "tick_ms",
-         "pricing_tick_ms"},
-        src, "engine.");
+    common::reject_unknown(*t,
+                           {"partitions", "shards", "wait", "order_capacity", "swarm_capacity",
+                            "roll_ms", "tick_ms", "pricing_tick_ms"},
+                           src, "engine.");
     for (const auto& [now, before] : {std::pair{"partitions", "shards"}, {"roll_ms", "tick_ms"}})
       if (t->contains(now) && t->contains(before))
         common::config_error(src, std::string("engine.") + before,
                              std::string("an older name of engine.") + now + "; give only one");
     common::read_int(*t, "tick_ms", c.engine.roll_ms, src, "engine.", 1, 60'000);
     common::read_int(*t, "roll_ms", c.engine.roll_ms, src, "engine.", 1, 60'000);
-    common::read_int(*t, "pricing_tick_ms", c.engine.pricing_tick_ms, src, "engine.", 10, 3'600'000);
+    common::read_int(*t, "pricing_tick_ms", c.engine.pricing_tick_ms, src, "engine.", 10,
+                     3'600'000);
     common::read_int(*t, "swarm_capacity", c.engine.swarm_capacity, src, "engine.", 1, 1 << 20);
     common::read_int(*t, "shards", c.engine.partitions, src, "engine.", 1, 64);
     common::read_int(*t, "partitions", c.engine.partitions, src, "engine.", 1, 64);
@@ -237,6 +237,14 @@ Config parse_config(const std::string& text, const std::string& src) {
       common::config_error(src, "journal.durability", "must be none, async or sync");
     common::read_int(*t, "segment_bytes", c.journal.segment_bytes, src, "journal.", 4096);
     common::read_int(*t, "snapshot_interval", c.journal.snapshot_interval, src, "journal.", 0);
+  }
+  if (const auto* t = root["dropcopy"].as_table()) {
+    common::reject_unknown(*t, {"segment_entries", "retain_segments", "ring_entries"}, src,
+                           "dropcopy.");
+    common::read_int(*t, "segment_entries", c.dropcopy.segment_entries, src, "dropcopy.", 1024);
+    common::read_int(*t, "retain_segments", c.dropcopy.retain_segments, src, "dropcopy.", 1,
+                     100'000);
+    common::read_int(*t, "ring_entries", c.dropcopy.ring_entries, src, "dropcopy.", 1, 1 << 24);
   }
   std::set<engine::InstrumentId> ids;
   if (const auto* arr = root["instruments"].as_array()) {

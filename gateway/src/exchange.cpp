@@ -31,7 +31,7 @@ Exchange::Exchange(const Config& config, moodycamel::BlockingConcurrentQueue<eng
     ledgers_[i]->note(c);
     for (const engine::Event& e : ev)
       ledgers_[i]->note(e);
-    if (on_replayed) on_replayed(c, ev);
+    if (on_replayed) on_replayed(i, c, ev);
   };
   hooks.on_recovered = [this](std::uint32_t i, const engine::Engine& e) {
     if (i < ledgers_.size()) ledgers_[i]->prune(e);

@@ -17,8 +17,9 @@ namespace swarmex::gateway {
 
 class Exchange {
  public:
-  // Sees every command replayed from the journals at start-up, with its events.
-  using ReplayHook = std::function<void(const engine::Command&, const engine::EventBuffer&)>;
+  // Sees every command replayed from the journals at start-up, with its events and partition.
+  using ReplayHook =
+      std::function<void(std::uint32_t, const engine::Command&, const engine::EventBuffer&)>;
   // Sees every spot instrument a recovered partition has that the configuration lacks (created live
   // by CreateInstrument): those a snapshot holds before the journal replays, then each one the
   // replay creates, as it does.

@@ -42,6 +42,7 @@ void Publisher::run() {
     if (notices_.size() != 0) send_due_notices(wall_ns());
     if (server_.any_standby()) check_standby(wall_ns());
     if (n == 0) {
+      server_.drop_copy().flush(wall_ns());  // its state file, once a second when it changed
       if (!running_.load(std::memory_order_acquire)) return;
       continue;
     }
@@ -68,11 +69,14 @@ void Publisher::serve_requests() {
 
 void Publisher::route_batch(std::size_t n) {
   const std::int64_t now = wall_ns();
+  Exchange& exchange = server_.exchange();
   for (std::size_t i = 0; i < n; ++i)
-    route(batch_[i], batch_[i].time_ns != 0 ? batch_[i].time_ns : now);
+    route(batch_[i], batch_[i].time_ns != 0 ? batch_[i].time_ns : now,
+          exchange.partition_of(batch_[i].instrument));
+  server_.drop_copy().flush(now);
 }
 
-void Publisher::route(const Event& e, std::int64_t time_ns) {
+void Publisher::route(const Event& e, std::int64_t time_ns, std::uint32_t partition) {
   auto to_owner = [&](engine::OwnerId owner, OutItem::Kind kind) {
     if (owner == 0 || server_.principal_by_id(owner) == nullptr) return;
     OutItem item;
@@ -96,6 +100,9 @@ void Publisher::route(const Event& e, std::int64_t time_ns) {
   catalog_.note(e, time_ns);
   const EventRecipients to = recipients_of(e);
   if (to.admin_outcome) return server_.admin_outcome(e);
+  // The drop copy: the reports as routed to their owners (not the agent's copies).
+  if (to.report != 0) server_.drop_copy().add(e, static_cast<std::uint16_t>(partition), false);
+  if (to.maker_report != 0) server_.drop_copy().add(e, static_cast<std::uint16_t>(partition), true);
   to_owner(to.report, OutItem::Kind::Report);
   to_owner(to.maker_report, OutItem::Kind::MakerReport);
   if (const Principal* agent = server_.agent(); agent != nullptr) {

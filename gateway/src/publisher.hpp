@@ -46,8 +46,9 @@ class Publisher {
   // Inline: called after a request is queued, so the pumping thread schedules a pump().
   void set_wake(std::function<void()> wake) { wake_ = std::move(wake); }
 
-  // The routing of one event (the publisher thread, or start-up replay before start()).
-  void route(const engine::Event& e, std::int64_t time_ns);
+  // The routing of one event of `partition` (the publisher thread, or start-up replay before
+  // start()).
+  void route(const engine::Event& e, std::int64_t time_ns, std::uint32_t partition);
   void request(MarketDataRequest&& r) {
     requests_.enqueue(std::move(r));
     if (wake_) wake_();

@@ -71,6 +71,9 @@ HostFill host_fill_for(const engine::Event& e, std::int64_t time_ns,
                        const Principal* seller);
 
 std::span<const std::uint8_t> encode(protocol::FrameWriter& w, const ExecReport& r);
+// The report as a table inside another message (the drop copy's).
+flatbuffers::Offset<wire::ExecutionReport> create_report(flatbuffers::FlatBufferBuilder& b,
+                                                         const ExecReport& r);
 std::span<const std::uint8_t> encode(protocol::FrameWriter& w, const HostFill& f);
 // Market data: a BookLevel event as BookUpdate, a Fill event as Trade.
 std::span<const std::uint8_t> encode_book_update(protocol::FrameWriter& w, const engine::Event& e);

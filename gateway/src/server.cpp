@@ -36,15 +36,26 @@ Server::Server(Config config)
     io_.push_back(std::make_unique<IoThread>(*this, i));
   for (const Principal& p : config_.principals)
     home_of(p.id).add_principal(p, std::max<std::uint64_t>(1, config_.server.replay_buffer));
+  drop_copy_ = std::make_unique<DropCopyLog>(
+      DropCopyOptions{.dir = config_.journal.durability == journal::Durability::None
+                                 ? std::string()
+                                 : config_.journal.path + "/dropcopy",
+                      .segment_entries = config_.dropcopy.segment_entries,
+                      .retain_segments = config_.dropcopy.retain_segments,
+                      .ring_entries = config_.dropcopy.ring_entries,
+                      .partitions = config_.engine.partitions});
   publisher_ = std::make_unique<Publisher>(*this, events_);
   exchange_ = std::make_unique<Exchange>(
       config_, &events_,
-      [this](const engine::Command& c, const engine::EventBuffer& ev) { on_replayed(c, ev); },
+      [this](std::uint32_t partition, const engine::Command& c, const engine::EventBuffer& ev) {
+        on_replayed(partition, c, ev);
+      },
       [this](const engine::InstrumentSpec& spec) { learn_instrument(spec); },
       [this](const engine::Engine& e, const StreamLedger* ledger) { on_restored(e, ledger); },
       inline_engine() ? std::function<void()>([this] { schedule_pump(); })
                       : std::function<void()>());
   learn_recovered_params();
+  drop_copy_->flush(wall_ns());
   for (auto& t : io_)
     t->drain();  // reports rebuilt from the journal, before anyone logs on
   check_ledgers();
@@ -59,7 +70,8 @@ Server::~Server() {
 }
 
 // Start-up only (single-threaded): rebuilds ids, client-order maps, report streams, books.
-void Server::on_replayed(const engine::Command& c, const engine::EventBuffer& events) {
+void Server::on_replayed(std::uint32_t partition, const engine::Command& c,
+                         const engine::EventBuffer& events) {
   if (c.kind == engine::CommandKind::NewOrder) {
     const engine::NewOrder& o = c.new_order;
     if (o.order_id >= next_order_id_.load()) next_order_id_.store(o.order_id + 1);
@@ -90,7 +102,7 @@ void Server::on_replayed(const engine::Command& c, const engine::EventBuffer& ev
       events[0].kind == engine::EventKind::Accepted)
     note_pricing(c.pricing);
   for (const engine::Event& e : events)
-    publisher_->route(e, c.time_ns);
+    publisher_->route(e, c.time_ns, partition);
   if (c.seq % 4096 == 0)
     for (auto& t : io_)
       t->drain();  // keep the inboxes short during a long replay

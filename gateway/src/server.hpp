@@ -18,6 +18,7 @@
 #include <vector>
 #include "swarmex/gateway/asio.hpp"
 
+#include "drop_copy_log.hpp"
 #include "exchange.hpp"
 #include "io_thread.hpp"
 #include "publisher.hpp"
@@ -44,6 +45,7 @@ class Server {
 
   [[nodiscard]] const Config& config() const noexcept { return config_; }
   Exchange& exchange() noexcept { return *exchange_; }
+  DropCopyLog& drop_copy() noexcept { return *drop_copy_; }
   IoThread& io(std::uint32_t i) noexcept { return *io_[i]; }
   [[nodiscard]] std::uint32_t io_threads() const noexcept {
     return static_cast<std::uint32_t>(io_.size());
@@ -149,7 +151,8 @@ class Server {
 
  private:
   void accept();
-  void on_replayed(const engine::Command& cmd, const engine::EventBuffer& events);
+  void on_replayed(std::uint32_t partition, const engine::Command& cmd,
+                   const engine::EventBuffer& events);
   // Start-up, for each journaled partition before any journal replays: what its snapshot restored
   // (stream numbers, client order ids and the next order id from its ledger; halts and book
   // levels from the engine).
@@ -234,6 +237,7 @@ class Server {
   std::atomic<bool> pumping_{false};  // read by the notice timer, cleared by stop()
   std::vector<std::unique_ptr<IoThread>> io_;
   moodycamel::BlockingConcurrentQueue<engine::Event> events_;
+  std::unique_ptr<DropCopyLog> drop_copy_;  // before the publisher, which adds to it
   std::unique_ptr<Publisher> publisher_;
   std::unique_ptr<Exchange> exchange_;
   std::unique_ptr<boost::asio::ip::tcp::acceptor> acceptor_;

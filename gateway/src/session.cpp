@@ -244,6 +244,7 @@ void Session::housekeeping(std::int64_t now_ns) {
   if (now_ns - last_rx_ns_ > sc.idle_timeout_ms * kMs)
     return close(RejectReason::IdleTimeout,
                  "nothing received for " + std::to_string(sc.idle_timeout_ms) + " ms");
+  pump_drop_copy();
   if (principal_ != nullptr && now_ns - last_tx_ns_ > heartbeat_interval_ms_ * kMs) {
     protocol::FrameWriter& w = thread_.writer();
     send(w.finish(wire::CreateHeartbeat(w.fbb(), wall_ns())));

@@ -102,6 +102,9 @@ class Session : public std::enable_shared_from_this<Session> {
   // Usage telemetry (session_usage.cpp).
   void on_usage_report(const wire::UsageReport& r);
   void on_subscribe_usage(const wire::SubscribeUsage& s);
+  // The drop copy (session_drop_copy.cpp): operators only; served from housekeeping.
+  void on_subscribe_drop_copy(const wire::SubscribeDropCopy& s);
+  void pump_drop_copy();
   // The autopilot (session_autopilot.cpp).
   void on_autopilot_set(const wire::AutopilotSet& a);
   void on_autopilot_off(const wire::AutopilotOff& a);
@@ -158,6 +161,8 @@ class Session : public std::enable_shared_from_this<Session> {
   std::uint64_t rate_rejects_in_row_ = 0;
   std::uint64_t messages_in_ = 0;
   std::uint64_t messages_out_ = 0;
+  std::optional<std::uint64_t> drop_copy_next_;  // a drop copy subscriber: the next seq to send
+  bool drop_copy_caught_up_ = false;
 };
 
 using common::steady_ns;

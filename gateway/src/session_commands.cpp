@@ -50,6 +50,8 @@ void Session::handle(const wire::Message& m, RejectReason verdict) {
       return on_usage_report(*m.body_as_UsageReport());
     case wire::Body::SubscribeUsage:
       return on_subscribe_usage(*m.body_as_SubscribeUsage());
+    case wire::Body::SubscribeDropCopy:
+      return on_subscribe_drop_copy(*m.body_as_SubscribeDropCopy());
     case wire::Body::AutopilotSet:
       return on_autopilot_set(*m.body_as_AutopilotSet());
     case wire::Body::AutopilotOff:

@@ -6,6 +6,7 @@
 #include "autopilot_command.hpp"
 #include "book_command.hpp"
 #include "catalog_command.hpp"
+#include "dropcopy_command.hpp"
 #include "fills_command.hpp"
 #include "journal_command.hpp"
 #include "order_command.hpp"
@@ -25,6 +26,7 @@ int main(int argc, char** argv) {
   swarmex::cli::add_admin_command(app, exit_code);
   swarmex::cli::add_token_command(app, exit_code);
   swarmex::cli::add_usage_command(app, exit_code);
+  swarmex::cli::add_dropcopy_command(app, exit_code);
   swarmex::cli::add_autopilot_command(app, exit_code);
   swarmex::cli::add_catalog_command(app, exit_code);
   swarmex::cli::add_own_view_commands(app, exit_code);

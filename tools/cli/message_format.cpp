@@ -234,6 +234,22 @@ common::Json message_json(const wire::Message& m) {
   switch (m.body_type()) {
     case wire::Body::ExecutionReport:
       return report_json(*m.body_as_ExecutionReport());
+    case wire::Body::DropCopyReport: {
+      const auto* d = m.body_as_DropCopyReport();
+      Json j = d->report() ? report_json(*d->report()) : Json::object();
+      j["type"] = "drop_copy";
+      j["seq"] = d->seq();
+      j["principal"] = str(d->principal());
+      j["partition"] = d->partition();
+      return j;
+    }
+    case wire::Body::DropCopyStatus: {
+      const auto* s = m.body_as_DropCopyStatus();
+      return {{"type", "drop_copy_status"},
+              {"next_seq", s->next_seq()},
+              {"oldest_seq", s->oldest_seq()},
+              {"caught_up", s->caught_up()}};
+    }
     case wire::Body::BookSnapshot:
       return snapshot_json(*m.body_as_BookSnapshot());
     case wire::Body::BookUpdate: {
@@ -286,6 +302,16 @@ std::string format_message(const wire::Message& m, bool json) {
   switch (m.body_type()) {
     case wire::Body::ExecutionReport:
       return format_report(*m.body_as_ExecutionReport());
+    case wire::Body::DropCopyReport: {
+      const auto* d = m.body_as_DropCopyReport();
+      return fmt::format("#{} {} partition={} {}", d->seq(), str(d->principal()), d->partition(),
+                         d->report() ? format_report(*d->report()) : std::string("(no report)"));
+    }
+    case wire::Body::DropCopyStatus: {
+      const auto* s = m.body_as_DropCopyStatus();
+      return fmt::format("drop copy caught up: next_seq={} oldest_seq={}", s->next_seq(),
+                         s->oldest_seq());
+    }
     case wire::Body::BookSnapshot:
       return format_snapshot(*m.body_as_BookSnapshot());
     case wire::Body::BookUpdate: {

@@ -254,6 +254,9 @@ class Client {
   // Tenants (their own) and operators (`tenant`, or every tenant when empty): the held history,
   // the last `last` samples per tenant and resource (0: all), then with `follow` new reports.
   void subscribe_usage(std::string_view tenant, bool follow, std::uint32_t last = 60);
+  // Operators: every principal's execution reports from `from_seq` (1: the oldest kept; 0: only
+  // new ones), then DropCopyStatus{caught_up}, then each new one (client_drop_copy.cpp).
+  void subscribe_drop_copy(std::uint64_t from_seq);
   // `on_behalf_of`: the agent names the tenant it placed the order for.
   void cancel_order(std::uint32_t instrument, OrderRef ref, std::string_view on_behalf_of = {});
   void modify_order(std::uint32_t instrument, OrderRef ref, std::int64_t price, std::int64_t qty);

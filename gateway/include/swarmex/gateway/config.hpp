@@ -58,8 +58,8 @@ struct EngineSection {
   std::uint32_t partitions = 2;
   engine::WaitStrategy wait = engine::WaitStrategy::Block;
   std::uint32_t order_capacity = 1u << 20;
-  std::uint32_t swarm_capacity = 4096;  // resting swarm orders per partition
-  std::uint32_t roll_ms = 100;          // how often the gateway checks the product calendar
+  std::uint32_t swarm_capacity = 4096;   // resting swarm orders per partition
+  std::uint32_t roll_ms = 100;           // how often the gateway checks the product calendar
   std::uint32_t pricing_tick_ms = 1000;  // while a pricing policy exists: a Roll to every partition
 };
 
@@ -78,11 +78,20 @@ struct TelemetrySection {
   double reports_burst = 200;           // ... of this depth
 };
 
+// The drop copy (drop_copy_log.hpp): kept in <journal.path>/dropcopy, in memory only without a
+// journal.
+struct DropCopySection {
+  std::uint64_t segment_entries = 1u << 20;  // 128 MiB files
+  std::uint32_t retain_segments = 8;         // the oldest file goes past this many
+  std::uint32_t ring_entries = 1u << 16;     // the newest entries, also in memory
+};
+
 struct Config {
   ServerConfig server;
   TelemetrySection telemetry;
   EngineSection engine;
   JournalSection journal;
+  DropCopySection dropcopy;
   std::vector<engine::InstrumentSpec> instruments;  // spot instruments
   std::vector<engine::Product> products;            // scheduled delivery windows
   std::vector<Principal> principals;
