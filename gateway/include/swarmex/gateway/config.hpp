@@ -52,14 +52,18 @@ struct ServerConfig {
   // After handling I/O, an I/O thread polls this long for more before it sleeps in epoll_wait
   // (0: sleep at once). Waking a sleeping thread costs tens of microseconds on a VM.
   std::uint32_t busy_poll_us = 0;
+  // The operator dashboard (docs/dashboard.md): HTTP and WebSocket on its own thread; empty = off.
+  std::string dashboard_address;
+  std::uint16_t dashboard_port = 0;
+  std::uint32_t dashboard_max_clients = 16;  // open dashboard connections, all together
 };
 
 struct EngineSection {
   std::uint32_t partitions = 2;
   engine::WaitStrategy wait = engine::WaitStrategy::Block;
   std::uint32_t order_capacity = 1u << 20;
-  std::uint32_t swarm_capacity = 4096;  // resting swarm orders per partition
-  std::uint32_t roll_ms = 100;          // how often the gateway checks the product calendar
+  std::uint32_t swarm_capacity = 4096;   // resting swarm orders per partition
+  std::uint32_t roll_ms = 100;           // how often the gateway checks the product calendar
   std::uint32_t pricing_tick_ms = 1000;  // while a pricing policy exists: a Roll to every partition
 };
 
@@ -88,6 +92,9 @@ struct Config {
   std::vector<Principal> principals;
   std::vector<SwarmTemplate> templates;
 };
+
+// "address:port" (port 0..65535) into its parts; false, leaving both, when malformed.
+bool split_listen(const std::string& listen, std::string& address, std::uint16_t& port);
 
 // Throws std::runtime_error naming the file, key and problem.
 Config load_config(const std::string& path);
