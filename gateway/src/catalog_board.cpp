@@ -71,6 +71,18 @@ void CatalogBoard::note(const engine::Event& e, std::int64_t time_ns) {
   }
 }
 
+std::vector<CatalogBoard::Use> CatalogBoard::use(std::int64_t now_ns) {
+  std::vector<Use> out;
+  for (auto& [key, entry] : entries_) {
+    Use u{key.first, key.second, 0, sold_at(entry, now_ns)};
+    if (!is_mig(key.second))
+      for (const auto& [host, qty] : entry.capacity)
+        u.capacity += qty;
+    out.push_back(std::move(u));
+  }
+  return out;
+}
+
 std::string CatalogBoard::pool_of_group(const engine::EngineSnapshot& snap, engine::HostId host,
                                         const std::string& resource) const {
   std::vector<std::string> pools;

@@ -57,6 +57,13 @@ class CatalogBoard {
   // ppm, at most 1'000'000 (also when nothing else is declared but something is wanted).
   std::uint32_t demand_ppm(const std::string& pool, const std::string& group, engine::HostId host,
                            engine::Qty unmet, std::int64_t now_ns);
+  // Every pool and resource traded: capacity declared (0 for mig profiles, whose hosts declare
+  // GPUs) and sold at now_ns, in catalog units.
+  struct Use {
+    std::string pool, resource;
+    engine::Qty capacity = 0, sold = 0;
+  };
+  std::vector<Use> use(std::int64_t now_ns);
   // Anything sold from the host (spot or windows) still running or still to come at now_ns.
   [[nodiscard]] bool sells_from(engine::HostId host, std::int64_t now_ns) const;
 

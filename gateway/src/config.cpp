@@ -10,6 +10,22 @@
 #include <stdexcept>
 
 namespace swarmex::gateway {
+
+bool split_listen(const std::string& listen, std::string& address, std::uint16_t& port) {
+  const auto colon = listen.rfind(':');
+  if (colon == std::string::npos || colon == 0) return false;
+  try {
+    std::size_t used = 0;
+    const long p = std::stol(listen.substr(colon + 1), &used);
+    if (p < 0 || p > 65535 || used != listen.size() - colon - 1) return false;
+    address = listen.substr(0, colon);
+    port = static_cast<std::uint16_t>(p);
+    return true;
+  } catch (const std::exception&) {
+    return false;
+  }
+}
+
 namespace {
 
 void parse_server(const toml::table& t, ServerConfig& s, const std::string& src) {
@@ -19,20 +35,18 @@ void parse_server(const toml::table& t, ServerConfig& s, const std::string& src)
       {"listen", "io_threads", "max_sessions", "max_frame_bytes", "idle_timeout_ms",
        "heartbeat_interval_ms", "logon_timeout_ms", "partial_frame_timeout_ms",
        "outbound_queue_bytes", "rate_limit_per_s", "rate_burst", "replay_buffer",
-       "interruption_notice_s", "busy_poll_us", "host_grace_ms", "host_failed_enactments"},
+       "interruption_notice_s", "busy_poll_us", "host_grace_ms", "host_failed_enactments",
+       "dashboard_listen", "dashboard_max_clients"},
       src, w);
   std::string listen = s.listen_address + ":" + std::to_string(s.listen_port);
   common::read_string(t, "listen", listen, src, w);
-  const auto colon = listen.rfind(':');
-  if (colon == std::string::npos) common::config_error(src, w + "listen", "must be address:port");
-  s.listen_address = listen.substr(0, colon);
-  try {
-    const long port = std::stol(listen.substr(colon + 1));
-    if (port < 0 || port > 65535) throw std::out_of_range("port");
-    s.listen_port = static_cast<std::uint16_t>(port);
-  } catch (const std::exception&) {
-    common::config_error(src, w + "listen", "port must be a number in [0, 65535]");
-  }
+  if (!split_listen(listen, s.listen_address, s.listen_port))
+    common::config_error(src, w + "listen", "must be address:port, port in [0, 65535]");
+  std::string dashboard;
+  common::read_string(t, "dashboard_listen", dashboard, src, w);
+  if (!dashboard.empty() && !split_listen(dashboard, s.dashboard_address, s.dashboard_port))
+    common::config_error(src, w + "dashboard_listen", "must be address:port, port in [0, 65535]");
+  common::read_int(t, "dashboard_max_clients", s.dashboard_max_clients, src, w, 1, 1024);
   common::read_int(t, "io_threads", s.io_threads, src, w, 1, 64);
   common::read_int(t, "busy_poll_us", s.busy_poll_us, src, w, 0, 10'000);
   common::read_int(t, "interruption_notice_s", s.interruption_notice_s, src, w, 0, 86'400);

@@ -123,6 +123,10 @@ void IoThread::handle(const OutItem& item) {
         note_window_fill(*ps, r, item.event.lease_start_ns, item.time_ns);
         ps->view.note(r, item.event, server_.product_of(r.instrument) == nullptr);
       }
+      if (stages_ != nullptr && !maker && item.event.command == engine::CommandKind::NewOrder &&
+          (item.event.kind == engine::EventKind::Accepted ||
+           item.event.kind == engine::EventKind::Rejected))
+        stages_->acknowledged(item.event.order_id, item.event.time_ns, item.released_ns, wall_ns());
       const ExecReport& stamped = ps->append(r);
       if (ps->sessions.empty()) return;
       const auto frame = encode(writer_, stamped);

@@ -12,6 +12,7 @@
 #include "swarmex/gateway/asio.hpp"
 
 #include "principal_state.hpp"
+#include "stage_latency.hpp"
 #include "swarmex/protocol/codec.hpp"
 
 namespace swarmex::gateway {
@@ -34,6 +35,7 @@ struct OutItem {
   engine::OwnerId principal = 0;  // Report / MakerReport / HostFill
   engine::Event event;
   std::int64_t time_ns = 0;
+  std::int64_t released_ns = 0;  // Report: when the publisher took the event (0: replayed)
   std::uint64_t session_id = 0;  // Snapshot / Answer: who asked
   // Snapshot: encoded BookSnapshot; Notice: encoded InterruptionNotice for `principal`.
   std::shared_ptr<const std::vector<std::uint8_t>> frame;
@@ -51,6 +53,9 @@ class IoThread {
   [[nodiscard]] std::uint32_t index() const noexcept { return index_; }
   Server& server() noexcept { return server_; }
   protocol::FrameWriter& writer() noexcept { return writer_; }
+  // The dashboard's stage latency recorder of this thread; null when the dashboard is off.
+  void set_stages(StageRecorder* s) noexcept { stages_ = s; }
+  StageRecorder* stages() noexcept { return stages_; }
 
   // Any thread.
   void deliver(OutItem&& item);
@@ -107,6 +112,7 @@ class IoThread {
   bool draining_ = false;
   std::vector<std::shared_ptr<Session>> flush_due_;  // sessions sent to during this drain
   protocol::FrameWriter writer_;
+  StageRecorder* stages_ = nullptr;
   std::unordered_map<std::uint64_t, std::shared_ptr<Session>> sessions_;
   std::unordered_map<engine::OwnerId, std::unique_ptr<PrincipalState>> principals_;
   std::unordered_map<engine::InstrumentId, std::vector<Session*>> market_data_;

@@ -41,6 +41,7 @@ void Publisher::run() {
     const std::size_t n = events_.wait_dequeue_bulk_timed(batch_.data(), batch_.size(), 1000);
     if (notices_.size() != 0) send_due_notices(wall_ns());
     if (server_.any_standby()) check_standby(wall_ns());
+    if (dashboard_ != nullptr && dashboard_->due(wall_ns())) publish_dashboard(wall_ns());
     if (n == 0) {
       server_.drop_copy().flush(wall_ns());  // its state file, once a second when it changed
       if (!running_.load(std::memory_order_acquire)) return;
@@ -54,6 +55,7 @@ void Publisher::pump() {
   serve_requests();
   if (notices_.size() != 0) send_due_notices(wall_ns());
   if (server_.any_standby()) check_standby(wall_ns());
+  if (dashboard_ != nullptr && dashboard_->due(wall_ns())) publish_dashboard(wall_ns());
   for (std::size_t n; (n = events_.try_dequeue_bulk(batch_.data(), batch_.size())) != 0;)
     route_batch(n);
 }
@@ -69,10 +71,12 @@ void Publisher::serve_requests() {
 
 void Publisher::route_batch(std::size_t n) {
   const std::int64_t now = wall_ns();
+  released_ns_ = now;
   Exchange& exchange = server_.exchange();
   for (std::size_t i = 0; i < n; ++i)
     route(batch_[i], batch_[i].time_ns != 0 ? batch_[i].time_ns : now,
           exchange.partition_of(batch_[i].instrument));
+  released_ns_ = 0;
   server_.drop_copy().flush(now);
 }
 
@@ -84,6 +88,7 @@ void Publisher::route(const Event& e, std::int64_t time_ns, std::uint32_t partit
     item.principal = owner;
     item.event = e;
     item.time_ns = time_ns;
+    item.released_ns = released_ns_;
     server_.home_of(owner).deliver(std::move(item));
   };
   auto to_market_data = [&](Book& book) {
@@ -98,6 +103,7 @@ void Publisher::route(const Event& e, std::int64_t time_ns, std::uint32_t partit
       (e.command == engine::CommandKind::Halt || e.command == engine::CommandKind::Resume))
     server_.note_halted(e.instrument, e.command == engine::CommandKind::Halt);
   catalog_.note(e, time_ns);
+  if (dashboard_ != nullptr) dashboard_->note(e, time_ns);
   const EventRecipients to = recipients_of(e);
   if (to.admin_outcome) return server_.admin_outcome(e);
   // The drop copy: the reports as routed to their owners (not the agent's copies).
@@ -253,6 +259,26 @@ void Publisher::serve(const CatalogQuery& q) {
   item.session_id = q.session_id;
   item.frame = std::make_shared<const std::vector<std::uint8_t>>(bytes.begin(), bytes.end());
   server_.io(q.thread).deliver(std::move(item));
+}
+
+void Publisher::publish_dashboard(std::int64_t now_ns) {
+  const auto levels = [this](engine::InstrumentId id, std::vector<LadderLevel>& bids,
+                             std::vector<LadderLevel>& asks) {
+    auto it = books_.find(id);
+    if (it == books_.end()) return;
+    for (const auto& [px, l] : it->second.bids) {
+      if (bids.size() >= kLadderDepth) break;
+      bids.push_back(LadderLevel{px, l.qty(), l.orders()});
+    }
+    for (const auto& [px, l] : it->second.asks) {
+      if (asks.size() >= kLadderDepth) break;
+      asks.push_back(LadderLevel{px, l.qty(), l.orders()});
+    }
+  };
+  std::vector<std::pair<std::string, PoolUse>> use;
+  for (CatalogBoard::Use& u : catalog_.use(now_ns))
+    use.emplace_back(std::move(u.pool), PoolUse{std::move(u.resource), u.capacity, u.sold});
+  dashboard_->publish(now_ns, levels, std::move(use));
 }
 
 engine::Qty Publisher::unmet_bids(const std::string& pool, const std::string& resource) const {

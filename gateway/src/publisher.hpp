@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "catalog_board.hpp"
+#include "dashboard_feed.hpp"
 #include "notice_board.hpp"
 #include "swarmex/engine/event.hpp"
 #include "swarmex/engine/snapshot.hpp"
@@ -45,6 +46,8 @@ class Publisher {
   void pump();
   // Inline: called after a request is queued, so the pumping thread schedules a pump().
   void set_wake(std::function<void()> wake) { wake_ = std::move(wake); }
+  // The dashboard's market view, fed from here (before start; null: no dashboard).
+  void set_dashboard(DashboardFeed* feed) noexcept { dashboard_ = feed; }
 
   // The routing of one event of `partition` (the publisher thread, or start-up replay before
   // start()).
@@ -94,6 +97,9 @@ class Publisher {
   std::vector<Notice> due_;  // scratch
   std::vector<engine::Event> batch_ = std::vector<engine::Event>(1024);
   std::function<void()> wake_;
+  DashboardFeed* dashboard_ = nullptr;
+  std::int64_t released_ns_ = 0;  // when this batch was taken (0: start-up replay)
+  void publish_dashboard(std::int64_t now_ns);
   std::int64_t next_standby_check_ns_ = 0;
   std::atomic<bool> running_{false};
   std::thread thread_;

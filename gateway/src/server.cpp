@@ -32,8 +32,12 @@ Server::Server(Config config)
   for (const engine::Product& p : config_.products)
     for (std::uint32_t s = 0; s < engine::book_count(p); ++s)
       product_by_book_[p.rules.id + s] = &p;
-  for (std::uint32_t i = 0; i < config_.server.io_threads; ++i)
+  if (!config_.server.dashboard_address.empty())
+    dashboard_ = std::make_unique<Dashboard>(*this, config_);
+  for (std::uint32_t i = 0; i < config_.server.io_threads; ++i) {
     io_.push_back(std::make_unique<IoThread>(*this, i));
+    if (dashboard_) io_.back()->set_stages(dashboard_->stages(i));
+  }
   for (const Principal& p : config_.principals)
     home_of(p.id).add_principal(p, std::max<std::uint64_t>(1, config_.server.replay_buffer));
   drop_copy_ = std::make_unique<DropCopyLog>(
@@ -45,6 +49,7 @@ Server::Server(Config config)
                       .ring_entries = config_.dropcopy.ring_entries,
                       .partitions = config_.engine.partitions});
   publisher_ = std::make_unique<Publisher>(*this, events_);
+  if (dashboard_) publisher_->set_dashboard(&dashboard_->feed());
   exchange_ = std::make_unique<Exchange>(
       config_, &events_,
       [this](std::uint32_t partition, const engine::Command& c, const engine::EventBuffer& ev) {
@@ -219,6 +224,7 @@ void Server::start() {
   for (auto& t : io_)
     t->start();
   asio::post(io_[0]->context(), [this] { accept(); });
+  if (dashboard_) dashboard_->start();
   {  // the product calendar, and sequenced time for pool pricing while a policy exists
     rolling_.store(true, std::memory_order_release);
     roll_timer_ = std::make_unique<asio::steady_timer>(io_[0]->context());
@@ -230,6 +236,7 @@ void Server::start() {
 void Server::stop() {
   if (!started_) return;
   started_ = false;
+  if (dashboard_) dashboard_->stop();
   rolling_.store(false, std::memory_order_release);  // a tick handler in flight does not re-arm
   pumping_.store(false, std::memory_order_release);
   asio::post(io_[0]->context(), [this] {
@@ -355,6 +362,7 @@ const Principal* Server::authenticate(const std::string& name, const std::string
 }
 
 void Server::note_logoff(Session& s, PrincipalState& state) {
+  if (dashboard_) dashboard_->ops().session_closed(state.principal);
   if (s.standby()) standby_logoff(state.principal, s.id());
   if (state.principal.role == Role::Host && state.sessions.empty()) note_host_gone(state.principal);
   if (!s.cancel_on_disconnect()) return;
@@ -375,6 +383,7 @@ void Server::note_enactment(const Principal& host, std::uint64_t fill_seq, bool 
     ++enactments_;
     if (!enforced) ++enactment_failures_;
   }
+  if (dashboard_) dashboard_->ops().enactment(host, fill_seq, enforced, latency_ns, wall_ns());
   if (enforced)
     spdlog::info("host '{}' enforced fill {} in {} us", host.name, fill_seq, latency_ns / 1000);
   else

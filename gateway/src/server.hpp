@@ -18,6 +18,7 @@
 #include <vector>
 #include "swarmex/gateway/asio.hpp"
 
+#include "dashboard.hpp"
 #include "drop_copy_log.hpp"
 #include "exchange.hpp"
 #include "io_thread.hpp"
@@ -39,6 +40,12 @@ class Server {
   void start();  // binds and starts serving; throws when the address cannot be bound
   void stop();
   [[nodiscard]] std::uint16_t port() const noexcept { return port_; }
+  // The operator dashboard (server.dashboard_listen), or null when off; its port is 0 when it
+  // could not listen.
+  [[nodiscard]] Dashboard* dashboard() noexcept { return dashboard_.get(); }
+  [[nodiscard]] std::uint16_t dashboard_port() const noexcept {
+    return dashboard_ ? dashboard_->port() : 0;
+  }
   [[nodiscard]] const std::vector<std::string>& recovery_log() const {
     return exchange_->recovery_log();
   }
@@ -234,7 +241,8 @@ class Server {
   std::atomic<bool> rolling_{false};  // read by io_[0]'s timer, cleared by stop()
   std::unique_ptr<boost::asio::steady_timer> pump_timer_;  // inline: notices
   std::atomic<bool> pump_posted_{false};
-  std::atomic<bool> pumping_{false};  // read by the notice timer, cleared by stop()
+  std::atomic<bool> pumping_{false};      // read by the notice timer, cleared by stop()
+  std::unique_ptr<Dashboard> dashboard_;  // before the threads that feed it, which go first
   std::vector<std::unique_ptr<IoThread>> io_;
   moodycamel::BlockingConcurrentQueue<engine::Event> events_;
   std::unique_ptr<DropCopyLog> drop_copy_;  // before the publisher, which adds to it

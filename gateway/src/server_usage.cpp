@@ -33,6 +33,9 @@ void Server::record_usage(const Principal& tenant, std::span<const UsageRecord> 
     ptrs.push_back(&r);
   protocol::FrameWriter w;
   const auto frame = encode_usage(w, tenant.name, ptrs);
+  if (dashboard_)
+    for (const UsageRecord& r : records)
+      dashboard_->ops().usage(tenant.name, r.resource, r.used, r.time_ns);
   const std::lock_guard lock(usage_mu_);
   for (const UsageRecord& r : records)
     usage_.record(tenant.id, r);

@@ -57,6 +57,17 @@ void Session::on_forecast(const wire::Forecast& f) {
   item.principal = tenant->id;
   item.frame = std::make_shared<const std::vector<std::uint8_t>>(bytes.begin(), bytes.end());
   thread_.server().home_of(tenant->id).deliver(std::move(item));
+  if (Dashboard* d = thread_.server().dashboard())
+    d->ops().forecast(ForecastView{.tenant = tenant->name,
+                                   .resource = str(f.resource()),
+                                   .pool = str(f.pool()),
+                                   .window_start_ns = f.window_start_ns(),
+                                   .window_length_s = f.window_length_s(),
+                                   .p50 = f.p50(),
+                                   .p90 = f.p90(),
+                                   .p99 = f.p99(),
+                                   .units = f.units(),
+                                   .bought = f.bought()});
 }
 
 }  // namespace swarmex::gateway

@@ -135,6 +135,7 @@ void Session::on_new_order(const wire::NewOrder& o, RejectReason verdict) {
   n.min_qty = o.min_qty();
   n.client_order_id = o.client_order_id();
   state_->remember(n.client_order_id, n.order_id, n.instrument);
+  if (StageRecorder* stages = thread_.stages()) stages->received(n.order_id, wall_ns());
   server.exchange().submit(c);
 }
 

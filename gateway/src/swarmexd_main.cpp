@@ -13,10 +13,14 @@ int main(int argc, char** argv) {
   std::string listen;
   std::string journal_dir;
   std::string durability;
+  std::string dashboard_listen;
   std::string log_level = "info";
   app.add_option("--config", config_path, "TOML configuration (see etc/swarmex.toml)")->required();
   app.add_option("--listen", listen, "override server.listen (ADDR:PORT; port 0 = any free port)");
   app.add_option("--journal-dir", journal_dir, "override journal.path");
+  app.add_option(
+      "--dashboard-listen", dashboard_listen,
+      "override server.dashboard_listen (ADDR:PORT; port 0 = any free port; off = none)");
   app.add_option("--durability", durability, "override journal.durability (none|async|sync)");
   app.add_option("--log-level", log_level, "trace|debug|info|warn|error");
   CLI11_PARSE(app, argc, argv);
@@ -37,6 +41,12 @@ int main(int argc, char** argv) {
       config.server.listen_address = listen.substr(0, colon);
       config.server.listen_port = static_cast<std::uint16_t>(std::stoul(listen.substr(colon + 1)));
     }
+    if (dashboard_listen == "off")
+      config.server.dashboard_address.clear();
+    else if (!dashboard_listen.empty() &&
+             !swarmex::gateway::split_listen(dashboard_listen, config.server.dashboard_address,
+                                             config.server.dashboard_port))
+      throw std::runtime_error("--dashboard-listen: must be ADDR:PORT or off");
     if (!journal_dir.empty()) config.journal.path = journal_dir;
     if (!durability.empty() &&
         !swarmex::journal::parse_durability(durability, &config.journal.durability))
@@ -55,6 +65,9 @@ int main(int argc, char** argv) {
                 config.server.listen_address.c_str(), server.port(), config.engine.partitions,
                 config.server.io_threads, inline_engine ? ", matching inline" : "", poll.c_str(),
                 swarmex::journal::to_string(config.journal.durability));
+    if (server.dashboard_port() != 0)
+      std::printf("swarmexd: dashboard on http://%s:%u/ (operator token required)\n",
+                  config.server.dashboard_address.c_str(), server.dashboard_port());
     std::fflush(stdout);
     int sig = 0;
     sigwait(&signals, &sig);

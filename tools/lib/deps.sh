@@ -21,6 +21,25 @@ swarmex_install_deps() {
   DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
 
+# The dashboard's browser test (tests/browser): Chromium, node and npm (it installs playwright-core
+# into the build directory itself). A nodejs from elsewhere (NodeSource's ships npm) is kept: npm
+# comes from Debian only when none is on PATH. When they cannot be installed the test is skipped,
+# saying why, and the other tests still run.
+swarmex_install_browser_deps() {
+  local missing=()
+  command -v chromium >/dev/null || missing+=(chromium)
+  command -v node >/dev/null || missing+=(nodejs)
+  command -v npm >/dev/null || missing+=(npm)
+  ((${#missing[@]} == 0)) && return 0
+  echo "installing for the browser test: ${missing[*]}"
+  local sudo=()
+  [[ $(id -u) -ne 0 ]] && sudo=(sudo)
+  { "${sudo[@]}" apt-get update -qq &&
+    DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends \
+      "${missing[@]}" >/dev/null; } ||
+    echo "could not install ${missing[*]}: the dashboard's browser test will be skipped" >&2
+}
+
 # Configures and builds a preset; echoes nothing on success beyond the build's own output.
 swarmex_build() {
   local preset=$1

@@ -52,6 +52,10 @@ struct ServerConfig {
   // After handling I/O, an I/O thread polls this long for more before it sleeps in epoll_wait
   // (0: sleep at once). Waking a sleeping thread costs tens of microseconds on a VM.
   std::uint32_t busy_poll_us = 0;
+  // The operator dashboard (docs/dashboard.md): HTTP and WebSocket on its own thread; empty = off.
+  std::string dashboard_address;
+  std::uint16_t dashboard_port = 0;
+  std::uint32_t dashboard_max_clients = 16;  // open dashboard connections, all together
 };
 
 struct EngineSection {
@@ -97,6 +101,9 @@ struct Config {
   std::vector<Principal> principals;
   std::vector<SwarmTemplate> templates;
 };
+
+// "address:port" (port 0..65535) into its parts; false, leaving both, when malformed.
+bool split_listen(const std::string& listen, std::string& address, std::uint16_t& port);
 
 // Throws std::runtime_error naming the file, key and problem.
 Config load_config(const std::string& path);
