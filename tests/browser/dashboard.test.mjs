@@ -46,9 +46,9 @@ try {
   errors.length = 0; // the refusals above are logged as failed loads
   const loaded = await page.goto(`${dashboard}/?token=${encodeURIComponent(token)}`);
   check(loaded.status() === 200, 'the page loads with the operator token');
-  await page.waitForSelector('#status.live', { timeout: 10000 });
+  await page.waitForSelector('#status.live', { timeout: 30000 });
   for (const pool of pools) {
-    await page.waitForSelector(`section[data-pool="${pool}"] h3`, { timeout: 10000 });
+    await page.waitForSelector(`section[data-pool="${pool}"] h3`, { timeout: 30000 });
     check((await page.textContent(`section[data-pool="${pool}"] h3`)) === pool, `pool ${pool} is shown`);
   }
   check(!page.url().includes('token='), 'the token is out of the address bar');
@@ -58,10 +58,10 @@ try {
   order('host-a1', ['--keep-orders', '--instrument', '1', '--side', 'sell', '--price', '5000', '--qty', '40']);
   order('tenant-a', ['--instrument', '1', '--price', '5000', '--qty', '15']);
   await page.waitForFunction((n) => Number(document.getElementById('trade-count').textContent.replaceAll(',', '')) > n,
-    before, { timeout: 10000 });
+    before, { timeout: 30000 });
   check((await count()) > before, `the trade count went from ${before} to ${await count()}`);
   await page.waitForFunction(() => document.querySelectorAll('section[data-pool] .tape td').length > 0,
-    null, { timeout: 10000 });
+    null, { timeout: 30000 });
   check(true, 'the trade is on the tape');
   // Two history points at least, so the charts have a line to draw.
   await page.waitForTimeout(2500);
