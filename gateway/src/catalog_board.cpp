@@ -134,6 +134,18 @@ void CatalogBoard::restore(const engine::EngineSnapshot& snap) {
       held(o.instrument, o.host, o.qty);
 }
 
+std::vector<PoolUse> CatalogBoard::pool_use(std::int64_t now_ns) {
+  std::vector<PoolUse> out;
+  for (auto& [key, entry] : entries_) {
+    if (is_mig(key.second)) continue;
+    PoolUse u{key.first, key.second, 0, sold_at(entry, now_ns)};
+    for (const auto& [host, qty] : entry.capacity)
+      u.capacity += qty;
+    out.push_back(std::move(u));
+  }
+  return out;
+}
+
 bool CatalogBoard::sells_from(engine::HostId host, std::int64_t now_ns) const {
   auto it = sold_until_ns_.find(host);
   return it != sold_until_ns_.end() && it->second > now_ns;

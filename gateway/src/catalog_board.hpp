@@ -35,6 +35,15 @@ inline constexpr std::size_t kCatalogMaxEntries = 256;
 inline constexpr std::size_t kCatalogMaxHosts = 256;
 inline constexpr std::size_t kCatalogMaxWindows = 64;
 
+// A pool's resource now: the capacity its hosts declared and what is sold of it (spot leases and
+// windows running now).
+struct PoolUse {
+  std::string pool;
+  std::string resource;
+  engine::Qty capacity = 0;
+  engine::Qty sold = 0;
+};
+
 class CatalogBoard {
  public:
   // The best bid and ask (0: none) of a book, as the publisher's replica has them.
@@ -57,6 +66,8 @@ class CatalogBoard {
   // ppm, at most 1'000'000 (also when nothing else is declared but something is wanted).
   std::uint32_t demand_ppm(const std::string& pool, const std::string& group, engine::HostId host,
                            engine::Qty unmet, std::int64_t now_ns);
+  // Every pool and resource but the mig.* profiles (which share their GPUs) at now_ns.
+  std::vector<PoolUse> pool_use(std::int64_t now_ns);
   // Anything sold from the host (spot or windows) still running or still to come at now_ns.
   [[nodiscard]] bool sells_from(engine::HostId host, std::int64_t now_ns) const;
 

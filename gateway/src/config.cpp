@@ -14,13 +14,13 @@ namespace {
 
 void parse_server(const toml::table& t, ServerConfig& s, const std::string& src) {
   const std::string w = "server.";
-  common::reject_unknown(
-      t,
-      {"listen", "io_threads", "max_sessions", "max_frame_bytes", "idle_timeout_ms",
-       "heartbeat_interval_ms", "logon_timeout_ms", "partial_frame_timeout_ms",
-       "outbound_queue_bytes", "rate_limit_per_s", "rate_burst", "replay_buffer",
-       "interruption_notice_s", "busy_poll_us", "host_grace_ms", "host_failed_enactments"},
-      src, w);
+  common::reject_unknown(t,
+                         {"listen", "io_threads", "max_sessions", "max_frame_bytes",
+                          "idle_timeout_ms", "heartbeat_interval_ms", "logon_timeout_ms",
+                          "partial_frame_timeout_ms", "outbound_queue_bytes", "rate_limit_per_s",
+                          "rate_burst", "replay_buffer", "interruption_notice_s", "busy_poll_us",
+                          "host_grace_ms", "host_failed_enactments", "metrics_listen"},
+                         src, w);
   std::string listen = s.listen_address + ":" + std::to_string(s.listen_port);
   common::read_string(t, "listen", listen, src, w);
   const auto colon = listen.rfind(':');
@@ -33,6 +33,9 @@ void parse_server(const toml::table& t, ServerConfig& s, const std::string& src)
   } catch (const std::exception&) {
     common::config_error(src, w + "listen", "port must be a number in [0, 65535]");
   }
+  common::read_string(t, "metrics_listen", s.metrics_listen, src, w);
+  if (!s.metrics_listen.empty() && s.metrics_listen.rfind(':') == std::string::npos)
+    common::config_error(src, w + "metrics_listen", "must be address:port (or empty: off)");
   common::read_int(t, "io_threads", s.io_threads, src, w, 1, 64);
   common::read_int(t, "busy_poll_us", s.busy_poll_us, src, w, 0, 10'000);
   common::read_int(t, "interruption_notice_s", s.interruption_notice_s, src, w, 0, 86'400);

@@ -6,6 +6,7 @@
 #include "reports.hpp"
 
 #include "io_thread.hpp"
+#include "metrics.hpp"
 #include "server.hpp"
 #include "session.hpp"
 
@@ -41,6 +42,7 @@ void Publisher::run() {
     const std::size_t n = events_.wait_dequeue_bulk_timed(batch_.data(), batch_.size(), 1000);
     if (notices_.size() != 0) send_due_notices(wall_ns());
     if (server_.any_standby()) check_standby(wall_ns());
+    if (metrics_ != nullptr) note_pool_use(wall_ns());
     if (n == 0) {
       if (!running_.load(std::memory_order_acquire)) return;
       continue;
@@ -53,6 +55,7 @@ void Publisher::pump() {
   serve_requests();
   if (notices_.size() != 0) send_due_notices(wall_ns());
   if (server_.any_standby()) check_standby(wall_ns());
+  if (metrics_ != nullptr) note_pool_use(wall_ns());
   for (std::size_t n; (n = events_.try_dequeue_bulk(batch_.data(), batch_.size())) != 0;)
     route_batch(n);
 }
@@ -94,6 +97,9 @@ void Publisher::route(const Event& e, std::int64_t time_ns) {
       (e.command == engine::CommandKind::Halt || e.command == engine::CommandKind::Resume))
     server_.note_halted(e.instrument, e.command == engine::CommandKind::Halt);
   catalog_.note(e, time_ns);
+  if (metrics_ != nullptr)
+    metrics_->note_event(
+        e, e.kind == EventKind::Fill ? server_.instrument_spec(e.instrument) : nullptr);
   const EventRecipients to = recipients_of(e);
   if (to.admin_outcome) return server_.admin_outcome(e);
   to_owner(to.report, OutItem::Kind::Report);
@@ -260,6 +266,13 @@ engine::Qty Publisher::unmet_bids(const std::string& pool, const std::string& re
       asks += level.qty();
   }
   return bids - asks;
+}
+
+void Publisher::note_pool_use(std::int64_t now_ns) {
+  if (now_ns < next_pool_use_ns_) return;
+  next_pool_use_ns_ = now_ns + kPoolUseCheckNs;
+  for (const PoolUse& u : catalog_.pool_use(now_ns))
+    metrics_->note_pool_use(u.pool, u.resource, u.capacity, u.sold);
 }
 
 void Publisher::check_standby(std::int64_t now_ns) {

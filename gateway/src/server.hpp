@@ -20,6 +20,7 @@
 
 #include "exchange.hpp"
 #include "io_thread.hpp"
+#include "metrics.hpp"
 #include "publisher.hpp"
 #include "standby_board.hpp"
 #include "swarmex/gateway/config.hpp"
@@ -38,6 +39,9 @@ class Server {
   void start();  // binds and starts serving; throws when the address cannot be bound
   void stop();
   [[nodiscard]] std::uint16_t port() const noexcept { return port_; }
+  // The Prometheus metrics (server.metrics_listen set), or null; their port once started.
+  [[nodiscard]] ExchangeMetrics* metrics() noexcept { return metrics_.get(); }
+  [[nodiscard]] int metrics_port() const { return metrics_ ? metrics_->port() : 0; }
   [[nodiscard]] const std::vector<std::string>& recovery_log() const {
     return exchange_->recovery_log();
   }
@@ -232,6 +236,8 @@ class Server {
   std::unique_ptr<boost::asio::steady_timer> pump_timer_;  // inline: notices
   std::atomic<bool> pump_posted_{false};
   std::atomic<bool> pumping_{false};  // read by the notice timer, cleared by stop()
+  // Before every thread whose counters it reads: it goes after them.
+  std::unique_ptr<ExchangeMetrics> metrics_;
   std::vector<std::unique_ptr<IoThread>> io_;
   moodycamel::BlockingConcurrentQueue<engine::Event> events_;
   std::unique_ptr<Publisher> publisher_;

@@ -14,6 +14,7 @@
 namespace swarmex::gateway {
 
 void Server::note_logon(Session& s) {
+  if (metrics_ && s.principal() != nullptr) metrics_->note_logon(s.principal()->role);
   if (s.principal() == nullptr || s.principal()->role != Role::Host) return;
   std::lock_guard lock(hosts_mu_);
   host_gone_since_ns_.erase(s.principal()->id);

@@ -4,6 +4,7 @@
 #include "session.hpp"
 
 #include "io_thread.hpp"
+#include "metrics.hpp"
 #include "server.hpp"
 #include "usage_rules.hpp"
 
@@ -86,6 +87,7 @@ void Session::reject_order(RejectReason why, std::uint64_t client_order_id, engi
   r.price = price;
   r.qty = qty;
   r.time_ns = wall_ns();
+  if (ExchangeMetrics* m = thread_.exchange_metrics()) m->note_gateway_reject(why);
   send(encode(thread_.writer(), r));
 }
 
@@ -134,6 +136,7 @@ void Session::on_new_order(const wire::NewOrder& o, RejectReason verdict) {
   n.client_order_id = o.client_order_id();
   state_->remember(n.client_order_id, n.order_id, n.instrument);
   server.exchange().submit(c);
+  if (IoMetrics* m = thread_.metrics()) m->order_submitted(n.order_id, last_rx_ns_);
 }
 
 void Session::on_cancel(const wire::CancelOrder& c) {

@@ -5,7 +5,8 @@ SWARMEX_PACKAGES=(
   libboost-dev libconcurrentqueue-dev libflatbuffers-dev flatbuffers-compiler
   libjemalloc-dev liburing-dev libgtest-dev libgmock-dev libbenchmark-dev
   libtomlplusplus-dev libcli11-dev libspdlog-dev libfmt-dev libssl-dev nlohmann-json3-dev
-  clang libclang-rt-14-dev
+  clang libclang-rt-14-dev prometheus-cpp-dev
+  prometheus  # tests only: promtool and a real Prometheus scrape swarmexd's /metrics
 )
 
 swarmex_install_deps() {

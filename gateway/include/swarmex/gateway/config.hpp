@@ -52,6 +52,8 @@ struct ServerConfig {
   // After handling I/O, an I/O thread polls this long for more before it sleeps in epoll_wait
   // (0: sleep at once). Waking a sleeping thread costs tens of microseconds on a VM.
   std::uint32_t busy_poll_us = 0;
+  // Prometheus text metrics on http://<address:port>/metrics (docs/metrics.md); empty: off.
+  std::string metrics_listen;
 };
 
 struct EngineSection {
