@@ -29,16 +29,25 @@ std::string kind_name(std::size_t kind) {
 }  // namespace
 
 // The registry whose collection first folds in what the threads counted on their own.
+// A reader may keep the registry past its owner: then it collects what was last folded in.
 class ExchangeMetrics::RefreshingRegistry : public prometheus::Registry {
  public:
-  explicit RefreshingRegistry(ExchangeMetrics& owner) : owner_(owner) {}
+  explicit RefreshingRegistry(ExchangeMetrics& owner) : owner_(&owner) {}
   std::vector<prometheus::MetricFamily> Collect() const override {
-    owner_.refresh();
+    {
+      std::lock_guard lock(mu_);
+      if (owner_ != nullptr) owner_->refresh();
+    }
     return prometheus::Registry::Collect();
+  }
+  void detach() {
+    std::lock_guard lock(mu_);
+    owner_ = nullptr;
   }
 
  private:
-  ExchangeMetrics& owner_;
+  mutable std::mutex mu_;
+  ExchangeMetrics* owner_;
 };
 
 prometheus::Counter& ExchangeMetrics::LazyCounters::at(engine::RejectReason why) {
@@ -200,6 +209,7 @@ ExchangeMetrics::ExchangeMetrics(const Config& config, std::uint32_t io_threads,
 
 ExchangeMetrics::~ExchangeMetrics() {
   stop_serving();
+  static_cast<RefreshingRegistry&>(*registry_).detach();
 }
 
 void ExchangeMetrics::serve(const std::string& listen) {
