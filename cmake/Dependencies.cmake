@@ -11,6 +11,7 @@ find_package(CLI11 REQUIRED)
 find_package(spdlog REQUIRED)
 find_package(fmt REQUIRED)
 find_package(nlohmann_json 3 REQUIRED)           # tools write JSON with it, tests read it
+find_package(prometheus-cpp REQUIRED CONFIG)     # /metrics of swarmexd and swarmex-hostctl
 pkg_check_modules(URING REQUIRED IMPORTED_TARGET liburing)
 pkg_check_modules(JEMALLOC REQUIRED IMPORTED_TARGET jemalloc)
 

@@ -20,11 +20,12 @@ add_library(swarmex_hostctl
   ${CMAKE_CURRENT_SOURCE_DIR}/src/daemon_telemetry.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/src/daemon_standby.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/src/daemon.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/host_metrics.cpp
 )
 target_include_directories(swarmex_hostctl PUBLIC ${CMAKE_CURRENT_SOURCE_DIR}/include)
 target_link_libraries(swarmex_hostctl
   PUBLIC swarmex_cgroup swarmex_mig swarmex_client
-  PUBLIC swarmex_common PRIVATE spdlog::spdlog fmt::fmt)
+  PUBLIC swarmex_common PRIVATE spdlog::spdlog fmt::fmt prometheus-cpp::core prometheus-cpp::pull)
 swarmex_target_defaults(swarmex_hostctl)
 
 add_executable(swarmex-hostctl ${CMAKE_CURRENT_SOURCE_DIR}/src/hostctl_main.cpp)

@@ -71,18 +71,6 @@ void CatalogBoard::note(const engine::Event& e, std::int64_t time_ns) {
   }
 }
 
-std::vector<CatalogBoard::Use> CatalogBoard::use(std::int64_t now_ns) {
-  std::vector<Use> out;
-  for (auto& [key, entry] : entries_) {
-    Use u{key.first, key.second, 0, sold_at(entry, now_ns)};
-    if (!is_mig(key.second))
-      for (const auto& [host, qty] : entry.capacity)
-        u.capacity += qty;
-    out.push_back(std::move(u));
-  }
-  return out;
-}
-
 std::string CatalogBoard::pool_of_group(const engine::EngineSnapshot& snap, engine::HostId host,
                                         const std::string& resource) const {
   std::vector<std::string> pools;
@@ -144,6 +132,18 @@ void CatalogBoard::restore(const engine::EngineSnapshot& snap) {
     if (const Principal* who = server_.principal_by_id(o.owner);
         o.side == engine::Side::Sell && who != nullptr && who->role == Role::Tenant)
       held(o.instrument, o.host, o.qty);
+}
+
+std::vector<PoolUse> CatalogBoard::pool_use(std::int64_t now_ns) {
+  std::vector<PoolUse> out;
+  for (auto& [key, entry] : entries_) {
+    PoolUse u{key.first, key.second, 0, sold_at(entry, now_ns), is_mig(key.second)};
+    if (!u.mig)
+      for (const auto& [host, qty] : entry.capacity)
+        u.capacity += qty;
+    out.push_back(std::move(u));
+  }
+  return out;
 }
 
 bool CatalogBoard::sells_from(engine::HostId host, std::int64_t now_ns) const {

@@ -35,6 +35,16 @@ inline constexpr std::size_t kCatalogMaxEntries = 256;
 inline constexpr std::size_t kCatalogMaxHosts = 256;
 inline constexpr std::size_t kCatalogMaxWindows = 64;
 
+// A pool's resource now: the capacity its hosts declared and what is sold of it (spot leases and
+// windows running now).
+struct PoolUse {
+  std::string pool;
+  std::string resource;
+  engine::Qty capacity = 0;
+  engine::Qty sold = 0;
+  bool mig = false;  // a mig.* profile: capacity 0
+};
+
 class CatalogBoard {
  public:
   // The best bid and ask (0: none) of a book, as the publisher's replica has them.
@@ -58,12 +68,8 @@ class CatalogBoard {
   std::uint32_t demand_ppm(const std::string& pool, const std::string& group, engine::HostId host,
                            engine::Qty unmet, std::int64_t now_ns);
   // Every pool and resource traded: capacity declared (0 for mig profiles, whose hosts declare
-  // GPUs) and sold at now_ns, in catalog units.
-  struct Use {
-    std::string pool, resource;
-    engine::Qty capacity = 0, sold = 0;
-  };
-  std::vector<Use> use(std::int64_t now_ns);
+  // GPUs, which the profiles share) and sold at now_ns, in catalog units.
+  std::vector<PoolUse> pool_use(std::int64_t now_ns);
   // Anything sold from the host (spot or windows) still running or still to come at now_ns.
   [[nodiscard]] bool sells_from(engine::HostId host, std::int64_t now_ns) const;
 

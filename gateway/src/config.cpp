@@ -36,7 +36,7 @@ void parse_server(const toml::table& t, ServerConfig& s, const std::string& src)
        "heartbeat_interval_ms", "logon_timeout_ms", "partial_frame_timeout_ms",
        "outbound_queue_bytes", "rate_limit_per_s", "rate_burst", "replay_buffer",
        "interruption_notice_s", "busy_poll_us", "host_grace_ms", "host_failed_enactments",
-       "dashboard_listen", "dashboard_max_clients"},
+       "dashboard_listen", "dashboard_max_clients", "metrics_listen"},
       src, w);
   std::string listen = s.listen_address + ":" + std::to_string(s.listen_port);
   common::read_string(t, "listen", listen, src, w);
@@ -47,6 +47,9 @@ void parse_server(const toml::table& t, ServerConfig& s, const std::string& src)
   if (!dashboard.empty() && !split_listen(dashboard, s.dashboard_address, s.dashboard_port))
     common::config_error(src, w + "dashboard_listen", "must be address:port, port in [0, 65535]");
   common::read_int(t, "dashboard_max_clients", s.dashboard_max_clients, src, w, 1, 1024);
+  common::read_string(t, "metrics_listen", s.metrics_listen, src, w);
+  if (!s.metrics_listen.empty() && s.metrics_listen.rfind(':') == std::string::npos)
+    common::config_error(src, w + "metrics_listen", "must be address:port (or empty: off)");
   common::read_int(t, "io_threads", s.io_threads, src, w, 1, 64);
   common::read_int(t, "busy_poll_us", s.busy_poll_us, src, w, 0, 10'000);
   common::read_int(t, "interruption_notice_s", s.interruption_notice_s, src, w, 0, 86'400);

@@ -29,7 +29,7 @@ void DashboardFeed::note(const engine::Event& e, std::int64_t time_ns) {
 }
 
 void DashboardFeed::publish(std::int64_t now_ns, const Levels& levels,
-                            std::vector<std::pair<std::string, PoolUse>> use) {
+                            std::vector<std::pair<std::string, ResourceUse>> use) {
   next_publish_ns_ = now_ns + kPublishNs;
   const bool sample = now_ns >= next_history_ns_;
   if (sample) next_history_ns_ = now_ns + kHistoryNs;
@@ -68,7 +68,7 @@ void DashboardFeed::publish(std::int64_t now_ns, const Levels& levels,
         point.last_price.push_back(iv.last_price);
       }
       pool.history_resources.clear();
-      for (const PoolUse& u : pv.use) {
+      for (const ResourceUse& u : pv.use) {
         pool.history_resources.push_back(u.resource);
         point.utilisation.push_back(
             u.capacity > 0 ? static_cast<double>(u.sold) / static_cast<double>(u.capacity) : -1.0);

@@ -56,7 +56,7 @@ struct InstrumentView {
 };
 
 // One resource of a pool: capacity hosts declared and what is sold now (catalog units).
-struct PoolUse {
+struct ResourceUse {
   std::string resource;
   engine::Qty capacity = 0;
   engine::Qty sold = 0;
@@ -71,7 +71,7 @@ struct HistoryPoint {
 struct PoolView {
   std::string name;
   std::vector<InstrumentView> instruments;
-  std::vector<PoolUse> use;
+  std::vector<ResourceUse> use;
   std::vector<TapeTrade> tape;  // newest first
   // History series: instrument ids and resources as of the newest point.
   std::vector<engine::InstrumentId> history_instruments;
@@ -98,7 +98,7 @@ class DashboardFeed {
   using Levels = std::function<void(engine::InstrumentId, std::vector<LadderLevel>& bids,
                                     std::vector<LadderLevel>& asks)>;
   void publish(std::int64_t now_ns, const Levels& levels,
-               std::vector<std::pair<std::string, PoolUse>> use);
+               std::vector<std::pair<std::string, ResourceUse>> use);
   // Any thread: the latest published view (never null).
   [[nodiscard]] std::shared_ptr<const MarketView> view() const;
 

@@ -29,7 +29,7 @@ Json pool_json(const PoolView& p) {
                                {"asks", levels(i.asks)}});
   j["instruments"] = std::move(instruments);
   Json use = Json::array();
-  for (const PoolUse& u : p.use)
+  for (const ResourceUse& u : p.use)
     use.push_back(Json{{"resource", u.resource}, {"capacity", u.capacity}, {"sold", u.sold}});
   j["use"] = std::move(use);
   Json tape = Json::array();

@@ -6,8 +6,10 @@ namespace swarmex::gateway {
 
 Exchange::Exchange(const Config& config, moodycamel::BlockingConcurrentQueue<engine::Event>* output,
                    const ReplayHook& on_replayed, const InstrumentHook& on_learned,
-                   const RestoredHook& on_restored, const std::function<void()>& wake) {
-  const journal::AssemblyConfig ac = assembly_config(config, output, wake);
+                   const RestoredHook& on_restored, const std::function<void()>& wake,
+                   journal::JournalObserver* journal_observer) {
+  journal::AssemblyConfig ac = assembly_config(config, output, wake);
+  ac.journal_observer = journal_observer;
   if (ac.durability != journal::Durability::None)
     for (std::uint32_t i = 0; i < std::max<std::uint32_t>(ac.partitions, 1); ++i)
       ledgers_.push_back(std::make_unique<StreamLedger>(config.principals));

@@ -29,11 +29,13 @@ class Exchange {
   // for every partition before any journal replays.
   using RestoredHook = std::function<void(const engine::Engine&, const StreamLedger*)>;
 
-  // Every partition publishes its events to `output`. Inline partitions (engine.wait = "inline")
-  // call `wake` (any thread) when they have commands to flush() or have put events out.
+  // Every partition publishes its events to `output`; `journal_observer` sees the journal writes.
+  // Inline partitions (engine.wait = "inline") call `wake` (any thread) when they have commands to
+  // flush() or have put events out.
   Exchange(const Config& config, moodycamel::BlockingConcurrentQueue<engine::Event>* output,
            const ReplayHook& on_replayed, const InstrumentHook& on_learned,
-           const RestoredHook& on_restored, const std::function<void()>& wake = {});
+           const RestoredHook& on_restored, const std::function<void()>& wake = {},
+           journal::JournalObserver* journal_observer = nullptr);
 
   void start() { assembly_->start(); }
   void stop() { assembly_->stop(); }  // drains the partitions and journals

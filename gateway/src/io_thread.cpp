@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "metrics.hpp"
 #include "server.hpp"
 #include "session.hpp"
 
@@ -69,6 +70,11 @@ void IoThread::stop() {
   thread_.join();
 }
 
+void IoThread::set_metrics(ExchangeMetrics* metrics) {
+  exchange_metrics_ = metrics;
+  metrics_ = metrics != nullptr ? &metrics->io(index_) : nullptr;
+}
+
 void IoThread::deliver(OutItem&& item) {
   inbox_.enqueue(std::move(item));
   if (!drain_posted_.exchange(true, std::memory_order_acq_rel))
@@ -132,6 +138,10 @@ void IoThread::handle(const OutItem& item) {
       const auto frame = encode(writer_, stamped);
       for (Session* s : ps->sessions)
         s->send(frame);
+      if (metrics_ != nullptr && !maker && item.event.command == engine::CommandKind::NewOrder &&
+          (item.event.kind == engine::EventKind::Accepted ||
+           item.event.kind == engine::EventKind::Rejected))
+        metrics_->order_acked(item.event.order_id, item.event.time_ns);
       return;
     }
     case OutItem::Kind::HostFill: {
@@ -146,6 +156,8 @@ void IoThread::handle(const OutItem& item) {
           seller != nullptr && seller->role == Role::Tenant ? seller : nullptr));
       if (f.tenant_principal != nullptr && f.tenant_principal->role == Role::Tenant)
         ps->note_holder(f.tenant, f.lease_end_ns);  // whose usage this host may report
+      if (exchange_metrics_ != nullptr)
+        exchange_metrics_->note_host_fill(item.principal, f.stream_seq);
       if (ps->fill_sessions.empty()) return;
       const auto frame = encode(writer_, f);
       for (Session* s : ps->fill_sessions)

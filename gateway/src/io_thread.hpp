@@ -17,6 +17,8 @@
 
 namespace swarmex::gateway {
 
+class ExchangeMetrics;
+class IoMetrics;
 class Server;
 class Session;
 
@@ -56,6 +58,13 @@ class IoThread {
   // The dashboard's stage latency recorder of this thread; null when the dashboard is off.
   void set_stages(StageRecorder* s) noexcept { stages_ = s; }
   StageRecorder* stages() noexcept { return stages_; }
+
+  // Before start(): the metrics this thread counts into (null: none).
+  void set_metrics(ExchangeMetrics* metrics);
+  ExchangeMetrics* exchange_metrics() noexcept { return exchange_metrics_; }
+  IoMetrics* metrics() noexcept { return metrics_; }
+  // Any thread: items waiting in the inbox (approximate).
+  [[nodiscard]] std::size_t inbox_depth() const noexcept { return inbox_.size_approx(); }
 
   // Any thread.
   void deliver(OutItem&& item);
@@ -113,6 +122,8 @@ class IoThread {
   std::vector<std::shared_ptr<Session>> flush_due_;  // sessions sent to during this drain
   protocol::FrameWriter writer_;
   StageRecorder* stages_ = nullptr;
+  ExchangeMetrics* exchange_metrics_ = nullptr;
+  IoMetrics* metrics_ = nullptr;
   std::unordered_map<std::uint64_t, std::shared_ptr<Session>> sessions_;
   std::unordered_map<engine::OwnerId, std::unique_ptr<PrincipalState>> principals_;
   std::unordered_map<engine::InstrumentId, std::vector<Session*>> market_data_;

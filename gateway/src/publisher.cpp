@@ -6,6 +6,7 @@
 #include "reports.hpp"
 
 #include "io_thread.hpp"
+#include "metrics.hpp"
 #include "server.hpp"
 #include "session.hpp"
 
@@ -42,6 +43,7 @@ void Publisher::run() {
     if (notices_.size() != 0) send_due_notices(wall_ns());
     if (server_.any_standby()) check_standby(wall_ns());
     if (dashboard_ != nullptr && dashboard_->due(wall_ns())) publish_dashboard(wall_ns());
+    if (metrics_ != nullptr) note_pool_use(wall_ns());
     if (n == 0) {
       server_.drop_copy().flush(wall_ns());  // its state file, once a second when it changed
       if (!running_.load(std::memory_order_acquire)) return;
@@ -56,6 +58,7 @@ void Publisher::pump() {
   if (notices_.size() != 0) send_due_notices(wall_ns());
   if (server_.any_standby()) check_standby(wall_ns());
   if (dashboard_ != nullptr && dashboard_->due(wall_ns())) publish_dashboard(wall_ns());
+  if (metrics_ != nullptr) note_pool_use(wall_ns());
   for (std::size_t n; (n = events_.try_dequeue_bulk(batch_.data(), batch_.size())) != 0;)
     route_batch(n);
 }
@@ -104,6 +107,9 @@ void Publisher::route(const Event& e, std::int64_t time_ns, std::uint32_t partit
     server_.note_halted(e.instrument, e.command == engine::CommandKind::Halt);
   catalog_.note(e, time_ns);
   if (dashboard_ != nullptr) dashboard_->note(e, time_ns);
+  if (metrics_ != nullptr)
+    metrics_->note_event(
+        e, e.kind == EventKind::Fill ? server_.instrument_spec(e.instrument) : nullptr);
   const EventRecipients to = recipients_of(e);
   if (to.admin_outcome) return server_.admin_outcome(e);
   // The drop copy: the reports as routed to their owners (not the agent's copies).
@@ -275,9 +281,9 @@ void Publisher::publish_dashboard(std::int64_t now_ns) {
       asks.push_back(LadderLevel{px, l.qty(), l.orders()});
     }
   };
-  std::vector<std::pair<std::string, PoolUse>> use;
-  for (CatalogBoard::Use& u : catalog_.use(now_ns))
-    use.emplace_back(std::move(u.pool), PoolUse{std::move(u.resource), u.capacity, u.sold});
+  std::vector<std::pair<std::string, ResourceUse>> use;
+  for (PoolUse& u : catalog_.pool_use(now_ns))
+    use.emplace_back(std::move(u.pool), ResourceUse{std::move(u.resource), u.capacity, u.sold});
   dashboard_->publish(now_ns, levels, std::move(use));
 }
 
@@ -293,6 +299,13 @@ engine::Qty Publisher::unmet_bids(const std::string& pool, const std::string& re
       asks += level.qty();
   }
   return bids - asks;
+}
+
+void Publisher::note_pool_use(std::int64_t now_ns) {
+  if (now_ns < next_pool_use_ns_) return;
+  next_pool_use_ns_ = now_ns + kPoolUseCheckNs;
+  for (const PoolUse& u : catalog_.pool_use(now_ns))
+    if (!u.mig) metrics_->note_pool_use(u.pool, u.resource, u.capacity, u.sold);
 }
 
 void Publisher::check_standby(std::int64_t now_ns) {

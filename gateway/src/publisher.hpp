@@ -22,10 +22,13 @@
 
 namespace swarmex::gateway {
 
+class ExchangeMetrics;
 class Server;
 
 // How often standby hosts' pools are measured.
 inline constexpr std::int64_t kStandbyCheckNs = 50'000'000;
+// How often pools' utilisation is measured for the metrics.
+inline constexpr std::int64_t kPoolUseCheckNs = 1'000'000'000;
 
 struct MarketDataRequest {
   std::uint32_t thread = 0;
@@ -48,6 +51,8 @@ class Publisher {
   void set_wake(std::function<void()> wake) { wake_ = std::move(wake); }
   // The dashboard's market view, fed from here (before start; null: no dashboard).
   void set_dashboard(DashboardFeed* feed) noexcept { dashboard_ = feed; }
+  // Before start() (or the first pump): counts every event routed from now on (null: nothing).
+  void set_metrics(ExchangeMetrics* metrics) noexcept { metrics_ = metrics; }
 
   // The routing of one event of `partition` (the publisher thread, or start-up replay before
   // start()).
@@ -84,6 +89,8 @@ class Publisher {
   // Standby hosts (every kStandbyCheckNs while any is logged on): each pool's demand utilisation
   // to the server's StandbyBoard, which activates or deactivates.
   void check_standby(std::int64_t now_ns);
+  // Every kPoolUseCheckNs while metrics are on: each pool's capacity and sales to the metrics.
+  void note_pool_use(std::int64_t now_ns);
   // Resting bid quantity over resting ask quantity on the spot books of a pool's resource.
   engine::Qty unmet_bids(const std::string& pool, const std::string& resource) const;
 
@@ -101,6 +108,8 @@ class Publisher {
   std::int64_t released_ns_ = 0;  // when this batch was taken (0: start-up replay)
   void publish_dashboard(std::int64_t now_ns);
   std::int64_t next_standby_check_ns_ = 0;
+  ExchangeMetrics* metrics_ = nullptr;
+  std::int64_t next_pool_use_ns_ = 0;
   std::atomic<bool> running_{false};
   std::thread thread_;
 };

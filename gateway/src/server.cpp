@@ -50,6 +50,9 @@ Server::Server(Config config)
                       .partitions = config_.engine.partitions});
   publisher_ = std::make_unique<Publisher>(*this, events_);
   if (dashboard_) publisher_->set_dashboard(&dashboard_->feed());
+  if (!config_.server.metrics_listen.empty())
+    metrics_ = std::make_unique<ExchangeMetrics>(
+        config_, config_.server.io_threads, std::max<std::uint32_t>(config_.engine.partitions, 1));
   exchange_ = std::make_unique<Exchange>(
       config_, &events_,
       [this](std::uint32_t partition, const engine::Command& c, const engine::EventBuffer& ev) {
@@ -58,7 +61,8 @@ Server::Server(Config config)
       [this](const engine::InstrumentSpec& spec) { learn_instrument(spec); },
       [this](const engine::Engine& e, const StreamLedger* ledger) { on_restored(e, ledger); },
       inline_engine() ? std::function<void()>([this] { schedule_pump(); })
-                      : std::function<void()>());
+                      : std::function<void()>(),
+      metrics_.get());
   learn_recovered_params();
   drop_copy_->flush(wall_ns());
   for (auto& t : io_)
@@ -212,6 +216,26 @@ void Server::start() {
   acceptor_->bind(ep);
   acceptor_->listen();
   port_ = acceptor_->local_endpoint().port();
+  if (metrics_) {  // counts from here on: the start-up replay is not new work
+    metrics_->set_levels([this] {
+      QueueLevels l;
+      for (std::size_t p = 0; p < exchange_->partitions(); ++p)
+        l.partitions.push_back(exchange_->partition(p).queued());
+      l.events = events_.size_approx();
+      for (const auto& t : io_)
+        l.inboxes.push_back(t->inbox_depth());
+      l.open_sessions = open_sessions_.load(std::memory_order_relaxed);
+      return l;
+    });
+    publisher_->set_metrics(metrics_.get());
+    for (auto& t : io_)
+      t->set_metrics(metrics_.get());
+    try {  // trading goes on without them: Prometheus sees the target down
+      metrics_->serve(config_.server.metrics_listen);
+    } catch (const std::exception& e) {
+      spdlog::error("{}; /metrics is not served", e.what());
+    }
+  }
   if (inline_engine()) {
     publisher_->set_wake([this] { schedule_pump(); });
     pump_timer_ = std::make_unique<asio::steady_timer>(io_[0]->context());
@@ -245,6 +269,10 @@ void Server::stop() {
     if (roll_timer_) roll_timer_->cancel();
     if (pump_timer_) pump_timer_->cancel();
   });
+  if (metrics_) {  // nothing reads the threads' counters once they stop
+    metrics_->stop_serving();
+    metrics_->set_levels({});
+  }
   for (auto& t : io_)
     t->stop();
   exchange_->stop();
@@ -363,6 +391,7 @@ const Principal* Server::authenticate(const std::string& name, const std::string
 
 void Server::note_logoff(Session& s, PrincipalState& state) {
   if (dashboard_) dashboard_->ops().session_closed(state.principal);
+  if (metrics_) metrics_->note_logoff(state.principal.role);
   if (s.standby()) standby_logoff(state.principal, s.id());
   if (state.principal.role == Role::Host && state.sessions.empty()) note_host_gone(state.principal);
   if (!s.cancel_on_disconnect()) return;
@@ -384,6 +413,7 @@ void Server::note_enactment(const Principal& host, std::uint64_t fill_seq, bool 
     if (!enforced) ++enactment_failures_;
   }
   if (dashboard_) dashboard_->ops().enactment(host, fill_seq, enforced, latency_ns, wall_ns());
+  if (metrics_) metrics_->note_enactment(host, fill_seq, enforced, latency_ns);
   if (enforced)
     spdlog::info("host '{}' enforced fill {} in {} us", host.name, fill_seq, latency_ns / 1000);
   else

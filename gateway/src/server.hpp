@@ -22,6 +22,7 @@
 #include "drop_copy_log.hpp"
 #include "exchange.hpp"
 #include "io_thread.hpp"
+#include "metrics.hpp"
 #include "publisher.hpp"
 #include "standby_board.hpp"
 #include "swarmex/gateway/config.hpp"
@@ -46,6 +47,9 @@ class Server {
   [[nodiscard]] std::uint16_t dashboard_port() const noexcept {
     return dashboard_ ? dashboard_->port() : 0;
   }
+  // The Prometheus metrics (server.metrics_listen set), or null; their port once started.
+  [[nodiscard]] ExchangeMetrics* metrics() noexcept { return metrics_.get(); }
+  [[nodiscard]] int metrics_port() const { return metrics_ ? metrics_->port() : 0; }
   [[nodiscard]] const std::vector<std::string>& recovery_log() const {
     return exchange_->recovery_log();
   }
@@ -243,6 +247,8 @@ class Server {
   std::atomic<bool> pump_posted_{false};
   std::atomic<bool> pumping_{false};      // read by the notice timer, cleared by stop()
   std::unique_ptr<Dashboard> dashboard_;  // before the threads that feed it, which go first
+  // Before every thread whose counters it reads: it goes after them.
+  std::unique_ptr<ExchangeMetrics> metrics_;
   std::vector<std::unique_ptr<IoThread>> io_;
   moodycamel::BlockingConcurrentQueue<engine::Event> events_;
   std::unique_ptr<DropCopyLog> drop_copy_;  // before the publisher, which adds to it

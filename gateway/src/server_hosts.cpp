@@ -15,6 +15,7 @@ namespace swarmex::gateway {
 
 void Server::note_logon(Session& s) {
   if (dashboard_ && s.principal() != nullptr) dashboard_->ops().session_opened(*s.principal());
+  if (metrics_ && s.principal() != nullptr) metrics_->note_logon(s.principal()->role);
   if (s.principal() == nullptr || s.principal()->role != Role::Host) return;
   std::lock_guard lock(hosts_mu_);
   host_gone_since_ns_.erase(s.principal()->id);

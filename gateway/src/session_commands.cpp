@@ -4,6 +4,7 @@
 #include "session.hpp"
 
 #include "io_thread.hpp"
+#include "metrics.hpp"
 #include "server.hpp"
 #include "usage_rules.hpp"
 
@@ -88,6 +89,7 @@ void Session::reject_order(RejectReason why, std::uint64_t client_order_id, engi
   r.price = price;
   r.qty = qty;
   r.time_ns = wall_ns();
+  if (ExchangeMetrics* m = thread_.exchange_metrics()) m->note_gateway_reject(why);
   send(encode(thread_.writer(), r));
 }
 
@@ -137,6 +139,7 @@ void Session::on_new_order(const wire::NewOrder& o, RejectReason verdict) {
   state_->remember(n.client_order_id, n.order_id, n.instrument);
   if (StageRecorder* stages = thread_.stages()) stages->received(n.order_id, wall_ns());
   server.exchange().submit(c);
+  if (IoMetrics* m = thread_.metrics()) m->order_submitted(n.order_id, last_rx_ns_);
 }
 
 void Session::on_cancel(const wire::CancelOrder& c) {

@@ -56,6 +56,11 @@ int main(int argc, char** argv) {
     for (const auto& line : server.recovery_log())
       std::printf("swarmexd: %s\n", line.c_str());
     server.start();
+    if (server.metrics_port() != 0) {
+      const std::string& m = config.server.metrics_listen;
+      std::printf("swarmexd: metrics on http://%s:%d/metrics\n", m.substr(0, m.rfind(':')).c_str(),
+                  server.metrics_port());
+    }
     const bool inline_engine = config.engine.wait == swarmex::engine::WaitStrategy::Inline;
     const std::string poll =
         config.server.busy_poll_us == 0

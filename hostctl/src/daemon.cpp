@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <thread>
 
+#include "host_metrics.hpp"
 #include "swarmex/common/clock.hpp"
 #include "swarmex/hostctl/fill_intake.hpp"
 
@@ -76,6 +77,17 @@ Daemon::Daemon(HostConfig config)
   saver_ = std::make_unique<StateSaver>(config_.state_dir);
   sampler_ = std::make_unique<UsageSampler>(enactor_->layout());
   spdlog::info("state: last fill {} , {} tenants active", state_.last_seq, keep.size());
+  if (!config_.metrics_listen.empty()) {
+    metrics_ = std::make_unique<HostMetrics>();
+    try {  // enforcement goes on without them: Prometheus sees the target down
+      metrics_->serve(config_.metrics_listen);
+      spdlog::info("metrics on http://{}:{}/metrics",
+                   config_.metrics_listen.substr(0, config_.metrics_listen.rfind(':')),
+                   metrics_->port());
+    } catch (const std::exception& e) {
+      spdlog::error("{}; /metrics is not served", e.what());
+    }
+  }
 }
 
 Daemon::~Daemon() = default;

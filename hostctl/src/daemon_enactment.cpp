@@ -7,6 +7,7 @@
 #include <map>
 #include <set>
 
+#include "host_metrics.hpp"
 #include "swarmex/common/clock.hpp"
 #include "swarmex/hostctl/daemon.hpp"
 #include "swarmex/hostctl/fill_intake.hpp"
@@ -18,6 +19,7 @@ using Clock = std::chrono::steady_clock;
 void Daemon::take_fill(const wire::Fill& f, std::vector<Received>& burst) {
   if (f.stream_seq() <= state_.last_seq) {
     ++stats_.duplicates;
+    if (metrics_) metrics_->duplicate_fill();
     return;
   }
   if (f.stream_seq() != state_.last_seq + 1)
@@ -30,6 +32,7 @@ void Daemon::take_fill(const wire::Fill& f, std::vector<Received>& burst) {
   Allocation& a = in.allocation;
   if (state_.book.contains(a.stream_seq, a.key)) {
     ++stats_.duplicates;
+    if (metrics_) metrics_->duplicate_fill();
     return;
   }
   try {
@@ -51,6 +54,7 @@ void Daemon::take_fill(const wire::Fill& f, std::vector<Received>& burst) {
                  seller, booked.tenant, booked.qty, booked.resource,
                  booked.device.empty() ? "" : " ", booked.device, booked.start_ns, booked.end_ns);
   ++stats_.fills;
+  if (metrics_) metrics_->fill_taken(f.stream_seq());
   burst.push_back(Received{f.stream_seq(), Clock::now(), f.time_ns()});
 }
 
@@ -92,9 +96,14 @@ void Daemon::enact(const std::vector<Received>& burst, bool save) {
       remove.push_back(t);
   }
   std::map<std::string, TenantOutcome> outcome;
-  if (!enforce.empty())
+  if (!enforce.empty()) {
+    const auto batch_at = Clock::now();
     for (TenantOutcome& o : enactor_->enforce(enforce))
       outcome[o.tenant] = std::move(o);
+    if (metrics_)
+      metrics_->cgroup_batch(
+          std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - batch_at).count());
+  }
   for (const std::string& t : remove) {
     const TenantOutcome o = enactor_->remove(t);
     if (!o.ok) spdlog::error("reclaiming '{}': {}", t, o.why);
@@ -124,6 +133,7 @@ void Daemon::enact(const std::vector<Received>& burst, bool save) {
     const Allocation* a = state_.book.find(r.stream_seq);
     if (a != nullptr && a->state == AllocationState::Refused) {
       ++stats_.failed;
+      if (metrics_) metrics_->enacted(r.stream_seq, false);
       spdlog::warn("fill {} refused: {}", r.stream_seq, a->why);
       send_report(r.stream_seq, false, a->why, 0);
     }
@@ -144,6 +154,7 @@ void Daemon::enact(const std::vector<Received>& burst, bool save) {
           std::chrono::duration_cast<std::chrono::nanoseconds>(done.time_since_epoch()).count() +
           wall_minus_steady - a.start_ns;
       (prepared[seq] ? stats_.start_prestaged_ns : stats_.start_cold_ns).record(from_start);
+      if (metrics_) metrics_->window_start_to_enforced(from_start, prepared[seq]);
       spdlog::info("window start: fill {} for '{}' enforced {} us after its start ({})", seq,
                    a.tenant, from_start / 1000, prepared[seq] ? "pre-staged" : "cold");
     }
@@ -151,10 +162,15 @@ void Daemon::enact(const std::vector<Received>& burst, bool save) {
         std::chrono::duration_cast<std::chrono::nanoseconds>(done - (r ? r->at : due_at)).count();
     ok ? ++stats_.enforced : ++stats_.failed;
     if (ok) stats_.latency_ns.record(latency);
-    if (ok && r != nullptr)
-      stats_.match_latency_ns.record(
-          std::chrono::duration_cast<std::chrono::nanoseconds>(done.time_since_epoch()).count() +
-          wall_minus_steady - r->match_ns);
+    const std::int64_t from_match =
+        std::chrono::duration_cast<std::chrono::nanoseconds>(done.time_since_epoch()).count() +
+        wall_minus_steady - (r != nullptr ? r->match_ns : 0);
+    if (ok && r != nullptr) stats_.match_latency_ns.record(from_match);
+    if (metrics_) {
+      metrics_->enacted(seq, ok);
+      if (ok) metrics_->fill_to_enforced(latency);
+      if (ok && r != nullptr) metrics_->match_to_enforced(from_match);
+    }
     if (!ok) spdlog::warn("fill {} for '{}' not enforced: {}", seq, a.tenant, why);
     send_report(seq, ok, why, latency);
   }

@@ -154,7 +154,7 @@ HostConfig parse_host_config(const std::string& text, const std::string& src) {
         *t,
         {"pool", "state_dir", "cgroup_root", "cgroup_driver", "subtree", "reserve_memory_mb",
          "use_uring", "enact_slice_fills", "telemetry_interval_ms", "prestage", "prestage_lead_ms",
-         "window_refresh_ms"},
+         "window_refresh_ms", "metrics_listen"},
         src, w);
     common::read_string(*t, "pool", c.pool, src, w);
     common::read_string(*t, "state_dir", c.state_dir, src, w);
@@ -168,6 +168,9 @@ HostConfig parse_host_config(const std::string& text, const std::string& src) {
     common::read_bool(*t, "prestage", c.prestage, src, w);
     common::read_int(*t, "prestage_lead_ms", c.prestage_lead_ms, src, w, 0, 86'400'000);
     common::read_int(*t, "window_refresh_ms", c.window_refresh_ms, src, w, 10, 3'600'000);
+    common::read_string(*t, "metrics_listen", c.metrics_listen, src, w);
+    if (!c.metrics_listen.empty() && c.metrics_listen.rfind(':') == std::string::npos)
+      common::config_error(src, w + "metrics_listen", "must be address:port (or empty: off)");
     if (c.cgroup_driver != "auto" && c.cgroup_driver != "v1" && c.cgroup_driver != "v2")
       common::config_error(src, w + "cgroup_driver", "must be auto, v1 or v2");
   }

@@ -5,13 +5,22 @@ SWARMEX_PACKAGES=(
   libboost-dev libconcurrentqueue-dev libflatbuffers-dev flatbuffers-compiler
   libjemalloc-dev liburing-dev libgtest-dev libgmock-dev libbenchmark-dev
   libtomlplusplus-dev libcli11-dev libspdlog-dev libfmt-dev libssl-dev nlohmann-json3-dev
-  clang libclang-rt-14-dev
+  clang libclang-rt-14-dev prometheus-cpp-dev
 )
+# What only the tests need (tools/run-tests): promtool checks /metrics and a real Prometheus
+# scrapes swarmexd (the metrics e2e tests skip without them).
+SWARMEX_TEST_PACKAGES=(prometheus)
 
+# Installs what is missing of SWARMEX_PACKAGES and the packages given as arguments.
 swarmex_install_deps() {
-  local missing=()
-  for p in "${SWARMEX_PACKAGES[@]}"; do
-    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  local missing=() p status
+  local -A installed=()
+  # One dpkg-query for them all: the usual case (everything there) stays a few milliseconds.
+  while read -r p status; do
+    [[ $status == "install ok installed" ]] && installed[$p]=1
+  done < <(dpkg-query -W -f='${Package} ${Status}\n' "${SWARMEX_PACKAGES[@]}" "$@" 2>/dev/null)
+  for p in "${SWARMEX_PACKAGES[@]}" "$@"; do
+    [[ -n ${installed[$p]:-} ]] || missing+=("$p")
   done
   ((${#missing[@]} == 0)) && return 0
   echo "installing: ${missing[*]}"

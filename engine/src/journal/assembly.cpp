@@ -101,6 +101,7 @@ ExchangeAssembly::ExchangeAssembly(const AssemblyConfig& config, AssemblyHooks h
       raw->journal = std::make_unique<JournalWriter>(
           *raw->files, config.segment_bytes, engine->last_seq() + 1,
           [raw](const std::vector<engine::Event>& events) { raw->engine->publish(events); });
+      raw->journal->set_observer(config.journal_observer, i);
       raw->snapshots = std::make_unique<SnapshotWriter>(*raw->files, raw->journal.get());
       const bool sync = config.durability == Durability::Sync;
       sc.on_batch = [raw, sync, i, on_batch = hooks.on_batch](std::span<const engine::Command> cmds,

@@ -3,6 +3,7 @@
 #include <cstring>
 #include <stdexcept>
 
+#include "swarmex/common/clock.hpp"
 #include "swarmex/journal/record.hpp"
 #include "swarmex/journal/segment.hpp"
 
@@ -104,10 +105,13 @@ int JournalWriter::flush() {
     std::lock_guard lock(stats_mu_);
     ++stats_.segments;
   }
+  const std::int64_t write_ns = observer_ != nullptr ? common::steady_ns() : 0;
   if (const int rc = segment_->append(buf_, true); rc < 0) {
     fail("journal write failed: " + std::string(std::strerror(-rc)));
     return rc;
   }
+  if (observer_ != nullptr)
+    observer_->on_write(partition_, buf_records_, buf_.size(), common::steady_ns() - write_ns);
   {
     std::lock_guard lock(stats_mu_);
     ++stats_.writes;
@@ -141,6 +145,13 @@ int JournalWriter::write_batches(JournalBatch* const* batches, std::size_t n) {
     }
   }
   if (const int rc = flush(); rc < 0) return rc;
+  if (observer_ != nullptr) {
+    const std::int64_t durable_ns = common::wall_ns();
+    for (std::size_t i = 0; i < n; ++i)
+      if (!batches[i]->commands.empty())
+        observer_->on_durable(partition_, batches[i]->commands.front().time_ns,
+                              batches[i]->commands.size(), durable_ns);
+  }
   for (std::size_t i = 0; i < n; ++i) {
     if (release_ && !batches[i]->events.empty()) release_(batches[i]->events);
     batches[i]->commands.clear();

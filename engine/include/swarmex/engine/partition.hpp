@@ -77,6 +77,9 @@ class EnginePartition {
   std::size_t poll(Event* out, std::size_t max, std::int64_t timeout_us = 0);
 
   [[nodiscard]] std::uint32_t id() const noexcept { return id_; }
+  // Any thread: commands submitted and not yet taken by the partition thread (approximate; 0 for
+  // Inline, whose queue is the writer's own).
+  [[nodiscard]] std::size_t queued() const noexcept { return input_.size_approx(); }
   [[nodiscard]] Seq applied() const noexcept { return applied_.load(std::memory_order_acquire); }
 
  private:

@@ -39,6 +39,8 @@ struct AssemblyConfig {
   moodycamel::BlockingConcurrentQueue<engine::Event>* output = nullptr;
   // Inline partitions: called (any thread) when they have commands to flush() or put events out.
   std::function<void()> wake;
+  // Sees every partition's journal writes (journaled partitions; outlives the assembly's run).
+  JournalObserver* journal_observer = nullptr;
 };
 
 // What the process embedding the exchange sees while it is assembled and as it runs. Every hook

@@ -46,6 +46,18 @@ struct JournalStats {
   std::uint64_t segments = 0;
 };
 
+// Sees what the journal costs, on the writer's thread (never the partition's): each write with its
+// records, bytes and write + fdatasync time, then each batch it made durable with its commands'
+// sequencer time (Command::time_ns) and the wall time it became durable.
+class JournalObserver {
+ public:
+  virtual ~JournalObserver() = default;
+  virtual void on_write(std::uint32_t partition, std::uint64_t records, std::uint64_t bytes,
+                        std::int64_t sync_ns) = 0;
+  virtual void on_durable(std::uint32_t partition, std::int64_t sequenced_ns, std::size_t commands,
+                          std::int64_t durable_ns) = 0;
+};
+
 class JournalWriter {
  public:
   using Release = std::function<void(const std::vector<engine::Event>&)>;
@@ -57,6 +69,11 @@ class JournalWriter {
   JournalWriter(const JournalWriter&) = delete;
   JournalWriter& operator=(const JournalWriter&) = delete;
 
+  // Before start(): who sees each write and durable batch (null: nobody), as `partition`.
+  void set_observer(JournalObserver* observer, std::uint32_t partition) noexcept {
+    observer_ = observer;
+    partition_ = partition;
+  }
   void start();
   void stop();  // writes and releases everything submitted, then joins
 
@@ -100,6 +117,8 @@ class JournalWriter {
   std::string failure_;
   mutable std::mutex stats_mu_;
   JournalStats stats_;
+  JournalObserver* observer_ = nullptr;
+  std::uint32_t partition_ = 0;
   std::thread thread_;
 };
 

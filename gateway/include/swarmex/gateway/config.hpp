@@ -56,6 +56,8 @@ struct ServerConfig {
   std::string dashboard_address;
   std::uint16_t dashboard_port = 0;
   std::uint32_t dashboard_max_clients = 16;  // open dashboard connections, all together
+  // Prometheus text metrics on http://<address:port>/metrics (docs/metrics.md); empty: off.
+  std::string metrics_listen;
 };
 
 struct EngineSection {

@@ -30,6 +30,8 @@
 
 namespace swarmex::hostctl {
 
+class HostMetrics;
+
 class Daemon {
  public:
   // Reads state, discovers capacity, reconciles the cgroup subtree; throws on bad configuration.
@@ -40,6 +42,8 @@ class Daemon {
   int run(const std::atomic<bool>& stop);
 
   [[nodiscard]] const DaemonStats& stats() const noexcept { return stats_; }
+  // The Prometheus metrics ([host] metrics_listen set), or null.
+  [[nodiscard]] HostMetrics* metrics() noexcept { return metrics_.get(); }
   [[nodiscard]] const HostCapacity& capacity() const noexcept { return capacity_; }
   // A one-line summary of the enactment latencies (p50 / p99 / max).
   [[nodiscard]] std::string latency_summary() const;
@@ -113,6 +117,7 @@ class Daemon {
   std::chrono::steady_clock::time_point last_saved_{};
   bool unsaved_ = false;  // fills taken or windows moved since the last save
   DaemonStats stats_;
+  std::unique_ptr<HostMetrics> metrics_;  // served from the constructor on
   std::unique_ptr<UsageSampler> sampler_;
   std::chrono::steady_clock::time_point next_usage_{};
   // Product lines: when the listing is asked for next, and each line's series of windows.

@@ -64,6 +64,8 @@ struct HostConfig {
   std::int64_t prestage_lead_ms = 300'000;
   // How often the windows trading now are asked for (ListInstruments), when a line sells a product.
   std::int64_t window_refresh_ms = 1000;
+  // Prometheus text metrics on http://<address:port>/metrics (docs/metrics.md); empty: off.
+  std::string metrics_listen;
   // [capacity]: discovery overrides; unset = discovered.
   std::string cpus;  // cpu list sold, e.g. "0-1"; default: the controller's own affinity
   std::optional<std::int64_t> vrus;
