@@ -132,7 +132,10 @@ void Session::on_new_order(const wire::NewOrder& o, RejectReason verdict) {
   n.qty = o.qty();
   n.min_qty = o.min_qty();
   n.client_order_id = o.client_order_id();
+  n.expire_time_ns = o.expire_time_ns();
+  n.display_qty = o.display_qty();
   state_->remember(n.client_order_id, n.order_id, n.instrument);
+  if (n.expire_time_ns != 0) server.note_expiry(n.expire_time_ns);
   server.exchange().submit(c);
 }
 
