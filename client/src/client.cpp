@@ -296,9 +296,10 @@ void Client::heartbeat(std::int64_t time_ns) {
 void Client::new_order(const OrderSpec& o) {
   auto& b = writer().fbb();
   const auto tenant = o.on_behalf_of.empty() ? 0 : b.CreateString(o.on_behalf_of);
-  emit(writer().finish(wire::CreateNewOrder(
-      b, o.client_order_id, o.instrument, o.side, o.type, o.time_in_force, o.price, o.qty,
-      o.min_qty, o.stp, o.post_only, o.expire_time_ns, o.resale_host, tenant, o.pegged)));
+  emit(writer().finish(wire::CreateNewOrder(b, o.client_order_id, o.instrument, o.side, o.type,
+                                            o.time_in_force, o.price, o.qty, o.min_qty, o.stp,
+                                            o.post_only, o.expire_time_ns, o.resale_host, tenant,
+                                            o.pegged, o.display_qty)));
 }
 
 void Client::new_swarm_order(const SwarmSpec& s) {

@@ -1,5 +1,5 @@
 // Client: an operator's pool pricing (SetPricing, fractions turned into the wire's ppm) and
-// fees (SetFees).
+// fees (SetFees), and the end of the trading day (EndDay).
 #include <cmath>
 
 #include "swarmex/client/client.hpp"
@@ -33,6 +33,11 @@ void Client::admin_set_fees(std::uint64_t request_id, std::uint32_t instrument,
                             std::int32_t maker_bps, std::int32_t taker_bps) {
   admin(request_id, wire::AdminAction::SetFees,
         wire::CreateSetFees(writer().fbb(), instrument, maker_bps, taker_bps).Union());
+}
+
+void Client::admin_end_day(std::uint64_t request_id, std::uint32_t instrument) {
+  admin(request_id, wire::AdminAction::EndDay,
+        wire::CreateEndDay(writer().fbb(), instrument).Union());
 }
 
 }  // namespace swarmex::client

@@ -75,6 +75,11 @@ Event echo(const Command& cmd, EventKind kind, std::uint8_t reason) noexcept {
       e.price = cmd.fees.fees.maker_bps;
       e.qty = cmd.fees.fees.taker_bps;
       break;
+    case CommandKind::EndDay:  // order_id: the request's id
+      e.order_id = cmd.end_day.request_id;
+      e.owner = cmd.end_day.owner;
+      e.instrument = cmd.end_day.instrument;
+      break;
     case CommandKind::SetPricing:  // order_id: the request's id
       e.order_id = cmd.pricing.request_id;
       e.owner = cmd.pricing.owner;
@@ -176,7 +181,10 @@ void Engine::apply(const Command& cmd, EventBuffer& out) {
   taker_agent_ = 0;
   now_ns_ = cmd.time_ns;
   latest_time_ns_ = std::max(latest_time_ns_, cmd.time_ns);
-  dispatch(cmd, out);
+  if (terms_.due(cmd.time_ns)) [[unlikely]]
+    dispatch_expiring(cmd, out);  // GTD orders due first (order_expiry.cpp)
+  else
+    dispatch(cmd, out);
   if (pricing_.empty()) {
     if (!touched_.empty()) fit_touched(cmd.seq, out);
     return;
@@ -219,6 +227,8 @@ void Engine::dispatch(const Command& cmd, EventBuffer& out) {
       return on_set_pricing(cmd, out);
     case CommandKind::SetFees:
       return on_set_fees(cmd, out);
+    case CommandKind::EndDay:
+      return on_end_day(cmd, out);
     default:
       return reject(cmd, RejectReason::InvalidCommand, out);
   }
@@ -231,9 +241,9 @@ std::uint64_t Engine::state_hash() const noexcept {
   std::uint64_t supply = 0;
   for (const auto& [key, group] : supply_)
     supply += group.hash(key);
-  return combine_state_hash(
-      orders_hash_ + swarms_.hash() + holdings_.hash() + supply + grants_.hash() + pricing_hash(),
-      halted_hash_ + calendar + params_hash_ + fees_hash_, last_seq_);
+  return combine_state_hash(orders_hash_ + swarms_.hash() + holdings_.hash() + supply +
+                                grants_.hash() + pricing_hash() + terms_.hash(),
+                            halted_hash_ + calendar + params_hash_ + fees_hash_, last_seq_);
 }
 
 RejectReason check_qty(const InstrumentSpec& s, Qty qty) noexcept {
@@ -260,7 +270,9 @@ RejectReason Engine::check_new_order(const NewOrder& o, const OrderBook* book) c
   if (book == nullptr) return RejectReason::UnknownInstrument;
   if (static_cast<std::uint8_t>(o.side) > 1) return RejectReason::InvalidSide;
   if (static_cast<std::uint8_t>(o.type) > 1) return RejectReason::InvalidOrderType;
-  if (static_cast<std::uint8_t>(o.tif) > 2) return RejectReason::InvalidTimeInForce;
+  if (static_cast<std::uint8_t>(o.tif) > 4 ||
+      (o.tif == TimeInForce::Gtd) != (o.expire_time_ns != 0))
+    return RejectReason::InvalidTimeInForce;
   if (static_cast<std::uint8_t>(o.stp) > 3) return RejectReason::InvalidStpMode;
   if (book->halted()) return RejectReason::InstrumentHalted;
   if (!book->trading_at(now_ns_)) return RejectReason::WindowNotTrading;
@@ -272,12 +284,12 @@ RejectReason Engine::check_new_order(const NewOrder& o, const OrderBook* book) c
   if (o.min_qty < 0 || o.min_qty > o.qty ||
       (book->spec().lot != 1 && o.min_qty % book->spec().lot != 0))
     return RejectReason::InvalidMinQuantity;
-  if (o.post_only && (market || o.tif != TimeInForce::Gtc))
-    return RejectReason::PostOnlyNotLimitGtc;
-  if (market && o.tif == TimeInForce::Gtc) return RejectReason::MarketNotImmediate;
+  if (o.post_only && (market || !rests(o.tif))) return RejectReason::PostOnlyNotLimitGtc;
+  if (market && rests(o.tif)) return RejectReason::MarketNotImmediate;
+  if (o.tif == TimeInForce::Gtd || o.display_qty != 0)
+    if (const RejectReason r = check_order_terms(o, *book); r != RejectReason::None) return r;
   if (index_.find(o.order_id) != kNil) return RejectReason::DuplicateOrderId;
-  if (!market && o.tif == TimeInForce::Gtc && arena_.full())
-    return RejectReason::OrderCapacityExhausted;
+  if (!market && rests(o.tif) && arena_.full()) return RejectReason::OrderCapacityExhausted;
   return RejectReason::None;
 }
 
@@ -356,6 +368,13 @@ void Engine::on_modify(const Command& cmd, EventBuffer& out) {
   if (grouped) unindex_ask(book, o);
 
   const std::uint32_t old_level = o.level;
+  const Qty hidden = hidden_of(o);
+  if (hidden != 0 && new_level == old_level && m.new_qty <= o.qty + hidden) {
+    shrink_iceberg(book, o, m.new_qty, cmd.seq,
+                   out);  // an iceberg's total down: keeps time priority
+    if (grouped) index_ask(book, o);
+    return;
+  }
   if (new_level == old_level && m.new_qty <= o.qty) {  // keeps time priority
     if (m.new_qty != o.qty) {
       orders_hash_ -= hash_of(book, o);
@@ -372,7 +391,7 @@ void Engine::on_modify(const Command& cmd, EventBuffer& out) {
   // An ask resting with more quantity or a new price is new supply for resting swarm orders.
   const bool more_supply = o.side == Side::Sell && !swarms_.empty();
   if (new_level == old_level) {  // quantity up: back of the queue, cannot cross
-    o.qty = m.new_qty;
+    set_remaining(o, m.new_qty);
     o.priority_seq = cmd.seq;
     own.link_tail(arena_, idx, new_level);
     orders_hash_ += hash_of(book, o);
@@ -394,7 +413,7 @@ void Engine::move_resting(OrderBook& book, std::uint32_t idx, std::uint32_t new_
   Taker t{o.id, o.owner, o.host, o.side, o.stp(), qty, new_level, resale, false};
   const bool stopped = match(book, t, seq, out);
   if (t.leaves > 0 && !stopped) {
-    o.qty = t.leaves;
+    set_remaining(o, t.leaves);
     o.priority_seq = seq;
     book.side(o.side).link_tail(arena_, idx, new_level);
     orders_hash_ += hash_of(book, o);
@@ -413,6 +432,7 @@ void Engine::move_resting(OrderBook& book, std::uint32_t idx, std::uint32_t new_
     if (resale) holdings_.credit(HoldingKey{book.spec().id, o.owner, o.host}, t.leaves);
   }
   if ((o.flags & Order::kPegged) != 0) unpeg(book, o.id);
+  if ((o.flags & Order::kTerms) != 0) terms_.erase(o.id);
   index_.erase(o.id);
   arena_.release(idx);
 }
@@ -464,8 +484,8 @@ void Engine::on_halt(const Command& cmd, bool halt, EventBuffer& out) {
 OrderView Engine::view_of(std::uint32_t idx) const noexcept {
   const Order& o = arena_[idx];
   const OrderBook& b = books_[o.book];
-  return OrderView{o.id,   b.spec().id,         o.owner, o.host,
-                   o.side, b.price_of(o.level), o.qty,   o.priority_seq};
+  return OrderView{o.id,  b.spec().id,    o.owner,     o.host, o.side, b.price_of(o.level),
+                   o.qty, o.priority_seq, hidden_of(o)};
 }
 
 std::optional<OrderView> Engine::order(OrderId id) const noexcept {

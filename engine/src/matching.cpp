@@ -30,6 +30,7 @@ void Engine::remove_order(OrderBook& book, std::uint32_t idx, std::uint32_t inde
   Order& o = arena_[idx];
   if (!supply_.empty()) unindex_ask(book, o);
   if ((o.flags & Order::kPegged) != 0) unpeg(book, o.id);
+  if ((o.flags & Order::kTerms) != 0) terms_.erase(o.id);
   orders_hash_ -= hash_of(book, o);
   book.side(o.side).unlink(arena_, idx);
   if (index_bucket == kNil)
@@ -53,7 +54,7 @@ void Engine::cancel_resting(OrderBook& book, std::uint32_t idx, CancelReason why
                       .host = o.host,
                       .agent = (o.flags & Order::kAgent) != 0 ? kByAgent : std::uint8_t{0},
                       .price = book.price_of(o.level),
-                      .qty = o.qty};
+                      .qty = o.qty + hidden_of(o)};  // an iceberg's hidden part goes too
   // A resale ask that ends unfilled gives the rest back to its owner's holding.
   if ((o.flags & Order::kResale) != 0)
     holdings_.credit(HoldingKey{book.spec().id, o.owner, o.host}, o.qty);
@@ -65,6 +66,9 @@ Qty Engine::executable_qty(OrderBook& book, const Taker& t, Qty needed) const no
   Qty sum = 0;
   for (std::int64_t lvl = opp.best(); lvl != LevelBitmap::kNone && opp.crosses(lvl, t.limit_level);
        lvl = opp.next_worse(lvl)) {
+    // Icebergs' hidden parts refill behind the whole level: a taker reaches them only after
+    // every order there, so only where nothing stops it at this level.
+    Qty hidden = 0;
     for (std::uint32_t o = opp.level(static_cast<std::uint32_t>(lvl)).head; o != kNil;
          o = arena_[o].next) {
       const Order& m = arena_[o];
@@ -74,7 +78,10 @@ Qty Engine::executable_qty(OrderBook& book, const Taker& t, Qty needed) const no
       }
       sum += m.qty;
       if (sum >= needed) return sum;
+      hidden += hidden_of(m);
     }
+    sum += hidden;
+    if (sum >= needed) return sum;
   }
   return sum;
 }
@@ -132,6 +139,7 @@ bool Engine::match(OrderBook& book, Taker& t, Seq seq, EventBuffer& out) noexcep
         }
       }
       t.leaves -= q;
+      const Qty hidden = hidden_of(m);  // the maker's fill report tells its owner the whole rest
       const HostId seller = t.side == Side::Sell ? t.host : m.host;
       Event fill{.seq = seq,
                  .kind = EventKind::Fill,
@@ -148,7 +156,7 @@ bool Engine::match(OrderBook& book, Taker& t, Seq seq, EventBuffer& out) noexcep
                  .price = price,
                  .qty = q,
                  .leaves_qty = t.leaves,
-                 .maker_leaves_qty = m.qty - q,
+                 .maker_leaves_qty = m.qty - q + hidden,
                  .lease_start_ns = lease.from_ns,
                  .lease_end_ns = lease.to_ns};
       charge(book, fill);
@@ -159,7 +167,7 @@ bool Engine::match(OrderBook& book, Taker& t, Seq seq, EventBuffer& out) noexcep
       credit_buyer(book, t.side == Side::Buy ? t.owner : m.owner, seller, q);
       touched = true;
       if (q == m.qty) {
-        remove_order(book, o);
+        slice_done(book, o, seq);  // an iceberg's next slice goes to the back: met again below
       } else {
         orders_hash_ -= hash_of(book, m);
         m.qty -= q;
@@ -267,11 +275,14 @@ void Engine::on_new_order(const Command& cmd, EventBuffer& out) {
   if (market)
     return cancel_taker(opp.empty() ? CancelReason::NoLiquidity : CancelReason::MarketProtection,
                         t.leaves);
-  if (o.tif != TimeInForce::Gtc) return cancel_taker(CancelReason::IocRemainder, t.leaves);
+  if (!rests(o.tif)) return cancel_taker(CancelReason::IocRemainder, t.leaves);
   const std::uint8_t flags = static_cast<std::uint8_t>(static_cast<std::uint8_t>(o.stp) |
                                                        (o.post_only ? Order::kPostOnly : 0) |
                                                        (taker_agent_ != 0 ? Order::kAgent : 0));
-  rest(*book, t, o.price, flags, cmd.seq, out);
+  if (o.tif == TimeInForce::Gtc && o.display_qty == 0) [[likely]]
+    rest(*book, t, o.price, flags, cmd.seq, out);
+  else
+    rest_new(*book, t, o, flags, cmd.seq, out);
   // New supply: resting swarm orders with a leg here may now fill.
   if (o.side == Side::Sell && !swarms_.empty()) reevaluate_swarms(o.instrument, cmd.seq, out);
 }

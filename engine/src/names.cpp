@@ -76,12 +76,14 @@ constexpr std::array<std::string_view, static_cast<std::size_t>(RejectReason::kC
     "pegged_not_host_ask",
     "host_standby",
     "invalid_fee",
+    "expire_time_in_past",
+    "invalid_display_qty",
 };
 
 constexpr std::array<std::string_view, static_cast<std::size_t>(CancelReason::kCount)> kCancel{
-    "requested",        "ioc_remainder",     "fok_unfillable",   "min_qty_not_met",
-    "self_trade",       "market_protection", "no_liquidity",     "mass_cancel",
-    "swarm_unfillable", "gate_closed",       "supply_exhausted", "repriced",
+    "requested",         "ioc_remainder", "fok_unfillable", "min_qty_not_met",  "self_trade",
+    "market_protection", "no_liquidity",  "mass_cancel",    "swarm_unfillable", "gate_closed",
+    "supply_exhausted",  "repriced",      "expired",        "day_end",
 };
 
 }  // namespace
@@ -99,7 +101,7 @@ std::string_view to_string(OrderType t) noexcept {
   return lookup(std::array<std::string_view, 2>{"limit", "market"}, t);
 }
 std::string_view to_string(TimeInForce t) noexcept {
-  return lookup(std::array<std::string_view, 3>{"gtc", "ioc", "fok"}, t);
+  return lookup(std::array<std::string_view, 5>{"gtc", "ioc", "fok", "gtd", "day"}, t);
 }
 std::string_view to_string(Placement p) noexcept {
   return lookup(std::array<std::string_view, 3>{"same-host", "same-pool", "any"}, p);

@@ -29,6 +29,8 @@ InstrumentId routing_instrument(const Command& cmd) noexcept {
       return cmd.create.id;
     case CommandKind::Autopilot:
       return cmd.autopilot.instrument;
+    case CommandKind::EndDay:
+      return cmd.end_day.instrument;
     default:
       return cmd.control.instrument;
   }

@@ -82,7 +82,9 @@ void Engine::on_pegged_order(const Command& cmd, EventBuffer& out) {
     why = RejectReason::PeggedNotHostAsk;
   else if (o.price <= 0)
     why = RejectReason::InvalidPrice;
-  else if (pegged_count_ >= kMaxPeggedAsks && o.tif == TimeInForce::Gtc)
+  else if (o.display_qty != 0)  // a pegged ask moves whole: it shows all it offers
+    why = RejectReason::InvalidDisplayQty;
+  else if (pegged_count_ >= kMaxPeggedAsks && rests(o.tif))
     why = RejectReason::OrderCapacityExhausted;
   if (why != RejectReason::None) {
     out.push(echo(cmd, EventKind::Rejected, static_cast<std::uint8_t>(why)));

@@ -37,6 +37,7 @@ void Engine::snapshot(EngineSnapshot& out) const {
   for (const auto& [key, qty] : holdings_.all())
     out.holdings.push_back(SnapshotHolding{key, qty});
   out.grants.assign(grants_.all().begin(), grants_.all().end());
+  out.order_terms.assign(terms_.all().begin(), terms_.all().end());
   for (const OrderBook& book : books_) {
     // The level array goes in only where it is not the band's (SetParams moved one of them).
     const bool own_array =
@@ -98,6 +99,7 @@ void Engine::restore(const EngineSnapshot& snap) {
       halted_hash_ += halted_hash(si.spec.id);
     }
   }
+  std::size_t with_terms = 0;
   for (const SnapshotOrder& so : snap.orders) {
     OrderBook* book = book_of(so.instrument);
     if (book == nullptr || so.qty <= 0 || !book->in_array(so.price) || !book->on_tick(so.price) ||
@@ -113,10 +115,22 @@ void Engine::restore(const EngineSnapshot& snap) {
     o.book = book->index();
     o.side = so.side;
     o.flags = so.flags;
+    with_terms += (so.flags & Order::kTerms) != 0 ? 1 : 0;
     book->side(so.side).link_tail(arena_, idx, book->level_of(so.price));
     index_.insert(so.id, idx);
     orders_hash_ += hash_of(*book, o);
   }
+  for (const auto& [id, terms] : snap.order_terms) {
+    const std::uint32_t idx = index_.find(id);
+    if (idx == kNil || (arena_[idx].flags & Order::kTerms) == 0 || terms.expire_ns < 0 ||
+        terms.display < 0 || terms.hidden < 0 || (terms.display == 0 && terms.hidden != 0) ||
+        terms_.find(id) != nullptr)
+      throw std::runtime_error("snapshot terms of order " + std::to_string(id) +
+                               " are inconsistent");
+    terms_.add(id, terms);
+  }
+  if (with_terms != terms_.size())
+    throw std::runtime_error("snapshot orders with terms and their terms differ");
   if (snap.swarms.size() > swarms_.capacity())
     throw std::runtime_error("snapshot holds more swarm orders than the swarm capacity");
   for (const RestingSwarm& r : snap.swarms) {

@@ -110,9 +110,10 @@ void Engine::index_ask(const OrderBook& book, const Order& o) {
   if (o.side != Side::Sell || (o.flags & Order::kResale) != 0) return;
   if (SupplyGroup* g = group_of(book, o.host)) {
     g->asks.insert(o.id);
-    g->ask_bound = std::max(g->ask_bound, o.qty);
+    const Qty total = o.qty + hidden_of(o);  // an iceberg sells its hidden part too
+    g->ask_bound = std::max(g->ask_bound, total);
     // An ask that fits the least room of any lease needs no look after the command.
-    if (o.qty > g->least_room()) touch(g);
+    if (total > g->least_room()) touch(g);
   }
 }
 
@@ -146,15 +147,18 @@ void Engine::fit_group(SupplyGroup& g, Seq seq, EventBuffer& out) {
     Order& m = arena_[idx];
     OrderBook& book = books_[m.book];
     const Qty room = room_in(book, g, lease_of(book));
-    bound = std::max(bound, std::min(m.qty, room));
-    if (m.qty <= room) continue;
+    const Qty hidden = hidden_of(m);
+    bound = std::max(bound, std::min(m.qty + hidden, room));
+    if (m.qty + hidden <= room) continue;
     const std::uint32_t level = m.level;
     if (room == 0) {
       cancel_resting(book, idx, CancelReason::SupplyExhausted, seq, out);
-    } else {
+    } else {  // trimmed to the room: an iceberg's hidden part first
+      const Qty shown = std::min(m.qty, room);
       orders_hash_ -= hash_of(book, m);
-      book.side(Side::Sell).level(level).total -= m.qty - room;
-      m.qty = room;
+      book.side(Side::Sell).level(level).total -= m.qty - shown;
+      m.qty = shown;
+      if (hidden != 0) terms_.set_hidden(m.id, room - shown);
       orders_hash_ += hash_of(book, m);
       Event& e = out.emplace();
       e.seq = seq;

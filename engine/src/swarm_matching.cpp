@@ -222,7 +222,7 @@ void Engine::execute_swarm(const SwarmOrder& s, Qty units, Seq seq, EventBuffer&
     f.price = book.price_of(lvl);
     f.qty = pick.qty;
     f.leaves_qty = units;
-    f.maker_leaves_qty = m.qty - pick.qty;
+    f.maker_leaves_qty = m.qty - pick.qty + hidden_of(m);
     const Lease lease = lease_of(book);
     f.lease_start_ns = lease.from_ns;
     f.lease_end_ns = lease.to_ns;
@@ -230,7 +230,7 @@ void Engine::execute_swarm(const SwarmOrder& s, Qty units, Seq seq, EventBuffer&
     credit_buyer(book, s.owner, m.host, pick.qty);
     sell_supply(book, m, f, out);
     if (pick.qty == m.qty) {
-      remove_order(book, pick.order);
+      slice_done(book, pick.order, seq);  // an iceberg shows its next slice at the back
     } else {
       orders_hash_ -= hash_of(book, m);
       m.qty -= pick.qty;

@@ -38,7 +38,7 @@ struct EventRecipients {
           e.command == engine::CommandKind::CreateInstrument ||
           e.command == engine::CommandKind::Autopilot ||
           e.command == engine::CommandKind::SetPricing ||
-          e.command == engine::CommandKind::SetFees) {
+          e.command == engine::CommandKind::SetFees || e.command == engine::CommandKind::EndDay) {
         r.admin_outcome = true;
         return r;
       }

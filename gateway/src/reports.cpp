@@ -29,9 +29,12 @@ ExecReport report_for(const Event& e, FillParty party, std::int64_t time_ns) {
       break;
     case EventKind::Cancelled:
       r.cancel_reason = static_cast<engine::CancelReason>(e.reason);
-      // Gate closure ends an order the way an expiry time would.
-      r.kind = r.cancel_reason == engine::CancelReason::GateClosed ? wire::ExecKind::Expired
-                                                                   : wire::ExecKind::Cancelled;
+      // Gate closure, a GTD time and the end of the trading day end an order by time.
+      r.kind = r.cancel_reason == engine::CancelReason::GateClosed ||
+                       r.cancel_reason == engine::CancelReason::Expired ||
+                       r.cancel_reason == engine::CancelReason::DayEnd
+                   ? wire::ExecKind::Expired
+                   : wire::ExecKind::Cancelled;
       break;
     case EventKind::Modified:
       r.kind = wire::ExecKind::Modified;

@@ -12,6 +12,17 @@ namespace swarmex::gateway {
 namespace asio = boost::asio;
 using engine::RejectReason;
 
+namespace {
+
+// An iceberg's hidden remainder in a snapshot (0 for any other order).
+engine::Qty hidden_in(const engine::EngineSnapshot& snap, engine::OrderId id) {
+  const auto it = std::lower_bound(snap.order_terms.begin(), snap.order_terms.end(), id,
+                                   [](const auto& t, engine::OrderId v) { return t.first < v; });
+  return it != snap.order_terms.end() && it->first == id ? it->second.hidden : 0;
+}
+
+}  // namespace
+
 Server::Server(Config config)
     : config_(std::move(config)),
       usage_(config_.telemetry.history_samples, config_.telemetry.max_tenants) {
@@ -88,6 +99,7 @@ void Server::on_replayed(std::uint32_t partition, const engine::Command& c,
     const engine::OwnerId sender = o.agent != 0 ? o.agent : o.owner;
     if (PrincipalState* ps = home_of(sender).principal(sender); ps && o.client_order_id != 0)
       ps->remember(o.client_order_id, o.order_id, o.instrument);
+    if (o.expire_time_ns != 0) expiries_.note(o.expire_time_ns);
   }
   if (c.kind == engine::CommandKind::SwarmOrder) {
     const engine::SwarmOrder& s = c.swarm;
@@ -151,12 +163,14 @@ void Server::on_restored(const engine::Engine& e, const StreamLedger* ledger) {
 }
 
 void Server::restore_own_orders(const engine::EngineSnapshot& snap) {
+  for (const auto& [id, terms] : snap.order_terms)  // restored GTD orders still expire on time
+    if (terms.expire_ns != 0) expiries_.note(terms.expire_ns);
   for (const engine::SnapshotOrder& o : snap.orders)
     if (PrincipalState* ps = home_of(o.owner).principal(o.owner))
       ps->view.restore(o.id, OpenOrder{.instrument = o.instrument,
                                        .side = o.side,
                                        .price = o.price,
-                                       .remaining = o.qty,
+                                       .remaining = o.qty + hidden_in(snap, o.id),
                                        .host = o.host,
                                        .by_agent = (o.flags & engine::Order::kAgent) != 0});
   for (const engine::RestingSwarm& s : snap.swarms)
@@ -339,10 +353,14 @@ void Server::schedule_roll() {
       next_tick_ns_ = std::min(next_tick_ns_, engine::next_change_ns(p, now));
   }
   // Pricing moves with time too (spot leases end, pools sit idle): every partition hears it.
+  // So do GTD orders whose time has come (the engine expires them at the next command).
+  const bool expiry_due = expiries_.take_due(now);
   if (pricing_active_.load(std::memory_order_acquire) && now >= next_pricing_tick_ns_) {
     exchange_->roll_all();
     next_pricing_tick_ns_ =
         now + static_cast<std::int64_t>(config_.engine.pricing_tick_ms) * 1'000'000;
+  } else if (expiry_due) {
+    exchange_->roll_all();
   }
   roll_timer_->expires_after(std::chrono::milliseconds(config_.engine.roll_ms));
   roll_timer_->async_wait([this](const boost::system::error_code& ec) {

@@ -21,6 +21,7 @@
 #include "dashboard.hpp"
 #include "drop_copy_log.hpp"
 #include "exchange.hpp"
+#include "expiry_clock.hpp"
 #include "io_thread.hpp"
 #include "metrics.hpp"
 #include "publisher.hpp"
@@ -102,6 +103,9 @@ class Server {
   // SetParams goes to the engine; its AdminAck follows the engine's outcome (admin_outcome).
   void admin(std::uint32_t thread, std::uint64_t session, engine::OwnerId sender,
              const wire::Admin& a);
+  // Any I/O thread: a GTD order submitted; the roll timer sends a Roll to every partition once
+  // its time has come, so it expires then even when no other command arrives.
+  void note_expiry(std::int64_t expire_ns) { expiries_.note(expire_ns); }
   // The publisher thread: the engine's Accepted / Rejected of an admin command. When accepted,
   // takes the parameters the outcome carries (or learns the new instrument) and answers the
   // request that sent it.
@@ -268,6 +272,7 @@ class Server {
   std::map<std::pair<std::string, std::string>, engine::PricingPolicy> policies_;
   std::atomic<bool> pricing_active_{false};  // any policy: Rolls carry time to every partition
   std::int64_t next_pricing_tick_ns_ = 0;
+  ExpiryClock expiries_;  // GTD expiry times the roll timer has still to carry
   std::unordered_map<std::uint64_t, PendingAdmin> pending_admin_;  // by the command's request_id
   std::uint64_t next_admin_request_ = 1;
   struct UsageFollower {

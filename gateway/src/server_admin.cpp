@@ -63,9 +63,8 @@ void Server::admin_outcome(const engine::Event& e) {
     pending = it->second;
     pending_admin_.erase(it);
     // Only SetParams and CreateInstrument outcomes carry trading parameters.
-    const bool grant = pending.command.kind == engine::CommandKind::Autopilot ||
-                       pending.command.kind == engine::CommandKind::SetPricing ||
-                       pending.command.kind == engine::CommandKind::SetFees;
+    const bool grant = pending.command.kind != engine::CommandKind::SetParams &&
+                       pending.command.kind != engine::CommandKind::CreateInstrument;
     const bool create = pending.command.kind == engine::CommandKind::CreateInstrument;
     if (ok && create) {  // routed first: once it is known, orders for it reach its partition
       exchange_->set_route(e.instrument, pending.partition);
@@ -79,8 +78,12 @@ void Server::admin_outcome(const engine::Event& e) {
   if (pending.command.kind == engine::CommandKind::SetPricing) return pricing_outcome(pending, e);
   const bool create = pending.command.kind == engine::CommandKind::CreateInstrument;
   const bool fees = pending.command.kind == engine::CommandKind::SetFees;
+  const bool day = pending.command.kind == engine::CommandKind::EndDay;
   const auto why = static_cast<RejectReason>(e.reason);
-  const char* done = create ? "instrument created" : fees ? "fees set" : "parameters set";
+  const char* done = create ? "instrument created"
+                     : fees ? "fees set"
+                     : day  ? "trading day ended"
+                            : "parameters set";
   if (ok) spdlog::info("instrument {}: {} by operator", e.instrument, done);
   const std::string text = ok ? std::string(done) : std::string(engine::to_string(why));
   protocol::FrameWriter w;
@@ -149,6 +152,28 @@ void Server::admin(std::uint32_t thread, std::uint64_t session, engine::OwnerId 
         std::lock_guard lock(mu_);
         c.fees.request_id = next_admin_request_++;
         pending_admin_.emplace(c.fees.request_id, PendingAdmin{thread, session, rid, 0, c});
+      }
+      exchange_->submit(c);
+      return;
+    }
+    case wire::AdminAction::EndDay: {
+      // One instrument: answered with its partition's outcome. Every instrument: every partition
+      // gets it, and the request is answered once they all have it queued.
+      const engine::InstrumentId id = a.action_as_EndDay()->instrument();
+      engine::Command c;
+      c.kind = engine::CommandKind::EndDay;
+      c.end_day = engine::EndDay{sender, id, 0};
+      if (id == engine::kAllInstruments) {
+        exchange_->submit(c);
+        spdlog::info("trading day ended on every instrument by operator");
+        return reply(true, RejectReason::None, "trading day ended on every instrument");
+      }
+      if (!has_instrument(id))
+        return reply(false, RejectReason::UnknownInstrument, "no such instrument");
+      {
+        std::lock_guard lock(mu_);
+        c.end_day.request_id = next_admin_request_++;
+        pending_admin_.emplace(c.end_day.request_id, PendingAdmin{thread, session, rid, 0, c});
       }
       exchange_->submit(c);
       return;

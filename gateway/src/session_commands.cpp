@@ -136,8 +136,11 @@ void Session::on_new_order(const wire::NewOrder& o, RejectReason verdict) {
   n.qty = o.qty();
   n.min_qty = o.min_qty();
   n.client_order_id = o.client_order_id();
+  n.expire_time_ns = o.expire_time_ns();
+  n.display_qty = o.display_qty();
   state_->remember(n.client_order_id, n.order_id, n.instrument);
   if (StageRecorder* stages = thread_.stages()) stages->received(n.order_id, wall_ns());
+  if (n.expire_time_ns != 0) server.note_expiry(n.expire_time_ns);
   server.exchange().submit(c);
   if (IoMetrics* m = thread_.metrics()) m->order_submitted(n.order_id, last_rx_ns_);
 }

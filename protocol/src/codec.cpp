@@ -48,8 +48,10 @@ RejectReason validate(const wire::Message& m) {
     }
     case wire::Body::NewOrder: {
       const auto* o = m.body_as_NewOrder();
-      // GTD is not supported: an expiry the client set is refused, never silently dropped.
-      if (o->expire_time_ns() != 0) return RejectReason::InvalidTimeInForce;
+      // An expiry goes with GTD and only with it: never silently dropped.
+      if ((o->time_in_force() == wire::TimeInForce::Gtd) != (o->expire_time_ns() > 0) ||
+          o->expire_time_ns() < 0)
+        return RejectReason::InvalidTimeInForce;
       if (o->on_behalf_of() != nullptr && o->on_behalf_of()->size() > 128)
         return RejectReason::MalformedMessage;
       return check_order_enums(o->side(), o->type(), o->time_in_force(), o->stp());

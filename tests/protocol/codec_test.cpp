@@ -59,7 +59,7 @@ TEST(CodecTest, OutOfRangeEnumsGetTheirOwnReasons) {
   EXPECT_EQ(decode_frame(new_order(wire::Side::Buy, static_cast<wire::OrderType>(2)), &m),
             RejectReason::InvalidOrderType);
   EXPECT_EQ(decode_frame(new_order(wire::Side::Buy, wire::OrderType::Limit,
-                                   static_cast<wire::TimeInForce>(3)),
+                                   static_cast<wire::TimeInForce>(5)),
                          &m),
             RejectReason::InvalidTimeInForce);
   EXPECT_EQ(decode_frame(new_order(wire::Side::Buy, wire::OrderType::Limit, wire::TimeInForce::Gtc,
@@ -67,12 +67,21 @@ TEST(CodecTest, OutOfRangeEnumsGetTheirOwnReasons) {
                          &m),
             RejectReason::InvalidStpMode);
   EXPECT_EQ(decode_frame(new_order(wire::Side::Sell), &m), RejectReason::None);
-  // GTD is not supported: an expiry is refused rather than ignored.
-  FrameWriter w;
-  auto gtd = wire::CreateNewOrder(w.fbb(), 7, 1, wire::Side::Buy, wire::OrderType::Limit,
-                                  wire::TimeInForce::Gtc, 100, 5, 0, wire::StpMode::CancelNewest,
-                                  false, 1'795'356'000'000'000'000);
-  EXPECT_EQ(decode_frame(body_of(w.finish(gtd)), &m), RejectReason::InvalidTimeInForce);
+  // An expiry goes with GTD only: on a GTC order it is refused rather than ignored, and a GTD
+  // order needs one.
+  const auto with_expiry = [&](wire::TimeInForce tif, std::int64_t expire_ns) {
+    FrameWriter w;
+    auto o = wire::CreateNewOrder(w.fbb(), 7, 1, wire::Side::Buy, wire::OrderType::Limit, tif, 100,
+                                  5, 0, wire::StpMode::CancelNewest, false, expire_ns);
+    const auto frame = body_of(w.finish(o));
+    return decode_frame(frame, &m);
+  };
+  EXPECT_EQ(with_expiry(wire::TimeInForce::Gtc, 1'795'356'000'000'000'000),
+            RejectReason::InvalidTimeInForce);
+  EXPECT_EQ(with_expiry(wire::TimeInForce::Gtd, 0), RejectReason::InvalidTimeInForce);
+  EXPECT_EQ(with_expiry(wire::TimeInForce::Gtd, -5), RejectReason::InvalidTimeInForce);
+  EXPECT_EQ(with_expiry(wire::TimeInForce::Gtd, 1'795'356'000'000'000'000), RejectReason::None);
+  EXPECT_EQ(with_expiry(wire::TimeInForce::Day, 0), RejectReason::None);
 }
 
 struct BlockFields {

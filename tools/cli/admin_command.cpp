@@ -19,6 +19,7 @@ struct AdminOptions {
   std::int32_t maker_bps = 0;
   std::int32_t taker_bps = 0;
   std::vector<std::string> curve;  // "U:F" points
+  bool all = false;                // end-day: every spot instrument
 };
 
 // "0.8:2.5" -> {0.8, 2.5}; throws CliError on anything else.
@@ -85,6 +86,17 @@ void add_admin_command(CLI::App& app, int& exit_code) {
            [&opt](client::Client& c, std::uint64_t id) { c.admin_resume(id, opt.instrument); })
       ->add_option("INSTRUMENT", opt.instrument, "instrument id")
       ->required();
+
+  auto* end_day =
+      add_verb(*admin, exit_code, o, "end-day",
+               "end the trading day: cancel the Day orders of a spot instrument, or of all (--all)",
+               [&opt](client::Client& c, std::uint64_t id) {
+                 if (opt.all == (opt.instrument != 0))
+                   throw CliError("give an INSTRUMENT or --all");
+                 c.admin_end_day(id, opt.all ? engine::kAllInstruments : opt.instrument);
+               });
+  end_day->add_option("INSTRUMENT", opt.instrument, "instrument id");
+  end_day->add_flag("--all", opt.all, "every spot instrument");
 
   auto* params = add_verb(
       *admin, exit_code, o, "params", "change live trading parameters (0 or absent: unchanged)",

@@ -40,8 +40,15 @@ Json command_json(const Command& c) {
                     {"price", o.price},
                     {"qty", o.qty},
                     {"min_qty", o.min_qty}});
+      if (o.expire_time_ns != 0) j["expire_time_ns"] = o.expire_time_ns;
+      if (o.display_qty != 0) j["display_qty"] = o.display_qty;
       break;
     }
+    case CommandKind::EndDay:
+      j.update(Json{{"command", "end_day"},
+                    {"owner", c.end_day.owner},
+                    {"instrument", c.end_day.instrument}});
+      break;
     case CommandKind::CancelOrder:
       j.update(Json{{"command", "cancel"},
                     {"order_id", c.cancel.order_id},
@@ -146,11 +153,18 @@ std::string describe(const Command& c, bool json) {
       const auto& o = c.new_order;
       return s + fmt::format(
                      "new_order id={} instrument={} owner={} host={} {} {} {} stp={}{} price={} "
-                     "qty={} min_qty={}",
+                     "qty={} min_qty={}{}{}",
                      o.order_id, o.instrument, o.owner, o.host, to_string(o.side),
                      to_string(o.type), to_string(o.tif), to_string(o.stp),
-                     o.post_only ? " post_only" : "", o.price, o.qty, o.min_qty);
+                     o.post_only ? " post_only" : "", o.price, o.qty, o.min_qty,
+                     o.expire_time_ns != 0 ? fmt::format(" expire_time_ns={}", o.expire_time_ns)
+                                           : std::string(),
+                     o.display_qty != 0 ? fmt::format(" display_qty={}", o.display_qty)
+                                        : std::string());
     }
+    case CommandKind::EndDay:
+      return s +
+             fmt::format("end_day owner={} instrument={}", c.end_day.owner, c.end_day.instrument);
     case CommandKind::CancelOrder:
       return s + fmt::format("cancel id={} owner={} instrument={}", c.cancel.order_id,
                              c.cancel.owner, c.cancel.instrument);

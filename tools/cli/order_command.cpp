@@ -23,6 +23,9 @@ struct OrderOptions {
   std::int64_t price = 0;
   std::int64_t qty = 0;
   std::int64_t min_qty = 0;
+  std::int64_t expire_in_ms = 0;  // --tif gtd: from now (the wall clock), or
+  std::int64_t expire_at_ns = 0;  // the exchange time itself
+  std::int64_t display = 0;       // an iceberg's shown quantity
   bool post_only = false;
   bool pegged = false;
   std::uint64_t client_order_id = 0;
@@ -149,8 +152,18 @@ int run_new(const OrderOptions& o) {
   spec.time_in_force = parse_enum<wire::TimeInForce>(o.tif,
                                                      {{"gtc", wire::TimeInForce::Gtc},
                                                       {"ioc", wire::TimeInForce::Ioc},
-                                                      {"fok", wire::TimeInForce::Fok}},
+                                                      {"fok", wire::TimeInForce::Fok},
+                                                      {"gtd", wire::TimeInForce::Gtd},
+                                                      {"day", wire::TimeInForce::Day}},
                                                      "time in force");
+  const bool gtd = spec.time_in_force == wire::TimeInForce::Gtd;
+  if (gtd != (o.expire_in_ms > 0 || o.expire_at_ns > 0) ||
+      (o.expire_in_ms > 0 && o.expire_at_ns > 0))
+    throw CliError("--tif gtd takes one of --expire-in-ms and --expire-at-ns (and only gtd does)");
+  spec.expire_time_ns = o.expire_at_ns > 0 ? o.expire_at_ns
+                        : gtd              ? common::wall_ns() + o.expire_in_ms * 1'000'000
+                                           : 0;
+  spec.display_qty = o.display;
   spec.stp = parse_enum<wire::StpMode>(o.stp,
                                        {{"none", wire::StpMode::None},
                                         {"cancel_newest", wire::StpMode::CancelNewest},
@@ -168,8 +181,9 @@ int run_new(const OrderOptions& o) {
   spec.instrument = instrument_of(session, o);
   session.client().new_order(spec);
   // Immediate orders always end (filled or cancelled); a resting one is done once quiet.
-  const bool immediate =
-      spec.time_in_force != wire::TimeInForce::Gtc || spec.type == wire::OrderType::Market;
+  const bool immediate = spec.time_in_force == wire::TimeInForce::Ioc ||
+                         spec.time_in_force == wire::TimeInForce::Fok ||
+                         spec.type == wire::OrderType::Market;
   return collect(session, {.client_order_id = spec.client_order_id},
                  immediate ? Until::Terminal : Until::Quiet, o);
 }
@@ -362,9 +376,13 @@ void add_order_command(CLI::App& app, int& exit_code) {
   add->add_option("--type", o->type, "limit or market")
       ->check(CLI::IsMember({"limit", "market"}))
       ->capture_default_str();
-  add->add_option("--tif", o->tif, "gtc, ioc or fok")
-      ->check(CLI::IsMember({"gtc", "ioc", "fok"}))
+  add->add_option("--tif", o->tif,
+                  "gtc, ioc, fok, gtd (with --expire-in-ms / --expire-at-ns) or day")
+      ->check(CLI::IsMember({"gtc", "ioc", "fok", "gtd", "day"}))
       ->capture_default_str();
+  add->add_option("--expire-in-ms", o->expire_in_ms, "gtd: expires this long from now");
+  add->add_option("--expire-at-ns", o->expire_at_ns, "gtd: expires at this exchange time");
+  add->add_option("--display", o->display, "an iceberg: show this much of the order at a time");
   add->add_option("--price", o->price, "limit price (market: protection price, 0 = none)");
   add->add_option("--qty", o->qty, "quantity in units")->required();
   add->add_option("--min-qty", o->min_qty, "all-or-none minimum quantity");

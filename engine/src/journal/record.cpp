@@ -59,13 +59,22 @@ std::size_t encode_record(const Command& cmd, std::uint8_t* out) noexcept {
       w.put(static_cast<std::uint8_t>(o.type));
       w.put(static_cast<std::uint8_t>(o.tif));
       w.put(static_cast<std::uint8_t>(o.stp));
-      // Bit 0 post-only, bit 1 pegged (a byte older records hold 0 or 1 in).
-      w.put(static_cast<std::uint8_t>((o.post_only ? 1 : 0) | (o.pegged ? 2 : 0)));
+      // Bit 0 post-only, bit 1 pegged (a byte older records hold 0 or 1 in), bit 2: the order
+      // terms follow the client id (agent, expiry, display quantity).
+      const bool terms = o.expire_time_ns != 0 || o.display_qty != 0;
+      w.put(
+          static_cast<std::uint8_t>((o.post_only ? 1 : 0) | (o.pegged ? 2 : 0) | (terms ? 4 : 0)));
       w.put(o.price);
       w.put(o.qty);
       w.put(o.min_qty);
       w.put(o.client_order_id);
-      if (o.agent != 0) w.put(o.agent);  // appended only for agent orders: older records match
+      if (terms) {
+        w.put(o.agent);
+        w.put(o.expire_time_ns);
+        w.put(o.display_qty);
+      } else if (o.agent != 0) {
+        w.put(o.agent);  // appended only for agent orders: older records match
+      }
       break;
     }
     case CommandKind::CancelOrder:
@@ -136,6 +145,11 @@ std::size_t encode_record(const Command& cmd, std::uint8_t* out) noexcept {
       w.put(a.target_ppm);
       break;
     }
+    case CommandKind::EndDay:
+      w.put(cmd.end_day.owner);
+      w.put(cmd.end_day.instrument);
+      w.put(cmd.end_day.request_id);
+      break;
     case CommandKind::SetFees:
       w.put(cmd.fees.owner);
       w.put(cmd.fees.instrument);
@@ -196,14 +210,20 @@ DecodeStatus decode_record(std::span<const std::uint8_t> bytes, Command* cmd,
       o.tif = static_cast<engine::TimeInForce>(r.get<std::uint8_t>());
       o.stp = static_cast<engine::StpMode>(r.get<std::uint8_t>());
       const auto flags = r.get<std::uint8_t>();
-      if (flags > 3) return DecodeStatus::BadCommand;
+      if (flags > 7) return DecodeStatus::BadCommand;
       o.post_only = (flags & 1) != 0;
       o.pegged = (flags & 2) != 0;
       o.price = r.get<std::int64_t>();
       o.qty = r.get<std::int64_t>();
       o.min_qty = r.get<std::int64_t>();
       o.client_order_id = r.get<std::uint64_t>();
-      o.agent = r.p != r.end ? r.get<std::uint32_t>() : 0;
+      if ((flags & 4) != 0) {
+        o.agent = r.get<std::uint32_t>();
+        o.expire_time_ns = r.get<std::int64_t>();
+        o.display_qty = r.get<std::int64_t>();
+      } else {
+        o.agent = r.p != r.end ? r.get<std::uint32_t>() : 0;
+      }
       break;
     }
     case CommandKind::CancelOrder:
@@ -275,6 +295,11 @@ DecodeStatus decode_record(std::span<const std::uint8_t> bytes, Command* cmd,
       a.target_ppm = r.get<std::uint32_t>();
       break;
     }
+    case CommandKind::EndDay:
+      c.end_day.owner = r.get<std::uint32_t>();
+      c.end_day.instrument = r.get<std::uint32_t>();
+      c.end_day.request_id = r.get<std::uint64_t>();
+      break;
     case CommandKind::SetFees:
       c.fees.owner = r.get<std::uint32_t>();
       c.fees.instrument = r.get<std::uint32_t>();

@@ -70,10 +70,11 @@ struct OrderSpec {
   std::int64_t min_qty = 0;
   wire::StpMode stp = wire::StpMode::CancelNewest;
   bool post_only = false;
-  std::int64_t expire_time_ns = 0;
-  std::uint32_t resale_host = 0;  // tenants selling: the host of the window allocation resold
-  std::string on_behalf_of = {};  // the agent: the tenant it buys for
-  bool pegged = false;            // hosts' limit asks: price is the base for the pool's curve
+  std::int64_t expire_time_ns = 0;  // Gtd only: the exchange time the order expires at
+  std::uint32_t resale_host = 0;    // tenants selling: the host of the window allocation resold
+  std::string on_behalf_of = {};    // the agent: the tenant it buys for
+  bool pegged = false;              // hosts' limit asks: price is the base for the pool's curve
+  std::int64_t display_qty = 0;     // > 0: an iceberg showing this much at a time
 };
 
 // A tenant's autopilot grant (AutopilotSet): what the agent may buy for it.
@@ -288,6 +289,8 @@ class Client {
   void admin_set_fees(std::uint64_t request_id, std::uint32_t instrument, std::int32_t maker_bps,
                       std::int32_t taker_bps);
   void admin_halt(std::uint64_t request_id, std::uint32_t instrument);
+  // The end of the trading day: Day orders of the spot instrument (or of all: the default) end.
+  void admin_end_day(std::uint64_t request_id, std::uint32_t instrument = engine::kAllInstruments);
   void admin_resume(std::uint64_t request_id, std::uint32_t instrument);
   void admin_take_snapshot(std::uint64_t request_id);
   void admin_list_instruments(std::uint64_t request_id);

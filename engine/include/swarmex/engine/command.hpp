@@ -38,6 +38,8 @@ enum class CommandKind : std::uint8_t {
   SetPricing = 13,
   // An operator's maker and taker fees for one instrument (SetFees).
   SetFees = 14,
+  // An operator's end of the trading day: cancels the Day orders of spot instruments (EndDay).
+  EndDay = 15,
   kCount
 };
 
@@ -61,6 +63,12 @@ struct NewOrder {
   // A host's ask pegged to its pool's curve: `price` is the base, the order rests at
   // pegged_price(base, f(u)) and moves as u does (pricing.hpp).
   bool pegged = false;
+  // Gtd only (0 otherwise): the sequencer time at which the order expires; it must be later than
+  // the command's time. The first command at or after it cancels the order (Expired).
+  std::int64_t expire_time_ns = 0;
+  // Nonzero: an iceberg that shows this much of its remaining quantity on the book at a time
+  // (on lot, below qty; resting limit orders only). docs/order-types.md.
+  Qty display_qty = 0;
 };
 
 // `instrument` routes the command to its partition and must be the order's own instrument.
@@ -186,6 +194,15 @@ struct SetFees {
   FeeSchedule fees;
 };
 
+// The operator's end of the trading day on spot instrument `instrument` (kAllInstruments: every
+// spot instrument of the partition): its Day orders are cancelled (DayEnd). Window books' Day
+// orders end at their gate closure instead. The outcome's order_id is request_id.
+struct EndDay {
+  OwnerId owner;
+  InstrumentId instrument;
+  std::uint64_t request_id;
+};
+
 struct Resell {
   OrderId order_id;
   OwnerId owner;
@@ -217,6 +234,7 @@ struct Command {
     AutopilotGrant autopilot;
     SetPricing pricing;
     SetFees fees;
+    EndDay end_day;
   };
   // Every byte zero, whichever member a caller then fills field by field: a field added to a kind
   // later (an agent id) reads 0 in commands built as before.

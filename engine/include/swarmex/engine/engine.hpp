@@ -22,6 +22,7 @@
 #include "swarmex/engine/order_arena.hpp"
 #include "swarmex/engine/order_book.hpp"
 #include "swarmex/engine/order_index.hpp"
+#include "swarmex/engine/order_terms.hpp"
 #include "swarmex/engine/snapshot.hpp"
 #include "swarmex/engine/supply_group.hpp"
 #include "swarmex/engine/swarm_book.hpp"
@@ -46,8 +47,9 @@ struct OrderView {
   HostId host;
   Side side;
   Price price;
-  Qty qty;
+  Qty qty;  // shown on the book (an iceberg's current slice)
   Seq priority_seq;
+  Qty hidden = 0;  // an iceberg's remainder not shown yet: qty + hidden is what remains
 };
 
 // Highest instrument id the engine accepts (ids index a direct table).
@@ -112,6 +114,8 @@ class Engine {
   [[nodiscard]] std::uint16_t resource_id(std::string_view resource) const noexcept;
   // Window capacity each owner holds from each host and has not offered for resale.
   [[nodiscard]] const Holdings& holdings() const noexcept { return holdings_; }
+  // GTD expiries, Day orders and icebergs' display and hidden quantities of resting orders.
+  [[nodiscard]] const OrderTermsTable& order_terms() const noexcept { return terms_; }
   // Tenants' autopilot grants on this engine's pools.
   [[nodiscard]] const Grants& grants() const noexcept { return grants_; }
   // Pricing policies and pegged asks by pool and resource (interned ids: pool_name and
@@ -255,6 +259,32 @@ class Engine {
   void emit_instances(const OrderBook& book, const Event& fill, const SupplyGroup& g,
                       std::size_t placed_from, EventBuffer& out);
 
+  // GTD and Day orders (order_expiry.cpp).
+  // The NewOrder's time in force, expiry and display quantity against the book.
+  RejectReason check_order_terms(const NewOrder& o, const OrderBook& book) const noexcept;
+  // Before a command: cancels (Expired) every resting GTD order due at its time, by expiry then
+  // id; the events go to expiry_events_, put after the command's outcome by apply().
+  void expire_due(Seq seq, std::int64_t time_ns);
+  // dispatch() after expire_due, the expiries' events put right after the command's outcome.
+  void dispatch_expiring(const Command& cmd, EventBuffer& out);
+  void on_end_day(const Command& cmd, EventBuffer& out);
+  // Rests an accepted order's remainder with its terms (GTD, Day on a spot book, iceberg).
+  void rest_new(OrderBook& book, const Taker& t, const NewOrder& o, std::uint8_t flags, Seq seq,
+                EventBuffer& out);
+
+  // Icebergs (iceberg.cpp).
+  [[nodiscard]] Qty hidden_of(const Order& o) const noexcept {
+    return (o.flags & Order::kTerms) != 0 ? terms_.hidden(o.id) : 0;
+  }
+  // The shown slice of resting order idx traded away: an iceberg with a hidden remainder shows
+  // its next slice at the back of its level (a new priority); anything else leaves the book.
+  void slice_done(OrderBook& book, std::uint32_t idx, Seq seq) noexcept;
+  // Sets the remaining quantity of resting order idx (unlinked, hash out) to `qty`: an iceberg
+  // shows min(display, qty) and hides the rest.
+  void set_remaining(Order& o, Qty qty);
+  // A modify that keeps the level and lowers an iceberg's total: the hidden part goes first.
+  void shrink_iceberg(OrderBook& book, Order& o, Qty qty, Seq seq, EventBuffer& out);
+
   // Autopilot grants (autopilot.cpp).
   void on_autopilot(const Command& cmd, EventBuffer& out);
   // Checks an agent's order against its owner's grant and, when it passes, counts its cost in
@@ -354,6 +384,8 @@ class Engine {
 
   OrderArena arena_;
   OrderIndex index_;
+  OrderTermsTable terms_;
+  EventBuffer expiry_events_{64};  // scratch: the expiries swept before the current command
   std::vector<OrderBook> books_;
   std::vector<std::uint16_t> book_by_id_;
   SwarmBook swarms_;

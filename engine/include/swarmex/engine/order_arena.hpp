@@ -23,12 +23,15 @@ struct Order {
   std::uint32_t level;  // index of its price level in the book's band
   std::uint16_t book;   // index of its book in the engine
   Side side;
-  std::uint8_t flags;  // bits 0-1: StpMode, 2: post-only, 3: resale, 4: agent, 5: pegged
+  std::uint8_t flags;  // bits 0-1: StpMode, 2: post-only, 3: resale, 4: agent, 5: pegged, 6: terms
 
   static constexpr std::uint8_t kPostOnly = 0x4;
   static constexpr std::uint8_t kResale = 0x8;   // offers held window capacity (Resell)
   static constexpr std::uint8_t kAgent = 0x10;   // placed by the agent for its owner (a grant)
   static constexpr std::uint8_t kPegged = 0x20;  // a host ask priced by its pool's curve
+  // GTD, Day (spot) or iceberg: the engine's OrderTermsTable has its expiry, day flag or
+  // display and hidden quantity (qty is then the shown slice).
+  static constexpr std::uint8_t kTerms = 0x40;
   [[nodiscard]] StpMode stp() const noexcept { return static_cast<StpMode>(flags & 0x3); }
   [[nodiscard]] bool post_only() const noexcept { return (flags & kPostOnly) != 0; }
 };

@@ -11,6 +11,7 @@
 #include "swarmex/engine/grants.hpp"
 #include "swarmex/engine/holdings.hpp"
 #include "swarmex/engine/instrument.hpp"
+#include "swarmex/engine/order_terms.hpp"
 #include "swarmex/engine/pricing.hpp"
 #include "swarmex/engine/supply_group.hpp"
 #include "swarmex/engine/swarm_book.hpp"
@@ -76,6 +77,9 @@ struct EngineSnapshot {
   // Opaque bytes of the process embedding the engine, written and checked with the snapshot at
   // the same sequence (the gateway's stream ledger). The engine neither fills nor reads them.
   std::vector<std::uint8_t> attachment;
+  // GTD expiries, Day orders and icebergs' display and hidden quantity, by order id (each a
+  // resting order with Order::kTerms in its flags).
+  std::vector<std::pair<OrderId, OrderTerms>> order_terms = {};
 };
 
 }  // namespace swarmex::engine

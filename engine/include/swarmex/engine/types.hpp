@@ -18,7 +18,14 @@ inline constexpr InstrumentId kAllInstruments = 0xFFFFFFFFu;
 
 enum class Side : std::uint8_t { Buy = 0, Sell = 1 };
 enum class OrderType : std::uint8_t { Limit = 0, Market = 1 };
-enum class TimeInForce : std::uint8_t { Gtc = 0, Ioc = 1, Fok = 2 };
+// Gtd rests until NewOrder::expire_time_ns; Day until the operator's EndDay (spot) or its
+// window's gate closure (docs/order-types.md).
+enum class TimeInForce : std::uint8_t { Gtc = 0, Ioc = 1, Fok = 2, Gtd = 3, Day = 4 };
+
+// Does an order of this time in force rest what it does not fill?
+constexpr bool rests(TimeInForce tif) noexcept {
+  return tif == TimeInForce::Gtc || tif == TimeInForce::Gtd || tif == TimeInForce::Day;
+}
 
 // Self-trade prevention, applied when an incoming order meets a resting order of its owner.
 enum class StpMode : std::uint8_t {
@@ -114,6 +121,12 @@ enum class RejectReason : std::uint8_t {
   HostStandby = 60,
   // Admin: SetFees out of range (fees.hpp: check_fees).
   InvalidFee = 61,
+  // A GTD order whose expiry time is at or before the command's sequenced time.
+  ExpireTimeInPast = 62,
+  // An iceberg's display quantity not above 0, off lot or not below the order's quantity; or an
+  // iceberg that is not a resting limit order (market, IOC, FOK, pegged, post-only... see
+  // docs/order-types.md).
+  InvalidDisplayQty = 63,
   kCount
 };
 
@@ -134,6 +147,10 @@ enum class CancelReason : std::uint8_t {
   SupplyExhausted = 10,
   // Not a cancel: the reason on the Modified event of a pegged ask its pool's curve moved.
   Repriced = 11,
+  // A GTD order reached its expiry time (NewOrder::expire_time_ns) at a sequenced command.
+  Expired = 12,
+  // A Day order at the operator's end of the trading day (EndDay).
+  DayEnd = 13,
   kCount
 };
 

@@ -20,6 +20,19 @@ static_assert(static_cast<int>(wire::OrderType::Market) ==
               static_cast<int>(engine::OrderType::Market));
 static_assert(static_cast<int>(wire::TimeInForce::Fok) ==
               static_cast<int>(engine::TimeInForce::Fok));
+static_assert(static_cast<int>(wire::TimeInForce::Gtd) ==
+                  static_cast<int>(engine::TimeInForce::Gtd) &&
+              static_cast<int>(wire::TimeInForce::Day) ==
+                  static_cast<int>(engine::TimeInForce::Day) &&
+              wire::TimeInForce::MAX == wire::TimeInForce::Day);
+static_assert(static_cast<int>(wire::RejectReason::ExpireTimeInPast) ==
+                  static_cast<int>(engine::RejectReason::ExpireTimeInPast) &&
+              static_cast<int>(wire::RejectReason::InvalidDisplayQty) ==
+                  static_cast<int>(engine::RejectReason::InvalidDisplayQty));
+static_assert(static_cast<int>(wire::CancelReason::Expired) ==
+                  static_cast<int>(engine::CancelReason::Expired) &&
+              static_cast<int>(wire::CancelReason::DayEnd) ==
+                  static_cast<int>(engine::CancelReason::DayEnd));
 static_assert(static_cast<int>(wire::StpMode::CancelBoth) ==
               static_cast<int>(engine::StpMode::CancelBoth));
 
