@@ -76,6 +76,12 @@ constexpr std::array<std::string_view, static_cast<std::size_t>(RejectReason::kC
     "pegged_not_host_ask",
     "host_standby",
     "invalid_fee",
+    "invalid",  // 62 … 64: reserved
+    "invalid",
+    "invalid",
+    "invalid_trading_mode",
+    "invalid_breaker",
+    "unsupported_in_auction",
 };
 
 constexpr std::array<std::string_view, static_cast<std::size_t>(CancelReason::kCount)> kCancel{

@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <cstring>
 
+#include "auction_fields.hpp"
 #include "swarm_fields.hpp"
 #include "swarmex/common/little_endian.hpp"
 #include "swarmex/journal/record.hpp"
@@ -14,8 +15,10 @@ namespace {
 // after its spec, whether SetParams set its parameters and its level array (base, levels; 0 0:
 // the band's); 7 the attachment (u32 length, bytes: the gateway's stream ledger); 8 the
 // autopilot grants last; 9 each supply group's pool (in supply order), the pool pricing and the
-// instruments' fees (id, maker, taker where set) last. Older images (none of these) still load.
-constexpr std::uint32_t kSnapshotVersion = 9;
+// instruments' fees (id, maker, taker where set) last; 10 the trading modes and breakers
+// (auction_fields.hpp: detail::kAuctionSinceVersion) last. Older images (none of these) still
+// load.
+constexpr std::uint32_t kSnapshotVersion = 10;
 
 void put_spec(common::le::VecWriter& w, const engine::InstrumentSpec& s) {
   w.put_string(s.symbol);
@@ -179,6 +182,7 @@ std::vector<std::uint8_t> encode_snapshot(const engine::EngineSnapshot& snap) {
       w.put(i.fees.maker_bps);
       w.put(i.fees.taker_bps);
     }
+  detail::put_auctions(w, snap);
   w.put(crc32c(out.data(), out.size()));
   return out;
 }
@@ -355,6 +359,8 @@ std::optional<engine::EngineSnapshot> decode_snapshot(const std::vector<std::uin
       if (!found) return std::nullopt;
     }
   }
+  if (version >= detail::kAuctionSinceVersion && !detail::get_auctions(r, bytes.size(), snap))
+    return std::nullopt;
   if (!r.ok || r.p != r.end) return std::nullopt;
   return snap;
 }

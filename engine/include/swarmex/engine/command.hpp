@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <cstring>
 
+#include "swarmex/engine/batch_auction.hpp"
 #include "swarmex/engine/fees.hpp"
 #include "swarmex/engine/instrument.hpp"
 #include "swarmex/engine/pricing.hpp"
@@ -38,6 +39,11 @@ enum class CommandKind : std::uint8_t {
   SetPricing = 13,
   // An operator's maker and taker fees for one instrument (SetFees).
   SetFees = 14,
+  // 15: reserved.
+  // An operator's trading mode for one instrument: continuous or batch auctions (SetTradingMode).
+  SetTradingMode = 16,
+  // An operator's circuit breaker for one instrument (SetBreaker).
+  SetBreaker = 17,
   kCount
 };
 
@@ -217,6 +223,8 @@ struct Command {
     AutopilotGrant autopilot;
     SetPricing pricing;
     SetFees fees;
+    SetTradingMode trading_mode;
+    SetBreaker breaker;
   };
   // Every byte zero, whichever member a caller then fills field by field: a field added to a kind
   // later (an agent id) reads 0 in commands built as before.

@@ -29,6 +29,8 @@ struct Order {
   static constexpr std::uint8_t kResale = 0x8;   // offers held window capacity (Resell)
   static constexpr std::uint8_t kAgent = 0x10;   // placed by the agent for its owner (a grant)
   static constexpr std::uint8_t kPegged = 0x20;  // a host ask priced by its pool's curve
+  // An IOC or market order resting in a batch: cancelled after the auction it joins.
+  static constexpr std::uint8_t kBatchIoc = 0x80;
   [[nodiscard]] StpMode stp() const noexcept { return static_cast<StpMode>(flags & 0x3); }
   [[nodiscard]] bool post_only() const noexcept { return (flags & kPostOnly) != 0; }
 };

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "swarmex/engine/batch_auction.hpp"
 #include "swarmex/engine/calendar.hpp"
 #include "swarmex/engine/fees.hpp"
 #include "swarmex/engine/grants.hpp"
@@ -76,6 +77,7 @@ struct EngineSnapshot {
   // Opaque bytes of the process embedding the engine, written and checked with the snapshot at
   // the same sequence (the gateway's stream ledger). The engine neither fills nor reads them.
   std::vector<std::uint8_t> attachment;
+  std::vector<SnapshotAuction> auctions = {};  // trading modes and breakers, by instrument id
 };
 
 }  // namespace swarmex::engine
