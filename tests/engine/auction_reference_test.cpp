@@ -7,6 +7,7 @@
 // order id first), and must agree with the engine on the price, the volume, every order's fill,
 // the curves and what rests after. Prints the seed of a failure; `--seed S` replays it.
 #include <algorithm>
+#include <array>
 #include <cstdio>
 #include <map>
 #include <optional>
@@ -146,7 +147,7 @@ bool run_seed(std::uint64_t seed, bool verbose, Stats& stats) {
   spec.symbol = "cpu.pool-a.spot";
   spec.resource = "cpu";
   spec.pool = "pool-a";
-  spec.tick = pick(0, 1) ? 5 : 1;
+  spec.tick = std::array<Price, 3>{1, 2, 5}[pick(0, 2)];  // 2: references half a tick off
   spec.lot = pick(0, 1) ? 10 : 1;
   spec.min_qty = spec.lot;
   spec.max_qty = spec.lot * 12;
