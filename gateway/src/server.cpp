@@ -106,6 +106,7 @@ void Server::on_restored(const engine::Engine& e, const StreamLedger* ledger) {
   restore_holdings(snap);
   restore_grants(e);
   restore_pricing(e);
+  if (!e.auctions().empty()) note_auctions();
   // The next order id is above every one in use, even when the snapshot has no ledger.
   engine::OrderId top = ledger != nullptr ? ledger->max_order_id() : 0;
   for (const engine::SnapshotOrder& o : snap.orders)
@@ -292,11 +293,15 @@ void Server::schedule_roll() {
       next_tick_ns_ = std::min(next_tick_ns_, engine::next_change_ns(p, now));
   }
   // Pricing moves with time too (spot leases end, pools sit idle): every partition hears it.
+  bool rolled_all = false;
   if (pricing_active_.load(std::memory_order_acquire) && now >= next_pricing_tick_ns_) {
     exchange_->roll_all();
+    rolled_all = true;
     next_pricing_tick_ns_ =
         now + static_cast<std::int64_t>(config_.engine.pricing_tick_ms) * 1'000'000;
   }
+  // Batches end and breaker halts resume on sequenced time: every partition hears each tick.
+  if (!rolled_all && auctions_active_.load(std::memory_order_acquire)) exchange_->roll_all();
   roll_timer_->expires_after(std::chrono::milliseconds(config_.engine.roll_ms));
   roll_timer_->async_wait([this](const boost::system::error_code& ec) {
     if (!ec && rolling_.load(std::memory_order_acquire)) schedule_roll();

@@ -65,7 +65,9 @@ void Server::admin_outcome(const engine::Event& e) {
     // Only SetParams and CreateInstrument outcomes carry trading parameters.
     const bool grant = pending.command.kind == engine::CommandKind::Autopilot ||
                        pending.command.kind == engine::CommandKind::SetPricing ||
-                       pending.command.kind == engine::CommandKind::SetFees;
+                       pending.command.kind == engine::CommandKind::SetFees ||
+                       pending.command.kind == engine::CommandKind::SetTradingMode ||
+                       pending.command.kind == engine::CommandKind::SetBreaker;
     const bool create = pending.command.kind == engine::CommandKind::CreateInstrument;
     if (ok && create) {  // routed first: once it is known, orders for it reach its partition
       exchange_->set_route(e.instrument, pending.partition);
@@ -77,6 +79,9 @@ void Server::admin_outcome(const engine::Event& e) {
   }
   if (pending.command.kind == engine::CommandKind::Autopilot) return autopilot_outcome(pending, e);
   if (pending.command.kind == engine::CommandKind::SetPricing) return pricing_outcome(pending, e);
+  if (pending.command.kind == engine::CommandKind::SetTradingMode ||
+      pending.command.kind == engine::CommandKind::SetBreaker)
+    return auction_outcome(pending, e);
   const bool create = pending.command.kind == engine::CommandKind::CreateInstrument;
   const bool fees = pending.command.kind == engine::CommandKind::SetFees;
   const auto why = static_cast<RejectReason>(e.reason);
@@ -155,6 +160,9 @@ void Server::admin(std::uint32_t thread, std::uint64_t session, engine::OwnerId 
     }
     case wire::AdminAction::SetPricing:
       return set_pricing(thread, session, sender, rid, *a.action_as_SetPricing());
+    case wire::AdminAction::SetTradingMode:
+    case wire::AdminAction::SetBreaker:
+      return auction_rule(thread, session, sender, a);
     case wire::AdminAction::CreateInstrument:
       return create_instrument(thread, session, sender, rid,
                                *a.action_as_CreateInstrument()->spec());
