@@ -1,6 +1,8 @@
 // Frequent batch auctions: operators' SetTradingMode, orders resting until the batch ends, one
 // uniform price, pro rata at the margin, IOC / FOK / market orders and STP in a batch, and exact
 // replay through the journal and snapshots.
+#include <cstring>
+
 #include "auction_fixture.hpp"
 #include "swarmex/journal/record.hpp"
 #include "swarmex/journal/snapshot_file.hpp"
@@ -246,6 +248,27 @@ TEST_F(AuctionTest, JournalReplayAndSnapshotsGiveTheSameState) {
   EXPECT_EQ(a.to_vector(), want);
   EXPECT_EQ(b.to_vector(), want);
   EXPECT_EQ(restored.state_hash(), engine_.state_hash());
+}
+
+TEST_F(AuctionTest, VersionNineSnapshotsStillLoad) {
+  ASSERT_TRUE(accepted(sell(1, 100, 5, OrderOpts{.owner = 2})));
+  EngineSnapshot snap;
+  engine_.snapshot(snap);
+  ASSERT_TRUE(snap.auctions.empty());
+  const std::vector<std::uint8_t> v10 = journal::encode_snapshot(snap);
+  // As version 9 wrote it: no trading-mode count before the CRC.
+  std::vector<std::uint8_t> v9(v10.begin(), v10.end() - 4 - 4);
+  const std::uint32_t nine = 9;
+  std::memcpy(v9.data() + 4, &nine, 4);
+  const std::uint32_t crc = journal::crc32c(v9.data(), v9.size());
+  v9.resize(v9.size() + 4);
+  std::memcpy(v9.data() + v9.size() - 4, &crc, 4);
+  const auto old = journal::decode_snapshot(v9);
+  ASSERT_TRUE(old.has_value());
+  Engine back(EngineConfig{1024});
+  back.restore(*old);
+  EXPECT_EQ(back.state_hash(), engine_.state_hash());
+  EXPECT_FALSE(journal::decode_snapshot(std::vector<std::uint8_t>(v9.begin(), v9.end() - 1)));
 }
 
 }  // namespace
