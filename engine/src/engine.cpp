@@ -80,6 +80,20 @@ Event echo(const Command& cmd, EventKind kind, std::uint8_t reason) noexcept {
       e.owner = cmd.end_day.owner;
       e.instrument = cmd.end_day.instrument;
       break;
+    case CommandKind::SetTradingMode:  // order_id: the request's id; qty the mode
+      e.order_id = cmd.trading_mode.request_id;
+      e.owner = cmd.trading_mode.owner;
+      e.instrument = cmd.trading_mode.instrument;
+      e.qty = static_cast<Qty>(cmd.trading_mode.mode);
+      e.leaves_qty = cmd.trading_mode.interval_ns;
+      break;
+    case CommandKind::SetBreaker:  // order_id: the request's id; qty 1 on, 0 off
+      e.order_id = cmd.breaker.request_id;
+      e.owner = cmd.breaker.owner;
+      e.instrument = cmd.breaker.instrument;
+      e.qty = cmd.breaker.on ? 1 : 0;
+      e.price = cmd.breaker.max_move_bps;
+      break;
     case CommandKind::SetPricing:  // order_id: the request's id
       e.order_id = cmd.pricing.request_id;
       e.owner = cmd.pricing.owner;
@@ -182,9 +196,14 @@ void Engine::apply(const Command& cmd, EventBuffer& out) {
   now_ns_ = cmd.time_ns;
   latest_time_ns_ = std::max(latest_time_ns_, cmd.time_ns);
   if (terms_.due(cmd.time_ns)) [[unlikely]]
-    dispatch_expiring(cmd, out);  // GTD orders due first (order_expiry.cpp)
-  else
-    dispatch(cmd, out);
+    expire_due(cmd.seq, cmd.time_ns);  // GTD orders due go first (order_expiry.cpp)
+  // A batch due at this time clears before the command, in the command's step.
+  if (cmd.time_ns >= next_auction_ns_) [[unlikely]]
+    run_due_auctions(cmd.seq, out);
+  const std::size_t at = out.size();
+  dispatch(cmd, out);
+  if (!expiry_events_.empty()) [[unlikely]]
+    put_expiry_events(at, out);  // right after the command's outcome
   if (pricing_.empty()) {
     if (!touched_.empty()) fit_touched(cmd.seq, out);
     return;
@@ -229,6 +248,10 @@ void Engine::dispatch(const Command& cmd, EventBuffer& out) {
       return on_set_fees(cmd, out);
     case CommandKind::EndDay:
       return on_end_day(cmd, out);
+    case CommandKind::SetTradingMode:
+      return on_set_trading_mode(cmd, out);
+    case CommandKind::SetBreaker:
+      return on_set_breaker(cmd, out);
     default:
       return reject(cmd, RejectReason::InvalidCommand, out);
   }
@@ -243,7 +266,8 @@ std::uint64_t Engine::state_hash() const noexcept {
     supply += group.hash(key);
   return combine_state_hash(orders_hash_ + swarms_.hash() + holdings_.hash() + supply +
                                 grants_.hash() + pricing_hash() + terms_.hash(),
-                            halted_hash_ + calendar + params_hash_ + fees_hash_, last_seq_);
+                            halted_hash_ + calendar + params_hash_ + fees_hash_ + auctions_hash(),
+                            last_seq_);
 }
 
 RejectReason check_qty(const InstrumentSpec& s, Qty qty) noexcept {

@@ -87,9 +87,15 @@ Qty Engine::executable_qty(OrderBook& book, const Taker& t, Qty needed) const no
 }
 
 bool Engine::match(OrderBook& book, Taker& t, Seq seq, EventBuffer& out) noexcept {
+  // A book with a trading mode or breaker: collecting a batch trades nothing; a breaker checks
+  // every trade (batch_auction.cpp, circuit_breaker.cpp).
+  AuctionState* auction = auction_by_book_.empty() ? nullptr : auction_of(book);
+  if (auction != nullptr && auction->collecting()) [[unlikely]]
+    return collect_stp(book, t, seq, out);
   const Side opp_side = opposite(t.side);
   BookSide& opp = book.side(opp_side);
-  while (t.leaves > 0 && !t.exhausted && !opp.empty() && opp.crosses(opp.best(), t.limit_level)) {
+  while (t.leaves > 0 && !t.exhausted && !t.tripped && !opp.empty() &&
+         opp.crosses(opp.best(), t.limit_level)) {
     const auto lvl = static_cast<std::uint32_t>(opp.best());
     Level& level = opp.level(lvl);
     const Price price = book.price_of(lvl);
@@ -109,6 +115,11 @@ bool Engine::match(OrderBook& book, Taker& t, Seq seq, EventBuffer& out) noexcep
         }
         o = next;
         continue;
+      }
+      if (auction != nullptr && breaches(*auction, price)) [[unlikely]] {
+        trip(book, *auction, price, t, seq, out);  // halts instead of trading
+        t.tripped = true;
+        break;
       }
       Qty q = std::min(t.leaves, m.qty);
       const Lease lease = lease_of(book);
@@ -165,6 +176,7 @@ bool Engine::match(OrderBook& book, Taker& t, Seq seq, EventBuffer& out) noexcep
       else
         emit_instances(book, fill, *placed_in, placed_from, out);
       credit_buyer(book, t.side == Side::Buy ? t.owner : m.owner, seller, q);
+      if (auction != nullptr) note_trade(*auction, price);
       touched = true;
       if (q == m.qty) {
         slice_done(book, o, seq);  // an iceberg's next slice goes to the back: met again below
@@ -214,6 +226,9 @@ void Engine::on_new_order(const Command& cmd, EventBuffer& out) {
     out.push(echo(cmd, EventKind::Rejected, static_cast<std::uint8_t>(r)));
     return;
   }
+  AuctionState* auction = auction_by_book_.empty() ? nullptr : auction_of(*book);
+  if (auction != nullptr && auction->collecting()) [[unlikely]]
+    return on_collected_order(cmd, *book, out);
   const BookSide& opp = book->side(opposite(o.side));
   const bool market = o.type == OrderType::Market;
   std::int64_t limit_level;
@@ -265,13 +280,21 @@ void Engine::on_new_order(const Command& cmd, EventBuffer& out) {
 
   Taker t{o.order_id, o.owner, o.host, o.side, o.stp, o.qty, limit_level, false, false};
   const Qty needed = o.tif == TimeInForce::Fok ? o.qty : o.min_qty;
-  if (needed > 0 && executable_qty(*book, t, needed) < needed)
-    return cancel_taker(
-        o.tif == TimeInForce::Fok ? CancelReason::FokUnfillable : CancelReason::MinQtyNotMet,
-        o.qty);
+  if (needed > 0) {
+    Taker probe = t;  // a breaker stops matching where the next trade would breach it
+    if (auction != nullptr && auction->max_move_bps != 0) [[unlikely]]
+      probe.limit_level = breaker_limit(*book, *auction, o.side, t.limit_level);
+    if (executable_qty(*book, probe, needed) < needed)
+      return cancel_taker(
+          o.tif == TimeInForce::Fok ? CancelReason::FokUnfillable : CancelReason::MinQtyNotMet,
+          o.qty);
+  }
   const bool stopped = match(*book, t, cmd.seq, out);
   if (t.leaves == 0) return;
   if (stopped) return cancel_taker(CancelReason::SelfTrade, t.leaves);
+  // The breaker halted the book: an immediate order's remainder ends, a GTC one rests.
+  if (t.tripped && (market || o.tif != TimeInForce::Gtc))
+    return cancel_taker(CancelReason::IocRemainder, t.leaves);
   if (market)
     return cancel_taker(opp.empty() ? CancelReason::NoLiquidity : CancelReason::MarketProtection,
                         t.leaves);

@@ -78,6 +78,10 @@ constexpr std::array<std::string_view, static_cast<std::size_t>(RejectReason::kC
     "invalid_fee",
     "expire_time_in_past",
     "invalid_display_qty",
+    "invalid",  // 64: reserved
+    "invalid_trading_mode",
+    "invalid_breaker",
+    "unsupported_in_auction",
 };
 
 constexpr std::array<std::string_view, static_cast<std::size_t>(CancelReason::kCount)> kCancel{

@@ -58,12 +58,9 @@ void Engine::expire_due(Seq seq, std::int64_t time_ns) {
   }
 }
 
-void Engine::dispatch_expiring(const Command& cmd, EventBuffer& out) {
+void Engine::put_expiry_events(std::size_t at, EventBuffer& out) {
   // Expiry takes effect before the command; its events follow the command's outcome (every
   // command's first event is its Accepted / Rejected).
-  expire_due(cmd.seq, cmd.time_ns);
-  const std::size_t at = out.size();
-  dispatch(cmd, out);
   const std::size_t n = expiry_events_.size();
   for (std::size_t i = 0; i < n; ++i)
     out.emplace();

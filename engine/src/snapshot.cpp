@@ -38,6 +38,7 @@ void Engine::snapshot(EngineSnapshot& out) const {
     out.holdings.push_back(SnapshotHolding{key, qty});
   out.grants.assign(grants_.all().begin(), grants_.all().end());
   out.order_terms.assign(terms_.all().begin(), terms_.all().end());
+  snapshot_auctions(out);
   for (const OrderBook& book : books_) {
     // The level array goes in only where it is not the band's (SetParams moved one of them).
     const bool own_array =
@@ -187,6 +188,7 @@ void Engine::restore(const EngineSnapshot& snap) {
   }
   for (const auto& [key, grant] : snap.grants)
     grants_.restore(key, grant);
+  restore_auctions(snap);
   last_seq_ = snap.last_seq;
   if (state_hash() != snap.state_hash)
     throw std::runtime_error("restored state hash differs from the snapshot's");

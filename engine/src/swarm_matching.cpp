@@ -55,6 +55,7 @@ RejectReason Engine::check_swarm(const SwarmOrder& s) const noexcept {
       if (s.legs[j].instrument == s.legs[i].instrument) return RejectReason::InvalidLegs;
     if (book->halted()) return RejectReason::InstrumentHalted;
     if (!book->trading_at(now_ns_)) return RejectReason::WindowNotTrading;
+    if (collecting(*book)) return RejectReason::UnsupportedInAuction;
     const InstrumentSpec& spec = book->spec();
     if (const RejectReason r = check_qty(spec, s.legs[i].qty); r != RejectReason::None) return r;
     if (first == nullptr) first = book;
@@ -282,7 +283,8 @@ void Engine::reevaluate_swarms(InstrumentId instrument, Seq seq, EventBuffer& ou
 
 bool Engine::any_leg_blocked(const SwarmOrder& s) const noexcept {
   for (std::uint8_t l = 0; l < s.leg_count; ++l)
-    if (const OrderBook* b = book_of(s.legs[l].instrument); b->halted() || !b->trading_at(now_ns_))
+    if (const OrderBook* b = book_of(s.legs[l].instrument);
+        b->halted() || !b->trading_at(now_ns_) || collecting(*b))
       return true;
   return false;
 }

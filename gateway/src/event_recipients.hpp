@@ -38,7 +38,9 @@ struct EventRecipients {
           e.command == engine::CommandKind::CreateInstrument ||
           e.command == engine::CommandKind::Autopilot ||
           e.command == engine::CommandKind::SetPricing ||
-          e.command == engine::CommandKind::SetFees || e.command == engine::CommandKind::EndDay) {
+          e.command == engine::CommandKind::SetFees || e.command == engine::CommandKind::EndDay ||
+          e.command == engine::CommandKind::SetTradingMode ||
+          e.command == engine::CommandKind::SetBreaker) {
         r.admin_outcome = true;
         return r;
       }
@@ -61,6 +63,10 @@ struct EventRecipients {
       return r;
     case engine::EventKind::BookLevel:
     case engine::EventKind::Incentive:
+    // An auction's result and a breaker's halt are market data; the order that tripped a breaker
+    // hears of it as a notice, outside its report stream (Publisher::route).
+    case engine::EventKind::AuctionResult:
+    case engine::EventKind::InstrumentState:
       r.market_data = true;
       return r;
   }

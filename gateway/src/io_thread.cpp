@@ -168,6 +168,11 @@ void IoThread::handle(const OutItem& item) {
       if (item.event.kind == engine::EventKind::Incentive) return send_incentive(item.event);
       auto it = market_data_.find(item.event.instrument);
       if (it == market_data_.end() || it->second.empty()) return;
+      if (item.frame) {  // encoded once by the publisher (an auction result, a breaker's halt)
+        for (Session* s : it->second)
+          s->send(*item.frame);
+        return;
+      }
       const auto frame = item.event.kind == engine::EventKind::Fill
                              ? encode_trade(writer_, item.event)
                              : encode_book_update(writer_, item.event);

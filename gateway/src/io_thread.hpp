@@ -39,7 +39,8 @@ struct OutItem {
   std::int64_t time_ns = 0;
   std::int64_t released_ns = 0;  // Report: when the publisher took the event (0: replayed)
   std::uint64_t session_id = 0;  // Snapshot / Answer: who asked
-  // Snapshot: encoded BookSnapshot; Notice: encoded InterruptionNotice for `principal`.
+  // Snapshot: encoded BookSnapshot; Notice: encoded InterruptionNotice for `principal`;
+  // MarketData: when set, the encoded message for the instrument's subscribers.
   std::shared_ptr<const std::vector<std::uint8_t>> frame;
 };
 

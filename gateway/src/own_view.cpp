@@ -67,6 +67,8 @@ void OwnView::note(const ExecReport& r, const engine::Event& e, bool spot) {
       return;
     case engine::EventKind::BookLevel:
     case engine::EventKind::Incentive:
+    case engine::EventKind::AuctionResult:
+    case engine::EventKind::InstrumentState:
       return;
   }
 }

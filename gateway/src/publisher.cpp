@@ -136,6 +136,8 @@ void Publisher::route(const Event& e, std::int64_t time_ns, std::uint32_t partit
     }
     return;
   }
+  if (e.kind == EventKind::AuctionResult || e.kind == EventKind::InstrumentState)
+    return route_auction(e, time_ns);  // publisher_auctions.cpp
   Book& book = books_[e.instrument];
   book.seq = e.seq;
   if (e.kind == EventKind::BookLevel) {

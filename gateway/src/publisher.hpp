@@ -85,6 +85,10 @@ class Publisher {
   void serve(const MarketDataRequest& r);
   void serve(const CatalogQuery& q);
   void note_lease(const engine::Event& fill);
+  // An auction's curve points (kept until its result) and result, a breaker's halt or resume:
+  // encoded once, to the instrument's subscribers; a halt also to the owner of the order that
+  // tripped it (publisher_auctions.cpp).
+  void route_auction(const engine::Event& e, std::int64_t time_ns);
   void send_due_notices(std::int64_t now_ns);
   // Standby hosts (every kStandbyCheckNs while any is logged on): each pool's demand utilisation
   // to the server's StandbyBoard, which activates or deactivates.
@@ -100,6 +104,7 @@ class Publisher {
   moodycamel::ConcurrentQueue<CatalogQuery> catalog_requests_;
   CatalogBoard catalog_;
   std::unordered_map<engine::InstrumentId, Book> books_;
+  std::unordered_map<engine::InstrumentId, std::vector<wire::AuctionPoint>> curves_;
   NoticeBoard notices_;
   std::vector<Notice> due_;  // scratch
   std::vector<engine::Event> batch_ = std::vector<engine::Event>(1024);

@@ -56,6 +56,8 @@ ExecReport report_for(const Event& e, FillParty party, std::int64_t time_ns) {
       break;
     case EventKind::BookLevel:
     case EventKind::Incentive:  // market data: never a report
+    case EventKind::AuctionResult:
+    case EventKind::InstrumentState:
       break;
   }
   return r;

@@ -139,6 +139,7 @@ void Server::on_restored(const engine::Engine& e, const StreamLedger* ledger) {
   restore_holdings(snap);
   restore_grants(e);
   restore_pricing(e);
+  if (!e.auctions().empty()) note_auctions();
   // The next order id is above every one in use, even when the snapshot has no ledger.
   engine::OrderId top = ledger != nullptr ? ledger->max_order_id() : 0;
   for (const engine::SnapshotOrder& o : snap.orders)
@@ -355,13 +356,18 @@ void Server::schedule_roll() {
   // Pricing moves with time too (spot leases end, pools sit idle): every partition hears it.
   // So do GTD orders whose time has come (the engine expires them at the next command).
   const bool expiry_due = expiries_.take_due(now);
+  bool rolled_all = false;
   if (pricing_active_.load(std::memory_order_acquire) && now >= next_pricing_tick_ns_) {
     exchange_->roll_all();
+    rolled_all = true;
     next_pricing_tick_ns_ =
         now + static_cast<std::int64_t>(config_.engine.pricing_tick_ms) * 1'000'000;
   } else if (expiry_due) {
     exchange_->roll_all();
+    rolled_all = true;
   }
+  // Batches end and breaker halts resume on sequenced time: every partition hears each tick.
+  if (!rolled_all && auctions_active_.load(std::memory_order_acquire)) exchange_->roll_all();
   roll_timer_->expires_after(std::chrono::milliseconds(config_.engine.roll_ms));
   roll_timer_->async_wait([this](const boost::system::error_code& ec) {
     if (!ec && rolling_.load(std::memory_order_acquire)) schedule_roll();

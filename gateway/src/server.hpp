@@ -67,6 +67,9 @@ class Server {
   [[nodiscard]] std::map<std::pair<std::string, std::string>, engine::PricingPolicy> policies()
       const;
   void note_incentive(const engine::Event& e);
+  // Some instrument has a trading mode or breaker: from now on every roll_ms a Roll carries
+  // sequenced time to every partition, so batches end and halts resume without orders.
+  void note_auctions() noexcept { auctions_active_.store(true, std::memory_order_release); }
   IoThread& home_of(engine::OwnerId id) noexcept { return *io_[id % io_.size()]; }
   [[nodiscard]] const Principal* principal_by_id(engine::OwnerId id) const;
   [[nodiscard]] const Principal* principal_of_host(engine::HostId host) const;
@@ -229,6 +232,11 @@ class Server {
   void set_pricing(std::uint32_t thread, std::uint64_t session, engine::OwnerId sender,
                    std::uint64_t rid, const wire::SetPricing& p);
   void pricing_outcome(const PendingAdmin& pending, const engine::Event& e);
+  // Trading modes and breakers (server_auctions.cpp): an operator's SetTradingMode / SetBreaker
+  // goes to the instrument's partition; the AdminAck follows the engine's outcome.
+  void auction_rule(std::uint32_t thread, std::uint64_t session, engine::OwnerId sender,
+                    const wire::Admin& a);
+  void auction_outcome(const PendingAdmin& pending, const engine::Event& e);
   void note_pricing(const engine::SetPricing& s);
   void restore_pricing(const engine::Engine& e);
 
@@ -273,6 +281,7 @@ class Server {
   std::atomic<bool> pricing_active_{false};  // any policy: Rolls carry time to every partition
   std::int64_t next_pricing_tick_ns_ = 0;
   ExpiryClock expiries_;  // GTD expiry times the roll timer has still to carry
+  std::atomic<bool> auctions_active_{false};                       // note_auctions
   std::unordered_map<std::uint64_t, PendingAdmin> pending_admin_;  // by the command's request_id
   std::uint64_t next_admin_request_ = 1;
   struct UsageFollower {

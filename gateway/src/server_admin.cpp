@@ -76,6 +76,9 @@ void Server::admin_outcome(const engine::Event& e) {
   }
   if (pending.command.kind == engine::CommandKind::Autopilot) return autopilot_outcome(pending, e);
   if (pending.command.kind == engine::CommandKind::SetPricing) return pricing_outcome(pending, e);
+  if (pending.command.kind == engine::CommandKind::SetTradingMode ||
+      pending.command.kind == engine::CommandKind::SetBreaker)
+    return auction_outcome(pending, e);
   const bool create = pending.command.kind == engine::CommandKind::CreateInstrument;
   const bool fees = pending.command.kind == engine::CommandKind::SetFees;
   const bool day = pending.command.kind == engine::CommandKind::EndDay;
@@ -180,6 +183,9 @@ void Server::admin(std::uint32_t thread, std::uint64_t session, engine::OwnerId 
     }
     case wire::AdminAction::SetPricing:
       return set_pricing(thread, session, sender, rid, *a.action_as_SetPricing());
+    case wire::AdminAction::SetTradingMode:
+    case wire::AdminAction::SetBreaker:
+      return auction_rule(thread, session, sender, a);
     case wire::AdminAction::CreateInstrument:
       return create_instrument(thread, session, sender, rid,
                                *a.action_as_CreateInstrument()->spec());

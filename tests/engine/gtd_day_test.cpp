@@ -118,8 +118,8 @@ TEST_F(GtdTest, SnapshotsWithoutTheTermsSectionStillLoad) {
   EngineSnapshot snap;
   engine_.snapshot(snap);
   const auto v10 = journal::encode_snapshot(snap);
-  // As version 9 wrote it: no order terms count (0 here) before the CRC.
-  std::vector<std::uint8_t> v9(v10.begin(), v10.end() - 4 - 4);
+  // As version 9 wrote it: no order terms and trading modes counts (0 here) before the CRC.
+  std::vector<std::uint8_t> v9(v10.begin(), v10.end() - 4 - 4 - 4);
   const std::uint32_t nine = 9;
   std::memcpy(v9.data() + 4, &nine, 4);
   const std::uint32_t crc = journal::crc32c(v9.data(), v9.size());

@@ -133,9 +133,9 @@ TEST(SetParamsJournalTest, FlowWithParameterChangesRecoversFromJournalAndSnapsho
 // attachment's length that version 7 and the grants' count that version 8 add before the CRC,
 // both empty here).
 std::vector<std::uint8_t> as_version_5(const std::vector<std::uint8_t>& v8) {
-  // Less the CRC, the empty attachment, grants, pricing, fees and order terms (no supply groups
-  // here).
-  std::vector<std::uint8_t> out(v8.begin(), v8.end() - 24);
+  // Less the CRC, the empty attachment, grants, pricing, fees, order terms and trading modes (no
+  // supply groups here).
+  std::vector<std::uint8_t> out(v8.begin(), v8.end() - 28);
   const std::uint32_t five = 5;
   std::memcpy(out.data() + 4, &five, 4);
   std::size_t at = 4 + 4 + 8 + 8;

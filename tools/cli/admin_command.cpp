@@ -20,6 +20,12 @@ struct AdminOptions {
   std::int32_t taker_bps = 0;
   std::vector<std::string> curve;  // "U:F" points
   bool all = false;                // end-day: every spot instrument
+  std::string mode;                // trading-mode: continuous | batch
+  std::uint32_t interval_ms = 0;
+  std::uint32_t max_move_bps = 0;
+  std::uint32_t window_ms = 0;
+  std::uint32_t cooloff_ms = 0;
+  bool breaker_off = false;
 };
 
 // "0.8:2.5" -> {0.8, 2.5}; throws CliError on anything else.
@@ -138,6 +144,32 @@ void add_admin_command(CLI::App& app, int& exit_code) {
   fees->add_option("--maker-bps", opt.maker_bps,
                    "maker fee (negative: a rebate up to the taker fee)");
   fees->add_option("--taker-bps", opt.taker_bps, "taker fee, 0..1000");
+
+  auto* mode =
+      add_verb(*admin, exit_code, o, "trading-mode",
+               "trade an instrument continuously or in batch auctions (one price each)",
+               [&opt](client::Client& c, std::uint64_t id) {
+                 c.admin_set_trading_mode(id, opt.instrument, opt.mode == "batch", opt.interval_ms);
+               });
+  mode->add_option("INSTRUMENT", opt.instrument, "instrument id")->required();
+  mode->add_option("MODE", opt.mode, "continuous or batch")
+      ->required()
+      ->check(CLI::IsMember({"continuous", "batch"}));
+  mode->add_option("--interval-ms", opt.interval_ms, "batch: how long each batch collects");
+
+  auto* breaker =
+      add_verb(*admin, exit_code, o, "breaker",
+               "halt an instrument when a trade would move the price too far; resume it by auction",
+               [&opt](client::Client& c, std::uint64_t id) {
+                 c.admin_set_breaker(id, opt.instrument, opt.max_move_bps, opt.window_ms,
+                                     opt.cooloff_ms, opt.breaker_off);
+               });
+  breaker->add_option("INSTRUMENT", opt.instrument, "instrument id")->required();
+  breaker->add_option("--max-move-bps", opt.max_move_bps,
+                      "largest move from the window's reference price, in basis points");
+  breaker->add_option("--window-ms", opt.window_ms, "how long a reference price holds");
+  breaker->add_option("--cooloff-ms", opt.cooloff_ms, "how long a halt lasts before its auction");
+  breaker->add_flag("--off", opt.breaker_off, "remove the breaker");
 
   auto* create = add_verb(
       *admin, exit_code, o, "create",

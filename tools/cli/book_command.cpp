@@ -42,6 +42,8 @@ int run_book(const BookOptions& o) {
       case wire::Body::BookSnapshot:
       case wire::Body::BookUpdate:
       case wire::Body::Trade:
+      case wire::Body::AuctionResult:
+      case wire::Body::InstrumentState:
         session.print(*m);
         break;
       default:
@@ -58,7 +60,8 @@ void add_book_command(CLI::App& app, int& exit_code) {
   auto* book = app.add_subcommand("book", "print an instrument's order book");
   book->add_option("INSTRUMENT", o->instrument, "instrument id")->required();
   book->add_option("--depth", o->depth, "price levels per side")->capture_default_str();
-  book->add_option("--follow", o->follow_s, "then print updates and trades for SECONDS");
+  book->add_option("--follow", o->follow_s,
+                   "then print updates, trades, auction results and breaker halts for SECONDS");
   add_connection_options(*book, o->connection);
   book->callback([&exit_code, o] { run_guarded(exit_code, [o] { return run_book(*o); }); });
 }

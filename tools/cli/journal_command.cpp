@@ -126,6 +126,28 @@ Json command_json(const Command& c) {
                     {"lease_ns", i.window.length_ns}});
       break;
     }
+    case CommandKind::SetTradingMode: {
+      const auto& m = c.trading_mode;
+      j.update(Json{{"command", "set_trading_mode"},
+                    {"owner", m.owner},
+                    {"request_id", m.request_id},
+                    {"instrument", m.instrument},
+                    {"mode", m.mode == engine::TradingMode::Batch ? "batch" : "continuous"},
+                    {"interval_ns", m.interval_ns}});
+      break;
+    }
+    case CommandKind::SetBreaker: {
+      const auto& b = c.breaker;
+      j.update(Json{{"command", "set_breaker"},
+                    {"owner", b.owner},
+                    {"request_id", b.request_id},
+                    {"instrument", b.instrument},
+                    {"on", b.on},
+                    {"max_move_bps", b.max_move_bps},
+                    {"window_ns", b.window_ns},
+                    {"cooloff_ns", b.cooloff_ns}});
+      break;
+    }
     case CommandKind::Resell: {
       const auto& r = c.resell;
       j.update(Json{{"command", "resell"},
@@ -218,6 +240,19 @@ std::string describe(const Command& c, bool json) {
         s += fmt::format("{}{}:{}", i ? "," : "", r.legs[i].instrument, r.legs[i].qty);
       return s;
     }
+    case CommandKind::SetTradingMode:
+      return s +
+             fmt::format("set_trading_mode owner={} request={} instrument={} {} interval_ns={}",
+                         c.trading_mode.owner, c.trading_mode.request_id, c.trading_mode.instrument,
+                         c.trading_mode.mode == engine::TradingMode::Batch ? "batch" : "continuous",
+                         c.trading_mode.interval_ns);
+    case CommandKind::SetBreaker:
+      return s + fmt::format(
+                     "set_breaker owner={} request={} instrument={} {} max_move_bps={} "
+                     "window_ns={} cooloff_ns={}",
+                     c.breaker.owner, c.breaker.request_id, c.breaker.instrument,
+                     c.breaker.on ? "on" : "off", c.breaker.max_move_bps, c.breaker.window_ns,
+                     c.breaker.cooloff_ns);
     default:
       return s + fmt::format("unknown kind={}", kind);
   }

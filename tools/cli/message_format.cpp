@@ -4,6 +4,7 @@
 
 #include <array>
 
+#include "auction_format.hpp"
 #include "swarmex/client/client.hpp"
 #include "swarmex/common/json_text.hpp"
 
@@ -280,6 +281,10 @@ common::Json message_json(const wire::Message& m) {
               {"valid_until_ns", n->valid_until_ns()},
               {"seq", n->seq()}};
     }
+    case wire::Body::AuctionResult:
+      return auction_json(*m.body_as_AuctionResult());
+    case wire::Body::InstrumentState:
+      return instrument_state_json(*m.body_as_InstrumentState());
     case wire::Body::Fill:
       return fill_json(*m.body_as_Fill());
     case wire::Body::AdminAck:
@@ -335,6 +340,10 @@ std::string format_message(const wire::Message& m, bool json) {
           n->active() ? "announced" : "withdrawn", str(n->resource()), str(n->pool()),
           n->cut_ppm() / 1e4, n->utilisation_ppm() / 1e4, n->valid_until_ns());
     }
+    case wire::Body::AuctionResult:
+      return format_auction(*m.body_as_AuctionResult());
+    case wire::Body::InstrumentState:
+      return format_instrument_state(*m.body_as_InstrumentState());
     case wire::Body::Fill:
       return format_fill(*m.body_as_Fill());
     case wire::Body::AdminAck:

@@ -98,7 +98,9 @@ void Ledger::on_event(std::uint32_t partition, const Event& e) {
       levels_[{static_cast<std::uint64_t>(e.instrument) << 1 | static_cast<std::uint64_t>(e.side),
                e.price}] = LevelState{e.qty, static_cast<std::uint32_t>(e.leaves_qty)};
       break;
-    case EventKind::Incentive:  // the demo sets no pricing policy
+    case EventKind::Incentive:  // the demo sets no pricing policy, trading mode or breaker
+    case EventKind::AuctionResult:
+    case EventKind::InstrumentState:
       break;
   }
 }

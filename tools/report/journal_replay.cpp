@@ -65,7 +65,8 @@ std::optional<engine::EngineSnapshot> covering_snapshot(journal::JournalFiles& f
 // rejected here as unknown, the configuration is not the one the journal was written under.
 bool gateway_checked(CommandKind k) {
   return k == CommandKind::SetSupply || k == CommandKind::SetFees || k == CommandKind::SetParams ||
-         k == CommandKind::SetPricing;
+         k == CommandKind::SetPricing || k == CommandKind::SetTradingMode ||
+         k == CommandKind::SetBreaker;
 }
 
 }  // namespace

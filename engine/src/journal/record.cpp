@@ -3,6 +3,7 @@
 #include <boost/crc.hpp>
 #include <cstring>
 
+#include "auction_fields.hpp"
 #include "swarm_fields.hpp"
 #include "swarmex/common/little_endian.hpp"
 
@@ -173,6 +174,12 @@ std::size_t encode_record(const Command& cmd, std::uint8_t* out) noexcept {
       w.put(s.policy.valid_ns);
       break;
     }
+    case CommandKind::SetTradingMode:
+      detail::put_trading_mode(w, cmd.trading_mode);
+      break;
+    case CommandKind::SetBreaker:
+      detail::put_breaker(w, cmd.breaker);
+      break;
     default:  // Halt, Resume, and kinds the engine will reject: the instrument field only
       w.put(cmd.control.instrument);
       break;
@@ -324,6 +331,12 @@ DecodeStatus decode_record(std::span<const std::uint8_t> bytes, Command* cmd,
       s.policy.valid_ns = r.get<std::int64_t>();
       break;
     }
+    case CommandKind::SetTradingMode:
+      if (!detail::get_trading_mode(r, c.trading_mode)) return DecodeStatus::BadCommand;
+      break;
+    case CommandKind::SetBreaker:
+      if (!detail::get_breaker(r, c.breaker)) return DecodeStatus::BadCommand;
+      break;
     default:
       c.control.instrument = r.get<std::uint32_t>();
       break;

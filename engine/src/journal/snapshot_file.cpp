@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <cstring>
 
+#include "auction_fields.hpp"
 #include "order_terms_fields.hpp"
 #include "swarm_fields.hpp"
 #include "swarmex/common/little_endian.hpp"
@@ -15,8 +16,9 @@ namespace {
 // after its spec, whether SetParams set its parameters and its level array (base, levels; 0 0:
 // the band's); 7 the attachment (u32 length, bytes: the gateway's stream ledger); 8 the
 // autopilot grants last; 9 each supply group's pool (in supply order), the pool pricing and the
-// instruments' fees (id, maker, taker where set) last; 10 the GTD, Day and iceberg terms of resting
-// orders last (order_terms_fields.hpp). Older images (none of these) still load.
+// instruments' fees (id, maker, taker where set) last; 10 the GTD, Day and iceberg terms of
+// resting orders (order_terms_fields.hpp), then the trading modes and breakers (auction_fields.hpp:
+// detail::kAuctionSinceVersion) last. Older images (none of these) still load.
 constexpr std::uint32_t kSnapshotVersion = 10;
 // The version that added the order terms section.
 constexpr std::uint32_t kOrderTypesSinceVersion = 10;
@@ -184,6 +186,7 @@ std::vector<std::uint8_t> encode_snapshot(const engine::EngineSnapshot& snap) {
       w.put(i.fees.taker_bps);
     }
   detail::put_order_terms(w, snap);
+  detail::put_auctions(w, snap);
   w.put(crc32c(out.data(), out.size()));
   return out;
 }
@@ -361,6 +364,8 @@ std::optional<engine::EngineSnapshot> decode_snapshot(const std::vector<std::uin
     }
   }
   if (version >= kOrderTypesSinceVersion && !detail::get_order_terms(r, bytes.size(), snap))
+    return std::nullopt;
+  if (version >= detail::kAuctionSinceVersion && !detail::get_auctions(r, bytes.size(), snap))
     return std::nullopt;
   if (!r.ok || r.p != r.end) return std::nullopt;
   return snap;

@@ -288,6 +288,13 @@ class Client {
   void admin_set_pricing(std::uint64_t request_id, const PricingSpec& pricing);
   void admin_set_fees(std::uint64_t request_id, std::uint32_t instrument, std::int32_t maker_bps,
                       std::int32_t taker_bps);
+  // client_auctions.cpp: an instrument's trading mode (batch auctions every interval_ms, or
+  // continuous) and circuit breaker (off: removed; the numbers are then ignored).
+  void admin_set_trading_mode(std::uint64_t request_id, std::uint32_t instrument, bool batch,
+                              std::uint32_t interval_ms);
+  void admin_set_breaker(std::uint64_t request_id, std::uint32_t instrument,
+                         std::uint32_t max_move_bps, std::uint32_t window_ms,
+                         std::uint32_t cooloff_ms, bool off);
   void admin_halt(std::uint64_t request_id, std::uint32_t instrument);
   // The end of the trading day: Day orders of the spot instrument (or of all: the default) end.
   void admin_end_day(std::uint64_t request_id, std::uint32_t instrument = engine::kAllInstruments);

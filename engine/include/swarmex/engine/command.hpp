@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <cstring>
 
+#include "swarmex/engine/batch_auction.hpp"
 #include "swarmex/engine/fees.hpp"
 #include "swarmex/engine/instrument.hpp"
 #include "swarmex/engine/pricing.hpp"
@@ -40,6 +41,10 @@ enum class CommandKind : std::uint8_t {
   SetFees = 14,
   // An operator's end of the trading day: cancels the Day orders of spot instruments (EndDay).
   EndDay = 15,
+  // An operator's trading mode for one instrument: continuous or batch auctions (SetTradingMode).
+  SetTradingMode = 16,
+  // An operator's circuit breaker for one instrument (SetBreaker).
+  SetBreaker = 17,
   kCount
 };
 
@@ -235,6 +240,8 @@ struct Command {
     SetPricing pricing;
     SetFees fees;
     EndDay end_day;
+    SetTradingMode trading_mode;
+    SetBreaker breaker;
   };
   // Every byte zero, whichever member a caller then fills field by field: a field added to a kind
   // later (an agent id) reads 0 in commands built as before.

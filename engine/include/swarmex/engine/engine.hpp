@@ -13,6 +13,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "swarmex/engine/batch_auction.hpp"
 #include "swarmex/engine/calendar.hpp"
 #include "swarmex/engine/command.hpp"
 #include "swarmex/engine/event.hpp"
@@ -138,6 +139,11 @@ class Engine {
   [[nodiscard]] std::size_t bytes_per_order() const noexcept;
   [[nodiscard]] std::size_t bytes_total() const noexcept;
 
+  // Trading modes and breakers by instrument (those an operator ever set; batch_auction.hpp).
+  [[nodiscard]] const std::map<InstrumentId, AuctionState>& auctions() const noexcept {
+    return auctions_;
+  }
+
  private:
   struct Taker {  // an order while it matches, before it may rest
     OrderId id;
@@ -149,6 +155,7 @@ class Engine {
     std::int64_t limit_level;  // best-to-worst bound of levels it may trade at
     bool resale;               // a resale ask: sells held capacity, not its host's supply
     bool exhausted;            // a host ask whose supply group ran out: matching stops
+    bool tripped = false;      // its next trade would breach the breaker: matching stopped
   };
 
   // Cache warming for a command applied a few commands later (prefetch.cpp); it changes
@@ -265,8 +272,8 @@ class Engine {
   // Before a command: cancels (Expired) every resting GTD order due at its time, by expiry then
   // id; the events go to expiry_events_, put after the command's outcome by apply().
   void expire_due(Seq seq, std::int64_t time_ns);
-  // dispatch() after expire_due, the expiries' events put right after the command's outcome.
-  void dispatch_expiring(const Command& cmd, EventBuffer& out);
+  // The events expire_due kept aside, put right after the command's outcome at out[at].
+  void put_expiry_events(std::size_t at, EventBuffer& out);
   void on_end_day(const Command& cmd, EventBuffer& out);
   // Rests an accepted order's remainder with its terms (GTD, Day on a spot book, iceberg).
   void rest_new(OrderBook& book, const Taker& t, const NewOrder& o, std::uint8_t flags, Seq seq,
@@ -380,6 +387,55 @@ class Engine {
   [[nodiscard]] std::uint64_t hash_of(const OrderBook& book, const Order& o) const noexcept;
   [[nodiscard]] OrderView view_of(std::uint32_t idx) const noexcept;
 
+  // Batch auctions and circuit breakers (batch_auction.cpp, auction_clearing.cpp,
+  // circuit_breaker.cpp).
+  struct AuctionAlloc {  // what one order gets in a batch
+    std::uint32_t order;
+    Qty qty;
+  };
+  void on_set_trading_mode(const Command& cmd, EventBuffer& out);
+  void on_set_breaker(const Command& cmd, EventBuffer& out);
+  AuctionState* auction_of(const OrderBook& book) noexcept {
+    return book.index() < auction_by_book_.size() ? auction_by_book_[book.index()] : nullptr;
+  }
+  [[nodiscard]] bool collecting(const OrderBook& book) const noexcept {
+    return book.index() < auction_by_book_.size() && auction_by_book_[book.index()] != nullptr &&
+           auction_by_book_[book.index()]->collecting();
+  }
+  AuctionState& auction_state(const OrderBook& book);  // made on first use
+  // A new order on a collecting book: it rests (after self-trade prevention) for the auction.
+  void on_collected_order(const Command& cmd, OrderBook& book, EventBuffer& out);
+  // match() on a collecting book: nothing trades; only the taker's STP against crossing own
+  // orders. True when STP stopped the taker.
+  bool collect_stp(OrderBook& book, Taker& t, Seq seq, EventBuffer& out);
+  // Before a command: clears every batch due at its time and resumes breaker halts.
+  void run_due_auctions(Seq seq, EventBuffer& out);
+  void auction(OrderBook& book, AuctionState& a, Seq seq, EventBuffer& out);
+  // The batch's levels over the crossing range (lowest ask to highest bid) into auction_levels_;
+  // `volume` allocated on one side at clearing level `level`, best level first, into `out`.
+  void gather_auction_levels(const OrderBook& book);
+  void allocate_side(const OrderBook& book, Side side, std::int64_t level, Qty volume,
+                     std::vector<AuctionAlloc>& out);
+  // Trims asks whose supply group cannot deliver their allocation; true when it trimmed.
+  bool trim_auction_supply(OrderBook& book, Seq seq, EventBuffer& out);
+  void auction_fill(OrderBook& book, std::uint32_t bid, std::uint32_t ask, Qty q, Price price,
+                    Seq seq, EventBuffer& out);
+  void emit_auction_curves(const OrderBook& book, const Clearing& c, const AuctionState& a, Seq seq,
+                           EventBuffer& out);
+  void schedule_auctions() noexcept;  // next_auction_ns_ from auctions_
+  // Breakers: whether a trade at `price` now breaches (false without a breaker or open window);
+  // a trade's effect on the reference and last price; the halt and its announcement.
+  [[nodiscard]] bool breaches(const AuctionState& a, Price price) const noexcept;
+  void note_trade(AuctionState& a, Price price) const noexcept;
+  void trip(OrderBook& book, AuctionState& a, Price price, const Taker& t, Seq seq,
+            EventBuffer& out);
+  // The limit level past which `side`'s next trades would breach (for FOK / min qty checks).
+  [[nodiscard]] std::int64_t breaker_limit(const OrderBook& book, const AuctionState& a, Side side,
+                                           std::int64_t limit_level) const noexcept;
+  void snapshot_auctions(EngineSnapshot& out) const;
+  void restore_auctions(const EngineSnapshot& snap);
+  [[nodiscard]] std::uint64_t auctions_hash() const noexcept;
+
   static constexpr std::uint16_t kNoBook = 0xFFFF;
 
   OrderArena arena_;
@@ -438,6 +494,13 @@ class Engine {
   std::uint64_t halted_hash_ = 0;
   std::uint64_t params_hash_ = 0;  // wrapping sum of params_hash_of over admin-set books
   std::uint64_t fees_hash_ = 0;    // wrapping sum of fees_hash_of over books with fees
+  std::map<InstrumentId, AuctionState> auctions_;  // ordered: auctions run in id order
+  std::vector<AuctionState*> auction_by_book_;     // by book index (map nodes are stable)
+  std::int64_t next_auction_ns_ = std::numeric_limits<std::int64_t>::max();
+  std::vector<AuctionLevel> auction_levels_;  // scratch: one batch's levels, ascending
+  std::vector<AuctionAlloc> auction_bids_;    // scratch: allocations in priority order
+  std::vector<AuctionAlloc> auction_asks_;
+  std::vector<std::pair<Side, std::uint32_t>> auction_touched_;  // scratch: levels to announce
 };
 
 }  // namespace swarmex::engine

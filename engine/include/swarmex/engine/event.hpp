@@ -23,6 +23,16 @@ enum class EventKind : std::uint8_t {
   // and resource, price the cut in ppm, leaves_qty the utilisation in ppm, lease_end_ns the
   // time it is valid until.
   Incentive = 6,
+  // A batch auction cleared (docs/auctions.md): reason AuctionPart. CurvePoint events come first,
+  // ascending in price: price, qty the demand (bids at or above it), leaves_qty the supply (asks at
+  // or below it). Then the Result: price the clearing price, qty the volume, leaves_qty demand
+  // minus supply there, maker_leaves_qty the number of curve points, lease_end_ns the next batch's
+  // end (0: none).
+  AuctionResult = 7,
+  // An instrument halted (qty 1) or resumed (qty 0) by its breaker (reason StateCause::Breaker):
+  // price the reference, leaves_qty the price of the trade that was refused (halt), lease_end_ns
+  // the resume time; order_id and owner the order that tripped it.
+  InstrumentState = 8,
 };
 
 // Event::agent bits: the order concerned (the taker, for a fill) / the maker was placed by the

@@ -32,6 +32,8 @@ struct Order {
   // GTD, Day (spot) or iceberg: the engine's OrderTermsTable has its expiry, day flag or
   // display and hidden quantity (qty is then the shown slice).
   static constexpr std::uint8_t kTerms = 0x40;
+  // An IOC or market order resting in a batch: cancelled after the auction it joins.
+  static constexpr std::uint8_t kBatchIoc = 0x80;
   [[nodiscard]] StpMode stp() const noexcept { return static_cast<StpMode>(flags & 0x3); }
   [[nodiscard]] bool post_only() const noexcept { return (flags & kPostOnly) != 0; }
 };

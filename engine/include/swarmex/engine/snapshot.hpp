@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "swarmex/engine/batch_auction.hpp"
 #include "swarmex/engine/calendar.hpp"
 #include "swarmex/engine/fees.hpp"
 #include "swarmex/engine/grants.hpp"
@@ -80,6 +81,7 @@ struct EngineSnapshot {
   // GTD expiries, Day orders and icebergs' display and hidden quantity, by order id (each a
   // resting order with Order::kTerms in its flags).
   std::vector<std::pair<OrderId, OrderTerms>> order_terms = {};
+  std::vector<SnapshotAuction> auctions = {};  // trading modes and breakers, by instrument id
 };
 
 }  // namespace swarmex::engine

@@ -127,6 +127,15 @@ enum class RejectReason : std::uint8_t {
   // iceberg that is not a resting limit order (market, IOC, FOK, pegged, post-only... see
   // docs/order-types.md).
   InvalidDisplayQty = 63,
+  // 64: reserved.
+  // Admin: SetTradingMode with an unknown mode, or batch with an interval of 0 or over a day.
+  InvalidTradingMode = 65,
+  // Admin: SetBreaker with a maximum move or window of 0 (or out of range), or a negative
+  // cool-off.
+  InvalidBreaker = 66,
+  // An order a batch auction cannot honour (FOK, a minimum quantity, a swarm leg) on an
+  // instrument that is collecting a batch or halted by its breaker.
+  UnsupportedInAuction = 67,
   kCount
 };
 

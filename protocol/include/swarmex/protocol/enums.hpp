@@ -2,6 +2,7 @@
 // value, checked here at compile time, so a conversion is a cast that cannot drift.
 #pragma once
 
+#include "swarmex/engine/batch_auction.hpp"
 #include "swarmex/engine/swarm_order.hpp"
 #include "swarmex/engine/types.hpp"
 #include "swarmex_generated.h"
@@ -35,6 +36,11 @@ static_assert(static_cast<int>(wire::CancelReason::Expired) ==
                   static_cast<int>(engine::CancelReason::DayEnd));
 static_assert(static_cast<int>(wire::StpMode::CancelBoth) ==
               static_cast<int>(engine::StpMode::CancelBoth));
+static_assert(static_cast<int>(wire::TradingMode::Batch) ==
+                  static_cast<int>(engine::TradingMode::Batch) &&
+              wire::TradingMode::MAX == wire::TradingMode::Batch);
+static_assert(static_cast<int>(wire::InstrumentStateReason::Breaker) ==
+              static_cast<int>(engine::StateCause::Breaker));
 
 inline engine::RejectReason to_engine(wire::RejectReason r) noexcept {
   return static_cast<engine::RejectReason>(r);
