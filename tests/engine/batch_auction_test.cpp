@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "auction_fixture.hpp"
+#include "snapshot_versions.hpp"
 #include "swarmex/journal/record.hpp"
 #include "swarmex/journal/snapshot_file.hpp"
 
@@ -256,13 +257,7 @@ TEST_F(AuctionTest, VersionNineSnapshotsStillLoad) {
   engine_.snapshot(snap);
   ASSERT_TRUE(snap.auctions.empty());
   const std::vector<std::uint8_t> v10 = journal::encode_snapshot(snap);
-  // As version 9 wrote it: no order terms and trading modes counts before the CRC.
-  std::vector<std::uint8_t> v9(v10.begin(), v10.end() - 4 - 4 - 4);
-  const std::uint32_t nine = 9;
-  std::memcpy(v9.data() + 4, &nine, 4);
-  const std::uint32_t crc = journal::crc32c(v9.data(), v9.size());
-  v9.resize(v9.size() + 4);
-  std::memcpy(v9.data() + v9.size() - 4, &crc, 4);
+  const std::vector<std::uint8_t> v9 = as_version_9(v10);
   const auto old = journal::decode_snapshot(v9);
   ASSERT_TRUE(old.has_value());
   Engine back(EngineConfig{1024});
