@@ -163,4 +163,11 @@ function connect() {
   };
 }
 
-connect();
+// The first state over HTTP, then the WebSocket: a fetch, unlike a WebSocket message, holds a
+// headless browser's virtual time until it arrives, so `chromium --dump-dom` shows every pool
+// however slowly the server answers.
+fetch(`/state?token=${encodeURIComponent(token)}`, { cache: 'no-store' })
+  .then((r) => (r.ok ? r.json() : null))
+  .then((s) => { if (s) draw(s); })
+  .catch(() => {})
+  .finally(connect);

@@ -51,9 +51,18 @@ pools=$(sed -n 's/^pool *= *"\([^"]*\)".*/\1/p' "$src/etc/swarmex.toml" | sort -
 [[ -s $work/artifacts/dashboard.png ]] || fail "no screenshot"
 
 # The page as a browser without any test driver renders it: the DOM after 5 s of virtual time.
-timeout 60 "$chromium" --headless --no-sandbox --disable-gpu --virtual-time-budget=5000 \
-  --dump-dom "$dash/?token=operator-token" >"$work/artifacts/dashboard-dom.html" 2>/dev/null ||
-  fail "chromium --dump-dom failed"
+# Up to three tries: a sanitizer build of swarmexd can be slow to answer.
+for try in 1 2 3; do
+  timeout 60 "$chromium" --headless --no-sandbox --disable-gpu --virtual-time-budget=5000 \
+    --dump-dom "$dash/?token=operator-token" >"$work/artifacts/dashboard-dom.html" 2>/dev/null ||
+    fail "chromium --dump-dom failed"
+  missing=0
+  for pool in ${pools//,/ }; do
+    grep -q "data-pool=\"$pool\"" "$work/artifacts/dashboard-dom.html" || missing=1
+  done
+  ((missing == 0)) && break
+  echo "--dump-dom try $try: not every pool shown yet"
+done
 for pool in ${pools//,/ }; do
   grep -q "data-pool=\"$pool\"" "$work/artifacts/dashboard-dom.html" ||
     fail "--dump-dom: no pool $pool in $work/artifacts/dashboard-dom.html"
