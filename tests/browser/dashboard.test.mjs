@@ -35,7 +35,11 @@ try {
   const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
   const errors = [];
   page.on('pageerror', (e) => errors.push(String(e)));
-  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  // A refused (text) page makes the browser ask for /favicon.ico, whose 404 may be logged late.
+  page.on('console', (m) => {
+    const url = (m.location() && m.location().url) || '';
+    if (m.type() === 'error' && !url.endsWith('/favicon.ico')) errors.push(`${m.text()} ${url}`);
+  });
 
   const refused = await page.goto(`${dashboard}/`);
   check(refused.status() === 401, `the page without a token is refused (${refused.status()})`);
