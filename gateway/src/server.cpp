@@ -431,11 +431,6 @@ void Server::note_logoff(Session& s, PrincipalState& state) {
 
 void Server::note_enactment(const Principal& host, std::uint64_t fill_seq, bool enforced,
                             std::int64_t latency_ns, const std::string& reason) {
-  {
-    std::lock_guard lock(mu_);
-    ++enactments_;
-    if (!enforced) ++enactment_failures_;
-  }
   if (dashboard_) dashboard_->ops().enactment(host, fill_seq, enforced, latency_ns, wall_ns());
   if (metrics_) metrics_->note_enactment(host, fill_seq, enforced, latency_ns);
   if (enforced)

@@ -280,8 +280,8 @@ class Server {
   std::map<std::pair<std::string, std::string>, engine::PricingPolicy> policies_;
   std::atomic<bool> pricing_active_{false};  // any policy: Rolls carry time to every partition
   std::int64_t next_pricing_tick_ns_ = 0;
-  ExpiryClock expiries_;  // GTD expiry times the roll timer has still to carry
-  std::atomic<bool> auctions_active_{false};                       // note_auctions
+  ExpiryClock expiries_;                      // GTD expiry times the roll timer has still to carry
+  std::atomic<bool> auctions_active_{false};  // note_auctions
   std::unordered_map<std::uint64_t, PendingAdmin> pending_admin_;  // by the command's request_id
   std::uint64_t next_admin_request_ = 1;
   struct UsageFollower {
@@ -303,8 +303,6 @@ class Server {
   void declare_host_lost(engine::OwnerId id, const std::string& why);
   std::mutex grants_mu_;
   std::map<engine::GrantKey, engine::Grant> grants_;  // the engine's accepted grants, copied
-  std::uint64_t enactments_ = 0;
-  std::uint64_t enactment_failures_ = 0;
   // Standby hosts: one entry per host principal logged on as standby.
   struct StandbyLink {
     engine::OwnerId owner = 0;
