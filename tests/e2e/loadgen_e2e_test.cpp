@@ -41,6 +41,28 @@ TEST_F(E2eTest, LoadgenIsAnsweredInFullAndSplitsTheAckAtTheEngine) {
   EXPECT_LE(number(from, "max_us"), number(ack, "max_us")) << r.out;
   EXPECT_GT(number(j.at("echo"), "count"), 1000) << "the echo baseline ran: " << r.out;
   EXPECT_GT(number(j, "ratio_p50"), 0) << r.out;
+  // Interleaved by default: 500 ms segments, 1 s measured -> 2 pairs, each with a ratio.
+  EXPECT_EQ(number(j, "echo_segment_ms"), 500) << r.out;
+  EXPECT_EQ(number(j, "segments"), 2) << r.out;
+  EXPECT_GT(number(j, "median_ratio_p50"), 0) << r.out;
+  EXPECT_GT(number(j, "median_ratio_p99"), 0) << r.out;
+  // Same schedule on both sides: the echo answers as many requests as the gateway was sent.
+  const double requests = number(j, "orders") + number(j, "cancels");
+  EXPECT_NEAR(number(j.at("echo"), "count"), requests, 0.05 * requests) << r.out;
+}
+
+TEST_F(E2eTest, LoadgenSequentialEchoBaselineStillRuns) {
+  const CliRun r = run_command(std::string(SWARMEX_LOADGEN) +
+                               " --server 127.0.0.1:" + std::to_string(server_->port()) +
+                               " --sessions 2 --principals tenant-a,tenant-b --hosts host-a1"
+                               " --rate 1000 --duration 0.5 --warmup 0.2 --echo-baseline"
+                               " --echo-segment-ms 0 --json");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  const json j = last_json_object(r.out);
+  EXPECT_EQ(number(j, "unanswered"), 0) << r.out;
+  EXPECT_GT(number(j.at("echo"), "count"), 300) << r.out;
+  EXPECT_EQ(number(j, "echo_segment_ms"), 0) << r.out;
+  EXPECT_FALSE(j.contains("median_ratio_p50")) << r.out;
 }
 
 }  // namespace

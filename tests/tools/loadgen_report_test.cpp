@@ -64,5 +64,61 @@ TEST(LoadgenReportTest, EchoBaselineAddsItsLatenciesAndRatios) {
   EXPECT_TRUE(j.at("ratio_p99").is_number());
 }
 
+TEST(LoadgenReportTest, MedianOfOddAndEvenCountsAndNone) {
+  EXPECT_DOUBLE_EQ(median({}), 0.0);
+  EXPECT_DOUBLE_EQ(median({3.0}), 3.0);
+  EXPECT_DOUBLE_EQ(median({5.0, 1.0, 3.0}), 3.0);        // unsorted input
+  EXPECT_DOUBLE_EQ(median({4.0, 1.0, 2.0, 10.0}), 3.0);  // mean of the middle two
+}
+
+TEST(LoadgenReportTest, SegmentRatiosAreTheMedianOfPerPairRatiosNotOfPooledFigures) {
+  // Three pairs: p50 ratios 2, 1, 4 (median 2); p99 ratios 0.5, 3, 1 (median 1). Pooling the
+  // figures instead would give other numbers (sum of gateway p50 / sum of echo p50 = 70/30).
+  const std::vector<SegmentPair> pairs{
+      {.gateway_p50_ns = 20, .gateway_p99_ns = 50, .echo_p50_ns = 10, .echo_p99_ns = 100},
+      {.gateway_p50_ns = 10, .gateway_p99_ns = 300, .echo_p50_ns = 10, .echo_p99_ns = 100},
+      {.gateway_p50_ns = 40, .gateway_p99_ns = 80, .echo_p50_ns = 10, .echo_p99_ns = 80},
+      // An empty echo segment: left out, not a ratio of infinity or 0.
+      {.gateway_p50_ns = 40, .gateway_p99_ns = 80, .echo_p50_ns = 0, .echo_p99_ns = 0},
+  };
+  const SegmentRatios q = segment_ratios(pairs);
+  EXPECT_EQ(q.pairs, 3u);
+  EXPECT_DOUBLE_EQ(q.median_p50, 2.0);
+  EXPECT_DOUBLE_EQ(q.median_p99, 1.0);
+  EXPECT_DOUBLE_EQ(q.min_p50, 1.0);
+  EXPECT_DOUBLE_EQ(q.max_p50, 4.0);
+  EXPECT_DOUBLE_EQ(q.min_p99, 0.5);
+  EXPECT_DOUBLE_EQ(q.max_p99, 3.0);
+  EXPECT_EQ(segment_ratios({}).pairs, 0u);
+  EXPECT_DOUBLE_EQ(segment_ratios({}).median_p50, 0.0);
+}
+
+TEST(LoadgenReportTest, InterleavedRunReportsMedianRatiosBesidePooled) {
+  Options o;
+  RunResult r = sample_run();
+  r.echo.emplace();
+  r.echo->ack.record(10'000);
+  r.segment_ms = 500;
+  r.segments = {{.gateway_p50_ns = 30'000,
+                 .gateway_p99_ns = 60'000,
+                 .echo_p50_ns = 10'000,
+                 .echo_p99_ns = 20'000}};
+  const auto j = nlohmann::json::parse(format_summary_json(o, r));
+  EXPECT_EQ(j.at("echo_segment_ms"), 500);
+  EXPECT_EQ(j.at("segments"), 1);
+  EXPECT_DOUBLE_EQ(j.at("median_ratio_p50").get<double>(), 3.0);
+  EXPECT_DOUBLE_EQ(j.at("median_ratio_p99").get<double>(), 3.0);
+  EXPECT_EQ(j.at("segment_ratio_p50_range").size(), 2u);
+  EXPECT_TRUE(j.at("ratio_p50").is_number()) << "the pooled ratio stays";
+  const std::string text = format_summary(o, r);
+  EXPECT_NE(text.find("median p50 3.00x"), std::string::npos) << text;
+  // Sequential: no per-segment keys.
+  r.segment_ms = 0;
+  r.segments.clear();
+  const auto seq = nlohmann::json::parse(format_summary_json(o, r));
+  EXPECT_EQ(seq.at("echo_segment_ms"), 0);
+  EXPECT_FALSE(seq.contains("median_ratio_p50"));
+}
+
 }  // namespace
 }  // namespace swarmex::loadgen

@@ -66,7 +66,8 @@ std::int64_t Driver::next_send_ns() const noexcept {
 }
 
 void Driver::start(Stats& stats) {
-  if (mode_ != Mode::Host) return;
+  if (mode_ != Mode::Host || started_) return;
+  started_ = true;
   for (int i = 0; i < kInitialAsks; ++i)
     post_ask(stats);
   client_.flush();

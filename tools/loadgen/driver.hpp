@@ -86,8 +86,11 @@ class Driver {
     return alive_ && client_.has_buffered_frame();
   }
 
-  // Hosts: post the initial asks.
+  // Hosts: post the initial asks (once, however many phases the session runs).
   void start(Stats& stats);
+  // A new phase with the same session (interleaved runs): its open-loop schedule starts again
+  // from the Schedule's new start_ns.
+  void restart_schedule() noexcept { sequence_ = 0; }
   // Sends every request due by `now` (open loop), or refills the window (pipelined).
   void send_due(std::int64_t now, Stats& stats);
   // Reads and handles everything the socket has.
@@ -120,6 +123,7 @@ class Driver {
   IdScheme ids_;
   const Schedule& schedule_;
   bool alive_ = true;
+  bool started_ = false;        // hosts: initial asks posted
   std::uint64_t counter_ = 0;   // requests sent; the next NewOrder gets counter_ + 1
   std::uint64_t sequence_ = 0;  // open loop: index of the next scheduled request
   std::uint64_t outstanding_ = 0;

@@ -1,7 +1,8 @@
 // `swarmex-loadgen`: many tenant sessions sending a mix of orders to swarmexd on a fixed
 // schedule (open loop, latency from the scheduled send time, so a slow server cannot hide its
 // stalls) or pipelined at full speed, with host sessions keeping asks on the book for crossing
-// orders; optionally the same load against a bare loopback echo server as the baseline. Connects
+// orders; optionally the same load against a bare loopback echo server as the baseline,
+// alternating with the gateway in short segments (or run after it). Connects
 // only to --server and to its own echo server on 127.0.0.1; always stops by itself.
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
@@ -11,6 +12,7 @@
 #include <optional>
 
 #include "echo_server.hpp"
+#include "interleave.hpp"
 #include "plan.hpp"
 #include "report.hpp"
 #include "runner.hpp"
@@ -51,6 +53,12 @@ client::Client logged_on(const client::Endpoint& server, const std::string& prin
   return c;
 }
 
+client::Client echo_session(const EchoServer& echo) {
+  client::Client c;
+  c.connect("127.0.0.1", echo.port(), 5s);
+  return c;
+}
+
 RunResult run(Options& o) {
   const client::Endpoint server = client::parse_endpoint(o.server);
   const IdScheme ids = IdScheme::random();
@@ -77,21 +85,31 @@ RunResult run(Options& o) {
     }
   }
   result.sessions = o.sessions;
+  if (o.echo_baseline && o.echo_segment_ms > 0) {
+    // Same sessions, rate and frames against a bare echo, alternating with the gateway in
+    // short segments; both connection sets stay open.
+    EchoServer echo;
+    Schedule echo_schedule;
+    std::vector<Driver> echo_drivers;
+    echo_drivers.reserve(static_cast<std::size_t>(o.sessions));
+    for (int i = 0; i < o.sessions; ++i)
+      echo_drivers.emplace_back(echo_session(echo), Driver::Mode::Echo,
+                                static_cast<std::uint32_t>(i), o, ids, echo_schedule);
+    run_interleaved(drivers, schedule, echo_drivers, echo_schedule, o, result);
+    return result;
+  }
   schedule = make_schedule(o, o.sessions);
   result.gateway = run_phase(drivers, schedule, o.io_threads);
   result.measured_s = o.duration_s;
   drivers.clear();
 
   if (o.echo_baseline) {
-    // Same sessions, schedule and frames against a bare echo over loopback TCP.
+    // Same sessions, schedule and frames against a bare echo over loopback TCP, after the gateway.
     EchoServer echo;
     Schedule echo_schedule;
-    for (int i = 0; i < o.sessions; ++i) {
-      client::Client c;
-      c.connect("127.0.0.1", echo.port(), 5s);
-      drivers.emplace_back(std::move(c), Driver::Mode::Echo, static_cast<std::uint32_t>(i), o, ids,
-                           echo_schedule);
-    }
+    for (int i = 0; i < o.sessions; ++i)
+      drivers.emplace_back(echo_session(echo), Driver::Mode::Echo, static_cast<std::uint32_t>(i), o,
+                           ids, echo_schedule);
     echo_schedule = make_schedule(o, o.sessions);
     result.echo = run_phase(drivers, echo_schedule, o.io_threads);
     drivers.clear();
@@ -152,6 +170,11 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(0.0, 10000.0));
   app.add_flag("--echo-baseline", o.echo_baseline,
                "also run the same load against a loopback echo server and compare");
+  app.add_option("--echo-segment-ms", o.echo_segment_ms,
+                 "echo baseline: alternate gateway and echo in segments this long, same sessions "
+                 "(0: the gateway, then the echo, once each)")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 60000.0));
   app.add_option("--seed", o.seed, "random seed of the order mix")->capture_default_str();
   app.add_flag("--json", o.json, "print the summary as one JSON object");
   CLI11_PARSE(app, argc, argv);

@@ -45,6 +45,9 @@ struct Options {
   int io_threads = 1;
   double spin_us = 0;  // busy-wait this long before each scheduled send instead of sleeping
   bool echo_baseline = false;
+  // With the echo baseline: alternate gateway and echo in segments this long (same sessions, both
+  // connection sets open all the time); 0 runs the gateway, then the echo, each once.
+  double echo_segment_ms = 500;
   bool json = false;
   std::uint64_t seed = 1;
 };

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "swarmex/common/json_text.hpp"
 #include "swarmex/engine/types.hpp"
 
@@ -59,7 +61,46 @@ std::string mode(const Options& o) {
                      : fmt::format("open loop, {:.0f} requests/s offered", o.rate);
 }
 
+std::string segment_line(const RunResult& r) {
+  const SegmentRatios q = segment_ratios(r.segments);
+  return fmt::format(
+      "  gateway/echo per segment ({} pairs of {:.0f} ms, interleaved): median p50 {:.2f}x "
+      "({:.2f}-{:.2f})  p99 {:.2f}x ({:.2f}-{:.2f})\n",
+      q.pairs, r.segment_ms, q.median_p50, q.min_p50, q.max_p50, q.median_p99, q.min_p99,
+      q.max_p99);
+}
+
 }  // namespace
+
+double median(std::vector<double> values) {
+  if (values.empty()) return 0;
+  std::sort(values.begin(), values.end());
+  const std::size_t n = values.size();
+  return n % 2 == 1 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
+}
+
+SegmentRatios segment_ratios(const std::vector<SegmentPair>& pairs) {
+  std::vector<double> p50;
+  std::vector<double> p99;
+  for (const SegmentPair& s : pairs) {
+    if (s.gateway_p50_ns <= 0 || s.gateway_p99_ns <= 0 || s.echo_p50_ns <= 0 || s.echo_p99_ns <= 0)
+      continue;
+    p50.push_back(ratio(s.gateway_p50_ns, s.echo_p50_ns));
+    p99.push_back(ratio(s.gateway_p99_ns, s.echo_p99_ns));
+  }
+  SegmentRatios q;
+  q.pairs = p50.size();
+  if (q.pairs == 0) return q;
+  q.median_p50 = median(p50);
+  q.median_p99 = median(p99);
+  const auto [lo50, hi50] = std::minmax_element(p50.begin(), p50.end());
+  const auto [lo99, hi99] = std::minmax_element(p99.begin(), p99.end());
+  q.min_p50 = *lo50;
+  q.max_p50 = *hi50;
+  q.min_p99 = *lo99;
+  q.max_p99 = *hi99;
+  return q;
+}
 
 std::string format_summary(const Options& o, const RunResult& r) {
   const Stats& g = r.gateway;
@@ -100,6 +141,7 @@ std::string format_summary(const Options& o, const RunResult& r) {
         ratio(g.ack.percentile(99), e.ack.percentile(99)),
         g.orders ? static_cast<double>(g.order_frame_bytes) / g.orders : 0.0,
         e.orders ? static_cast<double>(e.order_frame_bytes) / e.orders : 0.0);
+    if (r.segment_ms > 0) s += segment_line(r);
     if (e.errors > 0) s += fmt::format("  echo errors {} (first: {})\n", e.errors, e.first_error);
   }
   return s;
@@ -147,6 +189,17 @@ std::string format_summary_json(const Options& o, const RunResult& r) {
     j["echo_send_lag"] = latency_json(e.send_lag);
     j["ratio_p50"] = json_decimal(ratio(g.ack.percentile(50), e.ack.percentile(50)), 2);
     j["ratio_p99"] = json_decimal(ratio(g.ack.percentile(99), e.ack.percentile(99)), 2);
+    j["echo_segment_ms"] = json_decimal(r.segment_ms, 0);  // 0: the echo ran after the gateway
+    if (r.segment_ms > 0) {
+      const SegmentRatios q = segment_ratios(r.segments);
+      j["segments"] = q.pairs;
+      j["median_ratio_p50"] = json_decimal(q.median_p50, 2);
+      j["median_ratio_p99"] = json_decimal(q.median_p99, 2);
+      j["segment_ratio_p50_range"] =
+          Json::array({json_decimal(q.min_p50, 2), json_decimal(q.max_p50, 2)});
+      j["segment_ratio_p99_range"] =
+          Json::array({json_decimal(q.min_p99, 2), json_decimal(q.max_p99, 2)});
+    }
   }
   return common::json_text(j);
 }

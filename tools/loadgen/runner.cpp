@@ -15,7 +15,8 @@ namespace {
 
 constexpr std::int64_t kMaxWaitNs = 10'000'000;  // wake at least every 10 ms (heartbeats)
 
-void run_thread(const std::vector<Driver*>& mine, const Schedule& schedule, Stats& stats) {
+void run_thread(const std::vector<Driver*>& mine, const Schedule& schedule, bool keep_open,
+                Stats& stats) {
   // Default timer slack (50 us) would show up as send lag.
   ::prctl(PR_SET_TIMERSLACK, 1UL, 0UL, 0UL, 0UL);
   const int ep = ::epoll_create1(EPOLL_CLOEXEC);
@@ -54,14 +55,16 @@ void run_thread(const std::vector<Driver*>& mine, const Schedule& schedule, Stat
     for (int i = 0; i < n; ++i)
       static_cast<Driver*>(events[i].data.ptr)->on_readable(stats);
   }
-  for (Driver* d : mine)
-    d->finish(stats);
+  if (!keep_open)
+    for (Driver* d : mine)
+      d->finish(stats);
   ::close(ep);
 }
 
 }  // namespace
 
-Stats run_phase(std::vector<Driver>& drivers, const Schedule& schedule, int io_threads) {
+Stats run_phase(std::vector<Driver>& drivers, const Schedule& schedule, int io_threads,
+                bool keep_open) {
   const auto threads = static_cast<std::size_t>(std::max(1, io_threads));
   std::vector<std::vector<Driver*>> shares(threads);
   for (std::size_t i = 0; i < drivers.size(); ++i)
@@ -72,7 +75,7 @@ Stats run_phase(std::vector<Driver>& drivers, const Schedule& schedule, int io_t
   for (std::size_t t = 0; t < threads; ++t)
     pool.emplace_back([&, t] {
       try {
-        run_thread(shares[t], schedule, stats[t]);
+        run_thread(shares[t], schedule, keep_open, stats[t]);
       } catch (const std::exception& e) {
         failures[t] = e.what();
       }

@@ -9,7 +9,9 @@
 namespace swarmex::loadgen {
 
 // Spreads `drivers` over `io_threads` threads, runs them to schedule.drain_end_ns (or until
-// every request is answered after send_end_ns), closes them, and returns the merged stats.
-Stats run_phase(std::vector<Driver>& drivers, const Schedule& schedule, int io_threads);
+// every request is answered after send_end_ns), closes them (unless `keep_open`: a segment of an
+// interleaved run, the same sessions go on in the next one), and returns the merged stats.
+Stats run_phase(std::vector<Driver>& drivers, const Schedule& schedule, int io_threads,
+                bool keep_open = false);
 
 }  // namespace swarmex::loadgen
