@@ -56,17 +56,12 @@ void run_interleaved(std::vector<Driver>& gateway, Schedule& gateway_schedule,
       e = run_segment(echo, echo_schedule, o, length_ns, measured);
       g = run_segment(gateway, gateway_schedule, o, length_ns, measured);
     }
-    if (!measured) {  // nothing is measured, but a failure still shows
-      for (auto [from, to] : {std::pair{&g, &result.gateway}, std::pair{&e, &*result.echo}}) {
-        to->errors += from->errors;
-        if (to->first_error.empty()) to->first_error = from->first_error;
-      }
-      continue;
-    }
-    result.segments.push_back(
-        {g.ack.percentile(50), g.ack.percentile(99), e.ack.percentile(50), e.ack.percentile(99)});
+    // Warm-up segments measure nothing, but their host asks and failures still count.
     result.gateway.merge(g);
     result.echo->merge(e);
+    if (!measured) continue;
+    result.segments.push_back(
+        {g.ack.percentile(50), g.ack.percentile(99), e.ack.percentile(50), e.ack.percentile(99)});
   }
   result.measured_s = static_cast<double>(pairs) * o.echo_segment_ms / 1000;
   // Close both sets; what is still unanswered counts against the last segment's window.
