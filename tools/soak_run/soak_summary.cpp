@@ -51,8 +51,9 @@ Summary summarize(const std::vector<Sample>& samples) {
         static_cast<double>(s.rss_growth_kib) * 1e6 / static_cast<double>(s.orders_after_warmup);
   s.fd_drift = last.fds - base.fds;
   s.thread_drift = last.threads - base.threads;
-  const Sample& first = samples[s.baseline + 1];  // the first interval measured after warm-up
-  if (first.p999_us && last.p999_us && *first.p999_us > 0)
+  // The first interval measured after the warm-up against the last: two different intervals.
+  const Sample& first = samples[s.baseline + 1];
+  if (samples.size() >= s.baseline + 3 && first.p999_us && last.p999_us && *first.p999_us > 0)
     s.p999_drift_pct = 100.0 * (*last.p999_us / *first.p999_us - 1.0);
   return s;
 }

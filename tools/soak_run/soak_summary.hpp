@@ -45,7 +45,8 @@ struct Summary {
   std::optional<double> rss_kib_per_million_orders;  // absent without orders after warm-up
   int fd_drift = 0;
   int thread_drift = 0;
-  std::optional<double> p999_drift_pct;  // last interval against the first after warm-up
+  // Last interval against the first after warm-up; absent with fewer than two after it.
+  std::optional<double> p999_drift_pct;
   std::uint64_t orders_after_warmup = 0;
 };
 
