@@ -113,9 +113,13 @@ HostState parse_host_state(const std::string& text) {
         a.device = from_dash(device);
         a.pinned = pinned != 0;
         a.state = parse_state(state);
-        if (cpus != "-") a.cpus = parse_cpu_list(cpus);
+        try {
+          if (cpus != "-") a.cpus = parse_cpu_list(cpus);
+        } catch (const std::invalid_argument&) {
+          ok = false;  // a corrupt file, reported as one (std::runtime_error) like any other
+        }
         a.mig = parse_mig(mig);
-        if (!s.book.add(std::move(a))) ok = false;
+        if (ok && !s.book.add(std::move(a))) ok = false;
       }
     } else if (!kind.empty()) {
       ok = false;

@@ -244,6 +244,17 @@ TEST(HostStateTest, CorruptFilesAreRefused) {
   EXPECT_THROW(parse_host_state("swarmex-hostctl-state v1\nwhat 1\n"), std::runtime_error);
 }
 
+// Found by the host_state fuzzer: a malformed cpu list escaped as std::invalid_argument, not as
+// the std::runtime_error every other corrupt line is.
+TEST(HostStateTest, AMalformedCpuListIsACorruptFile) {
+  for (const char* cpus : {"-00:3:1", "1,,2", "3-1", "x"}) {
+    const std::string text =
+        std::string("swarmex-hostctl-state v2\nalloc 42 1 420 42 1042 9 t 1 cpu - 2 ") +
+        "82 1 2 1 active " + cpus + " - -\n";
+    EXPECT_THROW(parse_host_state(text), std::runtime_error) << cpus;
+  }
+}
+
 // Feeds the book one execution report, built as the wire carries it.
 void feed(SupplyBook& book, wire::ExecKind kind, std::uint64_t client, std::uint64_t order,
           std::int64_t last_qty, std::int64_t leaves) {
