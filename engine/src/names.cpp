@@ -82,6 +82,8 @@ constexpr std::array<std::string_view, static_cast<std::size_t>(RejectReason::kC
     "invalid_trading_mode",
     "invalid_breaker",
     "unsupported_in_auction",
+    "logon_throttled",
+    "connection_limit",
 };
 
 constexpr std::array<std::string_view, static_cast<std::size_t>(CancelReason::kCount)> kCancel{

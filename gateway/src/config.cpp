@@ -4,6 +4,7 @@
 
 #include <toml++/toml.h>
 #include <algorithm>
+#include <array>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -28,10 +29,42 @@ bool split_listen(const std::string& listen, std::string& address, std::uint16_t
 
 namespace {
 
+// Logon admission (docs/operations.md, "Connections that have not logged on").
+constexpr std::array<const char*, 9> kAdmissionKeys = {
+    "max_pending_logons",    "max_pending_per_source", "reserved_operator_sessions",
+    "logon_verify_threads",  "logon_verify_queue",     "logon_backoff_after",
+    "logon_backoff_base_ms", "logon_backoff_max_ms",   "logon_backoff_entries"};
+
+// [server] without the admission keys (read by parse_admission), for the unknown-key check.
+toml::table without_admission_keys(const toml::table& t) {
+  toml::table rest = t;
+  for (const char* key : kAdmissionKeys)
+    rest.erase(key);
+  return rest;
+}
+
+void parse_admission(const toml::table& t, ServerConfig& s, const std::string& src,
+                     const std::string& w) {
+  common::read_int(t, "max_pending_logons", s.max_pending_logons, src, w, 1, 1'000'000);
+  common::read_int(t, "max_pending_per_source", s.max_pending_per_source, src, w, 1, 1'000'000);
+  common::read_int(t, "reserved_operator_sessions", s.reserved_operator_sessions, src, w, 0,
+                   1'000'000);
+  if (s.reserved_operator_sessions >= s.max_sessions)
+    common::config_error(src, w + "reserved_operator_sessions", "must be below max_sessions");
+  common::read_int(t, "logon_verify_threads", s.logon_verify_threads, src, w, 1, 64);
+  common::read_int(t, "logon_verify_queue", s.logon_verify_queue, src, w, 1, 1'000'000);
+  common::read_int(t, "logon_backoff_after", s.logon_backoff_after, src, w, 1, 1'000'000);
+  common::read_int(t, "logon_backoff_base_ms", s.logon_backoff_base_ms, src, w, 1, 86'400'000);
+  common::read_int(t, "logon_backoff_max_ms", s.logon_backoff_max_ms, src, w, 1, 86'400'000);
+  if (s.logon_backoff_max_ms < s.logon_backoff_base_ms)
+    common::config_error(src, w + "logon_backoff_max_ms", "must be at least logon_backoff_base_ms");
+  common::read_int(t, "logon_backoff_entries", s.logon_backoff_entries, src, w, 1, 10'000'000);
+}
+
 void parse_server(const toml::table& t, ServerConfig& s, const std::string& src) {
   const std::string w = "server.";
   common::reject_unknown(
-      t,
+      without_admission_keys(t),
       {"listen", "io_threads", "max_sessions", "max_frame_bytes", "idle_timeout_ms",
        "heartbeat_interval_ms", "logon_timeout_ms", "partial_frame_timeout_ms",
        "outbound_queue_bytes", "rate_limit_per_s", "rate_burst", "replay_buffer",
@@ -64,6 +97,7 @@ void parse_server(const toml::table& t, ServerConfig& s, const std::string& src)
                    86'400'000);
   common::read_int(t, "outbound_queue_bytes", s.outbound_queue_bytes, src, w, 4096);
   common::read_int(t, "replay_buffer", s.replay_buffer, src, w, 0, 1'000'000'000);
+  parse_admission(t, s, src, w);
   for (const char* key : {"rate_limit_per_s", "rate_burst"}) {
     const toml::node* n = t.get(key);
     if (n == nullptr) continue;

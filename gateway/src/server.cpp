@@ -32,6 +32,7 @@ Server::Server(Config config)
     if (p.role == Role::Host) by_host_[p.host_id] = &p;
     if (p.role == Role::Agent) agent_ = &p;
   }
+  init_logons();
   for (const engine::InstrumentSpec& spec : tradable_instruments(config_))
     tradable_.push_back(spec);
   by_instrument_ =
@@ -262,6 +263,7 @@ void Server::start() {
   exchange_->start();
   for (auto& t : io_)
     t->start();
+  verifier_->start();
   asio::post(io_[0]->context(), [this] { accept(); });
   if (dashboard_) dashboard_->start();
   {  // the product calendar, and sequenced time for pool pricing while a policy exists
@@ -290,6 +292,7 @@ void Server::stop() {
   }
   for (auto& t : io_)
     t->stop();
+  verifier_->stop();  // after the I/O threads: the sessions its dropped jobs hold go here
   exchange_->stop();
   publisher_->stop();
 }
@@ -299,14 +302,21 @@ void Server::accept() {
       io_[0]->context(), [this](const boost::system::error_code& ec, asio::ip::tcp::socket socket) {
         if (ec == asio::error::operation_aborted || !acceptor_->is_open()) return;
         if (!ec) {
-          auto s = std::make_shared<Session>(*io_[0], std::move(socket), next_session_id_++);
-          const bool over = open_sessions_.fetch_add(1) >= config_.server.max_sessions;
-          io_[0]->add_session(s);
-          s->start();
-          if (over)
-            s->close(RejectReason::SessionLimit, "server holds its maximum of " +
-                                                     std::to_string(config_.server.max_sessions) +
-                                                     " sessions");
+          // Not logged on yet: bounded per source address and in total (apart from
+          // max_sessions, which logged-on sessions take).
+          boost::system::error_code ep_ec;
+          const auto ep = socket.remote_endpoint(ep_ec);
+          std::string source = ep_ec ? std::string("?") : ep.address().to_string();
+          const Admission::Verdict verdict = admission_->open(source);
+          if (verdict != Admission::Verdict::Admit) {
+            refuse_connection(socket, verdict);
+          } else {
+            auto s = std::make_shared<Session>(*io_[0], std::move(socket), next_session_id_++);
+            open_sessions_.fetch_add(1);
+            s->hold_pending_slot(std::move(source));
+            io_[0]->add_session(s);
+            s->start();
+          }
         } else {
           spdlog::warn("accept: {}", ec.message());
         }

@@ -18,11 +18,13 @@
 #include <vector>
 #include "swarmex/gateway/asio.hpp"
 
+#include "admission.hpp"
 #include "dashboard.hpp"
 #include "drop_copy_log.hpp"
 #include "exchange.hpp"
 #include "expiry_clock.hpp"
 #include "io_thread.hpp"
+#include "logon_verifier.hpp"
 #include "metrics.hpp"
 #include "publisher.hpp"
 #include "standby_board.hpp"
@@ -85,6 +87,33 @@ class Server {
 
   // Checks name, role and token; null when any is wrong.
   const Principal* authenticate(const std::string& name, const std::string& token, Role role);
+
+  // Logons (server_logon.cpp), on the session's thread. What to do with a Logon from `source`:
+  // Accept (its token was verified before), Throttled (failed logons of the name or from the
+  // source are backing off: refuse without checking) or Verify: check `token` against `hash` on
+  // the verifier (the principal's hash, or for an unknown name or wrong role a dummy of the same
+  // cost), then call logon_verified.
+  struct LogonPlan {
+    enum class Kind : std::uint8_t { Accept, Throttled, Verify };
+    Kind kind = Kind::Verify;
+    const Principal* principal = nullptr;  // null: unknown name or wrong role
+    bool known = false;                    // a configured principal of that name
+    std::int64_t wait_ns = 0;              // Throttled: how long
+    std::string hash;                      // Verify
+  };
+  LogonPlan plan_logon(const std::string& source, const std::string& name, const std::string& token,
+                       Role role);
+  // The outcome of a Verify plan (its principal and known): the principal when `ok`, else null
+  // (the failure counted).
+  const Principal* logon_verified(const std::string& source, const std::string& name,
+                                  const std::string& token, const Principal* principal, bool known,
+                                  bool ok);
+  Admission& admission() noexcept { return *admission_; }
+  LogonVerifier& verifier() noexcept { return *verifier_; }
+  // A logged-on session slot for a principal of `role`: false at max_sessions (for operators) or
+  // max_sessions - reserved_operator_sessions (any other role).
+  bool take_session_slot(Role role);
+  void release_session_slot() noexcept { logged_on_sessions_.fetch_sub(1); }
 
   // Called on the session's thread.
   void note_logon(Session& s);
@@ -320,6 +349,15 @@ class Server {
   StandbyBoard standby_;
   std::map<engine::HostId, StandbyLink> standby_links_;
   std::atomic<std::size_t> standby_count_{0};
+  // Logon admission (server_logon.cpp); last, so that the verifier (whose queued jobs hold
+  // sessions) goes before the I/O threads.
+  void init_logons();
+  // A connection over the pending bounds: Error{connection_limit} if the socket takes it, closed.
+  void refuse_connection(boost::asio::ip::tcp::socket& socket, Admission::Verdict why);
+  std::string dummy_hash_;  // an unknown name's check: the same PBKDF2 cost as a real one
+  std::atomic<std::uint32_t> logged_on_sessions_{0};
+  std::unique_ptr<Admission> admission_;
+  std::unique_ptr<LogonVerifier> verifier_;
 };
 
 }  // namespace swarmex::gateway

@@ -71,7 +71,7 @@ void Session::start() {
 }
 
 void Session::read() {
-  if (closing_ || migrated_) return;
+  if (closing_ || migrated_ || verifying_) return;
   if (in_end_ == in_.size()) {  // compact: unread bytes to the front
     std::memmove(in_.data(), in_.data() + in_start_, in_end_ - in_start_);
     in_end_ -= in_start_;
@@ -95,7 +95,8 @@ void Session::read() {
 
 void Session::process_input() {
   const std::uint32_t max_frame = thread_.server().config().server.max_frame_bytes;
-  while (!closing_ && !migrated_ && in_end_ - in_start_ >= protocol::kFrameHeaderBytes) {
+  while (!closing_ && !migrated_ && !verifying_ &&
+         in_end_ - in_start_ >= protocol::kFrameHeaderBytes) {
     const std::uint32_t len = protocol::read_frame_length(in_.data() + in_start_);
     switch (protocol::check_frame_length(len, max_frame)) {
       case protocol::FrameCheck::TooSmall:
@@ -199,6 +200,7 @@ void Session::flush() {
 void Session::close(RejectReason reason, const std::string& text) {
   if (closing_ || closed_) return;
   spdlog::info("session {} {}: closing: {} ({})", id_, remote_, engine::to_string(reason), text);
+  release_pending_slot();  // it will not log on now: the slot is free at once
   send_error(reason, text);
   flush();  // now, even mid-drain: the Error goes out before the socket closes
   closing_ = true;
@@ -211,9 +213,16 @@ void Session::abort(const std::string& why) {
   finish_close();
 }
 
+void Session::release_pending_slot() {
+  if (!pending_slot_) return;
+  pending_slot_ = false;
+  thread_.server().admission().release(source_);
+}
+
 void Session::finish_close() {
   if (closed_) return;
   closed_ = true;
+  release_pending_slot();
   boost::system::error_code ec;
   socket_.shutdown(asio::ip::tcp::socket::shutdown_both, ec);
   socket_.close(ec);
@@ -229,13 +238,19 @@ void Session::detach() {
     thread_.server().note_logoff(*this, *state_);
     thread_.server().drop_usage_follower(id_);
   }
+  if (principal_ != nullptr) thread_.server().release_session_slot();
   thread_.server().note_closed();
   thread_.remove_session(this);  // the posted handler still holds a reference
 }
 
 void Session::housekeeping(std::int64_t now_ns) {
-  if (closing_ || closed_) return;
+  if (closed_) return;
   const auto& sc = thread_.server().config().server;
+  if (closing_) {  // an answer still being written: not past twice the logon timeout
+    if (principal_ == nullptr && now_ns - connected_ns_ > 2 * sc.logon_timeout_ms * kMs)
+      abort("closing past the logon timeout");
+    return;
+  }
   if (principal_ == nullptr && now_ns - connected_ns_ > sc.logon_timeout_ms * kMs)
     return close(RejectReason::NotLoggedOn,
                  "no logon within " + std::to_string(sc.logon_timeout_ms) + " ms");

@@ -33,6 +33,20 @@ struct LogonState {
   std::optional<StandbyTerms> standby;  // a host logging on as standby
 };
 
+// A Logon held while its token is checked off this thread (the frame's bytes are not kept).
+struct LogonRequest {
+  std::string name;
+  std::string token;
+  Role role = Role::Tenant;
+  const Principal* principal = nullptr;  // the name's principal of that role, if any
+  bool known = false;                    // a configured principal of that name
+  std::uint64_t resume_from_seq = 0;
+  bool cancel_on_disconnect = false;  // as asked (hosts: unless they keep their orders)
+  std::uint32_t heartbeat_interval_ms = 0;
+  bool standby = false;
+  StandbyTerms terms;
+};
+
 class Session : public std::enable_shared_from_this<Session> {
  public:
   Session(IoThread& thread, boost::asio::ip::tcp::socket socket, std::uint64_t id);
@@ -51,6 +65,12 @@ class Session : public std::enable_shared_from_this<Session> {
   void close(engine::RejectReason reason, const std::string& text);
   void abort(const std::string& why);  // closes at once (slow reader, socket error)
   void housekeeping(std::int64_t now_ns);
+  // Accepted, not logged on: holds a pending slot of `source` (an address) until it logs on or
+  // closes.
+  void hold_pending_slot(std::string source) {
+    source_ = std::move(source);
+    pending_slot_ = true;
+  }
 
   [[nodiscard]] std::uint64_t id() const noexcept { return id_; }
   [[nodiscard]] bool logged_on() const noexcept { return principal_ != nullptr; }
@@ -67,6 +87,11 @@ class Session : public std::enable_shared_from_this<Session> {
   void handle(const wire::Message& m, engine::RejectReason verdict);
   void on_logon(const wire::Logon& l);
   void finish_logon(std::uint64_t resume_from_seq);
+  // After the token check (here or on the verifier): logs on as `p`, on this thread or its home.
+  void admit_logon(const Principal& p);
+  void on_verified(bool ok);  // the verifier's answer, posted to this thread
+  void refuse_logon(engine::RejectReason reason, const std::string& text);
+  void release_pending_slot();
   void on_new_order(const wire::NewOrder& o, engine::RejectReason verdict);
   void on_swarm_order(const wire::NewSwarmOrder& o, engine::RejectReason verdict);  // session_swarm
   void on_block_order(const wire::NewBlockOrder& o, engine::RejectReason verdict);  // session_swarm
@@ -140,6 +165,10 @@ class Session : public std::enable_shared_from_this<Session> {
   bool closing_ = false;
   bool closed_ = false;
   bool migrated_ = false;  // handed to the home thread: this object no longer owns the socket
+  std::string source_;     // the peer's address (the pending bounds and logon backoff key)
+  bool pending_slot_ = false;
+  bool verifying_ = false;  // a Logon's token is being checked: nothing more is read meanwhile
+  LogonRequest logon_;
 
   std::vector<std::uint8_t> in_;  // [in_start_, in_end_) holds unread bytes
   std::size_t in_start_ = 0;

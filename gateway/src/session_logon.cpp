@@ -1,6 +1,7 @@
-// Session: the logon. Checks the principal, then hands the connection to the principal's home
-// I/O thread (where all its state lives) with whatever was read behind the Logon, and answers
-// there, replaying the reports a resuming client missed.
+// Session: the logon. Plans it with the server (throttled, verified before, or to check), has
+// the token checked on the verifier's threads while reading nothing more, then hands the
+// connection to the principal's home I/O thread (where all its state lives) with whatever was
+// read behind the Logon, and answers there, replaying the reports a resuming client missed.
 #include "session.hpp"
 
 #include <unistd.h>
@@ -17,40 +18,92 @@ namespace swarmex::gateway {
 using engine::RejectReason;
 namespace asio = boost::asio;
 
+namespace {
+constexpr const char* kBadCredentials = "unknown principal, wrong role or bad token";
+}
+
 void Session::on_logon(const wire::Logon& l) {
   Server& server = thread_.server();
-  if (principal_ != nullptr) return send_error(RejectReason::AlreadyLoggedOn, "already logged on");
-  const Principal* p =
-      server.authenticate(l.principal()->str(), l.token()->str(), static_cast<Role>(l.role()));
-  if (p == nullptr) {
-    protocol::FrameWriter& w = thread_.writer();
-    auto text = w.fbb().CreateString("unknown principal, wrong role or bad token");
-    send(w.finish(wire::CreateLogonReject(w.fbb(), wire::RejectReason::BadCredentials, text)));
-    spdlog::warn("session {} {}: logon refused for '{}'", id_, remote_, l.principal()->str());
-    closing_ = true;
-    if (!write_active_) finish_close();
-    return;
+  if (principal_ != nullptr || verifying_)
+    return send_error(RejectReason::AlreadyLoggedOn, "already logged on");
+  const auto role = static_cast<Role>(l.role());
+  logon_ = LogonRequest{
+      l.principal()->str(), l.token()->str(), role, nullptr, false, l.resume_from_seq(),
+      // Hosts cancel on disconnect unless they keep their asks; tenants when
+      // they ask.
+      role == Role::Host ? !l.keep_orders() : l.cancel_on_disconnect(), l.heartbeat_interval_ms(),
+      l.standby(),
+      StandbyTerms{l.activate_ppm(), l.deactivate_ppm(),
+                   static_cast<std::int64_t>(l.deactivate_after_ms()) * 1'000'000}};
+  Server::LogonPlan plan = server.plan_logon(source_, logon_.name, logon_.token, role);
+  logon_.principal = plan.principal;
+  logon_.known = plan.known;
+  switch (plan.kind) {
+    case Server::LogonPlan::Kind::Accept:
+      return admit_logon(*plan.principal);
+    case Server::LogonPlan::Kind::Throttled:
+      return refuse_logon(RejectReason::LogonThrottled,
+                          "too many failed logons: try again in " +
+                              std::to_string((plan.wait_ns + 999'999) / 1'000'000) + " ms");
+    case Server::LogonPlan::Kind::Verify:
+      break;
   }
-  // Hosts cancel on disconnect unless they ask to keep their asks; tenants only when they ask.
-  LogonState st{p, l.resume_from_seq(),
-                p->role == Role::Host ? !l.keep_orders() : l.cancel_on_disconnect(),
-                l.heartbeat_interval_ms(), std::nullopt};
-  if (l.standby()) {
-    const StandbyTerms terms{l.activate_ppm(), l.deactivate_ppm(),
-                             static_cast<std::int64_t>(l.deactivate_after_ms()) * 1'000'000};
+  // The check (PBKDF2) runs on the verifier; its answer comes back to this thread.
+  const bool queued = server.verifier().submit(
+      logon_.token, std::move(plan.hash), [self = shared_from_this()](bool ok) mutable {
+        IoThread& thread = self->thread_;
+        asio::post(thread.context(), [self = std::move(self), ok] { self->on_verified(ok); });
+      });
+  if (!queued)
+    return refuse_logon(RejectReason::LogonThrottled, "logon checks are busy: try again later");
+  verifying_ = true;  // process_input and read stop here until on_verified
+}
+
+void Session::on_verified(bool ok) {
+  verifying_ = false;
+  if (closing_ || closed_) return;  // timed out meanwhile
+  const Principal* p = thread_.server().logon_verified(source_, logon_.name, logon_.token,
+                                                       logon_.principal, logon_.known, ok);
+  logon_.token.clear();
+  if (p == nullptr) return refuse_logon(RejectReason::BadCredentials, kBadCredentials);
+  admit_logon(*p);
+  if (closing_ || closed_ || migrated_) return;
+  process_input();  // what followed the Logon
+  if (!closed_) read();
+}
+
+void Session::refuse_logon(RejectReason reason, const std::string& text) {
+  protocol::FrameWriter& w = thread_.writer();
+  auto t = w.fbb().CreateString(text);
+  send(w.finish(wire::CreateLogonReject(w.fbb(), protocol::to_wire(reason), t)));
+  if (reason == RejectReason::LogonThrottled)
+    spdlog::debug("session {} {}: logon throttled for '{}'", id_, remote_, logon_.name);
+  else
+    spdlog::warn("session {} {}: logon refused for '{}': {}", id_, remote_, logon_.name, text);
+  release_pending_slot();
+  closing_ = true;
+  if (!write_active_) finish_close();
+}
+
+void Session::admit_logon(const Principal& principal) {
+  const Principal* p = &principal;
+  Server& server = thread_.server();
+  LogonState st{p, logon_.resume_from_seq, logon_.cancel_on_disconnect,
+                logon_.heartbeat_interval_ms, std::nullopt};
+  if (logon_.standby) {
     std::string why =
-        p->role != Role::Host ? "only hosts log on as standby" : check_standby_terms(terms);
-    if (!why.empty()) {
-      protocol::FrameWriter& w = thread_.writer();
-      auto text = w.fbb().CreateString(why);
-      send(w.finish(wire::CreateLogonReject(w.fbb(), wire::RejectReason::InvalidParameter, text)));
-      spdlog::warn("session {} {}: standby logon refused for '{}': {}", id_, remote_, p->name, why);
-      closing_ = true;
-      if (!write_active_) finish_close();
-      return;
-    }
-    st.standby = terms;
+        p->role != Role::Host ? "only hosts log on as standby" : check_standby_terms(logon_.terms);
+    if (!why.empty()) return refuse_logon(RejectReason::InvalidParameter, why);
+    st.standby = logon_.terms;
   }
+  // Logged-on sessions are bounded by max_sessions, the last reserved_operator_sessions of them
+  // for operators.
+  if (!server.take_session_slot(p->role))
+    return refuse_logon(RejectReason::SessionLimit,
+                        "server holds its maximum of " +
+                            std::to_string(server.config().server.max_sessions) + " sessions" +
+                            (p->role == Role::Operator ? "" : " (the last ones for operators)"));
+  release_pending_slot();
   IoThread& home = server.home_of(p->id);
   std::vector<std::uint8_t> unread(in_.begin() + static_cast<long>(in_start_),
                                    in_.begin() + static_cast<long>(in_end_));
@@ -71,7 +124,10 @@ void Session::on_logon(const wire::Logon& l) {
   boost::system::error_code ec;
   const auto protocol = socket_.local_endpoint(ec).protocol();
   const int fd = socket_.release(ec);
-  if (ec) return abort("cannot hand over the socket: " + ec.message());
+  if (ec) {
+    server.release_session_slot();
+    return abort("cannot hand over the socket: " + ec.message());
+  }
   migrated_ = true;
   const std::uint64_t id = id_;
   const std::int64_t connected = connected_ns_;
@@ -83,6 +139,8 @@ void Session::on_logon(const wire::Logon& l) {
     sock.assign(protocol, fd, ec2);
     if (ec2) {
       ::close(fd);
+      home.server().release_session_slot();
+      home.server().note_closed();
       return;
     }
     auto s = std::make_shared<Session>(home, std::move(sock), id, st, std::move(unread), connected);

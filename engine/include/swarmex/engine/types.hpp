@@ -136,6 +136,11 @@ enum class RejectReason : std::uint8_t {
   // An order a batch auction cannot honour (FOK, a minimum quantity, a swarm leg) on an
   // instrument that is collecting a batch or halted by its breaker.
   UnsupportedInAuction = 67,
+  // Logon refused without checking the token: failed logons from this address or for this
+  // principal are backing off, or the token verifier's queue is full (connection closed).
+  LogonThrottled = 68,
+  // Too many connections that have not logged on, from this address or in total (closed at once).
+  ConnectionLimit = 69,
   kCount
 };
 

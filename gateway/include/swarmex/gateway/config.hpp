@@ -58,6 +58,22 @@ struct ServerConfig {
   std::uint32_t dashboard_max_clients = 16;  // open dashboard connections, all together
   // Prometheus text metrics on http://<address:port>/metrics (docs/metrics.md); empty: off.
   std::string metrics_listen;
+  // Connections that have not logged on (docs/operations.md): at most this many in total and from
+  // one source address, apart from max_sessions, which counts logged-on sessions only.
+  std::uint32_t max_pending_logons = 256;
+  std::uint32_t max_pending_per_source = 32;
+  // Of max_sessions, this many only operators may take.
+  std::uint32_t reserved_operator_sessions = 1;
+  // Token checks (PBKDF2) run on these threads, at most logon_verify_queue waiting.
+  std::uint32_t logon_verify_threads = 1;
+  std::uint32_t logon_verify_queue = 64;
+  // Failed logons per source address and per principal: after logon_backoff_after failures each
+  // one blocks further logons for logon_backoff_base_ms, doubled per failure up to
+  // logon_backoff_max_ms; a table of logon_backoff_entries addresses (and unknown names).
+  std::uint32_t logon_backoff_after = 5;
+  std::uint32_t logon_backoff_base_ms = 250;
+  std::uint32_t logon_backoff_max_ms = 30'000;
+  std::uint32_t logon_backoff_entries = 4096;
 };
 
 struct EngineSection {

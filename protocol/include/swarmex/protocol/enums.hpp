@@ -26,6 +26,10 @@ static_assert(static_cast<int>(wire::TimeInForce::Gtd) ==
               static_cast<int>(wire::TimeInForce::Day) ==
                   static_cast<int>(engine::TimeInForce::Day) &&
               wire::TimeInForce::MAX == wire::TimeInForce::Day);
+static_assert(static_cast<int>(wire::RejectReason::LogonThrottled) ==
+                  static_cast<int>(engine::RejectReason::LogonThrottled) &&
+              static_cast<int>(wire::RejectReason::ConnectionLimit) ==
+                  static_cast<int>(engine::RejectReason::ConnectionLimit));
 static_assert(static_cast<int>(wire::RejectReason::ExpireTimeInPast) ==
                   static_cast<int>(engine::RejectReason::ExpireTimeInPast) &&
               static_cast<int>(wire::RejectReason::InvalidDisplayQty) ==
