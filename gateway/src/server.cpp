@@ -291,7 +291,7 @@ void Server::stop() {
   }
   // Each step is bounded (docs/operations.md, "Journal retention and restart time"); each is
   // logged with what it took, so a slow stop names its step.
-  const auto step = [t = common::steady_ns()](const char* what) mutable {
+  auto step = [t = common::steady_ns()](const char* what) mutable {
     const std::int64_t now = common::steady_ns();
     spdlog::info("stop: {} in {:.1f} ms", what, static_cast<double>(now - t) / 1e6);
     t = now;
