@@ -279,8 +279,10 @@ Config parse_config(const std::string& text, const std::string& src) {
           "inline needs server.io_threads = 1 (the one I/O thread runs the matching)");
   }
   if (const auto* t = root["journal"].as_table()) {
-    common::reject_unknown(*t, {"path", "durability", "segment_bytes", "snapshot_interval"}, src,
-                           "journal.");
+    common::reject_unknown(*t,
+                           {"path", "durability", "segment_bytes", "snapshot_interval", "retention",
+                            "archive_path", "keep_snapshots"},
+                           src, "journal.");
     common::read_string(*t, "path", c.journal.path, src, "journal.");
     std::string d = "sync";
     common::read_string(*t, "durability", d, src, "journal.");
@@ -288,6 +290,14 @@ Config parse_config(const std::string& text, const std::string& src) {
       common::config_error(src, "journal.durability", "must be none, async or sync");
     common::read_int(*t, "segment_bytes", c.journal.segment_bytes, src, "journal.", 4096);
     common::read_int(*t, "snapshot_interval", c.journal.snapshot_interval, src, "journal.", 0);
+    std::string r = "keep";
+    common::read_string(*t, "retention", r, src, "journal.");
+    if (!journal::parse_retention(r, &c.journal.retention))
+      common::config_error(src, "journal.retention", "must be keep, delete or archive");
+    common::read_string(*t, "archive_path", c.journal.archive_path, src, "journal.");
+    if (c.journal.retention == journal::Retention::Archive && c.journal.archive_path.empty())
+      common::config_error(src, "journal.archive_path", "is required with retention = \"archive\"");
+    common::read_int(*t, "keep_snapshots", c.journal.keep_snapshots, src, "journal.", 2, 1000);
   }
   if (const auto* t = root["dropcopy"].as_table()) {
     common::reject_unknown(*t, {"segment_entries", "retain_segments", "ring_entries"}, src,
@@ -373,6 +383,9 @@ journal::AssemblyConfig assembly_config(const Config& c,
   a.journal_path = c.journal.path;
   a.segment_bytes = c.journal.segment_bytes;
   a.snapshot_interval = c.journal.snapshot_interval;
+  a.retention = c.journal.retention;
+  a.archive_path = c.journal.archive_path;
+  a.keep_snapshots = c.journal.keep_snapshots;
   a.output = output;
   a.wake = std::move(wake);
   return a;

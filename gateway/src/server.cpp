@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 
 #include "session.hpp"
+#include "swarmex/common/clock.hpp"
 #include "swarmex/common/token_hash.hpp"
 #include "swarmex/engine/order_arena.hpp"
 
@@ -290,11 +291,21 @@ void Server::stop() {
     metrics_->stop_serving();
     metrics_->set_levels({});
   }
+  // Each step is bounded (docs/operations.md, "Journal retention and restart time"); each is
+  // logged with what it took, so a slow stop names its step.
+  auto step = [t = common::steady_ns()](const char* what) mutable {
+    const std::int64_t now = common::steady_ns();
+    spdlog::info("stop: {} in {:.1f} ms", what, static_cast<double>(now - t) / 1e6);
+    t = now;
+  };
   for (auto& t : io_)
     t->stop();
   verifier_->stop();  // after the I/O threads: the sessions its dropped jobs hold go here
+  step("sessions closed");
   exchange_->stop();
+  step("partitions drained, journals written, snapshot in progress finished");
   publisher_->stop();
+  step("publisher drained");
 }
 
 void Server::accept() {

@@ -43,6 +43,48 @@ bool resting(const engine::Engine& e, engine::OrderId id) {
   return e.order(id).has_value() || e.swarms().find(id) != engine::SwarmBook::kNotFound;
 }
 
+// Writes `v` little-endian at `at`.
+template <typename T>
+std::uint8_t* put_at(std::uint8_t* at, T v) {
+  const auto u = static_cast<std::uint64_t>(v);
+  for (std::size_t i = 0; i < sizeof(T); ++i)
+    *at++ = static_cast<std::uint8_t>(u >> (8 * i));
+  return at;
+}
+
+std::vector<std::uint8_t> encode_sorted(
+    const std::vector<engine::OwnerId>& owners, const std::vector<StreamCounts>& counts,
+    engine::OrderId max_order_id,
+    const std::vector<std::pair<engine::OrderId, LedgerOrder>>& orders) {
+  std::vector<std::uint8_t> out;
+  out.reserve(32 + owners.size() * 20);
+  put(out, kLedgerVersion);
+  put(out, max_order_id);
+  std::uint32_t n = 0;
+  for (const StreamCounts& c : counts)
+    n += c.reports != 0 || c.fills != 0;
+  put(out, n);
+  for (std::size_t i = 0; i < owners.size(); ++i) {
+    if (counts[i].reports == 0 && counts[i].fills == 0) continue;
+    put(out, owners[i]);
+    put(out, counts[i].reports);
+    put(out, counts[i].fills);
+  }
+  put(out, static_cast<std::uint64_t>(orders.size()));
+  // The orders, 32 bytes each, written in place rather than byte by byte.
+  const std::size_t at = out.size();
+  out.resize(at + orders.size() * 32);
+  std::uint8_t* p = out.data() + at;
+  for (const auto& [id, o] : orders) {
+    p = put_at(p, id);
+    p = put_at(p, o.owner);
+    p = put_at(p, o.instrument);
+    p = put_at(p, o.client_order_id);
+    p = put_at(p, o.first);
+  }
+  return out;
+}
+
 }  // namespace
 
 StreamLedger::StreamLedger(const std::vector<Principal>& principals) {
@@ -165,29 +207,35 @@ std::vector<std::uint8_t> StreamLedger::encode_resting(const engine::Engine& eng
   prune_at_ = std::max(kMinPrune, 2 * orders_.size());
   std::sort(orders.begin(), orders.end(),
             [](const auto& a, const auto& b) { return a.first < b.first; });
-  std::vector<std::uint8_t> out;
-  out.reserve(32 + owners_.size() * 20 + orders.size() * 32);
-  put(out, kLedgerVersion);
-  put(out, max_order_id_);
-  std::uint32_t n = 0;
-  for (const StreamCounts& c : counts_)
-    n += c.reports != 0 || c.fills != 0;
-  put(out, n);
-  for (std::size_t i = 0; i < owners_.size(); ++i) {
-    if (counts_[i].reports == 0 && counts_[i].fills == 0) continue;
-    put(out, owners_[i]);
-    put(out, counts_[i].reports);
-    put(out, counts_[i].fills);
-  }
-  put(out, static_cast<std::uint64_t>(orders.size()));
-  for (const auto& [id, o] : orders) {
-    put(out, id);
-    put(out, o.owner);
-    put(out, o.instrument);
-    put(out, o.client_order_id);
-    put(out, o.first);
-  }
-  return out;
+  return encode_sorted(owners_, counts_, max_order_id_, orders);
+}
+
+LedgerCopy StreamLedger::copy() const {
+  LedgerCopy c;
+  c.owners = owners_;
+  c.counts = counts_;
+  c.max_order_id = max_order_id_;
+  c.orders.reserve(orders_.size());
+  for (const auto& kv : orders_)
+    c.orders.emplace_back(kv.first, kv.second);
+  return c;
+}
+
+std::vector<std::uint8_t> StreamLedger::encode_copy(LedgerCopy c,
+                                                    const engine::EngineSnapshot& snap) {
+  std::vector<engine::OrderId> rest;
+  rest.reserve(snap.orders.size() + snap.swarms.size());
+  for (const engine::SnapshotOrder& o : snap.orders)
+    rest.push_back(o.id);
+  for (const engine::RestingSwarm& s : snap.swarms)
+    rest.push_back(s.order.order_id);
+  std::sort(rest.begin(), rest.end());
+  std::sort(c.orders.begin(), c.orders.end(),
+            [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::erase_if(c.orders, [&](const auto& kv) {
+    return !std::binary_search(rest.begin(), rest.end(), kv.first);
+  });
+  return encode_sorted(c.owners, c.counts, c.max_order_id, c.orders);
 }
 
 bool StreamLedger::decode(std::span<const std::uint8_t> bytes) {

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "swarmex/engine/engine.hpp"
+#include "swarmex/engine/snapshot.hpp"
 #include "swarmex/gateway/config.hpp"
 
 namespace swarmex::gateway {
@@ -30,6 +31,15 @@ struct LedgerOrder {
 struct StreamCounts {
   std::uint64_t reports = 0;  // execution reports with a stream_seq
   std::uint64_t fills = 0;    // host fills
+};
+
+// The ledger as one snapshot's copy: taken on the partition thread (a plain copy, no lookups,
+// no sorting), encoded on the snapshot thread.
+struct LedgerCopy {
+  std::vector<engine::OwnerId> owners;
+  std::vector<StreamCounts> counts;
+  engine::OrderId max_order_id = 0;
+  std::vector<std::pair<engine::OrderId, LedgerOrder>> orders;  // in no order; may hold ended ones
 };
 
 class StreamLedger {
@@ -55,6 +65,12 @@ class StreamLedger {
   // (by owner, by order id), in one pass over the orders: it runs on the partition thread at every
   // snapshot, where a prune and then a lookup per order took ~0.5 s with a million resting.
   std::vector<std::uint8_t> encode_resting(const engine::Engine& engine);
+  // The partition thread at a snapshot: what encode_copy needs, copied without lookups.
+  [[nodiscard]] LedgerCopy copy() const;
+  // Any thread: the bytes encode_resting would give at the snapshot's sequence, from the copy taken
+  // then and the engine's snapshot (an order rests when the snapshot holds it or a swarm of its
+  // id).
+  static std::vector<std::uint8_t> encode_copy(LedgerCopy copy, const engine::EngineSnapshot& snap);
   // Replaces this ledger's content; false (and left empty) when the bytes do not decode.
   bool decode(std::span<const std::uint8_t> bytes);
 

@@ -73,6 +73,7 @@ std::unique_ptr<journal::SegmentFile> SimFiles::create(const std::string& name) 
 }
 
 bool SimFiles::read(const std::string& name, std::vector<std::uint8_t>* out) {
+  ++reads[name];
   auto it = files.find(name);
   if (it == files.end()) return false;
   *out = it->second.data;
@@ -91,6 +92,15 @@ int SimFiles::truncate(const std::string& name, std::uint64_t size) {
 int SimFiles::remove(const std::string& name) {
   if (point()) return -EIO;
   return files.erase(name) == 1 ? 0 : -ENOENT;
+}
+
+int SimFiles::move_out(const std::string& name, const std::string& dir) {
+  if (point()) return -EIO;
+  auto it = files.find(name);
+  if (it == files.end()) return -ENOENT;
+  moved[dir][name] = std::move(it->second);
+  files.erase(it);
+  return 0;
 }
 
 int SimFiles::write_atomic(const std::string& name, std::span<const std::uint8_t> data) {

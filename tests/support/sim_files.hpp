@@ -37,9 +37,13 @@ class SimFiles final : public journal::JournalFiles {
   int truncate(const std::string& name, std::uint64_t size) override;
   int remove(const std::string& name) override;
   int write_atomic(const std::string& name, std::span<const std::uint8_t> data) override;
+  // Into `moved[dir]` (journal retention's archive).
+  int move_out(const std::string& name, const std::string& dir) override;
   [[nodiscard]] std::string path(const std::string& name) const override { return "sim:/" + name; }
 
   std::map<std::string, File> files;
+  std::map<std::string, std::map<std::string, File>> moved;  // by directory
+  std::map<std::string, std::uint64_t> reads;                // read() calls, by name
 
  private:
   friend class SimSegment;

@@ -4,6 +4,8 @@
 #include <cstdio>
 #include <filesystem>
 
+#include "swarmex/common/clock.hpp"
+
 namespace swarmex::journal {
 
 namespace {
@@ -96,13 +98,23 @@ ExchangeAssembly::ExchangeAssembly(const AssemblyConfig& config, AssemblyHooks h
                     static_cast<unsigned long long>(rec.engine->state_hash()));
       log_.push_back("partition " + std::to_string(i) + ": recovered to seq " +
                      std::to_string(rec.engine->last_seq()) + " state hash " + hash + " (" +
-                     std::to_string(rec.replayed) + " commands replayed)");
+                     std::to_string(rec.replayed) + " commands replayed from " +
+                     std::to_string(rec.segments_read) + " segments; " +
+                     std::to_string(rec.segments_skipped) +
+                     " older segments before the snapshot not read)");
       engine = std::move(rec.engine);
       raw->journal = std::make_unique<JournalWriter>(
           *raw->files, config.segment_bytes, engine->last_seq() + 1,
           [raw](const std::vector<engine::Event>& events) { raw->engine->publish(events); });
       raw->journal->set_observer(config.journal_observer, i);
-      raw->snapshots = std::make_unique<SnapshotWriter>(*raw->files, raw->journal.get());
+      RetentionPolicy retention{config.retention, {}};
+      if (config.retention == Retention::Archive)
+        retention.archive_dir = config.archive_path + "/partition-" + std::to_string(i);
+      raw->snapshots = std::make_unique<SnapshotWriter>(*raw->files, raw->journal.get(),
+                                                        config.keep_snapshots, retention);
+      if (hooks.on_snapshot_written)
+        raw->snapshots->set_on_written(
+            [i, f = hooks.on_snapshot_written](const SnapshotReport& r) { f(i, r); });
       const bool sync = config.durability == Durability::Sync;
       sc.on_batch = [raw, sync, i, on_batch = hooks.on_batch](std::span<const engine::Command> cmds,
                                                               const engine::EventBuffer& events) {
@@ -114,11 +126,17 @@ ExchangeAssembly::ExchangeAssembly(const AssemblyConfig& config, AssemblyHooks h
         return sync;  // in sync mode the journal publishes once the batch is on disk
       };
       sc.snapshot_interval = config.snapshot_interval;
+      // The matching thread only copies (into the last snapshot's buffers); the attachment's
+      // encoding, the file's encoding, write and fsync, and retention run on the snapshot thread.
+      // While the previous snapshot is still being written, nothing is copied.
       sc.on_snapshot = [raw, i, attachment = hooks.attachment](const engine::Engine& e) {
-        engine::EngineSnapshot snap;
+        if (!raw->snapshots->ready()) return;
+        const std::int64_t t0 = common::steady_ns();
+        engine::EngineSnapshot snap = raw->snapshots->take_spare();
         e.snapshot(snap);
-        if (attachment) snap.attachment = attachment(i, e);  // same sequence, same file
-        raw->snapshots->submit(std::move(snap));
+        SnapshotWriter::Attachment encode;
+        if (attachment) encode = attachment(i, e);
+        raw->snapshots->submit(std::move(snap), std::move(encode), common::steady_ns() - t0);
       };
     } else {
       engine = std::make_unique<engine::Engine>(sc.engine);

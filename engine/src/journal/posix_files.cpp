@@ -24,6 +24,16 @@ int sync_dir(const std::string& dir) {
   return rc;
 }
 
+// mkdir -p; 0 or -errno.
+int make_dirs(const std::string& dir) {
+  for (std::size_t at = 1; at <= dir.size(); ++at) {
+    if (at != dir.size() && dir[at] != '/') continue;
+    const std::string part = dir.substr(0, at);
+    if (::mkdir(part.c_str(), 0755) != 0 && errno != EEXIST) return -errno;
+  }
+  return 0;
+}
+
 int write_all(int fd, const std::uint8_t* p, std::size_t n) {
   while (n > 0) {
     const ssize_t w = ::write(fd, p, n);
@@ -168,6 +178,31 @@ class PosixFiles final : public JournalFiles {
     if (rc == 0) rc = sync_dir(dir_);
     if (rc != 0) ::unlink(tmp.c_str());
     return rc;
+  }
+
+  int move_out(const std::string& name, const std::string& dir) override {
+    if (const int rc = make_dirs(dir); rc != 0) return rc;
+    const std::string to = dir + "/" + name;
+    if (::rename(path(name).c_str(), to.c_str()) == 0) {
+      if (const int rc = sync_dir(dir); rc != 0) return rc;
+      return sync_dir(dir_);
+    }
+    if (errno != EXDEV) return -errno;
+    // Another file system: copied (synced), then removed here.
+    std::vector<std::uint8_t> bytes;
+    if (!read(name, &bytes)) return -errno;
+    const int fd = ::open((to + ".tmp").c_str(), O_CREAT | O_TRUNC | O_WRONLY | O_CLOEXEC, 0644);
+    if (fd < 0) return -errno;
+    int rc = write_all(fd, bytes.data(), bytes.size());
+    if (rc == 0 && ::fsync(fd) != 0) rc = -errno;
+    ::close(fd);
+    if (rc == 0 && ::rename((to + ".tmp").c_str(), to.c_str()) != 0) rc = -errno;
+    if (rc == 0) rc = sync_dir(dir);
+    if (rc != 0) {
+      ::unlink((to + ".tmp").c_str());
+      return rc;
+    }
+    return remove(name);
   }
 
   [[nodiscard]] std::string path(const std::string& name) const override {

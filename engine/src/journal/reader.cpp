@@ -24,6 +24,31 @@ bool valid_record_after(std::span<const std::uint8_t> bytes, std::size_t from) {
 
 }  // namespace
 
+std::optional<engine::Seq> segment_first_seq(const std::string& name) noexcept {
+  const std::size_t pre = sizeof(kSegmentPrefix) - 1;
+  if (name.size() != pre + 20 + 4 || name.rfind(kSegmentPrefix, 0) != 0 ||
+      name.compare(pre + 20, 4, ".log") != 0)
+    return std::nullopt;
+  engine::Seq seq = 0;
+  for (std::size_t i = pre; i < pre + 20; ++i) {
+    if (name[i] < '0' || name[i] > '9') return std::nullopt;
+    seq = seq * 10 + static_cast<engine::Seq>(name[i] - '0');
+  }
+  return seq;
+}
+
+std::size_t segments_before(const std::vector<std::string>& names, engine::Seq seq) noexcept {
+  std::size_t n = 0;
+  // Segment k holds [first_k, first_{k+1} - 1]: wholly before `seq` when first_{k+1} <= seq.
+  while (n + 1 < names.size()) {
+    const std::optional<engine::Seq> here = segment_first_seq(names[n]);
+    const std::optional<engine::Seq> next = segment_first_seq(names[n + 1]);
+    if (!here || !next || *next > seq || *next <= *here) break;
+    ++n;
+  }
+  return n;
+}
+
 ScanResult scan_journal(JournalFiles& files, const ScanOptions& opt) {
   ScanResult res;
   const std::vector<std::string> names = files.list(kSegmentPrefix);
@@ -35,7 +60,9 @@ ScanResult scan_journal(JournalFiles& files, const ScanOptions& opt) {
     return res;
   };
 
-  for (std::size_t k = 0; k < names.size(); ++k) {
+  const std::size_t skip = opt.skip_before > 0 ? segments_before(names, opt.skip_before) : 0;
+  res.segments_skipped = skip;
+  for (std::size_t k = skip; k < names.size(); ++k) {
     const std::string& name = names[k];
     const bool last = k + 1 == names.size();
     if (!files.read(name, &bytes)) return fail("cannot read " + files.path(name));

@@ -77,6 +77,9 @@ void replay_journal(JournalFiles& files, const RecoveryOptions& opt, Recovered& 
   ScanOptions scan;
   scan.repair_tail = true;
   scan.from_seq = rec.snapshot_seq + 1;
+  // Only the segment holding the snapshot's next sequence and those after it are read: restart
+  // time is bounded by the snapshot and the commands after it, not by the journal's size.
+  scan.skip_before = rec.snapshot_seq > 0 ? rec.snapshot_seq + 1 : 0;
   scan.visit = [&](const engine::Command& cmd) {
     events.clear();
     rec.engine->apply(cmd, events);
@@ -86,6 +89,8 @@ void replay_journal(JournalFiles& files, const RecoveryOptions& opt, Recovered& 
   ScanResult res = scan_journal(files, scan);
   for (auto& line : res.log)
     rec.log.push_back(std::move(line));
+  rec.segments_read = res.segments.size();
+  rec.segments_skipped = res.segments_skipped;
   if (!res.ok) throw std::runtime_error("journal: " + res.error);
   if (res.records > 0 && res.first_seq > rec.snapshot_seq + 1)
     throw std::runtime_error("journal starts at seq " + std::to_string(res.first_seq) +

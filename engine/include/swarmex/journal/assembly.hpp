@@ -16,6 +16,7 @@
 #include "swarmex/engine/pool_routing.hpp"
 #include "swarmex/journal/files.hpp"
 #include "swarmex/journal/recovery.hpp"
+#include "swarmex/journal/retention.hpp"
 #include "swarmex/journal/snapshot_writer.hpp"
 #include "swarmex/journal/writer.hpp"
 
@@ -35,6 +36,11 @@ struct AssemblyConfig {
   std::string journal_path;
   std::uint64_t segment_bytes = 64ull << 20;
   std::uint64_t snapshot_interval = 0;  // commands between snapshots (0: only when requested)
+  std::size_t keep_snapshots = 3;       // newest snapshots kept per partition (at least 2)
+  // What happens to the segments before the oldest snapshot kept; with Archive, partition i's go
+  // to `<archive_path>/partition-<i>`.
+  Retention retention = Retention::Keep;
+  std::string archive_path;
   // Where every partition's events go; null: each partition's own queue (poll()).
   moodycamel::BlockingConcurrentQueue<engine::Event>* output = nullptr;
   // Inline partitions: called (any thread) when they have commands to flush() or put events out.
@@ -61,9 +67,12 @@ struct AssemblyHooks {
   std::function<void(std::uint32_t, std::span<const engine::Command>, const engine::EventBuffer&,
                      const engine::Engine&)>
       on_batch;
-  // The partition's thread, at each snapshot: the embedding process's bytes for it
-  // (EngineSnapshot::attachment, same sequence, same file).
-  std::function<std::vector<std::uint8_t>(std::uint32_t, const engine::Engine&)> attachment;
+  // The partition's thread, at each snapshot: a cheap copy of the embedding process's state,
+  // returned as the function that makes its bytes (EngineSnapshot::attachment, same sequence,
+  // same file) on the snapshot thread, from that copy and the engine's snapshot.
+  std::function<SnapshotWriter::Attachment(std::uint32_t, const engine::Engine&)> attachment;
+  // The snapshot thread, after each snapshot of a partition: what it cost (logs, figures).
+  std::function<void(std::uint32_t, const SnapshotReport&)> on_snapshot_written;
 };
 
 class ExchangeAssembly {

@@ -2,6 +2,7 @@
 // implementation appends through io_uring; tests substitute a simulated one that can crash.
 #pragma once
 
+#include <cerrno>
 #include <cstdint>
 #include <memory>
 #include <span>
@@ -32,6 +33,14 @@ class JournalFiles {
   virtual int remove(const std::string& name) = 0;
   // Replaces `name` with `data` atomically: temp file, fsync, rename, fsync of the directory.
   virtual int write_atomic(const std::string& name, std::span<const std::uint8_t> data) = 0;
+  // Moves `name` into the directory `dir` (created if missing), durably: the file is in `dir` and
+  // no longer here once it returns 0; otherwise -errno and the file stays. Journal retention's
+  // "archive" policy.
+  virtual int move_out(const std::string& name, const std::string& dir) {
+    (void)name;
+    (void)dir;
+    return -EOPNOTSUPP;
+  }
   // Where `name` lives, for messages.
   [[nodiscard]] virtual std::string path(const std::string& name) const = 0;
 };

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -31,6 +32,8 @@ struct ScanResult {
   std::int64_t first_time_ns = 0;
   std::int64_t last_time_ns = 0;
   std::vector<SegmentStats> segments;
+  // Segments not read because they end before `ScanOptions::skip_before` (by their names).
+  std::uint64_t segments_skipped = 0;
 };
 
 struct ScanOptions {
@@ -39,7 +42,17 @@ struct ScanOptions {
   // verified but not visited.
   std::function<void(const engine::Command&)> visit;
   engine::Seq from_seq = 0;
+  // Segments that end before this sequence number are not even opened: a segment ends where the
+  // next one's name says it starts. Start-up sets it to the snapshot's sequence + 1, so a restart
+  // reads the segment holding that sequence and those after it, whatever lies before.
+  engine::Seq skip_before = 0;
 };
+
+// The first sequence number a segment name gives, or nullopt when it is not one of ours.
+std::optional<engine::Seq> segment_first_seq(const std::string& name) noexcept;
+// How many of `names` (sorted segment names) end before `seq`: each one followed by a segment
+// that starts at or before `seq`. The newest segment is never counted.
+std::size_t segments_before(const std::vector<std::string>& names, engine::Seq seq) noexcept;
 
 ScanResult scan_journal(JournalFiles& files, const ScanOptions& options);
 

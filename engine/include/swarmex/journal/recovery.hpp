@@ -31,7 +31,9 @@ struct Recovered {
   // The loaded snapshot's attachment (empty without a snapshot, or one older than version 7).
   std::vector<std::uint8_t> attachment;
   std::uint64_t replayed = 0;
-  std::vector<std::string> log;  // what was done: snapshot used or skipped, tail repairs
+  std::uint64_t segments_read = 0;     // journal segments read by replay_journal
+  std::uint64_t segments_skipped = 0;  // older ones, wholly before the snapshot: not opened
+  std::vector<std::string> log;        // what was done: snapshot used or skipped, tail repairs
 };
 
 // Throws std::runtime_error naming file and offset when the journal is corrupt before its tail

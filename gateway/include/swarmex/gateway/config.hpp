@@ -12,6 +12,7 @@
 #include "swarmex/engine/partition.hpp"
 #include "swarmex/gateway/swarm_template.hpp"
 #include "swarmex/journal/assembly.hpp"
+#include "swarmex/journal/retention.hpp"
 #include "swarmex/journal/writer.hpp"
 
 namespace swarmex::gateway {
@@ -90,6 +91,11 @@ struct JournalSection {
   journal::Durability durability = journal::Durability::Sync;
   std::uint64_t segment_bytes = 64u << 20;
   std::uint64_t snapshot_interval = 1'000'000;
+  // Segments before the oldest snapshot kept: kept, deleted or moved to archive_path
+  // (docs/journal.md, "Retention").
+  journal::Retention retention = journal::Retention::Keep;
+  std::string archive_path;          // retention = "archive": required
+  std::uint32_t keep_snapshots = 3;  // newest snapshots kept per partition (2 or more)
 };
 
 // Usage telemetry: what hosts report that tenants use. Not matching input (never journaled).
