@@ -82,6 +82,13 @@ constexpr std::array<std::string_view, static_cast<std::size_t>(RejectReason::kC
     "invalid_trading_mode",
     "invalid_breaker",
     "unsupported_in_auction",
+    "invalid",  // 68: reserved
+    "invalid",  // 69: reserved
+    "principal_order_limit",
+    "principal_session_limit",
+    "subscription_limit",
+    "principal_rate_limited",
+    "depth_limit",
 };
 
 constexpr std::array<std::string_view, static_cast<std::size_t>(CancelReason::kCount)> kCancel{

@@ -136,6 +136,15 @@ enum class RejectReason : std::uint8_t {
   // An order a batch auction cannot honour (FOK, a minimum quantity, a swarm leg) on an
   // instrument that is collecting a batch or halted by its breaker.
   UnsupportedInAuction = 67,
+  // 68, 69: reserved.
+  // Fair share (gateway only, [limits.<role>]): a principal at its resting orders on the
+  // partition, at its logged-on sessions, at its market-data subscriptions, over its requests per
+  // second across all its sessions, or asking for more book levels than it may.
+  PrincipalOrderLimit = 70,
+  PrincipalSessionLimit = 71,
+  SubscriptionLimit = 72,
+  PrincipalRateLimited = 73,
+  DepthLimit = 74,
   kCount
 };
 
