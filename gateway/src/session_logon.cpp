@@ -52,6 +52,7 @@ void Session::on_logon(const wire::Logon& l) {
     st.standby = terms;
   }
   IoThread& home = server.home_of(p->id);
+  if (&home == &thread_ && refuse_over_session_limit(*p, *thread_.principal(p->id))) return;
   std::vector<std::uint8_t> unread(in_.begin() + static_cast<long>(in_start_),
                                    in_.begin() + static_cast<long>(in_end_));
   in_start_ = in_end_ = 0;
