@@ -29,6 +29,11 @@ std::string fair_config(std::uint32_t order_capacity, const std::string& limits,
   return c;
 }
 
+// tenants 6 orders of a partition's 16, hosts 4 (the default would be 16 / 16 = 1).
+const char* kPoolLimits =
+    "[limits.tenant]\nresting_orders_per_partition = 6\n"
+    "[limits.host]\nresting_orders_per_partition = 4\n";
+
 class FairShareTest : public E2eTest {
  protected:
   void SetUp() override {}
@@ -77,7 +82,7 @@ class FairShareTest : public E2eTest {
 };
 
 TEST_F(FairShareTest, OneTenantCannotExhaustThePartitionsOrderPool) {
-  start(fair_config(16, "[limits.tenant]\nresting_orders_per_partition = 6\n"));
+  start(fair_config(16, kPoolLimits));
   auto a = tenant("tenant-a");
   for (std::uint64_t id = 1; id <= 6; ++id)
     ASSERT_EQ(bid(*a, id), RejectReason::None) << id;
@@ -104,7 +109,7 @@ TEST_F(FairShareTest, OneTenantCannotExhaustThePartitionsOrderPool) {
 }
 
 TEST_F(FairShareTest, TheLimitHoldsAfterRestartsFromTheJournalAndASnapshot) {
-  start(fair_config(16, "[limits.tenant]\nresting_orders_per_partition = 6\n"));
+  start(fair_config(16, kPoolLimits));
   {
     auto a = tenant("tenant-a");
     for (std::uint64_t id = 1; id <= 6; ++id)
