@@ -27,18 +27,18 @@ const char* to_string(Role r) noexcept;
 struct PrincipalLimits {
   std::uint32_t resting_orders_per_partition = 0;  // 0: engine.order_capacity / 16 (at least 1)
   std::uint32_t sessions = 64;                     // logged on at once
-  std::uint32_t subscriptions = 4096;  // market-data instruments, over all its sessions
-  std::uint32_t depth_levels = 1000;   // book levels per side a subscription may ask for
-  double requests_per_s = 0;           // over all its sessions; 0: server.rate_limit_per_s
-  double requests_burst = 0;           // 0: server.rate_burst
+  std::uint32_t subscriptions = 4096;              // market-data instruments, over all its sessions
+  std::uint32_t depth_levels = 1000;  // book levels per side a subscription may ask for
+  double requests_per_s = 0;          // over all its sessions; 0: server.rate_limit_per_s
+  double requests_burst = 0;          // 0: server.rate_burst
 };
 
 struct Principal {
   std::string name;
   engine::OwnerId id = 0;
   Role role = Role::Tenant;
-  engine::HostId host_id = 0;  // hosts only
-  std::string token_hash;      // pbkdf2-sha256$iterations$salt$hash
+  engine::HostId host_id = 0;   // hosts only
+  std::string token_hash;       // pbkdf2-sha256$iterations$salt$hash
   PrincipalLimits limits = {};  // resolved at loading
 };
 
