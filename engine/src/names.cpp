@@ -84,6 +84,11 @@ constexpr std::array<std::string_view, static_cast<std::size_t>(RejectReason::kC
     "unsupported_in_auction",
     "logon_throttled",
     "connection_limit",
+    "principal_order_limit",
+    "principal_session_limit",
+    "subscription_limit",
+    "principal_rate_limited",
+    "depth_limit",
 };
 
 constexpr std::array<std::string_view, static_cast<std::size_t>(CancelReason::kCount)> kCancel{

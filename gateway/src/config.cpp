@@ -2,6 +2,8 @@
 
 #include "swarmex/common/toml_read.hpp"
 
+#include "config_limits.hpp"
+
 #include <toml++/toml.h>
 #include <algorithm>
 #include <array>
@@ -182,7 +184,7 @@ engine::Product parse_product(const toml::table& t, const std::string& src, cons
 }
 
 Principal parse_principal(const toml::table& t, const std::string& src, const std::string& w) {
-  common::reject_unknown(t, {"name", "id", "role", "host_id", "token_hash"}, src, w);
+  common::reject_unknown(t, {"name", "id", "role", "host_id", "token_hash", "limits"}, src, w);
   Principal p;
   std::string role;
   common::read_string(t, "name", p.name, src, w);
@@ -236,7 +238,7 @@ Config parse_config(const std::string& text, const std::string& src) {
   }
   common::reject_unknown(root,
                          {"server", "engine", "journal", "instruments", "products", "principals",
-                          "templates", "telemetry", "dropcopy"},
+                          "templates", "telemetry", "dropcopy", "limits"},
                          src, "");
   Config c;
   if (const auto* t = root["server"].as_table()) parse_server(*t, c.server, src);
@@ -354,6 +356,7 @@ Config parse_config(const std::string& text, const std::string& src) {
   }
   if (const auto* arr = root["templates"].as_array())
     c.templates = parse_templates(*arr, src, c.instruments);
+  parse_limits(root, c, src);  // after [server], [engine] and the principals
   return c;
 }
 

@@ -29,7 +29,7 @@ Exchange::Exchange(const Config& config, moodycamel::BlockingConcurrentQueue<eng
                      " holds no stream ledger (written before snapshot version 7): report and "
                      "fill stream numbers, client order ids and the replay rings restart "
                      "from it");
-    if (on_restored) on_restored(e, restored ? &ledger : nullptr);
+    if (on_restored) on_restored(i, e, restored ? &ledger : nullptr);
   };
   hooks.on_replayed = [this, &on_replayed](std::uint32_t i, const engine::Command& c,
                                            const engine::EventBuffer& ev) {

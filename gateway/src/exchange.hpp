@@ -27,7 +27,8 @@ class Exchange {
   // Sees each journaled partition's restored engine (its snapshot plus the configuration) with the
   // stream ledger its snapshot carried (null when the snapshot has none: older than version 7),
   // for every partition before any journal replays.
-  using RestoredHook = std::function<void(const engine::Engine&, const StreamLedger*)>;
+  using RestoredHook =
+      std::function<void(std::uint32_t partition, const engine::Engine&, const StreamLedger*)>;
 
   // Every partition publishes its events to `output`; `journal_observer` sees the journal writes.
   // Inline partitions (engine.wait = "inline") call `wake` (any thread) when they have commands to

@@ -122,6 +122,7 @@ void IoThread::handle(const OutItem& item) {
       r.client_order_id = ps->client_of(r.order_id);
       const bool agents_order =
           (item.event.agent & (maker ? engine::kMakerByAgent : engine::kByAgent)) != 0;
+      ps->orders.note(r, item.event, item.partition);
       if (ps->principal.role == Role::Agent) {  // its copy: for whom, and nothing held
         r.on_behalf_of = server_.principal_by_id(maker ? item.event.maker_owner : item.event.owner);
       } else {

@@ -42,6 +42,7 @@ struct OutItem {
   // Snapshot: encoded BookSnapshot; Notice: encoded InterruptionNotice for `principal`;
   // MarketData: when set, the encoded message for the instrument's subscribers.
   std::shared_ptr<const std::vector<std::uint8_t>> frame;
+  std::uint32_t partition = 0;  // Report / MakerReport: the partition the event came from
 };
 
 class IoThread {

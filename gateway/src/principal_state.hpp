@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "id_map.hpp"
+#include "order_quota.hpp"
 #include "own_view.hpp"
 #include "reports.hpp"
 #include "swarmex/gateway/config.hpp"
@@ -165,6 +166,22 @@ class PrincipalState {
 
   OwnView view;  // resting orders and spot leases, for OrdersRequest / HoldingsRequest
 
+  // Fair share (principal.limits): its orders in each partition's pool, and its requests over all
+  // its sessions, a token bucket (limits.requests_per_s, burst limits.requests_burst).
+  OrderQuota orders;
+  [[nodiscard]] bool take_request_token(std::int64_t now_ns) {
+    const PrincipalLimits& l = principal.limits;
+    if (request_tokens_at_ns_ == 0) request_tokens_ = l.requests_burst;
+    // Its sessions' clocks are read apart: never back in time.
+    const std::int64_t elapsed = std::max<std::int64_t>(0, now_ns - request_tokens_at_ns_);
+    request_tokens_ = std::min(
+        l.requests_burst, request_tokens_ + static_cast<double>(elapsed) * l.requests_per_s / 1e9);
+    request_tokens_at_ns_ = std::max(request_tokens_at_ns_, now_ns);
+    if (request_tokens_ < 1.0) return false;
+    request_tokens_ -= 1.0;
+    return true;
+  }
+
   std::vector<Session*> sessions;       // logged on
   std::vector<Session*> fill_sessions;  // hosts subscribed to fills
 
@@ -188,6 +205,8 @@ class PrincipalState {
   std::map<std::tuple<engine::InstrumentId, std::int64_t, engine::HostId>, engine::Qty> held_;
   std::unordered_map<engine::OwnerId, std::int64_t> holders_;
   double usage_tokens_ = 0;
+  double request_tokens_ = 0;
+  std::int64_t request_tokens_at_ns_ = 0;
   std::int64_t usage_tokens_at_ns_ = 0;
   std::deque<ExecReport> reports_;
   std::deque<HostFill> fills_;

@@ -92,6 +92,7 @@ void Publisher::route(const Event& e, std::int64_t time_ns, std::uint32_t partit
     item.event = e;
     item.time_ns = time_ns;
     item.released_ns = released_ns_;
+    item.partition = partition;
     server_.home_of(owner).deliver(std::move(item));
   };
   auto to_market_data = [&](Book& book) {

@@ -72,7 +72,9 @@ Server::Server(Config config)
         on_replayed(partition, c, ev);
       },
       [this](const engine::InstrumentSpec& spec) { learn_instrument(spec); },
-      [this](const engine::Engine& e, const StreamLedger* ledger) { on_restored(e, ledger); },
+      [this](std::uint32_t partition, const engine::Engine& e, const StreamLedger* ledger) {
+        on_restored(partition, e, ledger);
+      },
       inline_engine() ? std::function<void()>([this] { schedule_pump(); })
                       : std::function<void()>(),
       metrics_.get());
@@ -99,8 +101,10 @@ void Server::on_replayed(std::uint32_t partition, const engine::Command& c,
     if (o.order_id >= next_order_id_.load()) next_order_id_.store(o.order_id + 1);
     // An agent's order is in the agent's client ids (the tenant owns what it buys).
     const engine::OwnerId sender = o.agent != 0 ? o.agent : o.owner;
-    if (PrincipalState* ps = home_of(sender).principal(sender); ps && o.client_order_id != 0)
-      ps->remember(o.client_order_id, o.order_id, o.instrument);
+    if (PrincipalState* ps = home_of(sender).principal(sender)) {
+      if (o.client_order_id != 0) ps->remember(o.client_order_id, o.order_id, o.instrument);
+      ps->orders.add(o.order_id, partition);  // fair share: counted again, never checked
+    }
     if (o.expire_time_ns != 0) expiries_.note(o.expire_time_ns);
   }
   if (c.kind == engine::CommandKind::SwarmOrder) {
@@ -115,8 +119,10 @@ void Server::on_replayed(std::uint32_t partition, const engine::Command& c,
       next_order_id_.store(r.order_id + r.leg_count);
     const engine::OwnerId sender = r.agent != 0 ? r.agent : r.owner;
     if (PrincipalState* ps = home_of(sender).principal(sender);
-        ps && r.client_order_id != 0 && r.leg_count >= 1 && r.leg_count <= engine::kMaxSwarmLegs)
+        ps && r.client_order_id != 0 && r.leg_count >= 1 && r.leg_count <= engine::kMaxSwarmLegs) {
       ps->remember(r);
+      ps->orders.add(r.order_id, partition, r.leg_count);
+    }
   }
   if (c.kind == engine::CommandKind::Autopilot && !events.empty() &&
       events[0].kind == engine::EventKind::Accepted)
@@ -131,7 +137,8 @@ void Server::on_replayed(std::uint32_t partition, const engine::Command& c,
       t->drain();  // keep the inboxes short during a long replay
 }
 
-void Server::on_restored(const engine::Engine& e, const StreamLedger* ledger) {
+void Server::on_restored(std::uint32_t partition, const engine::Engine& e,
+                         const StreamLedger* ledger) {
   engine::EngineSnapshot snap;
   e.snapshot(snap);
   for (const engine::SnapshotInstrument& i : snap.instruments)
@@ -149,7 +156,7 @@ void Server::on_restored(const engine::Engine& e, const StreamLedger* ledger) {
   for (const engine::RestingSwarm& s : snap.swarms)
     top = std::max(top, s.order.order_id);
   if (top >= next_order_id_.load()) next_order_id_.store(top + 1);
-  restore_own_orders(snap);
+  restore_own_orders(partition, snap);
   if (ledger == nullptr) return;
   for (const engine::OwnerId owner : ledger->owners()) {
     const StreamCounts c = ledger->counts(owner);
@@ -165,10 +172,15 @@ void Server::on_restored(const engine::Engine& e, const StreamLedger* ledger) {
   }
 }
 
-void Server::restore_own_orders(const engine::EngineSnapshot& snap) {
+void Server::restore_own_orders(std::uint32_t partition, const engine::EngineSnapshot& snap) {
   for (const auto& [id, terms] : snap.order_terms)  // restored GTD orders still expire on time
     if (terms.expire_ns != 0) expiries_.note(terms.expire_ns);
-  for (const engine::SnapshotOrder& o : snap.orders)
+  for (const engine::SnapshotOrder& o : snap.orders) {
+    // Fair share: the owner's, and the agent's that placed it, count it again.
+    if (PrincipalState* ps = home_of(o.owner).principal(o.owner)) ps->orders.add(o.id, partition);
+    if (agent_ != nullptr && (o.flags & engine::Order::kAgent) != 0)
+      if (PrincipalState* ps = home_of(agent_->id).principal(agent_->id))
+        ps->orders.add(o.id, partition);
     if (PrincipalState* ps = home_of(o.owner).principal(o.owner))
       ps->view.restore(o.id, OpenOrder{.instrument = o.instrument,
                                        .side = o.side,
@@ -176,6 +188,7 @@ void Server::restore_own_orders(const engine::EngineSnapshot& snap) {
                                        .remaining = o.qty + hidden_in(snap, o.id),
                                        .host = o.host,
                                        .by_agent = (o.flags & engine::Order::kAgent) != 0});
+  }
   for (const engine::RestingSwarm& s : snap.swarms)
     if (PrincipalState* ps = home_of(s.order.owner).principal(s.order.owner))
       ps->view.restore(s.order.order_id, OpenOrder{.instrument = s.order.legs[0].instrument,

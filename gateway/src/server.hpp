@@ -203,12 +203,13 @@ class Server {
   // Start-up, for each journaled partition before any journal replays: what its snapshot restored
   // (stream numbers, client order ids and the next order id from its ledger; halts and book
   // levels from the engine).
-  void on_restored(const engine::Engine& engine, const StreamLedger* ledger);
+  void on_restored(std::uint32_t partition, const engine::Engine& engine,
+                   const StreamLedger* ledger);
   // Start-up: what each principal holds of each delivery window (PrincipalState::held) as the
   // snapshot's engine holdings and resting resale asks say; the fills before it do not replay.
   void restore_holdings(const engine::EngineSnapshot& snap);
   // Start-up: each principal's resting orders and swarm orders as the snapshot has them.
-  void restore_own_orders(const engine::EngineSnapshot& snap);
+  void restore_own_orders(std::uint32_t partition, const engine::EngineSnapshot& snap);
   // Start-up, after the replay: each principal's stream numbers must be what the partitions'
   // ledgers counted (logged when not: the next snapshot would carry numbers the streams do not
   // have).

@@ -61,6 +61,7 @@ Session::Session(IoThread& thread, asio::ip::tcp::socket socket, std::uint64_t i
 
 void Session::start() {
   if (principal_ != nullptr) {  // arrived on the home thread after logon
+    if (refuse_over_session_limit(*principal_, *thread_.principal(principal_->id))) return;
     state_ = thread_.principal(principal_->id);
     state_->sessions.push_back(this);
     finish_logon(resume_from_seq_);

@@ -149,6 +149,13 @@ class Session : public std::enable_shared_from_this<Session> {
   void send_error(engine::RejectReason reason, const std::string& text);
   // The rate limit (session_rate.cpp): true when `m` may go on; else it has been answered.
   [[nodiscard]] bool admit(const wire::Message& m);
+  // Fair share (session_limits.cpp). A logon, on the principal's home thread, past its
+  // limits.sessions: refused (LogonReject) and closing; true when so.
+  bool refuse_over_session_limit(const Principal& p, PrincipalState& ps);
+  // A market-data subscription within the principal's depth_levels and subscriptions (counted
+  // over its sessions): true, and counted; else answered by an Error and nothing is subscribed.
+  [[nodiscard]] bool take_subscriptions(const std::vector<engine::InstrumentId>& ids,
+                                        std::uint32_t depth);
   bool take_token(std::int64_t now_ns);
   void finish_close();
   void detach();  // posted by finish_close: leave the principal, market data and the thread
@@ -192,6 +199,7 @@ class Session : public std::enable_shared_from_this<Session> {
   std::uint64_t messages_out_ = 0;
   std::optional<std::uint64_t> drop_copy_next_;  // a drop copy subscriber: the next seq to send
   bool drop_copy_caught_up_ = false;
+  std::vector<engine::InstrumentId> subscribed_;  // market data, sorted (take_subscriptions)
 };
 
 using common::steady_ns;

@@ -118,6 +118,12 @@ void Session::on_new_order(const wire::NewOrder& o, RejectReason verdict) {
   if (state_->find_client(o.client_order_id()) != nullptr)
     return reject(RejectReason::DuplicateClientOrderId);
   if (server.journal_failed()) return reject(RejectReason::JournalUnavailable);
+  // Fair share of the partition's order pool: an order that would rest, counted with those sent.
+  const std::uint32_t partition = server.exchange().partition_of(o.instrument());
+  if (o.type() != wire::OrderType::Market &&
+      engine::rests(protocol::to_engine(o.time_in_force())) &&
+      state_->orders.in(partition) >= principal_->limits.resting_orders_per_partition)
+    return reject(RejectReason::PrincipalOrderLimit);
   engine::Command c;
   c.kind = engine::CommandKind::NewOrder;
   engine::NewOrder& n = c.new_order;
@@ -139,6 +145,7 @@ void Session::on_new_order(const wire::NewOrder& o, RejectReason verdict) {
   n.expire_time_ns = o.expire_time_ns();
   n.display_qty = o.display_qty();
   state_->remember(n.client_order_id, n.order_id, n.instrument);
+  state_->orders.add(n.order_id, partition);
   if (StageRecorder* stages = thread_.stages()) stages->received(n.order_id, wall_ns());
   if (n.expire_time_ns != 0) server.note_expiry(n.expire_time_ns);
   server.exchange().submit(c);
@@ -195,6 +202,7 @@ void Session::on_mass_cancel(const wire::MassCancel& m) {
 void Session::on_subscribe_market_data(const wire::SubscribeMarketData& s) {
   std::vector<engine::InstrumentId> ids;
   if (s.instruments() != nullptr) ids.assign(s.instruments()->begin(), s.instruments()->end());
+  if (!take_subscriptions(ids, s.depth())) return;  // answered
   thread_.server().subscribe_market_data(thread_.index(), id_, std::move(ids),
                                          std::min<std::uint32_t>(s.depth(), 1000));
 }

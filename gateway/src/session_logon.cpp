@@ -105,6 +105,7 @@ void Session::admit_logon(const Principal& principal) {
                             (p->role == Role::Operator ? "" : " (the last ones for operators)"));
   release_pending_slot();
   IoThread& home = server.home_of(p->id);
+  if (&home == &thread_ && refuse_over_session_limit(*p, *thread_.principal(p->id))) return;
   std::vector<std::uint8_t> unread(in_.begin() + static_cast<long>(in_start_),
                                    in_.begin() + static_cast<long>(in_end_));
   in_start_ = in_end_ = 0;

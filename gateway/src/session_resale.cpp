@@ -109,8 +109,13 @@ void Session::submit_resell(engine::Command& c, const std::function<void(RejectR
   Server& server = thread_.server();
   if (server.journal_failed()) return reject(RejectReason::JournalUnavailable);
   engine::Resell& r = c.resell;
+  // Fair share of the partition's order pool: every leg rests as its own ask.
+  const std::uint32_t partition = server.exchange().partition_of(r.legs[0].instrument);
+  if (state_->orders.in(partition) + r.leg_count > principal_->limits.resting_orders_per_partition)
+    return reject(RejectReason::PrincipalOrderLimit);
   r.order_id = server.next_order_ids(r.leg_count);
   state_->remember(r);
+  state_->orders.add(r.order_id, partition, r.leg_count);
   server.exchange().submit(c);
 }
 

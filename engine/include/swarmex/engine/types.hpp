@@ -141,6 +141,14 @@ enum class RejectReason : std::uint8_t {
   LogonThrottled = 68,
   // Too many connections that have not logged on, from this address or in total (closed at once).
   ConnectionLimit = 69,
+  // Fair share (gateway only, [limits.<role>]): a principal at its resting orders on the
+  // partition, at its logged-on sessions, at its market-data subscriptions, over its requests per
+  // second across all its sessions, or asking for more book levels than it may.
+  PrincipalOrderLimit = 70,
+  PrincipalSessionLimit = 71,
+  SubscriptionLimit = 72,
+  PrincipalRateLimited = 73,
+  DepthLimit = 74,
   kCount
 };
 

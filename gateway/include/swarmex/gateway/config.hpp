@@ -2,6 +2,7 @@
 // naming the key; every default is in etc/swarmex.toml and docs/operations.md.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -21,12 +22,25 @@ namespace swarmex::gateway {
 enum class Role : std::uint8_t { Tenant = 0, Host = 1, Operator = 2, Agent = 3 };
 const char* to_string(Role r) noexcept;
 
+// Fair share: what one principal may hold of the shared capacity (docs/operations.md, "Per
+// principal"). Built-in defaults, then [limits.<role>], then the principal's own `limits`; 0 in the
+// fields that say so means "derived" until loading resolves every principal's.
+struct PrincipalLimits {
+  std::uint32_t resting_orders_per_partition = 0;  // 0: engine.order_capacity / 16 (at least 1)
+  std::uint32_t sessions = 64;                     // logged on at once
+  std::uint32_t subscriptions = 4096;              // market-data instruments, over all its sessions
+  std::uint32_t depth_levels = 1000;  // book levels per side a subscription may ask for
+  double requests_per_s = 0;          // over all its sessions; 0: server.rate_limit_per_s
+  double requests_burst = 0;          // 0: server.rate_burst
+};
+
 struct Principal {
   std::string name;
   engine::OwnerId id = 0;
   Role role = Role::Tenant;
-  engine::HostId host_id = 0;  // hosts only
-  std::string token_hash;      // pbkdf2-sha256$iterations$salt$hash
+  engine::HostId host_id = 0;   // hosts only
+  std::string token_hash;       // pbkdf2-sha256$iterations$salt$hash
+  PrincipalLimits limits = {};  // resolved at loading
 };
 
 struct ServerConfig {
@@ -124,6 +138,8 @@ struct Config {
   std::vector<engine::Product> products;            // scheduled delivery windows
   std::vector<Principal> principals;
   std::vector<SwarmTemplate> templates;
+  // [limits.<role>], by Role value, as configured (derived fields still 0).
+  std::array<PrincipalLimits, 4> role_limits = {};
 };
 
 // "address:port" (port 0..65535) into its parts; false, leaving both, when malformed.

@@ -34,6 +34,16 @@ static_assert(static_cast<int>(wire::RejectReason::ExpireTimeInPast) ==
                   static_cast<int>(engine::RejectReason::ExpireTimeInPast) &&
               static_cast<int>(wire::RejectReason::InvalidDisplayQty) ==
                   static_cast<int>(engine::RejectReason::InvalidDisplayQty));
+static_assert(static_cast<int>(wire::RejectReason::PrincipalOrderLimit) ==
+                  static_cast<int>(engine::RejectReason::PrincipalOrderLimit) &&
+              static_cast<int>(wire::RejectReason::PrincipalSessionLimit) ==
+                  static_cast<int>(engine::RejectReason::PrincipalSessionLimit) &&
+              static_cast<int>(wire::RejectReason::SubscriptionLimit) ==
+                  static_cast<int>(engine::RejectReason::SubscriptionLimit) &&
+              static_cast<int>(wire::RejectReason::PrincipalRateLimited) ==
+                  static_cast<int>(engine::RejectReason::PrincipalRateLimited) &&
+              static_cast<int>(wire::RejectReason::DepthLimit) ==
+                  static_cast<int>(engine::RejectReason::DepthLimit));
 static_assert(static_cast<int>(wire::CancelReason::Expired) ==
                   static_cast<int>(engine::CancelReason::Expired) &&
               static_cast<int>(wire::CancelReason::DayEnd) ==
