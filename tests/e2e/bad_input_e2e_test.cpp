@@ -281,7 +281,8 @@ class SlowReaderTest : public E2eTest {
   void SetUp() override {
     start_server(
         "outbound_queue_bytes = 65536\nrate_burst = 1000000\nrate_limit_per_s = 1000000\n"
-        "idle_timeout_ms = 60000");
+        "idle_timeout_ms = 60000",
+        "sync", 2, "[market_data]\nstuck_timeout_ms = 200\n");  // conflated, then cut off
   }
 };
 
