@@ -14,6 +14,9 @@
 
 namespace swarmex::gateway {
 
+// The [market_data] table (config_market_data.cpp).
+void parse_market_data(const toml::table& t, MarketDataSection& s, const std::string& src);
+
 bool split_listen(const std::string& listen, std::string& address, std::uint16_t& port) {
   const auto colon = listen.rfind(':');
   if (colon == std::string::npos || colon == 0) return false;
@@ -238,11 +241,12 @@ Config parse_config(const std::string& text, const std::string& src) {
   }
   common::reject_unknown(root,
                          {"server", "engine", "journal", "instruments", "products", "principals",
-                          "templates", "telemetry", "dropcopy", "limits"},
+                          "templates", "telemetry", "dropcopy", "limits", "market_data"},
                          src, "");
   Config c;
   if (const auto* t = root["server"].as_table()) parse_server(*t, c.server, src);
   if (const auto* t = root["telemetry"].as_table()) parse_telemetry(*t, c.telemetry, src);
+  if (const auto* t = root["market_data"].as_table()) parse_market_data(*t, c.market_data, src);
   if (const auto* t = root["engine"].as_table()) {
     // "shards" and "tick_ms" are the keys' names before the glossary gave each word one meaning;
     // still read, never both spellings at once.

@@ -93,6 +93,10 @@ void IoThread::drain() {
     draining_ = false;
     // After each bulk, not once the inbox is empty: with the publisher on another thread it may
     // never be, and the reports must not wait for that.
+    // The sessions with reports first: their acks do not wait behind market data's writes.
+    for (const std::shared_ptr<Session>& s : flush_first_)
+      s->flush();
+    flush_first_.clear();
     for (const std::shared_ptr<Session>& s : flush_due_)
       s->flush();
     flush_due_.clear();
@@ -177,14 +181,15 @@ void IoThread::handle(const OutItem& item) {
       const auto frame = item.event.kind == engine::EventKind::Fill
                              ? encode_trade(writer_, item.event)
                              : encode_book_update(writer_, item.event);
+      // Encoded once for all of this thread's subscribers; one that has fallen behind drops it.
       for (Session* s : it->second)
-        s->send(frame);
+        s->send_market_data(item.event.instrument, frame);
       return;
     }
     case OutItem::Kind::Snapshot: {
       auto it = sessions_.find(item.session_id);
       if (it == sessions_.end()) return;  // gone meanwhile
-      it->second->send(*item.frame);
+      it->second->send_snapshot(item.event.instrument, *item.frame);
       // From here on the session gets every update after the snapshot, in order.
       subscribe_market_data(it->second.get(), item.event.instrument);
       return;

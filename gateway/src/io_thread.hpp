@@ -77,7 +77,11 @@ class IoThread {
   // inline round, which routes and drains on this thread).
   void hold_drain() noexcept { drain_posted_.store(true, std::memory_order_release); }
   [[nodiscard]] bool draining() const noexcept { return draining_; }
-  void flush_after_drain(std::shared_ptr<Session> s) { flush_due_.push_back(std::move(s)); }
+  // Sessions with frames of this drain to write: `first` (reports) before the rest (only
+  // market data).
+  void flush_after_drain(std::shared_ptr<Session> s, bool first) {
+    (first ? flush_first_ : flush_due_).push_back(std::move(s));
+  }
 
   void add_principal(const Principal& p, std::size_t replay_capacity);
   PrincipalState* principal(engine::OwnerId id);
@@ -121,7 +125,8 @@ class IoThread {
   std::atomic<bool> drain_posted_{false};
   std::vector<OutItem> batch_;
   bool draining_ = false;
-  std::vector<std::shared_ptr<Session>> flush_due_;  // sessions sent to during this drain
+  std::vector<std::shared_ptr<Session>> flush_first_;  // sessions sent reports this drain
+  std::vector<std::shared_ptr<Session>> flush_due_;    // sessions sent only market data
   protocol::FrameWriter writer_;
   StageRecorder* stages_ = nullptr;
   ExchangeMetrics* exchange_metrics_ = nullptr;

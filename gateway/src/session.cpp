@@ -161,9 +161,13 @@ void Session::send(std::span<const std::uint8_t> frame) {
   ++messages_out_;
   last_tx_ns_ = steady_ns();
   if (thread_.draining() && !closing_) {
-    if (!flush_due_) {
+    // Reports before market data: a session with anything but market data is flushed first.
+    if (!md_send_ && !flush_first_) {
+      flush_first_ = true;
+      thread_.flush_after_drain(shared_from_this(), true);
+    } else if (md_send_ && !flush_due_ && !flush_first_) {
       flush_due_ = true;
-      thread_.flush_after_drain(shared_from_this());
+      thread_.flush_after_drain(shared_from_this(), false);
     }
     return;
   }
@@ -172,6 +176,7 @@ void Session::send(std::span<const std::uint8_t> frame) {
 
 void Session::flush() {
   flush_due_ = false;
+  flush_first_ = false;
   if (write_active_ || pending_.empty() || closed_) return;
   // Try the socket directly first: when it takes everything, as it mostly does, the frames leave
   // now and no completion handler has to run (each one is another turn of the event loop).
@@ -182,7 +187,7 @@ void Session::flush() {
   const auto sent = n > 0 ? static_cast<std::size_t>(n) : 0;
   if (sent == pending_.size()) {
     pending_.clear();
-    return;
+    return refresh_dirty_books();  // when a conflated subscriber has caught up
   }
   pending_.erase(pending_.begin(), pending_.begin() + static_cast<std::ptrdiff_t>(sent));
   std::swap(pending_, writing_);
@@ -194,7 +199,8 @@ void Session::flush() {
                       if (self->closed_) return;
                       if (ec) return self->abort(ec.message());
                       if (!self->pending_.empty()) return self->flush();
-                      if (self->closing_) self->finish_close();
+                      if (self->closing_) return self->finish_close();
+                      self->refresh_dirty_books();
                     });
 }
 
@@ -261,6 +267,8 @@ void Session::housekeeping(std::int64_t now_ns) {
     return close(RejectReason::IdleTimeout,
                  "nothing received for " + std::to_string(sc.idle_timeout_ms) + " ms");
   pump_drop_copy();
+  check_market_data_stuck(now_ns);
+  if (closed_) return;
   if (principal_ != nullptr && now_ns - last_tx_ns_ > heartbeat_interval_ms_ * kMs) {
     protocol::FrameWriter& w = thread_.writer();
     send(w.finish(wire::CreateHeartbeat(w.fbb(), wall_ns())));

@@ -10,7 +10,9 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
+#include <unordered_map>
 #include <vector>
 #include "swarmex/gateway/asio.hpp"
 
@@ -64,6 +66,12 @@ class Session : public std::enable_shared_from_this<Session> {
   // Sends Error{reason, text}, then closes once it is written.
   void close(engine::RejectReason reason, const std::string& text);
   void abort(const std::string& why);  // closes at once (slow reader, socket error)
+  // Market data (session_market_data.cpp). A book update or trade for this subscriber: sent, or
+  // dropped and its book marked dirty while the socket is not taking a backlog over
+  // market_data.conflate_backlog_bytes (the book's latest snapshot follows once it does).
+  void send_market_data(engine::InstrumentId instrument, std::span<const std::uint8_t> frame);
+  // A snapshot this session asked for (first, again or after conflation): updates flow again.
+  void send_snapshot(engine::InstrumentId instrument, std::span<const std::uint8_t> frame);
   void housekeeping(std::int64_t now_ns);
   // Accepted, not logged on: holds a pending slot of `source` (an address) until it logs on or
   // closes.
@@ -120,6 +128,12 @@ class Session : public std::enable_shared_from_this<Session> {
   void on_modify(const wire::ModifyOrder& m);
   void on_mass_cancel(const wire::MassCancel& m);
   void on_subscribe_market_data(const wire::SubscribeMarketData& s);
+  // The snapshots of the books this session does not have yet (or whose last snapshot is older
+  // than market_data.resnapshot_interval_ms); empty `ids`: every spot instrument.
+  void subscribe_books(std::vector<engine::InstrumentId> ids, std::uint32_t depth);
+  // Its backlog written: the latest snapshot of each dirty book.
+  void refresh_dirty_books();
+  void check_market_data_stuck(std::int64_t now_ns);
   void on_subscribe_fills(const wire::SubscribeFills& s);
   void on_admin(const wire::Admin& a);
   void on_enactment(const wire::EnactmentReport& r);
@@ -197,6 +211,19 @@ class Session : public std::enable_shared_from_this<Session> {
   std::uint64_t rate_rejects_in_row_ = 0;
   std::uint64_t messages_in_ = 0;
   std::uint64_t messages_out_ = 0;
+  // Market data subscriptions: each book's state for this session.
+  struct MdBook {
+    enum class State : std::uint8_t { Requested, Live, Dirty, Refreshing };
+    State state = State::Requested;
+    std::uint32_t depth = 10;
+    std::int64_t snapshot_ns = 0;  // when its last snapshot was asked for
+  };
+  std::unordered_map<engine::InstrumentId, MdBook> md_books_;
+  std::size_t md_dirty_ = 0;             // books in state Dirty
+  std::int64_t md_conflated_since_ = 0;  // steady ns; 0: not conflating
+  std::uint64_t md_conflations_ = 0;
+  bool md_send_ = false;      // send() of market data: flushed after the drain's other frames
+  bool flush_first_ = false;  // queued for its thread's end-of-drain flush of reports
   std::optional<std::uint64_t> drop_copy_next_;  // a drop copy subscriber: the next seq to send
   bool drop_copy_caught_up_ = false;
   std::vector<engine::InstrumentId> subscribed_;  // market data, sorted (take_subscriptions)

@@ -203,8 +203,7 @@ void Session::on_subscribe_market_data(const wire::SubscribeMarketData& s) {
   std::vector<engine::InstrumentId> ids;
   if (s.instruments() != nullptr) ids.assign(s.instruments()->begin(), s.instruments()->end());
   if (!take_subscriptions(ids, s.depth())) return;  // answered
-  thread_.server().subscribe_market_data(thread_.index(), id_, std::move(ids),
-                                         std::min<std::uint32_t>(s.depth(), 1000));
+  subscribe_books(std::move(ids), std::min<std::uint32_t>(s.depth(), 1000));
 }
 
 void Session::on_subscribe_fills(const wire::SubscribeFills& s) {

@@ -281,7 +281,11 @@ class SlowReaderTest : public E2eTest {
   void SetUp() override {
     start_server(
         "outbound_queue_bytes = 65536\nrate_burst = 1000000\nrate_limit_per_s = 1000000\n"
-        "idle_timeout_ms = 60000");
+        "idle_timeout_ms = 60000",
+        "sync", 2,
+        // No conflation: the outbound bound itself cuts it off (market_data_e2e_test.cpp has the
+        // conflated and stuck readers).
+        "[market_data]\nconflate_backlog_bytes = 1073741824\n");
   }
 };
 

@@ -120,6 +120,19 @@ struct TelemetrySection {
   double reports_burst = 200;           // ... of this depth
 };
 
+// Market data to subscribers (docs/operations.md, "Market data: subscriptions and slow readers").
+struct MarketDataSection {
+  // A subscriber whose unsent backlog is over this gets no more book updates or trades: its books
+  // are marked dirty and, once its backlog is written, it gets each dirty book's latest snapshot.
+  std::uint64_t conflate_backlog_bytes = 64u << 10;
+  // A subscriber conflated for this long without its backlog being written is disconnected
+  // (slow_consumer).
+  std::uint32_t stuck_timeout_ms = 10'000;
+  // Subscribing again to a book the session already has: its snapshot is sent again only when
+  // the last one to the session is at least this old (else nothing is sent).
+  std::uint32_t resnapshot_interval_ms = 1'000;
+};
+
 // The drop copy (drop_copy_log.hpp): kept in <journal.path>/dropcopy, in memory only without a
 // journal.
 struct DropCopySection {
@@ -134,6 +147,7 @@ struct Config {
   EngineSection engine;
   JournalSection journal;
   DropCopySection dropcopy;
+  MarketDataSection market_data;
   std::vector<engine::InstrumentSpec> instruments;  // spot instruments
   std::vector<engine::Product> products;            // scheduled delivery windows
   std::vector<Principal> principals;
