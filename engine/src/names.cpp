@@ -82,6 +82,15 @@ constexpr std::array<std::string_view, static_cast<std::size_t>(RejectReason::kC
     "invalid_trading_mode",
     "invalid_breaker",
     "unsupported_in_auction",
+    "invalid",  // 68: another area's
+    "invalid",  // 69
+    "invalid",  // 70
+    "invalid",  // 71
+    "invalid",  // 72
+    "invalid",  // 73
+    "invalid",  // 74
+    "resume_beyond_end",
+    "history_mismatch",
 };
 
 constexpr std::array<std::string_view, static_cast<std::size_t>(CancelReason::kCount)> kCancel{

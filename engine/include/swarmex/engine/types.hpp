@@ -136,6 +136,12 @@ enum class RejectReason : std::uint8_t {
   // An order a batch auction cannot honour (FOK, a minimum quantity, a swarm leg) on an
   // instrument that is collecting a batch or halted by its breaker.
   UnsupportedInAuction = 67,
+  // 68-74: other areas (admission, fair share).
+  // Gateway: a resume_from_seq (Logon) or from_seq (SubscribeFills) past the end of the stream,
+  // UINT64_MAX included: the client's position belongs to another history or is corrupt.
+  ResumeBeyondEnd = 75,
+  // Gateway: a Logon whose expect_history is not this exchange's history (LogonAck.history).
+  HistoryMismatch = 76,
   kCount
 };
 

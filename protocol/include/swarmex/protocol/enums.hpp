@@ -29,7 +29,11 @@ static_assert(static_cast<int>(wire::TimeInForce::Gtd) ==
 static_assert(static_cast<int>(wire::RejectReason::ExpireTimeInPast) ==
                   static_cast<int>(engine::RejectReason::ExpireTimeInPast) &&
               static_cast<int>(wire::RejectReason::InvalidDisplayQty) ==
-                  static_cast<int>(engine::RejectReason::InvalidDisplayQty));
+                  static_cast<int>(engine::RejectReason::InvalidDisplayQty) &&
+              static_cast<int>(wire::RejectReason::ResumeBeyondEnd) ==
+                  static_cast<int>(engine::RejectReason::ResumeBeyondEnd) &&
+              static_cast<int>(wire::RejectReason::HistoryMismatch) ==
+                  static_cast<int>(engine::RejectReason::HistoryMismatch));
 static_assert(static_cast<int>(wire::CancelReason::Expired) ==
                   static_cast<int>(engine::CancelReason::Expired) &&
               static_cast<int>(wire::CancelReason::DayEnd) ==
