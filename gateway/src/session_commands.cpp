@@ -3,6 +3,7 @@
 // session_swarm.cpp, resales and reservation changes in session_resale.cpp.
 #include "session.hpp"
 
+#include "exchange_history.hpp"
 #include "io_thread.hpp"
 #include "metrics.hpp"
 #include "server.hpp"
