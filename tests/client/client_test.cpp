@@ -341,8 +341,9 @@ TEST(ClientTest, LargeSendsCompleteWhileTheServerReadsSlowly) {
   EXPECT_GT(c.bytes_sent(), kFrames * 40);
 }
 
+constexpr std::uint64_t kOld = 0x1111222233334444ULL, kNew = 0x5555666677778888ULL;
+
 TEST(ClientTest, ANewExchangeHistoryIsFlaggedAndNeverResumedInto) {
-  constexpr std::uint64_t kOld = 0x1111222233334444ULL, kNew = 0x5555666677778888ULL;
   FakeServer server([](Socket& s) {
     protocol::FrameWriter w;
     // First logon: nothing known yet, nothing expected.
