@@ -90,7 +90,8 @@ TEST_F(HostctlHistoryE2eTest, RefusesANewHistoryUntilAdoptedThenEnactsItsFills) 
     const auto s = state();
     return s.history == new_history && s.last_seq >= 1 && s.book.all().size() == s.last_seq;
   })) << format_host_state(state());
-  for (const auto& [seq, alloc] : state().book.all())
+  const hostctl::HostState adopted = state();
+  for (const auto& [seq, alloc] : adopted.book.all())
     EXPECT_EQ(alloc.tenant, "tenant-b") << "nothing of the old history is left in the state";
 }
 
