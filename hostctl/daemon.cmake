@@ -19,6 +19,7 @@ add_library(swarmex_hostctl
   ${CMAKE_CURRENT_SOURCE_DIR}/src/daemon_staging.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/src/daemon_telemetry.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/src/daemon_standby.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/daemon_history.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/src/daemon.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/src/host_metrics.cpp
 )

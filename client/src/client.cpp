@@ -6,6 +6,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <charconv>
+#include <cstdio>
 #include <vector>
 
 #include "client_rx_buffer.hpp"
@@ -80,6 +81,8 @@ struct Client::Impl {
   std::uint64_t sent = 0;
   std::uint64_t received = 0;
   std::optional<StandbyTerms> standby;  // asked for at every logon
+  std::uint64_t history = 0;            // the exchange history known (LogonAck.history)
+  std::uint64_t changed_from = 0;       // the last logon found another history than this one
 };
 
 Client::Client(std::uint32_t max_frame_bytes) : impl_(std::make_unique<Impl>(max_frame_bytes)) {}
@@ -245,7 +248,9 @@ LogonResult Client::logon(std::string_view principal, std::string_view token, wi
   const StandbyTerms sb = impl_->standby.value_or(StandbyTerms{});
   send(writer().finish(wire::CreateLogon(fbb, p, t, role, resume_from_seq, cancel_on_disconnect, 0,
                                          keep_orders, impl_->standby.has_value(), sb.activate_ppm,
-                                         sb.deactivate_ppm, sb.deactivate_after_ms)));
+                                         sb.deactivate_ppm, sb.deactivate_after_ms,
+                                         resume_from_seq != 0 ? impl_->history : 0)));
+  impl_->changed_from = 0;
 
   const auto deadline = Clock::now() + timeout;
   LogonResult result;
@@ -263,12 +268,16 @@ LogonResult Client::logon(std::string_view principal, std::string_view token, wi
         result.host_id = a->host_id();
         result.next_stream_seq = a->next_stream_seq();
         result.heartbeat_interval_ms = a->heartbeat_interval_ms();
+        result.history = a->history();
+        note_history(result);
         return result;
       }
       case wire::Body::LogonReject: {
         const auto* r = m->body_as_LogonReject();
         result.reason = protocol::to_engine(r->reason());
         if (r->text() != nullptr) result.text = r->text()->str();
+        result.history = r->history();
+        note_history(result);
         return result;
       }
       case wire::Body::Error: {
@@ -281,6 +290,36 @@ LogonResult Client::logon(std::string_view principal, std::string_view token, wi
         break;  // heartbeats, or anything sent ahead of the answer
     }
   }
+}
+
+void Client::note_history(LogonResult& result) {
+  if (result.history == 0) return;  // a server that names none: nothing to compare
+  if (impl_->history != 0 && impl_->history != result.history) {
+    result.history_changed = true;
+    result.previous_history = impl_->history;
+    impl_->changed_from = impl_->history;
+  }
+  impl_->history = result.history;
+}
+
+void Client::expect_history(std::uint64_t history) noexcept {
+  impl_->history = history;
+}
+
+std::uint64_t Client::history() const noexcept {
+  return impl_->history;
+}
+
+void Client::refuse_old_position(const char* stream, std::uint64_t from_seq) const {
+  if (impl_->changed_from == 0) return;
+  char text[256];
+  std::snprintf(text, sizeof text,
+                "%s position %llu belongs to exchange history 0x%016llx; this exchange is history "
+                "0x%016llx (its streams start again at 1)",
+                stream, static_cast<unsigned long long>(from_seq),
+                static_cast<unsigned long long>(impl_->changed_from),
+                static_cast<unsigned long long>(impl_->history));
+  throw ClientError(text);
 }
 
 void Client::set_standby(std::optional<StandbyTerms> terms) {
@@ -360,6 +399,7 @@ void Client::subscribe_market_data(std::span<const std::uint32_t> instruments,
 }
 
 void Client::subscribe_fills(std::uint32_t host_id, std::uint64_t from_seq) {
+  if (from_seq != 0) refuse_old_position("fill stream", from_seq);
   emit(writer().finish(wire::CreateSubscribeFills(writer().fbb(), host_id, from_seq)));
 }
 

@@ -89,6 +89,8 @@ constexpr std::array<std::string_view, static_cast<std::size_t>(RejectReason::kC
     "subscription_limit",
     "principal_rate_limited",
     "depth_limit",
+    "resume_beyond_end",
+    "history_mismatch",
 };
 
 constexpr std::array<std::string_view, static_cast<std::size_t>(CancelReason::kCount)> kCancel{

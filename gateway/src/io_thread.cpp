@@ -140,7 +140,7 @@ void IoThread::handle(const OutItem& item) {
         stages_->acknowledged(item.event.order_id, item.event.time_ns, item.released_ns, wall_ns());
       const ExecReport& stamped = ps->append(r);
       if (ps->sessions.empty()) return;
-      const auto frame = encode(writer_, stamped);
+      const auto frame = encode(writer_, stamped, server_.history());
       for (Session* s : ps->sessions)
         s->send(frame);
       if (metrics_ != nullptr && !maker && item.event.command == engine::CommandKind::NewOrder &&
@@ -164,7 +164,7 @@ void IoThread::handle(const OutItem& item) {
       if (exchange_metrics_ != nullptr)
         exchange_metrics_->note_host_fill(item.principal, f.stream_seq);
       if (ps->fill_sessions.empty()) return;
-      const auto frame = encode(writer_, f);
+      const auto frame = encode(writer_, f, server_.history());
       for (Session* s : ps->fill_sessions)
         s->send(frame);
       return;

@@ -89,21 +89,24 @@ HostFill host_fill_for(const Event& e, std::int64_t time_ns, const engine::Instr
 }
 
 flatbuffers::Offset<wire::ExecutionReport> create_report(flatbuffers::FlatBufferBuilder& b,
-                                                         const ExecReport& r) {
+                                                         const ExecReport& r,
+                                                         std::uint64_t history) {
   const auto agent = r.agent ? b.CreateString(r.agent->name) : 0;
   const auto tenant = r.on_behalf_of ? b.CreateString(r.on_behalf_of->name) : 0;
-  return wire::CreateExecutionReport(b, r.kind, protocol::to_wire(r.reject_reason),
-                                     protocol::to_wire(r.cancel_reason), r.client_order_id,
-                                     r.order_id, r.instrument, protocol::to_wire(r.side), r.price,
-                                     r.qty, r.last_qty, r.last_price, r.leaves_qty, r.host,
-                                     r.stream_seq, r.engine_seq, r.time_ns, agent, tenant, r.fee);
+  return wire::CreateExecutionReport(
+      b, r.kind, protocol::to_wire(r.reject_reason), protocol::to_wire(r.cancel_reason),
+      r.client_order_id, r.order_id, r.instrument, protocol::to_wire(r.side), r.price, r.qty,
+      r.last_qty, r.last_price, r.leaves_qty, r.host, r.stream_seq, r.engine_seq, r.time_ns, agent,
+      tenant, r.fee, history);
 }
 
-std::span<const std::uint8_t> encode(protocol::FrameWriter& w, const ExecReport& r) {
-  return w.finish(create_report(w.fbb(), r));
+std::span<const std::uint8_t> encode(protocol::FrameWriter& w, const ExecReport& r,
+                                     std::uint64_t history) {
+  return w.finish(create_report(w.fbb(), r, history));
 }
 
-std::span<const std::uint8_t> encode(protocol::FrameWriter& w, const HostFill& f) {
+std::span<const std::uint8_t> encode(protocol::FrameWriter& w, const HostFill& f,
+                                     std::uint64_t history) {
   auto& b = w.fbb();
   const auto tenant = f.tenant_principal ? b.CreateString(f.tenant_principal->name) : 0;
   const auto resource = f.spec ? b.CreateString(f.spec->resource) : 0;
@@ -112,7 +115,7 @@ std::span<const std::uint8_t> encode(protocol::FrameWriter& w, const HostFill& f
   return w.finish(wire::CreateFill(b, f.stream_seq, f.engine_seq, f.instrument, f.host, f.tenant,
                                    f.buy_order_id, f.sell_order_id, f.qty, f.price, f.time_ns,
                                    tenant, resource, pool, f.lease_start_ns, f.lease_end_ns, seller,
-                                   f.gpu, f.start_slice, f.seller_fee));
+                                   f.gpu, f.start_slice, f.seller_fee, history));
 }
 
 std::span<const std::uint8_t> encode_book_update(protocol::FrameWriter& w, const Event& e) {

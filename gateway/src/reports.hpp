@@ -70,11 +70,15 @@ HostFill host_fill_for(const engine::Event& e, std::int64_t time_ns,
                        const engine::InstrumentSpec* spec, const Principal* tenant,
                        const Principal* seller);
 
-std::span<const std::uint8_t> encode(protocol::FrameWriter& w, const ExecReport& r);
+// `history`: the exchange history the stream sequences belong to (Server::history()).
+std::span<const std::uint8_t> encode(protocol::FrameWriter& w, const ExecReport& r,
+                                     std::uint64_t history);
 // The report as a table inside another message (the drop copy's).
 flatbuffers::Offset<wire::ExecutionReport> create_report(flatbuffers::FlatBufferBuilder& b,
-                                                         const ExecReport& r);
-std::span<const std::uint8_t> encode(protocol::FrameWriter& w, const HostFill& f);
+                                                         const ExecReport& r,
+                                                         std::uint64_t history);
+std::span<const std::uint8_t> encode(protocol::FrameWriter& w, const HostFill& f,
+                                     std::uint64_t history);
 // Market data: a BookLevel event as BookUpdate, a Fill event as Trade.
 std::span<const std::uint8_t> encode_book_update(protocol::FrameWriter& w, const engine::Event& e);
 std::span<const std::uint8_t> encode_trade(protocol::FrameWriter& w, const engine::Event& e);

@@ -3,6 +3,9 @@
 #include <openssl/crypto.h>
 #include <spdlog/spdlog.h>
 
+#include <filesystem>
+
+#include "exchange_history.hpp"
 #include "session.hpp"
 #include "swarmex/common/clock.hpp"
 #include "swarmex/common/token_hash.hpp"
@@ -27,6 +30,7 @@ engine::Qty hidden_in(const engine::EngineSnapshot& snap, engine::OrderId id) {
 Server::Server(Config config)
     : config_(std::move(config)),
       usage_(config_.telemetry.history_samples, config_.telemetry.max_tenants) {
+  open_history();
   for (const Principal& p : config_.principals) {
     by_name_[p.name] = &p;
     by_id_[p.id] = &p;
@@ -83,6 +87,30 @@ Server::Server(Config config)
   for (auto& t : io_)
     t->drain();  // reports rebuilt from the journal, before anyone logs on
   check_ledgers();
+}
+
+// Before the journal is opened: a new journal starts a new history; one without a history file
+// (written before there was one) gets its id now, and keeps it from then on.
+void Server::open_history() {
+  if (config_.journal.durability == journal::Durability::None) {
+    history_ = random_history_id();
+    spdlog::info("no journal: exchange history {} (a new one at every start)",
+                 format_history_id(history_));
+    return;
+  }
+  const bool had_journal = std::filesystem::exists(config_.journal.path + "/partition-0") ||
+                           std::filesystem::exists(config_.journal.path + "/shard-0");
+  const HistoryFile h = load_or_create_history(config_.journal.path);
+  history_ = h.id;
+  if (!h.created)
+    spdlog::info("exchange history {} ({}/history)", format_history_id(history_),
+                 config_.journal.path);
+  else if (had_journal)
+    spdlog::warn("the journal at {} had no history id: it is exchange history {} from now on",
+                 config_.journal.path, format_history_id(history_));
+  else
+    spdlog::info("new journal at {}: new exchange history {}", config_.journal.path,
+                 format_history_id(history_));
 }
 
 Server::~Server() {

@@ -58,6 +58,8 @@ class Server {
   }
 
   [[nodiscard]] const Config& config() const noexcept { return config_; }
+  // This exchange history's id (exchange_history.hpp): in LogonAck, Fill and ExecutionReport.
+  [[nodiscard]] std::uint64_t history() const noexcept { return history_; }
   Exchange& exchange() noexcept { return *exchange_; }
   DropCopyLog& drop_copy() noexcept { return *drop_copy_; }
   IoThread& io(std::uint32_t i) noexcept { return *io_[i]; }
@@ -267,10 +269,12 @@ class Server {
   void auction_rule(std::uint32_t thread, std::uint64_t session, engine::OwnerId sender,
                     const wire::Admin& a);
   void auction_outcome(const PendingAdmin& pending, const engine::Event& e);
+  void open_history();
   void note_pricing(const engine::SetPricing& s);
   void restore_pricing(const engine::Engine& e);
 
   Config config_;
+  std::uint64_t history_ = 0;
   std::unordered_map<std::string, const Principal*> by_name_;
   std::unordered_map<engine::OwnerId, const Principal*> by_id_;
   std::unordered_map<engine::HostId, const Principal*> by_host_;

@@ -47,6 +47,7 @@ struct LogonRequest {
   std::uint32_t heartbeat_interval_ms = 0;
   bool standby = false;
   StandbyTerms terms;
+  std::uint64_t expect_history = 0;  // the history the client's positions belong to; 0: any
 };
 
 class Session : public std::enable_shared_from_this<Session> {

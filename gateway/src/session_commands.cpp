@@ -3,6 +3,7 @@
 // session_swarm.cpp, resales and reservation changes in session_resale.cpp.
 #include "session.hpp"
 
+#include "exchange_history.hpp"
 #include "io_thread.hpp"
 #include "metrics.hpp"
 #include "server.hpp"
@@ -90,7 +91,7 @@ void Session::reject_order(RejectReason why, std::uint64_t client_order_id, engi
   r.qty = qty;
   r.time_ns = wall_ns();
   if (ExchangeMetrics* m = thread_.exchange_metrics()) m->note_gateway_reject(why);
-  send(encode(thread_.writer(), r));
+  send(encode(thread_.writer(), r, thread_.server().history()));
 }
 
 void Session::on_new_order(const wire::NewOrder& o, RejectReason verdict) {
@@ -211,9 +212,16 @@ void Session::on_subscribe_fills(const wire::SubscribeFills& s) {
     return send_error(RejectReason::WrongRole, "only hosts subscribe to fills");
   if (s.host_id() != principal_->host_id)
     return send_error(RejectReason::NotYourHost, "fills of another host");
+  const std::uint64_t history = thread_.server().history();
+  if (s.from_seq() >= state_->next_fill_seq())  // another history's position: not subscribed
+    return send_error(RejectReason::ResumeBeyondEnd,
+                      "from_seq " + std::to_string(s.from_seq()) +
+                          " is past the end of this host's fill stream (last sent " +
+                          std::to_string(state_->next_fill_seq() - 1) + ") in exchange history " +
+                          format_history_id(history));
   protocol::FrameWriter& w = thread_.writer();
   const bool complete =
-      state_->replay_fills(s.from_seq(), [&](const HostFill& f) { send(encode(w, f)); });
+      state_->replay_fills(s.from_seq(), [&](const HostFill& f) { send(encode(w, f, history)); });
   if (!complete)
     send_error(RejectReason::InvalidParameter, "fills after " + std::to_string(s.from_seq()) +
                                                    " are no longer all held (the oldest held is " +

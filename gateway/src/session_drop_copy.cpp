@@ -23,7 +23,7 @@ std::span<const std::uint8_t> encode_drop_copy(protocol::FrameWriter& w, const S
   const Principal* owner = server.principal_by_id(maker ? e.maker_owner : e.owner);
   auto& b = w.fbb();
   const auto name = owner != nullptr ? b.CreateString(owner->name) : 0;
-  const auto report = create_report(b, r);
+  const auto report = create_report(b, r, server.history());
   return w.finish(wire::CreateDropCopyReport(b, seq, name, entry.partition, report));
 }
 

@@ -10,6 +10,7 @@
 
 #include <cstring>
 
+#include "exchange_history.hpp"
 #include "io_thread.hpp"
 #include "server.hpp"
 
@@ -34,7 +35,8 @@ void Session::on_logon(const wire::Logon& l) {
       role == Role::Host ? !l.keep_orders() : l.cancel_on_disconnect(), l.heartbeat_interval_ms(),
       l.standby(),
       StandbyTerms{l.activate_ppm(), l.deactivate_ppm(),
-                   static_cast<std::int64_t>(l.deactivate_after_ms()) * 1'000'000}};
+                   static_cast<std::int64_t>(l.deactivate_after_ms()) * 1'000'000},
+      l.expect_history()};
   Server::LogonPlan plan = server.plan_logon(source_, logon_.name, logon_.token, role);
   logon_.principal = plan.principal;
   logon_.known = plan.known;
@@ -88,6 +90,22 @@ void Session::refuse_logon(RejectReason reason, const std::string& text) {
 void Session::admit_logon(const Principal& principal) {
   const Principal* p = &principal;
   Server& server = thread_.server();
+  // A client whose stream positions belong to another history is told so, not resumed.
+  if (logon_.expect_history != 0 && logon_.expect_history != server.history()) {
+    protocol::FrameWriter& w = thread_.writer();
+    auto text = w.fbb().CreateString(
+        "this exchange is history " + format_history_id(server.history()) + ", not " +
+        format_history_id(logon_.expect_history) + ": its streams start again at 1");
+    send(w.finish(wire::CreateLogonReject(w.fbb(), wire::RejectReason::HistoryMismatch, text,
+                                          server.history())));
+    spdlog::warn("session {} {}: '{}' expects exchange history {}, this is {}: logon refused", id_,
+                 remote_, p->name, format_history_id(logon_.expect_history),
+                 format_history_id(server.history()));
+    release_pending_slot();
+    closing_ = true;
+    if (!write_active_) finish_close();
+    return;
+  }
   LogonState st{p, logon_.resume_from_seq, logon_.cancel_on_disconnect,
                 logon_.heartbeat_interval_ms, std::nullopt};
   if (logon_.standby) {
@@ -153,16 +171,35 @@ void Session::admit_logon(const Principal& principal) {
 void Session::finish_logon(std::uint64_t resume_from_seq) {
   Server& server = thread_.server();
   protocol::FrameWriter& w = thread_.writer();
-  send(w.finish(wire::CreateLogonAck(w.fbb(), id_, principal_->id,
-                                     static_cast<wire::Role>(principal_->role), principal_->host_id,
-                                     state_->next_stream_seq(), heartbeat_interval_ms_)));
+  // Resuming after a report this stream never sent (another history's, or a corrupt position,
+  // UINT64_MAX included) is refused before anything is replayed: the session is not opened.
+  if (resume_from_seq >= state_->next_stream_seq()) {
+    const std::string why = "resume_from_seq " + std::to_string(resume_from_seq) +
+                            " is past the end of this report stream (last sent " +
+                            std::to_string(state_->next_stream_seq() - 1) +
+                            ") in exchange history " + format_history_id(server.history());
+    spdlog::warn("session {} {}: '{}' logon refused: {}", id_, remote_, principal_->name, why);
+    std::erase(state_->sessions, this);
+    state_ = nullptr;  // never logged on: nothing to undo at the close but its slot
+    principal_ = nullptr;
+    server.release_session_slot();
+    auto text = w.fbb().CreateString(why);
+    send(w.finish(wire::CreateLogonReject(w.fbb(), wire::RejectReason::ResumeBeyondEnd, text,
+                                          server.history())));
+    closing_ = true;
+    if (!write_active_) finish_close();
+    return;
+  }
+  send(w.finish(wire::CreateLogonAck(
+      w.fbb(), id_, principal_->id, static_cast<wire::Role>(principal_->role), principal_->host_id,
+      state_->next_stream_seq(), heartbeat_interval_ms_, server.history())));
   spdlog::info("session {} {}: {} '{}' logged on{}", id_, remote_, to_string(principal_->role),
                principal_->name, resume_from_seq ? " resuming" : "");
   server.note_logon(*this);
   server.standby_logon(*principal_, thread_.index(), id_, standby_);
   if (resume_from_seq == 0) return;
-  const bool complete =
-      state_->replay_reports(resume_from_seq, [&](const ExecReport& r) { send(encode(w, r)); });
+  const bool complete = state_->replay_reports(
+      resume_from_seq, [&](const ExecReport& r) { send(encode(w, r, server.history())); });
   if (!complete)
     send_error(RejectReason::InvalidParameter, "reports after " + std::to_string(resume_from_seq) +
                                                    " are no longer all held (the oldest held is " +

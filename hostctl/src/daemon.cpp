@@ -132,7 +132,9 @@ int Daemon::run(const std::atomic<bool>& stop) {
       enact(burst, Clock::now() - last_saved_ > kSaveAtLeastEvery);
       request_windows();
       update_supply();
-      if (config_.telemetry_interval_ms > 0 && Clock::now() >= next_usage_) report_usage();
+      check_adoption();
+      if (config_.telemetry_interval_ms > 0 && !holding_ && Clock::now() >= next_usage_)
+        report_usage();
       if (Clock::now() - last_sent_ > std::chrono::milliseconds(config_.heartbeat_ms)) {
         client_.heartbeat();
         last_sent_ = Clock::now();

@@ -9,6 +9,7 @@
 
 #include "host_metrics.hpp"
 #include "swarmex/common/clock.hpp"
+#include "swarmex/common/history_id.hpp"
 #include "swarmex/hostctl/daemon.hpp"
 #include "swarmex/hostctl/fill_intake.hpp"
 
@@ -17,6 +18,13 @@ namespace swarmex::hostctl {
 using Clock = std::chrono::steady_clock;
 
 void Daemon::take_fill(const wire::Fill& f, std::vector<Received>& burst) {
+  // A fill of another history is never taken for a duplicate: log on again, where the history is
+  // checked (daemon_history.cpp).
+  if (f.history() != 0 && state_.history != 0 && f.history() != state_.history)
+    throw client::ClientError("fill " + std::to_string(f.stream_seq()) + " of exchange history " +
+                              common::format_history_id(f.history()) +
+                              ", this host's fills belong to " +
+                              common::format_history_id(state_.history));
   if (f.stream_seq() <= state_.last_seq) {
     ++stats_.duplicates;
     if (metrics_) metrics_->duplicate_fill();

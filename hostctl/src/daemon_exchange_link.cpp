@@ -7,6 +7,7 @@
 #include <set>
 
 #include "swarmex/common/clock.hpp"
+#include "swarmex/common/history_id.hpp"
 #include "swarmex/hostctl/daemon.hpp"
 #include "swarmex/hostctl/fill_intake.hpp"
 
@@ -53,14 +54,24 @@ bool Daemon::connect_and_logon() {
     standby_active_ = false;  // a standby logon starts on standby
     supply_.reset();
     client_.mass_cancel();  // nothing of an earlier session keeps resting
+    holding_ = false;
+    if (!meet_history(r.history)) {  // holding: logged on, selling nothing, taking no fill
+      last_sent_ = Clock::now();
+      connected_ = true;
+      spdlog::info("logged on to {} as host {} (id {}), holding: exchange history {} not adopted",
+                   config_.address, config_.principal, host_id_,
+                   common::format_history_id(r.history));
+      return true;
+    }
     client_.subscribe_fills(host_id_, state_.last_seq);
     declare_supply();
     next_listing_ = Clock::now();  // window asks come back with the first listing
     request_windows();
     last_sent_ = Clock::now();
     connected_ = true;
-    spdlog::info("logged on to {} as host {} (id {}), fills after {}", config_.address,
-                 config_.principal, host_id_, state_.last_seq);
+    spdlog::info("logged on to {} as host {} (id {}), fills after {} of history {}",
+                 config_.address, config_.principal, host_id_, state_.last_seq,
+                 common::format_history_id(state_.history));
     return true;
   } catch (const std::exception& e) {
     spdlog::warn("exchange {}: {}", config_.address, e.what());
@@ -100,6 +111,11 @@ void Daemon::handle(const wire::Message& m, std::vector<Received>& burst) {
       const auto* e = m.body_as_Error();
       spdlog::error("exchange says: {} {}", engine::to_string(protocol::to_engine(e->reason())),
                     e->text() ? e->text()->str() : "");
+      // The fill stream ends before this host's position: the exchange lost fills this host
+      // enacted (or is another history). Nothing is skipped: hold until adopted.
+      if (protocol::to_engine(e->reason()) == engine::RejectReason::ResumeBeyondEnd && !holding_)
+        hold(state_.history, "the exchange's fill stream ends before this host's position " +
+                                 std::to_string(state_.last_seq));
       break;
     }
     default:

@@ -132,9 +132,15 @@ HostConfig parse_host_config(const std::string& text, const std::string& src) {
   HostConfig c;
   if (const toml::table* t = section(root, "exchange", src)) {
     const std::string w = "exchange.";
-    common::reject_unknown(
-        *t, {"address", "principal", "token", "token_file", "reconnect_ms", "heartbeat_ms"}, src,
-        w);
+    common::reject_unknown(*t,
+                           {"address", "principal", "token", "token_file", "reconnect_ms",
+                            "heartbeat_ms", "on_new_history"},
+                           src, w);
+    std::string on_new = "refuse";
+    common::read_string(*t, "on_new_history", on_new, src, w);
+    if (on_new != "refuse" && on_new != "adopt")
+      common::config_error(src, w + "on_new_history", "must be \"refuse\" or \"adopt\"");
+    c.adopt_new_history = on_new == "adopt";
     common::read_string(*t, "address", c.address, src, w);
     common::read_string(*t, "principal", c.principal, src, w);
     common::read_string(*t, "token", c.token, src, w);

@@ -11,12 +11,16 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "swarmex/common/history_id.hpp"
+
 namespace swarmex::hostctl {
 
 namespace {
 
-// v2: an allocation's fill key names its MIG instance (after sell_order_id); v1 files still load.
-constexpr const char* kMagic = "swarmex-hostctl-state v2";
+// v3: the exchange history the fills belong to (`history 0x...`); v2: an allocation's fill key
+// names its MIG instance (after sell_order_id). v1 and v2 files still load (history unknown).
+constexpr const char* kMagic = "swarmex-hostctl-state v3";
+constexpr const char* kMagicV2 = "swarmex-hostctl-state v2";
 constexpr const char* kMagicV1 = "swarmex-hostctl-state v1";
 
 [[noreturn]] void io_error(const std::string& what, const std::string& path) {
@@ -67,8 +71,8 @@ std::string format_host_state(const HostState& s) {
   // fmt into one buffer: a state of thousands of allocations is formatted at every save.
   fmt::memory_buffer out;
   auto to = std::back_inserter(out);
-  fmt::format_to(to, "{}\nlast_seq {}\nnext_client_order_id {}\n", kMagic, s.last_seq,
-                 s.next_client_order_id);
+  fmt::format_to(to, "{}\nhistory {}\nlast_seq {}\nnext_client_order_id {}\n", kMagic,
+                 common::format_history_id(s.history), s.last_seq, s.next_client_order_id);
   for (const auto& [seq, a] : s.book.all())
     fmt::format_to(to, "alloc {} {} {} {} {} {} {} {} {} {} {} {} {} {} {} {} {} {} {}\n", seq,
                    a.key.instrument, a.key.engine_seq, a.key.buy_order_id, a.key.sell_order_id,
@@ -82,9 +86,10 @@ std::string format_host_state(const HostState& s) {
 HostState parse_host_state(const std::string& text) {
   std::istringstream in(text);
   std::string line;
-  if (!std::getline(in, line) || (line != kMagic && line != kMagicV1))
+  if (!std::getline(in, line) || (line != kMagic && line != kMagicV2 && line != kMagicV1))
     throw std::runtime_error("not a swarmex-hostctl state file");
   const bool v1 = line == kMagicV1;
+  const bool v3 = line == kMagic;
   HostState s;
   int n = 1;
   while (std::getline(in, line)) {
@@ -93,7 +98,12 @@ HostState parse_host_state(const std::string& text) {
     std::string kind;
     f >> kind;
     bool ok = true;
-    if (kind == "last_seq") {
+    if (kind == "history" && v3) {
+      std::string id;
+      ok = static_cast<bool>(f >> id);
+      s.history = common::parse_history_id(id);  // 0x0...0: unknown
+      ok = ok && (s.history != 0 || id == common::format_history_id(0));
+    } else if (kind == "last_seq") {
       ok = static_cast<bool>(f >> s.last_seq);
     } else if (kind == "next_client_order_id") {
       ok = static_cast<bool>(f >> s.next_client_order_id);
@@ -127,6 +137,30 @@ HostState parse_host_state(const std::string& text) {
     if (!ok) throw std::runtime_error("state line " + std::to_string(n) + ": '" + line + "'");
   }
   return s;
+}
+
+void write_adopt_request(const std::string& dir, std::uint64_t history) {
+  std::filesystem::create_directories(dir);
+  const std::string path = dir + "/adopt-history";
+  const std::string tmp = path + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::trunc);
+    out << common::format_history_id(history) << "\n";
+    if (!out.flush()) io_error("write", tmp);
+  }
+  if (::rename(tmp.c_str(), path.c_str()) != 0) io_error("rename", tmp);
+}
+
+std::uint64_t read_adopt_request(const std::string& dir) {
+  std::ifstream in(dir + "/adopt-history");
+  std::string id;
+  if (!in || !(in >> id)) return 0;
+  return common::parse_history_id(id);
+}
+
+void remove_adopt_request(const std::string& dir) {
+  std::error_code ec;
+  std::filesystem::remove(dir + "/adopt-history", ec);
 }
 
 void save_host_state(const std::string& dir, const HostState& state) {

@@ -1,5 +1,6 @@
 // swarmex-hostctl: the host controller daemon (`--config FILE`), `run --tenant T -- CMD` to start
-// a workload inside a tenant's cgroup, and `status` to print the saved allocations.
+// a workload inside a tenant's cgroup, `status` to print the saved allocations, and
+// `adopt-history ID` to confirm a new exchange history (docs/hostctl.md).
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 #include <CLI/CLI.hpp>
@@ -9,6 +10,7 @@
 #include <cstring>
 #include <iostream>
 
+#include "swarmex/common/history_id.hpp"
 #include "swarmex/hostctl/daemon.hpp"
 
 namespace {
@@ -56,10 +58,30 @@ int main(int argc, char** argv) {
   run->add_option("--tenant", tenant, "tenant whose cgroup the command joins")->required();
   run->add_option("command", command, "the command and its arguments (after --)")->required();
   auto* status = app.add_subcommand("status", "print the saved state (allocations, last fill)");
+  auto* adopt = app.add_subcommand(
+      "adopt-history",
+      "confirm the exchange history ID (from the controller's error log): the allocations of the "
+      "old history end, the new one's fills are enacted from its start");
+  std::string history;
+  adopt->add_option("id", history, "the new exchange history, 0x and 16 hex digits")->required();
   CLI11_PARSE(app, argc, argv);
   try {
     const HostConfig config = load_host_config(config_path);
     if (*run) return run_workload(config, tenant, command);
+    if (*adopt) {
+      const std::uint64_t id = swarmex::common::parse_history_id(history);
+      if (id == 0) {
+        std::cerr << "swarmex-hostctl adopt-history: not a history id: " << history << "\n";
+        return 2;
+      }
+      // The state's own history too: a controller holding because that history's fill stream
+      // ends before its position starts it over.
+      write_adopt_request(config.state_dir, id);
+      std::cout << "requested: the controller adopts exchange history "
+                << swarmex::common::format_history_id(id) << " when it meets it (the running one "
+                << "within a second); its log says so\n";
+      return 0;
+    }
     if (*status) {
       std::cout << format_host_state(load_host_state(config.state_dir));
       return 0;

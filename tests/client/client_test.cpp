@@ -341,5 +341,57 @@ TEST(ClientTest, LargeSendsCompleteWhileTheServerReadsSlowly) {
   EXPECT_GT(c.bytes_sent(), kFrames * 40);
 }
 
+constexpr std::uint64_t kOld = 0x1111222233334444ULL, kNew = 0x5555666677778888ULL;
+
+TEST(ClientTest, ANewExchangeHistoryIsFlaggedAndNeverResumedInto) {
+  FakeServer server([](Socket& s) {
+    protocol::FrameWriter w;
+    // First logon: nothing known yet, nothing expected.
+    auto frame = FakeServer::read_frame(s);
+    EXPECT_EQ(decode(frame)->body_as_Logon()->expect_history(), 0u);
+    FakeServer::write(
+        s, w.finish(wire::CreateLogonAck(w.fbb(), 1, 1, wire::Role::Host, 1, 9, 1000, kOld)));
+    // A resuming logon asks for the history its position belongs to; this exchange is another.
+    frame = FakeServer::read_frame(s);
+    const auto* l = decode(frame)->body_as_Logon();
+    EXPECT_EQ(l->resume_from_seq(), 8u);
+    EXPECT_EQ(l->expect_history(), kOld);
+    FakeServer::write(s, w.finish(wire::CreateLogonRejectDirect(
+                             w.fbb(), wire::RejectReason::HistoryMismatch, "another", kNew)));
+    // Logging on afresh: answered with the new history.
+    frame = FakeServer::read_frame(s);
+    EXPECT_EQ(decode(frame)->body_as_Logon()->expect_history(), 0u);
+    FakeServer::write(
+        s, w.finish(wire::CreateLogonAck(w.fbb(), 2, 1, wire::Role::Host, 1, 1, 1000, kNew)));
+    // Only the subscription from the start reaches the server.
+    frame = FakeServer::read_frame(s);
+    const auto* sub = decode(frame)->body_as_SubscribeFills();
+    ASSERT_NE(sub, nullptr);
+    EXPECT_EQ(sub->from_seq(), 0u);
+  });
+  Client c = connected(server);
+  const LogonResult first = c.logon("host-a1", "t", wire::Role::Host);
+  ASSERT_TRUE(first.ok());
+  EXPECT_EQ(first.history, kOld);
+  EXPECT_FALSE(first.history_changed);
+  EXPECT_EQ(c.history(), kOld);
+
+  const LogonResult resumed = c.logon("host-a1", "t", wire::Role::Host, 8);
+  EXPECT_EQ(resumed.reason, RejectReason::HistoryMismatch);
+  EXPECT_EQ(resumed.history, kNew);
+  EXPECT_TRUE(resumed.history_changed);
+  EXPECT_EQ(resumed.previous_history, kOld);
+
+  c.expect_history(kOld);  // the caller's saved position is still the old history's
+  const LogonResult fresh = c.logon("host-a1", "t", wire::Role::Host);
+  ASSERT_TRUE(fresh.ok());
+  EXPECT_TRUE(fresh.history_changed);
+  EXPECT_EQ(fresh.previous_history, kOld);
+  EXPECT_EQ(c.history(), kNew);
+  EXPECT_THROW(c.subscribe_fills(1, 8), ClientError) << "an old position is not sent";
+  EXPECT_THROW(c.subscribe_drop_copy(5), ClientError);
+  c.subscribe_fills(1, 0);
+}
+
 }  // namespace
 }  // namespace swarmex::client

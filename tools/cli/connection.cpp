@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "message_format.hpp"
+#include "swarmex/common/history_id.hpp"
 
 namespace swarmex::cli {
 namespace {
@@ -37,6 +38,9 @@ void add_connection_options(CLI::App& command, ConnectionOptions& options) {
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
   command.add_flag("--json", options.json, "one JSON object per line");
+  command.add_option("--history", options.history,
+                     "the exchange history (0x..., as printed by fills / dropcopy) whose stream "
+                     "positions you hold: another history is refused (exit 2), never resumed");
   command.add_flag("--keep-orders", options.keep_orders,
                    "hosts: leave asks resting when the command exits (default: they are cancelled "
                    "with the session, as for every host that disconnects)");
@@ -80,8 +84,18 @@ Session::Session(const ConnectionOptions& options, wire::Role default_role,
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
   }
+  if (!options.history.empty()) {
+    const std::uint64_t expected = common::parse_history_id(options.history);
+    if (expected == 0) throw CliError("--history: not a history id: " + options.history);
+    client_.expect_history(expected);
+  }
   logon_ = client_.logon(options.principal, options.token, role, 0, cancel_on_disconnect, timeout,
                          options.keep_orders);
+  if (logon_.ok() && logon_.history_changed)
+    throw CliError(fmt::format("exchange history changed: expected {}, this exchange is {} (a new "
+                               "journal: its streams start again at 1)",
+                               history_name(logon_.previous_history), history_name(logon_.history)),
+                   kExitRejected);
   if (!logon_.ok())
     throw CliError(fmt::format("logon refused: {}{}{}", engine::to_string(logon_.reason),
                                logon_.text.empty() ? "" : ": ", logon_.text));

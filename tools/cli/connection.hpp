@@ -37,6 +37,7 @@ struct ConnectionOptions {
   int timeout_ms = 5000;
   bool json = false;
   bool keep_orders = false;  // hosts: asks stay after the command exits
+  std::string history;       // --history: the exchange history expected (0x...); another refuses
 };
 
 // --server --principal --token --role --timeout-ms --json on `command`.

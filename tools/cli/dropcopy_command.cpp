@@ -5,6 +5,7 @@
 #include <memory>
 
 #include "connection.hpp"
+#include "message_format.hpp"
 
 namespace swarmex::cli {
 namespace {
@@ -18,6 +19,9 @@ struct DropCopyOptions {
 
 int run_dropcopy(const DropCopyOptions& o) {
   Session session(o.connection, wire::Role::Operator);
+  // Drop copy sequences belong to one exchange history: --history holds a later run to this one.
+  if (!session.json())
+    fmt::print(stderr, "exchange history {}\n", history_name(session.logon().history));
   session.client().subscribe_drop_copy(o.from_seq);
   const auto end = o.for_s > 0 ? Clock::now() + std::chrono::duration_cast<Clock::duration>(
                                                     std::chrono::duration<double>(o.for_s))

@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "connection.hpp"
+#include "message_format.hpp"
 
 namespace swarmex::cli {
 namespace {
@@ -21,6 +22,9 @@ struct FillsOptions {
 int run_fills(const FillsOptions& o) {
   Session session(o.connection, wire::Role::Host);
   const std::uint32_t host_id = o.host_id != 0 ? o.host_id : session.logon().host_id;
+  // Stream positions belong to one exchange history: --history holds a later run to this one.
+  if (!session.json())
+    fmt::print(stderr, "exchange history {}\n", history_name(session.logon().history));
   session.client().subscribe_fills(host_id, o.from_seq);
 
   // Without --follow the replay ends when the stream has been quiet for settle_ms.

@@ -6,6 +6,7 @@
 
 #include "auction_format.hpp"
 #include "swarmex/client/client.hpp"
+#include "swarmex/common/history_id.hpp"
 #include "swarmex/common/json_text.hpp"
 
 namespace swarmex::cli {
@@ -38,7 +39,8 @@ Json report_json(const wire::ExecutionReport& r) {
          {"host", r.host()},
          {"stream_seq", r.stream_seq()},
          {"engine_seq", r.engine_seq()},
-         {"time_ns", r.time_ns()}};
+         {"time_ns", r.time_ns()},
+         {"history", history_name(r.history())}};
   if (kind == wire::ExecKind::Rejected)
     j["reject_reason"] = engine::to_string(to_engine(r.reject_reason()));
   if (kind == wire::ExecKind::Cancelled)
@@ -205,18 +207,23 @@ Json fill_json(const wire::Fill& f) {
           {"lease_end_ns", f.lease_end_ns()},
           {"seller_name", str(f.seller_name())},
           {"gpu", f.gpu()},  // -1: no MIG placement
-          {"start_slice", f.start_slice()}};
+          {"start_slice", f.start_slice()},
+          {"history", history_name(f.history())}};
 }
 
 std::string format_fill(const wire::Fill& f) {
   return fmt::format(
       "fill stream_seq={} instrument={} host={} tenant={} {} @ {} buy_order_id={} "
-      "sell_order_id={} engine_seq={}",
+      "sell_order_id={} engine_seq={} history={}",
       f.stream_seq(), f.instrument(), f.host(), f.tenant(), f.qty(), f.price(), f.buy_order_id(),
-      f.sell_order_id(), f.engine_seq());
+      f.sell_order_id(), f.engine_seq(), history_name(f.history()));
 }
 
 }  // namespace
+
+std::string history_name(std::uint64_t history) {
+  return common::format_history_id(history);
+}
 
 std::string_view role_name(wire::Role role) noexcept {
   static constexpr std::array<std::string_view, 4> kNames{"tenant", "host", "operator", "agent"};

@@ -17,6 +17,8 @@ std::string format_message(const wire::Message& message, bool json);
 // The JSON object of any server-to-client message; format_message(m, true) is its text.
 common::Json message_json(const wire::Message& message);
 
+// An exchange history id as the CLI prints it: 0x and 16 hex digits.
+std::string history_name(std::uint64_t history);
 std::string_view role_name(wire::Role role) noexcept;
 std::string_view exec_kind_name(wire::ExecKind kind) noexcept;
 

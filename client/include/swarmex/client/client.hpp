@@ -54,6 +54,14 @@ struct LogonResult {
   std::uint32_t host_id = 0;  // hosts only
   std::uint64_t next_stream_seq = 0;
   std::uint32_t heartbeat_interval_ms = 0;
+  // The exchange history (LogonAck.history; 0 from a server that sends none). Stream sequences
+  // belong to it: another history's streams start again at 1.
+  std::uint64_t history = 0;
+  // This Client knew another history (an earlier logon's, or expect_history()): the exchange
+  // started afresh. Positions of the old history mean nothing here; `previous_history` names it.
+  // A logon resuming (resume_from_seq > 0) is then refused instead (reason history_mismatch).
+  bool history_changed = false;
+  std::uint64_t previous_history = 0;
 
   [[nodiscard]] bool ok() const noexcept { return reason == engine::RejectReason::None; }
 };
@@ -239,6 +247,12 @@ class Client {
                     std::chrono::milliseconds timeout = std::chrono::seconds(5),
                     bool keep_orders = false);
   void heartbeat(std::int64_t time_ns = 0);
+  // The exchange history this client's stream positions belong to (saved by the caller from an
+  // earlier LogonResult::history): a logon that resumes asks for it (Logon.expect_history), and
+  // any logon into another reports history_changed. Each LogonAck's history replaces it.
+  void expect_history(std::uint64_t history) noexcept;
+  // The history of the last logon (or expect_history()); 0 when none is known.
+  [[nodiscard]] std::uint64_t history() const noexcept;
   // Every later logon() asks for standby with these terms (none: an ordinary logon).
   void set_standby(std::optional<StandbyTerms> terms);
 
@@ -257,12 +271,16 @@ class Client {
   void subscribe_usage(std::string_view tenant, bool follow, std::uint32_t last = 60);
   // Operators: every principal's execution reports from `from_seq` (1: the oldest kept; 0: only
   // new ones), then DropCopyStatus{caught_up}, then each new one (client_drop_copy.cpp).
+  // Throws ClientError, sending nothing, when from_seq > 1 and the last logon found another
+  // history (history_changed): the position belongs to the old one.
   void subscribe_drop_copy(std::uint64_t from_seq);
   // `on_behalf_of`: the agent names the tenant it placed the order for.
   void cancel_order(std::uint32_t instrument, OrderRef ref, std::string_view on_behalf_of = {});
   void modify_order(std::uint32_t instrument, OrderRef ref, std::int64_t price, std::int64_t qty);
   void mass_cancel(std::uint32_t instrument = engine::kAllInstruments);
   void subscribe_market_data(std::span<const std::uint32_t> instruments, std::uint32_t depth = 10);
+  // Throws ClientError, sending nothing, when from_seq > 0 and the last logon found another
+  // history (history_changed): the position belongs to the old one.
   void subscribe_fills(std::uint32_t host_id, std::uint64_t from_seq);
   void enactment_report(std::uint64_t fill_stream_seq, bool enforced, std::string_view reason,
                         std::int64_t fill_to_enforced_ns);
@@ -313,6 +331,9 @@ class Client {
   struct Impl;
   void emit(std::span<const std::uint8_t> frame);
   void admin(std::uint64_t request_id, wire::AdminAction type, flatbuffers::Offset<void> action);
+  void note_history(LogonResult& result);
+  // Throws when the last logon found another history: `from_seq` of `stream` is the old one's.
+  void refuse_old_position(const char* stream, std::uint64_t from_seq) const;
   std::unique_ptr<Impl> impl_;
 };
 

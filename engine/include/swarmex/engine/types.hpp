@@ -149,6 +149,11 @@ enum class RejectReason : std::uint8_t {
   SubscriptionLimit = 72,
   PrincipalRateLimited = 73,
   DepthLimit = 74,
+  // Gateway: a resume_from_seq (Logon) or from_seq (SubscribeFills) past the end of the stream,
+  // UINT64_MAX included: the client's position belongs to another history or is corrupt.
+  ResumeBeyondEnd = 75,
+  // Gateway: a Logon whose expect_history is not this exchange's history (LogonAck.history).
+  HistoryMismatch = 76,
   kCount
 };
 

@@ -6,7 +6,7 @@
 // delivery windows product lines sell), daemon_enactment.cpp (fills
 // into allocations, enactment), daemon_staging.cpp (pre-staging), mig_instances.cpp (MIG),
 // daemon_stats.cpp (statistics), daemon_telemetry.cpp (usage reports), daemon_standby.cpp
-// (standby: Activate / Deactivate).
+// (standby: Activate / Deactivate), daemon_history.cpp (the exchange history its fills belong to).
 #pragma once
 
 #include <atomic>
@@ -98,8 +98,21 @@ class Daemon {
   void ask_for_standby();
   void activate(const wire::Activate& a);
   void deactivate(const wire::Deactivate& d);
-  // Asks are posted: not on standby, or activated by the exchange.
-  [[nodiscard]] bool selling() const noexcept { return !config_.standby || standby_active_; }
+  // Exchange histories (daemon_history.cpp). At logon: whether the exchange's history is the one
+  // the state's fills belong to (adopting it when the state knows none, or when on_new_history
+  // or an operator's adopt-history request says so). When not, the controller holds: error log,
+  // asks cancelled, no fill subscription, until an adopt-history request names that history.
+  bool meet_history(std::uint64_t history);
+  void hold(std::uint64_t history, const std::string& why);
+  // While holding: takes an adopt-history request (then logs on again).
+  void check_adoption();
+  // The old history's allocations end (cgroups removed, MIG instances destroyed) and are
+  // forgotten; the fill position starts again at 0 in `history`; saved at once.
+  void adopt_history(std::uint64_t history);
+  // Asks are posted: not holding for another history; not on standby, or activated.
+  [[nodiscard]] bool selling() const noexcept {
+    return !holding_ && (!config_.standby || standby_active_);
+  }
   // Writes the state file when something changed since the last write.
   void save_state();
 
@@ -131,6 +144,12 @@ class Daemon {
   std::set<std::uint64_t> staged_;
   std::set<std::uint64_t> stage_blocked_;
   bool standby_active_ = false;  // on standby: activated since this session's logon
+  // Holding: the exchange is another history than the state's (or its fill stream ends before
+  // the state's position); nothing is sold or taken until it is adopted.
+  bool holding_ = false;
+  std::uint64_t foreign_history_ = 0;
+  std::chrono::steady_clock::time_point next_adopt_check_{};
+  bool warned_no_history_ = false;
 };
 
 }  // namespace swarmex::hostctl

@@ -47,6 +47,10 @@ struct HostConfig {
   std::string token;                // or token_file
   std::int64_t reconnect_ms = 500;  // first retry delay; doubles up to 10 s
   std::int64_t heartbeat_ms = 1000;
+  // on_new_history: what the controller does when the exchange is another history than the one
+  // its state's fills belong to (a new journal). false ("refuse", the default): stop selling,
+  // take no fill, wait for `swarmex-hostctl adopt-history ID`; true ("adopt"): adopt it at once.
+  bool adopt_new_history = false;
   // [host]
   std::string pool;
   std::string state_dir = "/var/lib/swarmex-hostctl";

@@ -13,6 +13,9 @@
 namespace swarmex::hostctl {
 
 struct HostState {
+  // The exchange history (LogonAck.history) last_seq and the book's fills belong to; 0: unknown
+  // (a new state, or a v1/v2 file): the first history seen is adopted.
+  std::uint64_t history = 0;
   std::uint64_t last_seq = 0;              // fills up to here are in `book`
   std::uint64_t next_client_order_id = 0;  // asks' client order ids only grow
   AllocationBook book;
@@ -25,8 +28,17 @@ void write_host_state(const std::string& dir, const std::string& text);
 // An empty state when <dir>/state does not exist; throws std::runtime_error when it is corrupt.
 HostState load_host_state(const std::string& dir);
 
-// The text form (one line per allocation), for tests and `swarmex-hostctl status`.
+// The text form (one line per allocation), for tests and `swarmex-hostctl status`. Written as
+// v3 (a `history` line); v1 and v2 files read with history 0.
 std::string format_host_state(const HostState& state);
 HostState parse_host_state(const std::string& text);
+
+// An operator's confirmation that the controller may adopt exchange history `history`
+// (`swarmex-hostctl adopt-history ID`): <dir>/adopt-history, written atomically. The running
+// controller (or the next one started) takes it when it meets that history.
+void write_adopt_request(const std::string& dir, std::uint64_t history);
+// The id requested, 0 when there is no request (or it is unreadable: logged by the caller).
+std::uint64_t read_adopt_request(const std::string& dir);
+void remove_adopt_request(const std::string& dir);
 
 }  // namespace swarmex::hostctl

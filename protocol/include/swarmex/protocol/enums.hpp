@@ -44,6 +44,10 @@ static_assert(static_cast<int>(wire::RejectReason::PrincipalOrderLimit) ==
                   static_cast<int>(engine::RejectReason::PrincipalRateLimited) &&
               static_cast<int>(wire::RejectReason::DepthLimit) ==
                   static_cast<int>(engine::RejectReason::DepthLimit));
+static_assert(static_cast<int>(wire::RejectReason::ResumeBeyondEnd) ==
+                  static_cast<int>(engine::RejectReason::ResumeBeyondEnd) &&
+              static_cast<int>(wire::RejectReason::HistoryMismatch) ==
+                  static_cast<int>(engine::RejectReason::HistoryMismatch));
 static_assert(static_cast<int>(wire::CancelReason::Expired) ==
                   static_cast<int>(engine::CancelReason::Expired) &&
               static_cast<int>(wire::CancelReason::DayEnd) ==
