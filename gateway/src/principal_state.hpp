@@ -49,6 +49,9 @@ class PrincipalState {
         by_client_(p.id),
         client_of_(~std::uint64_t{p.id}),
         ended_(std::max<std::uint32_t>(bounds.partitions, 1)) {}
+  // Rings of `replay_capacity` entries, the default dedup horizon.
+  PrincipalState(const Principal& p, std::size_t replay_capacity)
+      : PrincipalState(p, PrincipalBounds{replay_capacity, replay_capacity, {}, 1}) {}
 
   const Principal& principal;
 
