@@ -68,14 +68,14 @@ void parse_admission(const toml::table& t, ServerConfig& s, const std::string& s
 
 void parse_server(const toml::table& t, ServerConfig& s, const std::string& src) {
   const std::string w = "server.";
-  common::reject_unknown(
-      without_admission_keys(t),
-      {"listen", "io_threads", "max_sessions", "max_frame_bytes", "idle_timeout_ms",
-       "heartbeat_interval_ms", "logon_timeout_ms", "partial_frame_timeout_ms",
-       "outbound_queue_bytes", "rate_limit_per_s", "rate_burst", "replay_buffer",
-       "interruption_notice_s", "busy_poll_us", "host_grace_ms", "host_failed_enactments",
-       "dashboard_listen", "dashboard_max_clients", "metrics_listen"},
-      src, w);
+  std::set<std::string> known = {"replay_buffer_bytes", "dedup_horizon_orders",
+                                 "dedup_horizon_ms"};  // the bounds of replay and dedup
+  known.insert({"listen", "io_threads", "max_sessions", "max_frame_bytes", "idle_timeout_ms",
+                "heartbeat_interval_ms", "logon_timeout_ms", "partial_frame_timeout_ms",
+                "outbound_queue_bytes", "rate_limit_per_s", "rate_burst", "replay_buffer",
+                "interruption_notice_s", "busy_poll_us", "host_grace_ms", "host_failed_enactments",
+                "dashboard_listen", "dashboard_max_clients", "metrics_listen"});
+  common::reject_unknown(without_admission_keys(t), known, src, w);
   std::string listen = s.listen_address + ":" + std::to_string(s.listen_port);
   common::read_string(t, "listen", listen, src, w);
   if (!split_listen(listen, s.listen_address, s.listen_port))
@@ -103,6 +103,11 @@ void parse_server(const toml::table& t, ServerConfig& s, const std::string& src)
   common::read_int(t, "outbound_queue_bytes", s.outbound_queue_bytes, src, w, 4096);
   common::read_int(t, "replay_buffer", s.replay_buffer, src, w, 0, 1'000'000'000);
   parse_admission(t, s, src, w);
+  common::read_int(t, "replay_buffer_bytes", s.replay_buffer_bytes, src, w, 4096,
+                   std::int64_t{1} << 40);
+  common::read_int(t, "dedup_horizon_orders", s.dedup_horizon_orders, src, w, 0, 100'000'000);
+  common::read_int(t, "dedup_horizon_ms", s.dedup_horizon_ms, src, w, 0,
+                   std::int64_t{365} * 86'400'000);
   for (const char* key : {"rate_limit_per_s", "rate_burst"}) {
     const toml::node* n = t.get(key);
     if (n == nullptr) continue;

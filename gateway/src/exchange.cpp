@@ -15,7 +15,8 @@ Exchange::Exchange(const Config& config, moodycamel::BlockingConcurrentQueue<eng
   ac.journal_observer = journal_observer;
   if (ac.durability != journal::Durability::None)
     for (std::uint32_t i = 0; i < std::max<std::uint32_t>(ac.partitions, 1); ++i)
-      ledgers_.push_back(std::make_unique<StreamLedger>(config.principals));
+      ledgers_.push_back(
+          std::make_unique<StreamLedger>(config.principals, dedup_horizon(config), i));
   journal::AssemblyHooks hooks;
   hooks.on_learned = on_learned;
   hooks.on_restored = [this, &on_restored](std::uint32_t i, const engine::Engine& e,

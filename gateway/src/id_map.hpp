@@ -8,7 +8,8 @@
 // Why nodes and not open addressing: a flat table (tried first) scattered consecutive ids over
 // the whole table, so every lookup of a recent order missed the cache, and pipelined throughput
 // fell by a fifth; nodes allocated in insertion order keep the recent ones together.
-// Entries are never erased: the ids it holds are remembered for the life of the process.
+// Entries are erased one by one (erase): the gateway forgets a client order id once its order
+// ended and the dedup horizon passed (dedup_window.hpp), so a map holds a bounded number.
 #pragma once
 
 #include <array>
@@ -53,6 +54,13 @@ class IdMapSegment {
     }
     cur_.insert_or_assign(key, value);  // within what cur_ was reserved for: never rehashes
     migrate(kMovesPerInsert);
+  }
+
+  // Removes the key; false when it was not held. The segment keeps its capacity (a later insert
+  // reuses it without growing).
+  bool erase(std::uint64_t key) {
+    if (cur_.erase(key) != 0) return true;
+    return !old_.empty() && old_.erase(key) != 0;
   }
 
   [[nodiscard]] std::size_t size() const noexcept { return cur_.size() + old_.size(); }
@@ -103,6 +111,7 @@ class IdMap {
   [[nodiscard]] V* find(std::uint64_t key) { return segments_[segment_of(key)].find(key); }
   // Inserts, or overwrites the value of a key already held.
   void put(std::uint64_t key, const V& value) { segments_[segment_of(key)].put(key, value); }
+  bool erase(std::uint64_t key) { return segments_[segment_of(key)].erase(key); }
 
   [[nodiscard]] std::size_t size() const noexcept {
     std::size_t n = 0;

@@ -138,6 +138,7 @@ void IoThread::handle(const OutItem& item) {
           (item.event.kind == engine::EventKind::Accepted ||
            item.event.kind == engine::EventKind::Rejected))
         stages_->acknowledged(item.event.order_id, item.event.time_ns, item.released_ns, wall_ns());
+      ps->note_end(item.event, maker, item.partition, item.time_ns);
       const ExecReport& stamped = ps->append(r);
       if (ps->sessions.empty()) return;
       const auto frame = encode(writer_, stamped, server_.history());
@@ -235,8 +236,8 @@ void IoThread::tell_host_lost(engine::OwnerId host, std::int64_t lost_at_ns) {
   }
 }
 
-void IoThread::add_principal(const Principal& p, std::size_t replay_capacity) {
-  principals_[p.id] = std::make_unique<PrincipalState>(p, replay_capacity);
+void IoThread::add_principal(const Principal& p, const PrincipalBounds& bounds) {
+  principals_[p.id] = std::make_unique<PrincipalState>(p, bounds);
 }
 
 PrincipalState* IoThread::principal(engine::OwnerId id) {

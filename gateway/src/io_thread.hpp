@@ -34,6 +34,7 @@ struct OutItem {
     Answer     // `frame` to session `session_id` only (a catalog)
   };
   Kind kind = Kind::Report;
+  std::uint16_t partition = 0;    // Report / MakerReport: the engine partition of the event
   engine::OwnerId principal = 0;  // Report / MakerReport / HostFill
   engine::Event event;
   std::int64_t time_ns = 0;
@@ -83,7 +84,7 @@ class IoThread {
     (first ? flush_first_ : flush_due_).push_back(std::move(s));
   }
 
-  void add_principal(const Principal& p, std::size_t replay_capacity);
+  void add_principal(const Principal& p, const PrincipalBounds& bounds);
   PrincipalState* principal(engine::OwnerId id);
 
   void add_session(std::shared_ptr<Session> s);

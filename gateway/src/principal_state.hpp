@@ -1,6 +1,7 @@
 // Everything the gateway keeps per principal. It lives on the principal's home I/O thread and is
 // touched by no other thread: client order ids, the gap-free report stream with its replay ring,
-// the host fill stream, and the principal's live sessions.
+// the host fill stream, and the principal's live sessions. Every part is bounded
+// (docs/operations.md, "Client order ids and report replay").
 #pragma once
 
 #include <algorithm>
@@ -11,6 +12,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "dedup_window.hpp"
 #include "id_map.hpp"
 #include "order_quota.hpp"
 #include "own_view.hpp"
@@ -24,21 +26,47 @@ class Session;
 struct ClientOrder {
   engine::OrderId order_id;
   engine::InstrumentId instrument;
+  std::uint8_t legs = 1;    // a resale request's legs: order_id .. order_id + legs - 1
+  std::uint8_t live = 1;    // legs not ended yet; 0: ended, remembered within the dedup horizon
+  std::int64_t end_ns = 0;  // when it ended (sequenced time)
 };
+
+// What the replay rings and the dedup horizon may hold per principal.
+struct PrincipalBounds {
+  std::size_t replay_reports = 1'000'000;  // reports in the ring
+  std::size_t replay_fills = 1'000'000;    // host fills in the ring
+  DedupHorizon dedup;
+  std::uint32_t partitions = 1;  // one dedup window per engine partition
+};
+// What the configuration asks for: `[server] replay_buffer` entries and `replay_buffer_bytes`
+// per ring, whichever is fewer (at least one); the dedup horizon.
+[[nodiscard]] PrincipalBounds principal_bounds(const Config& config);
 
 class PrincipalState {
  public:
-  PrincipalState(const Principal& p, std::size_t replay_capacity)
+  PrincipalState(const Principal& p, const PrincipalBounds& bounds)
       : principal(p),
-        replay_capacity_(replay_capacity),
+        bounds_(bounds),
         by_client_(p.id),
-        client_of_(~std::uint64_t{p.id}) {}
+        client_of_(~std::uint64_t{p.id}),
+        ended_(std::max<std::uint32_t>(bounds.partitions, 1)) {}
+  // Rings of `replay_capacity` entries, the default dedup horizon.
+  PrincipalState(const Principal& p, std::size_t replay_capacity)
+      : PrincipalState(p, PrincipalBounds{replay_capacity, replay_capacity, {}, 1}) {}
 
   const Principal& principal;
 
-  // Client order ids are unique per principal for the life of the journal.
+  // A client order id names one order while it lives and for the dedup horizon after it ended
+  // (dedup_window.hpp); then it is forgotten and may be used again.
   [[nodiscard]] const ClientOrder* find_client(std::uint64_t client_order_id) const {
     return by_client_.find(client_order_id);
+  }
+  // Whether a new order may not use this id at `now_ns` (sequenced time, the wall clock): its
+  // order lives, or ended within the horizon.
+  [[nodiscard]] bool is_duplicate(std::uint64_t client_order_id, std::int64_t now_ns) const {
+    const ClientOrder* co = find_client(client_order_id);
+    if (co == nullptr) return false;
+    return co->live != 0 || bounds_.dedup.ns <= 0 || co->end_ns >= now_ns - bounds_.dedup.ns;
   }
   void remember(std::uint64_t client_order_id, engine::OrderId order_id,
                 engine::InstrumentId instrument) {
@@ -49,23 +77,37 @@ class PrincipalState {
   // ask, named by its exchange order id (order_id + i), reported under the request's id.
   void remember(const engine::Resell& r) {
     view.expect_resale(r);
-    remember(r.client_order_id, r.order_id, r.legs[0].instrument);
+    by_client_.put(r.client_order_id,
+                   ClientOrder{r.order_id, r.legs[0].instrument, r.leg_count, r.leg_count});
+    client_of_.put(r.order_id, r.client_order_id);
     for (std::uint8_t i = 1; i < r.leg_count; ++i) {
       legs_[r.order_id + i] = ClientOrder{r.order_id + i, r.legs[i].instrument};
       client_of_.put(r.order_id + i, r.client_order_id);
     }
   }
-  // A resale leg after the first, restored from a snapshot's ledger (its request's first leg may
-  // have ended): the client order id still names the request.
-  void remember_leg(std::uint64_t client_order_id, engine::OrderId first, engine::OrderId leg,
-                    engine::InstrumentId instrument) {
-    legs_[leg] = ClientOrder{leg, instrument};
+  // Start-up: an order still resting at the snapshot (a resale leg after the first when
+  // `leg` != `first`; its request's first leg may have ended).
+  void restore_live(std::uint64_t client_order_id, engine::OrderId first, engine::OrderId leg,
+                    engine::InstrumentId instrument, std::uint8_t legs) {
+    if (leg != first) legs_[leg] = ClientOrder{leg, instrument};
     client_of_.put(leg, client_order_id);
-    if (by_client_.find(client_order_id) == nullptr) {
-      by_client_.put(client_order_id, ClientOrder{first, instrument});
+    ClientOrder* co = by_client_.find(client_order_id);
+    if (co == nullptr || co->order_id != first || co->live == 0) {
+      by_client_.put(client_order_id, ClientOrder{first, instrument, legs, 1});
       client_of_.put(first, client_order_id);
+      return;
     }
+    ++co->live;
+    if (leg == first) co->instrument = instrument;
+    co->legs = std::max(co->legs,
+                        static_cast<std::uint8_t>(std::max<std::uint64_t>(legs, leg - first + 1)));
   }
+  // Start-up: orders that ended before the snapshot, within the horizon, oldest first.
+  void restore_ended(std::uint32_t partition, const std::deque<EndedOrder>& ended);
+  // An event reported to this principal (`maker`: as the maker of a fill) from `partition`: the
+  // order it ends, if it is one of theirs, enters the dedup window.
+  void note_end(const engine::Event& e, bool maker, std::uint32_t partition, std::int64_t time_ns);
+
   // One of this principal's orders, named by client order id or by exchange order id (when both
   // are given they must agree); null when it is not theirs. Sets *client when it was 0.
   [[nodiscard]] const ClientOrder* resolve(std::uint64_t* client, engine::OrderId order_id) const {
@@ -78,6 +120,19 @@ class PrincipalState {
   [[nodiscard]] std::uint64_t client_of(engine::OrderId order_id) const {
     const std::uint64_t* client = client_of_.find(order_id);
     return client == nullptr ? 0 : *client;
+  }
+  // What the dedup bound is about: ids held (live and ended), the ended ones, resale legs.
+  [[nodiscard]] std::size_t client_ids() const noexcept { return by_client_.size(); }
+  [[nodiscard]] std::size_t order_ids() const noexcept { return client_of_.size(); }
+  [[nodiscard]] std::size_t ended_ids() const noexcept {
+    std::size_t n = 0;
+    for (const DedupWindow& w : ended_)
+      n += w.size();
+    return n;
+  }
+  [[nodiscard]] std::size_t resale_legs() const noexcept { return legs_.size(); }
+  [[nodiscard]] const std::deque<EndedOrder>& ended(std::uint32_t partition) const noexcept {
+    return ended_[partition % ended_.size()].ended();
   }
 
   // What this principal holds of each delivery window (product, window start) from each host:
@@ -197,11 +252,15 @@ class PrincipalState {
     return after + 1 >= oldest;
   }
 
-  std::size_t replay_capacity_;
-  // Grown a few nodes per insert: no insert stalls the thread with a whole rehash.
+  void forget(const EndedOrder& o);
+
+  PrincipalBounds bounds_;
+  // Grown a few nodes per insert: no insert stalls the thread with a whole rehash. Bounded: live
+  // orders plus the dedup windows.
   IdMap<ClientOrder> by_client_;
   IdMap<std::uint64_t> client_of_;
-  std::unordered_map<engine::OrderId, ClientOrder> legs_;  // resale legs after the first
+  std::unordered_map<engine::OrderId, ClientOrder> legs_;  // live resale legs after the first
+  std::vector<DedupWindow> ended_;                         // by partition
   std::map<std::tuple<engine::InstrumentId, std::int64_t, engine::HostId>, engine::Qty> held_;
   std::unordered_map<engine::OwnerId, std::int64_t> holders_;
   double usage_tokens_ = 0;
@@ -217,14 +276,14 @@ class PrincipalState {
 inline const ExecReport& PrincipalState::append(ExecReport r) {
   r.stream_seq = next_report_seq_++;
   reports_.push_back(r);
-  if (reports_.size() > replay_capacity_) reports_.pop_front();
+  if (reports_.size() > bounds_.replay_reports) reports_.pop_front();
   return reports_.back();
 }
 
 inline const HostFill& PrincipalState::append(HostFill f) {
   f.stream_seq = next_fill_seq_++;
   fills_.push_back(f);
-  if (fills_.size() > replay_capacity_) fills_.pop_front();
+  if (fills_.size() > bounds_.replay_fills) fills_.pop_front();
   return fills_.back();
 }
 

@@ -55,8 +55,9 @@ Server::Server(Config config)
     io_.push_back(std::make_unique<IoThread>(*this, i));
     if (dashboard_) io_.back()->set_stages(dashboard_->stages(i));
   }
+  const PrincipalBounds bounds = principal_bounds(config_);
   for (const Principal& p : config_.principals)
-    home_of(p.id).add_principal(p, std::max<std::uint64_t>(1, config_.server.replay_buffer));
+    home_of(p.id).add_principal(p, bounds);
   drop_copy_ = std::make_unique<DropCopyLog>(
       DropCopyOptions{.dir = config_.journal.durability == journal::Durability::None
                                  ? std::string()
@@ -190,14 +191,13 @@ void Server::on_restored(std::uint32_t partition, const engine::Engine& e,
     const StreamCounts c = ledger->counts(owner);
     if (PrincipalState* ps = home_of(owner).principal(owner)) ps->skip_numbered(c.reports, c.fills);
   }
-  for (const auto& [id, o] : ledger->orders()) {
-    PrincipalState* ps = home_of(o.owner).principal(o.owner);
-    if (ps == nullptr) continue;
-    if (id == o.first)
-      ps->remember(o.client_order_id, id, o.instrument);
-    else
-      ps->remember_leg(o.client_order_id, o.first, id, o.instrument);
-  }
+  // The ended ids first (oldest first): a live order reusing an id is restored over it.
+  for (const engine::OwnerId owner : ledger->owners())
+    if (PrincipalState* ps = home_of(owner).principal(owner))
+      ps->restore_ended(ledger->partition(), ledger->ended(owner));
+  for (const auto& [id, o] : ledger->orders())
+    if (PrincipalState* ps = home_of(o.owner).principal(o.owner))
+      ps->restore_live(o.client_order_id, o.first, id, o.instrument, o.legs);
 }
 
 void Server::restore_own_orders(std::uint32_t partition, const engine::EngineSnapshot& snap) {

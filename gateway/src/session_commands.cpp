@@ -116,7 +116,7 @@ void Session::on_new_order(const wire::NewOrder& o, RejectReason verdict) {
   if (o.client_order_id() == 0) return reject(RejectReason::MalformedMessage);
   if (principal_->role == Role::Host && server.on_standby(principal_->host_id))
     return reject(RejectReason::HostStandby);
-  if (state_->find_client(o.client_order_id()) != nullptr)
+  if (state_->is_duplicate(o.client_order_id(), wall_ns()))
     return reject(RejectReason::DuplicateClientOrderId);
   if (server.journal_failed()) return reject(RejectReason::JournalUnavailable);
   // Fair share of the partition's order pool: an order that would rest, counted with those sent.

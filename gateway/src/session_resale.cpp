@@ -15,7 +15,7 @@ void Session::on_resale(const wire::NewOrder& o, const Principal& owner,
   if (owner.role != Role::Tenant || o.side() != wire::Side::Sell)
     return reject(RejectReason::WrongRole);
   if (o.client_order_id() == 0) return reject(RejectReason::MalformedMessage);
-  if (state_->find_client(o.client_order_id()) != nullptr)
+  if (state_->is_duplicate(o.client_order_id(), wall_ns()))
     return reject(RejectReason::DuplicateClientOrderId);
   // A resale is a plain limit ask: nothing the engine would have to ignore.
   if (o.type() != wire::OrderType::Limit) return reject(RejectReason::InvalidOrderType);

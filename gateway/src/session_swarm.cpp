@@ -72,7 +72,7 @@ RejectReason Session::swarm_admission(std::uint64_t client_order_id, RejectReaso
   if (verdict != RejectReason::None) return verdict;
   if (principal_->role != Role::Tenant) return RejectReason::WrongRole;
   if (client_order_id == 0) return RejectReason::MalformedMessage;
-  if (state_->find_client(client_order_id) != nullptr) return RejectReason::DuplicateClientOrderId;
+  if (state_->is_duplicate(client_order_id, wall_ns())) return RejectReason::DuplicateClientOrderId;
   return RejectReason::None;
 }
 

@@ -11,8 +11,13 @@ namespace {
 
 // Format of the encoded ledger (little-endian):
 //   u32 version | u64 max_order_id | u32 n | n x (u32 owner, u64 reports, u64 fills)
-//   | u64 m | m x (u64 order_id, u32 owner, u32 instrument, u64 client_order_id, u64 first)
-constexpr std::uint32_t kLedgerVersion = 1;
+//   | u64 m | m x (u64 order_id, u32 owner, u32 instrument, u64 client_order_id, u64 first
+//                  [, u8 legs: version 2])
+//   [version 2: | u64 k | k x (u32 owner, u64 client_order_id, u64 first, u32 instrument,
+//                              u8 legs, i64 end_ns): the dedup windows, by owner, oldest first]
+// Version 1 (snapshot format 7 to 10) still decodes: no ended ids, every order one leg.
+constexpr std::uint32_t kLedgerVersion = 2;
+constexpr std::size_t kEndedBytes = 4 + 8 + 8 + 4 + 1 + 8;
 
 template <typename T>
 void put(std::vector<std::uint8_t>& out, T v) {
@@ -55,7 +60,8 @@ std::uint8_t* put_at(std::uint8_t* at, T v) {
 std::vector<std::uint8_t> encode_sorted(
     const std::vector<engine::OwnerId>& owners, const std::vector<StreamCounts>& counts,
     engine::OrderId max_order_id,
-    const std::vector<std::pair<engine::OrderId, LedgerOrder>>& orders) {
+    const std::vector<std::pair<engine::OrderId, LedgerOrder>>& orders,
+    const std::vector<std::pair<engine::OwnerId, EndedOrder>>& ended) {
   std::vector<std::uint8_t> out;
   out.reserve(32 + owners.size() * 20);
   put(out, kLedgerVersion);
@@ -71,9 +77,9 @@ std::vector<std::uint8_t> encode_sorted(
     put(out, counts[i].fills);
   }
   put(out, static_cast<std::uint64_t>(orders.size()));
-  // The orders, 32 bytes each, written in place rather than byte by byte.
+  // The orders, 33 bytes each, written in place rather than byte by byte.
   const std::size_t at = out.size();
-  out.resize(at + orders.size() * 32);
+  out.resize(at + orders.size() * 33);
   std::uint8_t* p = out.data() + at;
   for (const auto& [id, o] : orders) {
     p = put_at(p, id);
@@ -81,13 +87,26 @@ std::vector<std::uint8_t> encode_sorted(
     p = put_at(p, o.instrument);
     p = put_at(p, o.client_order_id);
     p = put_at(p, o.first);
+    p = put_at(p, o.legs);
+  }
+  // The ended orders' client order ids within the dedup horizon, by owner, oldest first.
+  put(out, static_cast<std::uint64_t>(ended.size()));
+  for (const auto& [owner, e] : ended) {
+    put(out, owner);
+    put(out, e.client_order_id);
+    put(out, e.first);
+    put(out, e.instrument);
+    put(out, e.legs);
+    put(out, e.end_ns);
   }
   return out;
 }
 
 }  // namespace
 
-StreamLedger::StreamLedger(const std::vector<Principal>& principals) {
+StreamLedger::StreamLedger(const std::vector<Principal>& principals, DedupHorizon horizon,
+                           std::uint32_t partition)
+    : horizon_(horizon), partition_(partition) {
   std::map<engine::HostId, engine::OwnerId> hosts;  // the last host principal of an id wins
   for (const Principal& p : principals) {
     owners_.push_back(p.id);
@@ -97,6 +116,7 @@ StreamLedger::StreamLedger(const std::vector<Principal>& principals) {
   std::sort(owners_.begin(), owners_.end());
   owners_.erase(std::unique(owners_.begin(), owners_.end()), owners_.end());
   counts_.resize(owners_.size());
+  windows_.resize(owners_.size());
   host_of_.assign(hosts.begin(), hosts.end());
 }
 
@@ -107,12 +127,20 @@ StreamCounts* StreamLedger::find(engine::OwnerId owner) noexcept {
   return &counts_[static_cast<std::size_t>(it - owners_.begin())];
 }
 
+const std::deque<EndedOrder>& StreamLedger::ended(engine::OwnerId owner) const noexcept {
+  static const std::deque<EndedOrder> none;
+  const auto it = std::lower_bound(owners_.begin(), owners_.end(), owner);
+  if (owner == 0 || it == owners_.end() || *it != owner) return none;
+  return windows_[static_cast<std::size_t>(it - owners_.begin())].ended();
+}
+
 StreamCounts StreamLedger::counts(engine::OwnerId owner) const noexcept {
   const StreamCounts* c = const_cast<StreamLedger*>(this)->find(owner);
   return c != nullptr ? *c : StreamCounts{};
 }
 
 void StreamLedger::note(const engine::Command& c) {
+  time_ns_ = c.time_ns;
   switch (c.kind) {
     case engine::CommandKind::NewOrder: {
       const engine::NewOrder& o = c.new_order;
@@ -136,8 +164,9 @@ void StreamLedger::note(const engine::Command& c) {
       max_order_id_ = std::max(max_order_id_, r.order_id + r.leg_count - 1);
       if (r.client_order_id == 0 || r.leg_count > engine::kMaxSwarmLegs) return;
       for (std::uint8_t i = 0; i < r.leg_count; ++i)
-        orders_[r.order_id + i] = LedgerOrder{r.agent != 0 ? r.agent : r.owner,
-                                              r.legs[i].instrument, r.client_order_id, r.order_id};
+        orders_[r.order_id + i] =
+            LedgerOrder{r.agent != 0 ? r.agent : r.owner, r.legs[i].instrument, r.client_order_id,
+                        r.order_id, r.leg_count};
       return;
     }
     default:
@@ -145,7 +174,33 @@ void StreamLedger::note(const engine::Command& c) {
   }
 }
 
+void StreamLedger::note_end(const engine::Event& e, bool maker) {
+  const engine::OrderId id = ended_order(e, maker);
+  if (id == 0) return;
+  const auto it = orders_.find(id);
+  if (it == orders_.end() || it->second.ended) return;
+  const LedgerOrder o = it->second;
+  it->second.ended = true;
+  // A resale request ends with its last leg (a leg no longer here ended earlier).
+  for (std::uint8_t i = 0; i < o.legs; ++i) {
+    const auto leg = orders_.find(o.first + i);
+    if (leg == orders_.end() || leg->second.first != o.first || leg->second.ended) continue;
+    if (!ends_all_legs(e)) return;
+    leg->second.ended = true;
+  }
+  const auto first = orders_.find(o.first);
+  const auto at = std::lower_bound(owners_.begin(), owners_.end(), o.owner);
+  if (at == owners_.end() || *at != o.owner) return;
+  windows_[static_cast<std::size_t>(at - owners_.begin())].add(
+      EndedOrder{o.client_order_id, o.first,
+                 first != orders_.end() ? first->second.instrument : o.instrument, o.legs,
+                 e.time_ns != 0 ? e.time_ns : time_ns_},
+      horizon_, [](const EndedOrder&) {});
+}
+
 void StreamLedger::note(const engine::Event& e) {
+  note_end(e, false);
+  if (e.kind == engine::EventKind::Fill) note_end(e, true);
   const EventRecipients to = recipients_of(e);
   if (StreamCounts* c = find(to.report)) ++c->reports;
   if (StreamCounts* c = find(to.maker_report)) ++c->reports;
@@ -207,7 +262,19 @@ std::vector<std::uint8_t> StreamLedger::encode_resting(const engine::Engine& eng
   prune_at_ = std::max(kMinPrune, 2 * orders_.size());
   std::sort(orders.begin(), orders.end(),
             [](const auto& a, const auto& b) { return a.first < b.first; });
-  return encode_sorted(owners_, counts_, max_order_id_, orders);
+  return encode_sorted(owners_, counts_, max_order_id_, orders, ended_ids());
+}
+
+std::vector<std::pair<engine::OwnerId, EndedOrder>> StreamLedger::ended_ids() const {
+  std::vector<std::pair<engine::OwnerId, EndedOrder>> out;
+  std::size_t k = 0;
+  for (const DedupWindow& w : windows_)
+    k += w.size();
+  out.reserve(k);
+  for (std::size_t i = 0; i < owners_.size(); ++i)
+    for (const EndedOrder& e : windows_[i].ended())
+      out.emplace_back(owners_[i], e);
+  return out;
 }
 
 LedgerCopy StreamLedger::copy() const {
@@ -215,6 +282,7 @@ LedgerCopy StreamLedger::copy() const {
   c.owners = owners_;
   c.counts = counts_;
   c.max_order_id = max_order_id_;
+  c.ended = ended_ids();
   c.orders.reserve(orders_.size());
   for (const auto& kv : orders_)
     c.orders.emplace_back(kv.first, kv.second);
@@ -235,13 +303,14 @@ std::vector<std::uint8_t> StreamLedger::encode_copy(LedgerCopy c,
   std::erase_if(c.orders, [&](const auto& kv) {
     return !std::binary_search(rest.begin(), rest.end(), kv.first);
   });
-  return encode_sorted(c.owners, c.counts, c.max_order_id, c.orders);
+  return encode_sorted(c.owners, c.counts, c.max_order_id, c.orders, c.ended);
 }
 
 bool StreamLedger::decode(std::span<const std::uint8_t> bytes) {
   clear();
   Reader r{bytes};
-  if (r.get<std::uint32_t>() != kLedgerVersion || !r.ok) return false;
+  const auto version = r.get<std::uint32_t>();
+  if (version < 1 || version > kLedgerVersion || !r.ok) return false;
   max_order_id_ = r.get<std::uint64_t>();
   const auto n = r.get<std::uint32_t>();
   if (!r.ok || n > r.left() / 20) {
@@ -254,7 +323,7 @@ bool StreamLedger::decode(std::span<const std::uint8_t> bytes) {
     if (StreamCounts* mine = find(owner)) *mine = c;  // a principal no longer configured: dropped
   }
   const auto m = r.get<std::uint64_t>();
-  if (!r.ok || m > r.left() / 32) {
+  if (!r.ok || m > r.left() / (version >= 2 ? 33 : 32)) {
     clear();
     return false;
   }
@@ -266,7 +335,28 @@ bool StreamLedger::decode(std::span<const std::uint8_t> bytes) {
     o.instrument = r.get<engine::InstrumentId>();
     o.client_order_id = r.get<std::uint64_t>();
     o.first = r.get<engine::OrderId>();
+    o.legs = version >= 2 ? r.get<std::uint8_t>() : std::uint8_t{1};
     orders_[id] = o;
+  }
+  if (version >= 2) {
+    const auto k = r.get<std::uint64_t>();
+    if (!r.ok || k > r.left() / kEndedBytes) {
+      clear();
+      return false;
+    }
+    for (std::uint64_t i = 0; i < k; ++i) {
+      const auto owner = r.get<engine::OwnerId>();
+      EndedOrder e;
+      e.client_order_id = r.get<std::uint64_t>();
+      e.first = r.get<engine::OrderId>();
+      e.instrument = r.get<engine::InstrumentId>();
+      e.legs = r.get<std::uint8_t>();
+      e.end_ns = r.get<std::int64_t>();
+      const auto at = std::lower_bound(owners_.begin(), owners_.end(), owner);
+      if (at != owners_.end() && *at == owner)  // a principal no longer configured: dropped
+        windows_[static_cast<std::size_t>(at - owners_.begin())].add(e, horizon_,
+                                                                     [](const EndedOrder&) {});
+    }
   }
   if (!r.ok || r.left() != 0) {
     clear();
@@ -280,6 +370,8 @@ void StreamLedger::clear() {
   std::fill(counts_.begin(), counts_.end(), StreamCounts{});
   max_order_id_ = 0;
   orders_.clear();
+  for (DedupWindow& w : windows_)
+    w.clear();
   prune_at_ = kMinPrune;
 }
 

@@ -8,11 +8,13 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <span>
 #include <unordered_map>
 #include <utility>
 #include <vector>
 
+#include "dedup_window.hpp"
 #include "swarmex/engine/engine.hpp"
 #include "swarmex/engine/snapshot.hpp"
 #include "swarmex/gateway/config.hpp"
@@ -26,7 +28,15 @@ struct LedgerOrder {
   engine::InstrumentId instrument;
   std::uint64_t client_order_id;
   engine::OrderId first;
+  std::uint8_t legs = 1;  // the request's legs (a resale), from `first`
+  bool ended = false;     // ended, not forgotten yet (not encoded: snapshots carry resting ones)
 };
+
+// The dedup horizon the configuration asks for.
+[[nodiscard]] inline DedupHorizon dedup_horizon(const Config& c) {
+  return DedupHorizon{c.server.dedup_horizon_orders,
+                      static_cast<std::int64_t>(c.server.dedup_horizon_ms) * 1'000'000};
+}
 
 struct StreamCounts {
   std::uint64_t reports = 0;  // execution reports with a stream_seq
@@ -40,12 +50,16 @@ struct LedgerCopy {
   std::vector<StreamCounts> counts;
   engine::OrderId max_order_id = 0;
   std::vector<std::pair<engine::OrderId, LedgerOrder>> orders;  // in no order; may hold ended ones
+  std::vector<std::pair<engine::OwnerId, EndedOrder>> ended;     // within the dedup horizon
 };
 
 class StreamLedger {
  public:
   // Counts only the configured principals, as the publisher routes only to them.
-  explicit StreamLedger(const std::vector<Principal>& principals);
+  // `partition`: the engine partition whose events it notes; `horizon`: how long an ended
+  // order's client order id is kept (dedup_window.hpp).
+  explicit StreamLedger(const std::vector<Principal>& principals, DedupHorizon horizon = {},
+                        std::uint32_t partition = 0);
 
   // A sequenced command and the events it caused, in order. Events count by recipients_of
   // (event_recipients.hpp), the rule the publisher routes by.
@@ -77,13 +91,25 @@ class StreamLedger {
   [[nodiscard]] const std::vector<engine::OwnerId>& owners() const noexcept { return owners_; }
   [[nodiscard]] StreamCounts counts(engine::OwnerId owner) const noexcept;
   [[nodiscard]] engine::OrderId max_order_id() const noexcept { return max_order_id_; }
+  [[nodiscard]] std::uint32_t partition() const noexcept { return partition_; }
+  // The client order ids of `owner`'s orders ended in this partition within the dedup horizon,
+  // oldest first: what PrincipalState's window for this partition holds at the same sequence.
+  [[nodiscard]] const std::deque<EndedOrder>& ended(engine::OwnerId owner) const noexcept;
   [[nodiscard]] const std::unordered_map<engine::OrderId, LedgerOrder>& orders() const noexcept {
     return orders_;
   }
 
  private:
   [[nodiscard]] StreamCounts* find(engine::OwnerId owner) noexcept;
+  // Every owner's ended client order ids within the horizon, by owner, oldest first.
+  [[nodiscard]] std::vector<std::pair<engine::OwnerId, EndedOrder>> ended_ids() const;
+  void note_end(const engine::Event& e, bool maker);
   void clear();
+
+  DedupHorizon horizon_;
+  std::uint32_t partition_ = 0;
+  std::int64_t time_ns_ = 0;          // the sequenced time of the command noted last
+  std::vector<DedupWindow> windows_;  // by owners_ index
 
   std::vector<engine::OwnerId> owners_;                              // sorted
   std::vector<StreamCounts> counts_;                                 // by owners_ index

@@ -4,6 +4,7 @@
 #include <cstring>
 #include <fstream>
 
+#include "../engine/snapshot_versions.hpp"
 #include "random_commands.hpp"
 #include "swarmex/common/temp_dir.hpp"
 #include "swarmex/journal/reader.hpp"
@@ -335,6 +336,38 @@ TEST(SnapshotTest, AttachmentRoundTripsAndVersionSixStillLoads) {
   EXPECT_EQ(r6.snapshot_seq, 1000u);
   EXPECT_TRUE(r6.attachment.empty());
   EXPECT_EQ(r6.engine->state_hash(), live.state_hash());
+}
+
+// Version 11: the layout of 10, its attachment the gateway's ledger format 2 (recently ended client
+// order ids). Written as 11; an image written by version 10 still loads, attachment and all.
+TEST(SnapshotTest, VersionElevenIsWrittenAndVersionTenStillLoads) {
+  auto live = make_engine();
+  make_commands(11, 400, live.get());  // applied as they are made
+  engine::EngineSnapshot snap;
+  live->snapshot(snap);
+  snap.attachment = {2, 0, 0, 0, 9, 9};
+  const auto v11 = encode_snapshot(snap);
+  std::uint32_t version = 0;
+  std::memcpy(&version, v11.data() + 4, 4);
+  EXPECT_EQ(version, 11u);
+  const auto v10 = engine::test::as_version_10(v11);
+  std::memcpy(&version, v10.data() + 4, 4);
+  EXPECT_EQ(version, 10u);
+  for (const auto* image : {&v11, &v10}) {
+    const auto back = decode_snapshot(*image);
+    ASSERT_TRUE(back.has_value());
+    EXPECT_EQ(back->attachment, snap.attachment);
+    EXPECT_EQ(back->orders.size(), snap.orders.size());
+    Engine restored(EngineConfig{1u << 16});
+    restored.restore(*back);
+    EXPECT_EQ(restored.state_hash(), live->state_hash());
+  }
+  std::vector<std::uint8_t> v12 = v11;  // a newer version than this build writes: refused
+  const std::uint32_t twelve = 12;
+  std::memcpy(v12.data() + 4, &twelve, 4);
+  const std::uint32_t crc = crc32c(v12.data(), v12.size() - 4);
+  std::memcpy(v12.data() + v12.size() - 4, &crc, 4);
+  EXPECT_FALSE(decode_snapshot(v12).has_value());
 }
 
 }  // namespace

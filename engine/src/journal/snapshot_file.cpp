@@ -18,8 +18,10 @@ namespace {
 // autopilot grants last; 9 each supply group's pool (in supply order), the pool pricing and the
 // instruments' fees (id, maker, taker where set) last; 10 the GTD, Day and iceberg terms of
 // resting orders (order_terms_fields.hpp), then the trading modes and breakers (auction_fields.hpp:
-// detail::kAuctionSinceVersion) last. Older images (none of these) still load.
-constexpr std::uint32_t kSnapshotVersion = 10;
+// detail::kAuctionSinceVersion) last; 11 the same layout, its attachment the stream ledger's
+// format 2 (with each principal's recently ended client order ids: the dedup horizon), which a
+// version 10 reader would not decode. Older images (none of these) still load.
+constexpr std::uint32_t kSnapshotVersion = 11;
 // The version that added the order terms section.
 constexpr std::uint32_t kOrderTypesSinceVersion = 10;
 

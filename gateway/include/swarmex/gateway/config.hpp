@@ -56,7 +56,15 @@ struct ServerConfig {
   std::uint64_t outbound_queue_bytes = 8u << 20;
   double rate_limit_per_s = 200'000;
   double rate_burst = 20'000;
+  // Each principal's replay rings (reports, host fills) hold at most this many entries and this
+  // many bytes each (docs/operations.md, "Client order ids and report replay").
   std::uint64_t replay_buffer = 1'000'000;
+  std::uint64_t replay_buffer_bytes = 64u << 20;
+  // A client order id is kept while its order lives and, once ended, while among the principal's
+  // last dedup_horizon_orders ended (per engine partition) and, when dedup_horizon_ms > 0, ended
+  // at most that long before the latest; meanwhile a new order reusing it is refused.
+  std::uint64_t dedup_horizon_orders = 100'000;
+  std::uint64_t dedup_horizon_ms = 0;
   std::uint32_t interruption_notice_s = 120;  // notice before a lease ends; 0 = none
   // A host with no session for this long is lost: its tenants and the agent are told (HostLost);
   // 0 = never.
