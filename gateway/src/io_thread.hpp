@@ -34,7 +34,6 @@ struct OutItem {
     Answer     // `frame` to session `session_id` only (a catalog)
   };
   Kind kind = Kind::Report;
-  std::uint16_t partition = 0;    // Report / MakerReport: the engine partition of the event
   engine::OwnerId principal = 0;  // Report / MakerReport / HostFill
   engine::Event event;
   std::int64_t time_ns = 0;

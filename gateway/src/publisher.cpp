@@ -88,7 +88,6 @@ void Publisher::route(const Event& e, std::int64_t time_ns, std::uint32_t partit
     if (owner == 0 || server_.principal_by_id(owner) == nullptr) return;
     OutItem item;
     item.kind = kind;
-    item.partition = static_cast<std::uint16_t>(partition);
     item.principal = owner;
     item.event = e;
     item.time_ns = time_ns;
