@@ -285,6 +285,7 @@ class SlowReaderTest : public E2eTest {
         "sync", 2,
         // No conflation: the outbound bound itself cuts it off (market_data_e2e_test.cpp has the
         // conflated and stuck readers).
+        "[limits.tenant]\nresting_orders_per_partition = 65535\n"  // the pump rests 60,000
         "[market_data]\nconflate_backlog_bytes = 1073741824\n");
   }
 };

@@ -75,6 +75,7 @@ class MarketDataTest : public E2eTest {
         "rate_burst = 1000000\nrate_limit_per_s = 1000000\nidle_timeout_ms = 120000\n"
         "outbound_queue_bytes = 67108864",
         "async", 2,
+        "[limits.tenant]\nresting_orders_per_partition = 65535\n"  // the pump rests 60,000
         "[market_data]\nconflate_backlog_bytes = 65536\nstuck_timeout_ms = 600000\n"
         "resnapshot_interval_ms = 60000\n");
   }
@@ -204,6 +205,7 @@ class StuckReaderTest : public MarketDataTest {
   void SetUp() override {
     start_server("rate_burst = 1000000\nrate_limit_per_s = 1000000\nidle_timeout_ms = 120000",
                  "async", 2,
+                 "[limits.tenant]\nresting_orders_per_partition = 65535\n"  // the pump rests 60,000
                  "[market_data]\nconflate_backlog_bytes = 4096\nstuck_timeout_ms = 300\n");
   }
 };
