@@ -13,16 +13,13 @@
 #include <fmt/format.h>
 
 #include "swarmex/common/history_id.hpp"
+#include "swarmex/common/synced_file.hpp"
 
 namespace swarmex::gateway {
 
 namespace {
 
 constexpr const char* kMagic = "swarmex-history v1";
-
-[[noreturn]] void io_error(const std::string& what, const std::string& path) {
-  throw std::runtime_error(what + " " + path + ": " + std::strerror(errno));
-}
 
 bool read_random(void* out, std::size_t n) {
   auto* p = static_cast<std::uint8_t*>(out);
@@ -45,25 +42,6 @@ bool read_random(void* out, std::size_t n) {
   }
   ::close(fd);
   return done == n;
-}
-
-void write_synced(const std::string& dir, const std::string& text) {
-  const std::string path = dir + "/history";
-  const std::string tmp = path + ".tmp";
-  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) io_error("open", tmp);
-  if (::write(fd, text.data(), text.size()) != static_cast<ssize_t>(text.size()) ||
-      ::fsync(fd) != 0) {
-    ::close(fd);
-    io_error("write", tmp);
-  }
-  ::close(fd);
-  if (::rename(tmp.c_str(), path.c_str()) != 0) io_error("rename", tmp);
-  const int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dfd < 0) io_error("open", dir);
-  const int rc = ::fsync(dfd);
-  ::close(dfd);
-  if (rc != 0) io_error("fsync", dir);
 }
 
 }  // namespace
@@ -90,7 +68,8 @@ HistoryFile load_or_create_history(const std::string& dir) {
   }
   std::filesystem::create_directories(dir);
   const std::uint64_t id = random_history_id();
-  write_synced(dir, fmt::format("{}\n{}\n", kMagic, common::format_history_id(id)));
+  common::write_file_synced(dir, "history",
+                            fmt::format("{}\n{}\n", kMagic, common::format_history_id(id)));
   return HistoryFile{id, true};
 }
 

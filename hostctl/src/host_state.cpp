@@ -12,6 +12,7 @@
 #include <stdexcept>
 
 #include "swarmex/common/history_id.hpp"
+#include "swarmex/common/synced_file.hpp"
 
 namespace swarmex::hostctl {
 
@@ -169,31 +170,7 @@ void save_host_state(const std::string& dir, const HostState& state) {
 
 void write_host_state(const std::string& dir, const std::string& text) {
   std::filesystem::create_directories(dir);
-  const std::string path = dir + "/state";
-  const std::string tmp = path + ".tmp";
-  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  if (fd < 0) io_error("open", tmp);
-  std::size_t done = 0;
-  while (done < text.size()) {
-    const ssize_t n = ::write(fd, text.data() + done, text.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) {
-      ::close(fd);
-      io_error("write", tmp);
-    }
-    done += static_cast<std::size_t>(n);
-  }
-  if (::fdatasync(fd) != 0) {
-    ::close(fd);
-    io_error("fdatasync", tmp);
-  }
-  ::close(fd);
-  if (::rename(tmp.c_str(), path.c_str()) != 0) io_error("rename", tmp);
-  const int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dfd < 0) io_error("open", dir);
-  const int rc = ::fsync(dfd);
-  ::close(dfd);
-  if (rc != 0) io_error("fsync", dir);
+  common::write_file_synced(dir, "state", text, 0600);
 }
 
 HostState load_host_state(const std::string& dir) {
