@@ -50,7 +50,7 @@ struct LedgerCopy {
   std::vector<StreamCounts> counts;
   engine::OrderId max_order_id = 0;
   std::vector<std::pair<engine::OrderId, LedgerOrder>> orders;  // in no order; may hold ended ones
-  std::vector<std::pair<engine::OwnerId, EndedOrder>> ended;     // within the dedup horizon
+  std::vector<std::pair<engine::OwnerId, EndedOrder>> ended;    // within the dedup horizon
 };
 
 class StreamLedger {

@@ -303,8 +303,8 @@ TEST(SnapshotTest, AttachmentRoundTripsAndVersionSixStillLoads) {
   ASSERT_TRUE(back.has_value());
   EXPECT_EQ(back->attachment, snap.attachment);
 
-  // As version 6 wrote it: no attachment (nor the grants, pricing, fees, order terms and trading modes counts
-  // after it, empty here) before the CRC.
+  // As version 6 wrote it: no attachment (nor the grants, pricing, fees, order terms and trading
+  // modes counts after it, empty here) before the CRC.
   std::vector<std::uint8_t> v6(bytes.begin(), bytes.end() - 4 - 4 - 4 - 4 - 4 - 4 - 4 - 6);
   const std::uint32_t six = 6;
   std::memcpy(v6.data() + 4, &six, 4);
