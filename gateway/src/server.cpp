@@ -457,24 +457,6 @@ void Server::schedule_notice_pump() {
   });
 }
 
-const Principal* Server::authenticate(const std::string& name, const std::string& token,
-                                      Role role) {
-  auto it = by_name_.find(name);
-  if (it == by_name_.end() || it->second->role != role) return nullptr;
-  {
-    std::lock_guard lock(mu_);
-    auto v = verified_tokens_.find(name);
-    if (v != verified_tokens_.end() && v->second.size() == token.size() &&
-        CRYPTO_memcmp(v->second.data(), token.data(), token.size()) == 0)
-      return it->second;
-  }
-  if (!common::verify_token(token, it->second->token_hash))
-    return nullptr;  // PBKDF2: once per token
-  std::lock_guard lock(mu_);
-  verified_tokens_[name] = token;
-  return it->second;
-}
-
 void Server::note_logoff(Session& s, PrincipalState& state) {
   if (dashboard_) dashboard_->ops().session_closed(state.principal);
   if (metrics_) metrics_->note_logoff(state.principal.role);

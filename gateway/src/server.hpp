@@ -87,9 +87,6 @@ class Server {
   // `n` consecutive ids (a resale request's legs); the first is returned.
   engine::OrderId next_order_ids(std::uint32_t n) noexcept { return next_order_id_.fetch_add(n); }
 
-  // Checks name, role and token; null when any is wrong.
-  const Principal* authenticate(const std::string& name, const std::string& token, Role role);
-
   // Logons (server_logon.cpp), on the session's thread. What to do with a Logon from `source`:
   // Accept (its token was verified before), Throttled (failed logons of the name or from the
   // source are backing off: refuse without checking) or Verify: check `token` against `hash` on
