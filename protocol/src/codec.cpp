@@ -1,6 +1,8 @@
 #include "swarmex/protocol/codec.hpp"
 
+#include <cstdint>
 #include <limits>
+#include <type_traits>
 
 #include "swarmex/engine/swarm_order.hpp"
 #include "swarmex/protocol/enums.hpp"
@@ -22,6 +24,30 @@ RejectReason check_order_enums(wire::Side side, wire::OrderType type, wire::Time
   if (tif > wire::TimeInForce::MAX) return RejectReason::InvalidTimeInForce;
   if (stp > wire::StpMode::MAX) return RejectReason::InvalidStpMode;
   return RejectReason::None;
+}
+
+// FlatBuffers 2.0's Verifier checks a vector's length word for alignment but not its elements:
+// a vector of 8-byte structs or scalars may start 4 bytes off, and reading it would be undefined
+// behaviour.
+template <typename Element>
+bool aligned(const flatbuffers::Vector<Element>* v) {
+  using T = std::remove_cv_t<std::remove_pointer_t<Element>>;
+  return v == nullptr || reinterpret_cast<std::uintptr_t>(v->Data()) % alignof(T) == 0;
+}
+
+bool struct_vectors_aligned(const wire::Message& m) {
+  switch (m.body_type()) {
+    case wire::Body::NewSwarmOrder:
+      return aligned(m.body_as_NewSwarmOrder()->legs());
+    case wire::Body::BookSnapshot:
+      return aligned(m.body_as_BookSnapshot()->bids()) && aligned(m.body_as_BookSnapshot()->asks());
+    case wire::Body::NewBlockOrder:
+      return aligned(m.body_as_NewBlockOrder()->qtys());
+    case wire::Body::AuctionResult:
+      return aligned(m.body_as_AuctionResult()->points());
+    default:
+      return true;
+  }
 }
 
 // What block orders and reservation changes share: a placement, IOC or GTC, a product named by
@@ -143,6 +169,7 @@ RejectReason decode_frame(std::span<const std::uint8_t> frame, const wire::Messa
   if (!wire::VerifySizePrefixedMessageBuffer(verifier)) return RejectReason::MalformedMessage;
   // The generated verifier passes union types it does not know (without looking inside them).
   const auto* msg = wire::GetSizePrefixedMessage(frame.data());
+  if (!struct_vectors_aligned(*msg)) return RejectReason::MalformedMessage;
   *out = msg;  // verified: safe to read even when a check below refuses it
   if (msg->body_type() == wire::Body::NONE || msg->body_type() > wire::Body::MAX)
     return RejectReason::UnknownMessage;

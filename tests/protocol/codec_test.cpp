@@ -168,6 +168,43 @@ TEST(CodecTest, ReservationChangesAreCheckedBeyondTheVerifier) {
   EXPECT_EQ(decode_frame(change(0, 0, 1, ioc, -10), &m), RejectReason::MalformedMessage);
 }
 
+// A swarm order whose legs vector is laid out 4-byte aligned only, after `pad_words` words.
+std::vector<std::uint8_t> swarm_order_with_legs_after(int pad_words) {
+  FrameWriter w;
+  auto& fbb = w.fbb();
+  const std::uint32_t legs[2][4] = {{3, 0, 5, 0}, {4, 0, 6, 0}};  // SwarmLeg: instrument, pad, qty
+  for (int i = 0; i < pad_words; ++i)
+    fbb.PushElement<std::uint32_t>(0);
+  fbb.StartVector(8, sizeof(std::uint32_t));
+  for (int leg = 1; leg >= 0; --leg)
+    for (int word = 3; word >= 0; --word)
+      fbb.PushElement(legs[leg][word]);
+  const flatbuffers::Offset<flatbuffers::Vector<const wire::SwarmLeg*>> vec(fbb.EndVector(2));
+  auto o = wire::CreateNewSwarmOrder(fbb, 9, vec, wire::Placement::Any, 1000);
+  return body_of(w.finish(o));
+}
+
+// FlatBuffers 2.0's Verifier leaves a vector of 8-byte structs or scalars free to start 4 bytes
+// off; reading one would be undefined behaviour, so the frame is refused as unverifiable.
+TEST(CodecTest, MisalignedStructVectorsAreRefused) {
+  int misaligned = 0;
+  for (int pad = 0; pad < 2; ++pad) {
+    const auto frame = swarm_order_with_legs_after(pad);
+    const auto* raw = wire::GetSizePrefixedMessage(frame.data())->body_as_NewSwarmOrder();
+    const bool off = reinterpret_cast<std::uintptr_t>(raw->legs()->Data()) % 8 != 0;
+    misaligned += off ? 1 : 0;
+    const wire::Message* m = nullptr;
+    if (off) {
+      EXPECT_EQ(decode_frame(frame, &m), RejectReason::MalformedMessage) << pad;
+      EXPECT_EQ(m, nullptr);
+    } else {
+      ASSERT_EQ(decode_frame(frame, &m), RejectReason::None) << pad;
+      EXPECT_EQ(m->body_as_NewSwarmOrder()->legs()->Get(1)->qty(), 6);
+    }
+  }
+  EXPECT_EQ(misaligned, 1);  // one of the two layouts really is 4 bytes off
+}
+
 TEST(CodecTest, UnknownUnionTypeAndGarbageAreRefused) {
   FrameWriter w;
   auto hb = wire::CreateHeartbeat(w.fbb(), 1);
