@@ -28,11 +28,13 @@ RejectReason check_order_enums(wire::Side side, wire::OrderType type, wire::Time
 
 // FlatBuffers 2.0's Verifier checks a vector's length word for alignment but not its elements:
 // a vector of 8-byte structs or scalars may start 4 bytes off, and reading it would be undefined
-// behaviour.
+// behaviour. An empty vector has nothing to read (FlatBuffers 2.0 itself lays empty vectors of
+// structs out 4 bytes off: a book side without levels).
 template <typename Element>
 bool aligned(const flatbuffers::Vector<Element>* v) {
   using T = std::remove_cv_t<std::remove_pointer_t<Element>>;
-  return v == nullptr || reinterpret_cast<std::uintptr_t>(v->Data()) % alignof(T) == 0;
+  return v == nullptr || v->size() == 0 ||
+         reinterpret_cast<std::uintptr_t>(v->Data()) % alignof(T) == 0;
 }
 
 bool struct_vectors_aligned(const wire::Message& m) {
