@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include "interrupt.hpp"
+#include "operator_view.hpp"
 #include "swarmex/common/clock.hpp"
 #include "swarmex/gateway/block_order.hpp"
 #include "swarmex/gateway/config.hpp"
@@ -74,6 +75,7 @@ void Scenario::start() {
       fmt::format("swarmexd listening on 127.0.0.1:{} ({} partitions by pool, {} instruments, "
                   "journal in the work dir, every ack after fdatasync)",
                   stack_.port(), config.engine.partitions, config.instruments.size()));
+  print_dashboard(stack_);
   check_interrupt();
   // Asks rest at the reserve price: cpu 1,000 (pool-a) and 1,200 (pool-b), mem 500, MIG 20,000.
   stack_.start_host({"host-a1", "pool-a", "mem_shards = 16\n", "simulated",
@@ -448,6 +450,7 @@ void Scenario::workload() {
   if (real)
     say(fmt::format("tenant-a's workload used {:.2f} CPU with 5 VRU and {:.2f} CPU with 10 VRU",
                     results_.share_before, results_.share_after));
+  stack_.stop_workloads();  // the CPU is the next scene's
 }
 
 void Scenario::keep_alive() {

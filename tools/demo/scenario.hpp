@@ -18,13 +18,15 @@
 namespace swarmex::demo {
 
 struct Options {
-  double duration_s = 10;   // the workload phase (two halves: before and after the extra purchase)
+  double duration_s = 6;    // the workload phase (two halves: before and after the extra purchase)
   int tenants = 3;          // tenant-a... (3 to 26)
   double rate_per_s = 200;  // background orders per second during the workload phase
   std::uint64_t seed = 1;
-  bool dry_run = false;  // never touch the kernel's cgroups
-  std::string bin_dir;   // where swarmexd and swarmex-hostctl are
-  std::string config;    // the exchange's configuration (etc/swarmex.toml)
+  bool dry_run = false;    // never touch the kernel's cgroups
+  std::string bin_dir;     // where swarmexd and swarmex-hostctl are
+  std::string config;      // the exchange's configuration (etc/swarmex.toml)
+  std::string trace_dir;   // the usage trace of the autopilot scene ("": looked for)
+  std::string screenshot;  // a PNG of the dashboard taken mid-run ("": none)
 };
 
 struct InstrumentName {
@@ -89,6 +91,9 @@ class Scenario {
   void collect();
   [[nodiscard]] Results& results() noexcept { return results_; }
   [[nodiscard]] const BookView* book() const noexcept { return book_.get(); }
+  [[nodiscard]] Tenant& tenant(std::size_t i) { return *tenants_.at(i); }
+  [[nodiscard]] Clock::time_point started_at() const noexcept { return started_at_; }
+  void keep_alive();  // reads every session and sends heartbeats where they are due
 
  private:
   void start();
@@ -98,7 +103,6 @@ class Scenario {
   void reservation_change();  // +1 in two of the block's windows, -1 resold (reservation.cpp)
   void workload();
   void settle();
-  void keep_alive();  // reads every session and sends heartbeats where they are due
   // Background orders from every tenant but tenant-a until `seconds` have passed, with a live
   // line each second; returns tenant-a's CPU share measured over the same time.
   double trade_and_measure(double seconds);
