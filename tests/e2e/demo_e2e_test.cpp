@@ -95,8 +95,12 @@ TEST_F(DemoE2eTest, ShortRunTradesEnactsAndLeavesNothingBehind) {
   EXPECT_NE(out.find("ok    fills happened and every one is held"), std::string::npos);
   EXPECT_NE(out.find("filled 5 @ 1000 from host 1"), std::string::npos) << "tenant-a's first buy";
   EXPECT_NE(out.find("rejected, price_off_tick"), std::string::npos) << "bad input is refused";
+  // Real cgroups: the share followed, or the machine was too busy to tell (the demo says so,
+  // having measured again; a quota not enforced or not raised still fails).
   if (out.find("cgroups   real") != std::string::npos)
-    EXPECT_NE(out.find("ok    workload CPU share followed the purchase"), std::string::npos);
+    EXPECT_TRUE(out.find("ok    workload CPU share followed the purchase") != std::string::npos ||
+                out.find("skip  workload CPU share followed the purchase: inconclusive") !=
+                    std::string::npos);
   else
     EXPECT_NE(out.find("skip  workload CPU share"), std::string::npos);
   EXPECT_NE(out.find("ok    swarm order filled atomically: 3 legs, 13 units from host 1"),

@@ -210,6 +210,7 @@ void AutopilotScene::snapshot_pool(const wire::Catalog& c) {
     if (e->pool() == nullptr || e->pool()->str() != "pool-c") continue;
     PoolSnapshot s;
     s.utilisation_ppm = e->utilisation_ppm();
+    if (s.utilisation_ppm >= 150'000) busy_seen_ = true;  // the incentive's target
     if (e->windows() != nullptr && !c1_killed_)
       for (const wire::CatalogWindow* w : *e->windows()) {
         if (w->best_ask() <= 0) continue;
@@ -264,8 +265,8 @@ void AutopilotScene::poll() {
     if (const auto* c = m->body_as_Catalog()) snapshot_pool(*c);
     if (const auto* n = m->body_as_IncentiveNotice()) {
       incentives_.emplace_back(n->active(), n->utilisation_ppm());
-      if (!n->active()) withdrawn_seen_ = true;
-      if (n->active() && withdrawn_seen_) announced_after_withdrawal_ = true;
+      // An announcement after the pool was seen at or above the target: it emptied again.
+      if (n->active() && busy_seen_) announced_after_busy_ = true;
       say(n->active() ? fmt::format("incentive notice: pool-c at {:.0f}% utilisation, {:.0f}% off "
                                     "for the next {} s",
                                     n->utilisation_ppm() / 1e4, n->cut_ppm() / 1e4, 3)
@@ -411,7 +412,7 @@ void AutopilotScene::screenshot() {
       "chromium",
       {"/usr/bin/timeout", "40", chromium, "--headless", "--no-sandbox", "--disable-gpu",
        "--hide-scrollbars", "--user-data-dir=" + stack_.work_dir() + "/chromium",
-       "--window-size=1400,1700", "--virtual-time-budget=4000", "--screenshot=" + screenshot_file_,
+       "--window-size=1400,2400", "--virtual-time-budget=4000", "--screenshot=" + screenshot_file_,
        url + "/?token=operator-token"});
   say("headless Chromium photographs the dashboard into " + screenshot_file_);
 }
@@ -477,11 +478,11 @@ void AutopilotScene::conclude() {
                 fmt::format("host-c3 {}, {} in the catalog; it sold tenant-b {} VRU",
                             logged ? "logged its activation" : "was NOT activated",
                             listed ? "active" : "never active", from_c3)};
-  r_.incentive = {true, announced_after_withdrawal_,
-                  fmt::format("{} notices: {}", incentives_.size(),
-                              announced_after_withdrawal_
-                                  ? "announced again after being withdrawn while the pool was busy"
-                                  : "no announcement after a withdrawal")};
+  r_.incentive = {
+      true, announced_after_busy_,
+      fmt::format("{} notices; {}", incentives_.size(),
+                  announced_after_busy_ ? "announced again once the pool, busy for a while, emptied"
+                                        : "none after the pool was busy")};
   // Pre-staged vs cold: the host controllers' own "window start" lines.
   std::vector<double> pre, cold;
   for (const char* h : {"host-c1", "host-c2"}) {

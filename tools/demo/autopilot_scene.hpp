@@ -113,8 +113,8 @@ class AutopilotScene {
   std::int64_t lost_at_ns_ = 0;
   std::int64_t healed_qty_ = 0;
   std::vector<std::pair<bool, std::uint32_t>> incentives_;  // active, utilisation_ppm
-  bool withdrawn_seen_ = false;
-  bool announced_after_withdrawal_ = false;
+  bool busy_seen_ = false;  // the catalog showed pool-c at or above the incentive's target
+  bool announced_after_busy_ = false;
   std::int64_t bidder_fill_host_ = 0;
   std::uint64_t next_request_ = 1;
   AutopilotResults r_;

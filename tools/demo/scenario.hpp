@@ -75,6 +75,23 @@ struct Results {
   double share_after = -1;   // ... with 10 VRU
   double quota_before = -1;
   double quota_after = -1;
+  // Share of the cgroup's CFS periods in which it was throttled (the quota bound it), with 5 and
+  // with 10 VRU (-1: not measured). A busy machine can keep the workload under both quotas; then
+  // the larger quota shows as periods no longer throttled.
+  double throttled_before = -1;
+  double throttled_after = -1;
+  int share_retries = 0;  // "after" windows measured again for want of evidence
+
+  // The larger quota let more through: the share grew by a quarter CPU, or the quota stopped
+  // binding (half as many periods throttled at most).
+  [[nodiscard]] bool share_grew() const {
+    return share_after > share_before + 0.25 || (throttled_before > 0.2 && throttled_after >= 0 &&
+                                                 throttled_after <= throttled_before * 0.5);
+  }
+  // Neither quota bound the workload: the machine gave it less than either (too busy to tell).
+  [[nodiscard]] bool share_inconclusive() const {
+    return !share_grew() && throttled_before >= 0 && throttled_before <= 0.2;
+  }
   std::int64_t background_orders = 0;
   SwarmResult swarm;
   BlockResult block;

@@ -140,11 +140,25 @@ int print_checks(const Results& r, const AutopilotResults* ap, const ReportCheck
                   r.allocations_match_fills ? "the hosts' allocations add up to what was sold"
                                             : "allocations differ: " + r.allocation_mismatch));
   if (mode.real) {
-    const bool moved =
-        r.share_before > 0.35 && r.share_before < 0.65 && r.share_after > r.share_before + 0.25;
-    failed += check(moved, "workload CPU share followed the purchase",
-                    fmt::format("{:.2f} CPU with quota {:.2f} -> {:.2f} CPU with quota {:.2f}",
-                                r.share_before, r.quota_before, r.share_after, r.quota_after));
+    // Held to each quota (10 % and 0.05 CPU of slack), the quota raised in the cgroup, and the
+    // larger one let more through
+    // (Results::share_grew). Two shared cores under other builds can keep the loops under both
+    // quotas, unthrottled: then nothing can be told, and the check says so instead of failing.
+    const bool held = r.share_before > 0 && r.share_before <= r.quota_before * 1.1 + 0.05 &&
+                      r.quota_after > r.quota_before && r.share_after <= r.quota_after * 1.1 + 0.05;
+    const std::string detail = fmt::format(
+        "{:.2f} CPU with quota {:.2f} ({:.0f}% of periods throttled) -> {:.2f} CPU with quota "
+        "{:.2f} ({:.0f}% throttled){}",
+        r.share_before, r.quota_before, r.throttled_before * 100, r.share_after, r.quota_after,
+        r.throttled_after * 100,
+        r.share_retries ? fmt::format(", measured {} times", r.share_retries + 1) : "");
+    if (held && r.share_inconclusive())
+      fmt::print(
+          "  skip  workload CPU share followed the purchase: inconclusive, the machine gave "
+          "the loops less than either quota: {}\n",
+          detail);
+    else
+      failed += check(held && r.share_grew(), "workload CPU share followed the purchase", detail);
   } else {
     fmt::print("  skip  workload CPU share followed the purchase: dry run ({})\n", mode.why);
   }
