@@ -89,14 +89,18 @@ class DemoE2eTest : public ::testing::Test {
 
 TEST_F(DemoE2eTest, ShortRunTradesEnactsAndLeavesNothingBehind) {
   const int pid = start({"--duration", "4", "--rate", "100"});
-  ASSERT_TRUE(wait_exit(60s)) << "the short demo must finish within 60 s";
+  ASSERT_TRUE(wait_exit(150s)) << "the short demo must finish within 150 s";
   const std::string out = demo_.output();
   EXPECT_EQ(exit_code(), 0);
   EXPECT_NE(out.find("ok    fills happened and every one is held"), std::string::npos);
   EXPECT_NE(out.find("filled 5 @ 1000 from host 1"), std::string::npos) << "tenant-a's first buy";
   EXPECT_NE(out.find("rejected, price_off_tick"), std::string::npos) << "bad input is refused";
+  // Real cgroups: the share followed, or the machine was too busy to tell (the demo says so,
+  // having measured again; a quota not enforced or not raised still fails).
   if (out.find("cgroups   real") != std::string::npos)
-    EXPECT_NE(out.find("ok    workload CPU share followed the purchase"), std::string::npos);
+    EXPECT_TRUE(out.find("ok    workload CPU share followed the purchase") != std::string::npos ||
+                out.find("skip  workload CPU share followed the purchase: inconclusive") !=
+                    std::string::npos);
   else
     EXPECT_NE(out.find("skip  workload CPU share"), std::string::npos);
   EXPECT_NE(out.find("ok    swarm order filled atomically: 3 legs, 13 units from host 1"),
@@ -117,6 +121,26 @@ TEST_F(DemoE2eTest, ShortRunTradesEnactsAndLeavesNothingBehind) {
   EXPECT_NE(out.find("ok    host moved the resold VRU to its buyer's allocation: tenant-b 2 / 2 / "
                      "0 VRU, tenant-c 1 VRU"),
             std::string::npos);
+  // The operator's view: the dashboard with the token, one scrape of /metrics.
+  EXPECT_NE(out.find("/?token=operator-token"), std::string::npos);
+  EXPECT_NE(out.find("fills by pool"), std::string::npos) << "the /metrics scrape";
+  EXPECT_NE(out.find("ok    the report's totals equal the fills"), std::string::npos);
+  // The autopilot's pool: only with the usage trace beside the checkout.
+  if (out.find("trace     none found") == std::string::npos) {
+    for (const char* check :
+         {"ok    the autopilot bought before demand arrived: 5 of 5 played windows",
+          "ok    a pegged price moved with utilisation", "ok    the standby host was activated",
+          "ok    an incentive was announced when the pool emptied",
+          "ok    the pre-staged window started faster than the cold one",
+          "ok    the lost host's capacity came back elsewhere"})
+      EXPECT_NE(out.find(check), std::string::npos) << check;
+    if (out.find("cgroups   real") != std::string::npos) {
+      EXPECT_NE(out.find("ok    the workload's CPU share followed the autopilot's purchases"),
+                std::string::npos);
+    }
+  } else {
+    EXPECT_NE(out.find("skip  the autopilot, pricing, standby"), std::string::npos);
+  }
   EXPECT_NE(out.find("ok    every process exited"), std::string::npos);
   EXPECT_NE(out.find("ok    nothing left behind"), std::string::npos);
   EXPECT_NE(out.find("swarmex-demo: all checks passed"), std::string::npos);
@@ -124,10 +148,14 @@ TEST_F(DemoE2eTest, ShortRunTradesEnactsAndLeavesNothingBehind) {
 }
 
 TEST_F(DemoE2eTest, CtrlCStopsAndRemovesEverything) {
-  const int pid = start({"--duration", "20"});
-  // Interrupt in the workload phase, once the workloads run.
+  const int pid = start({"--duration", "4"});
+  // Interrupt while the most runs: the autopilot's windows (its workload, the autopilot, five
+  // host controllers), or without the trace the first workload phase.
   ASSERT_NE(demo_.wait_for("phase 3", 0, 30000), std::string::npos);
-  std::this_thread::sleep_for(1500ms);
+  if (demo_.output().find("trace     none found") == std::string::npos)
+    ASSERT_NE(demo_.wait_for("window 1:", 0, 90000), std::string::npos);
+  else
+    std::this_thread::sleep_for(1500ms);
   ::kill(pid, SIGINT);
   ASSERT_TRUE(wait_exit(30s)) << "Ctrl-C must stop the demo promptly";
   const std::string out = demo_.output();

@@ -18,13 +18,15 @@
 namespace swarmex::demo {
 
 struct Options {
-  double duration_s = 10;   // the workload phase (two halves: before and after the extra purchase)
+  double duration_s = 6;    // the workload phase (two halves: before and after the extra purchase)
   int tenants = 3;          // tenant-a... (3 to 26)
   double rate_per_s = 200;  // background orders per second during the workload phase
   std::uint64_t seed = 1;
-  bool dry_run = false;  // never touch the kernel's cgroups
-  std::string bin_dir;   // where swarmexd and swarmex-hostctl are
-  std::string config;    // the exchange's configuration (etc/swarmex.toml)
+  bool dry_run = false;    // never touch the kernel's cgroups
+  std::string bin_dir;     // where swarmexd and swarmex-hostctl are
+  std::string config;      // the exchange's configuration (etc/swarmex.toml)
+  std::string trace_dir;   // the usage trace of the autopilot scene ("": looked for)
+  std::string screenshot;  // a PNG of the dashboard taken mid-run ("": none)
 };
 
 struct InstrumentName {
@@ -73,6 +75,23 @@ struct Results {
   double share_after = -1;   // ... with 10 VRU
   double quota_before = -1;
   double quota_after = -1;
+  // Share of the cgroup's CFS periods in which it was throttled (the quota bound it), with 5 and
+  // with 10 VRU (-1: not measured). A busy machine can keep the workload under both quotas; then
+  // the larger quota shows as periods no longer throttled.
+  double throttled_before = -1;
+  double throttled_after = -1;
+  int share_retries = 0;  // "after" windows measured again for want of evidence
+
+  // The larger quota let more through: the share grew by a quarter CPU, or the quota stopped
+  // binding (half as many periods throttled at most).
+  [[nodiscard]] bool share_grew() const {
+    return share_after > share_before + 0.25 || (throttled_before > 0.2 && throttled_after >= 0 &&
+                                                 throttled_after <= throttled_before * 0.5);
+  }
+  // Neither quota bound the workload: the machine gave it less than either (too busy to tell).
+  [[nodiscard]] bool share_inconclusive() const {
+    return !share_grew() && throttled_before >= 0 && throttled_before <= 0.2;
+  }
   std::int64_t background_orders = 0;
   SwarmResult swarm;
   BlockResult block;
@@ -89,6 +108,9 @@ class Scenario {
   void collect();
   [[nodiscard]] Results& results() noexcept { return results_; }
   [[nodiscard]] const BookView* book() const noexcept { return book_.get(); }
+  [[nodiscard]] Tenant& tenant(std::size_t i) { return *tenants_.at(i); }
+  [[nodiscard]] Clock::time_point started_at() const noexcept { return started_at_; }
+  void keep_alive();  // reads every session and sends heartbeats where they are due
 
  private:
   void start();
@@ -98,7 +120,6 @@ class Scenario {
   void reservation_change();  // +1 in two of the block's windows, -1 resold (reservation.cpp)
   void workload();
   void settle();
-  void keep_alive();  // reads every session and sends heartbeats where they are due
   // Background orders from every tenant but tenant-a until `seconds` have passed, with a live
   // line each second; returns tenant-a's CPU share measured over the same time.
   double trade_and_measure(double seconds);

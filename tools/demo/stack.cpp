@@ -6,8 +6,10 @@
 
 #include <filesystem>
 #include <fstream>
+#include <regex>
 #include <sstream>
 #include <stdexcept>
+#include <thread>
 
 #include <fmt/format.h>
 
@@ -50,7 +52,47 @@ std::string extra_tenants(int tenants) {
   return out.str();
 }
 
+// "http://ADDR:PORT" after `marker` in swarmexd's output, waiting up to 2 s for the line.
+std::string printed_address(const tools::SwarmexdProcess& p, const std::string& marker) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(2);
+  for (;;) {
+    const std::string out = p.output();
+    const auto at = out.find(marker);
+    if (at != std::string::npos) {
+      const auto from = at + marker.size();
+      const auto end = out.find_first_of("/ \n", out.find("//", from) + 2);
+      return out.substr(from, end - from);
+    }
+    if (std::chrono::steady_clock::now() > deadline) return {};
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+}
+
 }  // namespace
+
+std::string with_server_keys(std::string toml, const std::map<std::string, std::string>& keys) {
+  const auto table = toml.find("[server]\n");
+  if (table == std::string::npos) {
+    std::string head = "[server]\n";
+    for (const auto& [k, v] : keys)
+      head += k + " = " + v + "\n";
+    return head + "\n" + toml;
+  }
+  const auto body = table + 9;
+  const auto next = toml.find("\n[", body);
+  std::string section =
+      toml.substr(body, next == std::string::npos ? std::string::npos : next - body);
+  std::string added;
+  for (const auto& [k, v] : keys) {
+    const std::regex line("^" + k + "\\s*=[^\\n]*", std::regex::multiline);
+    if (std::regex_search(section, line))
+      section = std::regex_replace(section, line, k + " = " + v);
+    else
+      added += k + " = " + v + "\n";
+  }
+  return toml.substr(0, body) + added + section +
+         (next == std::string::npos ? std::string() : toml.substr(next));
+}
 
 CgroupMode detect_cgroup_mode(bool force_dry_run) {
   CgroupMode m;
@@ -82,10 +124,20 @@ CgroupMode detect_cgroup_mode(bool force_dry_run) {
   return m;
 }
 
-Stack::Stack(std::string bin_dir, const std::string& base_config_path, int tenants, CgroupMode mode)
+Stack::Stack(std::string bin_dir, const std::string& base_config_path, int tenants, CgroupMode mode,
+             const std::function<std::string(std::string)>& edit)
     : bin_dir_(std::move(bin_dir)), work_("swarmex-demo"), mode_(std::move(mode)) {
-  exchange_ = std::make_unique<tools::SwarmexdProcess>(
-      bin_dir_ + "/swarmexd", work_.str(), slurp(base_config_path) + extra_tenants(tenants));
+  std::string config = slurp(base_config_path) + extra_tenants(tenants);
+  if (edit) config = edit(std::move(config));
+  exchange_ = std::make_unique<tools::SwarmexdProcess>(bin_dir_ + "/swarmexd", work_.str(), config);
+}
+
+std::string Stack::dashboard_address() const {
+  return printed_address(*exchange_, "dashboard on ");
+}
+
+std::string Stack::metrics_address() const {
+  return printed_address(*exchange_, "metrics on ");
 }
 
 Stack::~Stack() {
@@ -152,16 +204,55 @@ std::string Stack::host_log(const std::string& name) const {
 }
 
 void Stack::kill_host(const std::string& name) {
-  host(name).process->kill();
+  for (Host& h : hosts_)
+    if (h.spec.name == name) {
+      h.killed = true;
+      h.process->kill();
+    }
 }
 
-void Stack::start_workload(const std::string& host_name, const std::string& tenant,
-                           const std::string& shell_command) {
+tools::ChildProcess& Stack::start_workload(const std::string& host_name, const std::string& tenant,
+                                           const std::string& shell_command) {
+  return start_workload(host_name, tenant,
+                        std::vector<std::string>{"/bin/sh", "-c", shell_command});
+}
+
+tools::ChildProcess& Stack::start_workload(const std::string& host_name, const std::string& tenant,
+                                           const std::vector<std::string>& argv) {
   auto w = std::make_unique<tools::ChildProcess>(work_.str() + "/workload-" + tenant + ".log");
-  w->start({bin_dir_ + "/swarmex-hostctl", "--config", host(host_name).config_path, "run",
-            "--tenant", tenant, "--", "/bin/sh", "-c", shell_command});
+  std::vector<std::string> args{bin_dir_ + "/swarmex-hostctl",
+                                "--config",
+                                host(host_name).config_path,
+                                "run",
+                                "--tenant",
+                                tenant,
+                                "--"};
+  args.insert(args.end(), argv.begin(), argv.end());
+  w->start(args);
   pids_.push_back(w->pid());
   workloads_.push_back(std::move(w));
+  return *workloads_.back();
+}
+
+void Stack::stop_workloads() {
+  for (auto& w : workloads_)
+    w->kill();
+}
+
+tools::ChildProcess& Stack::start_process(const std::string& name,
+                                          const std::vector<std::string>& argv) {
+  auto p = std::make_unique<tools::ChildProcess>(work_.str() + "/" + name + ".log");
+  p->start(argv);
+  pids_.push_back(p->pid());
+  others_.push_back(std::move(p));
+  other_names_.push_back(name);
+  return *others_.back();
+}
+
+std::string Stack::process_output(const std::string& name) const {
+  for (std::size_t i = 0; i < others_.size(); ++i)
+    if (other_names_[i] == name) return others_[i]->output();
+  return {};
 }
 
 std::string Stack::log_tails(std::size_t lines) const {
@@ -182,11 +273,16 @@ TeardownReport Stack::teardown() {
   torn_down_ = true;
   TeardownReport& r = report_;
   r.processes = static_cast<int>(pids_.size()) + (exchange_started_ ? 1 : 0);
+  for (auto& p : others_) {
+    const pid_t group = p->pid();
+    p->stop(5000);
+    if (group > 0) ::kill(-group, SIGKILL);  // what it started (a browser's helpers)
+  }
   for (auto& w : workloads_)
     w->kill();  // busy loops: nothing to save
   for (Host& h : hosts_) {
     h.process->stop(5000);
-    if (h.process->exit_status() != 0)
+    if (!h.killed && h.process->exit_status() != 0)
       r.problems.push_back(
           fmt::format("{} exited with status {}", h.spec.name, h.process->exit_status()));
     const std::string line = last_line_with(h.process->output(), "stopping:");

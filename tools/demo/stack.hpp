@@ -5,6 +5,8 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -27,6 +29,10 @@ struct CgroupMode {
 };
 CgroupMode detect_cgroup_mode(bool force_dry_run);
 
+// `toml` with each key of `keys` set in its [server] table: an existing line `key = ...` is
+// replaced, a missing key is added at the top of the table (values are TOML: quote strings).
+std::string with_server_keys(std::string toml, const std::map<std::string, std::string>& keys);
+
 struct HostSpec {
   std::string name;  // a host principal of the configuration
   std::string pool;
@@ -48,8 +54,10 @@ struct TeardownReport {
 class Stack {
  public:
   // Makes the work directory; `tenants` principals tenant-a... exist (extra ones are added to
-  // the configuration with the token "<name>-token").
-  Stack(std::string bin_dir, const std::string& base_config_path, int tenants, CgroupMode mode);
+  // the configuration with the token "<name>-token"). `edit` rewrites the configuration's text
+  // before swarmexd gets it (the demo adds a pool, its hosts and free ports).
+  Stack(std::string bin_dir, const std::string& base_config_path, int tenants, CgroupMode mode,
+        const std::function<std::string(std::string)>& edit = {});
   ~Stack();
   Stack(const Stack&) = delete;
   Stack& operator=(const Stack&) = delete;
@@ -59,6 +67,13 @@ class Stack {
 
   void start_exchange();  // throws std::runtime_error with the log when it does not come up
   [[nodiscard]] int port() const noexcept { return exchange_->port(); }
+  // swarmexd's configuration and journal as it runs them (for `swarmex report`).
+  [[nodiscard]] std::string config_path() const { return work_.str() + "/swarmex.toml"; }
+  [[nodiscard]] const std::string& journal_dir() const noexcept { return exchange_->journal_dir(); }
+  // "http://ADDR:PORT" of the dashboard and of /metrics as swarmexd printed them ("" if off).
+  [[nodiscard]] std::string dashboard_address() const;
+  [[nodiscard]] std::string metrics_address() const;
+  [[nodiscard]] const std::string& bin_dir() const noexcept { return bin_dir_; }
 
   // Starts the host's controller and waits until it has logged on (throws otherwise).
   void start_host(const HostSpec& host);
@@ -66,12 +81,21 @@ class Stack {
   [[nodiscard]] hostctl::CgroupLayout layout(const std::string& host) const;
   [[nodiscard]] hostctl::HostState host_state(const std::string& host) const;
   [[nodiscard]] std::string host_log(const std::string& host) const;
-  // SIGKILL to the host's controller: a host lost without a word.
+  // SIGKILL to the host's controller: a host lost without a word (teardown expects its death).
   void kill_host(const std::string& host);
 
   // `swarmex-hostctl run --tenant T -- CMD` on the host: the command runs in T's cgroups.
-  void start_workload(const std::string& host, const std::string& tenant,
-                      const std::string& shell_command);
+  tools::ChildProcess& start_workload(const std::string& host, const std::string& tenant,
+                                      const std::string& shell_command);
+  tools::ChildProcess& start_workload(const std::string& host, const std::string& tenant,
+                                      const std::vector<std::string>& argv);
+  void stop_workloads();  // SIGKILL to every workload started so far
+
+  // Another process of the demo (swarmex-autopilot, a browser), logging to <work dir>/<name>.log;
+  // stopped (SIGTERM, then its whole process group SIGKILL) first at teardown.
+  tools::ChildProcess& start_process(const std::string& name, const std::vector<std::string>& argv);
+  // What that process logged so far ("" when none of that name was started).
+  [[nodiscard]] std::string process_output(const std::string& name) const;
 
   // The last lines of every log, for when something went wrong.
   [[nodiscard]] std::string log_tails(std::size_t lines = 15) const;
@@ -86,6 +110,7 @@ class Stack {
     std::string config_path;
     std::string subtree;
     std::unique_ptr<tools::ChildProcess> process;
+    bool killed = false;
   };
   const Host& host(const std::string& name) const;
 
@@ -95,6 +120,8 @@ class Stack {
   std::unique_ptr<tools::SwarmexdProcess> exchange_;
   std::vector<Host> hosts_;
   std::vector<std::unique_ptr<tools::ChildProcess>> workloads_;
+  std::vector<std::unique_ptr<tools::ChildProcess>> others_;
+  std::vector<std::string> other_names_;
   std::vector<int> pids_;  // every process started, to check none is left
   bool exchange_started_ = false;
   bool torn_down_ = false;

@@ -6,6 +6,8 @@
 
 #include <fmt/format.h>
 
+#include "pool_plan.hpp"
+
 namespace swarmex::demo {
 
 namespace {
@@ -49,7 +51,8 @@ void print_summary(const Results& r, const BookView& book, const Stack& stack) {
       qty[f.instrument] += f.qty;
     std::string parts;
     for (const auto& [instr, q] : qty) {
-      std::string symbol = std::to_string(instr);
+      std::string symbol = pool_c_symbol(instr);
+      if (symbol.empty()) symbol = std::to_string(instr);
       for (const InstrumentName& i : r.instruments)
         if (i.id == instr) symbol = i.symbol;
       parts += fmt::format("{}{} {}", parts.empty() ? "" : ", ", q, symbol);
@@ -86,8 +89,42 @@ void print_summary(const Results& r, const BookView& book, const Stack& stack) {
              acks.percentile(99) / 1000, acks.max() / 1000);
 }
 
-int print_checks(const Results& r, const TeardownReport& t, const CgroupMode& mode,
-                 bool completed) {
+namespace {
+
+int check_autopilot(const AutopilotResults* ap, const ReportCheck& report, const CgroupMode& mode) {
+  int failed = 0;
+  if (ap == nullptr || !ap->skipped.empty()) {
+    fmt::print("  skip  the autopilot, pricing, standby, pre-staging and host-loss checks: {}\n",
+               ap == nullptr ? "the scene did not run" : ap->skipped);
+  } else {
+    auto show = [&](const Check& c, const std::string& what) {
+      if (c.ran) failed += check(c.ok, what, c.detail);
+    };
+    show(ap->bought_ahead, "the autopilot bought before demand arrived");
+    if (mode.real)
+      show(ap->share_followed, "the workload's CPU share followed the autopilot's purchases");
+    else
+      fmt::print(
+          "  skip  the workload's CPU share followed the autopilot's purchases: dry run "
+          "({})\n",
+          mode.why);
+    show(ap->pegged, "a pegged price moved with utilisation");
+    show(ap->standby, "the standby host was activated by demand");
+    show(ap->incentive, "an incentive was announced when the pool emptied");
+    show(ap->prestaged, "the pre-staged window started faster than the cold one");
+    show(ap->healed, "the lost host's capacity came back elsewhere");
+  }
+  if (report.ran)
+    failed += check(report.ok, "the report's totals equal the fills", report.detail);
+  else
+    fmt::print("  skip  the report's totals equal the fills: no report\n");
+  return failed;
+}
+
+}  // namespace
+
+int print_checks(const Results& r, const AutopilotResults* ap, const ReportCheck& report,
+                 const TeardownReport& t, const CgroupMode& mode, bool completed) {
   fmt::print("\n== checks ==\n");
   int failed = 0;
   if (!completed) {
@@ -103,11 +140,25 @@ int print_checks(const Results& r, const TeardownReport& t, const CgroupMode& mo
                   r.allocations_match_fills ? "the hosts' allocations add up to what was sold"
                                             : "allocations differ: " + r.allocation_mismatch));
   if (mode.real) {
-    const bool moved =
-        r.share_before > 0.35 && r.share_before < 0.65 && r.share_after > r.share_before + 0.25;
-    failed += check(moved, "workload CPU share followed the purchase",
-                    fmt::format("{:.2f} CPU with quota {:.2f} -> {:.2f} CPU with quota {:.2f}",
-                                r.share_before, r.quota_before, r.share_after, r.quota_after));
+    // Held to each quota (10 % and 0.05 CPU of slack), the quota raised in the cgroup, and the
+    // larger one let more through
+    // (Results::share_grew). Two shared cores under other builds can keep the loops under both
+    // quotas, unthrottled: then nothing can be told, and the check says so instead of failing.
+    const bool held = r.share_before > 0 && r.share_before <= r.quota_before * 1.1 + 0.05 &&
+                      r.quota_after > r.quota_before && r.share_after <= r.quota_after * 1.1 + 0.05;
+    const std::string detail = fmt::format(
+        "{:.2f} CPU with quota {:.2f} ({:.0f}% of periods throttled) -> {:.2f} CPU with quota "
+        "{:.2f} ({:.0f}% throttled){}",
+        r.share_before, r.quota_before, r.throttled_before * 100, r.share_after, r.quota_after,
+        r.throttled_after * 100,
+        r.share_retries ? fmt::format(", measured {} times", r.share_retries + 1) : "");
+    if (held && r.share_inconclusive())
+      fmt::print(
+          "  skip  workload CPU share followed the purchase: inconclusive, the machine gave "
+          "the loops less than either quota: {}\n",
+          detail);
+    else
+      failed += check(held && r.share_grew(), "workload CPU share followed the purchase", detail);
   } else {
     fmt::print("  skip  workload CPU share followed the purchase: dry run ({})\n", mode.why);
   }
@@ -136,6 +187,7 @@ int print_checks(const Results& r, const TeardownReport& t, const CgroupMode& mo
   } else {
     fmt::print("  skip  swarm order filled atomically: no inference-small template configured\n");
   }
+  failed += check_autopilot(ap, report, mode);
   return failed + check_cleanup(t);
 }
 

@@ -2,6 +2,8 @@
 // then the checks a newcomer (and the e2e test) reads to know that it worked.
 #pragma once
 
+#include "autopilot_scene.hpp"
+#include "operator_view.hpp"
 #include "scenario.hpp"
 #include "stack.hpp"
 
@@ -12,7 +14,9 @@ void print_summary(const Results& results, const BookView& book, const Stack& st
 
 // Prints one line per check (ok / FAIL / skip, and why); returns how many failed. After an
 // interruption (`completed` false) only the clean-up checks apply.
-int print_checks(const Results& results, const TeardownReport& teardown, const CgroupMode& mode,
+// `autopilot` is null when the demo stopped before the autopilot scene.
+int print_checks(const Results& results, const AutopilotResults* autopilot,
+                 const ReportCheck& report, const TeardownReport& teardown, const CgroupMode& mode,
                  bool completed);
 
 }  // namespace swarmex::demo
