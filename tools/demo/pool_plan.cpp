@@ -37,10 +37,13 @@ std::string pool_c_symbol(std::uint32_t instrument) {
 }
 
 std::string find_trace_dir(const std::string& option, const std::string& source_dir) {
-  std::vector<std::string> candidates;
-  if (!option.empty()) candidates.push_back(option);
-  if (const char* env = std::getenv("SWARMEX_TRACE_DIR")) candidates.emplace_back(env);
-  candidates.push_back(source_dir + "/../shared/traces/bitbrains-rnd");
+  std::vector<std::string> candidates;  // one named is the only one looked at
+  if (!option.empty())
+    candidates.push_back(option);
+  else if (const char* env = std::getenv("SWARMEX_TRACE_DIR"))
+    candidates.emplace_back(env);
+  else
+    candidates.push_back(source_dir + "/../shared/traces/bitbrains-rnd");
   for (const std::string& d : candidates)
     if (std::filesystem::exists(d + "/vms.csv") &&
         std::filesystem::exists(d + "/cpu_usage_mhz.csv"))
