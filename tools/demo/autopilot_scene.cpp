@@ -265,8 +265,9 @@ void AutopilotScene::poll() {
     if (const auto* c = m->body_as_Catalog()) snapshot_pool(*c);
     if (const auto* n = m->body_as_IncentiveNotice()) {
       incentives_.emplace_back(n->active(), n->utilisation_ppm());
-      // An announcement after the pool was seen at or above the target: it emptied again.
-      if (n->active() && busy_seen_) announced_after_busy_ = true;
+      // An announcement after the last window, the pool having been at or above the target.
+      if (n->active() && busy_seen_ && common::wall_ns() >= played_end_ns_)
+        announced_after_busy_ = true;
       say(n->active() ? fmt::format("incentive notice: pool-c at {:.0f}% utilisation, {:.0f}% off "
                                     "for the next {} s",
                                     n->utilisation_ppm() / 1e4, n->cut_ppm() / 1e4, 3)
@@ -333,6 +334,7 @@ void AutopilotScene::play() {
   const std::int64_t window = plan_.window_ns();
   const std::int64_t origin = plan_.origin_wall_ns;
   const std::int64_t end = origin + kPlayed * window;
+  played_end_ns_ = end;
   const std::int64_t kill_at = origin + kKillAt * window + window * 63 / 100;
   const std::int64_t bid_at = origin + window + window / 6;
   const std::int64_t off_at = origin + (kPlayed - 1) * window + 2000 * kMsNs;
@@ -412,7 +414,7 @@ void AutopilotScene::screenshot() {
       "chromium",
       {"/usr/bin/timeout", "40", chromium, "--headless", "--no-sandbox", "--disable-gpu",
        "--hide-scrollbars", "--user-data-dir=" + stack_.work_dir() + "/chromium",
-       "--window-size=1400,2400", "--virtual-time-budget=4000", "--screenshot=" + screenshot_file_,
+       "--window-size=1400,2560", "--virtual-time-budget=4000", "--screenshot=" + screenshot_file_,
        url + "/?token=operator-token"});
   say("headless Chromium photographs the dashboard into " + screenshot_file_);
 }

@@ -7,6 +7,7 @@
 // the exchange's catalog and notices, the host controllers' logs and the cgroups' counters.
 #pragma once
 
+#include <climits>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -115,6 +116,7 @@ class AutopilotScene {
   std::vector<std::pair<bool, std::uint32_t>> incentives_;  // active, utilisation_ppm
   bool busy_seen_ = false;  // the catalog showed pool-c at or above the incentive's target
   bool announced_after_busy_ = false;
+  std::int64_t played_end_ns_ = INT64_MAX;  // the last played window's end
   std::int64_t bidder_fill_host_ = 0;
   std::uint64_t next_request_ = 1;
   AutopilotResults r_;

@@ -59,8 +59,8 @@ struct PoolPlan {
 // The name of a pool-c book (its spot instrument, or a window of its product); "" for others.
 std::string pool_c_symbol(std::uint32_t instrument);
 
-// Where the trace is: --trace-dir, SWARMEX_TRACE_DIR, else ../shared/traces/bitbrains-rnd
-// beside the checkout. "" when no trace is there.
+// Where the trace is: --trace-dir, else SWARMEX_TRACE_DIR, else ../shared/traces/bitbrains-rnd
+// beside the checkout (only the first of them given is looked at). "" when no trace is there.
 std::string find_trace_dir(const std::string& option, const std::string& source_dir);
 
 // Loads the trace and picks the VMs; the first played window starts `setup_ns` from `now_ns` or
