@@ -55,8 +55,10 @@ std::string JournalStreamReplicator::last_error() const {
   return error_;
 }
 
-PublishOutcome JournalStreamReplicator::fence() {
-  const std::array<Header, 2> headers{Header{kKindHeader, "fence"}, Header{kNodeHeader, node_}};
+PublishOutcome JournalStreamReplicator::fence(engine::Seq applied) {
+  const std::array<Header, 3> headers{Header{kKindHeader, "fence"},
+                                      Header{kLastHeader, std::to_string(applied)},
+                                      Header{kNodeHeader, node_}};
   return publisher_.publish({}, headers);
 }
 

@@ -9,6 +9,7 @@ bool LeaderLease::try_acquire() {
   std::uint64_t rev = 0;
   if (bucket_.create(key_, node_, &rev) == KvResult::Ok) {
     revision_ = rev;
+    confirmed_at_ = std::chrono::steady_clock::now();
     return true;
   }
   return false;
@@ -20,6 +21,7 @@ bool LeaderLease::renew() {
   switch (bucket_.update(key_, node_, revision_, &rev)) {
     case KvResult::Ok:
       revision_ = rev;
+      confirmed_at_ = std::chrono::steady_clock::now();
       return true;
     case KvResult::Conflict:
       revision_ = 0;

@@ -110,7 +110,7 @@ TEST_F(ClusterJournalTest, ReplicatedWriterReleasesAfterTheStreamHoldsTheBatchAn
 
   // Another node takes over: its fence lands after the batch.
   cluster::JournalStreamReplicator other(*js_, name, 0, "node-b", st.last_seq, 5000);
-  ASSERT_EQ(other.fence().result, cluster::PublishResult::Ok);
+  ASSERT_EQ(other.fence(50).result, cluster::PublishResult::Ok);
 
   // The deposed writer's next batch is neither released nor journaled locally.
   b = w.acquire();

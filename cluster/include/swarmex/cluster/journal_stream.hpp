@@ -42,8 +42,9 @@ class JournalStreamReplicator final : public journal::JournalReplicator {
                                      engine::Seq last) override;
   [[nodiscard]] std::string last_error() const override;
   [[nodiscard]] std::size_t max_bytes() const noexcept override { return kMaxJournalMessageBytes; }
-  // A takeover's first publish (before any batch): fences every earlier leader.
-  PublishOutcome fence();
+  // A takeover's first publish (before any batch), naming the last journal sequence this node
+  // applied (Swx-Last): fences every earlier leader.
+  PublishOutcome fence(engine::Seq applied);
   [[nodiscard]] std::uint64_t last_stream_seq() const noexcept { return publisher_.last_seq(); }
 
  private:

@@ -5,6 +5,7 @@
 // journal stream's expected last sequence does (fenced_publisher.hpp).
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -27,6 +28,10 @@ class LeaderLease {
   void release();
   [[nodiscard]] bool held() const noexcept { return revision_ != 0; }
   [[nodiscard]] std::uint64_t revision() const noexcept { return revision_; }
+  // When the cluster last confirmed it (acquired or renewed): past the TTL, assume it is lost.
+  [[nodiscard]] std::chrono::steady_clock::time_point confirmed_at() const noexcept {
+    return confirmed_at_;
+  }
   // The node named in the key now (nullopt: nobody).
   std::optional<std::string> holder();
 
@@ -35,6 +40,7 @@ class LeaderLease {
   std::string key_;
   std::string node_;
   std::uint64_t revision_ = 0;
+  std::chrono::steady_clock::time_point confirmed_at_{};
 };
 
 }  // namespace swarmex::cluster

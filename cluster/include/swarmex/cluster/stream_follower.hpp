@@ -21,6 +21,11 @@ struct StreamMessage {
   [[nodiscard]] std::string header(const std::string& key) const;  // "" when absent
 };
 
+// The message at `seq` (nullopt: none there, deleted or beyond the end). Throws NatsError when the
+// stream cannot be read.
+std::optional<StreamMessage> get_message(JetStream& js, const std::string& stream,
+                                         std::uint64_t seq);
+
 class StreamFollower {
  public:
   // From `start_seq` (at least 1) on. Throws NatsError.
