@@ -21,14 +21,16 @@ StreamSpec journal_stream_spec(const std::string& cluster, std::uint32_t partiti
   return spec;
 }
 
-JournalStreamReplicator::JournalStreamReplicator(JetStream& js, const std::string& cluster,
-                                                 std::uint32_t partition, std::string node,
-                                                 std::uint64_t last_seq, std::int64_t deadline_ms,
-                                                 std::function<void(const std::string&)> on_deposed)
+JournalStreamReplicator::JournalStreamReplicator(
+    JetStream& js, const std::string& cluster, std::uint32_t partition, std::string node,
+    std::uint64_t last_seq, std::int64_t deadline_ms,
+    std::function<void(const std::string&)> on_deposed,
+    std::function<void(const std::string&)> on_unavailable)
     : publisher_(js, journal_stream_name(cluster, partition), journal_subject(cluster, partition),
                  node, last_seq, deadline_ms),
       node_(std::move(node)),
-      on_deposed_(std::move(on_deposed)) {}
+      on_deposed_(std::move(on_deposed)),
+      on_unavailable_(std::move(on_unavailable)) {}
 
 journal::ReplicateResult JournalStreamReplicator::replicate(std::span<const std::uint8_t> records,
                                                             engine::Seq first, engine::Seq last) {
@@ -47,6 +49,7 @@ journal::ReplicateResult JournalStreamReplicator::replicate(std::span<const std:
     if (on_deposed_) on_deposed_(out.error);
     return journal::ReplicateResult::Fenced;
   }
+  if (on_unavailable_) on_unavailable_(out.error);
   return journal::ReplicateResult::Unavailable;
 }
 

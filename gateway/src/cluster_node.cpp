@@ -119,7 +119,10 @@ std::vector<journal::JournalReplicator*> ClusterNode::lead() {
         f.catch_up();
         auto rep = std::make_unique<cluster::JournalStreamReplicator>(
             *js_, cs.name, i, node_, f.stream_seq(), cs.publish_timeout_ms,
-            [this](const std::string& w) { step_down("journal append fenced: " + w); });
+            [this](const std::string& w) { step_down("journal append fenced: " + w); },
+            [this](const std::string& w) {
+              step_down("no quorum held a journal write within publish_timeout_ms: " + w);
+            });
         const cluster::PublishOutcome fenced = rep->fence(f.journal_seq());
         if (fenced.result == cluster::PublishResult::Ok) {
           spdlog::info("cluster {}: partition {} fenced at stream seq {} (journal seq {})", cs.name,
@@ -151,12 +154,32 @@ void ClusterNode::start_renewal() {
   renewal_ = std::thread([this] {
     const auto period = std::chrono::milliseconds(config_.cluster.lease_renew_ms);
     const auto ttl = std::chrono::milliseconds(config_.cluster.lease_ttl_ms);
+    bool silent = false;
     while (renewing_.load()) {
       std::this_thread::sleep_for(period);
       if (!renewing_.load()) break;
-      if (!lease_->renew()) step_down("the leader lease was taken by another node");
-      if (std::chrono::steady_clock::now() - lease_->confirmed_at() > ttl)
-        step_down("the leader lease could not be renewed within its TTL");
+      if (lease_->renew()) {
+        // Unanswered renewals (NATS electing) keep the lease: the stream's fence, not the lease,
+        // keeps two leaders from acknowledging. Said once per silence.
+        if (std::chrono::steady_clock::now() - lease_->confirmed_at() > ttl && !silent) {
+          spdlog::warn("cluster {}: the leader lease has not been renewed for {} ms",
+                       config_.cluster.name, config_.cluster.lease_ttl_ms);
+          silent = true;
+        } else if (std::chrono::steady_clock::now() - lease_->confirmed_at() <= ttl) {
+          silent = false;
+        }
+        continue;
+      }
+      // Lost: expired while NATS could not answer (nobody holds it: taken back) or taken.
+      try {
+        if (!lease_->holder() && lease_->try_acquire()) {
+          spdlog::warn("cluster {}: the leader lease had expired: taken back",
+                       config_.cluster.name);
+          continue;
+        }
+      } catch (const cluster::NatsError&) {
+      }
+      step_down("the leader lease was taken by another node");
     }
   });
 }

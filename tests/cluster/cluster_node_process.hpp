@@ -23,7 +23,7 @@ inline std::string cluster_toml(const std::string& servers, const std::string& n
     at = end + 1;
   }
   return "[cluster]\nservers = [" + list + "]\nname = \"" + name +
-         "\"\nlease_ttl_ms = 2000\nlease_renew_ms = 500\npublish_timeout_ms = 3000\n";
+         "\"\nlease_ttl_ms = 2000\nlease_renew_ms = 500\npublish_timeout_ms = 15000\n";
 }
 
 class ClusterNodeProcess {

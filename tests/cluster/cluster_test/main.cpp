@@ -143,7 +143,12 @@ int main(int argc, char** argv) {
     std::vector<std::string> why;
     for (auto& t : traders) {
       acked += t->acked();
-      t->verify(port_b, &round_lost, &round_mismatch, &why);
+      try {
+        t->verify(port_b, &round_lost, &round_mismatch, &why);
+      } catch (const std::exception& e) {
+        ++round_mismatch;
+        why.push_back(t->name() + ": verifying on the new leader failed: " + e.what());
+      }
     }
     for (const auto& w : why)
       std::printf("round %d: %s\n", round, w.c_str());

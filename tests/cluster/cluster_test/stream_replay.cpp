@@ -15,6 +15,7 @@ std::vector<std::pair<std::uint64_t, std::uint64_t>> replay_streams(
     cluster::JetStream& js, const std::string& cluster_name, const gateway::Config& cfg,
     const std::vector<std::uint64_t>& upto, const std::string& scratch) {
   std::filesystem::remove_all(scratch);
+  std::filesystem::create_directories(scratch);
   for (std::uint32_t i = 0; i < upto.size(); ++i) {
     const std::string stream = cluster::journal_stream_name(cluster_name, i);
     const std::uint64_t last = cluster::stream_state(js, stream).last_seq;

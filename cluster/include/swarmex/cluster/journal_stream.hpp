@@ -32,11 +32,13 @@ StreamSpec journal_stream_spec(const std::string& cluster, std::uint32_t partiti
 
 class JournalStreamReplicator final : public journal::JournalReplicator {
  public:
-  // `last_seq`: the stream's last sequence this node has applied. `on_deposed` runs once, on
-  // the writer's thread, when a publish is fenced.
+  // `last_seq`: the stream's last sequence this node has applied. On the writer's thread,
+  // `on_deposed` runs once when a publish is fenced, `on_unavailable` when one found no quorum
+  // within `deadline_ms` (the writer releases nothing more either way).
   JournalStreamReplicator(JetStream& js, const std::string& cluster, std::uint32_t partition,
                           std::string node, std::uint64_t last_seq, std::int64_t deadline_ms,
-                          std::function<void(const std::string&)> on_deposed = {});
+                          std::function<void(const std::string&)> on_deposed = {},
+                          std::function<void(const std::string&)> on_unavailable = {});
 
   journal::ReplicateResult replicate(std::span<const std::uint8_t> records, engine::Seq first,
                                      engine::Seq last) override;
@@ -51,6 +53,7 @@ class JournalStreamReplicator final : public journal::JournalReplicator {
   FencedPublisher publisher_;
   std::string node_;
   std::function<void(const std::string&)> on_deposed_;
+  std::function<void(const std::string&)> on_unavailable_;
   bool deposed_ = false;
   mutable std::mutex error_mu_;
   std::string error_;
