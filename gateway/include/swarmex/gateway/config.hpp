@@ -128,8 +128,8 @@ struct ClusterSection {
   std::string node;                  // this node's id, unique in the cluster (default: hostname)
   int replicas = 3;                  // of each journal stream and of the lease bucket
   std::uint32_t publish_timeout_ms = 15000;  // a write not held by then: the leader steps down
-  std::uint32_t lease_ttl_ms = 3000;        // a silent leader's lease expires after this
-  std::uint32_t lease_renew_ms = 1000;      // how often the leader renews it
+  std::uint32_t lease_ttl_ms = 3000;         // a silent leader's lease expires after this
+  std::uint32_t lease_renew_ms = 1000;       // how often the leader renews it
 };
 
 // Usage telemetry: what hosts report that tenants use. Not matching input (never journaled).
