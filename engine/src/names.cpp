@@ -91,6 +91,7 @@ constexpr std::array<std::string_view, static_cast<std::size_t>(RejectReason::kC
     "depth_limit",
     "resume_beyond_end",
     "history_mismatch",
+    "not_leader",
 };
 
 constexpr std::array<std::string_view, static_cast<std::size_t>(CancelReason::kCount)> kCancel{

@@ -16,6 +16,9 @@ namespace swarmex::gateway {
 
 // The [market_data] table (config_market_data.cpp).
 void parse_market_data(const toml::table& t, MarketDataSection& s, const std::string& src);
+// The [cluster] table (config_cluster.cpp), and its checks against [journal].
+void parse_cluster(const toml::table& t, ClusterSection& s, const std::string& src);
+void check_cluster(const Config& c, const std::string& src);
 
 bool split_listen(const std::string& listen, std::string& address, std::uint16_t& port) {
   const auto colon = listen.rfind(':');
@@ -246,12 +249,14 @@ Config parse_config(const std::string& text, const std::string& src) {
   }
   common::reject_unknown(root,
                          {"server", "engine", "journal", "instruments", "products", "principals",
-                          "templates", "telemetry", "dropcopy", "limits", "market_data"},
+                          "templates", "telemetry", "dropcopy", "limits", "market_data",
+                          "cluster"},
                          src, "");
   Config c;
   if (const auto* t = root["server"].as_table()) parse_server(*t, c.server, src);
   if (const auto* t = root["telemetry"].as_table()) parse_telemetry(*t, c.telemetry, src);
   if (const auto* t = root["market_data"].as_table()) parse_market_data(*t, c.market_data, src);
+  if (const auto* t = root["cluster"].as_table()) parse_cluster(*t, c.cluster, src);
   if (const auto* t = root["engine"].as_table()) {
     // "shards" and "tick_ms" are the keys' names before the glossary gave each word one meaning;
     // still read, never both spellings at once.
@@ -298,7 +303,8 @@ Config parse_config(const std::string& text, const std::string& src) {
     std::string d = "sync";
     common::read_string(*t, "durability", d, src, "journal.");
     if (!journal::parse_durability(d, &c.journal.durability))
-      common::config_error(src, "journal.durability", "must be none, async or sync");
+      common::config_error(src, "journal.durability",
+                           "must be none, async, sync, replicated or replicated+sync");
     common::read_int(*t, "segment_bytes", c.journal.segment_bytes, src, "journal.", 4096);
     common::read_int(*t, "snapshot_interval", c.journal.snapshot_interval, src, "journal.", 0);
     std::string r = "keep";
@@ -366,6 +372,7 @@ Config parse_config(const std::string& text, const std::string& src) {
   if (const auto* arr = root["templates"].as_array())
     c.templates = parse_templates(*arr, src, c.instruments);
   parse_limits(root, c, src);  // after [server], [engine] and the principals
+  check_cluster(c, src);
   return c;
 }
 

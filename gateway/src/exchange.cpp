@@ -10,9 +10,11 @@ namespace swarmex::gateway {
 Exchange::Exchange(const Config& config, moodycamel::BlockingConcurrentQueue<engine::Event>* output,
                    const ReplayHook& on_replayed, const InstrumentHook& on_learned,
                    const RestoredHook& on_restored, const std::function<void()>& wake,
-                   journal::JournalObserver* journal_observer) {
+                   journal::JournalObserver* journal_observer,
+                   std::vector<journal::JournalReplicator*> replicators) {
   journal::AssemblyConfig ac = assembly_config(config, output, wake);
   ac.journal_observer = journal_observer;
+  ac.replicators = std::move(replicators);
   if (ac.durability != journal::Durability::None)
     for (std::uint32_t i = 0; i < std::max<std::uint32_t>(ac.partitions, 1); ++i)
       ledgers_.push_back(

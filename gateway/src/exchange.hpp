@@ -36,7 +36,8 @@ class Exchange {
   Exchange(const Config& config, moodycamel::BlockingConcurrentQueue<engine::Event>* output,
            const ReplayHook& on_replayed, const InstrumentHook& on_learned,
            const RestoredHook& on_restored, const std::function<void()>& wake = {},
-           journal::JournalObserver* journal_observer = nullptr);
+           journal::JournalObserver* journal_observer = nullptr,
+           std::vector<journal::JournalReplicator*> replicators = {});
 
   void start() { assembly_->start(); }
   void stop() { assembly_->stop(); }  // drains the partitions and journals

@@ -66,11 +66,15 @@ HistoryFile load_or_create_history(const std::string& dir) {
     if (id == 0) throw std::runtime_error(path + ": bad history id '" + id_text + "'");
     return HistoryFile{id, false};
   }
-  std::filesystem::create_directories(dir);
   const std::uint64_t id = random_history_id();
+  write_history(dir, id);
+  return HistoryFile{id, true};
+}
+
+void write_history(const std::string& dir, std::uint64_t id) {
+  std::filesystem::create_directories(dir);
   common::write_file_synced(dir, "history",
                             fmt::format("{}\n{}\n", kMagic, common::format_history_id(id)));
-  return HistoryFile{id, true};
 }
 
 }  // namespace swarmex::gateway

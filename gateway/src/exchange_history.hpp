@@ -29,5 +29,7 @@ struct HistoryFile {
 // errors and when the file is there but unreadable or damaged: a history is never replaced
 // silently.
 HistoryFile load_or_create_history(const std::string& dir);
+// Writes <dir>/history with `id` the same way (a cluster node taking the cluster's history).
+void write_history(const std::string& dir, std::uint64_t id);
 
 }  // namespace swarmex::gateway

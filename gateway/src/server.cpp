@@ -27,7 +27,7 @@ engine::Qty hidden_in(const engine::EngineSnapshot& snap, engine::OrderId id) {
 
 }  // namespace
 
-Server::Server(Config config)
+Server::Server(Config config, std::vector<journal::JournalReplicator*> replicators)
     : config_(std::move(config)),
       usage_(config_.telemetry.history_samples, config_.telemetry.max_tenants) {
   open_history();
@@ -82,7 +82,7 @@ Server::Server(Config config)
       },
       inline_engine() ? std::function<void()>([this] { schedule_pump(); })
                       : std::function<void()>(),
-      metrics_.get());
+      metrics_.get(), std::move(replicators));
   learn_recovered_params();
   drop_copy_->flush(wall_ns());
   for (auto& t : io_)

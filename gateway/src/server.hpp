@@ -38,7 +38,8 @@ class Session;
 class Server {
  public:
   // Recovers the exchange from its journals; throws on bad configuration or corruption.
-  explicit Server(Config config);
+  // `replicators`: durability replicated / replicated+sync, one per partition (cluster_node.hpp).
+  explicit Server(Config config, std::vector<journal::JournalReplicator*> replicators = {});
   ~Server();
 
   void start();  // binds and starts serving; throws when the address cannot be bound

@@ -4,9 +4,34 @@
 #include <spdlog/spdlog.h>
 #include <CLI/CLI.hpp>
 #include <cstdio>
+#include <memory>
+#include <string>
+#include <vector>
 
 #include "server.hpp"
 #include "swarmex/common/clock.hpp"
+#ifdef SWARMEX_HAVE_CLUSTER
+#include "cluster_node.hpp"
+#endif
+
+namespace {
+
+// "a,b c" into its items.
+std::vector<std::string> split_list(const std::string& list) {
+  std::vector<std::string> out;
+  std::string cur;
+  for (const char c : list + ",") {
+    if (c == ',' || c == ' ') {
+      if (!cur.empty()) out.push_back(cur);
+      cur.clear();
+    } else {
+      cur += c;
+    }
+  }
+  return out;
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   CLI::App app{"swarmexd: the Swarmex compute-capacity exchange"};
@@ -22,7 +47,12 @@ int main(int argc, char** argv) {
   app.add_option(
       "--dashboard-listen", dashboard_listen,
       "override server.dashboard_listen (ADDR:PORT; port 0 = any free port; off = none)");
-  app.add_option("--durability", durability, "override journal.durability (none|async|sync)");
+  app.add_option("--durability", durability,
+                 "override journal.durability (none|async|sync|replicated|replicated+sync)");
+  std::string nats_servers;
+  std::string node;
+  app.add_option("--nats", nats_servers, "override cluster.servers (nats://HOST:PORT,...)");
+  app.add_option("--node", node, "override cluster.node (this node's id in the cluster)");
   app.add_option("--log-level", log_level, "trace|debug|info|warn|error");
   CLI11_PARSE(app, argc, argv);
   spdlog::set_level(spdlog::level::from_str(log_level));
@@ -52,12 +82,55 @@ int main(int argc, char** argv) {
     if (!journal_dir.empty()) config.journal.path = journal_dir;
     if (!durability.empty() &&
         !swarmex::journal::parse_durability(durability, &config.journal.durability))
-      throw std::runtime_error("--durability: must be none, async or sync");
+      throw std::runtime_error(
+          "--durability: must be none, async, sync, replicated or replicated+sync");
+    if (!nats_servers.empty()) config.cluster.servers = split_list(nats_servers);
+    if (!node.empty()) config.cluster.node = node;
+    if (swarmex::journal::replicated(config.journal.durability) && config.cluster.servers.empty())
+      throw std::runtime_error("durability replicated needs [cluster] servers or --nats");
 
-    swarmex::gateway::Server server(config);
+    // In a cluster every node starts as a standby that follows the journal streams, and leads
+    // once it holds the lease (cluster_node.hpp).
+    std::vector<swarmex::journal::JournalReplicator*> replicators;
+#ifdef SWARMEX_HAVE_CLUSTER
+    std::unique_ptr<swarmex::gateway::ClusterNode> cluster;
+    if (swarmex::journal::replicated(config.journal.durability)) {
+      cluster = std::make_unique<swarmex::gateway::ClusterNode>(config);
+      std::printf("swarmexd: cluster %s node %s: standby, following the journal streams\n",
+                  config.cluster.name.c_str(), cluster->node().c_str());
+      std::fflush(stdout);
+      const timespec zero{};
+      int stop_sig = 0;
+      if (!cluster->wait_for_lease([&] {
+            stop_sig = sigtimedwait(&signals, nullptr, &zero);
+            return stop_sig > 0;
+          })) {
+        std::printf("swarmexd: signal %d while standby: stopped (%llu commands followed)\n",
+                    stop_sig, static_cast<unsigned long long>(cluster->followed()));
+        return 0;
+      }
+      const std::int64_t t0 = swarmex::common::steady_ns();
+      replicators = cluster->lead();
+      std::printf(
+          "swarmexd: cluster %s node %s: leader (caught up and fenced in %.1f ms, %llu "
+          "commands followed)\n",
+          config.cluster.name.c_str(), cluster->node().c_str(),
+          static_cast<double>(swarmex::common::steady_ns() - t0) / 1e6,
+          static_cast<unsigned long long>(cluster->followed()));
+    }
+#else
+    if (swarmex::journal::replicated(config.journal.durability))
+      throw std::runtime_error(
+          "durability replicated: this swarmexd was built without libnats (libnats-dev)");
+#endif
+
+    swarmex::gateway::Server server(config, std::move(replicators));
     for (const auto& line : server.recovery_log())
       std::printf("swarmexd: %s\n", line.c_str());
     server.start();
+#ifdef SWARMEX_HAVE_CLUSTER
+    if (cluster) cluster->start_renewal();
+#endif
     if (server.metrics_port() != 0) {
       const std::string& m = config.server.metrics_listen;
       std::printf("swarmexd: metrics on http://%s:%d/metrics\n", m.substr(0, m.rfind(':')).c_str(),
@@ -81,6 +154,9 @@ int main(int argc, char** argv) {
     spdlog::info("signal {}: stopping", sig);
     stop_began_ns = swarmex::common::steady_ns();
     server.stop();
+#ifdef SWARMEX_HAVE_CLUSTER
+    if (cluster) cluster->release();  // a planned step-down: a standby takes over at once
+#endif
     const auto js = server.exchange().journal_stats();
     if (js.writes > 0)
       std::printf(

@@ -8,8 +8,9 @@ SWARMEX_PACKAGES=(
   clang libclang-rt-14-dev prometheus-cpp-dev
 )
 # What only the tests need (tools/run-tests): promtool checks /metrics and a real Prometheus
-# scrapes swarmexd (the metrics e2e tests skip without them).
-SWARMEX_TEST_PACKAGES=(prometheus)
+# scrapes swarmexd (the metrics e2e tests skip without them); the NATS C client (the cluster
+# module is built only with it) and nats-server (the cluster tests skip without it).
+SWARMEX_TEST_PACKAGES=(prometheus libnats-dev nats-server)
 
 # Installs what is missing of SWARMEX_PACKAGES and the packages given as arguments.
 swarmex_install_deps() {

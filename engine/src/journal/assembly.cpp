@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
+#include <stdexcept>
 
 #include "swarmex/common/clock.hpp"
 
@@ -107,6 +108,13 @@ ExchangeAssembly::ExchangeAssembly(const AssemblyConfig& config, AssemblyHooks h
           *raw->files, config.segment_bytes, engine->last_seq() + 1,
           [raw](const std::vector<engine::Event>& events) { raw->engine->publish(events); });
       raw->journal->set_observer(config.journal_observer, i);
+      if (replicated(config.durability)) {
+        if (i >= config.replicators.size() || config.replicators[i] == nullptr)
+          throw std::runtime_error("durability " + std::string(to_string(config.durability)) +
+                                   ": no replicator for partition " + std::to_string(i));
+        raw->journal->set_replicator(config.replicators[i],
+                                     config.durability == Durability::ReplicatedSync);
+      }
       RetentionPolicy retention{config.retention, {}};
       if (config.retention == Retention::Archive)
         retention.archive_dir = config.archive_path + "/partition-" + std::to_string(i);
@@ -115,7 +123,7 @@ ExchangeAssembly::ExchangeAssembly(const AssemblyConfig& config, AssemblyHooks h
       if (hooks.on_snapshot_written)
         raw->snapshots->set_on_written(
             [i, f = hooks.on_snapshot_written](const SnapshotReport& r) { f(i, r); });
-      const bool sync = config.durability == Durability::Sync;
+      const bool sync = releases_after_write(config.durability);
       sc.on_batch = [raw, sync, i, on_batch = hooks.on_batch](std::span<const engine::Command> cmds,
                                                               const engine::EventBuffer& events) {
         if (on_batch) on_batch(i, cmds, events, raw->engine->engine());

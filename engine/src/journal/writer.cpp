@@ -17,6 +17,10 @@ const char* to_string(Durability d) noexcept {
       return "async";
     case Durability::Sync:
       return "sync";
+    case Durability::Replicated:
+      return "replicated";
+    case Durability::ReplicatedSync:
+      return "replicated+sync";
   }
   return "invalid";
 }
@@ -28,6 +32,10 @@ bool parse_durability(const std::string& s, Durability* out) noexcept {
     *out = Durability::Async;
   else if (s == "sync")
     *out = Durability::Sync;
+  else if (s == "replicated")
+    *out = Durability::Replicated;
+  else if (s == "replicated+sync")
+    *out = Durability::ReplicatedSync;
   else
     return false;
   return true;
@@ -87,6 +95,16 @@ void JournalWriter::fail(const std::string& what) {
 
 int JournalWriter::flush() {
   if (buf_.empty()) return 0;
+  // The cluster first: a deposed leader's batch must not reach even its own segment.
+  if (replicator_ != nullptr) {
+    const ReplicateResult r = replicator_->replicate(buf_, buf_first_seq_, next_seq_ - 1);
+    if (r != ReplicateResult::Held) {
+      fail(std::string(r == ReplicateResult::Fenced ? "journal replication fenced (deposed): "
+                                                    : "journal replication unavailable: ") +
+           replicator_->last_error());
+      return -5;
+    }
+  }
   // Roll before a write that would overflow the segment, never in the middle of one.
   if (!segment_ ||
       (segment_->size() > kSegmentHeaderBytes && segment_->size() + buf_.size() > segment_bytes_)) {
@@ -106,7 +124,7 @@ int JournalWriter::flush() {
     ++stats_.segments;
   }
   const std::int64_t write_ns = observer_ != nullptr ? common::steady_ns() : 0;
-  if (const int rc = segment_->append(buf_, true); rc < 0) {
+  if (const int rc = segment_->append(buf_, local_sync_); rc < 0) {
     fail("journal write failed: " + std::string(std::strerror(-rc)));
     return rc;
   }
@@ -134,7 +152,7 @@ int JournalWriter::write_batches(JournalBatch* const* batches, std::size_t n) {
              " was due");
         return -22;
       }
-      if (buf_.size() + kMaxRecordBytes > kMaxBatchBytes)
+      if (buf_.size() + kMaxRecordBytes > max_batch_bytes_)
         if (const int rc = flush(); rc < 0) return rc;
       if (buf_.empty()) buf_first_seq_ = c.seq;
       const std::size_t at = buf_.size();

@@ -154,6 +154,9 @@ enum class RejectReason : std::uint8_t {
   ResumeBeyondEnd = 75,
   // Gateway: a Logon whose expect_history is not this exchange's history (LogonAck.history).
   HistoryMismatch = 76,
+  // Gateway, in a cluster (docs/cluster.md): this node is not the leader (a standby, or a leader
+  // another node deposed); the client tries the next server of its list.
+  NotLeader = 77,
   kCount
 };
 

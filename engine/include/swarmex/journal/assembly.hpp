@@ -47,6 +47,9 @@ struct AssemblyConfig {
   std::function<void()> wake;
   // Sees every partition's journal writes (journaled partitions; outlives the assembly's run).
   JournalObserver* journal_observer = nullptr;
+  // Durability Replicated / ReplicatedSync: partition i's writes go to replicators[i] before
+  // their batches are released (owned by the embedding process; outlive the assembly's run).
+  std::vector<JournalReplicator*> replicators;
 };
 
 // What the process embedding the exchange sees while it is assembled and as it runs. Every hook

@@ -18,6 +18,7 @@
 #include "swarmex/engine/command.hpp"
 #include "swarmex/engine/event.hpp"
 #include "swarmex/journal/files.hpp"
+#include "swarmex/journal/replicator.hpp"
 
 namespace swarmex::journal {
 
@@ -25,7 +26,19 @@ enum class Durability : std::uint8_t {
   None,   // memory only: no journal
   Async,  // events released at once; records written and synced in the background
   Sync,   // events released only once their commands' batch is synced
+  // Events released once a quorum of the cluster holds the batch (a JetStream stream, see
+  // replicator.hpp); the local segment is written but not synced.
+  Replicated,
+  ReplicatedSync,  // both: held by the cluster's quorum and synced locally
 };
+
+// True for the modes that hold events back until their batch is durable.
+constexpr bool releases_after_write(Durability d) noexcept {
+  return d == Durability::Sync || d == Durability::Replicated || d == Durability::ReplicatedSync;
+}
+constexpr bool replicated(Durability d) noexcept {
+  return d == Durability::Replicated || d == Durability::ReplicatedSync;
+}
 
 const char* to_string(Durability d) noexcept;
 bool parse_durability(const std::string& s, Durability* out) noexcept;
@@ -74,6 +87,14 @@ class JournalWriter {
     observer_ = observer;
     partition_ = partition;
   }
+  // Before start(): every write goes to `replicator` first (null: none), and is synced locally
+  // only with `local_sync` (Replicated: false).
+  void set_replicator(JournalReplicator* replicator, bool local_sync) noexcept {
+    replicator_ = replicator;
+    local_sync_ = local_sync;
+    if (replicator != nullptr && replicator->max_bytes() < max_batch_bytes_)
+      max_batch_bytes_ = replicator->max_bytes();
+  }
   void start();
   void stop();  // writes and releases everything submitted, then joins
 
@@ -119,6 +140,9 @@ class JournalWriter {
   JournalStats stats_;
   JournalObserver* observer_ = nullptr;
   std::uint32_t partition_ = 0;
+  JournalReplicator* replicator_ = nullptr;
+  bool local_sync_ = true;
+  std::size_t max_batch_bytes_ = kMaxBatchBytes;
   std::thread thread_;
 };
 

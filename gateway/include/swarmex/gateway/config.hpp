@@ -120,6 +120,18 @@ struct JournalSection {
   std::uint32_t keep_snapshots = 3;  // newest snapshots kept per partition (2 or more)
 };
 
+// [cluster]: the NATS JetStream cluster that holds the replicated journal and the leader lease
+// (docs/cluster.md). Empty `servers`: a single node, as before.
+struct ClusterSection {
+  std::vector<std::string> servers;  // nats://host:port of the NATS servers
+  std::string name = "swarmex";      // prefix of the streams and the lease bucket
+  std::string node;                  // this node's id, unique in the cluster (default: hostname)
+  int replicas = 3;                  // of each journal stream and of the lease bucket
+  std::uint32_t publish_timeout_ms = 15000;  // a write not held by then: the leader steps down
+  std::uint32_t lease_ttl_ms = 3000;         // a silent leader's lease expires after this
+  std::uint32_t lease_renew_ms = 1000;       // how often the leader renews it
+};
+
 // Usage telemetry: what hosts report that tenants use. Not matching input (never journaled).
 struct TelemetrySection {
   std::uint32_t history_samples = 720;  // reports kept per tenant and resource (a ring)
@@ -162,10 +174,14 @@ struct Config {
   std::vector<SwarmTemplate> templates;
   // [limits.<role>], by Role value, as configured (derived fields still 0).
   std::array<PrincipalLimits, 4> role_limits = {};
+  ClusterSection cluster = {};
 };
 
 // "address:port" (port 0..65535) into its parts; false, leaving both, when malformed.
 bool split_listen(const std::string& listen, std::string& address, std::uint16_t& port);
+
+// This node's id in the cluster: [cluster] node, else the host name.
+std::string cluster_node_id(const ClusterSection& s);
 
 // Throws std::runtime_error naming the file, key and problem.
 Config load_config(const std::string& path);

@@ -1,0 +1,172 @@
+// Real swarmexd nodes on a real 3-node NATS cluster (durability "replicated"): a standby takes
+// over from a killed leader with every acknowledged order, and a paused leader that another node
+// replaced acknowledges nothing after it resumes (its append is fenced: it exits, status 75).
+#include <chrono>
+#include <filesystem>
+#include <thread>
+
+#include "cluster_node_process.hpp"
+#include "nats_fixture.hpp"
+#include "swarmex/client/client.hpp"
+#include "swarmex/client/failover_session.hpp"
+#include "swarmex/common/temp_dir.hpp"
+
+namespace swarmex::testing {
+namespace {
+
+using namespace std::chrono_literals;
+
+// A tenant session: logs on, places orders, reads execution reports.
+struct Tenant {
+  client::Client c;
+  client::LogonResult logon;
+  explicit Tenant(int port) {
+    c.connect("127.0.0.1", static_cast<std::uint16_t>(port), 5s);
+    logon = c.logon("tenant-a", "tenant-a-token", wire::Role::Tenant);
+  }
+  void order(std::uint64_t id, std::uint32_t instrument, std::int64_t price) {
+    client::OrderSpec o;
+    o.client_order_id = id;
+    o.instrument = instrument;
+    o.side = wire::Side::Buy;
+    o.time_in_force = wire::TimeInForce::Gtc;
+    o.price = price;
+    o.qty = 1;
+    c.new_order(o);
+  }
+  // The next execution report's kind, or nullopt (timeout or a closed connection).
+  std::optional<wire::ExecKind> report(std::chrono::milliseconds timeout) {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    try {
+      while (std::chrono::steady_clock::now() < deadline) {
+        const wire::Message* m = c.receive(deadline - std::chrono::steady_clock::now());
+        if (m != nullptr && m->body_type() == wire::Body::ExecutionReport)
+          return m->body_as_ExecutionReport()->kind();
+      }
+    } catch (const std::exception&) {
+    }
+    return std::nullopt;
+  }
+};
+
+class ClusterFailoverTest : public NatsClusterTest {
+ protected:
+  std::unique_ptr<ClusterNodeProcess> node(const std::string& name) {
+    const std::string d = dir_.str() + "/" + name;
+    std::filesystem::create_directories(d);
+    return std::make_unique<ClusterNodeProcess>(d, name, cluster_->urls(), unique("swx"));
+  }
+  common::TempDir dir_;
+};
+
+TEST_F(ClusterFailoverTest, KilledLeaderIsReplacedByTheStandbyWithEveryAcknowledgedOrder) {
+  auto a = node("a");
+  a->start();
+  const int port_a = a->wait_leader(30000);
+  ASSERT_NE(port_a, 0) << a->output();
+  auto b = node("b");
+  b->start();
+  ASSERT_TRUE(b->wait_standby(30000)) << b->output();
+
+  std::uint64_t acked = 0;
+  std::uint64_t history = 0;
+  {
+    Tenant t(port_a);
+    ASSERT_TRUE(t.logon.ok()) << t.logon.text;
+    history = t.logon.history;
+    for (std::uint64_t i = 1; i <= 40; ++i) {
+      t.order(i, i % 2 == 0 ? 1 : 3,
+              1000 + 100 * static_cast<std::int64_t>(i % 7));  // both partitions
+      const auto k = t.report(5s);
+      ASSERT_TRUE(k.has_value()) << "order " << i;
+      ASSERT_EQ(*k, wire::ExecKind::Accepted);
+      ++acked;
+    }
+  }
+  a->kill();
+  const auto t0 = std::chrono::steady_clock::now();
+  const int port_b = b->wait_leader(30000);
+  const auto ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0)
+          .count();
+  ASSERT_NE(port_b, 0) << b->output();
+  std::printf("leader killed: standby listening as leader after %lld ms\n",
+              static_cast<long long>(ms));
+
+  // A client with both nodes' addresses finds the new leader and resumes its report stream:
+  // the two reports after the point it had seen are replayed, in the same history.
+  client::FailoverSession fs(
+      {"127.0.0.1:" + std::to_string(port_a), "127.0.0.1:" + std::to_string(port_b)}, "tenant-a",
+      "tenant-a-token", wire::Role::Tenant);
+  fs.note_report(acked - 2);
+  const auto resumed = fs.connect(2s, 20s);
+  ASSERT_TRUE(resumed.ok()) << resumed.text;
+  EXPECT_EQ(fs.current(), 1u);
+  EXPECT_EQ(resumed.history, history);
+  for (std::uint64_t seq = acked - 1; seq <= acked; ++seq) {
+    const wire::Message* m = nullptr;
+    for (int i = 0; i < 50 && m == nullptr; ++i) {
+      m = fs.client().receive(100ms);
+      if (m != nullptr && m->body_type() != wire::Body::ExecutionReport) m = nullptr;
+    }
+    ASSERT_NE(m, nullptr) << "report " << seq;
+    EXPECT_EQ(m->body_as_ExecutionReport()->stream_seq(), seq);
+  }
+
+  EXPECT_EQ(resumed.next_stream_seq, acked + 1);  // every acknowledged order's report is there
+  client::OrderSpec o;
+  o.client_order_id = 1000;
+  o.instrument = 1;
+  o.side = wire::Side::Buy;
+  o.price = 1500;
+  o.qty = 1;
+  fs.client().new_order(o);
+  const wire::Message* ack = nullptr;
+  for (int i = 0; i < 50 && ack == nullptr; ++i) {
+    ack = fs.client().receive(100ms);
+    if (ack != nullptr && ack->body_type() != wire::Body::ExecutionReport) ack = nullptr;
+  }
+  ASSERT_NE(ack, nullptr);
+  EXPECT_EQ(ack->body_as_ExecutionReport()->kind(), wire::ExecKind::Accepted);
+  EXPECT_EQ(ack->body_as_ExecutionReport()->stream_seq(), acked + 1);
+  b->stop();
+}
+
+TEST_F(ClusterFailoverTest, PausedLeaderAcknowledgesNothingAfterItResumes) {
+  auto a = node("a");
+  a->start();
+  const int port_a = a->wait_leader(30000);
+  ASSERT_NE(port_a, 0) << a->output();
+  auto b = node("b");
+  b->start();
+  ASSERT_TRUE(b->wait_standby(30000)) << b->output();
+
+  Tenant t(port_a);
+  ASSERT_TRUE(t.logon.ok()) << t.logon.text;
+  t.order(1, 1, 1000);
+  const auto first = t.report(5s);
+  ASSERT_TRUE(first.has_value());
+  ASSERT_EQ(*first, wire::ExecKind::Accepted);
+
+  a->pause();           // SIGSTOP: its lease runs out while it cannot know
+  t.order(2, 1, 1100);  // waits in A's socket
+  const int port_b = b->wait_leader(30000);
+  ASSERT_NE(port_b, 0) << b->output();
+  a->resume();
+  // Whatever A does once it runs again (the order's append, the lease's renewal), it acknowledges
+  // nothing: the stream expects B's sequence now.
+  EXPECT_FALSE(t.report(3s).has_value());
+  for (int i = 0; i < 100 && a->running(); ++i)
+    std::this_thread::sleep_for(100ms);
+  EXPECT_FALSE(a->running());
+  EXPECT_EQ(a->exit_code(), 75) << a->output();
+  EXPECT_NE(a->output().find("deposed"), std::string::npos) << a->output();
+
+  Tenant tb(port_b);
+  ASSERT_TRUE(tb.logon.ok());
+  EXPECT_EQ(tb.logon.next_stream_seq, 2u);  // order 2 was never acknowledged, nor applied
+  b->stop();
+}
+
+}  // namespace
+}  // namespace swarmex::testing
