@@ -56,6 +56,7 @@ TEST(SnapshotStepsTest, SnapshotUnderMatchingEqualsTheJournalReplayedToItsSequen
     model.add_instrument(s);
   RandomCommands gen(kSeed, instruments);
   EventBuffer ev(1u << 14);
+  Seq submitted = swarmex::testing::kSeededCount;
   const auto submit = [&](int n) {
     for (int i = 0; i < n; ++i) {
       Command c = gen.next([&](OrderId id) { return model.order(id).has_value(); });
@@ -63,11 +64,15 @@ TEST(SnapshotStepsTest, SnapshotUnderMatchingEqualsTheJournalReplayedToItsSequen
       ev.clear();
       model.apply(c, ev);
       ASSERT_TRUE(assembly.submit(c));
+      ++submitted;
     }
   };
   for (int k = 0; k < swarmex::testing::kSeededCount; ++k)
     ASSERT_TRUE(assembly.submit(swarmex::testing::seeded(k)));
   submit(5'000);
+  // The snapshot begins once all that is applied: a full book, then matching goes on.
+  for (int i = 0; i < 20'000 && assembly.partition(0).applied() < submitted; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
   assembly.request_snapshot();
   // Keep the partition busy while it copies, also cancelling and modifying the seeded orders;
   // it must still finish the snapshot.

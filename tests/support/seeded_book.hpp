@@ -13,14 +13,14 @@ inline constexpr engine::OrderId kSeeded = 10'000'000;  // the first seeded orde
 inline constexpr int kSeededCount = 3000;
 
 // A resting order of the seeded book on instrument 1 (band 1..200): bids low, asks high, so they
-// rest; eight owners, three hosts.
+// rest; eight owners the random streams never use (their mass cancels leave them), three hosts.
 inline engine::Command seeded(int k) {
   engine::Command c;
   c.kind = engine::CommandKind::NewOrder;
   const bool buy = k % 2 == 0;
   c.new_order = engine::NewOrder{kSeeded + static_cast<engine::OrderId>(k),
                                  1,
-                                 static_cast<engine::OwnerId>(1 + k % 8),
+                                 static_cast<engine::OwnerId>(101 + k % 8),
                                  buy ? engine::HostId{0} : static_cast<engine::HostId>(1 + k % 3),
                                  buy ? engine::Side::Buy : engine::Side::Sell,
                                  engine::OrderType::Limit,
