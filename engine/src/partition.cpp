@@ -65,6 +65,8 @@ void EnginePartition::stop() {
   if (!running_.exchange(false)) return;
   if (thread_.joinable()) thread_.join();
   flush();
+  while (snapshotting_)  // the snapshot in progress completes: nothing applies any more
+    snapshot_step();
 }
 
 bool EnginePartition::submit(const Command& cmd) {
@@ -78,7 +80,12 @@ void EnginePartition::flush() {
   // In slices of `batch`, as the thread dequeues them: the event buffer stays warm and bounded.
   for (std::size_t at = 0; at < pending_.size(); at += config_.batch)
     apply({pending_.data() + at, std::min(config_.batch, pending_.size() - at)});
+  if (pending_.empty()) snapshot_step();
   pending_.clear();
+}
+
+void EnginePartition::snapshot_step() {
+  if (snapshotting_) snapshotting_ = !config_.on_snapshot_step(*engine_);
 }
 
 void EnginePartition::publish(const std::vector<Event>& events) {
@@ -113,6 +120,7 @@ void EnginePartition::run() {
     if (n == 0) {
       // Stop only once the input is drained, so nothing submitted before stop() is lost.
       if (!running_.load(std::memory_order_acquire) && input_.size_approx() == 0) return;
+      snapshot_step();  // idle: a snapshot in progress goes on
       continue;
     }
     apply({batch.data(), n});
@@ -139,10 +147,11 @@ void EnginePartition::apply(std::span<Command> batch) {
   events_.clear();
   applied_.store(seq_, std::memory_order_release);
   since_snapshot_ += batch.size();
+  if (snapshotting_) return snapshot_step();
   if (config_.on_snapshot &&
       ((config_.snapshot_interval > 0 && since_snapshot_ >= config_.snapshot_interval) ||
        snapshot_requested_.exchange(false, std::memory_order_acq_rel))) {
-    config_.on_snapshot(*engine_);
+    snapshotting_ = config_.on_snapshot(*engine_) && config_.on_snapshot_step;
     since_snapshot_ = 0;
   }
 }

@@ -8,7 +8,7 @@
 
 namespace swarmex::engine {
 
-void Engine::snapshot(EngineSnapshot& out) const {
+void Engine::snapshot_parts(EngineSnapshot& out, std::vector<CapturedBook>& captured) const {
   out.last_seq = last_seq_;
   out.state_hash = state_hash();
   out.calendar_ns = calendar_ns_;
@@ -17,7 +17,6 @@ void Engine::snapshot(EngineSnapshot& out) const {
     out.products.push_back(ps.product);
   out.instruments.clear();
   out.orders.clear();
-  out.orders.reserve(arena_.live());
   out.swarms.clear();
   for (std::uint32_t i = 0; i < swarms_.size(); ++i)
     out.swarms.push_back(swarms_[i]);
@@ -39,6 +38,7 @@ void Engine::snapshot(EngineSnapshot& out) const {
   out.grants.assign(grants_.all().begin(), grants_.all().end());
   out.order_terms.assign(terms_.all().begin(), terms_.all().end());
   snapshot_auctions(out);
+  captured.clear();
   for (const OrderBook& book : books_) {
     // The level array goes in only where it is not the band's (SetParams moved one of them).
     const bool own_array =
@@ -46,17 +46,25 @@ void Engine::snapshot(EngineSnapshot& out) const {
     out.instruments.push_back(SnapshotInstrument{book.spec(), book.halted(), book.admin_params(),
                                                  own_array ? book.base_price() : 0,
                                                  own_array ? book.levels() : 0, book.fees()});
-    for (const Side s : {Side::Buy, Side::Sell}) {
-      const BookSide& side = book.side(s);
-      for (std::int64_t lvl = side.best(); lvl != LevelBitmap::kNone; lvl = side.next_worse(lvl))
-        for (std::uint32_t i = side.level(static_cast<std::uint32_t>(lvl)).head; i != kNil;
-             i = arena_[i].next) {
-          const Order& o = arena_[i];
-          out.orders.push_back(SnapshotOrder{o.id, book.spec().id, o.side, o.flags, o.owner, o.host,
-                                             book.price_of(lvl), o.qty, o.priority_seq});
-        }
-    }
+    captured.push_back(CapturedBook{book.spec().id, book.base_price(), book.spec().tick});
   }
+}
+
+void Engine::snapshot(EngineSnapshot& out) const {
+  SnapshotCapture capture;
+  snapshot_parts(out, capture.books);
+  arena_.copy_all(capture);
+  finish_snapshot(out, capture);
+}
+
+void Engine::begin_snapshot(EngineSnapshot& out, SnapshotCapture& capture) {
+  snapshot_parts(out, capture.books);
+  arena_.begin_capture(capture);
+}
+
+bool Engine::snapshot_step(std::uint32_t max_slots) noexcept {
+  arena_.capture_step(max_slots);
+  return !arena_.capturing();
 }
 
 void Engine::restore(const EngineSnapshot& snap) {

@@ -297,7 +297,7 @@ Config parse_config(const std::string& text, const std::string& src) {
   if (const auto* t = root["journal"].as_table()) {
     common::reject_unknown(*t,
                            {"path", "durability", "segment_bytes", "snapshot_interval", "retention",
-                            "archive_path", "keep_snapshots"},
+                            "archive_path", "keep_snapshots", "snapshot_step_orders"},
                            src, "journal.");
     common::read_string(*t, "path", c.journal.path, src, "journal.");
     std::string d = "sync";
@@ -315,6 +315,8 @@ Config parse_config(const std::string& text, const std::string& src) {
     if (c.journal.retention == journal::Retention::Archive && c.journal.archive_path.empty())
       common::config_error(src, "journal.archive_path", "is required with retention = \"archive\"");
     common::read_int(*t, "keep_snapshots", c.journal.keep_snapshots, src, "journal.", 2, 1000);
+    common::read_int(*t, "snapshot_step_orders", c.journal.snapshot_step_orders, src, "journal.", 1,
+                     1u << 30);
   }
   if (const auto* t = root["dropcopy"].as_table()) {
     common::reject_unknown(*t, {"segment_entries", "retain_segments", "ring_entries"}, src,
@@ -402,6 +404,7 @@ journal::AssemblyConfig assembly_config(const Config& c,
   a.journal_path = c.journal.path;
   a.segment_bytes = c.journal.segment_bytes;
   a.snapshot_interval = c.journal.snapshot_interval;
+  a.snapshot_step_orders = c.journal.snapshot_step_orders;
   a.retention = c.journal.retention;
   a.archive_path = c.journal.archive_path;
   a.keep_snapshots = c.journal.keep_snapshots;

@@ -67,14 +67,18 @@ class DedupWindow {
            (ended_.size() > h.orders || (h.ns > 0 && ended_.front().end_ns < o.end_ns - h.ns))) {
       forget(ended_.front());
       ended_.pop_front();
+      ++dropped_;
     }
   }
   [[nodiscard]] const std::deque<EndedOrder>& ended() const noexcept { return ended_; }
   [[nodiscard]] std::size_t size() const noexcept { return ended_.size(); }
+  // How many were forgotten so far: ended()[k] is the (dropped() + k)-th ever added.
+  [[nodiscard]] std::uint64_t dropped() const noexcept { return dropped_; }
   void clear() noexcept { ended_.clear(); }
 
  private:
   std::deque<EndedOrder> ended_;
+  std::uint64_t dropped_ = 0;
 };
 
 }  // namespace swarmex::gateway

@@ -5,6 +5,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include "ledger_capture.hpp"
+
 namespace swarmex::gateway {
 
 Exchange::Exchange(const Config& config, moodycamel::BlockingConcurrentQueue<engine::Event>* output,
@@ -48,22 +50,20 @@ Exchange::Exchange(const Config& config, moodycamel::BlockingConcurrentQueue<eng
                           const engine::EventBuffer& events,
                           const engine::Engine& e) { ledgers_[i]->note_batch(cmds, events, e); };
   // The gateway's state at the snapshot's sequence, in the same file: copied on the partition
-  // thread, pruned and encoded on the snapshot thread.
+  // thread in steps, pruned and encoded on the snapshot thread.
   hooks.attachment = [this](std::uint32_t i,
-                            const engine::Engine&) -> journal::SnapshotWriter::Attachment {
-    return [copy = std::make_shared<LedgerCopy>(ledgers_[i]->copy())](
-               const engine::EngineSnapshot& snap) {
-      return StreamLedger::encode_copy(std::move(*copy), snap);
-    };
+                            const engine::Engine&) -> std::unique_ptr<journal::AttachmentCapture> {
+    return std::make_unique<LedgerCapture>(*ledgers_[i]);
   };
   hooks.on_snapshot_written = [](std::uint32_t i, const journal::SnapshotReport& r) {
     if (r.error != 0)
       spdlog::error("partition {}: snapshot at seq {} failed (error {})", i, r.seq, r.error);
     else
       spdlog::info(
-          "partition {}: snapshot at seq {}: {} resting orders, matching thread stopped {:.1f} ms, "
-          "ledger encoded in {:.1f} ms, written in {:.1f} ms, {} journal segments trimmed",
-          i, r.seq, r.orders, r.stall_ns / 1e6, r.encode_ns / 1e6, r.write_ns / 1e6,
+          "partition {}: snapshot at seq {}: {} resting orders, copied in {} steps, matching "
+          "thread stopped {:.1f} ms at most, ledger encoded in {:.1f} ms, written in {:.1f} ms, "
+          "{} journal segments trimmed",
+          i, r.seq, r.orders, r.steps, r.stall_ns / 1e6, r.encode_ns / 1e6, r.write_ns / 1e6,
           r.segments_trimmed);
   };
   assembly_ = std::make_unique<journal::ExchangeAssembly>(ac, std::move(hooks));

@@ -65,6 +65,13 @@ class IdMapSegment {
 
   [[nodiscard]] std::size_t size() const noexcept { return cur_.size() + old_.size(); }
   [[nodiscard]] bool growing() const noexcept { return !old_.empty(); }
+  // Start-up: room for `n` entries at once, so a rebuild of a known size never grows on the way.
+  void reserve(std::size_t n) {
+    if (n <= capacity_) return;
+    migrate(old_.size());
+    capacity_ = n;
+    cur_.reserve(capacity_);
+  }
   // Buckets of both maps: changes only when a growth starts or ends, never inside an insert.
   [[nodiscard]] std::size_t buckets() const noexcept {
     return cur_.bucket_count() + (old_.empty() ? 0 : old_.bucket_count());
@@ -112,6 +119,12 @@ class IdMap {
   // Inserts, or overwrites the value of a key already held.
   void put(std::uint64_t key, const V& value) { segments_[segment_of(key)].put(key, value); }
   bool erase(std::uint64_t key) { return segments_[segment_of(key)].erase(key); }
+  // Start-up: room for about `n` more entries (spread over the segments, with slack).
+  void reserve(std::size_t n) {
+    const std::size_t each = (n + n / 4) / kSegments + 64;
+    for (auto& s : segments_)
+      s.reserve(s.size() + each);
+  }
 
   [[nodiscard]] std::size_t size() const noexcept {
     std::size_t n = 0;

@@ -34,6 +34,8 @@ class OrderQuota {
       ++per_partition_[partition];
     }
   }
+  // Start-up: room for `n` more orders, so a rebuild does not rehash on the way.
+  void reserve(std::size_t n) { live_.reserve(live_.size() + n); }
   // A report on this principal's stream (its copy, for the agent); `partition`: the instrument's.
   // An Accepted order not yet counted (placed by the agent for this tenant) is counted from here.
   void note(const ExecReport& r, const engine::Event& e, std::uint32_t partition) {

@@ -46,8 +46,11 @@ class OwnView {
   void note(const ExecReport& r, const engine::Event& e, bool spot);
   // A resale request submitted (or replayed): its legs rest under their own ids once accepted.
   void expect_resale(const engine::Resell& r);
-  // Start-up: an order resting in the snapshot recovery starts from.
-  void restore(engine::OrderId id, const OpenOrder& o) { open_[id] = o; }
+  // Start-up: an order resting in the snapshot recovery starts from. In ascending ids each is
+  // placed at the end in constant time.
+  void restore(engine::OrderId id, const OpenOrder& o) {
+    open_.insert_or_assign(open_.end(), id, o);
+  }
 
   [[nodiscard]] const std::map<engine::OrderId, OpenOrder>& open() const noexcept { return open_; }
   [[nodiscard]] const std::deque<SpotLease>& spot_leases() const noexcept { return leases_; }

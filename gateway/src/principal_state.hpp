@@ -102,6 +102,11 @@ class PrincipalState {
     co->legs = std::max(co->legs,
                         static_cast<std::uint8_t>(std::max<std::uint64_t>(legs, leg - first + 1)));
   }
+  // Start-up: room for `n` more client order ids (restore_live, restore_ended) at once.
+  void reserve_ids(std::size_t n) {
+    by_client_.reserve(n);
+    client_of_.reserve(n);
+  }
   // Start-up: orders that ended before the snapshot, within the horizon, oldest first.
   void restore_ended(std::uint32_t partition, const std::deque<EndedOrder>& ended);
   // An event reported to this principal (`maker`: as the maker of a fill) from `partition`: the

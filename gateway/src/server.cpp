@@ -3,6 +3,7 @@
 #include <openssl/crypto.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <filesystem>
 
 #include "exchange_history.hpp"
@@ -191,31 +192,65 @@ void Server::on_restored(std::uint32_t partition, const engine::Engine& e,
     const StreamCounts c = ledger->counts(owner);
     if (PrincipalState* ps = home_of(owner).principal(owner)) ps->skip_numbered(c.reports, c.fills);
   }
-  // The ended ids first (oldest first): a live order reusing an id is restored over it.
+  // Room for every id first (no growth on the way), each principal looked up once.
+  std::vector<std::pair<engine::OwnerId, std::size_t>> ids;  // (owner, ids), sorted by owner
   for (const engine::OwnerId owner : ledger->owners())
-    if (PrincipalState* ps = home_of(owner).principal(owner))
-      ps->restore_ended(ledger->partition(), ledger->ended(owner));
+    ids.emplace_back(owner, ledger->ended(owner).size());
   for (const auto& [id, o] : ledger->orders())
-    if (PrincipalState* ps = home_of(o.owner).principal(o.owner))
-      ps->restore_live(o.client_order_id, o.first, id, o.instrument, o.legs);
+    if (const auto it =
+            std::lower_bound(ids.begin(), ids.end(), std::pair{o.owner, std::size_t{0}});
+        it != ids.end() && it->first == o.owner)
+      ++it->second;
+  std::vector<PrincipalState*> states(ids.size());
+  for (std::size_t i = 0; i < ids.size(); ++i)
+    if ((states[i] = home_of(ids[i].first).principal(ids[i].first)) != nullptr)
+      states[i]->reserve_ids(ids[i].second);
+  // The ended ids first (oldest first): a live order reusing an id is restored over it.
+  for (std::size_t i = 0; i < ids.size(); ++i)
+    if (states[i] != nullptr)
+      states[i]->restore_ended(ledger->partition(), ledger->ended(ids[i].first));
+  for (const auto& [id, o] : ledger->orders())
+    if (const auto it =
+            std::lower_bound(ids.begin(), ids.end(), std::pair{o.owner, std::size_t{0}});
+        it != ids.end() && it->first == o.owner && states[it - ids.begin()] != nullptr)
+      states[it - ids.begin()]->restore_live(o.client_order_id, o.first, id, o.instrument, o.legs);
 }
 
 void Server::restore_own_orders(std::uint32_t partition, const engine::EngineSnapshot& snap) {
   for (const auto& [id, terms] : snap.order_terms)  // restored GTD orders still expire on time
     if (terms.expire_ns != 0) expiries_.note(terms.expire_ns);
-  for (const engine::SnapshotOrder& o : snap.orders) {
-    // Fair share: the owner's, and the agent's that placed it, count it again.
-    if (PrincipalState* ps = home_of(o.owner).principal(o.owner)) ps->orders.add(o.id, partition);
-    if (agent_ != nullptr && (o.flags & engine::Order::kAgent) != 0)
-      if (PrincipalState* ps = home_of(agent_->id).principal(agent_->id))
-        ps->orders.add(o.id, partition);
-    if (PrincipalState* ps = home_of(o.owner).principal(o.owner))
+  // By owner, then id: each principal is looked up once, its quota reserved once, and its view
+  // (a std::map) filled in ascending ids, each insert at the end.
+  std::vector<std::uint32_t> order(snap.orders.size());
+  for (std::uint32_t k = 0; k < order.size(); ++k)
+    order[k] = k;
+  std::sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) {
+    const engine::SnapshotOrder& x = snap.orders[a];
+    const engine::SnapshotOrder& y = snap.orders[b];
+    return x.owner != y.owner ? x.owner < y.owner : x.id < y.id;
+  });
+  PrincipalState* agent = agent_ != nullptr ? home_of(agent_->id).principal(agent_->id) : nullptr;
+  for (std::size_t k = 0; k < order.size();) {
+    const engine::OwnerId owner = snap.orders[order[k]].owner;
+    std::size_t end = k;
+    while (end < order.size() && snap.orders[order[end]].owner == owner)
+      ++end;
+    PrincipalState* ps = home_of(owner).principal(owner);
+    if (ps != nullptr) ps->orders.reserve(end - k);
+    for (; k < end; ++k) {
+      const engine::SnapshotOrder& o = snap.orders[order[k]];
+      const bool by_agent = (o.flags & engine::Order::kAgent) != 0;
+      // Fair share: the owner's, and the agent's that placed it, count it again.
+      if (agent != nullptr && by_agent) agent->orders.add(o.id, partition);
+      if (ps == nullptr) continue;
+      ps->orders.add(o.id, partition);
       ps->view.restore(o.id, OpenOrder{.instrument = o.instrument,
                                        .side = o.side,
                                        .price = o.price,
                                        .remaining = o.qty + hidden_in(snap, o.id),
                                        .host = o.host,
-                                       .by_agent = (o.flags & engine::Order::kAgent) != 0});
+                                       .by_agent = by_agent});
+    }
   }
   for (const engine::RestingSwarm& s : snap.swarms)
     if (PrincipalState* ps = home_of(s.order.owner).principal(s.order.owner))
@@ -443,6 +478,10 @@ void Server::schedule_pump() {
     // Cleared after the flush (whose events this pump routes), before the pump: events the
     // journal releases from here on post another round.
     pump_posted_.store(false, std::memory_order_release);
+    // Stopping: the sessions are closing and no report reaches them; the cancel-on-disconnect
+    // mass cancels are applied and journaled (the restart replays them), but their events are
+    // not routed to principals' state that is about to go (that was most of a stop's time).
+    if (!pumping_.load(std::memory_order_acquire)) return;
     io_[0]->hold_drain();  // this round drains what the pump delivers, without another post
     publisher_->pump();
     io_[0]->drain();

@@ -4,6 +4,7 @@
 #include <map>
 
 #include "event_recipients.hpp"
+#include "ledger_capture.hpp"
 
 namespace swarmex::gateway {
 
@@ -191,11 +192,13 @@ void StreamLedger::note_end(const engine::Event& e, bool maker) {
   const auto first = orders_.find(o.first);
   const auto at = std::lower_bound(owners_.begin(), owners_.end(), o.owner);
   if (at == owners_.end() || *at != o.owner) return;
-  windows_[static_cast<std::size_t>(at - owners_.begin())].add(
-      EndedOrder{o.client_order_id, o.first,
-                 first != orders_.end() ? first->second.instrument : o.instrument, o.legs,
-                 e.time_ns != 0 ? e.time_ns : time_ns_},
-      horizon_, [](const EndedOrder&) {});
+  const auto w = static_cast<std::size_t>(at - owners_.begin());
+  windows_[w].add(EndedOrder{o.client_order_id, o.first,
+                             first != orders_.end() ? first->second.instrument : o.instrument,
+                             o.legs, e.time_ns != 0 ? e.time_ns : time_ns_},
+                  horizon_, [this, w](const EndedOrder& gone) {
+                    if (capture_ != nullptr) capture_->forgetting(w, gone);
+                  });
 }
 
 void StreamLedger::note(const engine::Event& e) {
@@ -233,6 +236,14 @@ void StreamLedger::note_batch(std::span<const engine::Command> commands,
   // resting are forgotten now. Anything this misses (a swarm's legs) waits for the full pass,
   // which comes only when the ledger has doubled since the last one and holds twice what rests:
   // a pass that would find nothing to forget is a stall of milliseconds for nothing.
+  if (capture_ != nullptr) {  // a snapshot's copy in progress: forgotten once it is done
+    deferred_.insert(deferred_.end(), ended_.begin(), ended_.end());
+    return;
+  }
+  for (std::size_t k = 0; k < kDeferredPerBatch && !deferred_.empty(); ++k) {
+    ended_.push_back(deferred_.back());
+    deferred_.pop_back();
+  }
   for (const engine::OrderId id : ended_) {
     const auto it = orders_.find(id);
     if (it != orders_.end() && !resting(engine, id)) orders_.erase(it);

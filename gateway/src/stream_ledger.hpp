@@ -53,6 +53,8 @@ struct LedgerCopy {
   std::vector<std::pair<engine::OwnerId, EndedOrder>> ended;    // within the dedup horizon
 };
 
+class LedgerCapture;
+
 class StreamLedger {
  public:
   // Counts only the configured principals, as the publisher routes only to them.
@@ -100,6 +102,7 @@ class StreamLedger {
   }
 
  private:
+  friend class LedgerCapture;  // ledger_capture.hpp: a snapshot's copy taken in steps
   [[nodiscard]] StreamCounts* find(engine::OwnerId owner) noexcept;
   // Every owner's ended client order ids within the horizon, by owner, oldest first.
   [[nodiscard]] std::vector<std::pair<engine::OwnerId, EndedOrder>> ended_ids() const;
@@ -120,6 +123,11 @@ class StreamLedger {
   std::vector<engine::OrderId> ended_;  // note_batch's scratch: orders the batch may have ended
   std::size_t prune_at_ = kMinPrune;
   static constexpr std::size_t kMinPrune = 65536;
+  // While a capture runs nothing is erased (an order resting at its sequence keeps its entry):
+  // the ids are kept here and looked at again, a bounded number per batch, once it is done.
+  LedgerCapture* capture_ = nullptr;
+  std::vector<engine::OrderId> deferred_;
+  static constexpr std::size_t kDeferredPerBatch = 4096;
 };
 
 }  // namespace swarmex::gateway

@@ -24,6 +24,15 @@ std::string partition_directory(const std::string& journal_path, std::size_t i) 
 
 }  // namespace
 
+struct ExchangeAssembly::Taking {
+  engine::EngineSnapshot snap;
+  engine::SnapshotCapture capture;
+  std::unique_ptr<AttachmentCapture> attachment;
+  bool orders_done = false;
+  std::uint64_t steps = 0;
+  std::int64_t max_step_ns = 0;
+};
+
 ExchangeAssembly::ExchangeAssembly(const AssemblyConfig& config, AssemblyHooks hooks)
     : routing_(engine::tradable_instruments(config.instruments, config.products),
                config.partitions) {
@@ -134,17 +143,56 @@ ExchangeAssembly::ExchangeAssembly(const AssemblyConfig& config, AssemblyHooks h
         return sync;  // in sync mode the journal publishes once the batch is on disk
       };
       sc.snapshot_interval = config.snapshot_interval;
-      // The matching thread only copies (into the last snapshot's buffers); the attachment's
-      // encoding, the file's encoding, write and fsync, and retention run on the snapshot thread.
-      // While the previous snapshot is still being written, nothing is copied.
-      sc.on_snapshot = [raw, i, attachment = hooks.attachment](const engine::Engine& e) {
-        if (!raw->snapshots->ready()) return;
+      // The matching thread copies in steps between batches (begin: all but the orders; then at
+      // most `snapshot_step_orders` order slots, then attachment entries, a step); finishing
+      // the orders, the attachment's encoding, the file's encoding, write and fsync, and
+      // retention run on the snapshot thread. While the previous snapshot is still being
+      // written, nothing is copied.
+      const std::uint32_t budget = std::max<std::uint32_t>(config.snapshot_step_orders, 1);
+      sc.on_snapshot = [raw, i, attachment = hooks.attachment](engine::Engine& e) {
+        if (!raw->snapshots->ready()) return false;
         const std::int64_t t0 = common::steady_ns();
-        engine::EngineSnapshot snap = raw->snapshots->take_spare();
-        e.snapshot(snap);
-        SnapshotWriter::Attachment encode;
-        if (attachment) encode = attachment(i, e);
-        raw->snapshots->submit(std::move(snap), std::move(encode), common::steady_ns() - t0);
+        if (!raw->taking) raw->taking = std::make_unique<Taking>();
+        Taking& t = *raw->taking;
+        t.snap = raw->snapshots->take_spare();
+        e.begin_snapshot(t.snap, t.capture);
+        t.attachment = attachment ? attachment(i, e) : nullptr;
+        t.orders_done = false;
+        t.steps = 1;
+        t.max_step_ns = common::steady_ns() - t0;
+        return true;
+      };
+      sc.on_snapshot_step = [raw, budget](engine::Engine& e) {
+        const std::int64_t t0 = common::steady_ns();
+        Taking& t = *raw->taking;
+        bool done = false;
+        if (!t.orders_done) {
+          t.orders_done = e.snapshot_step(budget);
+          raw->max_step_slots.store(std::max(raw->max_step_slots.load(std::memory_order_relaxed),
+                                             t.capture.max_step_slots),
+                                    std::memory_order_relaxed);
+          done = t.orders_done && !t.attachment;
+        } else {
+          done = t.attachment->step(t.capture, t.snap, budget);
+        }
+        ++t.steps;
+        raw->steps.fetch_add(1, std::memory_order_relaxed);
+        t.max_step_ns = std::max(t.max_step_ns, common::steady_ns() - t0);
+        if (!done) return false;
+        raw->kept.fetch_add(t.capture.kept, std::memory_order_relaxed);
+        // Handed to the snapshot thread: the captured orders and the attachment's copy move with
+        // it.
+        auto capture = std::make_shared<engine::SnapshotCapture>(std::move(t.capture));
+        std::shared_ptr<AttachmentCapture> att = std::move(t.attachment);
+        raw->snapshots->submit(
+            std::move(t.snap),
+            [capture, att](engine::EngineSnapshot& snap) {
+              engine::finish_snapshot(snap, *capture);
+              return att ? att->encode(snap) : std::vector<std::uint8_t>{};
+            },
+            t.max_step_ns, t.steps);
+        t.capture = {};
+        return true;
       };
     } else {
       engine = std::make_unique<engine::Engine>(sc.engine);
@@ -155,6 +203,12 @@ ExchangeAssembly::ExchangeAssembly(const AssemblyConfig& config, AssemblyHooks h
     }
     raw->engine = std::make_unique<engine::EnginePartition>(i, sc, std::move(engine));
   }
+}
+
+ExchangeAssembly::SnapshotSteps ExchangeAssembly::snapshot_steps(std::size_t i) const {
+  return {parts_[i]->steps.load(std::memory_order_relaxed),
+          parts_[i]->max_step_slots.load(std::memory_order_relaxed),
+          parts_[i]->kept.load(std::memory_order_relaxed)};
 }
 
 ExchangeAssembly::~ExchangeAssembly() {

@@ -1,6 +1,8 @@
 #include "swarmex/journal/snapshot_writer.hpp"
 
+#include <cerrno>
 #include <chrono>
+#include <exception>
 
 #include "swarmex/common/clock.hpp"
 #include "swarmex/journal/snapshot_file.hpp"
@@ -49,12 +51,13 @@ engine::EngineSnapshot SnapshotWriter::take_spare() {
 }
 
 bool SnapshotWriter::submit(engine::EngineSnapshot&& snap, Attachment attachment,
-                            std::int64_t stall_ns) {
+                            std::int64_t stall_ns, std::uint64_t steps) {
   std::unique_lock lock(mu_);
   if (busy_ || pending_) return false;
   pending_ = std::move(snap);
   pending_attachment_ = std::move(attachment);
   pending_stall_ns_ = stall_ns;
+  pending_steps_ = steps;
   lock.unlock();
   cv_.notify_all();
   return true;
@@ -71,19 +74,26 @@ void SnapshotWriter::run() {
     pending_attachment_ = nullptr;
     SnapshotReport report;
     report.stall_ns = pending_stall_ns_;
+    report.steps = pending_steps_;
     busy_ = true;
     lock.unlock();
     const std::int64_t t0 = common::steady_ns();
     report.seq = snap.last_seq;
-    report.orders = snap.orders.size();
+    int rc = 0;
     if (attachment) {
-      snap.attachment = attachment(snap);  // same sequence, same file
+      try {
+        snap.attachment = attachment(snap);  // same sequence, same file
+      } catch (const std::exception&) {      // a capture that does not hold together: not written
+        rc = -EINVAL;
+      }
       report.encode_ns = common::steady_ns() - t0;
     }
+    report.orders = snap.orders.size();
     // Wait for the journal to hold everything the snapshot contains.
-    while (journal_ != nullptr && journal_->durable_seq() < snap.last_seq && !journal_->failed())
+    while (rc == 0 && journal_ != nullptr && journal_->durable_seq() < snap.last_seq &&
+           !journal_->failed())
       std::this_thread::sleep_for(std::chrono::microseconds(200));
-    int rc = journal_ != nullptr && journal_->failed() ? -5 : 0;
+    if (rc == 0 && journal_ != nullptr && journal_->failed()) rc = -5;
     if (rc == 0) rc = write_snapshot(files_, snap);
     if (rc == 0) {
       last_written_.store(snap.last_seq);

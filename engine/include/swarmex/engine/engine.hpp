@@ -25,6 +25,7 @@
 #include "swarmex/engine/order_index.hpp"
 #include "swarmex/engine/order_terms.hpp"
 #include "swarmex/engine/snapshot.hpp"
+#include "swarmex/engine/snapshot_capture.hpp"
 #include "swarmex/engine/supply_group.hpp"
 #include "swarmex/engine/swarm_book.hpp"
 
@@ -134,6 +135,14 @@ class Engine {
   // (its recorded hash included).
   void snapshot(EngineSnapshot& out) const;
   void restore(const EngineSnapshot& snap);
+  // The same snapshot in bounded steps while commands apply in between (snapshot_capture.hpp):
+  // begin_snapshot fills `out` but its orders; snapshot_step copies at most `max_slots` arena
+  // slots and returns true once the capture is complete (then finish_snapshot, any thread).
+  // `capture` must outlive the steps; abandon_snapshot disarms a capture left unfinished.
+  void begin_snapshot(EngineSnapshot& out, SnapshotCapture& capture);
+  bool snapshot_step(std::uint32_t max_slots) noexcept;
+  void abandon_snapshot() noexcept { arena_.end_capture(); }
+  [[nodiscard]] bool snapshot_in_progress() const noexcept { return arena_.capturing(); }
 
   // Bytes held per resting order at full pool (arena entry + index buckets) and in total.
   [[nodiscard]] std::size_t bytes_per_order() const noexcept;
@@ -433,6 +442,8 @@ class Engine {
   [[nodiscard]] std::int64_t breaker_limit(const OrderBook& book, const AuctionState& a, Side side,
                                            std::int64_t limit_level) const noexcept;
   void snapshot_auctions(EngineSnapshot& out) const;
+  // Everything but the orders, and each book's level-to-price terms into `books`.
+  void snapshot_parts(EngineSnapshot& out, std::vector<CapturedBook>& books) const;
   void restore_auctions(const EngineSnapshot& snap);
   [[nodiscard]] std::uint64_t auctions_hash() const noexcept;
 

@@ -11,6 +11,10 @@
 namespace swarmex::engine {
 
 inline constexpr std::uint32_t kNil = 0xFFFFFFFFu;
+// Order::prev of a free slot: no resting order links to it.
+inline constexpr std::uint32_t kFreeSlot = 0xFFFFFFFEu;
+
+struct SnapshotCapture;
 
 struct Order {
   OrderId id;
@@ -47,19 +51,41 @@ class OrderArena {
   std::uint32_t allocate() noexcept {
     const std::uint32_t idx = free_head_;
     if (idx != kNil) {
+      if (capture_ != nullptr) [[unlikely]]
+        keep(idx);
       free_head_ = orders_[idx].next;
       ++live_;
     }
     return idx;
   }
   void release(std::uint32_t idx) noexcept {
+    if (capture_ != nullptr) [[unlikely]]
+      keep(idx);
     orders_[idx].next = free_head_;
+    orders_[idx].prev = kFreeSlot;
     free_head_ = idx;
     --live_;
   }
 
-  Order& operator[](std::uint32_t idx) noexcept { return orders_[idx]; }
+  // The write barrier: a non-const access copies the order first while a capture runs.
+  Order& operator[](std::uint32_t idx) noexcept {
+    if (capture_ != nullptr) [[unlikely]]
+      keep(idx);
+    return orders_[idx];
+  }
   const Order& operator[](std::uint32_t idx) const noexcept { return orders_[idx]; }
+  [[nodiscard]] bool resting(std::uint32_t idx) const noexcept {
+    return orders_[idx].prev != kFreeSlot;
+  }
+
+  // Snapshot capture (snapshot_capture.hpp). begin_capture resets `c` and arms the barrier;
+  // capture_step copies up to `max_slots` slots and returns how many it scanned, disarming once
+  // the last slot is copied; copy_all copies every slot at once (no barrier: nothing runs).
+  void begin_capture(SnapshotCapture& c);
+  std::uint32_t capture_step(std::uint32_t max_slots) noexcept;
+  void copy_all(SnapshotCapture& c) const;
+  void end_capture() noexcept { capture_ = nullptr; }
+  [[nodiscard]] bool capturing() const noexcept { return capture_ != nullptr; }
   [[nodiscard]] bool full() const noexcept { return free_head_ == kNil; }
   [[nodiscard]] std::uint32_t live() const noexcept { return live_; }
   [[nodiscard]] std::uint32_t capacity() const noexcept {
@@ -70,6 +96,9 @@ class OrderArena {
   std::vector<Order, HugePageAllocator<Order>> orders_;
   std::uint32_t free_head_ = kNil;
   std::uint32_t live_ = 0;
+  SnapshotCapture* capture_ = nullptr;
+
+  void keep(std::uint32_t idx) noexcept;  // copies slot `idx` unless copied since begin_capture
 };
 
 }  // namespace swarmex::engine

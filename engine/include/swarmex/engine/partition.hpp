@@ -35,9 +35,12 @@ struct PartitionConfig {
   // out once the batch is on disk, through EnginePartition::publish).
   std::function<bool(std::span<const Command>, const EventBuffer&)> on_batch;
   // Called on the partition thread every `snapshot_interval` commands (0 = never) and when
-  // requested.
+  // requested, between batches. It returns true when it began a snapshot taken in steps
+  // (Engine::begin_snapshot): then on_snapshot_step runs after each batch, at each idle wake-up
+  // and at stop() until it returns true (complete), and no other snapshot begins meanwhile.
   std::uint64_t snapshot_interval = 0;
-  std::function<void(const Engine&)> on_snapshot;
+  std::function<bool(Engine&)> on_snapshot;
+  std::function<bool(Engine&)> on_snapshot_step;
   // Where events go; null = the partition's own queue (poll()). Several partitions may share one
   // queue: each producer's events stay in order.
   moodycamel::BlockingConcurrentQueue<Event>* output = nullptr;
@@ -87,6 +90,7 @@ class EnginePartition {
   // The sequencer's step, on the writer's thread: stamps, applies and publishes `batch`.
   void apply(std::span<Command> batch);
   void resume_sequence() noexcept;  // seq_ and last_ns_ from the engine, as the writer starts
+  void snapshot_step();             // the next step of a snapshot in progress, if any
 
   std::uint32_t id_;
   PartitionConfig config_;
@@ -102,6 +106,7 @@ class EnginePartition {
   Seq seq_ = 0;
   std::int64_t last_ns_ = 0;
   std::uint64_t since_snapshot_ = 0;
+  bool snapshotting_ = false;  // a snapshot taken in steps is in progress
   EventBuffer events_;
   std::vector<Command> pending_;  // Inline: submitted, not yet applied
 };

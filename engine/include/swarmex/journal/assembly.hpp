@@ -5,11 +5,13 @@
 #pragma once
 
 #include <concurrentqueue/blockingconcurrentqueue.h>
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <memory>
 #include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "swarmex/engine/partition.hpp"
@@ -36,7 +38,10 @@ struct AssemblyConfig {
   std::string journal_path;
   std::uint64_t segment_bytes = 64ull << 20;
   std::uint64_t snapshot_interval = 0;  // commands between snapshots (0: only when requested)
-  std::size_t keep_snapshots = 3;       // newest snapshots kept per partition (at least 2)
+  // A snapshot is copied between batches, at most this many order slots (or attachment entries)
+  // per step: the longest the matching thread stops for one (snapshot_capture.hpp).
+  std::uint32_t snapshot_step_orders = 16384;
+  std::size_t keep_snapshots = 3;  // newest snapshots kept per partition (at least 2)
   // What happens to the segments before the oldest snapshot kept; with Archive, partition i's go
   // to `<archive_path>/partition-<i>`.
   Retention retention = Retention::Keep;
@@ -50,6 +55,20 @@ struct AssemblyConfig {
   // Durability Replicated / ReplicatedSync: partition i's writes go to replicators[i] before
   // their batches are released (owned by the embedding process; outlive the assembly's run).
   std::vector<JournalReplicator*> replicators;
+};
+
+// The embedding process's part of a snapshot (EngineSnapshot::attachment), copied in bounded
+// steps like the engine's orders. Made on the partition thread right after
+// Engine::begin_snapshot (the same sequence); once the engine's orders are all copied, step()
+// runs between batches until it returns true; encode() runs on the snapshot thread with the
+// finished snapshot.
+class AttachmentCapture {
+ public:
+  virtual ~AttachmentCapture() = default;
+  // At most `budget` entries copied; `orders`: the engine's captured orders (complete).
+  virtual bool step(const engine::SnapshotCapture& orders, const engine::EngineSnapshot& snap,
+                    std::uint32_t budget) = 0;
+  virtual std::vector<std::uint8_t> encode(const engine::EngineSnapshot& snap) = 0;
 };
 
 // What the process embedding the exchange sees while it is assembled and as it runs. Every hook
@@ -70,10 +89,10 @@ struct AssemblyHooks {
   std::function<void(std::uint32_t, std::span<const engine::Command>, const engine::EventBuffer&,
                      const engine::Engine&)>
       on_batch;
-  // The partition's thread, at each snapshot: a cheap copy of the embedding process's state,
-  // returned as the function that makes its bytes (EngineSnapshot::attachment, same sequence,
-  // same file) on the snapshot thread, from that copy and the engine's snapshot.
-  std::function<SnapshotWriter::Attachment(std::uint32_t, const engine::Engine&)> attachment;
+  // The partition's thread, as each snapshot begins: the capture of the embedding process's
+  // state at the same sequence (same file), or null for none.
+  std::function<std::unique_ptr<AttachmentCapture>(std::uint32_t, const engine::Engine&)>
+      attachment;
   // The snapshot thread, after each snapshot of a partition: what it cost (logs, figures).
   std::function<void(std::uint32_t, const SnapshotReport&)> on_snapshot_written;
 };
@@ -106,13 +125,25 @@ class ExchangeAssembly {
   // A Roll to every partition: sequenced time for pool pricing (repricing, incentives).
   void roll_all();
   void request_snapshot();
+  // Partition i's snapshots copied in steps so far (tests: the pause is bounded by count).
+  struct SnapshotSteps {
+    std::uint64_t steps = 0;           // steps taken between batches
+    std::uint32_t max_step_slots = 0;  // the most order slots one step scanned
+    std::uint64_t kept = 0;            // orders the write barrier copied ahead of the steps
+  };
+  [[nodiscard]] SnapshotSteps snapshot_steps(std::size_t i) const;
   [[nodiscard]] bool journal_failed() const noexcept;
   [[nodiscard]] JournalStats journal_stats() const;
   // What recovery did, a line each (empty without a journal).
   [[nodiscard]] const std::vector<std::string>& recovery_log() const noexcept { return log_; }
 
  private:
+  struct Taking;  // a snapshot being copied in steps (assembly.cpp)
   struct Part {
+    std::unique_ptr<Taking> taking;
+    std::atomic<std::uint64_t> steps{0};           // over all its snapshots
+    std::atomic<std::uint32_t> max_step_slots{0};  // the most one step copied
+    std::atomic<std::uint64_t> kept{0};            // copied ahead by the write barrier
     std::unique_ptr<JournalFiles> files;
     std::unique_ptr<JournalWriter> journal;
     std::unique_ptr<SnapshotWriter> snapshots;

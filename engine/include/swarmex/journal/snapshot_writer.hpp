@@ -24,18 +24,19 @@ namespace swarmex::journal {
 struct SnapshotReport {
   engine::Seq seq = 0;
   std::uint64_t orders = 0;            // resting orders in it
-  std::int64_t stall_ns = 0;           // on the matching thread (set by the caller of submit)
-  std::int64_t encode_ns = 0;          // the attachment's encoding, on the snapshot thread
+  std::int64_t stall_ns = 0;           // the longest stop of the matching thread (by the caller)
+  std::int64_t encode_ns = 0;          // finishing it and the attachment's encoding (this thread)
   std::int64_t write_ns = 0;           // waiting for the journal, encoding, writing, fsync
   std::uint64_t segments_trimmed = 0;  // deleted or archived by retention after it
   int error = 0;                       // -errno of a failed write or retention step, else 0
+  std::uint64_t steps = 0;             // steps it was copied in (set by the caller of submit)
 };
 
 class SnapshotWriter {
  public:
-  // Runs on the snapshot thread with the copied state: the attachment's bytes (e.g. the gateway's
-  // ledger, pruned and encoded off the matching thread).
-  using Attachment = std::function<std::vector<std::uint8_t>(const engine::EngineSnapshot&)>;
+  // Runs on the snapshot thread with the copied state: finishes it (finish_snapshot) and returns
+  // the attachment's bytes (e.g. the gateway's ledger, pruned and encoded off the matching thread).
+  using Attachment = std::function<std::vector<std::uint8_t>(engine::EngineSnapshot&)>;
 
   // `journal` may be null (durability none: nothing to wait for).
   SnapshotWriter(JournalFiles& files, const JournalWriter* journal, std::size_t keep = 3,
@@ -57,7 +58,8 @@ class SnapshotWriter {
   engine::EngineSnapshot take_spare();
   // False when the previous snapshot is still being written (this one is skipped). Never waits
   // on I/O.
-  bool submit(engine::EngineSnapshot&& snap, Attachment attachment = {}, std::int64_t stall_ns = 0);
+  bool submit(engine::EngineSnapshot&& snap, Attachment attachment = {}, std::int64_t stall_ns = 0,
+              std::uint64_t steps = 1);
   [[nodiscard]] engine::Seq last_written() const noexcept { return last_written_.load(); }
   [[nodiscard]] std::uint64_t failures() const noexcept { return failures_.load(); }
   [[nodiscard]] std::uint64_t segments_trimmed() const noexcept { return trimmed_.load(); }
@@ -76,6 +78,7 @@ class SnapshotWriter {
   std::optional<engine::EngineSnapshot> pending_;
   Attachment pending_attachment_;
   std::int64_t pending_stall_ns_ = 0;
+  std::uint64_t pending_steps_ = 1;
   std::optional<engine::EngineSnapshot> spare_;
   bool busy_ = false;
   bool running_ = false;

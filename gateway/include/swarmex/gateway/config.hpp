@@ -113,6 +113,9 @@ struct JournalSection {
   journal::Durability durability = journal::Durability::Sync;
   std::uint64_t segment_bytes = 64u << 20;
   std::uint64_t snapshot_interval = 1'000'000;
+  // A snapshot is copied between batches, at most this many order slots per step: the longest
+  // the matching thread stops for one, whatever the book holds (docs/journal.md, "Snapshots").
+  std::uint32_t snapshot_step_orders = 16384;
   // Segments before the oldest snapshot kept: kept, deleted or moved to archive_path
   // (docs/journal.md, "Retention").
   journal::Retention retention = journal::Retention::Keep;
