@@ -19,6 +19,7 @@ swarmex_fuzzer(codec_fuzz LIBS swarmex_protocol)
 swarmex_fuzzer(journal_record_fuzz LIBS swarmex_journal_log)
 swarmex_fuzzer(journal_segment_fuzz LIBS swarmex_journal_log swarmex_reference)
 swarmex_fuzzer(snapshot_fuzz SOURCES ${_root}/gateway/src/stream_ledger.cpp
+                                       ${_root}/gateway/src/ledger_capture.cpp
                INCLUDES ${_root}/gateway/src LIBS swarmex_gateway_config)
 swarmex_fuzzer(gateway_config_fuzz LIBS swarmex_gateway_config)
 swarmex_fuzzer(host_config_fuzz SOURCES ${_root}/hostctl/src/host_config.cpp
