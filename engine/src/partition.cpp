@@ -76,12 +76,13 @@ bool EnginePartition::submit(const Command& cmd) {
   return true;
 }
 
-void EnginePartition::flush() {
+bool EnginePartition::flush() {
   // In slices of `batch`, as the thread dequeues them: the event buffer stays warm and bounded.
   for (std::size_t at = 0; at < pending_.size(); at += config_.batch)
     apply({pending_.data() + at, std::min(config_.batch, pending_.size() - at)});
   if (pending_.empty()) snapshot_step();
   pending_.clear();
+  return snapshotting_;
 }
 
 void EnginePartition::snapshot_step() {

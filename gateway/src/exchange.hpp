@@ -52,7 +52,8 @@ class Exchange {
     assembly_->submit_to(partition, cmd);
   }
   // Inline partitions, on the I/O thread: applies what was submitted since the last flush.
-  void flush() { assembly_->flush(); }
+  // True while a snapshot has steps left: flush again soon.
+  bool flush() { return assembly_->flush(); }
   // The partition that owns an instrument (0 for unknown ids).
   [[nodiscard]] std::uint32_t partition_of(engine::InstrumentId id) const noexcept {
     return assembly_->routing().partition_of(id);

@@ -474,10 +474,13 @@ void Server::schedule_roll() {
 void Server::schedule_pump() {
   if (pump_posted_.exchange(true, std::memory_order_acq_rel)) return;
   asio::post(io_[0]->context(), [this] {
-    exchange_->flush();  // what the sessions submitted since the last round, as one batch
+    // What the sessions submitted since the last round, as one batch.
+    const bool snapshot_steps_left = exchange_->flush();
     // Cleared after the flush (whose events this pump routes), before the pump: events the
     // journal releases from here on post another round.
     pump_posted_.store(false, std::memory_order_release);
+    // A snapshot in steps goes on in later rounds, one step each, between the sessions' work.
+    if (snapshot_steps_left) schedule_pump();
     // Stopping: the sessions are closing and no report reaches them; the cancel-on-disconnect
     // mass cancels are applied and journaled (the restart replays them), but their events are
     // not routed to principals' state that is about to go (that was most of a stop's time).

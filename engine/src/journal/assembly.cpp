@@ -246,9 +246,11 @@ bool ExchangeAssembly::submit_to(std::uint32_t partition, const engine::Command&
   return parts_[partition < parts_.size() ? partition : 0]->engine->submit(cmd);
 }
 
-void ExchangeAssembly::flush() {
+bool ExchangeAssembly::flush() {
+  bool more = false;
   for (auto& p : parts_)
-    p->engine->flush();
+    more = p->engine->flush() || more;
+  return more;
 }
 
 void ExchangeAssembly::roll() {

@@ -69,8 +69,10 @@ class EnginePartition {
   // Any thread; Inline: only ever the writer's thread, and it is queued until flush().
   // The command's seq and time_ns are overwritten by the sequencer.
   bool submit(const Command& cmd);
-  // Inline, the writer's thread: applies everything submitted since the last flush, in order.
-  void flush();
+  // Inline, the writer's thread: applies everything submitted since the last flush, in order;
+  // an idle flush takes the next step of a snapshot in progress. True while steps remain: the
+  // writer calls flush() again soon, between its other work (the pause stays one step).
+  bool flush();
   // Any thread (the journal writer in sync durability): events for the output queue.
   void publish(const std::vector<Event>& events);
   // Any thread: asks for a snapshot at the next batch.

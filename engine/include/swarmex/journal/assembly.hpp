@@ -119,7 +119,8 @@ class ExchangeAssembly {
   // To one partition (a CreateInstrument, before its id has a route).
   bool submit_to(std::uint32_t partition, const engine::Command& cmd);
   // Inline partitions, on the writer's thread: applies what was submitted since the last flush.
-  void flush();
+  // True while a snapshot has steps left (EnginePartition::flush): flush again soon.
+  bool flush();
   // A calendar roll to every partition with scheduled products: lists and closes their windows.
   void roll();
   // A Roll to every partition: sequenced time for pool pricing (repricing, incentives).
