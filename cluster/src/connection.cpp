@@ -1,6 +1,7 @@
 #include "swarmex/cluster/connection.hpp"
 
 #include "swarmex/cluster/error.hpp"
+#include "swarmex/common/split_list.hpp"
 
 namespace swarmex::cluster {
 
@@ -17,17 +18,7 @@ void throw_nats(const std::string& what, int status, int js_code) {
 }
 
 std::vector<std::string> split_servers(const std::string& list) {
-  std::vector<std::string> out;
-  std::string cur;
-  for (const char c : list + ",") {
-    if (c == ',' || c == ' ') {
-      if (!cur.empty()) out.push_back(cur);
-      cur.clear();
-    } else {
-      cur += c;
-    }
-  }
-  return out;
+  return split_list(list);
 }
 
 Connection::Connection(const ConnectOptions& options) {

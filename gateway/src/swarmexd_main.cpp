@@ -10,28 +10,10 @@
 
 #include "server.hpp"
 #include "swarmex/common/clock.hpp"
+#include "swarmex/common/split_list.hpp"
 #ifdef SWARMEX_HAVE_CLUSTER
 #include "cluster_node.hpp"
 #endif
-
-namespace {
-
-// "a,b c" into its items.
-std::vector<std::string> split_list(const std::string& list) {
-  std::vector<std::string> out;
-  std::string cur;
-  for (const char c : list + ",") {
-    if (c == ',' || c == ' ') {
-      if (!cur.empty()) out.push_back(cur);
-      cur.clear();
-    } else {
-      cur += c;
-    }
-  }
-  return out;
-}
-
-}  // namespace
 
 int main(int argc, char** argv) {
   CLI::App app{"swarmexd: the Swarmex compute-capacity exchange"};
@@ -84,7 +66,7 @@ int main(int argc, char** argv) {
         !swarmex::journal::parse_durability(durability, &config.journal.durability))
       throw std::runtime_error(
           "--durability: must be none, async, sync, replicated or replicated+sync");
-    if (!nats_servers.empty()) config.cluster.servers = split_list(nats_servers);
+    if (!nats_servers.empty()) config.cluster.servers = swarmex::split_list(nats_servers);
     if (!node.empty()) config.cluster.node = node;
     if (swarmex::journal::replicated(config.journal.durability) && config.cluster.servers.empty())
       throw std::runtime_error("durability replicated needs [cluster] servers or --nats");
