@@ -56,7 +56,8 @@ class SnapshotStreamsTest : public E2eTest {
     const auto dir =
         std::filesystem::path(server_->journal_dir()) / ("partition-" + std::to_string(partition));
     for (const auto& e : std::filesystem::directory_iterator(dir))
-      n += e.path().filename().string().rfind("snapshot-", 0) == 0;
+      n += e.path().filename().string().starts_with("snapshot-") &&
+           !e.path().filename().string().ends_with(".tmp");  // written, not being written
     return n;
   }
   // Admin TakeSnapshot; each partition takes it after its next batch, so every partition gets one
