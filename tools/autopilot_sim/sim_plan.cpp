@@ -7,7 +7,7 @@
 #include <fstream>
 #include <stdexcept>
 
-#include "swarmex/common/token_hash.hpp"
+#include "stack.hpp"
 #include "swarmex/forecast/methods.hpp"
 
 namespace swarmex::autopilot_sim {
@@ -15,13 +15,6 @@ namespace swarmex::autopilot_sim {
 namespace {
 
 constexpr std::int64_t kSecondNs = 1'000'000'000;
-
-std::string principal(const std::string& name, int id, const char* role, int host_id = 0) {
-  std::string out =
-      fmt::format("\n[[principals]]\nname = \"{}\"\nid = {}\nrole = \"{}\"\n", name, id, role);
-  if (host_id != 0) out += fmt::format("host_id = {}\n", host_id);
-  return out + fmt::format("token_hash = \"{}\"\n", common::hash_token(name + "-token"));
-}
 
 }  // namespace
 
@@ -120,10 +113,10 @@ std::string SimPlan::exchange_toml() const {
       s, product().listed_ahead_ns / kSecondNs, gate_s);
   int id = 1;
   for (const auto& vm : trace.vms)
-    out += principal(vm.name, id++, "tenant");
+    out += demo::principal_entry(vm.name, id++, "tenant");
   for (int h = 1; h <= kHosts; ++h)
-    out += principal(fmt::format("sim-h{}", h), 100 + h, "host", h);
-  return out + principal("autopilot", 950, "agent");
+    out += demo::principal_entry(fmt::format("sim-h{}", h), 100 + h, "host", h);
+  return out + demo::principal_entry("autopilot", 950, "agent");
 }
 
 std::string SimPlan::host_toml(int host) const {

@@ -8,7 +8,7 @@
 
 #include <fmt/format.h>
 
-#include "swarmex/common/token_hash.hpp"
+#include "stack.hpp"
 
 namespace swarmex::demo {
 
@@ -20,13 +20,6 @@ constexpr std::int64_t kMorning_s = 8 * 3600;   // played from 08:00 (the trace 
 constexpr std::int64_t kGateS = 1;              // the product's gate closure before each window
 constexpr std::int64_t kLeadMs = 1500;          // the autopilot decides this long before a gate
 constexpr double kPeakCores = 1.2;              // the replay's busiest 5 minutes (2-core hosts)
-
-std::string principal(const std::string& name, int id, const char* role, int host_id = 0) {
-  std::string out =
-      fmt::format("\n[[principals]]\nname = \"{}\"\nid = {}\nrole = \"{}\"\n", name, id, role);
-  if (host_id != 0) out += fmt::format("host_id = {}\n", host_id);
-  return out + fmt::format("token_hash = \"{}\"\n", common::hash_token(name + "-token"));
-}
 
 }  // namespace
 
@@ -134,10 +127,10 @@ std::string PoolPlan::exchange_toml() {
       "listed_ahead_s = {}\ngate_closure_s = {}\ntick = 100\nband_min = 100\n"
       "band_max = 1000000\n",
       kWindowS, kSpotC, kWindowS, kProductC, kWindowS, 3 * kWindowS, kGateS);
-  out += principal(kAutoTenant, 40, "tenant");
-  out += principal("host-c1", 103, "host", kHostC1);
-  out += principal("host-c2", 104, "host", kHostC2);
-  return out + principal("host-c3", 105, "host", kHostC3);
+  out += principal_entry(kAutoTenant, 40, "tenant");
+  out += principal_entry("host-c1", 103, "host", kHostC1);
+  out += principal_entry("host-c2", 104, "host", kHostC2);
+  return out + principal_entry("host-c3", 105, "host", kHostC3);
 }
 
 std::vector<HostSpec> PoolPlan::hosts() {

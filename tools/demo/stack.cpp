@@ -70,6 +70,13 @@ std::string printed_address(const tools::SwarmexdProcess& p, const std::string& 
 
 }  // namespace
 
+std::string principal_entry(const std::string& name, int id, const char* role, int host_id) {
+  std::string out =
+      fmt::format("\n[[principals]]\nname = \"{}\"\nid = {}\nrole = \"{}\"\n", name, id, role);
+  if (host_id != 0) out += fmt::format("host_id = {}\n", host_id);
+  return out + fmt::format("token_hash = \"{}\"\n", common::hash_token(name + "-token"));
+}
+
 std::string with_server_keys(std::string toml, const std::map<std::string, std::string>& keys) {
   const auto table = toml.find("[server]\n");
   if (table == std::string::npos) {

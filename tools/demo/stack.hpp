@@ -33,6 +33,9 @@ CgroupMode detect_cgroup_mode(bool force_dry_run);
 // replaced, a missing key is added at the top of the table (values are TOML: quote strings).
 std::string with_server_keys(std::string toml, const std::map<std::string, std::string>& keys);
 
+// A `[[principals]]` entry whose token is `<name>-token` (host_id only when not 0).
+std::string principal_entry(const std::string& name, int id, const char* role, int host_id = 0);
+
 struct HostSpec {
   std::string name;  // a host principal of the configuration
   std::string pool;
