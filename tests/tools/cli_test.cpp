@@ -33,6 +33,24 @@ TEST(MessageFormatTest, RejectsPrintTheirReasonName) {
   EXPECT_EQ(j.at("client_order_id"), 42) << json;
 }
 
+TEST(MessageFormatTest, ARejectsTextSaysWhereThePoolLives) {
+  protocol::FrameWriter w;
+  std::vector<std::uint8_t> keep;
+  auto& b = w.fbb();
+  const auto text = b.CreateString("pool 'pool-b' is served by cluster west at 10.0.0.2:7400");
+  wire::ExecutionReportBuilder r(b);
+  r.add_kind(wire::ExecKind::Rejected);
+  r.add_reject_reason(wire::RejectReason::PoolOnAnotherNode);
+  r.add_client_order_id(5);
+  r.add_text(text);
+  const auto& m = decoded(w.finish(r.Finish()), keep);
+  EXPECT_NE(format_message(m, false).find("reason=pool_on_another_node"), std::string::npos);
+  EXPECT_NE(format_message(m, false).find(": pool 'pool-b' is served by cluster west at"),
+            std::string::npos);
+  const auto j = nlohmann::json::parse(format_message(m, true));
+  EXPECT_EQ(j.at("text"), "pool 'pool-b' is served by cluster west at 10.0.0.2:7400");
+}
+
 TEST(MessageFormatTest, CancelsPrintTheirReasonName) {
   protocol::FrameWriter w;
   std::vector<std::uint8_t> keep;

@@ -43,6 +43,7 @@ Json report_json(const wire::ExecutionReport& r) {
          {"history", history_name(r.history())}};
   if (kind == wire::ExecKind::Rejected)
     j["reject_reason"] = engine::to_string(to_engine(r.reject_reason()));
+  if (r.text() != nullptr) j["text"] = r.text()->str();  // a gateway reject's detail
   if (kind == wire::ExecKind::Cancelled)
     j["cancel_reason"] = engine::to_string(to_engine(r.cancel_reason()));
   return j;
@@ -59,8 +60,9 @@ std::string format_report(const wire::ExecutionReport& r) {
       return fmt::format("accepted  {} {} {} @ {} leaves={} {}", ids, side_name(r.side()), r.qty(),
                          r.price(), r.leaves_qty(), seqs);
     case wire::ExecKind::Rejected:
-      return fmt::format("rejected  {} reason={} {}", ids,
-                         engine::to_string(to_engine(r.reject_reason())), seqs);
+      return fmt::format("rejected  {} reason={} {}{}{}", ids,
+                         engine::to_string(to_engine(r.reject_reason())), seqs,
+                         r.text() != nullptr ? ": " : "", str(r.text()));
     case wire::ExecKind::Filled:
       return fmt::format("filled    {} {} {} @ {} leaves={} host={} {}", ids, side_name(r.side()),
                          r.last_qty(), r.last_price(), r.leaves_qty(), r.host(), seqs);
