@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <cctype>
+#include <functional>
 
 #include <toml++/toml.h>
 
@@ -20,6 +21,21 @@ bool valid_name(const std::string& s) {
   return true;
 }
 
+// cluster.<key>: a list of strings each `ok` accepts; else start-up stops with `what`.
+void read_list(const toml::table& t, const char* key, std::vector<std::string>& out,
+               const std::string& src, const char* what,
+               const std::function<bool(const std::string&)>& ok) {
+  const std::string where = std::string("cluster.") + key;
+  if (!t.contains(key)) return;
+  const auto* a = t[key].as_array();
+  if (a == nullptr) common::config_error(src, where, what);
+  for (const auto& v : *a) {
+    const auto str = v.value<std::string>();
+    if (!str || !ok(*str)) common::config_error(src, where, what);
+    out.push_back(*str);
+  }
+}
+
 }  // namespace
 
 void parse_cluster(const toml::table& t, ClusterSection& s, const std::string& src) {
@@ -28,16 +44,8 @@ void parse_cluster(const toml::table& t, ClusterSection& s, const std::string& s
                          {"servers", "name", "node", "replicas", "publish_timeout_ms",
                           "lease_ttl_ms", "lease_renew_ms", "pools", "pool_map"},
                          src, w);
-  if (const auto* a = t["servers"].as_array()) {
-    for (const auto& v : *a) {
-      const auto str = v.value<std::string>();
-      if (!str || str->rfind("nats://", 0) != 0)
-        common::config_error(src, "cluster.servers", "must be a list of nats://host:port URLs");
-      s.servers.push_back(*str);
-    }
-  } else if (t.contains("servers")) {
-    common::config_error(src, "cluster.servers", "must be a list of nats://host:port URLs");
-  }
+  read_list(t, "servers", s.servers, src, "must be a list of nats://host:port URLs",
+            [](const std::string& v) { return v.rfind("nats://", 0) == 0; });
   common::read_string(t, "name", s.name, src, w);
   if (!valid_name(s.name))
     common::config_error(src, "cluster.name", "must be 1 to 64 of [A-Za-z0-9_-]");
@@ -48,15 +56,8 @@ void parse_cluster(const toml::table& t, ClusterSection& s, const std::string& s
   common::read_int(t, "publish_timeout_ms", s.publish_timeout_ms, src, w, 100, 600'000);
   common::read_int(t, "lease_ttl_ms", s.lease_ttl_ms, src, w, 500, 600'000);
   common::read_int(t, "lease_renew_ms", s.lease_renew_ms, src, w, 50, 600'000);
-  if (const auto* a = t["pools"].as_array()) {
-    for (const auto& v : *a) {
-      const auto str = v.value<std::string>();
-      if (!str || str->empty()) common::config_error(src, "cluster.pools", "must be pool names");
-      s.pools.push_back(*str);
-    }
-  } else if (t.contains("pools")) {
-    common::config_error(src, "cluster.pools", "must be a list of pool names");
-  }
+  read_list(t, "pools", s.pools, src, "must be a list of pool names",
+            [](const std::string& v) { return !v.empty(); });
   common::read_string(t, "pool_map", s.pool_map, src, w);
   if (!valid_name(s.pool_map))
     common::config_error(src, "cluster.pool_map", "must be 1 to 64 of [A-Za-z0-9_-]");

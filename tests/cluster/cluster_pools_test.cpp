@@ -55,6 +55,18 @@ class ClusterPoolsTest : public NatsClusterTest {
     c.new_order(o);
     return answer(c);
   }
+  // Buys on `instrument` (client ids 2, 3, ...) until the refusal names `home` (the pool map
+  // is read every second), or gives up after ~4 s; the last answer.
+  static Answer refused_naming(client::Client& c, std::uint32_t instrument,
+                               const std::string& home) {
+    Answer a;
+    for (std::uint64_t id = 2; id < 40; ++id) {
+      a = buy(c, id, instrument);
+      if (a.text.find(home) != std::string::npos) break;
+      std::this_thread::sleep_for(100ms);
+    }
+    return a;
+  }
   common::TempDir dir_;
 };
 
@@ -77,12 +89,7 @@ TEST_F(ClusterPoolsTest, EachClusterTakesOnlyItsPoolsAndSaysWhereTheOthersLive) 
   // has read the pool map, within a second of west's claim).
   const std::string west_at =
       "cluster " + unique("west") + " at 127.0.0.1:" + std::to_string(port_west);
-  Answer elsewhere;
-  for (std::uint64_t id = 2; id < 40; ++id) {
-    elsewhere = buy(c, id, 4);
-    if (elsewhere.text.find(west_at) != std::string::npos) break;
-    std::this_thread::sleep_for(100ms);
-  }
+  const Answer elsewhere = refused_naming(c, 4, west_at);
   EXPECT_EQ(elsewhere.kind, wire::ExecKind::Rejected);
   EXPECT_EQ(elsewhere.reason, wire::RejectReason::PoolOnAnotherNode);
   EXPECT_NE(elsewhere.text.find(west_at), std::string::npos) << elsewhere.text;
@@ -105,12 +112,7 @@ TEST_F(ClusterPoolsTest, EachClusterTakesOnlyItsPoolsAndSaysWhereTheOthersLive) 
   EXPECT_EQ(buy(w, 1, 4).kind, wire::ExecKind::Accepted);
   const std::string east_at =
       "cluster " + unique("east") + " at 127.0.0.1:" + std::to_string(port_east);
-  Answer back;
-  for (std::uint64_t id = 2; id < 40; ++id) {
-    back = buy(w, id, 1);
-    if (back.text.find(east_at) != std::string::npos) break;
-    std::this_thread::sleep_for(100ms);
-  }
+  const Answer back = refused_naming(w, 1, east_at);
   EXPECT_EQ(back.reason, wire::RejectReason::PoolOnAnotherNode);
   EXPECT_NE(back.text.find(east_at), std::string::npos) << back.text;
 
