@@ -5,8 +5,10 @@
 #include <signal.h>
 #include <sys/wait.h>
 
+#include <chrono>
 #include <fstream>
 #include <string>
+#include <thread>
 
 #include "child_process.hpp"
 #include "server_process.hpp"
@@ -54,7 +56,19 @@ class ClusterNodeProcess {
   }
   void kill() { process_.kill(); }
   void stop() { process_.stop(); }
-  void pause() { ::kill(process_.pid(), SIGSTOP); }
+  // SIGSTOP, returning once the kernel shows the process stopped (state T), or after ~2 s.
+  void pause() {
+    ::kill(process_.pid(), SIGSTOP);
+    const std::string stat = "/proc/" + std::to_string(process_.pid()) + "/stat";
+    for (int i = 0; i < 200; ++i) {
+      std::ifstream in(stat);
+      std::string line;
+      std::getline(in, line);
+      const auto close = line.rfind(')');
+      if (close != std::string::npos && close + 2 < line.size() && line[close + 2] == 'T') return;
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+  }
   void resume() { ::kill(process_.pid(), SIGCONT); }
   bool running() { return process_.running(); }
   // The exit code once it exited (-1 while it runs or when a signal ended it).
