@@ -2,6 +2,11 @@
 # the asan and tsan presets.
 function(swarmex_target_defaults target)
   target_compile_options(${target} PRIVATE -Wall -Wextra -Wshadow -Werror)
+  if(CMAKE_UNITY_BUILD AND CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
+    # A unity file includes each .cpp, so GCC takes a class there that holds a type from the
+    # .cpp's anonymous namespace for one declared in a header.
+    target_compile_options(${target} PRIVATE -Wno-subobject-linkage)
+  endif()
   if(SWARMEX_SANITIZE STREQUAL "address")
     target_compile_options(${target} PRIVATE -fsanitize=address,undefined -fno-omit-frame-pointer
                                              -fno-sanitize-recover=undefined)

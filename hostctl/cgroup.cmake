@@ -15,6 +15,9 @@ add_library(swarmex_cgroup STATIC
 target_include_directories(swarmex_cgroup PUBLIC ${CMAKE_CURRENT_SOURCE_DIR}/include)
 target_link_libraries(swarmex_cgroup PUBLIC fmt::fmt PRIVATE PkgConfig::URING spdlog::spdlog)
 swarmex_target_defaults(swarmex_cgroup)
+# liburing.h brings linux/fs.h's BLOCK_SIZE macro into whatever follows it in a batch.
+set_source_files_properties(${CMAKE_CURRENT_SOURCE_DIR}/src/uring_cgroup_writer.cpp
+                            PROPERTIES SKIP_UNITY_BUILD_INCLUSION ON)
 
 add_executable(swarmex-cgroup-bench ${PROJECT_SOURCE_DIR}/bench/cgroup_bench.cpp)
 target_link_libraries(swarmex-cgroup-bench PRIVATE swarmex_cgroup CLI11::CLI11 fmt::fmt)

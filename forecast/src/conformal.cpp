@@ -8,8 +8,6 @@
 namespace swarmex::forecast {
 namespace {
 
-constexpr int64_t kDay_s = 24 * 3600;
-
 double quantile_of(std::vector<double>& values, double q) {
   const auto n = values.size();
   const size_t rank = std::min(

@@ -5,7 +5,6 @@
 namespace swarmex::forecast {
 namespace {
 
-constexpr int64_t kDay_s = 24 * 3600;
 constexpr int64_t kWeek_s = 7 * kDay_s;
 
 }  // namespace

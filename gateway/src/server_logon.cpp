@@ -15,8 +15,6 @@ namespace swarmex::gateway {
 
 namespace {
 
-constexpr std::int64_t kMs = 1'000'000;
-
 // The iteration count of a stored hash (pbkdf2-sha256$<iterations>$...), or the default.
 int iterations_of(const std::string& hash) {
   const auto a = hash.find('$');
@@ -39,8 +37,8 @@ void Server::init_logons() {
   limits.backoff_entries = sc.logon_backoff_entries;
   limits.known_principals = config_.principals.size();
   limits.policy.after_failures = sc.logon_backoff_after;
-  limits.policy.base_ns = static_cast<std::int64_t>(sc.logon_backoff_base_ms) * kMs;
-  limits.policy.max_ns = static_cast<std::int64_t>(sc.logon_backoff_max_ms) * kMs;
+  limits.policy.base_ns = static_cast<std::int64_t>(sc.logon_backoff_base_ms) * common::kNsPerMs;
+  limits.policy.max_ns = static_cast<std::int64_t>(sc.logon_backoff_max_ms) * common::kNsPerMs;
   // A key is forgotten a while after its longest block could have ended.
   limits.policy.forget_ns = 2 * limits.policy.max_ns;
   admission_ = std::make_unique<Admission>(limits);

@@ -14,15 +14,12 @@
 
 #include "io_thread.hpp"
 #include "server.hpp"
+#include "swarmex/common/clock.hpp"
 
 namespace swarmex::gateway {
 
 using engine::RejectReason;
 namespace asio = boost::asio;
-
-namespace {
-constexpr std::int64_t kMs = 1'000'000;
-}
 
 Session::Session(IoThread& thread, asio::ip::tcp::socket socket, std::uint64_t id)
     : thread_(thread),
@@ -254,22 +251,24 @@ void Session::housekeeping(std::int64_t now_ns) {
   if (closed_) return;
   const auto& sc = thread_.server().config().server;
   if (closing_) {  // an answer still being written: not past twice the logon timeout
-    if (principal_ == nullptr && now_ns - connected_ns_ > 2 * sc.logon_timeout_ms * kMs)
+    if (principal_ == nullptr &&
+        now_ns - connected_ns_ > 2 * sc.logon_timeout_ms * common::kNsPerMs)
       abort("closing past the logon timeout");
     return;
   }
-  if (principal_ == nullptr && now_ns - connected_ns_ > sc.logon_timeout_ms * kMs)
+  if (principal_ == nullptr && now_ns - connected_ns_ > sc.logon_timeout_ms * common::kNsPerMs)
     return close(RejectReason::NotLoggedOn,
                  "no logon within " + std::to_string(sc.logon_timeout_ms) + " ms");
-  if (partial_since_ns_ != 0 && now_ns - partial_since_ns_ > sc.partial_frame_timeout_ms * kMs)
+  if (partial_since_ns_ != 0 &&
+      now_ns - partial_since_ns_ > sc.partial_frame_timeout_ms * common::kNsPerMs)
     return close(RejectReason::MalformedMessage, "a frame stalled half-way");
-  if (now_ns - last_rx_ns_ > sc.idle_timeout_ms * kMs)
+  if (now_ns - last_rx_ns_ > sc.idle_timeout_ms * common::kNsPerMs)
     return close(RejectReason::IdleTimeout,
                  "nothing received for " + std::to_string(sc.idle_timeout_ms) + " ms");
   pump_drop_copy();
   check_market_data_stuck(now_ns);
   if (closed_) return;
-  if (principal_ != nullptr && now_ns - last_tx_ns_ > heartbeat_interval_ms_ * kMs) {
+  if (principal_ != nullptr && now_ns - last_tx_ns_ > heartbeat_interval_ms_ * common::kNsPerMs) {
     protocol::FrameWriter& w = thread_.writer();
     send(w.finish(wire::CreateHeartbeat(w.fbb(), wall_ns())));
   }

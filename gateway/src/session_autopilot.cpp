@@ -9,14 +9,7 @@
 namespace swarmex::gateway {
 
 using engine::RejectReason;
-
-namespace {
-
-std::string str(const flatbuffers::String* s) {
-  return s != nullptr ? s->str() : std::string();
-}
-
-}  // namespace
+using protocol::text_of;
 
 void Session::on_autopilot_set(const wire::AutopilotSet& a) {
   thread_.server().autopilot_request(thread_.index(), id_, *principal_, a.request_id(), true,
@@ -36,7 +29,7 @@ void Session::on_autopilot_status(const wire::AutopilotStatus& a) {
 }
 
 const Principal* Session::tenant_named(const flatbuffers::String* name) const {
-  const Principal* p = thread_.server().principal_by_name(str(name));
+  const Principal* p = thread_.server().principal_by_name(text_of(name));
   return p != nullptr && p->role == Role::Tenant ? p : nullptr;
 }
 
@@ -49,8 +42,8 @@ void Session::on_forecast(const wire::Forecast& f) {
   protocol::FrameWriter w;
   auto& b = w.fbb();
   const auto bytes = w.finish(wire::CreateForecast(
-      b, b.CreateString(tenant->name), b.CreateString(str(f.resource())),
-      b.CreateString(str(f.pool())), f.window_start_ns(), f.window_length_s(), f.instrument(),
+      b, b.CreateString(tenant->name), b.CreateString(text_of(f.resource())),
+      b.CreateString(text_of(f.pool())), f.window_start_ns(), f.window_length_s(), f.instrument(),
       f.p50(), f.p90(), f.p99(), f.hold(), f.units(), f.held(), f.bought(), f.price()));
   OutItem item;
   item.kind = OutItem::Kind::Notice;
@@ -59,8 +52,8 @@ void Session::on_forecast(const wire::Forecast& f) {
   thread_.server().home_of(tenant->id).deliver(std::move(item));
   if (Dashboard* d = thread_.server().dashboard())
     d->ops().forecast(ForecastView{.tenant = tenant->name,
-                                   .resource = str(f.resource()),
-                                   .pool = str(f.pool()),
+                                   .resource = text_of(f.resource()),
+                                   .pool = text_of(f.pool()),
                                    .window_start_ns = f.window_start_ns(),
                                    .window_length_s = f.window_length_s(),
                                    .p50 = f.p50(),

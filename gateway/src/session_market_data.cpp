@@ -13,19 +13,17 @@
 #include "io_thread.hpp"
 #include "server.hpp"
 #include "session.hpp"
+#include "swarmex/common/clock.hpp"
 
 namespace swarmex::gateway {
-
-namespace {
-constexpr std::int64_t kMs = 1'000'000;
-}
 
 void Session::subscribe_books(std::vector<engine::InstrumentId> ids, std::uint32_t depth) {
   Server& server = thread_.server();
   if (ids.empty()) ids = server.spot_instruments();
   const std::int64_t now = steady_ns();
   const std::int64_t again_ns =
-      static_cast<std::int64_t>(server.config().market_data.resnapshot_interval_ms) * kMs;
+      static_cast<std::int64_t>(server.config().market_data.resnapshot_interval_ms) *
+      common::kNsPerMs;
   std::vector<engine::InstrumentId> wanted;
   for (const engine::InstrumentId id : ids) {
     if (!server.has_instrument(id)) continue;
@@ -100,7 +98,8 @@ void Session::check_market_data_stuck(std::int64_t now_ns) {
   if (md_conflated_since_ == 0) return;
   if (!write_active_) return refresh_dirty_books();
   const std::uint32_t limit_ms = thread_.server().config().market_data.stuck_timeout_ms;
-  if (now_ns - md_conflated_since_ <= static_cast<std::int64_t>(limit_ms) * kMs) return;
+  if (now_ns - md_conflated_since_ <= static_cast<std::int64_t>(limit_ms) * common::kNsPerMs)
+    return;
   spdlog::warn("session {} {}: market data backlog not written for {} ms: slow reader disconnected",
                id_, remote_, limit_ms);
   abort(engine::to_string(engine::RejectReason::SlowConsumer).data());

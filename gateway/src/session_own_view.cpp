@@ -11,12 +11,9 @@
 namespace swarmex::gateway {
 
 using engine::RejectReason;
+using protocol::text_of;
 
 namespace {
-
-std::string str(const flatbuffers::String* s) {
-  return s != nullptr ? s->str() : std::string();
-}
 
 std::span<const std::uint8_t> refuse(protocol::FrameWriter& w, bool holdings,
                                      std::uint64_t request_id, RejectReason why,
@@ -91,7 +88,7 @@ std::span<const std::uint8_t> list_holdings(protocol::FrameWriter& w, const Serv
 
 void Server::catalog(std::uint32_t thread, std::uint64_t session, const wire::CatalogRequest& r) {
   publisher_->request(
-      CatalogQuery{thread, session, r.request_id(), str(r.pool()), str(r.resource())});
+      CatalogQuery{thread, session, r.request_id(), text_of(r.pool()), text_of(r.resource())});
 }
 
 void Server::own_view(std::uint32_t thread, std::uint64_t session, const Principal& whose,
@@ -119,7 +116,7 @@ void Session::on_catalog_request(const wire::CatalogRequest& r) {
 void Session::on_own_view(std::uint64_t request_id, const flatbuffers::String* named,
                           bool holdings) {
   const Principal* whose = principal_;
-  const std::string name = str(named);
+  const std::string name = text_of(named);
   if (!name.empty() && name != principal_->name) {
     if (principal_->role != Role::Operator)
       return send(

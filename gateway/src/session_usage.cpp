@@ -4,6 +4,7 @@
 #include "io_thread.hpp"
 #include "server.hpp"
 #include "session.hpp"
+#include "swarmex/common/clock.hpp"
 #include "usage_recipients.hpp"
 #include "usage_rules.hpp"
 
@@ -15,7 +16,6 @@ namespace {
 // A report may trail the end of its tenant's last lease by this many intervals (the sample that
 // covers the lease's last moments arrives after it).
 constexpr std::int64_t kGraceIntervals = 2;
-constexpr std::int64_t kMs = 1'000'000;
 }  // namespace
 
 void Session::on_usage_report(const wire::UsageReport& r) {
@@ -29,8 +29,9 @@ void Session::on_usage_report(const wire::UsageReport& r) {
   const std::int64_t now = wall_ns();
   const Principal* tenant = server.principal_by_name(name);
   if (tenant == nullptr || tenant->role != Role::Tenant ||
-      !state_->holds_for(tenant->id, now,
-                         kGraceIntervals * static_cast<std::int64_t>(r.interval_ms()) * kMs))
+      !state_->holds_for(
+          tenant->id, now,
+          kGraceIntervals * static_cast<std::int64_t>(r.interval_ms()) * common::kNsPerMs))
     return send_error(RejectReason::NoAllocation,
                       "tenant '" + std::string(name) + "' holds nothing on this host");
   std::vector<UsageSampleIn> in;

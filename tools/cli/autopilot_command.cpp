@@ -8,16 +8,15 @@
 #include "swarmex/common/json_text.hpp"
 
 namespace swarmex::cli {
+
+using protocol::text_of;
+
 namespace {
 
 struct AutopilotOptions {
   ConnectionOptions connection;
   client::AutopilotSpec grant;
 };
-
-std::string text_of(const flatbuffers::String* s) {
-  return s != nullptr ? s->str() : std::string();
-}
 
 // Waits for the AutopilotAck of an on / off and prints it.
 int await_ack(Session& session, std::uint64_t request_id, int timeout_ms) {

@@ -8,6 +8,9 @@
 #include "swarmex/common/json_text.hpp"
 
 namespace swarmex::cli {
+
+using protocol::text_of;
+
 namespace {
 
 struct CatalogOptions {
@@ -15,10 +18,6 @@ struct CatalogOptions {
   std::string pool;
   std::string resource;
 };
-
-std::string text_of(const flatbuffers::String* s) {
-  return s != nullptr ? s->str() : std::string();
-}
 
 // 0 means none on the wire: "-" in the table.
 std::string price_text(std::int64_t price) {

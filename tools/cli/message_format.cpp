@@ -10,6 +10,9 @@
 #include "swarmex/common/json_text.hpp"
 
 namespace swarmex::cli {
+
+using protocol::text_of;
+
 namespace {
 
 using common::Json;
@@ -17,10 +20,6 @@ using protocol::to_engine;
 
 std::string_view side_name(wire::Side s) {
   return engine::to_string(static_cast<engine::Side>(s));
-}
-
-std::string str(const flatbuffers::String* s) {
-  return s == nullptr ? std::string() : s->str();
 }
 
 Json report_json(const wire::ExecutionReport& r) {
@@ -62,7 +61,7 @@ std::string format_report(const wire::ExecutionReport& r) {
     case wire::ExecKind::Rejected:
       return fmt::format("rejected  {} reason={} {}{}{}", ids,
                          engine::to_string(to_engine(r.reject_reason())), seqs,
-                         r.text() != nullptr ? ": " : "", str(r.text()));
+                         r.text() != nullptr ? ": " : "", text_of(r.text()));
     case wire::ExecKind::Filled:
       return fmt::format("filled    {} {} {} @ {} leaves={} host={} {}", ids, side_name(r.side()),
                          r.last_qty(), r.last_price(), r.leaves_qty(), r.host(), seqs);
@@ -112,9 +111,9 @@ std::string format_snapshot(const wire::BookSnapshot& b) {
 
 Json instrument_json(const wire::InstrumentInfo& i) {
   return {{"id", i.id()},
-          {"symbol", str(i.symbol())},
-          {"resource", str(i.resource())},
-          {"pool", str(i.pool())},
+          {"symbol", text_of(i.symbol())},
+          {"resource", text_of(i.resource())},
+          {"pool", text_of(i.pool())},
           {"tick", i.tick()},
           {"lot", i.lot()},
           {"min_qty", i.min_qty()},
@@ -131,20 +130,21 @@ Json instrument_json(const wire::InstrumentInfo& i) {
 
 std::string format_instrument(const wire::InstrumentInfo& i) {
   return fmt::format("{:>6} {:<28} {:<12} {:<10} {:>8} {:>5} {:>7} {:>9} {:>10} {:>12} {}", i.id(),
-                     str(i.symbol()), str(i.resource()), str(i.pool()), i.tick(), i.lot(),
-                     i.min_qty(), i.max_qty(), i.band_min(), i.band_max(),
+                     text_of(i.symbol()), text_of(i.resource()), text_of(i.pool()), i.tick(),
+                     i.lot(), i.min_qty(), i.max_qty(), i.band_min(), i.band_max(),
                      i.halted() ? "HALTED" : "trading");
 }
 
 Json session_json(const wire::SessionInfo& s) {
-  return {{"session_id", s.session_id()},   {"principal", str(s.principal())},
-          {"role", role_name(s.role())},    {"remote", str(s.remote())},
+  return {{"session_id", s.session_id()},   {"principal", text_of(s.principal())},
+          {"role", role_name(s.role())},    {"remote", text_of(s.remote())},
           {"messages_in", s.messages_in()}, {"messages_out", s.messages_out()}};
 }
 
 std::string format_session(const wire::SessionInfo& s) {
-  return fmt::format("{:>8} {:<16} {:<9} {:<24} {:>12} {:>12}", s.session_id(), str(s.principal()),
-                     role_name(s.role()), str(s.remote()), s.messages_in(), s.messages_out());
+  return fmt::format("{:>8} {:<16} {:<9} {:<24} {:>12} {:>12}", s.session_id(),
+                     text_of(s.principal()), role_name(s.role()), text_of(s.remote()),
+                     s.messages_in(), s.messages_out());
 }
 
 Json admin_ack_json(const wire::AdminAck& a) {
@@ -152,7 +152,7 @@ Json admin_ack_json(const wire::AdminAck& a) {
          {"request_id", a.request_id()},
          {"ok", a.ok()},
          {"reason", engine::to_string(to_engine(a.reason()))},
-         {"text", str(a.text())}};
+         {"text", text_of(a.text())}};
   if (a.instruments() != nullptr) {
     Json& list = j["instruments"] = Json::array();
     for (const auto* i : *a.instruments())
@@ -202,12 +202,12 @@ Json fill_json(const wire::Fill& f) {
           {"qty", f.qty()},
           {"price", f.price()},
           {"time_ns", f.time_ns()},
-          {"tenant_name", str(f.tenant_name())},
-          {"resource", str(f.resource())},
-          {"pool", str(f.pool())},
+          {"tenant_name", text_of(f.tenant_name())},
+          {"resource", text_of(f.resource())},
+          {"pool", text_of(f.pool())},
           {"lease_start_ns", f.lease_start_ns()},
           {"lease_end_ns", f.lease_end_ns()},
-          {"seller_name", str(f.seller_name())},
+          {"seller_name", text_of(f.seller_name())},
           {"gpu", f.gpu()},  // -1: no MIG placement
           {"start_slice", f.start_slice()},
           {"history", history_name(f.history())}};
@@ -249,7 +249,7 @@ common::Json message_json(const wire::Message& m) {
       Json j = d->report() ? report_json(*d->report()) : Json::object();
       j["type"] = "drop_copy";
       j["seq"] = d->seq();
-      j["principal"] = str(d->principal());
+      j["principal"] = text_of(d->principal());
       j["partition"] = d->partition();
       return j;
     }
@@ -282,8 +282,8 @@ common::Json message_json(const wire::Message& m) {
     case wire::Body::IncentiveNotice: {
       const auto* n = m.body_as_IncentiveNotice();
       return {{"type", "incentive"},
-              {"pool", str(n->pool())},
-              {"resource", str(n->resource())},
+              {"pool", text_of(n->pool())},
+              {"resource", text_of(n->resource())},
               {"active", n->active()},
               {"cut_ppm", n->cut_ppm()},
               {"utilisation_ppm", n->utilisation_ppm()},
@@ -302,7 +302,7 @@ common::Json message_json(const wire::Message& m) {
       const auto* e = m.body_as_Error();
       return {{"type", "error"},
               {"reason", engine::to_string(to_engine(e->reason()))},
-              {"text", str(e->text())}};
+              {"text", text_of(e->text())}};
     }
     case wire::Body::Heartbeat:
       return {{"type", "heartbeat"}, {"time_ns", m.body_as_Heartbeat()->time_ns()}};
@@ -318,7 +318,8 @@ std::string format_message(const wire::Message& m, bool json) {
       return format_report(*m.body_as_ExecutionReport());
     case wire::Body::DropCopyReport: {
       const auto* d = m.body_as_DropCopyReport();
-      return fmt::format("#{} {} partition={} {}", d->seq(), str(d->principal()), d->partition(),
+      return fmt::format("#{} {} partition={} {}", d->seq(), text_of(d->principal()),
+                         d->partition(),
                          d->report() ? format_report(*d->report()) : std::string("(no report)"));
     }
     case wire::Body::DropCopyStatus: {
@@ -346,7 +347,7 @@ std::string format_message(const wire::Message& m, bool json) {
       const auto* n = m.body_as_IncentiveNotice();
       return fmt::format(
           "incentive {} {} in {}: cut {:.1f}% at utilisation {:.1f}%, valid until {}",
-          n->active() ? "announced" : "withdrawn", str(n->resource()), str(n->pool()),
+          n->active() ? "announced" : "withdrawn", text_of(n->resource()), text_of(n->pool()),
           n->cut_ppm() / 1e4, n->utilisation_ppm() / 1e4, n->valid_until_ns());
     }
     case wire::Body::AuctionResult:
@@ -360,7 +361,7 @@ std::string format_message(const wire::Message& m, bool json) {
     case wire::Body::Error: {
       const auto* e = m.body_as_Error();
       return fmt::format("error reason={} {}", engine::to_string(to_engine(e->reason())),
-                         str(e->text()));
+                         text_of(e->text()));
     }
     case wire::Body::Heartbeat:
       return fmt::format("heartbeat time_ns={}", m.body_as_Heartbeat()->time_ns());

@@ -10,16 +10,15 @@
 #include "swarmex/protocol/enums.hpp"
 
 namespace swarmex::cli {
+
+using protocol::text_of;
+
 namespace {
 
 struct OwnViewOptions {
   ConnectionOptions connection;
   std::string tenant;
 };
-
-std::string text_of(const flatbuffers::String* s) {
-  return s != nullptr ? s->str() : std::string();
-}
 
 // Sends one request and prints the answer of type `List` (OrderList or HoldingList): each item
 // as a JSON line or a text line, "none" when there is none.

@@ -5,7 +5,7 @@ SWARMEX_PACKAGES=(
   libboost-dev libconcurrentqueue-dev libflatbuffers-dev flatbuffers-compiler
   libjemalloc-dev liburing-dev libgtest-dev libgmock-dev libbenchmark-dev
   libtomlplusplus-dev libcli11-dev libspdlog-dev libfmt-dev libssl-dev nlohmann-json3-dev
-  clang libclang-rt-14-dev prometheus-cpp-dev
+  clang libclang-rt-14-dev lld prometheus-cpp-dev
 )
 # What only the tests need (tools/run-tests): promtool checks /metrics and a real Prometheus
 # scrapes swarmexd (the metrics e2e tests skip without them); the NATS C client (the cluster

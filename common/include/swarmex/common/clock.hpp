@@ -10,6 +10,7 @@
 namespace swarmex::common {
 
 inline constexpr std::int64_t kNsPerSecond = 1'000'000'000;
+inline constexpr std::int64_t kNsPerMs = 1'000'000;
 
 inline std::int64_t wall_ns() noexcept {
   timespec ts{};

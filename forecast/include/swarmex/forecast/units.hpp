@@ -11,6 +11,7 @@ enum class Resource : uint8_t { cpu, mem };
 
 inline constexpr double kCoresPerVru = 0.1;
 inline constexpr double kBytesPerShard = 256.0 * 1024 * 1024;
+inline constexpr int64_t kDay_s = 24 * 3600;
 
 std::string_view resource_name(Resource resource);
 double natural_per_unit(Resource resource);

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <span>
+#include <string>
 
 #include "swarmex/engine/types.hpp"
 #include "swarmex_generated.h"
@@ -21,6 +22,11 @@ enum class FrameCheck : std::uint8_t { Ok, TooSmall, TooLarge };
 inline std::uint32_t read_frame_length(const std::uint8_t* header) noexcept {
   return static_cast<std::uint32_t>(header[0]) | static_cast<std::uint32_t>(header[1]) << 8 |
          static_cast<std::uint32_t>(header[2]) << 16 | static_cast<std::uint32_t>(header[3]) << 24;
+}
+
+// The text of an optional string field: empty when the field is absent.
+inline std::string text_of(const flatbuffers::String* s) {
+  return s != nullptr ? s->str() : std::string();
 }
 
 // Judges a length header before any memory is set aside for the body.
