@@ -26,7 +26,7 @@ void parse_cluster(const toml::table& t, ClusterSection& s, const std::string& s
   const std::string w = "cluster.";
   common::reject_unknown(t,
                          {"servers", "name", "node", "replicas", "publish_timeout_ms",
-                          "lease_ttl_ms", "lease_renew_ms"},
+                          "lease_ttl_ms", "lease_renew_ms", "fill_fanout", "fill_fanout_per_host"},
                          src, w);
   if (const auto* a = t["servers"].as_array()) {
     for (const auto& v : *a) {
@@ -48,6 +48,8 @@ void parse_cluster(const toml::table& t, ClusterSection& s, const std::string& s
   common::read_int(t, "publish_timeout_ms", s.publish_timeout_ms, src, w, 100, 600'000);
   common::read_int(t, "lease_ttl_ms", s.lease_ttl_ms, src, w, 500, 600'000);
   common::read_int(t, "lease_renew_ms", s.lease_renew_ms, src, w, 50, 600'000);
+  common::read_bool(t, "fill_fanout", s.fill_fanout, src, w);
+  common::read_int(t, "fill_fanout_per_host", s.fill_fanout_per_host, src, w, 1, 100'000'000);
 }
 
 void check_cluster(const Config& c, const std::string& src) {
@@ -57,6 +59,9 @@ void check_cluster(const Config& c, const std::string& src) {
                          "replicated needs [cluster] servers (the NATS JetStream cluster)");
   if (replicated && c.cluster.lease_renew_ms * 2 > c.cluster.lease_ttl_ms)
     common::config_error(src, "cluster.lease_renew_ms", "must be at most half of lease_ttl_ms");
+  if (c.cluster.fill_fanout && !replicated)
+    common::config_error(src, "cluster.fill_fanout",
+                         "needs journal.durability replicated or replicated+sync (a cluster)");
 }
 
 // This node's id: [cluster] node, else the host name.

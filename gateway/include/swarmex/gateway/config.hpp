@@ -133,6 +133,11 @@ struct ClusterSection {
   std::uint32_t publish_timeout_ms = 15000;  // a write not held by then: the leader steps down
   std::uint32_t lease_ttl_ms = 3000;         // a silent leader's lease expires after this
   std::uint32_t lease_renew_ms = 1000;       // how often the leader renews it
+  // Fill fan-out per host (docs/cluster.md): the leader also publishes each host fill to
+  // "<name>.fills.<host_id>" on the stream "<name>-fills", keeping the newest
+  // fill_fanout_per_host of each host.
+  bool fill_fanout = false;
+  std::int64_t fill_fanout_per_host = 100'000;
 };
 
 // Usage telemetry: what hosts report that tenants use. Not matching input (never journaled).
