@@ -129,6 +129,7 @@ class JetStreamFillFeed final : public FillFeed {
             spdlog::error("{}: message {} carries no Swx-Seq / Swx-Prev: skipped", subject, m->seq);
             continue;
           }
+          if (item.seq <= last_enacted) continue;  // read from the subject's start: enacted
           item.frame = std::move(m->data);
           push(std::move(item));
         }
