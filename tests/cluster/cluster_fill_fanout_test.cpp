@@ -195,6 +195,48 @@ TEST_F(ClusterFillFanoutTest, AKilledControllerResumesAfterItsLastEnactedFill) {
       << hostctl_->output().substr(from);
 }
 
+TEST_F(ClusterFillFanoutTest, AGapOnTheSubjectIsFilledFromTheSession) {
+  start_hostctl("jetstream");
+  ASSERT_EQ(buy(3), 3);
+  ASSERT_TRUE(eventually([&] { return state().last_seq == 3; })) << hostctl_->output();
+  hostctl_->stop();
+  {  // Meanwhile the host sells by a session of the test's own: fills 4 and 5.
+    client::Client h;
+    h.connect("127.0.0.1", static_cast<std::uint16_t>(port_), 5s);
+    ASSERT_TRUE(h.logon("host-a1", "host-a1-token", wire::Role::Host).ok());
+    client::OrderSpec o;
+    o.client_order_id = 1;
+    o.instrument = 1;
+    o.side = wire::Side::Sell;
+    o.time_in_force = wire::TimeInForce::Gtc;
+    o.price = 1000;
+    o.qty = 2;
+    h.new_order(o);
+    ASSERT_EQ(buy(2), 2);
+  }
+  // Fill 4 never reached the subject (as when the fan-out fell behind): deleted from the stream.
+  ASSERT_TRUE(eventually([&] { return fanned_out_tail() == 5; }));
+  const auto tail = cluster::get_last_message(*js_, cluster::fill_stream_name(name_),
+                                              cluster::fill_subject(name_, 1));
+  ASSERT_TRUE(tail.has_value());
+  ASSERT_EQ(tail->header(cluster::kFillSeqHeader), "5");
+  const auto fourth = cluster::get_message(*js_, cluster::fill_stream_name(name_), tail->seq - 1);
+  ASSERT_TRUE(fourth.has_value());
+  ASSERT_EQ(fourth->header(cluster::kFillSeqHeader), "4");
+  jsErrCode jerr = static_cast<jsErrCode>(0);
+  ASSERT_EQ(js_DeleteMsg(js_->get(), cluster::fill_stream_name(name_).c_str(), fourth->seq, nullptr,
+                         &jerr),
+            NATS_OK);
+  // The restarted controller sees fill 5 follow 4, which it never got: it says so and takes the
+  // fills from its session from 4 on, each once.
+  const std::size_t from = hostctl_->output_size();
+  start_hostctl("jetstream");
+  ASSERT_TRUE(eventually([&] { return state().last_seq == 5; })) << hostctl_->output();
+  expect_book_holds_fills_1_to(5);
+  EXPECT_NE(hostctl_->wait_for("fill stream gap", from, 5000), std::string::npos)
+      << hostctl_->output().substr(from);
+}
+
 TEST_F(ClusterFillFanoutTest, ASessionControllerIsUnchanged) {
   start_hostctl("session");
   EXPECT_EQ(hostctl_->output().find("from JetStream"), std::string::npos) << hostctl_->output();
