@@ -8,6 +8,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "host_metrics.hpp"
 #include "swarmex/hostctl/daemon.hpp"
 #include "swarmex/protocol/codec.hpp"
 
@@ -31,6 +32,7 @@ void Daemon::take_feed(std::vector<Received>& burst) {
       switch (feed_step(item.seq, item.prev, state_.last_seq)) {
         case FeedStep::Duplicate:
           ++stats_.duplicates;
+          if (metrics_) metrics_->duplicate_fill();
           continue;
         case FeedStep::Gap:
           spdlog::error(

@@ -58,7 +58,10 @@ class JetStreamFillFeed final : public FillFeed {
 
   void stop() override {
     if (!thread_.joinable()) return;
-    stopping_.store(true);
+    {
+      std::lock_guard lock(mu_);  // a reader about to wait for room sees it
+      stopping_.store(true);
+    }
     room_.notify_all();
     thread_.join();
   }

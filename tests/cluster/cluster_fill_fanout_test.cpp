@@ -269,5 +269,44 @@ TEST_F(ClusterFillFanoutTest, ARestartedLeaderPublishesTheFillsTheStreamLacks) {
   expect_book_holds_fills_1_to(6);
 }
 
+TEST_F(ClusterFillFanoutTest, ANewLeaderPublishesTheFillsTheOldOneDidNotFanOut) {
+  // Leader a fans nothing out (as if it died before its publishes were stored); b is its standby.
+  leader_->stop();
+  leader_.reset();
+  start_leader("");
+  fs::create_directories(dir_.str() + "/b");
+  auto b = std::make_unique<ClusterNodeProcess>(dir_.str() + "/b", "b", cluster_->urls(), name_,
+                                                "replicated", "fill_fanout = true\n");
+  b->start();
+  ASSERT_TRUE(b->wait_standby(30000)) << b->output();
+  {  // The host sells by a session of the test's own: 3 fills, acknowledged by a.
+    client::Client h;
+    h.connect("127.0.0.1", static_cast<std::uint16_t>(port_), 5s);
+    ASSERT_TRUE(h.logon("host-a1", "host-a1-token", wire::Role::Host).ok());
+    client::OrderSpec o;
+    o.client_order_id = 1;
+    o.instrument = 1;
+    o.side = wire::Side::Sell;
+    o.time_in_force = wire::TimeInForce::Gtc;
+    o.price = 1000;
+    o.qty = 3;
+    h.new_order(o);
+    ASSERT_EQ(buy(3), 3);
+  }
+  EXPECT_EQ(fanned_out_tail(), 0u);
+  leader_->kill();
+  leader_ = std::move(b);
+  port_ = leader_->wait_leader(30000);
+  ASSERT_NE(port_, 0) << leader_->output();
+  EXPECT_NE(leader_->output().find("(3 fills published again)"), std::string::npos)
+      << leader_->output();
+  EXPECT_EQ(fanned_out_tail(), 3u);
+  // A JetStream controller that never saw them takes all three from the stream, once each.
+  start_hostctl("jetstream");
+  ASSERT_TRUE(eventually([&] { return state().last_seq == 3; })) << hostctl_->output();
+  expect_book_holds_fills_1_to(3);
+  EXPECT_EQ(hostctl_->output().find("gap"), std::string::npos) << hostctl_->output();
+}
+
 }  // namespace
 }  // namespace swarmex::testing
