@@ -59,7 +59,8 @@ std::optional<StreamMessage> get_last_message(JetStream& js, const std::string& 
   natsMsg* m = nullptr;
   jsErrCode jerr = static_cast<jsErrCode>(0);
   const natsStatus s = js_GetLastMsg(&m, js.get(), stream.c_str(), subject.c_str(), nullptr, &jerr);
-  if (s == NATS_NOT_FOUND || jerr == JSNoMessageFoundErr) return std::nullopt;
+  if (jerr != JSStreamNotFoundErr && (s == NATS_NOT_FOUND || jerr == JSNoMessageFoundErr))
+    return std::nullopt;
   if (s != NATS_OK) throw_nats("last message on " + subject + " of " + stream, s, jerr);
   const std::uint64_t seq = natsMsg_GetSequence(m);
   StreamMessage out = take(m);

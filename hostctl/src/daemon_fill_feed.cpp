@@ -25,6 +25,16 @@ void Daemon::subscribe_to_fills() {
 
 void Daemon::take_feed(std::vector<Received>& burst) {
   if (feed_ == nullptr || feed_fallback_ || !feed_->running()) return;
+  if (feed_->stream_missing()) {
+    spdlog::error(
+        "no fill stream {}-fills in the NATS cluster (is swarmexd's [cluster] fill_fanout on, and "
+        "[exchange] cluster its [cluster] name?): taking the fills from the session",
+        config_.fills_cluster);
+    feed_->stop();
+    feed_fallback_ = true;
+    client_.subscribe_fills(host_id_, state_.last_seq);
+    return;
+  }
   const auto slice = static_cast<std::size_t>(config_.enact_slice_fills);
   std::vector<FeedItem> items;
   while (burst.size() < slice && feed_->take(items, slice - burst.size()) > 0) {

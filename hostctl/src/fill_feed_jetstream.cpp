@@ -53,6 +53,7 @@ class JetStreamFillFeed final : public FillFeed {
     }
     drain_wake();
     stopping_.store(false);
+    missing_.store(false);
     thread_ = std::thread([this, host_id, last_enacted] { read(host_id, last_enacted); });
   }
 
@@ -84,6 +85,7 @@ class JetStreamFillFeed final : public FillFeed {
   }
 
   [[nodiscard]] int wake_fd() const override { return wake_; }
+  [[nodiscard]] bool stream_missing() const override { return missing_.load(); }
 
  private:
   void drain_wake() {
@@ -136,8 +138,20 @@ class JetStreamFillFeed final : public FillFeed {
           item.frame = std::move(m->data);
           push(std::move(item));
         }
+      } catch (const cluster::NatsError& e) {
+        if (e.js_code() == 10059) {  // JSStreamNotFoundErr: the exchange does not fan out
+          spdlog::error("fill feed {}: {}", subject, e.what());
+          missing_.store(true);
+          const std::uint64_t one = 1;
+          (void)!::write(wake_, &one, sizeof one);  // the daemon's loop finds out now
+          return;
+        }
+        if (!said_error) spdlog::warn("fill feed {}: {}; retrying", subject, e.what());
+        said_error = true;
+        for (int i = 0; i < 10 && !stopping_.load(); ++i)
+          std::this_thread::sleep_for(std::chrono::milliseconds(50));
       } catch (const std::exception& e) {
-        // The stream may not exist yet (no fill fanned out so far) or NATS is away: retry.
+        // NATS is away (or not yet reachable): retry.
         if (!said_error) spdlog::warn("fill feed {}: {}; retrying", subject, e.what());
         said_error = true;
         for (int i = 0; i < 10 && !stopping_.load(); ++i)
@@ -151,6 +165,7 @@ class JetStreamFillFeed final : public FillFeed {
   int wake_ = -1;
   std::thread thread_;
   std::atomic<bool> stopping_{false};
+  std::atomic<bool> missing_{false};
   std::mutex mu_;
   std::condition_variable room_;
   std::deque<FeedItem> queue_;

@@ -246,6 +246,20 @@ TEST_F(ClusterFillFanoutTest, ASessionControllerIsUnchanged) {
   EXPECT_EQ(hostctl_->output().find("fills from"), std::string::npos) << "no JetStream reader";
 }
 
+TEST_F(ClusterFillFanoutTest, WithoutFanOutAJetStreamControllerUsesTheSession) {
+  leader_->stop();
+  leader_.reset();
+  fs::remove_all(dir_.str() + "/a");  // a cluster that never fanned out: no fill stream
+  name_ = "swx-off";                  // a cluster name of its own (64 characters at most)
+  start_leader("");
+  start_hostctl("jetstream");
+  ASSERT_NE(hostctl_->wait_for("no fill stream", 0, 10000), std::string::npos)
+      << hostctl_->output();
+  ASSERT_EQ(buy(2), 2);
+  ASSERT_TRUE(eventually([&] { return state().last_seq == 2; })) << hostctl_->output();
+  expect_book_holds_fills_1_to(2);
+}
+
 TEST_F(ClusterFillFanoutTest, ARestartedLeaderPublishesTheFillsTheStreamLacks) {
   // A leader without the fan-out takes 4 fills (the stream never sees them) ...
   leader_->stop();

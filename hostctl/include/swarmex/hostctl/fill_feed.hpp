@@ -51,6 +51,8 @@ class FillFeed {
   virtual std::size_t take(std::vector<FeedItem>& out, std::size_t max) = 0;
   // Readable while fills are queued (poll it with the session's socket).
   [[nodiscard]] virtual int wake_fd() const = 0;
+  // The cluster has no fill stream (swarmexd's [cluster] fill_fanout is off): the reader stopped.
+  [[nodiscard]] virtual bool stream_missing() const = 0;
 };
 
 // The JetStream feed of `config` (fills_servers, fills_cluster). Throws std::runtime_error when
