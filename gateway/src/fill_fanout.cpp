@@ -52,12 +52,12 @@ FillFanout::~FillFanout() {
     (void)js_PublishAsyncComplete(js_, &po);  // what is on its way gets its answer, briefly
     jsCtx_Destroy(js_);
   }
-  const Stats st = stats();
+  const FillSinkStats st = stats();
   spdlog::info("fill fan-out: {} published, {} stored, {} failed, {} dropped (behind)",
-               st.published, st.acked, st.failed, st.dropped);
+               st.published, st.stored, st.failed, st.dropped);
 }
 
-FillFanout::Stats FillFanout::stats() const noexcept {
+FillSinkStats FillFanout::stats() const noexcept {
   return {published_.load(std::memory_order_relaxed), acked_.load(std::memory_order_relaxed),
           failed_.load(std::memory_order_relaxed), dropped_.load(std::memory_order_relaxed)};
 }

@@ -47,13 +47,7 @@ class FillFanout final : public FillSink {
   // for their acknowledgements. Returns how many were published.
   std::uint64_t republish(Server& server, std::int64_t wait_ms = 10'000);
 
-  struct Stats {
-    std::uint64_t published = 0;  // handed to NATS
-    std::uint64_t acked = 0;      // stored by the stream (duplicates included)
-    std::uint64_t failed = 0;     // refused or unanswered
-    std::uint64_t dropped = 0;    // not published: kMaxPending were waiting
-  };
-  [[nodiscard]] Stats stats() const noexcept;
+  [[nodiscard]] FillSinkStats stats() const noexcept override;
   [[nodiscard]] const std::string& stream() const noexcept { return stream_; }
 
  private:

@@ -165,6 +165,11 @@ TEST_F(ClusterFillFanoutTest, FillsReachAJetStreamHostControllerAndAreEnactedOnc
   ASSERT_NE(hostctl_->wait_for("stopping: 8 fills, 0 duplicates", from, 5000), std::string::npos)
       << hostctl_->output();
   EXPECT_EQ(hostctl_->output().find("gap"), std::string::npos) << hostctl_->output();
+  // The leader's count (swarmex_fill_fanout_total): each fill published and stored once.
+  leader_->stop();
+  EXPECT_NE(leader_->output().find("fill fan-out: 8 published, 8 stored, 0 failed, 0 dropped"),
+            std::string::npos)
+      << leader_->output();
 }
 
 TEST_F(ClusterFillFanoutTest, AKilledControllerResumesAfterItsLastEnactedFill) {
