@@ -63,7 +63,14 @@ void Daemon::take_feed(std::vector<Received>& burst) {
         spdlog::error("fill {} from JetStream is not a Fill frame: skipped", item.seq);
         continue;
       }
-      take_fill(*m->body_as_Fill(), burst);
+      const wire::Fill& fill = *m->body_as_Fill();
+      // The session met this history at logon: a fill of another one is a leftover on the
+      // subject (the cluster's streams outlived its exchange), never this host's to take.
+      if (fill.history() != 0 && state_.history != 0 && fill.history() != state_.history) {
+        spdlog::warn("fill {} on JetStream belongs to another exchange history: skipped", item.seq);
+        continue;
+      }
+      take_fill(fill, burst);
     }
     items.clear();
   }
