@@ -92,6 +92,8 @@ constexpr std::array<std::string_view, static_cast<std::size_t>(RejectReason::kC
     "resume_beyond_end",
     "history_mismatch",
     "not_leader",
+    "pool_on_another_node",
+    "legs_span_nodes",
 };
 
 constexpr std::array<std::string_view, static_cast<std::size_t>(CancelReason::kCount)> kCancel{

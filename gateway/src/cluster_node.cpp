@@ -70,6 +70,7 @@ ClusterNode::ClusterNode(const Config& config) : config_(config) {
 ClusterNode::~ClusterNode() {
   renewing_.store(false);
   if (renewal_.joinable()) renewal_.join();
+  stop_pool_watch();
 }
 
 std::uint64_t ClusterNode::followed() const noexcept {
@@ -185,6 +186,7 @@ void ClusterNode::start_renewal() {
 }
 
 void ClusterNode::release() {
+  stop_pool_watch();  // before the server (and its pool map) goes
   renewing_.store(false);
   if (renewal_.joinable()) renewal_.join();
   lease_->release();

@@ -22,6 +22,7 @@
 #include "swarmex/gateway/config.hpp"
 
 #include "cluster_follower.hpp"
+#include "pool_map.hpp"
 
 namespace swarmex::gateway {
 
@@ -42,16 +43,23 @@ class ClusterNode {
   std::vector<journal::JournalReplicator*> lead();
   // While leading: renews the lease on a thread of its own.
   void start_renewal();
-  // A planned step-down (clean stop): stops renewing and frees the lease for a standby.
+  // A planned step-down (clean stop): stops renewing and frees the lease for a standby. Called
+  // after the server stopped, before it is destroyed (the pool watch writes its pool map).
   void release();
 
   [[nodiscard]] const std::string& node() const noexcept { return node_; }
   [[nodiscard]] std::string nats_url() const { return conn_->connected_url(); }
   // Commands this node appended to its journals from the streams (standby and catch-up).
   [[nodiscard]] std::uint64_t followed() const noexcept;
+  // Pools across clusters (cluster_pools.cpp), once leading and listening: claims [cluster]
+  // pools in the pool map bucket for this cluster with `clients` (this leader's address); throws
+  // std::runtime_error when another cluster serves one. Then a thread reads the other pools'
+  // homes into `map` every second.
+  void claim_pools(PoolMap& map, const std::string& clients);
 
  private:
   [[noreturn]] void step_down(const std::string& why);
+  void stop_pool_watch();
 
   Config config_;
   std::string node_;
@@ -63,6 +71,9 @@ class ClusterNode {
   std::vector<std::unique_ptr<cluster::JournalStreamReplicator>> replicators_;
   std::atomic<bool> renewing_{false};
   std::thread renewal_;
+  std::unique_ptr<cluster::KvBucket> pool_bucket_;
+  std::atomic<bool> watching_{false};
+  std::thread pool_watch_;
 };
 
 }  // namespace swarmex::gateway

@@ -249,8 +249,7 @@ Config parse_config(const std::string& text, const std::string& src) {
   }
   common::reject_unknown(root,
                          {"server", "engine", "journal", "instruments", "products", "principals",
-                          "templates", "telemetry", "dropcopy", "limits", "market_data",
-                          "cluster"},
+                          "templates", "telemetry", "dropcopy", "limits", "market_data", "cluster"},
                          src, "");
   Config c;
   if (const auto* t = root["server"].as_table()) parse_server(*t, c.server, src);

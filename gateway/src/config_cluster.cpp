@@ -26,7 +26,8 @@ void parse_cluster(const toml::table& t, ClusterSection& s, const std::string& s
   const std::string w = "cluster.";
   common::reject_unknown(t,
                          {"servers", "name", "node", "replicas", "publish_timeout_ms",
-                          "lease_ttl_ms", "lease_renew_ms", "fill_fanout", "fill_fanout_per_host"},
+                          "lease_ttl_ms", "lease_renew_ms", "pools", "pool_map", "fill_fanout",
+                          "fill_fanout_per_host"},
                          src, w);
   if (const auto* a = t["servers"].as_array()) {
     for (const auto& v : *a) {
@@ -48,6 +49,18 @@ void parse_cluster(const toml::table& t, ClusterSection& s, const std::string& s
   common::read_int(t, "publish_timeout_ms", s.publish_timeout_ms, src, w, 100, 600'000);
   common::read_int(t, "lease_ttl_ms", s.lease_ttl_ms, src, w, 500, 600'000);
   common::read_int(t, "lease_renew_ms", s.lease_renew_ms, src, w, 50, 600'000);
+  if (const auto* a = t["pools"].as_array()) {
+    for (const auto& v : *a) {
+      const auto str = v.value<std::string>();
+      if (!str || str->empty()) common::config_error(src, "cluster.pools", "must be pool names");
+      s.pools.push_back(*str);
+    }
+  } else if (t.contains("pools")) {
+    common::config_error(src, "cluster.pools", "must be a list of pool names");
+  }
+  common::read_string(t, "pool_map", s.pool_map, src, w);
+  if (!valid_name(s.pool_map))
+    common::config_error(src, "cluster.pool_map", "must be 1 to 64 of [A-Za-z0-9_-]");
   common::read_bool(t, "fill_fanout", s.fill_fanout, src, w);
   common::read_int(t, "fill_fanout_per_host", s.fill_fanout_per_host, src, w, 1, 100'000'000);
 }
@@ -59,6 +72,17 @@ void check_cluster(const Config& c, const std::string& src) {
                          "replicated needs [cluster] servers (the NATS JetStream cluster)");
   if (replicated && c.cluster.lease_renew_ms * 2 > c.cluster.lease_ttl_ms)
     common::config_error(src, "cluster.lease_renew_ms", "must be at most half of lease_ttl_ms");
+  if (!c.cluster.pools.empty() && !replicated)
+    common::config_error(src, "cluster.pools", "serving some pools needs a replicated journal");
+  for (const std::string& pool : c.cluster.pools) {
+    bool known = false;
+    for (const engine::InstrumentSpec& i : c.instruments)
+      known = known || i.pool == pool;
+    for (const engine::Product& p : c.products)
+      known = known || p.rules.pool == pool;
+    if (!known)
+      common::config_error(src, "cluster.pools", "no instrument is in pool '" + pool + "'");
+  }
   if (c.cluster.fill_fanout && !replicated)
     common::config_error(src, "cluster.fill_fanout",
                          "needs journal.durability replicated or replicated+sync (a cluster)");

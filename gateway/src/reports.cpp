@@ -89,20 +89,21 @@ HostFill host_fill_for(const Event& e, std::int64_t time_ns, const engine::Instr
 }
 
 flatbuffers::Offset<wire::ExecutionReport> create_report(flatbuffers::FlatBufferBuilder& b,
-                                                         const ExecReport& r,
-                                                         std::uint64_t history) {
+                                                         const ExecReport& r, std::uint64_t history,
+                                                         std::string_view text) {
   const auto agent = r.agent ? b.CreateString(r.agent->name) : 0;
   const auto tenant = r.on_behalf_of ? b.CreateString(r.on_behalf_of->name) : 0;
+  const auto detail = text.empty() ? 0 : b.CreateString(text);
   return wire::CreateExecutionReport(
       b, r.kind, protocol::to_wire(r.reject_reason), protocol::to_wire(r.cancel_reason),
       r.client_order_id, r.order_id, r.instrument, protocol::to_wire(r.side), r.price, r.qty,
       r.last_qty, r.last_price, r.leaves_qty, r.host, r.stream_seq, r.engine_seq, r.time_ns, agent,
-      tenant, r.fee, history);
+      tenant, r.fee, history, detail);
 }
 
 std::span<const std::uint8_t> encode(protocol::FrameWriter& w, const ExecReport& r,
-                                     std::uint64_t history) {
-  return w.finish(create_report(w.fbb(), r, history));
+                                     std::uint64_t history, std::string_view text) {
+  return w.finish(create_report(w.fbb(), r, history, text));
 }
 
 std::span<const std::uint8_t> encode(protocol::FrameWriter& w, const HostFill& f,

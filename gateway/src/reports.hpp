@@ -71,12 +71,13 @@ HostFill host_fill_for(const engine::Event& e, std::int64_t time_ns,
                        const Principal* seller);
 
 // `history`: the exchange history the stream sequences belong to (Server::history()).
+// `text`: a gateway reject's detail (empty: none).
 std::span<const std::uint8_t> encode(protocol::FrameWriter& w, const ExecReport& r,
-                                     std::uint64_t history);
+                                     std::uint64_t history, std::string_view text = {});
 // The report as a table inside another message (the drop copy's).
 flatbuffers::Offset<wire::ExecutionReport> create_report(flatbuffers::FlatBufferBuilder& b,
-                                                         const ExecReport& r,
-                                                         std::uint64_t history);
+                                                         const ExecReport& r, std::uint64_t history,
+                                                         std::string_view text = {});
 std::span<const std::uint8_t> encode(protocol::FrameWriter& w, const HostFill& f,
                                      std::uint64_t history);
 // Market data: a BookLevel event as BookUpdate, a Fill event as Trade.

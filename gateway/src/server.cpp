@@ -31,7 +31,8 @@ engine::Qty hidden_in(const engine::EngineSnapshot& snap, engine::OrderId id) {
 
 Server::Server(Config config, std::vector<journal::JournalReplicator*> replicators)
     : config_(std::move(config)),
-      usage_(config_.telemetry.history_samples, config_.telemetry.max_tenants) {
+      usage_(config_.telemetry.history_samples, config_.telemetry.max_tenants),
+      pool_map_(config_.cluster.name, config_.cluster.pools) {
   open_history();
   for (const Principal& p : config_.principals) {
     by_name_[p.name] = &p;

@@ -26,6 +26,7 @@
 #include "io_thread.hpp"
 #include "logon_verifier.hpp"
 #include "metrics.hpp"
+#include "pool_map.hpp"
 #include "publisher.hpp"
 #include "standby_board.hpp"
 #include "swarmex/gateway/config.hpp"
@@ -89,6 +90,12 @@ class Server {
   // The scheduled product an id is a window book of; null for spot instruments.
   [[nodiscard]] const engine::Product* product_of(engine::InstrumentId id) const;
   [[nodiscard]] bool journal_failed() const noexcept { return exchange_->journal_failed(); }
+  // Pools across clusters (server_pools.cpp): None when this cluster serves every leg's pool;
+  // PoolOnAnotherNode when all of them are one other cluster's, LegsSpanNodes when they are
+  // several clusters'; `text` says where (the report's text). Unknown ids pass (checked later).
+  engine::RejectReason pool_verdict(std::span<const engine::InstrumentId> legs,
+                                    std::string* text) const;
+  PoolMap& pool_map() noexcept { return pool_map_; }
   engine::OrderId next_order_id() noexcept { return next_order_id_.fetch_add(1); }
   // `n` consecutive ids (a resale request's legs); the first is returned.
   engine::OrderId next_order_ids(std::uint32_t n) noexcept { return next_order_id_.fetch_add(n); }
@@ -366,6 +373,7 @@ class Server {
   std::string dummy_hash_;  // an unknown name's check: the same PBKDF2 cost as a real one
   std::atomic<std::uint32_t> logged_on_sessions_{0};
   std::unique_ptr<Admission> admission_;
+  PoolMap pool_map_;
   std::unique_ptr<LogonVerifier> verifier_;
 };
 

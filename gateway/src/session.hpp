@@ -179,6 +179,7 @@ class Session : public std::enable_shared_from_this<Session> {
   boost::asio::ip::tcp::socket socket_;
   std::uint64_t id_;
   std::string remote_;
+  std::string reject_text_;  // the next reject_order's text (where a pool is served), then cleared
   const Principal* principal_ = nullptr;
   PrincipalState* state_ = nullptr;
   bool cancel_on_disconnect_ = false;

@@ -91,7 +91,8 @@ void Session::reject_order(RejectReason why, std::uint64_t client_order_id, engi
   r.qty = qty;
   r.time_ns = wall_ns();
   if (ExchangeMetrics* m = thread_.exchange_metrics()) m->note_gateway_reject(why);
-  send(encode(thread_.writer(), r, thread_.server().history()));
+  send(encode(thread_.writer(), r, thread_.server().history(), reject_text_));
+  reject_text_.clear();
 }
 
 void Session::on_new_order(const wire::NewOrder& o, RejectReason verdict) {
@@ -101,6 +102,10 @@ void Session::on_new_order(const wire::NewOrder& o, RejectReason verdict) {
     reject_order(why, o.client_order_id(), 0, o.instrument(), side, o.price(), o.qty());
   };
   if (verdict != RejectReason::None) return reject(verdict);
+  const engine::InstrumentId instrument = o.instrument();
+  if (const RejectReason r = server.pool_verdict({&instrument, 1}, &reject_text_);
+      r != RejectReason::None)
+    return reject(r);
   // The agent's order is the tenant's it names (which must have granted it: the engine checks);
   // the agent is recorded beside it, and the client id is the agent's own.
   const bool agent = principal_->role == Role::Agent;
@@ -238,6 +243,10 @@ void Session::on_declare_supply(const wire::DeclareSupply& d) {
   if (!server.has_instrument(d.instrument()))
     return reject_order(RejectReason::UnknownInstrument, 0, 0, d.instrument(), engine::Side::Sell,
                         0, d.capacity());
+  const engine::InstrumentId instrument = d.instrument();
+  if (const RejectReason r = server.pool_verdict({&instrument, 1}, &reject_text_);
+      r != RejectReason::None)
+    return reject_order(r, 0, 0, d.instrument(), engine::Side::Sell, 0, d.capacity());
   if (server.journal_failed())
     return reject_order(RejectReason::JournalUnavailable, 0, 0, d.instrument(), engine::Side::Sell,
                         0, d.capacity());

@@ -1,6 +1,8 @@
 // Session: resale of held window capacity and reservation changes. A tenant sells only what it
 // holds (the engine checks, per window and host); a change buys its delta as a block order or
 // sells it back as one resale request, so either way the request has one outcome.
+#include <array>
+
 #include "server.hpp"
 #include "session.hpp"
 #include "swarmex/engine/checked_math.hpp"
@@ -109,6 +111,12 @@ void Session::submit_resell(engine::Command& c, const std::function<void(RejectR
   Server& server = thread_.server();
   if (server.journal_failed()) return reject(RejectReason::JournalUnavailable);
   engine::Resell& r = c.resell;
+  std::array<engine::InstrumentId, engine::kMaxSwarmLegs> legs{};
+  for (std::uint8_t i = 0; i < r.leg_count; ++i)
+    legs[i] = r.legs[i].instrument;
+  if (const RejectReason v = server.pool_verdict({legs.data(), r.leg_count}, &reject_text_);
+      v != RejectReason::None)
+    return reject(v);
   // Fair share of the partition's order pool: every leg rests as its own ask.
   const std::uint32_t partition = server.exchange().partition_of(r.legs[0].instrument);
   if (state_->orders.in(partition) + r.leg_count > principal_->limits.resting_orders_per_partition)

@@ -1,6 +1,8 @@
 // Session: swarm and block orders. Tenants only; a template is expanded here into legs on its
 // pool's spot instruments, a block order into legs on its windows, and every leg must be on one
 // engine partition (swarm matching is one atomic step of one partition).
+#include <array>
+
 #include "server.hpp"
 #include "session.hpp"
 #include "swarmex/gateway/block_order.hpp"
@@ -92,6 +94,12 @@ void Session::submit_swarm(engine::Command& c,
                            const std::function<void(engine::RejectReason)>& reject) {
   Server& server = thread_.server();
   engine::SwarmOrder& s = c.swarm;
+  std::array<engine::InstrumentId, engine::kMaxSwarmLegs> legs{};
+  for (std::uint8_t i = 0; i < s.leg_count; ++i)
+    legs[i] = s.legs[i].instrument;
+  if (const RejectReason r = server.pool_verdict({legs.data(), s.leg_count}, &reject_text_);
+      r != RejectReason::None)
+    return reject(r);
   for (std::uint8_t i = 1; i < s.leg_count; ++i)
     if (server.has_instrument(s.legs[i].instrument) &&
         server.has_instrument(s.legs[0].instrument) &&

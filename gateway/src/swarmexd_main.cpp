@@ -122,7 +122,16 @@ int main(int argc, char** argv) {
 #endif
     server.start();
 #ifdef SWARMEX_HAVE_CLUSTER
-    if (cluster) cluster->start_renewal();
+    if (cluster) {
+      cluster->start_renewal();
+      try {  // pools across clusters: this one's claimed, the others' homes read
+        cluster->claim_pools(server.pool_map(),
+                             config.server.listen_address + ":" + std::to_string(server.port()));
+      } catch (const std::exception&) {
+        server.stop();
+        throw;
+      }
+    }
 #endif
     if (server.metrics_port() != 0) {
       const std::string& m = config.server.metrics_listen;

@@ -8,6 +8,7 @@
 
 #include "swarmex/common/clock.hpp"
 #include "swarmex/common/history_id.hpp"
+#include "swarmex/common/split_list.hpp"
 #include "swarmex/hostctl/daemon.hpp"
 #include "swarmex/hostctl/fill_intake.hpp"
 
@@ -39,9 +40,24 @@ void Daemon::declare_supply() {
 }
 
 bool Daemon::connect_and_logon() {
+  // A cluster's nodes (docs/cluster.md): its standbys do not listen, so each is tried in turn,
+  // from the one that answered last.
+  const std::vector<std::string> nodes = split_list(config_.address);
+  for (std::size_t i = 0; i < nodes.size(); ++i) {
+    const std::size_t at = (node_ + i) % nodes.size();
+    if (logon_to(nodes[at])) {
+      node_ = at;
+      return true;
+    }
+  }
+  if (nodes.empty()) spdlog::error("[exchange] address is empty");
+  return false;
+}
+
+bool Daemon::logon_to(const std::string& address) {
   try {
     client_.close();
-    client_.connect(client::parse_endpoint(config_.address), std::chrono::seconds(2));
+    client_.connect(client::parse_endpoint(address), std::chrono::seconds(2));
     ask_for_standby();
     const auto r = client_.logon(config_.principal, config_.token, wire::Role::Host, 0, true);
     if (!r.ok()) {
@@ -59,8 +75,7 @@ bool Daemon::connect_and_logon() {
       last_sent_ = Clock::now();
       connected_ = true;
       spdlog::info("logged on to {} as host {} (id {}), holding: exchange history {} not adopted",
-                   config_.address, config_.principal, host_id_,
-                   common::format_history_id(r.history));
+                   address, config_.principal, host_id_, common::format_history_id(r.history));
       return true;
     }
     subscribe_to_fills();
@@ -69,13 +84,13 @@ bool Daemon::connect_and_logon() {
     request_windows();
     last_sent_ = Clock::now();
     connected_ = true;
-    spdlog::info("logged on to {} as host {} (id {}), fills after {} of history {}{}",
-                 config_.address, config_.principal, host_id_, state_.last_seq,
+    spdlog::info("logged on to {} as host {} (id {}), fills after {} of history {}{}", address,
+                 config_.principal, host_id_, state_.last_seq,
                  common::format_history_id(state_.history),
                  feed_ != nullptr ? " from JetStream" : "");
     return true;
   } catch (const std::exception& e) {
-    spdlog::warn("exchange {}: {}", config_.address, e.what());
+    spdlog::warn("exchange {}: {}", address, e.what());
     client_.close();
     return false;
   }

@@ -2,6 +2,7 @@
 // over from a killed leader with every acknowledged order, and a paused leader that another node
 // replaced acknowledges nothing after it resumes (its append is fenced: it exits, status 75).
 #include <chrono>
+#include <cstdio>
 #include <filesystem>
 #include <thread>
 
@@ -129,6 +130,21 @@ TEST_F(ClusterFailoverTest, KilledLeaderIsReplacedByTheStandbyWithEveryAcknowled
   ASSERT_NE(ack, nullptr);
   EXPECT_EQ(ack->body_as_ExecutionReport()->kind(), wire::ExecKind::Accepted);
   EXPECT_EQ(ack->body_as_ExecutionReport()->stream_seq(), acked + 1);
+
+  // The CLI given both nodes finds the one leading (the old leader's port refuses).
+  const std::string cli = std::string(SWARMEX_CLI) +
+                          " order cancel --instrument 1 --client-order-id 1000 --json --server "
+                          "127.0.0.1:" +
+                          std::to_string(port_a) + ",127.0.0.1:" + std::to_string(port_b) +
+                          " --principal tenant-a --token tenant-a-token 2>&1";
+  std::string out;
+  FILE* p = popen(cli.c_str(), "r");
+  ASSERT_NE(p, nullptr);
+  char buf[512];
+  while (fgets(buf, sizeof buf, p) != nullptr)
+    out += buf;
+  EXPECT_EQ(pclose(p), 0) << out;
+  EXPECT_NE(out.find("\"kind\":\"cancelled\""), std::string::npos) << out;
   b->stop();
 }
 

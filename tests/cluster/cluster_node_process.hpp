@@ -28,6 +28,7 @@ inline std::string cluster_toml(const std::string& servers, const std::string& n
 
 class ClusterNodeProcess {
  public:
+  // `cluster_extra`: more [cluster] keys (pools = [...], pool_map = "...").
   ClusterNodeProcess(const std::string& dir, std::string node, const std::string& servers,
                      const std::string& cluster_name, const std::string& durability = "replicated",
                      const std::string& cluster_extra = "")

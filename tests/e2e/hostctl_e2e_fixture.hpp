@@ -88,7 +88,8 @@ class HostctlE2eTest : public E2eTest {
 
   void start_hostctl(std::int64_t vrus = 20, const std::string& extra = "") {
     const std::string cfg = dir_.str() + "/host-a1.toml";
-    std::ofstream(cfg) << "[exchange]\naddress = \"127.0.0.1:" << server_->port()
+    std::ofstream(cfg) << "[exchange]\naddress = \"" << address_before_
+                       << "127.0.0.1:" << server_->port()
                        << "\"\nprincipal = \"host-a1\"\ntoken = \"host-a1-token\"\n"
                        << "reconnect_ms = 50\n\n[host]\npool = \"pool-a\"\nstate_dir = \""
                        << state_dir() << "\"\nsubtree = \"" << subtree_ << "\"\n"
@@ -104,6 +105,8 @@ class HostctlE2eTest : public E2eTest {
         << hostctl_->output();
   }
   std::string state_dir() const { return dir_.str() + "/hostctl-state"; }
+  // Nodes listed before the exchange's in [exchange] address (a cluster's, "host:port,").
+  std::string address_before_;
   hostctl::HostState state() const { return hostctl::load_host_state(state_dir()); }
 
   fs::path tenant_file(const std::string& tenant, const char* controller, const char* file) {

@@ -129,6 +129,18 @@ TEST_F(HostctlE2eTest, FillsAreEnactedExactlyOnceAcrossCrashesAndRestarts) {
   EXPECT_EQ(n, s.last_seq) << "one allocation per fill, gap-free";
 }
 
+// A cluster's nodes in [exchange] address: one that refuses (a standby does not listen) is
+// passed over for the next, and the fill is enacted.
+TEST_F(HostctlE2eTest, ANodeListIsTriedInTurnUntilOneAnswers) {
+  address_before_ = "127.0.0.1:1,";  // nothing listens there
+  start_hostctl();
+  auto tenant = this->tenant("tenant-a");
+  ASSERT_EQ(buy(*tenant, 1, 3), 3);
+  EXPECT_TRUE(enforced_cpus("tenant-a", 0.3));
+  EXPECT_NE(hostctl_->output().find("exchange 127.0.0.1:1: "), std::string::npos)
+      << "the first node was tried and refused";
+}
+
 // The exchange places each MIG instance; the host creates it exactly there.
 TEST_F(HostctlE2eTest, MigInstancesAreCreatedWhereTheExchangePlacedThem) {
   start_hostctl(20, kSimulatedGpu);

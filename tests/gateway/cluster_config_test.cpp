@@ -55,6 +55,28 @@ TEST(ClusterConfig, MistakesStopStartUp) {
             std::string::npos);
 }
 
+TEST(ClusterConfig, PoolsAreKnownPoolsOfAReplicatedCluster) {
+  const std::string cluster =
+      "[journal]\ndurability = \"replicated\"\n[cluster]\nservers = [\"nats://h:1\"]\n";
+  const std::string instrument =
+      "\n[[instruments]]\nid = 1\nsymbol = \"cpu.pool-a.spot\"\nresource = \"cpu\"\n"
+      "pool = \"pool-a\"\ntick = 1\nband_min = 1\nband_max = 100\n";
+  const Config c = parse_config(
+      cluster + "pools = [\"pool-a\"]\npool_map = \"exchange-pools\"\n" + instrument, "t");
+  ASSERT_EQ(c.cluster.pools.size(), 1u);
+  EXPECT_EQ(c.cluster.pools[0], "pool-a");
+  EXPECT_EQ(c.cluster.pool_map, "exchange-pools");
+  EXPECT_EQ(parse_config("", "t").cluster.pool_map, "swarmex-pools");
+  EXPECT_NE(message_of(cluster + "pools = [\"pool-z\"]\n" + instrument).find("'pool-z'"),
+            std::string::npos);
+  EXPECT_NE(message_of("[cluster]\npools = [\"pool-a\"]\n" + instrument).find("replicated"),
+            std::string::npos);
+  EXPECT_NE(message_of(cluster + "pools = \"pool-a\"\n" + instrument).find("cluster.pools"),
+            std::string::npos);
+  EXPECT_NE(message_of(cluster + "pool_map = \"a.b\"\n" + instrument).find("cluster.pool_map"),
+            std::string::npos);
+}
+
 TEST(ClusterConfig, FillFanoutKeys) {
   const Config d = parse_config("", "t");
   EXPECT_FALSE(d.cluster.fill_fanout);

@@ -8,6 +8,7 @@
 
 #include "message_format.hpp"
 #include "swarmex/common/history_id.hpp"
+#include "swarmex/common/split_list.hpp"
 
 namespace swarmex::cli {
 namespace {
@@ -23,7 +24,10 @@ wire::Role parse_role(const std::string& name) {
 }  // namespace
 
 void add_connection_options(CLI::App& command, ConnectionOptions& options) {
-  command.add_option("--server", options.server, "swarmexd address HOST:PORT")
+  command
+      .add_option("--server", options.server,
+                  "swarmexd address HOST:PORT, or a cluster's nodes HOST:PORT,HOST:PORT,... (the "
+                  "one leading answers)")
       ->envname("SWARMEX_SERVER")
       ->capture_default_str();
   command.add_option("--principal", options.principal, "principal name")
@@ -65,32 +69,44 @@ Session::Session(const ConnectionOptions& options, wire::Role default_role,
     throw CliError("no principal: give --principal or set SWARMEX_PRINCIPAL");
   if (options.token.empty()) throw CliError("no token: give --token or set SWARMEX_TOKEN");
   const wire::Role role = options.role.empty() ? default_role : parse_role(options.role);
-  client::Endpoint endpoint;
+  std::vector<client::Endpoint> endpoints;
   try {
-    endpoint = client::parse_endpoint(options.server);
+    for (const std::string& item : split_list(options.server))
+      endpoints.push_back(client::parse_endpoint(item));
   } catch (const std::invalid_argument& e) {
     throw CliError(std::string("--server: ") + e.what());
   }
+  if (endpoints.empty()) throw CliError("--server: no address");
   const std::chrono::milliseconds timeout(options.timeout_ms);
-  // A refused connection is retried until the timeout: a command may follow swarmexd's start.
+  // A refused connection is retried until the timeout: a command may follow swarmexd's start,
+  // and a cluster's standbys do not listen (the next node in the list is tried).
   const auto give_up = Clock::now() + timeout;
-  for (;;) {
-    try {
-      client_.connect(endpoint, timeout);
-      break;
-    } catch (const client::ClientError& e) {
-      const bool refused = std::string_view(e.what()).find("refused") != std::string_view::npos;
-      if (!refused || Clock::now() + std::chrono::milliseconds(50) >= give_up) throw;
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
-  }
   if (!options.history.empty()) {
     const std::uint64_t expected = common::parse_history_id(options.history);
     if (expected == 0) throw CliError("--history: not a history id: " + options.history);
     client_.expect_history(expected);
   }
-  logon_ = client_.logon(options.principal, options.token, role, 0, cancel_on_disconnect, timeout,
-                         options.keep_orders);
+  std::size_t at = 0;
+  const auto next_node = [&] {
+    at = (at + 1) % endpoints.size();
+    if (at == 0) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  };
+  for (;;) {
+    try {
+      client_.connect(endpoints[at], timeout);
+    } catch (const client::ClientError& e) {
+      const bool refused = std::string_view(e.what()).find("refused") != std::string_view::npos;
+      if (!refused || Clock::now() + std::chrono::milliseconds(50) >= give_up) throw;
+      next_node();
+      continue;
+    }
+    // A node that does not lead says so at logon: the others are tried.
+    logon_ = client_.logon(options.principal, options.token, role, 0, cancel_on_disconnect, timeout,
+                           options.keep_orders);
+    if (logon_.reason != engine::RejectReason::NotLeader || Clock::now() >= give_up) break;
+    client_.close();
+    next_node();
+  }
   if (logon_.ok() && logon_.history_changed)
     throw CliError(fmt::format("exchange history changed: expected {}, this exchange is {} (a new "
                                "journal: its streams start again at 1)",

@@ -4,9 +4,9 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
-#include <regex>
 #include <sstream>
 #include <stdexcept>
 #include <thread>
@@ -91,11 +91,22 @@ std::string with_server_keys(std::string toml, const std::map<std::string, std::
       toml.substr(body, next == std::string::npos ? std::string::npos : next - body);
   std::string added;
   for (const auto& [k, v] : keys) {
-    const std::regex line("^" + k + "\\s*=[^\\n]*", std::regex::multiline);
-    if (std::regex_search(section, line))
-      section = std::regex_replace(section, line, k + " = " + v);
-    else
-      added += k + " = " + v + "\n";
+    // Replace the line that sets k (k, optional blanks, '='), else add one.
+    bool replaced = false;
+    for (std::size_t at = 0; at < section.size() && !replaced;) {
+      const auto eol = std::min(section.find('\n', at), section.size());
+      if (section.compare(at, k.size(), k) == 0) {
+        auto p = at + k.size();
+        while (p < eol && (section[p] == ' ' || section[p] == '\t'))
+          ++p;
+        if (p < eol && section[p] == '=') {
+          section.replace(at, eol - at, k + " = " + v);
+          replaced = true;
+        }
+      }
+      at = eol + 1;
+    }
+    if (!replaced) added += k + " = " + v + "\n";
   }
   return toml.substr(0, body) + added + section +
          (next == std::string::npos ? std::string() : toml.substr(next));

@@ -1,9 +1,10 @@
 // swarmex-cluster-test (run through tools/cluster-test): a leader and a standby swarmexd on a
 // real 3-node NATS cluster, traders on several sessions, then the leader SIGKILLed mid-traffic
-// (and in every third round the NATS server that leads partition 0's journal stream too). The
-// standby must take over with every acknowledged order in the state it was acknowledged in and
-// every reported fill (the crash test's client logs), and its recovered state must equal a fresh
-// replay of the streams at the same sequence.
+// (in every third round the NATS server that leads partition 0's journal stream too; in the
+// second of every three a planned step-down, SIGTERM, instead of the kill). The standby must take
+// over with every acknowledged order in the state it was acknowledged in and every reported fill
+// (the crash test's client logs), and its recovered state must equal a fresh replay of the streams
+// at the same sequence.
 #include <CLI/CLI.hpp>
 #include <atomic>
 #include <chrono>
@@ -71,7 +72,7 @@ int main(int argc, char** argv) {
   cluster::JetStream js(conn, 5000);
 
   std::uint64_t acked = 0, lost = 0, mismatches = 0;
-  long long failover_ms_max = 0;
+  long long failover_ms_max = 0, step_down_ms_max = -1;
   for (int round = 1; round <= rounds; ++round) {
     const std::string name = "ct" + std::to_string(round);
     const std::string config_text = testing::test_config("idle_timeout_ms = 60000", "replicated", 2,
@@ -101,9 +102,13 @@ int main(int argc, char** argv) {
       threads.emplace_back([&, tr = t.get()] { tr->trade(port_a, stop); });
     std::this_thread::sleep_for(std::chrono::milliseconds(150 + rng() % 400));
     const bool kill_nats = round % 3 == 0;
+    const bool planned = round % 3 == 2;
     int nats_killed = -1;
-    a.kill();  // SIGKILL mid-traffic
     const auto killed_at = std::chrono::steady_clock::now();
+    if (planned)
+      a.stop();  // SIGTERM mid-traffic: the leader stops and frees the lease
+    else
+      a.kill();  // SIGKILL mid-traffic
     if (kill_nats) {
       nats_killed =
           nats.index_of(cluster::stream_state(js, cluster::journal_stream_name(name, 0)).leader);
@@ -121,6 +126,7 @@ int main(int argc, char** argv) {
       return 2;
     }
     failover_ms_max = std::max(failover_ms_max, failover_ms);
+    if (planned) step_down_ms_max = std::max(step_down_ms_max, failover_ms);
 
     // The new leader's state at takeover against a fresh replay of the streams.
     const auto taken = recovered(b.output(), cfg.engine.partitions);
@@ -158,11 +164,16 @@ int main(int argc, char** argv) {
     if (nats_killed >= 0) nats.restart(nats_killed);
     std::printf("round %d: failover %lld ms%s; acked so far %llu, lost %llu, mismatches %llu\n",
                 round, failover_ms,
-                nats_killed >= 0 ? " (the stream's NATS leader killed too)" : "",
+                planned            ? " (planned step-down: SIGTERM)"
+                : nats_killed >= 0 ? " (the stream's NATS leader killed too)"
+                                   : "",
                 static_cast<unsigned long long>(acked), static_cast<unsigned long long>(lost),
                 static_cast<unsigned long long>(mismatches));
     std::fflush(stdout);
   }
+  if (step_down_ms_max >= 0)
+    std::printf("cluster-test: planned step-down (SIGTERM to the leader) ms max=%lld\n",
+                step_down_ms_max);
   std::printf("cluster-test: rounds=%d acked=%llu lost=%llu mismatches=%llu failover_ms_max=%lld\n",
               rounds, static_cast<unsigned long long>(acked), static_cast<unsigned long long>(lost),
               static_cast<unsigned long long>(mismatches), failover_ms_max);

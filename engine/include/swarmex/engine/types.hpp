@@ -157,6 +157,10 @@ enum class RejectReason : std::uint8_t {
   // Gateway, in a cluster (docs/cluster.md): this node is not the leader (a standby, or a leader
   // another node deposed); the client tries the next server of its list.
   NotLeader = 77,
+  // Gateway, pools across clusters (docs/cluster.md): the order's pool is served by another
+  // cluster (the report's text says which, and its nodes); legs in pools of different clusters.
+  PoolOnAnotherNode = 78,
+  LegsSpanNodes = 79,
   kCount
 };
 

@@ -133,6 +133,10 @@ struct ClusterSection {
   std::uint32_t publish_timeout_ms = 15000;  // a write not held by then: the leader steps down
   std::uint32_t lease_ttl_ms = 3000;         // a silent leader's lease expires after this
   std::uint32_t lease_renew_ms = 1000;       // how often the leader renews it
+  // Pools across clusters: the pools this cluster serves (empty: every pool), claimed in the
+  // exchange-wide bucket `pool_map` (pool -> cluster and its nodes' client addresses).
+  std::vector<std::string> pools;
+  std::string pool_map = "swarmex-pools";
   // Fill fan-out per host (docs/cluster.md): the leader also publishes each host fill to
   // "<name>.fills.<host_id>" on the stream "<name>-fills", keeping the newest
   // fill_fanout_per_host of each host.

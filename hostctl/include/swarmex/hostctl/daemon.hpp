@@ -56,7 +56,8 @@ class Daemon {
     std::int64_t match_ns;  // Fill.time_ns
   };
   // The exchange link (daemon_exchange_link.cpp).
-  bool connect_and_logon();
+  bool connect_and_logon();  // each of [exchange] address's nodes in turn
+  bool logon_to(const std::string& address);
   // Tells the exchange this host's capacity of each resource it sells (its supply groups), so
   // matching never sells a unit twice at one instant, spot and windows alike.
   void declare_supply();
@@ -132,6 +133,7 @@ class Daemon {
   SupplyBook supply_;
   client::Client client_;
   std::uint32_t host_id_ = 0;
+  std::size_t node_ = 0;  // of [exchange] address: the node that answered last
   bool connected_ = false;
   std::chrono::steady_clock::time_point last_sent_{};
   std::chrono::steady_clock::time_point last_saved_{};

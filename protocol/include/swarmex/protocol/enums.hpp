@@ -49,7 +49,9 @@ static_assert(static_cast<int>(wire::RejectReason::ResumeBeyondEnd) ==
               static_cast<int>(wire::RejectReason::HistoryMismatch) ==
                   static_cast<int>(engine::RejectReason::HistoryMismatch) &&
               static_cast<int>(wire::RejectReason::NotLeader) ==
-                  static_cast<int>(engine::RejectReason::NotLeader));
+                  static_cast<int>(engine::RejectReason::NotLeader) &&
+              static_cast<int>(wire::RejectReason::LegsSpanNodes) ==
+                  static_cast<int>(engine::RejectReason::LegsSpanNodes));
 static_assert(static_cast<int>(wire::CancelReason::Expired) ==
                   static_cast<int>(engine::CancelReason::Expired) &&
               static_cast<int>(wire::CancelReason::DayEnd) ==
