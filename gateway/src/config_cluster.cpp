@@ -24,11 +24,11 @@ bool valid_name(const std::string& s) {
 
 void parse_cluster(const toml::table& t, ClusterSection& s, const std::string& src) {
   const std::string w = "cluster.";
-  common::reject_unknown(t,
-                         {"servers", "name", "node", "replicas", "publish_timeout_ms",
-                          "lease_ttl_ms", "lease_renew_ms", "pools", "pool_map", "fill_fanout",
-                          "fill_fanout_per_host"},
-                         src, w);
+  common::reject_unknown(
+      t,
+      {"servers", "name", "node", "replicas", "publish_timeout_ms", "lease_ttl_ms",
+       "lease_renew_ms", "pools", "pool_map", "fill_fanout", "fill_fanout_per_host"},
+      src, w);
   if (const auto* a = t["servers"].as_array()) {
     for (const auto& v : *a) {
       const auto str = v.value<std::string>();
