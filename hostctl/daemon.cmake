@@ -22,12 +22,21 @@ add_library(swarmex_hostctl
   ${CMAKE_CURRENT_SOURCE_DIR}/src/daemon_history.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/src/daemon.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/src/host_metrics.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/fill_feed.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/daemon_fill_feed.cpp
 )
 target_include_directories(swarmex_hostctl PUBLIC ${CMAKE_CURRENT_SOURCE_DIR}/include)
 target_link_libraries(swarmex_hostctl
   PUBLIC swarmex_cgroup swarmex_mig swarmex_client
   PUBLIC swarmex_common PRIVATE spdlog::spdlog fmt::fmt prometheus-cpp::core prometheus-cpp::pull)
 swarmex_target_defaults(swarmex_hostctl)
+# Fills from JetStream ([exchange] fills = "jetstream") need the cluster module (libnats).
+if(SWARMEX_CLUSTER)
+  target_sources(swarmex_hostctl PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/src/fill_feed_jetstream.cpp)
+  target_link_libraries(swarmex_hostctl PRIVATE swarmex_cluster)
+else()
+  target_sources(swarmex_hostctl PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/src/fill_feed_none.cpp)
+endif()
 
 add_executable(swarmex-hostctl ${CMAKE_CURRENT_SOURCE_DIR}/src/hostctl_main.cpp)
 target_link_libraries(swarmex-hostctl PRIVATE swarmex_hostctl CLI11::CLI11 spdlog::spdlog)

@@ -40,7 +40,9 @@ StreamState ensure_stream(JetStream& js, const StreamSpec& spec, std::int64_t wa
   cfg.MaxBytes = spec.max_bytes;
   cfg.MaxMsgSize = spec.max_msg_bytes;
   cfg.Duplicates = spec.duplicate_window_ns;
-  cfg.Discard = js_DiscardNew;  // a full stream refuses, never drops journal batches
+  // The journal's: a full stream refuses, never drops batches.
+  cfg.Discard = spec.discard_old ? js_DiscardOld : js_DiscardNew;
+  cfg.MaxMsgsPerSubject = spec.max_msgs_per_subject;
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(wait_ms);
   for (;;) {
     jsStreamInfo* si = nullptr;

@@ -54,6 +54,20 @@ std::optional<StreamMessage> get_message(JetStream& js, const std::string& strea
   return out;
 }
 
+std::optional<StreamMessage> get_last_message(JetStream& js, const std::string& stream,
+                                              const std::string& subject) {
+  natsMsg* m = nullptr;
+  jsErrCode jerr = static_cast<jsErrCode>(0);
+  const natsStatus s = js_GetLastMsg(&m, js.get(), stream.c_str(), subject.c_str(), nullptr, &jerr);
+  if (jerr != JSStreamNotFoundErr && (s == NATS_NOT_FOUND || jerr == JSNoMessageFoundErr))
+    return std::nullopt;
+  if (s != NATS_OK) throw_nats("last message on " + subject + " of " + stream, s, jerr);
+  const std::uint64_t seq = natsMsg_GetSequence(m);
+  StreamMessage out = take(m);
+  out.seq = seq;
+  return out;
+}
+
 StreamFollower::StreamFollower(JetStream& js, const std::string& stream, const std::string& subject,
                                std::uint64_t start_seq)
     : last_seq_(start_seq > 0 ? start_seq - 1 : 0) {

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "fill_sink.hpp"
 #include "metrics.hpp"
 #include "server.hpp"
 #include "session.hpp"
@@ -164,8 +165,10 @@ void IoThread::handle(const OutItem& item) {
         ps->note_holder(f.tenant, f.lease_end_ns);  // whose usage this host may report
       if (exchange_metrics_ != nullptr)
         exchange_metrics_->note_host_fill(item.principal, f.stream_seq);
-      if (ps->fill_sessions.empty()) return;
+      FillSink* fanout = server_.fill_sink();
+      if (ps->fill_sessions.empty() && fanout == nullptr) return;
       const auto frame = encode(writer_, f, server_.history());
+      if (fanout != nullptr) fanout->publish(ps->principal.host_id, f.stream_seq, frame);
       for (Session* s : ps->fill_sessions)
         s->send(frame);
       return;

@@ -96,6 +96,17 @@ ExchangeMetrics::ExchangeMetrics(const Config& config, std::uint32_t io_threads,
   for (std::uint32_t i = 0; i < io_threads; ++i)
     inbox_.push_back(&queue.Add({{"queue", "io_inbox"}, {"index", std::to_string(i)}}));
 
+  if (config.cluster.fill_fanout) {
+    auto& fanout = BuildCounter()
+                       .Name("swarmex_fill_fanout_total")
+                       .Help(
+                           "Host fills fanned out to the cluster's fill stream: published, "
+                           "stored by the stream, failed, dropped (too many unacknowledged)")
+                       .Register(reg);
+    const char* outcomes[] = {"published", "stored", "failed", "dropped"};
+    for (std::size_t i = 0; i < fill_fanout_.size(); ++i)
+      fill_fanout_[i] = &fanout.Add({{"outcome", outcomes[i]}});
+  }
   auto& commands = BuildCounter()
                        .Name("swarmex_commands_total")
                        .Help("Commands the engine sequenced, by kind and outcome")
@@ -249,6 +260,11 @@ void ExchangeMetrics::refresh() {
     const std::int64_t none =
         static_cast<std::int64_t>(l.open_sessions) - logged_on_.load(std::memory_order_relaxed);
     sessions_[4]->Set(static_cast<double>(std::max<std::int64_t>(none, 0)));
+    for (std::size_t i = 0; i < fill_fanout_.size(); ++i)
+      if (fill_fanout_[i] != nullptr && l.fill_fanout[i] > fill_fanout_seen_[i]) {
+        fill_fanout_[i]->Increment(static_cast<double>(l.fill_fanout[i] - fill_fanout_seen_[i]));
+        fill_fanout_seen_[i] = l.fill_fanout[i];
+      }
   }
   for (auto& [id, h] : hosts_) {
     const std::uint64_t produced = h->produced.load(std::memory_order_relaxed);

@@ -40,6 +40,8 @@ struct QueueLevels {
   std::size_t events = 0;               // events waiting for the publisher
   std::vector<std::size_t> inboxes;     // items waiting per I/O thread
   std::uint32_t open_sessions = 0;      // every connection, logged on or not
+  // The fill fan-out ([cluster] fill_fanout): published, stored, failed, dropped so far.
+  std::array<std::uint64_t, 4> fill_fanout = {};
 };
 
 class ExchangeMetrics : public journal::JournalObserver {
@@ -143,6 +145,8 @@ class ExchangeMetrics : public journal::JournalObserver {
   std::vector<prometheus::Gauge*> partition_queue_;
   prometheus::Gauge* event_queue_ = nullptr;
   std::vector<prometheus::Gauge*> inbox_;
+  std::array<prometheus::Counter*, 4> fill_fanout_{};  // [cluster] fill_fanout only
+  std::array<std::uint64_t, 4> fill_fanout_seen_{};
 
   // Counted where they happen.
   std::vector<std::array<prometheus::Counter*, 2>> commands_;  // by kind: accepted, rejected

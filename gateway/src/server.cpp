@@ -7,6 +7,7 @@
 #include <filesystem>
 
 #include "exchange_history.hpp"
+#include "fill_sink.hpp"
 #include "session.hpp"
 #include "swarmex/common/clock.hpp"
 #include "swarmex/common/token_hash.hpp"
@@ -319,6 +320,10 @@ void Server::start() {
       for (const auto& t : io_)
         l.inboxes.push_back(t->inbox_depth());
       l.open_sessions = open_sessions_.load(std::memory_order_relaxed);
+      if (fill_sink_ != nullptr) {
+        const FillSinkStats f = fill_sink_->stats();
+        l.fill_fanout = {f.published, f.stored, f.failed, f.dropped};
+      }
       return l;
     });
     publisher_->set_metrics(metrics_.get());

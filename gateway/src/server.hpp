@@ -35,6 +35,7 @@
 namespace swarmex::gateway {
 
 class Session;
+class FillSink;
 
 class Server {
  public:
@@ -49,6 +50,10 @@ class Server {
   // The operator dashboard (server.dashboard_listen), or null when off; its port is 0 when it
   // could not listen.
   [[nodiscard]] Dashboard* dashboard() noexcept { return dashboard_.get(); }
+  // Before start(): where host fills also go (a cluster leader's fan-out, fill_sink.hpp); null:
+  // their sessions only. It must outlive the server's I/O threads.
+  void set_fill_sink(FillSink* sink) noexcept { fill_sink_ = sink; }
+  [[nodiscard]] FillSink* fill_sink() const noexcept { return fill_sink_; }
   [[nodiscard]] std::uint16_t dashboard_port() const noexcept {
     return dashboard_ ? dashboard_->port() : 0;
   }
@@ -296,7 +301,8 @@ class Server {
   std::atomic<bool> rolling_{false};  // read by io_[0]'s timer, cleared by stop()
   std::unique_ptr<boost::asio::steady_timer> pump_timer_;  // inline: notices
   std::atomic<bool> pump_posted_{false};
-  std::atomic<bool> pumping_{false};      // read by the notice timer, cleared by stop()
+  std::atomic<bool> pumping_{false};  // read by the notice timer, cleared by stop()
+  FillSink* fill_sink_ = nullptr;
   std::unique_ptr<Dashboard> dashboard_;  // before the threads that feed it, which go first
   // Before every thread whose counters it reads: it goes after them.
   std::unique_ptr<ExchangeMetrics> metrics_;

@@ -13,6 +13,7 @@
 #include "swarmex/common/split_list.hpp"
 #ifdef SWARMEX_HAVE_CLUSTER
 #include "cluster_node.hpp"
+#include "fill_fanout.hpp"
 #endif
 
 int main(int argc, char** argv) {
@@ -76,6 +77,7 @@ int main(int argc, char** argv) {
     std::vector<swarmex::journal::JournalReplicator*> replicators;
 #ifdef SWARMEX_HAVE_CLUSTER
     std::unique_ptr<swarmex::gateway::ClusterNode> cluster;
+    std::unique_ptr<swarmex::gateway::FillFanout> fanout;  // outlives the server's threads
     if (swarmex::journal::replicated(config.journal.durability)) {
       cluster = std::make_unique<swarmex::gateway::ClusterNode>(config);
       std::printf("swarmexd: cluster %s node %s: standby, following the journal streams\n",
@@ -109,6 +111,15 @@ int main(int argc, char** argv) {
     swarmex::gateway::Server server(config, std::move(replicators));
     for (const auto& line : server.recovery_log())
       std::printf("swarmexd: %s\n", line.c_str());
+#ifdef SWARMEX_HAVE_CLUSTER
+    if (cluster && config.cluster.fill_fanout) {  // docs/cluster.md, "Fill fan-out per host"
+      fanout = std::make_unique<swarmex::gateway::FillFanout>(config.cluster, server.history());
+      const std::uint64_t again = fanout->republish(server);
+      server.set_fill_sink(fanout.get());
+      std::printf("swarmexd: fill fan-out to stream %s (%llu fills published again)\n",
+                  fanout->stream().c_str(), static_cast<unsigned long long>(again));
+    }
+#endif
     server.start();
 #ifdef SWARMEX_HAVE_CLUSTER
     if (cluster) {

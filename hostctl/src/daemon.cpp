@@ -74,6 +74,7 @@ Daemon::Daemon(HostConfig config)
   for (const std::string& t : removed)
     spdlog::info("reconcile: removed cgroup of '{}' (no allocation here)", t);
   save_host_state(config_.state_dir, state_);
+  if (config_.fills == "jetstream") feed_ = make_jetstream_fill_feed(config_);
   saver_ = std::make_unique<StateSaver>(config_.state_dir);
   sampler_ = std::make_unique<UsageSampler>(enactor_->layout());
   spdlog::info("state: last fill {} , {} tenants active", state_.last_seq, keep.size());
@@ -122,9 +123,9 @@ int Daemon::run(const std::atomic<bool>& stop) {
       // the slices of a burst: saving is off the fill->enforced path, and a fill enacted but not
       // yet saved is only redelivered and written again with the same absolute limits.
       const auto slice = static_cast<std::size_t>(config_.enact_slice_fills);
-      const wire::Message* m =
-          client_.receive(unsaved_ ? std::min<std::chrono::nanoseconds>(timeout, kQuiet) : timeout);
-      if (m == nullptr) save_state();
+      const wire::Message* m = next_message(
+          unsaved_ ? std::min<std::chrono::nanoseconds>(timeout, kQuiet) : timeout, burst);
+      if (m == nullptr && burst.empty()) save_state();
       for (; m != nullptr; m = client_.try_receive()) {
         handle(*m, burst);
         if (burst.size() >= slice) break;

@@ -78,15 +78,16 @@ bool Daemon::logon_to(const std::string& address) {
                    address, config_.principal, host_id_, common::format_history_id(r.history));
       return true;
     }
-    client_.subscribe_fills(host_id_, state_.last_seq);
+    subscribe_to_fills();
     declare_supply();
     next_listing_ = Clock::now();  // window asks come back with the first listing
     request_windows();
     last_sent_ = Clock::now();
     connected_ = true;
-    spdlog::info("logged on to {} as host {} (id {}), fills after {} of history {}", address,
+    spdlog::info("logged on to {} as host {} (id {}), fills after {} of history {}{}", address,
                  config_.principal, host_id_, state_.last_seq,
-                 common::format_history_id(state_.history));
+                 common::format_history_id(state_.history),
+                 feed_ != nullptr ? " from JetStream" : "");
     return true;
   } catch (const std::exception& e) {
     spdlog::warn("exchange {}: {}", address, e.what());

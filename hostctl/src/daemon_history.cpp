@@ -59,6 +59,7 @@ bool Daemon::meet_history(std::uint64_t history) {
 void Daemon::hold(std::uint64_t history, const std::string& why) {
   holding_ = true;
   foreign_history_ = history;
+  if (feed_ != nullptr) feed_->stop();  // no fill taken while holding
   next_adopt_check_ = {};
   std::size_t active = 0;
   for (const auto& [seq, a] : state_.book.all())

@@ -96,6 +96,31 @@ double read_fraction(const toml::table& t, const char* key, double current, cons
   return *v;
 }
 
+// [exchange] fills, nats_servers, cluster: where the fills come from.
+void parse_fill_source(const toml::table& t, const std::string& src, HostConfig& c) {
+  common::read_string(t, "fills", c.fills, src, "exchange.");
+  if (c.fills != "session" && c.fills != "jetstream")
+    common::config_error(src, "exchange.fills", "must be \"session\" or \"jetstream\"");
+  if (const auto* a = t["nats_servers"].as_array()) {
+    for (const auto& v : *a) {
+      const auto url = v.value<std::string>();
+      if (!url || url->rfind("nats://", 0) != 0)
+        common::config_error(src, "exchange.nats_servers",
+                             "must be a list of nats://host:port URLs");
+      c.fills_servers.push_back(*url);
+    }
+  } else if (t.contains("nats_servers")) {
+    common::config_error(src, "exchange.nats_servers", "must be a list of nats://host:port URLs");
+  }
+  common::read_string(t, "cluster", c.fills_cluster, src, "exchange.");
+  if (c.fills_cluster.empty() || c.fills_cluster.size() > 64 ||
+      c.fills_cluster.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                        "0123456789-_") != std::string::npos)
+    common::config_error(src, "exchange.cluster", "must be 1 to 64 of [A-Za-z0-9_-]");
+  if (c.fills == "jetstream" && c.fills_servers.empty())
+    common::config_error(src, "exchange.nats_servers", "fills = \"jetstream\" needs them");
+}
+
 void parse_standby(const toml::table& t, const std::string& src, HostConfig& c) {
   const std::string w = "standby.";
   common::reject_unknown(t,
@@ -134,7 +159,7 @@ HostConfig parse_host_config(const std::string& text, const std::string& src) {
     const std::string w = "exchange.";
     common::reject_unknown(*t,
                            {"address", "principal", "token", "token_file", "reconnect_ms",
-                            "heartbeat_ms", "on_new_history"},
+                            "heartbeat_ms", "on_new_history", "fills", "nats_servers", "cluster"},
                            src, w);
     std::string on_new = "refuse";
     common::read_string(*t, "on_new_history", on_new, src, w);
@@ -153,6 +178,7 @@ HostConfig parse_host_config(const std::string& text, const std::string& src) {
     }
     common::read_int(*t, "reconnect_ms", c.reconnect_ms, src, w, 1, 60'000);
     common::read_int(*t, "heartbeat_ms", c.heartbeat_ms, src, w, 10, 60'000);
+    parse_fill_source(*t, src, c);
   }
   if (const toml::table* t = section(root, "host", src)) {
     const std::string w = "host.";

@@ -77,5 +77,24 @@ TEST(ClusterConfig, PoolsAreKnownPoolsOfAReplicatedCluster) {
             std::string::npos);
 }
 
+TEST(ClusterConfig, FillFanoutKeys) {
+  const Config d = parse_config("", "t");
+  EXPECT_FALSE(d.cluster.fill_fanout);
+  EXPECT_EQ(d.cluster.fill_fanout_per_host, 100'000);
+  const Config c = parse_config(
+      "[journal]\ndurability = \"replicated\"\n[cluster]\nservers = [\"nats://h:1\"]\n"
+      "fill_fanout = true\nfill_fanout_per_host = 500\n",
+      "t");
+  EXPECT_TRUE(c.cluster.fill_fanout);
+  EXPECT_EQ(c.cluster.fill_fanout_per_host, 500);
+  // Without a cluster there is no stream to fan out to.
+  EXPECT_NE(message_of("[cluster]\nfill_fanout = true\n").find("cluster.fill_fanout"),
+            std::string::npos);
+  EXPECT_NE(message_of("[cluster]\nfill_fanout = \"yes\"\n").find("fill_fanout"),
+            std::string::npos);
+  EXPECT_NE(message_of("[cluster]\nfill_fanout_per_host = 0\n").find("fill_fanout_per_host"),
+            std::string::npos);
+}
+
 }  // namespace
 }  // namespace swarmex::gateway

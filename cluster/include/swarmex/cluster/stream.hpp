@@ -18,6 +18,10 @@ struct StreamSpec {
   std::int64_t max_bytes = -1;           // -1: unlimited
   std::int32_t max_msg_bytes = -1;       // -1: the server's max_payload
   std::int64_t duplicate_window_ns = 0;  // 0: the server's (2 minutes)
+  // A full stream drops its oldest messages (a bounded history) instead of refusing new ones (the
+  // journal's choice).
+  bool discard_old = false;
+  std::int64_t max_msgs_per_subject = -1;  // -1: unlimited; else the newest kept per subject
 };
 
 struct StreamState {

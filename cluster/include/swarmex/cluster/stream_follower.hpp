@@ -25,6 +25,10 @@ struct StreamMessage {
 // stream cannot be read.
 std::optional<StreamMessage> get_message(JetStream& js, const std::string& stream,
                                          std::uint64_t seq);
+// The newest message on `subject` (nullopt: none). Throws NatsError when the stream cannot be read
+// (js code 10059 when it does not exist).
+std::optional<StreamMessage> get_last_message(JetStream& js, const std::string& stream,
+                                              const std::string& subject);
 
 class StreamFollower {
  public:

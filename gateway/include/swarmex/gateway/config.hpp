@@ -137,6 +137,11 @@ struct ClusterSection {
   // exchange-wide bucket `pool_map` (pool -> cluster and its nodes' client addresses).
   std::vector<std::string> pools;
   std::string pool_map = "swarmex-pools";
+  // Fill fan-out per host (docs/cluster.md): the leader also publishes each host fill to
+  // "<name>.fills.<host_id>" on the stream "<name>-fills", keeping the newest
+  // fill_fanout_per_host of each host.
+  bool fill_fanout = false;
+  std::int64_t fill_fanout_per_host = 100'000;
 };
 
 // Usage telemetry: what hosts report that tenants use. Not matching input (never journaled).

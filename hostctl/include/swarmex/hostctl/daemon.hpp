@@ -21,6 +21,7 @@
 #include "swarmex/hostctl/capacity.hpp"
 #include "swarmex/hostctl/daemon_stats.hpp"
 #include "swarmex/hostctl/enactor.hpp"
+#include "swarmex/hostctl/fill_feed.hpp"
 #include "swarmex/hostctl/host_config.hpp"
 #include "swarmex/hostctl/host_state.hpp"
 #include "swarmex/hostctl/mig_instances.hpp"
@@ -63,6 +64,12 @@ class Daemon {
   void handle(const wire::Message& m, std::vector<Received>& burst);
   void update_supply();
   void send_report(std::uint64_t seq, bool ok, const std::string& why, std::int64_t latency_ns);
+  // Fills from JetStream (daemon_fill_feed.cpp). At logon: the session's fill subscription, or
+  // the feed started after the last enacted fill. The loop's wait: the session's next message,
+  // the feed's queued fills taken into `burst` meanwhile.
+  void subscribe_to_fills();
+  const wire::Message* next_message(std::chrono::nanoseconds timeout, std::vector<Received>& burst);
+  void take_feed(std::vector<Received>& burst);
   // What the ask at `slot` may offer: the capacity free over its whole lease.
   std::int64_t free_capacity(const AskSlot& slot);
 
@@ -152,6 +159,10 @@ class Daemon {
   std::uint64_t foreign_history_ = 0;
   std::chrono::steady_clock::time_point next_adopt_check_{};
   bool warned_no_history_ = false;
+  // [exchange] fills = "jetstream": the feed; after a gap on it, fills come from the session
+  // until the next logon (feed_fallback_).
+  std::unique_ptr<FillFeed> feed_;
+  bool feed_fallback_ = false;
 };
 
 }  // namespace swarmex::hostctl

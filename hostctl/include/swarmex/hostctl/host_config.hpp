@@ -51,6 +51,12 @@ struct HostConfig {
   // its state's fills belong to (a new journal). false ("refuse", the default): stop selling,
   // take no fill, wait for `swarmex-hostctl adopt-history ID`; true ("adopt"): adopt it at once.
   bool adopt_new_history = false;
+  // Where fills come from: "session" (the default: subscribed on the session to swarmexd) or
+  // "jetstream" (read from the cluster's fill stream, docs/cluster.md; the session still sells
+  // and reports). jetstream needs nats_servers; cluster names the streams ([cluster] name).
+  std::string fills = "session";
+  std::vector<std::string> fills_servers;  // [exchange] nats_servers
+  std::string fills_cluster = "swarmex";   // [exchange] cluster
   // [host]
   std::string pool;
   std::string state_dir = "/var/lib/swarmex-hostctl";
