@@ -12,7 +12,4 @@ add_executable(hostctl_daemon_tests
 target_include_directories(hostctl_daemon_tests PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/../support)
 target_link_libraries(hostctl_daemon_tests PRIVATE swarmex_hostctl swarmex_common GTest::gtest_main)
 swarmex_executable(hostctl_daemon_tests)
-# Its window constants and wire helper share names with resale_test's: compiled on its own.
-set_source_files_properties(${CMAKE_CURRENT_SOURCE_DIR}/mig_instances_test.cpp
-                            PROPERTIES SKIP_UNITY_BUILD_INCLUSION ON)
 gtest_discover_tests(hostctl_daemon_tests PROPERTIES LABELS "hostctl" DISCOVERY_TIMEOUT 30)
