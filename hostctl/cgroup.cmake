@@ -19,6 +19,8 @@ swarmex_target_defaults(swarmex_cgroup)
 set_source_files_properties(${CMAKE_CURRENT_SOURCE_DIR}/src/uring_cgroup_writer.cpp
                             PROPERTIES SKIP_UNITY_BUILD_INCLUSION ON)
 
-add_executable(swarmex-cgroup-bench ${PROJECT_SOURCE_DIR}/bench/cgroup_bench.cpp)
-target_link_libraries(swarmex-cgroup-bench PRIVATE swarmex_cgroup CLI11::CLI11 fmt::fmt)
-swarmex_executable(swarmex-cgroup-bench)
+if(NOT SWARMEX_SANITIZE)  # a benchmark, as those of bench/: release only
+  add_executable(swarmex-cgroup-bench ${PROJECT_SOURCE_DIR}/bench/cgroup_bench.cpp)
+  target_link_libraries(swarmex-cgroup-bench PRIVATE swarmex_cgroup CLI11::CLI11 fmt::fmt)
+  swarmex_executable(swarmex-cgroup-bench)
+endif()
