@@ -8,6 +8,7 @@
 #include <stdexcept>
 
 #include "swarmex/cluster/error.hpp"
+#include "swarmex/cluster/kv_watch.hpp"
 #include "swarmex/cluster/stream.hpp"
 
 #include "exchange_history.hpp"
@@ -83,10 +84,14 @@ std::uint64_t ClusterNode::followed() const noexcept {
 bool ClusterNode::wait_for_lease(const std::function<bool()>& stop) {
   const auto period = std::chrono::milliseconds(config_.cluster.lease_renew_ms);
   bool said = false;
+  // A leader that steps down deletes the lease: the watch sees it at once, so a planned
+  // step-down does not wait for the next attempt. An expired lease is found by the attempts.
+  std::unique_ptr<cluster::KvWatch> watch;
   for (;;) {
     if (lease_->try_acquire()) return true;
     const auto until = std::chrono::steady_clock::now() + period;
     try {
+      if (!watch) watch = std::make_unique<cluster::KvWatch>(*bucket_, lease_->key());
       if (!said) {
         const auto holder = lease_->holder();
         spdlog::info("cluster {}: node {} is a standby (leader: {}), following the streams",
@@ -97,9 +102,11 @@ bool ClusterNode::wait_for_lease(const std::function<bool()>& stop) {
         for (auto& f : followers_)
           f->poll(20);
         if (stop && stop()) return false;
+        if (watch->deleted(0)) break;
       } while (std::chrono::steady_clock::now() < until);
     } catch (const cluster::NatsError& e) {  // the cluster is electing, or unreachable
       spdlog::warn("cluster {}: standby {}: {}", config_.cluster.name, node_, e.what());
+      watch.reset();
       std::this_thread::sleep_for(std::chrono::milliseconds(200));
       if (stop && stop()) return false;
     }

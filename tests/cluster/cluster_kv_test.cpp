@@ -5,6 +5,7 @@
 
 #include "nats_fixture.hpp"
 #include "swarmex/cluster/kv_bucket.hpp"
+#include "swarmex/cluster/kv_watch.hpp"
 #include "swarmex/cluster/leader_lease.hpp"
 
 namespace swarmex::testing {
@@ -65,6 +66,22 @@ TEST_F(ClusterKvTest, LeaseIsExclusiveRenewedAndTakenOverOnlyAfterItExpires) {
   // A planned step-down hands it over at once.
   b.release();
   EXPECT_TRUE(a.try_acquire());
+}
+
+TEST_F(ClusterKvTest, AWatchSeesTheLeaseDeletedButNotRenewed) {
+  cluster::KvBucket kv(*js_, bucket(unique("watch"), 60'000));
+  cluster::LeaderLease leader(kv, "leader", "node-a");
+  ASSERT_TRUE(leader.try_acquire());
+  cluster::KvWatch watch(kv, leader.key());
+  EXPECT_FALSE(watch.deleted(200));  // the current value and the end of the initial values
+  ASSERT_TRUE(leader.renew());
+  EXPECT_FALSE(watch.deleted(200));  // a renewal is a put
+  leader.release();
+  EXPECT_TRUE(watch.deleted(2000));
+  EXPECT_FALSE(watch.deleted(0));  // said once
+  cluster::LeaderLease next(kv, "leader", "node-b");
+  EXPECT_TRUE(next.try_acquire());
+  EXPECT_FALSE(watch.deleted(200));
 }
 
 }  // namespace

@@ -65,5 +65,19 @@ TEST_F(E2eTest, LoadgenSequentialEchoBaselineStillRuns) {
   EXPECT_FALSE(j.contains("median_ratio_p50")) << r.out;
 }
 
+// A cluster's node list: the first node refuses the connection (nothing listens on port 1), so
+// every session logs on to the next.
+TEST_F(E2eTest, LoadgenLogsOnToTheNodeOfAListThatAnswers) {
+  const CliRun r = run_command(std::string(SWARMEX_LOADGEN) + " --server 127.0.0.1:1,127.0.0.1:" +
+                               std::to_string(server_->port()) +
+                               " --sessions 2 --principals tenant-a,tenant-b --hosts host-a1"
+                               " --rate 1000 --duration 0.3 --warmup 0.1 --json");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  const json j = last_json_object(r.out);
+  EXPECT_GT(number(j, "orders"), 100) << r.out;
+  EXPECT_EQ(number(j, "unanswered"), 0) << r.out;
+  EXPECT_EQ(number(j, "errors"), 0) << r.out;
+}
+
 }  // namespace
 }  // namespace swarmex::e2e

@@ -17,6 +17,7 @@
 #include "report.hpp"
 #include "runner.hpp"
 #include "swarmex/client/client.hpp"
+#include "swarmex/common/split_list.hpp"
 
 namespace swarmex::loadgen {
 namespace {
@@ -40,17 +41,27 @@ Schedule make_schedule(const Options& o, int sessions) {
   return s;
 }
 
-client::Client logged_on(const client::Endpoint& server, const std::string& principal,
+// Logs on to the node of `servers` that leads: a refused connection or a not_leader logon (a
+// cluster's standby) moves on to the next node.
+client::Client logged_on(const std::vector<client::Endpoint>& servers, const std::string& principal,
                          const Options& o, wire::Role role) {
-  client::Client c;
-  c.connect(server, 5s);
-  // Tenants opt in to cancel-on-disconnect (hosts always have it): the run leaves no orders.
-  const auto r = c.logon(principal, principal + o.token_suffix, role, 0, true, 10s);
-  if (!r.ok())
-    throw std::runtime_error(fmt::format("logon of {} refused: {}{}{}", principal,
-                                         engine::to_string(r.reason), r.text.empty() ? "" : ": ",
-                                         r.text));
-  return c;
+  client::LogonResult r;
+  for (std::size_t i = 0;; ++i) {
+    client::Client c;
+    try {
+      c.connect(servers[i], 5s);
+    } catch (const client::ClientError&) {
+      if (i + 1 == servers.size()) throw;
+      continue;
+    }
+    // Tenants opt in to cancel-on-disconnect (hosts always have it): the run leaves no orders.
+    r = c.logon(principal, principal + o.token_suffix, role, 0, true, 10s);
+    if (r.ok()) return c;
+    if (r.reason != engine::RejectReason::NotLeader || i + 1 == servers.size()) break;
+  }
+  throw std::runtime_error(fmt::format("logon of {} refused: {}{}{}", principal,
+                                       engine::to_string(r.reason), r.text.empty() ? "" : ": ",
+                                       r.text));
 }
 
 client::Client echo_session(const EchoServer& echo) {
@@ -60,7 +71,10 @@ client::Client echo_session(const EchoServer& echo) {
 }
 
 RunResult run(Options& o) {
-  const client::Endpoint server = client::parse_endpoint(o.server);
+  std::vector<client::Endpoint> servers;
+  for (const std::string& item : common::split_list(o.server))
+    servers.push_back(client::parse_endpoint(item));
+  if (servers.empty()) throw std::invalid_argument("--server: no address");
   const IdScheme ids = IdScheme::random();
   RunResult result;
 
@@ -70,13 +84,13 @@ RunResult run(Options& o) {
   drivers.reserve(static_cast<std::size_t>(o.sessions) + o.hosts.size());
   for (int i = 0; i < o.sessions; ++i) {
     const std::string& p = o.principals[static_cast<std::size_t>(i) % o.principals.size()];
-    drivers.emplace_back(logged_on(server, p, o, wire::Role::Tenant), Driver::Mode::Tenant,
+    drivers.emplace_back(logged_on(servers, p, o, wire::Role::Tenant), Driver::Mode::Tenant,
                          static_cast<std::uint32_t>(i), o, ids, schedule);
   }
   for (std::size_t h = 0; h < o.hosts.size(); ++h) {
     if (o.hosts[h].empty()) continue;
     try {
-      drivers.emplace_back(logged_on(server, o.hosts[h], o, wire::Role::Host), Driver::Mode::Host,
+      drivers.emplace_back(logged_on(servers, o.hosts[h], o, wire::Role::Host), Driver::Mode::Host,
                            static_cast<std::uint32_t>(IdScheme::kMaxSessions - 1 - h), o, ids,
                            schedule);
       ++result.hosts;
@@ -125,7 +139,7 @@ int main(int argc, char** argv) {
   Options o;
   std::string hosts = "host-a1";
   CLI::App app{"swarmex-loadgen: load generator for swarmexd with latency histograms"};
-  app.add_option("--server", o.server, "swarmexd HOST:PORT")
+  app.add_option("--server", o.server, "swarmexd HOST:PORT, or a cluster's nodes: HOST:PORT,...")
       ->envname("SWARMEX_SERVER")
       ->capture_default_str();
   app.add_option("--sessions", o.sessions, "tenant sessions")

@@ -45,6 +45,7 @@ class KvBucket {
   void erase(const std::string& key);  // throws NatsError
 
  private:
+  friend class KvWatch;
   // After a failed create/update: Conflict when the key's state explains it.
   KvResult classify(const std::string& key, std::uint64_t expected_revision);
   kvStore* kv_ = nullptr;

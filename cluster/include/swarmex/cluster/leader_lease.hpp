@@ -32,6 +32,7 @@ class LeaderLease {
   [[nodiscard]] std::chrono::steady_clock::time_point confirmed_at() const noexcept {
     return confirmed_at_;
   }
+  [[nodiscard]] const std::string& key() const noexcept { return key_; }
   // The node named in the key now (nullopt: nobody).
   std::optional<std::string> holder();
 
