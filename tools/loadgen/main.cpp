@@ -72,7 +72,7 @@ client::Client echo_session(const EchoServer& echo) {
 
 RunResult run(Options& o) {
   std::vector<client::Endpoint> servers;
-  for (const std::string& item : common::split_list(o.server))
+  for (const std::string& item : split_list(o.server))
     servers.push_back(client::parse_endpoint(item));
   if (servers.empty()) throw std::invalid_argument("--server: no address");
   const IdScheme ids = IdScheme::random();
