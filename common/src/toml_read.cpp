@@ -29,13 +29,15 @@ std::int64_t read_int64(const toml::table& t, const char* key, std::int64_t curr
                         std::int64_t max_value) {
   const toml::node* n = t.get(key);
   if (n == nullptr) return current;
-  const auto v = n->value<std::int64_t>();
-  if (!v || !n->is_integer()) config_error(src, where + key, "must be an integer");
-  if (*v < min_value || *v > max_value)
+  // as_integer, not value<int64_t>: toml++ converts a float to an integer without a range check.
+  const auto* i = n->as_integer();
+  if (i == nullptr) config_error(src, where + key, "must be an integer");
+  const std::int64_t v = i->get();
+  if (v < min_value || v > max_value)
     config_error(
         src, where + key,
         "must be in [" + std::to_string(min_value) + ", " + std::to_string(max_value) + "]");
-  return *v;
+  return v;
 }
 
 void reject_unknown(const toml::table& t, const std::set<std::string>& known,

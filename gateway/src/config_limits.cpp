@@ -1,6 +1,7 @@
 #include "config_limits.hpp"
 
 #include <algorithm>
+#include <optional>
 
 #include "swarmex/common/toml_read.hpp"
 
@@ -18,7 +19,9 @@ void read_limits(const toml::table& t, PrincipalLimits& l, const Config& c, cons
   // Below the pool: one principal never takes the last of a partition's orders from the others.
   const std::uint32_t cap = c.engine.order_capacity;
   if (const toml::node* n = t.get("resting_orders_per_partition")) {
-    const auto v = n->value<std::int64_t>();
+    const auto* i = n->as_integer();  // never value<int64_t>: a huge float would overflow
+    const std::optional<std::int64_t> v =
+        i != nullptr ? std::optional<std::int64_t>(i->get()) : std::nullopt;
     if (!v || *v < 1 || *v >= cap)
       common::config_error(src, w + "resting_orders_per_partition",
                            "must be an integer in [1, engine.order_capacity - 1] (order_capacity "

@@ -102,6 +102,10 @@ TEST(LimitsConfig, BadValuesAreRefusedWithTheirKey) {
       {"[limits.tenant]\nresting_orders_per_partition = \"many\"\n",
        "limits.tenant.resting_orders_per_partition"},
       {"[limits.tenant]\nsesions = 3\n", "limits.tenant.sesions"},
+      // A float where an integer belongs is refused, never converted (2.2e121 overflows int64).
+      {"[limits.tenant]\nsessions = 2.2e121\n", "limits.tenant.sessions"},
+      {"[limits.tenant]\nresting_orders_per_partition = 2.2e121\n",
+       "limits.tenant.resting_orders_per_partition"},
       {"[limits.guest]\nsessions = 3\n", "limits.guest"},
       {"[limits]\ntenant = 3\n", "limits.tenant"},
       {principal("a", 1, "tenant", "limits = { sessions = 0 }"), "principals[0].limits.sessions"},
