@@ -1,7 +1,6 @@
 #include "config_limits.hpp"
 
 #include <algorithm>
-#include <optional>
 
 #include "swarmex/common/toml_read.hpp"
 
@@ -20,14 +19,12 @@ void read_limits(const toml::table& t, PrincipalLimits& l, const Config& c, cons
   const std::uint32_t cap = c.engine.order_capacity;
   if (const toml::node* n = t.get("resting_orders_per_partition")) {
     const auto* i = n->as_integer();  // never value<int64_t>: a huge float would overflow
-    const std::optional<std::int64_t> v =
-        i != nullptr ? std::optional<std::int64_t>(i->get()) : std::nullopt;
-    if (!v || *v < 1 || *v >= cap)
+    if (i == nullptr || i->get() < 1 || i->get() >= cap)
       common::config_error(src, w + "resting_orders_per_partition",
                            "must be an integer in [1, engine.order_capacity - 1] (order_capacity "
                            "is " +
                                std::to_string(cap) + ")");
-    l.resting_orders_per_partition = static_cast<std::uint32_t>(*v);
+    l.resting_orders_per_partition = static_cast<std::uint32_t>(i->get());
   }
   common::read_int(t, "sessions", l.sessions, src, w, 1, 1'000'000);
   common::read_int(t, "subscriptions", l.subscriptions, src, w, 1, 1'000'000);

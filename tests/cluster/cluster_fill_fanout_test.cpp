@@ -115,6 +115,25 @@ class ClusterFillFanoutTest : public NatsClusterTest {
     }
     return filled;
   }
+  // host-a1 logged on by a session of the test's own, its ask of `qty` units at 1000 sent; the
+  // session stays open (and the ask on the book) while the caller holds it.
+  client::Client host_session_selling(std::int64_t qty) {
+    client::Client h;
+    h.connect("127.0.0.1", static_cast<std::uint16_t>(port_), 5s);
+    if (!h.logon("host-a1", "host-a1-token", wire::Role::Host).ok()) {
+      h.close();
+      return h;
+    }
+    client::OrderSpec o;
+    o.client_order_id = 1;
+    o.instrument = 1;
+    o.side = wire::Side::Sell;
+    o.time_in_force = wire::TimeInForce::Gtc;
+    o.price = 1000;
+    o.qty = qty;
+    h.new_order(o);
+    return h;
+  }
   template <typename F>
   static bool eventually(F&& ok, std::chrono::milliseconds timeout = 15s) {
     const auto deadline = std::chrono::steady_clock::now() + timeout;
@@ -206,17 +225,8 @@ TEST_F(ClusterFillFanoutTest, AGapOnTheSubjectIsFilledFromTheSession) {
   ASSERT_TRUE(eventually([&] { return state().last_seq == 3; })) << hostctl_->output();
   hostctl_->stop();
   {  // Meanwhile the host sells by a session of the test's own: fills 4 and 5.
-    client::Client h;
-    h.connect("127.0.0.1", static_cast<std::uint16_t>(port_), 5s);
-    ASSERT_TRUE(h.logon("host-a1", "host-a1-token", wire::Role::Host).ok());
-    client::OrderSpec o;
-    o.client_order_id = 1;
-    o.instrument = 1;
-    o.side = wire::Side::Sell;
-    o.time_in_force = wire::TimeInForce::Gtc;
-    o.price = 1000;
-    o.qty = 2;
-    h.new_order(o);
+    client::Client h = host_session_selling(2);
+    ASSERT_TRUE(h.is_open());
     ASSERT_EQ(buy(2), 2);
   }
   // Fill 4 never reached the subject (as when the fan-out fell behind): deleted from the stream.
@@ -299,17 +309,8 @@ TEST_F(ClusterFillFanoutTest, ANewLeaderPublishesTheFillsTheOldOneDidNotFanOut) 
   b->start();
   ASSERT_TRUE(b->wait_standby(30000)) << b->output();
   {  // The host sells by a session of the test's own: 3 fills, acknowledged by a.
-    client::Client h;
-    h.connect("127.0.0.1", static_cast<std::uint16_t>(port_), 5s);
-    ASSERT_TRUE(h.logon("host-a1", "host-a1-token", wire::Role::Host).ok());
-    client::OrderSpec o;
-    o.client_order_id = 1;
-    o.instrument = 1;
-    o.side = wire::Side::Sell;
-    o.time_in_force = wire::TimeInForce::Gtc;
-    o.price = 1000;
-    o.qty = 3;
-    h.new_order(o);
+    client::Client h = host_session_selling(3);
+    ASSERT_TRUE(h.is_open());
     ASSERT_EQ(buy(3), 3);
   }
   EXPECT_EQ(fanned_out_tail(), 0u);
