@@ -1,6 +1,8 @@
 #include "swarmex/cluster/journal_stream.hpp"
 
 #include <array>
+#include <charconv>
+#include <cstdio>
 
 namespace swarmex::cluster {
 
@@ -32,13 +34,29 @@ JournalStreamReplicator::JournalStreamReplicator(
       on_deposed_(std::move(on_deposed)),
       on_unavailable_(std::move(on_unavailable)) {}
 
+std::string format_state_hash(std::uint64_t hash) {
+  char text[17];
+  std::snprintf(text, sizeof text, "%016llx", static_cast<unsigned long long>(hash));
+  return text;
+}
+
+std::uint64_t parse_state_hash(const std::string& text) noexcept {
+  if (text.size() != 16) return 0;
+  std::uint64_t v = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v, 16);
+  return ec == std::errc{} && end == text.data() + text.size() ? v : 0;
+}
+
 journal::ReplicateResult JournalStreamReplicator::replicate(std::span<const std::uint8_t> records,
-                                                            engine::Seq first, engine::Seq last) {
+                                                            engine::Seq first, engine::Seq last,
+                                                            std::uint64_t state_hash) {
   if (deposed_) return journal::ReplicateResult::Fenced;
-  const std::array<Header, 4> headers{
+  const std::array<Header, 5> headers{
       Header{kKindHeader, "batch"}, Header{kFirstHeader, std::to_string(first)},
-      Header{kLastHeader, std::to_string(last)}, Header{kNodeHeader, node_}};
-  const PublishOutcome out = publisher_.publish(records, headers);
+      Header{kLastHeader, std::to_string(last)}, Header{kNodeHeader, node_},
+      Header{kHashHeader, state_hash != 0 ? format_state_hash(state_hash) : std::string()}};
+  const PublishOutcome out =
+      publisher_.publish(records, std::span(headers).first(state_hash != 0 ? 5 : 4));
   if (out.result == PublishResult::Ok) return journal::ReplicateResult::Held;
   {
     std::lock_guard lock(error_mu_);
@@ -58,11 +76,12 @@ std::string JournalStreamReplicator::last_error() const {
   return error_;
 }
 
-PublishOutcome JournalStreamReplicator::fence(engine::Seq applied) {
-  const std::array<Header, 3> headers{Header{kKindHeader, "fence"},
-                                      Header{kLastHeader, std::to_string(applied)},
-                                      Header{kNodeHeader, node_}};
-  return publisher_.publish({}, headers);
+PublishOutcome JournalStreamReplicator::fence(engine::Seq applied, std::uint64_t state_hash) {
+  const std::array<Header, 4> headers{
+      Header{kKindHeader, "fence"}, Header{kLastHeader, std::to_string(applied)},
+      Header{kNodeHeader, node_},
+      Header{kHashHeader, state_hash != 0 ? format_state_hash(state_hash) : std::string()}};
+  return publisher_.publish({}, std::span(headers).first(state_hash != 0 ? 4 : 3));
 }
 
 }  // namespace swarmex::cluster

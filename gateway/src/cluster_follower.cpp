@@ -22,19 +22,15 @@ engine::Seq last_of(const cluster::StreamMessage& m) {
 }  // namespace
 
 ClusterFollower::ClusterFollower(cluster::JetStream& js, const std::string& cluster_name,
-                                 std::uint32_t partition, const std::string& dir,
-                                 std::uint64_t segment_bytes)
+                                 std::uint32_t partition, engine::Seq applied,
+                                 std::uint64_t state_hash, Apply apply)
     : js_(js),
       stream_(cluster::journal_stream_name(cluster_name, partition)),
       subject_(cluster::journal_subject(cluster_name, partition)),
       partition_(partition),
-      segment_bytes_(segment_bytes) {
-  files_ = journal::open_directory(dir);
-  journal::ScanOptions so;
-  so.repair_tail = true;
-  const journal::ScanResult scan = journal::scan_journal(*files_, so);
-  if (!scan.ok) throw std::runtime_error(scan.error);
-  journal_seq_ = scan.last_seq;
+      apply_(std::move(apply)),
+      journal_seq_(applied),
+      state_hash_(state_hash) {
   const cluster::StreamState st = cluster::stream_state(js_, stream_);
   if (st.last_seq == 0) {
     if (journal_seq_ > 0)
@@ -53,8 +49,6 @@ ClusterFollower::ClusterFollower(cluster::JetStream& js, const std::string& clus
           "): it holds commands the cluster never held; move it aside and start again");
     stream_seq_ = first_after(journal_seq_, st.first_seq, st.last_seq) - 1;
   }
-  writer_ = std::make_unique<journal::JournalWriter>(*files_, segment_bytes_, journal_seq_ + 1,
-                                                     journal::JournalWriter::Release{});
   follower_ = std::make_unique<cluster::StreamFollower>(js_, stream_, subject_, stream_seq_ + 1);
 }
 
@@ -77,30 +71,41 @@ std::uint64_t ClusterFollower::first_after(engine::Seq seq, std::uint64_t first,
 
 void ClusterFollower::apply(const cluster::StreamMessage& m) {
   stream_seq_ = m.seq;
-  if (m.header(cluster::kKindHeader) != "batch") return;  // a fence: a new leader
-  journal::JournalBatch batch;
-  std::size_t off = 0;
-  while (off < m.data.size()) {
-    engine::Command c;
-    std::size_t len = 0;
-    const auto st = journal::decode_record(std::span(m.data).subspan(off), &c, &len);
-    if (st != journal::DecodeStatus::Ok)
-      throw std::runtime_error(stream_ + " message " + std::to_string(m.seq) + ": record at " +
-                               std::to_string(off) + ": " + journal::to_string(st));
-    off += len;
-    if (c.seq <= journal_seq_) continue;  // the local journal has it already
-    if (c.seq != journal_seq_ + 1)
-      throw std::runtime_error(stream_ + " message " + std::to_string(m.seq) + " jumps to seq " +
-                               std::to_string(c.seq) + " after " + std::to_string(journal_seq_));
-    batch.commands.push_back(c);
-    ++journal_seq_;
+  commands_.clear();
+  if (m.header(cluster::kKindHeader) == "batch") {
+    std::size_t off = 0;
+    engine::Seq next = journal_seq_;
+    while (off < m.data.size()) {
+      engine::Command c;
+      std::size_t len = 0;
+      const auto st = journal::decode_record(std::span(m.data).subspan(off), &c, &len);
+      if (st != journal::DecodeStatus::Ok)
+        throw std::runtime_error(stream_ + " message " + std::to_string(m.seq) + ": record at " +
+                                 std::to_string(off) + ": " + journal::to_string(st));
+      off += len;
+      if (c.seq <= next) continue;  // the partition has it already
+      if (c.seq != next + 1)
+        throw std::runtime_error(stream_ + " message " + std::to_string(m.seq) + " jumps to seq " +
+                                 std::to_string(c.seq) + " after " + std::to_string(next));
+      commands_.push_back(c);
+      ++next;
+    }
+    if (!commands_.empty()) {
+      state_hash_ = apply_(partition_, commands_);
+      journal_seq_ = next;
+      appended_ += commands_.size();
+    }
   }
-  if (batch.commands.empty()) return;
-  journal::JournalBatch* b = &batch;
-  if (const int rc = writer_->write_batches(&b, 1); rc < 0)
-    throw std::runtime_error("partition " + std::to_string(partition_) +
-                             ": local journal write failed: " + writer_->failure());
-  appended_ += batch.commands.size();
+  // A batch's hash is the leader's state after it; a fence's, the new leader's as it took over.
+  const std::uint64_t theirs = cluster::parse_state_hash(m.header(cluster::kHashHeader));
+  if (theirs == 0 || last_of(m) != journal_seq_) return;
+  ++checked_;
+  if (theirs != state_hash_)
+    throw Diverged("partition " + std::to_string(partition_) + ": state diverged from node " +
+                   m.header(cluster::kNodeHeader) + " at seq " + std::to_string(journal_seq_) +
+                   " (" + stream_ + " message " + std::to_string(m.seq) + "): its state hash " +
+                   cluster::format_state_hash(theirs) + ", this node's " +
+                   cluster::format_state_hash(state_hash_));
 }
 
 std::size_t ClusterFollower::poll(std::int64_t timeout_ms, std::size_t max_messages) {
@@ -128,8 +133,6 @@ void ClusterFollower::catch_up() {
 
 void ClusterFollower::close() {
   follower_.reset();
-  writer_.reset();
-  files_.reset();
 }
 
 }  // namespace swarmex::gateway

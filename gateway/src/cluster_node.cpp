@@ -57,11 +57,8 @@ ClusterNode::ClusterNode(const Config& config) : config_(config) {
       write_history(dir, id);
     }
   }
-  for (std::uint32_t i = 0; i < partition_count(config_); ++i) {
+  for (std::uint32_t i = 0; i < partition_count(config_); ++i)
     cluster::ensure_stream(*js_, cluster::journal_stream_spec(cs.name, i, cs.replicas));
-    followers_.push_back(std::make_unique<ClusterFollower>(
-        *js_, cs.name, i, dir + "/partition-" + std::to_string(i), config_.journal.segment_bytes));
-  }
   bucket_ = std::make_unique<cluster::KvBucket>(
       *js_, cluster::BucketSpec{
                 .name = cs.name + "-lease", .replicas = cs.replicas, .ttl_ms = cs.lease_ttl_ms});
@@ -69,15 +66,35 @@ ClusterNode::ClusterNode(const Config& config) : config_(config) {
 }
 
 ClusterNode::~ClusterNode() {
-  renewing_.store(false);
-  if (renewal_.joinable()) renewal_.join();
+  stop_renewal();
   stop_pool_watch();
+}
+
+void ClusterNode::attach(ClusterFollower::Apply apply,
+                         const std::vector<std::pair<engine::Seq, std::uint64_t>>& at) {
+  if (at.size() != partition_count(config_))
+    throw std::logic_error("cluster: " + std::to_string(at.size()) + " partitions attached, " +
+                           std::to_string(partition_count(config_)) + " streams");
+  for (std::uint32_t i = 0; i < at.size(); ++i)
+    followers_.push_back(std::make_unique<ClusterFollower>(*js_, config_.cluster.name, i,
+                                                           at[i].first, at[i].second, apply));
+}
+
+std::uint32_t ClusterNode::partitions() const noexcept {
+  return partition_count(config_);
 }
 
 std::uint64_t ClusterNode::followed() const noexcept {
   std::uint64_t n = 0;
   for (const auto& f : followers_)
     n += f->appended();
+  return n;
+}
+
+std::uint64_t ClusterNode::checked() const noexcept {
+  std::uint64_t n = 0;
+  for (const auto& f : followers_)
+    n += f->checked();
   return n;
 }
 
@@ -131,7 +148,7 @@ std::vector<journal::JournalReplicator*> ClusterNode::lead() {
             [this](const std::string& w) {
               step_down("no quorum held a journal write within publish_timeout_ms: " + w);
             });
-        const cluster::PublishOutcome fenced = rep->fence(f.journal_seq());
+        const cluster::PublishOutcome fenced = rep->fence(f.journal_seq(), f.state_hash());
         if (fenced.result == cluster::PublishResult::Ok) {
           spdlog::info("cluster {}: partition {} fenced at stream seq {} (journal seq {})", cs.name,
                        i, fenced.seq, f.journal_seq());
@@ -152,8 +169,10 @@ std::vector<journal::JournalReplicator*> ClusterNode::lead() {
     f.close();
     out.push_back(replicators_.back().get());
   }
-  spdlog::info("cluster {}: node {} leads ({} commands taken from the streams)", cs.name, node_,
-               followed());
+  spdlog::info(
+      "cluster {}: node {} leads ({} commands taken from the streams, {} state hashes "
+      "checked)",
+      cs.name, node_, followed(), checked());
   return out;
 }
 
@@ -164,7 +183,10 @@ void ClusterNode::start_renewal() {
     const auto ttl = std::chrono::milliseconds(config_.cluster.lease_ttl_ms);
     bool silent = false;
     while (renewing_.load()) {
-      std::this_thread::sleep_for(period);
+      {  // a step-down wakes it at once: the lease is freed without waiting a period
+        std::unique_lock lock(renew_mu_);
+        renew_cv_.wait_for(lock, period, [this] { return !renewing_.load(); });
+      }
       if (!renewing_.load()) break;
       if (lease_->renew()) {
         // Unanswered renewals (NATS electing) keep the lease: the stream's fence, not the lease,
@@ -192,10 +214,18 @@ void ClusterNode::start_renewal() {
   });
 }
 
+void ClusterNode::stop_renewal() {
+  {
+    std::lock_guard lock(renew_mu_);
+    renewing_.store(false);
+  }
+  renew_cv_.notify_all();
+  if (renewal_.joinable()) renewal_.join();
+}
+
 void ClusterNode::release() {
   stop_pool_watch();  // before the server (and its pool map) goes
-  renewing_.store(false);
-  if (renewal_.joinable()) renewal_.join();
+  stop_renewal();
   lease_->release();
 }
 

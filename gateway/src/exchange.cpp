@@ -43,6 +43,8 @@ Exchange::Exchange(const Config& config, moodycamel::BlockingConcurrentQueue<eng
       ledgers_[i]->note(e);
     if (on_replayed) on_replayed(i, c, ev);
   };
+  // A standby's commands: the ledger notes them in on_batch, as the partition thread's.
+  hooks.on_followed = on_replayed;
   hooks.on_recovered = [this](std::uint32_t i, const engine::Engine& e) {
     if (i < ledgers_.size()) ledgers_[i]->prune(e);
   };

@@ -40,6 +40,18 @@ class Exchange {
            std::vector<journal::JournalReplicator*> replicators = {});
 
   void start() { assembly_->start(); }
+  // A hot standby, before start() (journal::ExchangeAssembly::follow): the leader's commands
+  // applied as the start-up replay applies them, the replay hook seeing each; the state hash.
+  std::uint64_t follow(std::uint32_t partition, std::span<const engine::Command> commands) {
+    return assembly_->follow(partition, commands);
+  }
+  // The standby takes over: the journals publish through `replicators` from now on.
+  void lead(const std::vector<journal::JournalReplicator*>& replicators) {
+    assembly_->lead(replicators);
+  }
+  [[nodiscard]] std::uint64_t state_hash(std::size_t partition) {
+    return assembly_->state_hash(partition);
+  }
   void stop() { assembly_->stop(); }  // drains the partitions and journals
 
   [[nodiscard]] std::size_t partitions() const noexcept { return assembly_->partitions(); }

@@ -44,6 +44,13 @@ class Server {
   explicit Server(Config config, std::vector<journal::JournalReplicator*> replicators = {});
   ~Server();
 
+  // A cluster's hot standby (server_follow.cpp), before start(): commands the leader sequenced,
+  // applied as the start-up replay applies them; partition's state hash after them.
+  std::uint64_t follow(std::uint32_t partition, std::span<const engine::Command> commands);
+  // The standby takes over, before start(): the journals publish through `replicators`; one line
+  // per partition, as the recovery log's ("partition i: recovered to seq S state hash H ...").
+  std::vector<std::string> lead(const std::vector<journal::JournalReplicator*>& replicators,
+                                std::uint64_t followed);
   void start();  // binds and starts serving; throws when the address cannot be bound
   void stop();
   [[nodiscard]] std::uint16_t port() const noexcept { return port_; }

@@ -72,14 +72,33 @@ int main(int argc, char** argv) {
     if (swarmex::journal::replicated(config.journal.durability) && config.cluster.servers.empty())
       throw std::runtime_error("durability replicated needs [cluster] servers or --nats");
 
-    // In a cluster every node starts as a standby that follows the journal streams, and leads
-    // once it holds the lease (cluster_node.hpp).
-    std::vector<swarmex::journal::JournalReplicator*> replicators;
-#ifdef SWARMEX_HAVE_CLUSTER
+    // In a cluster every node starts as a hot standby that applies the journal streams to its
+    // exchange, and leads once it holds the lease (cluster_node.hpp).
+    const bool clustered = swarmex::journal::replicated(config.journal.durability);
+#ifndef SWARMEX_HAVE_CLUSTER
+    if (clustered)
+      throw std::runtime_error(
+          "durability replicated: this swarmexd was built without libnats (libnats-dev)");
+#else
     std::unique_ptr<swarmex::gateway::ClusterNode> cluster;
     std::unique_ptr<swarmex::gateway::FillFanout> fanout;  // outlives the server's threads
-    if (swarmex::journal::replicated(config.journal.durability)) {
-      cluster = std::make_unique<swarmex::gateway::ClusterNode>(config);
+    if (clustered) cluster = std::make_unique<swarmex::gateway::ClusterNode>(config);
+#endif
+
+    swarmex::gateway::Server server(config);
+    for (const auto& line : server.recovery_log())
+      std::printf("swarmexd: %s\n", line.c_str());
+#ifdef SWARMEX_HAVE_CLUSTER
+    if (cluster) {
+      std::vector<std::pair<swarmex::engine::Seq, std::uint64_t>> at;
+      for (std::uint32_t i = 0; i < cluster->partitions(); ++i)
+        at.emplace_back(server.exchange().partition(i).engine().last_seq(),
+                        server.exchange().state_hash(i));
+      cluster->attach(
+          [&server](std::uint32_t i, std::span<const swarmex::engine::Command> commands) {
+            return server.follow(i, commands);
+          },
+          at);
       std::printf("swarmexd: cluster %s node %s: standby, following the journal streams\n",
                   config.cluster.name.c_str(), cluster->node().c_str());
       std::fflush(stdout);
@@ -89,29 +108,25 @@ int main(int argc, char** argv) {
             stop_sig = sigtimedwait(&signals, nullptr, &zero);
             return stop_sig > 0;
           })) {
-        std::printf("swarmexd: signal %d while standby: stopped (%llu commands followed)\n",
-                    stop_sig, static_cast<unsigned long long>(cluster->followed()));
+        std::printf(
+            "swarmexd: signal %d while standby: stopped (%llu commands followed, %llu state "
+            "hashes checked)\n",
+            stop_sig, static_cast<unsigned long long>(cluster->followed()),
+            static_cast<unsigned long long>(cluster->checked()));
         return 0;
       }
       const std::int64_t t0 = swarmex::common::steady_ns();
-      replicators = cluster->lead();
+      const auto replicators = cluster->lead();
+      for (const auto& line : server.lead(replicators, cluster->followed()))
+        std::printf("swarmexd: %s\n", line.c_str());
       std::printf(
           "swarmexd: cluster %s node %s: leader (caught up and fenced in %.1f ms, %llu "
-          "commands followed)\n",
+          "commands followed, %llu state hashes checked)\n",
           config.cluster.name.c_str(), cluster->node().c_str(),
           static_cast<double>(swarmex::common::steady_ns() - t0) / 1e6,
-          static_cast<unsigned long long>(cluster->followed()));
+          static_cast<unsigned long long>(cluster->followed()),
+          static_cast<unsigned long long>(cluster->checked()));
     }
-#else
-    if (swarmex::journal::replicated(config.journal.durability))
-      throw std::runtime_error(
-          "durability replicated: this swarmexd was built without libnats (libnats-dev)");
-#endif
-
-    swarmex::gateway::Server server(config, std::move(replicators));
-    for (const auto& line : server.recovery_log())
-      std::printf("swarmexd: %s\n", line.c_str());
-#ifdef SWARMEX_HAVE_CLUSTER
     if (cluster && config.cluster.fill_fanout) {  // docs/cluster.md, "Fill fan-out per host"
       fanout = std::make_unique<swarmex::gateway::FillFanout>(config.cluster, server.history());
       const std::uint64_t again = fanout->republish(server);

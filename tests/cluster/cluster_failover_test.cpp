@@ -1,6 +1,8 @@
-// Real swarmexd nodes on a real 3-node NATS cluster (durability "replicated"): a standby takes
-// over from a killed leader with every acknowledged order, and a paused leader that another node
-// replaced acknowledges nothing after it resumes (its append is fenced: it exits, status 75).
+// Real swarmexd nodes on a real 3-node NATS cluster (durability "replicated"): a hot standby takes
+// over from a killed leader with every acknowledged order and nothing to replay, a standby whose
+// state differs from the leader's at the same sequence stops and says where, and a paused leader
+// that another node replaced acknowledges nothing after it resumes (its append is fenced: it
+// exits, status 75).
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -10,7 +12,12 @@
 #include "nats_fixture.hpp"
 #include "swarmex/client/client.hpp"
 #include "swarmex/client/failover_session.hpp"
+#include "swarmex/cluster/fenced_publisher.hpp"
+#include "swarmex/cluster/journal_stream.hpp"
+#include "swarmex/cluster/stream.hpp"
+#include "swarmex/cluster/stream_follower.hpp"
 #include "swarmex/common/temp_dir.hpp"
+#include "swarmex/journal/record.hpp"
 
 namespace swarmex::testing {
 namespace {
@@ -49,6 +56,16 @@ struct Tenant {
     return std::nullopt;
   }
 };
+
+// The number just before `tail` in `out` (0 when absent).
+std::uint64_t number_before(const std::string& out, const std::string& tail) {
+  const auto at = out.rfind(tail);
+  if (at == std::string::npos || at == 0) return 0;
+  auto from = at - 1;
+  while (from > 0 && std::isdigit(static_cast<unsigned char>(out[from - 1])))
+    --from;
+  return std::strtoull(out.c_str() + from, nullptr, 10);
+}
 
 class ClusterFailoverTest : public NatsClusterTest {
  protected:
@@ -93,6 +110,10 @@ TEST_F(ClusterFailoverTest, KilledLeaderIsReplacedByTheStandbyWithEveryAcknowled
   ASSERT_NE(port_b, 0) << b->output();
   std::printf("leader killed: standby listening as leader after %lld ms\n",
               static_cast<long long>(ms));
+  // Hot: the standby applied the streams as they came, checking the leader's state hash after
+  // each of its writes, and had nothing to replay when it took over.
+  EXPECT_NE(b->output().find("none replayed at takeover"), std::string::npos) << b->output();
+  EXPECT_GE(number_before(b->output(), " state hashes checked)"), 2u) << b->output();
 
   // A client with both nodes' addresses finds the new leader and resumes its report stream:
   // the two reports after the point it had seen are replayed, in the same history.
@@ -146,6 +167,67 @@ TEST_F(ClusterFailoverTest, KilledLeaderIsReplacedByTheStandbyWithEveryAcknowled
   EXPECT_EQ(pclose(p), 0) << out;
   EXPECT_NE(out.find("\"kind\":\"cancelled\""), std::string::npos) << out;
   b->stop();
+}
+
+TEST_F(ClusterFailoverTest, StandbyWhoseStateDiffersFromTheLeadersStopsAndSaysWhere) {
+  const std::string name = unique("swx");
+  const auto node_in = [&](const std::string& n) {
+    const std::string d = dir_.str() + "/" + n;
+    std::filesystem::create_directories(d);
+    return std::make_unique<ClusterNodeProcess>(d, n, cluster_->urls(), name);
+  };
+  auto a = node_in("a");
+  a->start();
+  const int port_a = a->wait_leader(30000);
+  ASSERT_NE(port_a, 0) << a->output();
+  auto b = node_in("b");
+  b->start();
+  ASSERT_TRUE(b->wait_standby(30000)) << b->output();
+  {
+    Tenant t(port_a);
+    ASSERT_TRUE(t.logon.ok()) << t.logon.text;
+    for (std::uint64_t i = 1; i <= 5; ++i) {
+      t.order(i, 1, 1000);
+      ASSERT_EQ(t.report(5s), wire::ExecKind::Accepted) << "order " << i;
+    }
+  }
+  // A write after the leader's, claiming another state hash than the one its command gives (a
+  // cancel of an order that does not exist: the state stays as it was).
+  const std::string stream = cluster::journal_stream_name(name, 0);
+  const cluster::StreamState st = cluster::stream_state(*js_, stream);
+  const auto last = cluster::get_message(*js_, stream, st.last_seq);
+  ASSERT_TRUE(last.has_value());
+  const engine::Seq seq = std::stoull(last->header(cluster::kLastHeader)) + 1;
+  engine::Command c{};
+  c.kind = engine::CommandKind::CancelOrder;
+  c.seq = seq;
+  c.cancel.order_id = 999'999;
+  c.cancel.owner = 1;
+  c.cancel.instrument = 1;
+  std::uint8_t record[journal::kMaxRecordBytes];
+  const std::size_t len = journal::encode_record(c, record);
+  const std::string forged = "00000000000000aa";
+  const std::array<cluster::Header, 5> headers{
+      cluster::Header{cluster::kKindHeader, "batch"},
+      cluster::Header{cluster::kFirstHeader, std::to_string(seq)},
+      cluster::Header{cluster::kLastHeader, std::to_string(seq)},
+      cluster::Header{cluster::kNodeHeader, "forger"},
+      cluster::Header{cluster::kHashHeader, forged}};
+  cluster::FencedPublisher pub(*js_, stream, cluster::journal_subject(name, 0), "forger",
+                               st.last_seq);
+  ASSERT_EQ(pub.publish(std::span<const std::uint8_t>(record, len), headers).result,
+            cluster::PublishResult::Ok);
+
+  for (int i = 0; i < 100 && b->running(); ++i)
+    std::this_thread::sleep_for(100ms);
+  ASSERT_FALSE(b->running()) << b->output();
+  EXPECT_EQ(b->exit_code(), 1) << b->output();
+  const std::string out = b->output();
+  EXPECT_NE(out.find("partition 0: state diverged from node forger at seq " + std::to_string(seq)),
+            std::string::npos)
+      << out;
+  EXPECT_NE(out.find("its state hash " + forged), std::string::npos) << out;
+  a->stop();
 }
 
 TEST_F(ClusterFailoverTest, PausedLeaderAcknowledgesNothingAfterItResumes) {

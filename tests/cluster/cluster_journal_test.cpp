@@ -78,6 +78,7 @@ TEST_F(ClusterJournalTest, ReplicatedWriterReleasesAfterTheStreamHoldsTheBatchAn
   journal::JournalBatch* b = w.acquire();
   b->commands = first;
   b->events.assign(3, engine::Event{});
+  b->state_hash = 0xabcdef0123;
   w.submit(b);
   const auto t0 = std::chrono::steady_clock::now();
   while (w.durable_seq() < 50 && std::chrono::steady_clock::now() - t0 < std::chrono::seconds(10))
@@ -100,6 +101,9 @@ TEST_F(ClusterJournalTest, ReplicatedWriterReleasesAfterTheStreamHoldsTheBatchAn
     EXPECT_EQ(m->header(cluster::kKindHeader), "batch");
     EXPECT_EQ(m->header(cluster::kFirstHeader), "1");
     EXPECT_EQ(m->header(cluster::kLastHeader), "50");
+    // The engine's state hash after seq 50, for a standby to compare with its own.
+    EXPECT_EQ(m->header(cluster::kHashHeader), "000000abcdef0123");
+    EXPECT_EQ(cluster::parse_state_hash(m->header(cluster::kHashHeader)), 0xabcdef0123u);
     const auto got = decode_all(m->data);
     ASSERT_EQ(got.size(), 50u);
     for (std::size_t i = 0; i < got.size(); ++i) {

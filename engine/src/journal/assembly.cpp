@@ -33,22 +33,29 @@ struct ExchangeAssembly::Taking {
   std::int64_t max_step_ns = 0;
 };
 
-ExchangeAssembly::ExchangeAssembly(const AssemblyConfig& config, AssemblyHooks hooks)
-    : routing_(engine::tradable_instruments(config.instruments, config.products),
+// Instruments created live: routed to their partition, and made known before any of their
+// events replays.
+void ExchangeAssembly::learn(std::uint32_t i, const engine::InstrumentSpec& spec) {
+  if (spec.id > engine::kMaxInstrumentId || in_config_[spec.id]) return;
+  routing_.learn(spec, i);
+  if (hooks_.on_learned) hooks_.on_learned(spec);
+}
+
+ExchangeAssembly::ExchangeAssembly(const AssemblyConfig& config, AssemblyHooks hooks_in)
+    : hooks_(std::move(hooks_in)),
+      durability_(config.durability),
+      snapshot_interval_(config.snapshot_interval),
+      in_config_(engine::kMaxInstrumentId + 1, false),
+      routing_(engine::tradable_instruments(config.instruments, config.products),
                config.partitions) {
+  const AssemblyHooks& hooks = hooks_;
   const std::uint32_t n = routing_.partitions();
   const bool journaled = config.durability != Durability::None;
   if (journaled) open_directory(config.journal_path);  // creates the parent
-  std::vector<bool> in_config(engine::kMaxInstrumentId + 1, false);
   for (const auto& spec : engine::tradable_instruments(config.instruments, config.products))
-    if (spec.id <= engine::kMaxInstrumentId) in_config[spec.id] = true;
-  // Instruments created live: routed to their partition, and made known before any of their
-  // events replays.
-  const auto learn = [this, &in_config, &hooks](std::uint32_t i,
-                                                const engine::InstrumentSpec& spec) {
-    if (spec.id > engine::kMaxInstrumentId || in_config[spec.id]) return;
-    routing_.learn(spec, i);
-    if (hooks.on_learned) hooks.on_learned(spec);
+    if (spec.id <= engine::kMaxInstrumentId) in_config_[spec.id] = true;
+  const auto learn = [this](std::uint32_t i, const engine::InstrumentSpec& spec) {
+    this->learn(i, spec);
   };
 
   // First every partition's snapshot, then every partition's journal: whatever the embedding
@@ -117,13 +124,6 @@ ExchangeAssembly::ExchangeAssembly(const AssemblyConfig& config, AssemblyHooks h
           *raw->files, config.segment_bytes, engine->last_seq() + 1,
           [raw](const std::vector<engine::Event>& events) { raw->engine->publish(events); });
       raw->journal->set_observer(config.journal_observer, i);
-      if (replicated(config.durability)) {
-        if (i >= config.replicators.size() || config.replicators[i] == nullptr)
-          throw std::runtime_error("durability " + std::string(to_string(config.durability)) +
-                                   ": no replicator for partition " + std::to_string(i));
-        raw->journal->set_replicator(config.replicators[i],
-                                     config.durability == Durability::ReplicatedSync);
-      }
       RetentionPolicy retention{config.retention, {}};
       if (config.retention == Retention::Archive)
         retention.archive_dir = config.archive_path + "/partition-" + std::to_string(i);
@@ -133,12 +133,14 @@ ExchangeAssembly::ExchangeAssembly(const AssemblyConfig& config, AssemblyHooks h
         raw->snapshots->set_on_written(
             [i, f = hooks.on_snapshot_written](const SnapshotReport& r) { f(i, r); });
       const bool sync = releases_after_write(config.durability);
-      sc.on_batch = [raw, sync, i, on_batch = hooks.on_batch](std::span<const engine::Command> cmds,
-                                                              const engine::EventBuffer& events) {
+      const bool hashed = replicated(config.durability);
+      sc.on_batch = [raw, sync, hashed, i, on_batch = hooks.on_batch](
+                        std::span<const engine::Command> cmds, const engine::EventBuffer& events) {
         if (on_batch) on_batch(i, cmds, events, raw->engine->engine());
         JournalBatch* b = raw->journal->acquire();
         b->commands.assign(cmds.begin(), cmds.end());
         if (sync) b->events.assign(events.begin(), events.end());
+        if (hashed) b->state_hash = raw->engine->engine().state_hash();  // a standby's check
         raw->journal->submit(b);
         return sync;  // in sync mode the journal publishes once the batch is on disk
       };
@@ -194,6 +196,8 @@ ExchangeAssembly::ExchangeAssembly(const AssemblyConfig& config, AssemblyHooks h
         t.capture = {};
         return true;
       };
+      raw->begin_snapshot = sc.on_snapshot;
+      raw->snapshot_step = sc.on_snapshot_step;
     } else {
       engine = std::make_unique<engine::Engine>(sc.engine);
       for (const auto& spec : options[i].instruments)
@@ -203,6 +207,60 @@ ExchangeAssembly::ExchangeAssembly(const AssemblyConfig& config, AssemblyHooks h
     }
     raw->engine = std::make_unique<engine::EnginePartition>(i, sc, std::move(engine));
   }
+  if (!config.replicators.empty()) attach_replicators(config.replicators);
+}
+
+void ExchangeAssembly::attach_replicators(const std::vector<JournalReplicator*>& replicators) {
+  if (!replicated(durability_)) return;
+  for (std::size_t i = 0; i < parts_.size(); ++i)
+    if (i < replicators.size() && replicators[i] != nullptr)
+      parts_[i]->journal->set_replicator(replicators[i], durability_ == Durability::ReplicatedSync);
+}
+
+std::uint64_t ExchangeAssembly::follow(std::uint32_t i, std::span<const engine::Command> commands) {
+  Part& p = *parts_.at(i);
+  if (!p.journal)
+    throw std::logic_error("follow: partition " + std::to_string(i) + " has no journal");
+  engine::Engine& e = p.engine->engine();
+  if (commands.empty()) return e.state_hash();
+  // The journal first: a standby that dies in between replays what its engine had not applied.
+  JournalBatch batch;
+  batch.commands.assign(commands.begin(), commands.end());
+  JournalBatch* b = &batch;
+  if (p.journal->write_batches(&b, 1) < 0)
+    throw std::runtime_error("partition " + std::to_string(i) +
+                             ": journal write failed: " + p.journal->failure());
+  follow_batch_.clear();
+  for (const engine::Command& c : commands) {
+    follow_events_.clear();
+    e.apply(c, follow_events_);
+    if (c.kind == engine::CommandKind::CreateInstrument && !follow_events_.empty() &&
+        follow_events_[0].kind == engine::EventKind::Accepted)
+      learn(i, engine::spec_of(c.create));
+    if (hooks_.on_followed) hooks_.on_followed(i, c, follow_events_);
+    for (const engine::Event& ev : follow_events_)
+      follow_batch_.push(ev);
+  }
+  if (hooks_.on_batch) hooks_.on_batch(i, commands, follow_batch_, e);
+  // Its own snapshots, as a leader takes them: a standby restarted replays only what followed.
+  p.followed_since_snapshot += commands.size();
+  if (snapshot_interval_ != 0 && p.followed_since_snapshot >= snapshot_interval_ &&
+      p.begin_snapshot) {
+    p.snapshots->start();  // its thread writes the file; no-op once started
+    if (p.begin_snapshot(e)) {
+      while (!p.snapshot_step(e)) {
+      }
+      p.followed_since_snapshot = 0;
+    }
+  }
+  return e.state_hash();
+}
+
+void ExchangeAssembly::lead(const std::vector<JournalReplicator*>& replicators) {
+  attach_replicators(replicators);
+  for (std::uint32_t i = 0; i < parts_.size(); ++i)
+    if (parts_[i]->journal && hooks_.on_recovered)
+      hooks_.on_recovered(i, parts_[i]->engine->engine());
 }
 
 ExchangeAssembly::SnapshotSteps ExchangeAssembly::snapshot_steps(std::size_t i) const {
@@ -216,6 +274,11 @@ ExchangeAssembly::~ExchangeAssembly() {
 }
 
 void ExchangeAssembly::start() {
+  if (replicated(durability_))
+    for (std::size_t i = 0; i < parts_.size(); ++i)
+      if (parts_[i]->journal && !parts_[i]->journal->replicated())
+        throw std::runtime_error("durability " + std::string(to_string(durability_)) +
+                                 ": no replicator for partition " + std::to_string(i));
   for (auto& p : parts_) {
     if (p->journal) p->journal->start();
     if (p->snapshots) p->snapshots->start();

@@ -97,7 +97,9 @@ int JournalWriter::flush() {
   if (buf_.empty()) return 0;
   // The cluster first: a deposed leader's batch must not reach even its own segment.
   if (replicator_ != nullptr) {
-    const ReplicateResult r = replicator_->replicate(buf_, buf_first_seq_, next_seq_ - 1);
+    const engine::Seq last = next_seq_ - 1;
+    const ReplicateResult r =
+        replicator_->replicate(buf_, buf_first_seq_, last, buf_hash_seq_ == last ? buf_hash_ : 0);
     if (r != ReplicateResult::Held) {
       fail(std::string(r == ReplicateResult::Fenced ? "journal replication fenced (deposed): "
                                                     : "journal replication unavailable: ") +
@@ -161,6 +163,10 @@ int JournalWriter::write_batches(JournalBatch* const* batches, std::size_t n) {
       ++buf_records_;
       ++next_seq_;
     }
+    if (!batches[i]->commands.empty()) {
+      buf_hash_ = batches[i]->state_hash;
+      buf_hash_seq_ = next_seq_ - 1;
+    }
   }
   if (const int rc = flush(); rc < 0) return rc;
   if (observer_ != nullptr) {
@@ -174,6 +180,7 @@ int JournalWriter::write_batches(JournalBatch* const* batches, std::size_t n) {
     if (release_ && !batches[i]->events.empty()) release_(batches[i]->events);
     batches[i]->commands.clear();
     batches[i]->events.clear();
+    batches[i]->state_hash = 0;
   }
   return 0;
 }
@@ -191,6 +198,7 @@ void JournalWriter::run() {
     for (std::size_t i = 0; i < n; ++i) {
       got[i]->commands.clear();
       got[i]->events.clear();
+      got[i]->state_hash = 0;
       free_.enqueue(got[i]);
     }
   }

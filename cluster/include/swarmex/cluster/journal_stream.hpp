@@ -23,6 +23,13 @@ inline constexpr const char* kKindHeader = "Swx-Kind";
 inline constexpr const char* kFirstHeader = "Swx-First";
 inline constexpr const char* kLastHeader = "Swx-Last";
 inline constexpr const char* kNodeHeader = "Swx-Node";
+// The engine's state hash after Swx-Last, 16 hex digits (absent: not taken): a standby compares
+// its own after applying the message.
+inline constexpr const char* kHashHeader = "Swx-Hash";
+
+std::string format_state_hash(std::uint64_t hash);
+// 0 for an absent or malformed header.
+std::uint64_t parse_state_hash(const std::string& text) noexcept;
 
 // "<cluster>-journal-<partition>" and "<cluster>.journal.<partition>".
 std::string journal_stream_name(const std::string& cluster, std::uint32_t partition);
@@ -41,12 +48,12 @@ class JournalStreamReplicator final : public journal::JournalReplicator {
                           std::function<void(const std::string&)> on_unavailable = {});
 
   journal::ReplicateResult replicate(std::span<const std::uint8_t> records, engine::Seq first,
-                                     engine::Seq last) override;
+                                     engine::Seq last, std::uint64_t state_hash) override;
   [[nodiscard]] std::string last_error() const override;
   [[nodiscard]] std::size_t max_bytes() const noexcept override { return kMaxJournalMessageBytes; }
   // A takeover's first publish (before any batch), naming the last journal sequence this node
-  // applied (Swx-Last): fences every earlier leader.
-  PublishOutcome fence(engine::Seq applied);
+  // applied (Swx-Last) and its state hash there: fences every earlier leader.
+  PublishOutcome fence(engine::Seq applied, std::uint64_t state_hash = 0);
   [[nodiscard]] std::uint64_t last_stream_seq() const noexcept { return publisher_.last_seq(); }
 
  private:

@@ -80,12 +80,17 @@ struct AssemblyHooks {
   // Every command replayed from a journal at start-up, with its events.
   std::function<void(std::uint32_t, const engine::Command&, const engine::EventBuffer&)>
       on_replayed;
+  // Every command a standby applies as it follows the leader (follow()), with its events; the
+  // chunk then goes to on_batch as a partition thread's batch does.
+  std::function<void(std::uint32_t, const engine::Command&, const engine::EventBuffer&)>
+      on_followed;
   // Each partition once its journal replayed, before it runs.
   std::function<void(std::uint32_t, const engine::Engine&)> on_recovered;
   // Every spot instrument a recovered partition has that the configuration lacks (created live):
   // those a snapshot holds before the journal replays, then each one the replay creates.
   std::function<void(const engine::InstrumentSpec&)> on_learned;
-  // The partition's thread, journaled partitions: each applied batch, before it is journaled.
+  // The partition's thread, journaled partitions: each applied batch, before it is journaled
+  // (and each chunk follow() applied).
   std::function<void(std::uint32_t, std::span<const engine::Command>, const engine::EventBuffer&,
                      const engine::Engine&)>
       on_batch;
@@ -100,13 +105,28 @@ struct AssemblyHooks {
 class ExchangeAssembly {
  public:
   // Recovers every partition (throws on corruption or a bad journal directory).
-  explicit ExchangeAssembly(const AssemblyConfig& config, AssemblyHooks hooks = {});
+  explicit ExchangeAssembly(const AssemblyConfig& config, AssemblyHooks hooks_in = {});
   ~ExchangeAssembly();
   ExchangeAssembly(const ExchangeAssembly&) = delete;
   ExchangeAssembly& operator=(const ExchangeAssembly&) = delete;
 
+  // Durability Replicated / ReplicatedSync: throws unless every partition has its replicator.
   void start();
   void stop();  // drains the partitions and journals
+
+  // A hot standby, before start() (one thread): commands the leader sequenced, in order and
+  // without a gap, appended to partition i's journal and applied to its engine as the start-up
+  // replay applies them (the hooks see them the same way); a snapshot every snapshot_interval
+  // commands. Returns the engine's state hash after them. Throws on a gap or a failed write.
+  std::uint64_t follow(std::uint32_t partition, std::span<const engine::Command> commands);
+  // The standby takes over, before start(): partition i's journal writes go to replicators[i]
+  // from now on (replicated durability; owned by the embedding process), and on_recovered sees
+  // each partition, as at the end of a start-up replay.
+  void lead(const std::vector<JournalReplicator*>& replicators);
+  // Partition i's engine state hash (before start() or after stop()).
+  [[nodiscard]] std::uint64_t state_hash(std::size_t i) noexcept {
+    return parts_[i]->engine->engine().state_hash();
+  }
 
   [[nodiscard]] std::size_t partitions() const noexcept { return parts_.size(); }
   engine::EnginePartition& partition(std::size_t i) noexcept { return *parts_[i]->engine; }
@@ -149,7 +169,20 @@ class ExchangeAssembly {
     std::unique_ptr<JournalWriter> journal;
     std::unique_ptr<SnapshotWriter> snapshots;
     std::unique_ptr<engine::EnginePartition> engine;
+    // The partition's snapshot steps (its PartitionConfig's): follow() takes snapshots with them.
+    std::function<bool(engine::Engine&)> begin_snapshot;
+    std::function<bool(engine::Engine&)> snapshot_step;
+    std::uint64_t followed_since_snapshot = 0;
   };
+  void learn(std::uint32_t partition, const engine::InstrumentSpec& spec);
+  void attach_replicators(const std::vector<JournalReplicator*>& replicators);
+
+  AssemblyHooks hooks_;
+  Durability durability_ = Durability::None;
+  std::uint64_t snapshot_interval_ = 0;
+  std::vector<bool> in_config_;  // by instrument id: tradable from the configuration
+  engine::EventBuffer follow_events_;
+  engine::EventBuffer follow_batch_;
   engine::PoolRouting routing_;
   std::vector<std::unique_ptr<Part>> parts_;
   std::vector<std::uint32_t> rolled_;  // partitions that own scheduled products

@@ -22,9 +22,9 @@ class JournalReplicator {
  public:
   virtual ~JournalReplicator() = default;
   // The writer's thread, once per write, before the local append: records of sequence numbers
-  // [first, last], whole records only.
+  // [first, last], whole records only; `state_hash`: the engine's after `last` (0: unknown).
   virtual ReplicateResult replicate(std::span<const std::uint8_t> records, engine::Seq first,
-                                    engine::Seq last) = 0;
+                                    engine::Seq last, std::uint64_t state_hash) = 0;
   // Why the last replicate() failed (logs, the writer's failure text).
   [[nodiscard]] virtual std::string last_error() const = 0;
   // The largest write it takes (the writer's batches stay below it).

@@ -49,6 +49,9 @@ inline constexpr std::size_t kMaxBatchBytes = 1u << 20;
 struct JournalBatch {
   std::vector<engine::Command> commands;  // contiguous sequence numbers
   std::vector<engine::Event> events;      // released after the commands are durable
+  // The engine's state hash after the batch's last command (replicated modes: a standby checks
+  // its own against it); 0: not taken.
+  std::uint64_t state_hash = 0;
 };
 
 struct JournalStats {
@@ -95,6 +98,7 @@ class JournalWriter {
     if (replicator != nullptr && replicator->max_bytes() < max_batch_bytes_)
       max_batch_bytes_ = replicator->max_bytes();
   }
+  [[nodiscard]] bool replicated() const noexcept { return replicator_ != nullptr; }
   void start();
   void stop();  // writes and releases everything submitted, then joins
 
@@ -125,6 +129,10 @@ class JournalWriter {
   std::vector<std::uint8_t> buf_;
   engine::Seq buf_first_seq_ = 0;
   std::uint64_t buf_records_ = 0;
+  // The state hash after the last whole batch in buf_ and that batch's last sequence: a write
+  // that ends there carries it to the replicator (one that ends mid-batch carries none).
+  std::uint64_t buf_hash_ = 0;
+  engine::Seq buf_hash_seq_ = 0;
 
   moodycamel::BlockingConcurrentQueue<JournalBatch*> queue_;
   moodycamel::ConcurrentQueue<JournalBatch*> free_;
