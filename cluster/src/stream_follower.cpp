@@ -21,6 +21,7 @@ StreamMessage take(natsMsg* m) {
   jsMsgMetaData* meta = nullptr;
   if (natsMsg_GetMetaData(&meta, m) == NATS_OK) {
     out.seq = meta->Sequence.Stream;
+    out.pending = meta->NumPending;
     jsMsgMetaData_Destroy(meta);
   }
   const int len = natsMsg_GetDataLength(m);

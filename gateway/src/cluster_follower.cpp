@@ -71,6 +71,7 @@ std::uint64_t ClusterFollower::first_after(engine::Seq seq, std::uint64_t first,
 
 void ClusterFollower::apply(const cluster::StreamMessage& m) {
   stream_seq_ = m.seq;
+  behind_.store(m.pending, std::memory_order_relaxed);
   commands_.clear();
   if (m.header(cluster::kKindHeader) == "batch") {
     std::size_t off = 0;
@@ -93,13 +94,13 @@ void ClusterFollower::apply(const cluster::StreamMessage& m) {
     if (!commands_.empty()) {
       state_hash_ = apply_(partition_, commands_);
       journal_seq_ = next;
-      appended_ += commands_.size();
+      appended_.fetch_add(commands_.size(), std::memory_order_relaxed);
     }
   }
   // A batch's hash is the leader's state after it; a fence's, the new leader's as it took over.
   const std::uint64_t theirs = cluster::parse_state_hash(m.header(cluster::kHashHeader));
   if (theirs == 0 || last_of(m) != journal_seq_) return;
-  ++checked_;
+  checked_.fetch_add(1, std::memory_order_relaxed);
   if (theirs != state_hash_)
     throw Diverged("partition " + std::to_string(partition_) + ": state diverged from node " +
                    m.header(cluster::kNodeHeader) + " at seq " + std::to_string(journal_seq_) +

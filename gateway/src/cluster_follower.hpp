@@ -7,6 +7,7 @@
 // the same sequence (the engines diverged) stops it with the reason.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -46,9 +47,17 @@ class ClusterFollower {
   [[nodiscard]] std::uint64_t stream_seq() const noexcept { return stream_seq_; }
   [[nodiscard]] engine::Seq journal_seq() const noexcept { return journal_seq_; }
   [[nodiscard]] std::uint64_t state_hash() const noexcept { return state_hash_; }
-  [[nodiscard]] std::uint64_t appended() const noexcept { return appended_; }
-  // Messages whose state hash this node compared with its own (all equal, or it stopped).
-  [[nodiscard]] std::uint64_t checked() const noexcept { return checked_; }
+  // Any thread (metrics): commands applied; messages whose state hash this node compared with
+  // its own (all equal, or it stopped); messages the stream held after the last one read.
+  [[nodiscard]] std::uint64_t appended() const noexcept {
+    return appended_.load(std::memory_order_relaxed);
+  }
+  [[nodiscard]] std::uint64_t checked() const noexcept {
+    return checked_.load(std::memory_order_relaxed);
+  }
+  [[nodiscard]] std::uint64_t behind() const noexcept {
+    return behind_.load(std::memory_order_relaxed);
+  }
   // Stops reading the stream (the node leads from here on).
   void close();
 
@@ -66,8 +75,9 @@ class ClusterFollower {
   std::uint64_t stream_seq_ = 0;           // the last stream message applied (or skipped)
   engine::Seq journal_seq_ = 0;            // the partition's last command
   std::uint64_t state_hash_ = 0;           // the partition's state hash there
-  std::uint64_t appended_ = 0;
-  std::uint64_t checked_ = 0;
+  std::atomic<std::uint64_t> appended_{0};
+  std::atomic<std::uint64_t> checked_{0};
+  std::atomic<std::uint64_t> behind_{0};
 };
 
 }  // namespace swarmex::gateway

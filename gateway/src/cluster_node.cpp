@@ -80,6 +80,16 @@ void ClusterNode::attach(ClusterFollower::Apply apply,
                                                            at[i].first, at[i].second, apply));
 }
 
+ClusterLevels ClusterNode::levels() const {
+  ClusterLevels l;
+  l.leading = leading_.load(std::memory_order_relaxed);
+  l.followed = followed();
+  l.checked = checked();
+  for (const auto& f : followers_)
+    l.behind.push_back(l.leading ? 0 : f->behind());
+  return l;
+}
+
 std::uint32_t ClusterNode::partitions() const noexcept {
   return partition_count(config_);
 }
@@ -169,6 +179,7 @@ std::vector<journal::JournalReplicator*> ClusterNode::lead() {
     f.close();
     out.push_back(replicators_.back().get());
   }
+  leading_.store(true);
   spdlog::info(
       "cluster {}: node {} leads ({} commands taken from the streams, {} state hashes "
       "checked)",

@@ -25,6 +25,7 @@
 #include "swarmex/gateway/config.hpp"
 
 #include "cluster_follower.hpp"
+#include "metrics.hpp"
 #include "pool_map.hpp"
 
 namespace swarmex::gateway {
@@ -60,6 +61,8 @@ class ClusterNode {
   [[nodiscard]] std::uint64_t followed() const noexcept;
   // Stream messages whose state hash this node found equal to its own.
   [[nodiscard]] std::uint64_t checked() const noexcept;
+  // Any thread (metrics): leading or not, and how the standby part keeps up.
+  [[nodiscard]] ClusterLevels levels() const;
   // Partition count (the streams).
   [[nodiscard]] std::uint32_t partitions() const noexcept;
   // Pools across clusters (cluster_pools.cpp), once leading and listening: claims [cluster]
@@ -81,6 +84,7 @@ class ClusterNode {
   std::unique_ptr<cluster::LeaderLease> lease_;
   std::vector<std::unique_ptr<ClusterFollower>> followers_;
   std::vector<std::unique_ptr<cluster::JournalStreamReplicator>> replicators_;
+  std::atomic<bool> leading_{false};
   std::atomic<bool> renewing_{false};
   std::mutex renew_mu_;
   std::condition_variable renew_cv_;

@@ -107,6 +107,29 @@ ExchangeMetrics::ExchangeMetrics(const Config& config, std::uint32_t io_threads,
     for (std::size_t i = 0; i < fill_fanout_.size(); ++i)
       fill_fanout_[i] = &fanout.Add({{"outcome", outcomes[i]}});
   }
+  if (journal::replicated(config.journal.durability)) {  // docs/cluster.md
+    cluster_leader_ = &BuildGauge()
+                           .Name("swarmex_cluster_leader")
+                           .Help("1 while this node leads its cluster, 0 while it is a standby")
+                           .Register(reg)
+                           .Add({});
+    cluster_followed_ = &BuildCounter()
+                             .Name("swarmex_cluster_followed_commands_total")
+                             .Help("Commands this node applied from its cluster's journal streams")
+                             .Register(reg)
+                             .Add({});
+    cluster_checked_ = &BuildCounter()
+                            .Name("swarmex_cluster_state_hash_checks_total")
+                            .Help("Leader state hashes this node compared with its own (equal)")
+                            .Register(reg)
+                            .Add({});
+    auto& behind = BuildGauge()
+                       .Name("swarmex_cluster_standby_behind_messages")
+                       .Help("Journal stream messages a standby has not applied yet")
+                       .Register(reg);
+    for (std::uint32_t p = 0; p < partitions; ++p)
+      cluster_behind_.push_back(&behind.Add({{"partition", std::to_string(p)}}));
+  }
   auto& commands = BuildCounter()
                        .Name("swarmex_commands_total")
                        .Help("Commands the engine sequenced, by kind and outcome")
@@ -224,6 +247,7 @@ ExchangeMetrics::~ExchangeMetrics() {
 }
 
 void ExchangeMetrics::serve(const std::string& listen) {
+  if (exposer_) return;
   try {
     exposer_ = std::make_unique<prometheus::Exposer>(listen, 2);
   } catch (const std::exception& e) {
@@ -265,6 +289,18 @@ void ExchangeMetrics::refresh() {
         fill_fanout_[i]->Increment(static_cast<double>(l.fill_fanout[i] - fill_fanout_seen_[i]));
         fill_fanout_seen_[i] = l.fill_fanout[i];
       }
+  }
+  if (cluster_levels_ && cluster_leader_ != nullptr) {
+    const ClusterLevels c = cluster_levels_();
+    cluster_leader_->Set(c.leading ? 1.0 : 0.0);
+    if (c.followed > cluster_followed_seen_)
+      cluster_followed_->Increment(static_cast<double>(c.followed - cluster_followed_seen_));
+    if (c.checked > cluster_checked_seen_)
+      cluster_checked_->Increment(static_cast<double>(c.checked - cluster_checked_seen_));
+    cluster_followed_seen_ = std::max(cluster_followed_seen_, c.followed);
+    cluster_checked_seen_ = std::max(cluster_checked_seen_, c.checked);
+    for (std::size_t p = 0; p < cluster_behind_.size() && p < c.behind.size(); ++p)
+      cluster_behind_[p]->Set(static_cast<double>(c.behind[p]));
   }
   for (auto& [id, h] : hosts_) {
     const std::uint64_t produced = h->produced.load(std::memory_order_relaxed);

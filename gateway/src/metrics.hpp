@@ -44,6 +44,14 @@ struct QueueLevels {
   std::array<std::uint64_t, 4> fill_fanout = {};
 };
 
+// A cluster node's part (durability replicated; read at each collection, any thread).
+struct ClusterLevels {
+  bool leading = false;
+  std::uint64_t followed = 0;         // commands applied from the journal streams
+  std::uint64_t checked = 0;          // the leader's state hashes found equal to its own
+  std::vector<std::uint64_t> behind;  // per partition: stream messages not read yet
+};
+
 class ExchangeMetrics : public journal::JournalObserver {
  public:
   ExchangeMetrics(const Config& config, std::uint32_t io_threads, std::uint32_t partitions);
@@ -51,7 +59,8 @@ class ExchangeMetrics : public journal::JournalObserver {
 
   // The registry every swarmexd metric is in; Collect() brings the folded-in ones up to date.
   [[nodiscard]] std::shared_ptr<prometheus::Registry> registry() const { return registry_; }
-  // Serves the registry on http://`listen`/metrics; throws when the address cannot be bound.
+  // Serves the registry on http://`listen`/metrics (once: later calls do nothing); throws when
+  // the address cannot be bound.
   void serve(const std::string& listen);
   void stop_serving();             // before the threads whose counters the registry reads go
   [[nodiscard]] int port() const;  // the port serve() bound (0 before)
@@ -59,6 +68,12 @@ class ExchangeMetrics : public journal::JournalObserver {
   void set_levels(std::function<QueueLevels()> levels) {
     std::lock_guard lock(refresh_mu_);
     levels_ = std::move(levels);
+  }
+
+  // Read at each collection: a cluster node's role and how its standby part keeps up.
+  void set_cluster(std::function<ClusterLevels()> levels) {
+    std::lock_guard lock(refresh_mu_);
+    cluster_levels_ = std::move(levels);
   }
 
   // I/O thread `i`'s own timings.
@@ -147,6 +162,13 @@ class ExchangeMetrics : public journal::JournalObserver {
   std::vector<prometheus::Gauge*> inbox_;
   std::array<prometheus::Counter*, 4> fill_fanout_{};  // [cluster] fill_fanout only
   std::array<std::uint64_t, 4> fill_fanout_seen_{};
+  std::function<ClusterLevels()> cluster_levels_;  // durability replicated only
+  prometheus::Gauge* cluster_leader_ = nullptr;
+  prometheus::Counter* cluster_followed_ = nullptr;
+  prometheus::Counter* cluster_checked_ = nullptr;
+  std::vector<prometheus::Gauge*> cluster_behind_;
+  std::uint64_t cluster_followed_seen_ = 0;
+  std::uint64_t cluster_checked_seen_ = 0;
 
   // Counted where they happen.
   std::vector<std::array<prometheus::Counter*, 2>> commands_;  // by kind: accepted, rejected

@@ -329,11 +329,7 @@ void Server::start() {
     publisher_->set_metrics(metrics_.get());
     for (auto& t : io_)
       t->set_metrics(metrics_.get());
-    try {  // trading goes on without them: Prometheus sees the target down
-      metrics_->serve(config_.server.metrics_listen);
-    } catch (const std::exception& e) {
-      spdlog::error("{}; /metrics is not served", e.what());
-    }
+    serve_metrics();
   }
   if (inline_engine()) {
     publisher_->set_wake([this] { schedule_pump(); });

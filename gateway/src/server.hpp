@@ -52,6 +52,8 @@ class Server {
   std::vector<std::string> lead(const std::vector<journal::JournalReplicator*>& replicators,
                                 std::uint64_t followed);
   void start();  // binds and starts serving; throws when the address cannot be bound
+  // /metrics on server.metrics_listen, if set (start() does it; a cluster's standby before it).
+  void serve_metrics();
   void stop();
   [[nodiscard]] std::uint16_t port() const noexcept { return port_; }
   // The operator dashboard (server.dashboard_listen), or null when off; its port is 0 when it

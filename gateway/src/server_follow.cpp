@@ -1,11 +1,23 @@
 // A cluster's hot standby (docs/cluster.md): the leader's commands, read from the journal streams,
-// go through the exchange as the start-up replay's do, so that taking over needs no recovery.
+// go through the exchange as the start-up replay's do, so that taking over needs no recovery; its
+// /metrics are served while it follows.
+#include <spdlog/spdlog.h>
+
 #include <cstdio>
 
 #include "server.hpp"
 #include "swarmex/common/clock.hpp"
 
 namespace swarmex::gateway {
+
+void Server::serve_metrics() {
+  if (!metrics_) return;
+  try {  // trading goes on without them: Prometheus sees the target down
+    metrics_->serve(config_.server.metrics_listen);
+  } catch (const std::exception& e) {
+    spdlog::error("{}; /metrics is not served", e.what());
+  }
+}
 
 std::uint64_t Server::follow(std::uint32_t partition, std::span<const engine::Command> commands) {
   const std::uint64_t hash = exchange_->follow(partition, commands);

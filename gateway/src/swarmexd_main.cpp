@@ -99,8 +99,14 @@ int main(int argc, char** argv) {
             return server.follow(i, commands);
           },
           at);
+      if (server.metrics() != nullptr) {  // a standby is watched too: role, hashes, how far behind
+        server.metrics()->set_cluster([&cluster] { return cluster->levels(); });
+        server.serve_metrics();
+      }
       std::printf("swarmexd: cluster %s node %s: standby, following the journal streams\n",
                   config.cluster.name.c_str(), cluster->node().c_str());
+      if (server.metrics_port() != 0)
+        std::printf("swarmexd: standby metrics on port %d\n", server.metrics_port());
       std::fflush(stdout);
       const timespec zero{};
       int stop_sig = 0;

@@ -7,8 +7,10 @@
 #include <cstdio>
 #include <filesystem>
 #include <thread>
+#include <utility>
 
 #include "cluster_node_process.hpp"
+#include "metrics_scrape.hpp"
 #include "nats_fixture.hpp"
 #include "swarmex/client/client.hpp"
 #include "swarmex/client/failover_session.hpp"
@@ -23,6 +25,9 @@ namespace swarmex::testing {
 namespace {
 
 using namespace std::chrono_literals;
+using e2e::http_get;
+using e2e::port_after;
+using e2e::sample;
 
 // A tenant session: logs on, places orders, reads execution reports.
 struct Tenant {
@@ -69,10 +74,12 @@ std::uint64_t number_before(const std::string& out, const std::string& tail) {
 
 class ClusterFailoverTest : public NatsClusterTest {
  protected:
-  std::unique_ptr<ClusterNodeProcess> node(const std::string& name) {
+  std::unique_ptr<ClusterNodeProcess> node(const std::string& name,
+                                           const std::string& server_extra = "") {
     const std::string d = dir_.str() + "/" + name;
     std::filesystem::create_directories(d);
-    return std::make_unique<ClusterNodeProcess>(d, name, cluster_->urls(), unique("swx"));
+    return std::make_unique<ClusterNodeProcess>(d, name, cluster_->urls(), unique("swx"),
+                                                "replicated", "", server_extra);
   }
   common::TempDir dir_;
 };
@@ -82,9 +89,11 @@ TEST_F(ClusterFailoverTest, KilledLeaderIsReplacedByTheStandbyWithEveryAcknowled
   a->start();
   const int port_a = a->wait_leader(30000);
   ASSERT_NE(port_a, 0) << a->output();
-  auto b = node("b");
+  auto b = node("b", "metrics_listen = \"127.0.0.1:0\"");
   b->start();
   ASSERT_TRUE(b->wait_standby(30000)) << b->output();
+  const int metrics_b = port_after(b->output(), "standby metrics on port ");
+  ASSERT_NE(metrics_b, 0) << b->output();
 
   std::uint64_t acked = 0;
   std::uint64_t history = 0;
@@ -101,6 +110,22 @@ TEST_F(ClusterFailoverTest, KilledLeaderIsReplacedByTheStandbyWithEveryAcknowled
       ++acked;
     }
   }
+  // The standby is watched while it follows: a standby, every order applied, hashes checked, and
+  // nothing left behind once it has caught up.
+  std::string scraped;
+  for (int i = 0; i < 100; ++i) {
+    scraped = http_get(metrics_b, "/metrics");
+    if (sample(scraped, "swarmex_cluster_followed_commands_total") >= static_cast<double>(acked) &&
+        sample(scraped, "swarmex_cluster_standby_behind_messages{partition=\"0\"}") == 0)
+      break;
+    std::this_thread::sleep_for(100ms);
+  }
+  EXPECT_EQ(sample(scraped, "swarmex_cluster_leader"), 0) << scraped;
+  EXPECT_GE(sample(scraped, "swarmex_cluster_followed_commands_total"), static_cast<double>(acked))
+      << scraped;
+  EXPECT_GE(sample(scraped, "swarmex_cluster_state_hash_checks_total"), 2) << scraped;
+  EXPECT_EQ(sample(scraped, "swarmex_cluster_standby_behind_messages{partition=\"0\"}"), 0)
+      << scraped;
   a->kill();
   const auto t0 = std::chrono::steady_clock::now();
   const int port_b = b->wait_leader(30000);
@@ -114,6 +139,7 @@ TEST_F(ClusterFailoverTest, KilledLeaderIsReplacedByTheStandbyWithEveryAcknowled
   // each of its writes, and had nothing to replay when it took over.
   EXPECT_NE(b->output().find("none replayed at takeover"), std::string::npos) << b->output();
   EXPECT_GE(number_before(b->output(), " state hashes checked)"), 2u) << b->output();
+  EXPECT_EQ(sample(http_get(metrics_b, "/metrics"), "swarmex_cluster_leader"), 1);
 
   // A client with both nodes' addresses finds the new leader and resumes its report stream:
   // the two reports after the point it had seen are replayed, in the same history.

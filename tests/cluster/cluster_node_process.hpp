@@ -30,13 +30,14 @@ inline std::string cluster_toml(const std::string& servers, const std::string& n
 
 class ClusterNodeProcess {
  public:
-  // `cluster_extra`: more [cluster] keys (pools = [...], pool_map = "...").
+  // `cluster_extra`: more [cluster] keys (pools = [...], pool_map = "..."); `server_extra`: more
+  // [server] keys.
   ClusterNodeProcess(const std::string& dir, std::string node, const std::string& servers,
                      const std::string& cluster_name, const std::string& durability = "replicated",
-                     const std::string& cluster_extra = "")
+                     const std::string& cluster_extra = "", const std::string& server_extra = "")
       : dir_(dir), node_(std::move(node)), process_(dir + "/swarmexd.log") {
-    std::ofstream(dir_ + "/swarmex.toml")
-        << test_config("", durability, 2, cluster_toml(servers, cluster_name) + cluster_extra);
+    std::ofstream(dir_ + "/swarmex.toml") << test_config(
+        server_extra, durability, 2, cluster_toml(servers, cluster_name) + cluster_extra);
   }
 
   void start() {

@@ -15,7 +15,8 @@
 namespace swarmex::cluster {
 
 struct StreamMessage {
-  std::uint64_t seq = 0;  // the stream's sequence
+  std::uint64_t seq = 0;      // the stream's sequence
+  std::uint64_t pending = 0;  // a consumer's: messages after this one it has not delivered yet
   std::vector<std::uint8_t> data;
   std::vector<Header> headers;
   [[nodiscard]] std::string header(const std::string& key) const;  // "" when absent
