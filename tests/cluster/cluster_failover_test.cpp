@@ -81,17 +81,25 @@ class ClusterFailoverTest : public NatsClusterTest {
     return std::make_unique<ClusterNodeProcess>(d, name, cluster_->urls(), unique("swx"),
                                                 "replicated", "", server_extra);
   }
+  // `a` leading, then `b` standing by: a's port (0 when either did not get there).
+  static int start_pair(ClusterNodeProcess& a, ClusterNodeProcess& b) {
+    a.start();
+    const int port = a.wait_leader(30000);
+    EXPECT_NE(port, 0) << a.output();
+    if (port == 0) return 0;
+    b.start();
+    const bool standing_by = b.wait_standby(30000);
+    EXPECT_TRUE(standing_by) << b.output();
+    return standing_by ? port : 0;
+  }
   common::TempDir dir_;
 };
 
 TEST_F(ClusterFailoverTest, KilledLeaderIsReplacedByTheStandbyWithEveryAcknowledgedOrder) {
   auto a = node("a");
-  a->start();
-  const int port_a = a->wait_leader(30000);
-  ASSERT_NE(port_a, 0) << a->output();
   auto b = node("b", "metrics_listen = \"127.0.0.1:0\"");
-  b->start();
-  ASSERT_TRUE(b->wait_standby(30000)) << b->output();
+  const int port_a = start_pair(*a, *b);
+  ASSERT_NE(port_a, 0);
   const int metrics_b = port_after(b->output(), "standby metrics on port ");
   ASSERT_NE(metrics_b, 0) << b->output();
 
@@ -196,19 +204,11 @@ TEST_F(ClusterFailoverTest, KilledLeaderIsReplacedByTheStandbyWithEveryAcknowled
 }
 
 TEST_F(ClusterFailoverTest, StandbyWhoseStateDiffersFromTheLeadersStopsAndSaysWhere) {
-  const std::string name = unique("swx");
-  const auto node_in = [&](const std::string& n) {
-    const std::string d = dir_.str() + "/" + n;
-    std::filesystem::create_directories(d);
-    return std::make_unique<ClusterNodeProcess>(d, n, cluster_->urls(), name);
-  };
-  auto a = node_in("a");
-  a->start();
-  const int port_a = a->wait_leader(30000);
-  ASSERT_NE(port_a, 0) << a->output();
-  auto b = node_in("b");
-  b->start();
-  ASSERT_TRUE(b->wait_standby(30000)) << b->output();
+  const std::string name = unique("swx");  // the nodes' cluster
+  auto a = node("a");
+  auto b = node("b");
+  const int port_a = start_pair(*a, *b);
+  ASSERT_NE(port_a, 0);
   {
     Tenant t(port_a);
     ASSERT_TRUE(t.logon.ok()) << t.logon.text;
@@ -258,12 +258,9 @@ TEST_F(ClusterFailoverTest, StandbyWhoseStateDiffersFromTheLeadersStopsAndSaysWh
 
 TEST_F(ClusterFailoverTest, PausedLeaderAcknowledgesNothingAfterItResumes) {
   auto a = node("a");
-  a->start();
-  const int port_a = a->wait_leader(30000);
-  ASSERT_NE(port_a, 0) << a->output();
   auto b = node("b");
-  b->start();
-  ASSERT_TRUE(b->wait_standby(30000)) << b->output();
+  const int port_a = start_pair(*a, *b);
+  ASSERT_NE(port_a, 0);
 
   Tenant t(port_a);
   ASSERT_TRUE(t.logon.ok()) << t.logon.text;
