@@ -407,6 +407,7 @@ journal::AssemblyConfig assembly_config(const Config& c,
   a.retention = c.journal.retention;
   a.archive_path = c.journal.archive_path;
   a.keep_snapshots = c.journal.keep_snapshots;
+  a.state_hash_interval = c.cluster.state_hash_interval;
   a.output = output;
   a.wake = std::move(wake);
   return a;

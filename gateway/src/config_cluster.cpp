@@ -40,11 +40,11 @@ void read_list(const toml::table& t, const char* key, std::vector<std::string>& 
 
 void parse_cluster(const toml::table& t, ClusterSection& s, const std::string& src) {
   const std::string w = "cluster.";
-  common::reject_unknown(
-      t,
-      {"servers", "name", "node", "replicas", "publish_timeout_ms", "lease_ttl_ms",
-       "lease_renew_ms", "pools", "pool_map", "fill_fanout", "fill_fanout_per_host"},
-      src, w);
+  common::reject_unknown(t,
+                         {"servers", "name", "node", "replicas", "publish_timeout_ms",
+                          "lease_ttl_ms", "lease_renew_ms", "pools", "pool_map", "fill_fanout",
+                          "fill_fanout_per_host", "state_hash_interval"},
+                         src, w);
   read_list(t, "servers", s.servers, src, "must be a list of nats://host:port URLs",
             [](const std::string& v) { return v.rfind("nats://", 0) == 0; });
   common::read_string(t, "name", s.name, src, w);
@@ -64,6 +64,7 @@ void parse_cluster(const toml::table& t, ClusterSection& s, const std::string& s
     common::config_error(src, "cluster.pool_map", "must be 1 to 64 of [A-Za-z0-9_-]");
   common::read_bool(t, "fill_fanout", s.fill_fanout, src, w);
   common::read_int(t, "fill_fanout_per_host", s.fill_fanout_per_host, src, w, 1, 100'000'000);
+  common::read_int(t, "state_hash_interval", s.state_hash_interval, src, w, 1, 100'000'000);
 }
 
 void check_cluster(const Config& c, const std::string& src) {

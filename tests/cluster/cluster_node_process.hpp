@@ -25,7 +25,8 @@ inline std::string cluster_toml(const std::string& servers, const std::string& n
     at = end + 1;
   }
   return "[cluster]\nservers = [" + list + "]\nname = \"" + name +
-         "\"\nlease_ttl_ms = 2000\nlease_renew_ms = 500\npublish_timeout_ms = 15000\n";
+         "\"\nlease_ttl_ms = 2000\nlease_renew_ms = 500\npublish_timeout_ms = 15000\n"
+         "state_hash_interval = 8\n";
 }
 
 class ClusterNodeProcess {

@@ -96,5 +96,14 @@ TEST(ClusterConfig, FillFanoutKeys) {
             std::string::npos);
 }
 
+TEST(ClusterConfig, StateHashInterval) {
+  EXPECT_EQ(parse_config("", "t").cluster.state_hash_interval, 1024u);
+  const Config c = parse_config("[cluster]\nstate_hash_interval = 1\n", "t");
+  EXPECT_EQ(c.cluster.state_hash_interval, 1u);
+  EXPECT_EQ(assembly_config(c, nullptr, {}).state_hash_interval, 1u);
+  EXPECT_NE(message_of("[cluster]\nstate_hash_interval = 0\n").find("state_hash_interval"),
+            std::string::npos);
+}
+
 }  // namespace
 }  // namespace swarmex::gateway

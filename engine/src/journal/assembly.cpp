@@ -133,14 +133,20 @@ ExchangeAssembly::ExchangeAssembly(const AssemblyConfig& config, AssemblyHooks h
         raw->snapshots->set_on_written(
             [i, f = hooks.on_snapshot_written](const SnapshotReport& r) { f(i, r); });
       const bool sync = releases_after_write(config.durability);
-      const bool hashed = replicated(config.durability);
-      sc.on_batch = [raw, sync, hashed, i, on_batch = hooks.on_batch](
+      const std::uint64_t hash_every = replicated(config.durability)
+                                           ? std::max<std::uint64_t>(config.state_hash_interval, 1)
+                                           : 0;
+      raw->since_hash = hash_every;  // the first batch carries one
+      sc.on_batch = [raw, sync, hash_every, i, on_batch = hooks.on_batch](
                         std::span<const engine::Command> cmds, const engine::EventBuffer& events) {
         if (on_batch) on_batch(i, cmds, events, raw->engine->engine());
         JournalBatch* b = raw->journal->acquire();
         b->commands.assign(cmds.begin(), cmds.end());
         if (sync) b->events.assign(events.begin(), events.end());
-        if (hashed) b->state_hash = raw->engine->engine().state_hash();  // a standby's check
+        if (hash_every != 0 && (raw->since_hash += cmds.size()) >= hash_every) {
+          b->state_hash = raw->engine->engine().state_hash();  // a standby's check
+          raw->since_hash = 0;
+        }
         raw->journal->submit(b);
         return sync;  // in sync mode the journal publishes once the batch is on disk
       };

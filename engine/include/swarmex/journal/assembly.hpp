@@ -55,6 +55,9 @@ struct AssemblyConfig {
   // Durability Replicated / ReplicatedSync: partition i's writes go to replicators[i] before
   // their batches are released (owned by the embedding process; outlive the assembly's run).
   std::vector<JournalReplicator*> replicators;
+  // Replicated: the first batch after at least this many commands since the last one that did
+  // carries the engine's state hash (JournalBatch::state_hash) for a standby's check.
+  std::uint64_t state_hash_interval = 1024;
 };
 
 // The embedding process's part of a snapshot (EngineSnapshot::attachment), copied in bounded
@@ -173,6 +176,7 @@ class ExchangeAssembly {
     std::function<bool(engine::Engine&)> begin_snapshot;
     std::function<bool(engine::Engine&)> snapshot_step;
     std::uint64_t followed_since_snapshot = 0;
+    std::uint64_t since_hash = 0;  // the partition thread's: commands since the last hash
   };
   void learn(std::uint32_t partition, const engine::InstrumentSpec& spec);
   void attach_replicators(const std::vector<JournalReplicator*>& replicators);

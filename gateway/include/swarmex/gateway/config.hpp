@@ -142,6 +142,10 @@ struct ClusterSection {
   // fill_fanout_per_host of each host.
   bool fill_fanout = false;
   std::int64_t fill_fanout_per_host = 100'000;
+  // A journal write carries the engine's state hash for the standbys' check once at least this
+  // many commands followed the last one that did (taking it walks the supply groups and their
+  // leases: not on every batch).
+  std::uint32_t state_hash_interval = 1024;
 };
 
 // Usage telemetry: what hosts report that tenants use. Not matching input (never journaled).
