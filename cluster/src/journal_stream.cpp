@@ -2,7 +2,8 @@
 
 #include <array>
 #include <charconv>
-#include <cstdio>
+
+#include "swarmex/engine/state_hash.hpp"
 
 namespace swarmex::cluster {
 
@@ -34,12 +35,6 @@ JournalStreamReplicator::JournalStreamReplicator(
       on_deposed_(std::move(on_deposed)),
       on_unavailable_(std::move(on_unavailable)) {}
 
-std::string format_state_hash(std::uint64_t hash) {
-  char text[17];
-  std::snprintf(text, sizeof text, "%016llx", static_cast<unsigned long long>(hash));
-  return text;
-}
-
 std::uint64_t parse_state_hash(const std::string& text) noexcept {
   if (text.size() != 16) return 0;
   std::uint64_t v = 0;
@@ -54,7 +49,7 @@ journal::ReplicateResult JournalStreamReplicator::replicate(std::span<const std:
   const std::array<Header, 5> headers{
       Header{kKindHeader, "batch"}, Header{kFirstHeader, std::to_string(first)},
       Header{kLastHeader, std::to_string(last)}, Header{kNodeHeader, node_},
-      Header{kHashHeader, state_hash != 0 ? format_state_hash(state_hash) : std::string()}};
+      Header{kHashHeader, state_hash != 0 ? engine::format_state_hash(state_hash) : std::string()}};
   const PublishOutcome out =
       publisher_.publish(records, std::span(headers).first(state_hash != 0 ? 5 : 4));
   if (out.result == PublishResult::Ok) return journal::ReplicateResult::Held;
@@ -80,7 +75,7 @@ PublishOutcome JournalStreamReplicator::fence(engine::Seq applied, std::uint64_t
   const std::array<Header, 4> headers{
       Header{kKindHeader, "fence"}, Header{kLastHeader, std::to_string(applied)},
       Header{kNodeHeader, node_},
-      Header{kHashHeader, state_hash != 0 ? format_state_hash(state_hash) : std::string()}};
+      Header{kHashHeader, state_hash != 0 ? engine::format_state_hash(state_hash) : std::string()}};
   return publisher_.publish({}, std::span(headers).first(state_hash != 0 ? 4 : 3));
 }
 

@@ -7,6 +7,7 @@
 
 #include "swarmex/cluster/journal_stream.hpp"
 #include "swarmex/cluster/stream.hpp"
+#include "swarmex/engine/state_hash.hpp"
 #include "swarmex/journal/reader.hpp"
 #include "swarmex/journal/record.hpp"
 
@@ -105,8 +106,8 @@ void ClusterFollower::apply(const cluster::StreamMessage& m) {
     throw Diverged("partition " + std::to_string(partition_) + ": state diverged from node " +
                    m.header(cluster::kNodeHeader) + " at seq " + std::to_string(journal_seq_) +
                    " (" + stream_ + " message " + std::to_string(m.seq) + "): its state hash " +
-                   cluster::format_state_hash(theirs) + ", this node's " +
-                   cluster::format_state_hash(state_hash_));
+                   engine::format_state_hash(theirs) + ", this node's " +
+                   engine::format_state_hash(state_hash_));
 }
 
 std::size_t ClusterFollower::poll(std::int64_t timeout_ms, std::size_t max_messages) {

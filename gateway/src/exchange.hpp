@@ -46,8 +46,8 @@ class Exchange {
     return assembly_->follow(partition, commands);
   }
   // The standby takes over: the journals publish through `replicators` from now on.
-  void lead(const std::vector<journal::JournalReplicator*>& replicators) {
-    assembly_->lead(replicators);
+  std::vector<std::string> lead(const std::vector<journal::JournalReplicator*>& replicators) {
+    return assembly_->lead(replicators);
   }
   [[nodiscard]] std::uint64_t state_hash(std::size_t partition) {
     return assembly_->state_hash(partition);

@@ -26,6 +26,13 @@ std::string kind_name(std::size_t kind) {
   return kind < std::size(kNames) ? kNames[kind] : "kind_" + std::to_string(kind);
 }
 
+// A counter folded in from a running total read at collection: advanced by what is new.
+void advance(prometheus::Counter* c, std::uint64_t& seen, std::uint64_t total) {
+  if (c == nullptr || total <= seen) return;
+  c->Increment(static_cast<double>(total - seen));
+  seen = total;
+}
+
 }  // namespace
 
 // The registry whose collection first folds in what the threads counted on their own.
@@ -285,20 +292,13 @@ void ExchangeMetrics::refresh() {
         static_cast<std::int64_t>(l.open_sessions) - logged_on_.load(std::memory_order_relaxed);
     sessions_[4]->Set(static_cast<double>(std::max<std::int64_t>(none, 0)));
     for (std::size_t i = 0; i < fill_fanout_.size(); ++i)
-      if (fill_fanout_[i] != nullptr && l.fill_fanout[i] > fill_fanout_seen_[i]) {
-        fill_fanout_[i]->Increment(static_cast<double>(l.fill_fanout[i] - fill_fanout_seen_[i]));
-        fill_fanout_seen_[i] = l.fill_fanout[i];
-      }
+      advance(fill_fanout_[i], fill_fanout_seen_[i], l.fill_fanout[i]);
   }
   if (cluster_levels_ && cluster_leader_ != nullptr) {
     const ClusterLevels c = cluster_levels_();
     cluster_leader_->Set(c.leading ? 1.0 : 0.0);
-    if (c.followed > cluster_followed_seen_)
-      cluster_followed_->Increment(static_cast<double>(c.followed - cluster_followed_seen_));
-    if (c.checked > cluster_checked_seen_)
-      cluster_checked_->Increment(static_cast<double>(c.checked - cluster_checked_seen_));
-    cluster_followed_seen_ = std::max(cluster_followed_seen_, c.followed);
-    cluster_checked_seen_ = std::max(cluster_checked_seen_, c.checked);
+    advance(cluster_followed_, cluster_followed_seen_, c.followed);
+    advance(cluster_checked_, cluster_checked_seen_, c.checked);
     for (std::size_t p = 0; p < cluster_behind_.size() && p < c.behind.size(); ++p)
       cluster_behind_[p]->Set(static_cast<double>(c.behind[p]));
   }

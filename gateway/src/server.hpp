@@ -48,9 +48,8 @@ class Server {
   // applied as the start-up replay applies them; partition's state hash after them.
   std::uint64_t follow(std::uint32_t partition, std::span<const engine::Command> commands);
   // The standby takes over, before start(): the journals publish through `replicators`; one line
-  // per partition, as the recovery log's ("partition i: recovered to seq S state hash H ...").
-  std::vector<std::string> lead(const std::vector<journal::JournalReplicator*>& replicators,
-                                std::uint64_t followed);
+  // per partition for the recovery log (journal::ExchangeAssembly::lead).
+  std::vector<std::string> lead(const std::vector<journal::JournalReplicator*>& replicators);
   void start();  // binds and starts serving; throws when the address cannot be bound
   // /metrics on server.metrics_listen, if set (start() does it; a cluster's standby before it).
   void serve_metrics();

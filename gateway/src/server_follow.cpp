@@ -3,8 +3,6 @@
 // /metrics are served while it follows.
 #include <spdlog/spdlog.h>
 
-#include <cstdio>
-
 #include "server.hpp"
 #include "swarmex/common/clock.hpp"
 
@@ -27,24 +25,13 @@ std::uint64_t Server::follow(std::uint32_t partition, std::span<const engine::Co
   return hash;
 }
 
-std::vector<std::string> Server::lead(const std::vector<journal::JournalReplicator*>& replicators,
-                                      std::uint64_t followed) {
-  exchange_->lead(replicators);
+std::vector<std::string> Server::lead(const std::vector<journal::JournalReplicator*>& replicators) {
+  std::vector<std::string> lines = exchange_->lead(replicators);
   learn_recovered_params();
   drop_copy_->flush(common::wall_ns());
   for (auto& t : io_)
     t->drain();
   check_ledgers();
-  std::vector<std::string> lines;
-  for (std::uint32_t i = 0; i < exchange_->partitions(); ++i) {
-    char hash[17];
-    std::snprintf(hash, sizeof hash, "%016llx",
-                  static_cast<unsigned long long>(exchange_->state_hash(i)));
-    lines.push_back("partition " + std::to_string(i) + ": recovered to seq " +
-                    std::to_string(exchange_->partition(i).engine().last_seq()) + " state hash " +
-                    hash + " (hot standby: " + std::to_string(followed) +
-                    " commands applied from the streams, none replayed at takeover)");
-  }
   return lines;
 }
 

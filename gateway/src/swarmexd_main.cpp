@@ -123,7 +123,7 @@ int main(int argc, char** argv) {
       }
       const std::int64_t t0 = swarmex::common::steady_ns();
       const auto replicators = cluster->lead();
-      for (const auto& line : server.lead(replicators, cluster->followed()))
+      for (const auto& line : server.lead(replicators))
         std::printf("swarmexd: %s\n", line.c_str());
       std::printf(
           "swarmexd: cluster %s node %s: leader (caught up and fenced in %.1f ms, %llu "

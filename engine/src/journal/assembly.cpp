@@ -1,11 +1,11 @@
 #include "swarmex/journal/assembly.hpp"
 
 #include <algorithm>
-#include <cstdio>
 #include <filesystem>
 #include <stdexcept>
 
 #include "swarmex/common/clock.hpp"
+#include "swarmex/engine/state_hash.hpp"
 
 namespace swarmex::journal {
 
@@ -110,15 +110,11 @@ ExchangeAssembly::ExchangeAssembly(const AssemblyConfig& config, AssemblyHooks h
       if (hooks.on_recovered) hooks.on_recovered(i, *rec.engine);
       for (auto& line : rec.log)
         log_.push_back("partition " + std::to_string(i) + ": " + line);
-      char hash[32];
-      std::snprintf(hash, sizeof hash, "%016llx",
-                    static_cast<unsigned long long>(rec.engine->state_hash()));
-      log_.push_back("partition " + std::to_string(i) + ": recovered to seq " +
-                     std::to_string(rec.engine->last_seq()) + " state hash " + hash + " (" +
-                     std::to_string(rec.replayed) + " commands replayed from " +
-                     std::to_string(rec.segments_read) + " segments; " +
-                     std::to_string(rec.segments_skipped) +
-                     " older segments before the snapshot not read)");
+      log_.push_back(recovered_line(i, *rec.engine,
+                                    std::to_string(rec.replayed) + " commands replayed from " +
+                                        std::to_string(rec.segments_read) + " segments; " +
+                                        std::to_string(rec.segments_skipped) +
+                                        " older segments before the snapshot not read"));
       engine = std::move(rec.engine);
       raw->journal = std::make_unique<JournalWriter>(
           *raw->files, config.segment_bytes, engine->last_seq() + 1,
@@ -216,6 +212,13 @@ ExchangeAssembly::ExchangeAssembly(const AssemblyConfig& config, AssemblyHooks h
   if (!config.replicators.empty()) attach_replicators(config.replicators);
 }
 
+// "partition i: recovered to seq S state hash H (how)": what cluster-test and operators read.
+std::string ExchangeAssembly::recovered_line(std::uint32_t i, const engine::Engine& e,
+                                             const std::string& how) {
+  return "partition " + std::to_string(i) + ": recovered to seq " + std::to_string(e.last_seq()) +
+         " state hash " + engine::format_state_hash(e.state_hash()) + " (" + how + ")";
+}
+
 void ExchangeAssembly::attach_replicators(const std::vector<JournalReplicator*>& replicators) {
   if (!replicated(durability_)) return;
   for (std::size_t i = 0; i < parts_.size(); ++i)
@@ -230,9 +233,8 @@ std::uint64_t ExchangeAssembly::follow(std::uint32_t i, std::span<const engine::
   engine::Engine& e = p.engine->engine();
   if (commands.empty()) return e.state_hash();
   // The journal first: a standby that dies in between replays what its engine had not applied.
-  JournalBatch batch;
-  batch.commands.assign(commands.begin(), commands.end());
-  JournalBatch* b = &batch;
+  follow_journal_.commands.assign(commands.begin(), commands.end());
+  JournalBatch* b = &follow_journal_;
   if (p.journal->write_batches(&b, 1) < 0)
     throw std::runtime_error("partition " + std::to_string(i) +
                              ": journal write failed: " + p.journal->failure());
@@ -249,6 +251,7 @@ std::uint64_t ExchangeAssembly::follow(std::uint32_t i, std::span<const engine::
   }
   if (hooks_.on_batch) hooks_.on_batch(i, commands, follow_batch_, e);
   // Its own snapshots, as a leader takes them: a standby restarted replays only what followed.
+  p.followed += commands.size();
   p.followed_since_snapshot += commands.size();
   if (snapshot_interval_ != 0 && p.followed_since_snapshot >= snapshot_interval_ &&
       p.begin_snapshot) {
@@ -262,11 +265,21 @@ std::uint64_t ExchangeAssembly::follow(std::uint32_t i, std::span<const engine::
   return e.state_hash();
 }
 
-void ExchangeAssembly::lead(const std::vector<JournalReplicator*>& replicators) {
+std::vector<std::string> ExchangeAssembly::lead(
+    const std::vector<JournalReplicator*>& replicators) {
   attach_replicators(replicators);
-  for (std::uint32_t i = 0; i < parts_.size(); ++i)
-    if (parts_[i]->journal && hooks_.on_recovered)
-      hooks_.on_recovered(i, parts_[i]->engine->engine());
+  std::vector<std::string> lines;
+  for (std::uint32_t i = 0; i < parts_.size(); ++i) {
+    const Part& p = *parts_[i];
+    if (!p.journal) continue;
+    const engine::Engine& e = p.engine->engine();
+    if (hooks_.on_recovered) hooks_.on_recovered(i, e);
+    lines.push_back(recovered_line(i, e,
+                                   "hot standby: " + std::to_string(p.followed) +
+                                       " commands applied from the streams, none replayed at "
+                                       "takeover"));
+  }
+  return lines;
 }
 
 ExchangeAssembly::SnapshotSteps ExchangeAssembly::snapshot_steps(std::size_t i) const {

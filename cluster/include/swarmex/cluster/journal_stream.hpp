@@ -24,10 +24,9 @@ inline constexpr const char* kFirstHeader = "Swx-First";
 inline constexpr const char* kLastHeader = "Swx-Last";
 inline constexpr const char* kNodeHeader = "Swx-Node";
 // The engine's state hash after Swx-Last, 16 hex digits (absent: not taken): a standby compares
-// its own after applying the message.
+// its own after applying the message (engine::format_state_hash).
 inline constexpr const char* kHashHeader = "Swx-Hash";
 
-std::string format_state_hash(std::uint64_t hash);
 // 0 for an absent or malformed header.
 std::uint64_t parse_state_hash(const std::string& text) noexcept;
 

@@ -6,6 +6,8 @@
 #pragma once
 
 #include <cstdint>
+#include <cstdio>
+#include <string>
 
 #include "swarmex/engine/types.hpp"
 
@@ -47,6 +49,14 @@ constexpr std::uint64_t order_hash(const OrderHashFields& o) noexcept {
 
 constexpr std::uint64_t halted_hash(InstrumentId instrument) noexcept {
   return mix64(0x4841'4c54ull ^ (static_cast<std::uint64_t>(instrument) << 20));
+}
+
+// 16 hex digits: the form of the recovery log, the journal streams' Swx-Hash and divergence
+// reports.
+inline std::string format_state_hash(std::uint64_t hash) {
+  char text[17];
+  std::snprintf(text, sizeof text, "%016llx", static_cast<unsigned long long>(hash));
+  return text;
 }
 
 constexpr std::uint64_t combine_state_hash(std::uint64_t orders_sum, std::uint64_t halted_sum,

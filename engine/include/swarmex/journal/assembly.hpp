@@ -124,8 +124,8 @@ class ExchangeAssembly {
   std::uint64_t follow(std::uint32_t partition, std::span<const engine::Command> commands);
   // The standby takes over, before start(): partition i's journal writes go to replicators[i]
   // from now on (replicated durability; owned by the embedding process), and on_recovered sees
-  // each partition, as at the end of a start-up replay.
-  void lead(const std::vector<JournalReplicator*>& replicators);
+  // each partition, as at the end of a start-up replay. A recovery-log line per partition.
+  std::vector<std::string> lead(const std::vector<JournalReplicator*>& replicators);
   // Partition i's engine state hash (before start() or after stop()).
   [[nodiscard]] std::uint64_t state_hash(std::size_t i) noexcept {
     return parts_[i]->engine->engine().state_hash();
@@ -175,16 +175,20 @@ class ExchangeAssembly {
     // The partition's snapshot steps (its PartitionConfig's): follow() takes snapshots with them.
     std::function<bool(engine::Engine&)> begin_snapshot;
     std::function<bool(engine::Engine&)> snapshot_step;
+    std::uint64_t followed = 0;  // commands follow() applied
     std::uint64_t followed_since_snapshot = 0;
     std::uint64_t since_hash = 0;  // the partition thread's: commands since the last hash
   };
   void learn(std::uint32_t partition, const engine::InstrumentSpec& spec);
   void attach_replicators(const std::vector<JournalReplicator*>& replicators);
+  static std::string recovered_line(std::uint32_t partition, const engine::Engine& e,
+                                    const std::string& how);
 
   AssemblyHooks hooks_;
   Durability durability_ = Durability::None;
   std::uint64_t snapshot_interval_ = 0;
   std::vector<bool> in_config_;  // by instrument id: tradable from the configuration
+  JournalBatch follow_journal_;  // follow()'s, reused
   engine::EventBuffer follow_events_;
   engine::EventBuffer follow_batch_;
   engine::PoolRouting routing_;
